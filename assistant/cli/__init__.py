@@ -1,0 +1,27 @@
+"""The ``assistant`` command. Each command group lives in its own module; logic lives in the package."""
+
+from __future__ import annotations
+
+import typer
+
+from assistant.cli import eval_cmd, index_cmd, models_cmd, search_cmd
+
+app = typer.Typer(
+    name="assistant",
+    help="Plan 02 guidebook assistant: index the corpus, search it, ask questions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("index")(index_cmd.index)
+app.command("search")(search_cmd.search)
+app.command("eval-retrieval")(eval_cmd.eval_retrieval)
+app.add_typer(models_cmd.app, name="models")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from assistant.privacy import disable_telemetry
+
+    disable_telemetry()
+    app()

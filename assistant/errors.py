@@ -1,0 +1,40 @@
+"""Domain errors. The package raises these; only the CLI and web layers turn them into messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AssistantError(Exception):
+    """Base class of every error the package raises on purpose."""
+
+
+class ConfigError(AssistantError):
+    """A setting is invalid or names something that does not exist."""
+
+
+class IngestError(AssistantError):
+    """A corpus file could not be turned into text. ``reason`` is one line for the user."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class ModelError(AssistantError):
+    """A model could not be built, verified or loaded."""
+
+
+class IndexError_(AssistantError):
+    """The vector index could not be opened or written."""
+
+
+class QuestionSetError(AssistantError):
+    """A question set (evals/*.jsonl) has a malformed line."""
+
+    def __init__(self, path: Path | str, line: int, reason: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.reason = reason
+        super().__init__(f"{self.path}:{line}: {reason}")

@@ -1,0 +1,1 @@
+"""Evaluation helpers: question sets (evals/*.jsonl) and how answers and sources are checked against them."""

@@ -1,0 +1,159 @@
+"""The Chroma index: chunks with their embeddings, and one record per corpus file.
+
+One code path serves both modes: :func:`open_client` returns an embedded
+``PersistentClient`` under ``index/`` or an ``HttpClient`` to a shared
+``chroma run`` server, and everything else talks to the client it gets.
+File records (content hash, chunk count, errors) live in a second collection
+beside the chunks, so several app instances that share a server also share
+what has been indexed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel
+
+from assistant.errors import IndexError_
+from assistant.settings import IndexSettings, Settings
+from assistant.types import Chunk, ChunkMeta, SearchHit
+
+# Bookkeeping records need no vector; Chroma requires one, so each gets this constant.
+_NO_VECTOR = [0.0]
+
+
+class FileRecord(BaseModel):
+    """What the index knows about one corpus file."""
+
+    source: str
+    hash: str  # sha256 of the bytes
+    meta_hash: str = ""  # hash of the file's manifest entry
+    size: int
+    mtime: float
+    chunks: int
+    indexed_at: float
+    status: str  # "ok" or "error"
+    error: str = ""
+    title: str = ""
+    language: str = ""
+    doc_type: str = ""
+    warnings: str = ""
+
+
+def open_client(settings: IndexSettings) -> ClientAPI:
+    """Open Chroma in the configured mode, with anonymized telemetry off."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    try:
+        if settings.mode == "server":
+            return chromadb.HttpClient(host=settings.host, port=settings.port, settings=chroma_settings)
+        settings.dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.dir), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises plain Exception/ValueError subclasses for connection errors
+        where = f"{settings.host}:{settings.port}" if settings.mode == "server" else str(settings.dir)
+        raise IndexError_(f"cannot open Chroma ({settings.mode}) at {where}: {exc}") from exc
+
+
+class CorpusIndex:
+    """Chunks and file records in Chroma. The embedding model is built only when first needed."""
+
+    def __init__(self, settings: IndexSettings, embeddings: Callable[[], Embeddings]) -> None:
+        self.settings = settings
+        self.client = open_client(settings)
+        self._embeddings_factory = embeddings
+        self._embeddings: Embeddings | None = None
+        self._store: Chroma | None = None
+        self.files = self.client.get_or_create_collection(f"{settings.collection}__files")
+        # Reads that need no embeddings (counts, ids, neighbours) go to the raw collection.
+        self._chunks = self.client.get_or_create_collection(
+            settings.collection, configuration={"hnsw": {"space": "cosine"}}
+        )
+
+    @property
+    def embeddings(self) -> Embeddings:
+        if self._embeddings is None:
+            self._embeddings = self._embeddings_factory()
+        return self._embeddings
+
+    @property
+    def store(self) -> Chroma:
+        """The LangChain vector store over the chunk collection (cosine distance)."""
+        if self._store is None:
+            self._store = Chroma(
+                client=self.client,
+                collection_name=self.settings.collection,
+                embedding_function=self.embeddings,
+                collection_configuration={"hnsw": {"space": "cosine"}},
+            )
+        return self._store
+
+    # -- file records -------------------------------------------------------------------------
+
+    def file_records(self) -> dict[str, FileRecord]:
+        got = self.files.get(include=["metadatas"])
+        return {rid: FileRecord(**meta) for rid, meta in zip(got["ids"], got["metadatas"] or [])}
+
+    def put_file_record(self, record: FileRecord) -> None:
+        self.files.upsert(ids=[record.source], embeddings=[_NO_VECTOR], metadatas=[record.model_dump()])
+
+    def drop_file_record(self, source: str) -> None:
+        self.files.delete(ids=[source])
+
+    # -- chunks ---------------------------------------------------------------------------------
+
+    def add_chunks(self, chunks: list[Chunk]) -> None:
+        """Embed and upsert chunks (ids are stable, so re-adding never duplicates)."""
+        if chunks:
+            self.store.add_texts(
+                texts=[c.text for c in chunks],
+                metadatas=[c.meta.to_chroma() for c in chunks],
+                ids=[c.id for c in chunks],
+            )
+
+    def chunk_ids(self, source: str) -> set[str]:
+        return set(self._chunks.get(where={"source": source}, include=[])["ids"])
+
+    def delete_chunks(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), 500):
+            self._chunks.delete(ids=ids[start : start + 500])
+
+    def delete_source(self, source: str) -> int:
+        """Remove a file's chunks and its record. Returns the number of chunks removed."""
+        ids = self.chunk_ids(source)
+        self.delete_chunks(ids)
+        self.drop_file_record(source)
+        return len(ids)
+
+    def count(self) -> int:
+        return self._chunks.count()
+
+    def all_chunks(self, where: dict | None = None) -> list[Chunk]:
+        got = self._chunks.get(where=where, include=["documents", "metadatas"])
+        return [
+            Chunk(id=i, text=t, meta=ChunkMeta.from_chroma(m))
+            for i, t, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])
+        ]
+
+    # -- search ---------------------------------------------------------------------------------
+
+    def dense_search(self, query: str, k: int, where: dict | None = None) -> list[SearchHit]:
+        """Cosine search with the query prompt; scores are relevance in [0, 1]."""
+        if self.count() == 0:
+            return []
+        pairs = self.store.similarity_search_with_relevance_scores(query, k=k, filter=where)
+        hits = []
+        for rank, (doc, score) in enumerate(pairs, start=1):
+            chunk = Chunk(id=str(doc.id), text=doc.page_content, meta=ChunkMeta.from_chroma(doc.metadata))
+            hits.append(SearchHit(chunk=chunk, score=float(score), rank=rank, dense_rank=rank))
+        return hits
+
+
+def open_index(settings: Settings) -> CorpusIndex:
+    """The index as configured, with the configured embedding model built lazily on first use."""
+    from assistant.models.embeddings import build_embeddings
+
+    return CorpusIndex(settings.index, lambda: build_embeddings(settings.embedding))

@@ -1,0 +1,84 @@
+"""Types shared by the format readers and the loader."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.documents import Document
+from pydantic import BaseModel, ConfigDict
+
+SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
+    {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".csv"}
+)
+
+#: Metadata keys every Document carries (ChunkMeta minus chunk_index and file_hash).
+METADATA_KEYS: tuple[str, ...] = (
+    "source", "title", "url", "language", "doc_type", "site", "date", "page", "section", "sheet", "row",
+)  # fmt: skip
+
+
+class LoadedFile(BaseModel):
+    """One corpus file turned into Documents, one per structural unit."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    source: str
+    documents: list[Document]
+    warnings: list[str]
+
+
+@dataclass
+class Unit:
+    """One structural unit of a file: a page, a section or a table row."""
+
+    text: str
+    page: int | None = None
+    section: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+
+
+@dataclass
+class Hints:
+    """Document-level facts a reader found in the file itself."""
+
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
+
+
+@dataclass
+class Parsed:
+    """What a format reader returns."""
+
+    units: list[Unit]
+    hints: Hints = field(default_factory=Hints)
+    warnings: list[str] = field(default_factory=list)
+
+
+def tidy(text: str) -> str:
+    """Strip line ends, collapse runs of spaces and of blank lines (for PDF and Office text)."""
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def relative_source(path: Path, corpus_dir: Path) -> str | None:
+    """``path`` relative to ``corpus_dir`` with forward slashes, or None if outside it.
+
+    Tried as given first, so a symlinked sub-folder keeps its name inside the corpus.
+    """
+    for inner, outer in ((path.absolute(), corpus_dir.absolute()), (path.resolve(), corpus_dir.resolve())):
+        try:
+            return inner.relative_to(outer).as_posix()
+        except ValueError:
+            continue
+    return None
+
+
+def short_cause(exc: BaseException, limit: int = 120) -> str:
+    """The first line of an exception message, shortened, or its class name."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"

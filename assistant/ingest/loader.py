@@ -1,0 +1,112 @@
+"""``load_file``: common checks, dispatch by extension, metadata, Documents."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from langchain_core.documents import Document
+
+from assistant.errors import IngestError
+from assistant.ingest.base import SUPPORTED_EXTENSIONS, LoadedFile, Parsed, Unit, relative_source
+from assistant.ingest.encoding import decode_bytes
+from assistant.ingest.markup import read_html
+from assistant.ingest.metadata import load_manifest, resolve_metadata
+from assistant.ingest.pdf import read_pdf
+from assistant.ingest.tables import read_csv, read_xlsx
+from assistant.ingest.text import read_markdown, read_plain
+from assistant.ingest.word import read_docx
+from assistant.settings import CorpusSettings
+
+MB = 1024 * 1024
+
+#: Readers of decoded text: ``(text, site) -> Parsed``.
+TEXT_READERS: dict[str, Callable[[str, str | None], Parsed]] = {
+    ".txt": read_plain,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+}
+#: Readers that open the file themselves: ``(path) -> Parsed``.
+FILE_READERS: dict[str, Callable[[Path], Parsed]] = {
+    ".pdf": read_pdf,
+    ".docx": read_docx,
+    ".xlsx": read_xlsx,
+}
+
+
+def load_file(
+    path: Path, corpus_dir: Path, settings: CorpusSettings, manifest: dict[str, dict] | None = None
+) -> LoadedFile:
+    """Turn one corpus file into Documents (one per page, section or table row).
+
+    ``manifest`` is the result of :func:`load_manifest`; when omitted it is read from
+    ``corpus_dir``. Raises ``IngestError(path, reason)`` with a one-line reason.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    _check_file(path, suffix, settings)
+    source = relative_source(path, Path(corpus_dir))
+    if source is None:
+        raise IngestError(path, f"not inside the corpus folder {corpus_dir}")
+    if manifest is None:
+        manifest = load_manifest(Path(corpus_dir), settings)
+    entry = manifest.get(source, {})
+
+    parsed = _read(path, suffix, entry.get("site"))
+    units = [_normalise(u) for u in parsed.units]
+    units = [u for u in units if u.text]
+    chars = sum(len(u.text) for u in units)
+    if chars == 0:
+        raise IngestError(path, "no text")
+    if chars < settings.min_chars:
+        raise IngestError(path, f"no text (only {chars} characters after cleaning)")
+
+    prose = [u.text for u in units if u.row is None]  # table rows make poor titles and dates
+    meta = resolve_metadata(source, entry, parsed.hints, prose, [u.text for u in units])
+    documents = [Document(page_content=u.text, metadata=_unit_metadata(meta, u)) for u in units]
+    return LoadedFile(source=source, documents=documents, warnings=parsed.warnings)
+
+
+def _check_file(path: Path, suffix: str, settings: CorpusSettings) -> None:
+    if suffix not in SUPPORTED_EXTENSIONS:
+        shown = f"'{suffix}'" if suffix else "(no extension)"
+        raise IngestError(path, f"unsupported file type {shown} (supported: {', '.join(sorted(SUPPORTED_EXTENSIONS))})")
+    try:
+        stat = path.stat()
+    except FileNotFoundError as exc:
+        raise IngestError(path, "file not found") from exc
+    except OSError as exc:
+        raise IngestError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    if not path.is_file():
+        raise IngestError(path, "not a regular file")
+    if stat.st_size > settings.max_file_mb * MB:
+        raise IngestError(path, f"file is {stat.st_size / MB:.1f} MB, over the {settings.max_file_mb:g} MB limit")
+    if stat.st_size == 0:
+        raise IngestError(path, "empty file")
+
+
+def _read(path: Path, suffix: str, site: str | None) -> Parsed:
+    if suffix in FILE_READERS:
+        return FILE_READERS[suffix](path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    text, _encoding = decode_bytes(data, path, html=suffix in (".html", ".htm"))
+    if suffix == ".csv":
+        return read_csv(text, path)
+    return TEXT_READERS[suffix](text, site)
+
+
+def _normalise(unit: Unit) -> Unit:
+    text = unicodedata.normalize("NFC", unit.text).strip()
+    section = unicodedata.normalize("NFC", unit.section) if unit.section else None
+    return Unit(text=text, page=unit.page, section=section, sheet=unit.sheet, row=unit.row)
+
+
+def _unit_metadata(meta: dict[str, Any], unit: Unit) -> dict[str, Any]:
+    return {**meta, "page": unit.page, "section": unit.section, "sheet": unit.sheet, "row": unit.row}

@@ -1,0 +1,127 @@
+"""DOCX (python-docx): body paragraphs and tables in document order.
+
+Heading styles (and "Title") open sections; the paragraphs of a section form one
+unit, and every table row is a unit rendered header-aware like a spreadsheet row,
+with ``row`` its 1-based row number in the table (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.opc.exceptions import OpcError
+from docx.table import Table, _Row
+from docx.text.paragraph import Paragraph
+from lxml.etree import XMLSyntaxError
+
+from assistant.errors import IngestError
+from assistant.ingest.base import Hints, Parsed, Unit, short_cause, tidy
+from assistant.ingest.tables import NoHeader, header_from, is_ole_file, render_row
+
+#: Paragraph style names that open a section, with the level in group 1 ("Title" is 0).
+HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift|tiêu đề)\s*([1-9])$", re.I)
+TITLE_STYLES = frozenset({"title"})
+READ_ERRORS = (OpcError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError, OSError)
+
+
+def read_docx(path: Path) -> Parsed:
+    """Units per section (paragraphs) and per table row; title from core properties."""
+    if is_ole_file(path):
+        raise IngestError(path, "password-protected or legacy Word file (save it as .docx)")
+    try:
+        document = docx.Document(str(path))
+        blocks = list(document.iter_inner_content())
+        core_title = (document.core_properties.title or "").strip()
+    except READ_ERRORS as exc:
+        raise IngestError(path, f"corrupt or unreadable DOCX: {short_cause(exc)}") from exc
+
+    walker = _Walker()
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            walker.paragraph(block)
+        elif isinstance(block, Table):
+            walker.table(block)
+    walker.flush()
+    title = core_title or walker.first_heading
+    return Parsed(units=walker.units, hints=Hints(title=title or None))
+
+
+def heading_level(paragraph: Paragraph) -> int | None:
+    """0 for the Title style, N for "Heading N", None for body text."""
+    style = paragraph.style
+    name = (style.name or "").strip() if style is not None else ""
+    if name.casefold() in TITLE_STYLES:
+        return 0
+    match = HEADING_STYLE.match(name)
+    return int(match.group(1)) if match else None
+
+
+class _Walker:
+    """Collects units while walking the body; tracks the heading path."""
+
+    def __init__(self) -> None:
+        self.units: list[Unit] = []
+        self.stack: list[tuple[int, str]] = []
+        self.paragraphs: list[str] = []
+        self.rows: list[Unit] = []
+        self.first_heading: str | None = None
+
+    @property
+    def section(self) -> str | None:
+        path = [text for level, text in self.stack if level > 0]
+        if path:
+            return " > ".join(path)
+        return self.stack[0][1] if self.stack else None
+
+    def paragraph(self, paragraph: Paragraph) -> None:
+        text = tidy(paragraph.text)
+        if not text:
+            return
+        level = heading_level(paragraph)
+        if level is None:
+            self.paragraphs.append(text)
+            return
+        self.flush()
+        self.first_heading = self.first_heading or text
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        self.stack.append((level, text))
+
+    def table(self, table: Table) -> None:
+        rows = [(n, cells) for n, cells in enumerate(map(_cells, table.rows), start=1) if any(cells)]
+        if not rows:
+            return
+        width = max(len(cells) for _, cells in rows)
+        try:
+            header = header_from(rows[0][1], width) if len(rows) > 1 else None
+        except NoHeader:
+            header = None
+        section = self.section
+        for index, (number, cells) in enumerate(rows):
+            if header is not None and index == 0:
+                continue
+            text = render_row(header, cells) if header else " | ".join(c for c in cells if c)
+            if text:
+                self.rows.append(Unit(text=text, section=section, row=number))
+
+    def flush(self) -> None:
+        """Emit the current section: its paragraphs as one unit, then its table rows."""
+        if self.paragraphs:
+            self.units.append(Unit(text="\n\n".join(self.paragraphs), section=self.section))
+        self.units.extend(self.rows)
+        self.paragraphs, self.rows = [], []
+
+
+def _cells(row: _Row) -> list[str]:
+    """Cell texts of a table row, a horizontally merged cell counted once."""
+    seen: list[object] = []
+    texts: list[str] = []
+    for cell in row.cells:
+        if any(cell._tc is tc for tc in seen):
+            continue
+        seen.append(cell._tc)
+        texts.append(re.sub(r"\s+", " ", cell.text).strip())
+    return texts

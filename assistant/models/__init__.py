@@ -1,0 +1,1 @@
+"""Model building: turning packaged weights into loadable model folders."""

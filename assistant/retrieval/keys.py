@@ -1,0 +1,91 @@
+"""The language-independent channel: document codes, dates and numbers as exact keys.
+
+``02-KH/BCĐTW``, ``15662-CV/VPTW`` and ``130-KL/TW`` read the same in every
+language, and so do dates once month names are mapped (``30 червня 2025``,
+``30. Juni 2025``, ``30/6/2025`` and ``ngày 30 tháng 6`` all give ``date:06-30``).
+Dense embeddings blur such tokens; matching them exactly finds the one chunk
+that holds a document number or a count.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.retrieval.text_norm import fold
+
+# Month names (folded, transliterated) in the corpus and question languages; prefixes suffice.
+_MONTHS = {
+    1: ("jan", "januar", "enero", "janeiro", "janvier", "sich", "ianvar", "gennaio"),
+    2: ("feb", "febrero", "fevereiro", "fevrier", "liut", "fevral"),
+    3: ("mar", "maerz", "marz", "marzo", "marco", "mars", "berez", "mart"),
+    4: ("apr", "abril", "avril", "kvit", "aprel"),
+    5: ("may", "mai", "mayo", "maio", "trav", "maia", "mag"),
+    6: ("jun", "juni", "junio", "junho", "juin", "cherv", "iiun", "iun", "giugno"),
+    7: ("jul", "juli", "julio", "julho", "juillet", "lyp", "lip", "iiul", "iul", "luglio"),
+    8: ("aug", "agosto", "aout", "serp", "avgust", "august"),
+    9: ("sep", "sept", "septiembre", "setembro", "septembre", "veres", "sentiab"),
+    10: ("oct", "okt", "octubre", "outubro", "octobre", "zhovt", "oktiab"),
+    11: ("nov", "noviembre", "novembro", "novembre", "lystop", "listop", "noiab"),
+    12: ("dec", "dez", "diciembre", "dezembro", "decembre", "grud", "hrud", "dekab"),
+}
+_MONTH_WORD = {}
+for _num, _names in _MONTHS.items():
+    for _name in _names:
+        _MONTH_WORD[_name] = _num
+
+_CODE = re.compile(r"\b(\d{1,6})\s*-\s*([A-Z]{1,5}(?:\s*/\s*[A-Z]{1,8}){1,3})\b")
+_NUM_DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\b")
+_WORD_DATE = re.compile(r"\b(\d{1,2})(?:\.|st|nd|rd|th|er)?\s+(?:de\s+)?([a-z]{3,})\b")
+_MONTH_FIRST = re.compile(r"\b([a-z]{3,})\s+(\d{1,2})\b")
+_VI_DATE = re.compile(r"\b(\d{1,2})\s+thang\s+(\d{1,2})\b")
+_NUMBER = re.compile(r"(?<![\w/.-])(\d+(?:[.,]\d+)?)(\s*%)?(?![\w/-])")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def _month(word: str) -> int | None:
+    for length in range(len(word), 2, -1):
+        if word[:length] in _MONTH_WORD:
+            return _MONTH_WORD[word[:length]]
+    return None
+
+
+def _date_key(day: int, month: int) -> str | None:
+    return f"date:{month:02d}-{day:02d}" if 1 <= day <= 31 and 1 <= month <= 12 else None
+
+
+def extract_keys(text: str) -> set[str]:
+    """Codes (``code:02-kh/bcdtw``), dates (``date:06-30``), numbers (``num:58``, ``num:100%``)."""
+    keys: set[str] = set()
+    for number, letters in _CODE.findall(text.replace("Đ", "D").replace("đ", "d").upper()):
+        letters = re.sub(r"\s+", "", letters).lower()
+        keys.add(f"code:{int(number)}-{letters}")
+    folded = fold(text)
+    date_spans: list[tuple[int, int]] = []
+    for pattern in (_NUM_DATE, _VI_DATE):
+        for m in pattern.finditer(folded):
+            key = _date_key(int(m.group(1)), int(m.group(2)))
+            if key:
+                keys.add(key)
+                date_spans.append(m.span())
+    for m in _WORD_DATE.finditer(folded):
+        month = _month(m.group(2))
+        key = _date_key(int(m.group(1)), month) if month else None
+        if key:
+            keys.add(key)
+            date_spans.append(m.span(1))
+    for m in _MONTH_FIRST.finditer(folded):
+        month = _month(m.group(1))
+        key = _date_key(int(m.group(2)), month) if month else None
+        if key:
+            keys.add(key)
+            date_spans.append(m.span(2))
+    for m in _NUMBER.finditer(folded):
+        if any(start <= m.start() < end for start, end in date_spans):
+            continue
+        value = m.group(1).replace(",", ".")
+        if _YEAR.match(value):
+            keys.add(f"year:{value}")
+            continue
+        value = value.rstrip("0").rstrip(".") if "." in value else value.lstrip("0") or "0"
+        keys.add(f"num:{value}{'%' if m.group(2) else ''}")
+    return keys

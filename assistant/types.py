@@ -1,0 +1,67 @@
+"""Typed data that flows between pipeline stages."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DocType = Literal["guidebook", "template", "list", "article", "other"]
+
+
+class ChunkMeta(BaseModel):
+    """Metadata carried by every chunk, from loader to index to citation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(description="Path relative to the corpus directory, with forward slashes.")
+    title: str
+    url: str | None = None
+    language: str = Field(description="ISO 639-1 code, or 'und' when unknown.")
+    doc_type: DocType = "other"
+    site: str | None = None
+    date: str | None = Field(default=None, description="ISO date (YYYY-MM-DD) of publication, when known.")
+    page: int | None = Field(default=None, description="1-based PDF page.")
+    section: str | None = Field(default=None, description="Heading path, e.g. DOCX or Markdown section.")
+    sheet: str | None = None
+    row: int | None = Field(default=None, description="1-based spreadsheet row (the header is row 1).")
+    chunk_index: int = 0
+    file_hash: str = ""
+
+    @property
+    def location(self) -> str | None:
+        """Human-readable position: 'p. 3', 'Sheet1, row 7' or a section heading."""
+        if self.page is not None:
+            return f"p. {self.page}"
+        if self.sheet is not None and self.row is not None:
+            return f"{self.sheet}, row {self.row}"
+        if self.row is not None:
+            return f"row {self.row}"
+        return self.section
+
+    def to_chroma(self) -> dict[str, str | int | float | bool]:
+        """Chroma accepts only scalar, non-null metadata values."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+    @classmethod
+    def from_chroma(cls, data: dict) -> "ChunkMeta":
+        return cls(**{k: v for k, v in data.items() if k in cls.model_fields})
+
+
+class Chunk(BaseModel):
+    """A piece of a document as stored in the index."""
+
+    id: str
+    text: str
+    meta: ChunkMeta
+
+
+class SearchHit(BaseModel):
+    """A retrieved chunk with the reasons it was retrieved."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+    matched_terms: list[str] = Field(default_factory=list)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Create the virtual environment and install the project (idempotent).
+#   scripts/setup.sh          runtime dependencies
+#   scripts/setup.sh test     runtime + test dependencies
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV="${ASSISTANT_VENV:-.venv}"
+EXTRAS="${1:-}"
+PY="${PYTHON:-python3}"
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "==> creating virtual environment in $VENV"
+  "$PY" -m venv "$VENV"
+fi
+
+# Reinstall only when the dependency declaration changed.
+stamp="$VENV/.installed-$( (cat pyproject.toml; echo "$EXTRAS") | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo "==> installing dependencies (first run takes a few minutes)"
+  "$VENV/bin/python" -m pip install --quiet --upgrade pip
+  # The CPU build of torch first: an unpinned torch would pull a CUDA build of several GB.
+  "$VENV/bin/python" -m pip install --quiet torch==2.13.0
+  target="."
+  [ -n "$EXTRAS" ] && target=".[${EXTRAS}]"
+  "$VENV/bin/python" -m pip install --quiet -e "$target"
+  rm -f "$VENV"/.installed-*
+  touch "$stamp"
+fi
+
+echo "==> building models (reused when already built)"
+"$VENV/bin/assistant" models build

@@ -1,0 +1,70 @@
+"""Server mode: the same code path against a real `chroma run` server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.index import CorpusIndex
+from assistant.retrieval import search
+from assistant.sync import sync_corpus
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+    port = _free_port()
+    proc = subprocess.Popen(
+        [exe, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"chroma run exited with {proc.returncode}")
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("chroma server did not start within 60 s")
+    yield port
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_index_and_search_through_server(settings, embeddings, chroma_server, sample_corpus):
+    settings.index.mode = "server"
+    settings.index.port = chroma_server
+    index = CorpusIndex(settings.index, lambda: embeddings)
+    report = sync_corpus(index, settings)
+    assert len(report.added) == 5 and report.ok
+
+    # A second app instance sharing the server sees the same index and file records.
+    other = CorpusIndex(settings.index, lambda: embeddings)
+    assert other.count() == index.count() > 0
+    assert set(other.file_records()) == set(report.added)
+    assert sync_corpus(other, settings).chunks_written == 0
+    hits = search(other, "Hội nghị tại tỉnh Bắc Giang có bao nhiêu xã, phường?", k=5)
+    assert any("58" in h.chunk.text and "003_be6f62edfe8253c2" in h.chunk.meta.source for h in hits)
+    # Nothing was written to the embedded index folder.
+    assert not Path(settings.index.dir).exists()
