@@ -61,7 +61,7 @@ class IndexSettings(_Section):
     host: str = Field("127.0.0.1", description="Chroma server host (server mode).")
     port: int = Field(8000, description="Chroma server port (server mode).")
     collection: str = Field("plan02", description="Chroma collection holding the chunks.")
-    batch_size: int = Field(64, description="Chunks embedded and written per batch.")
+    batch_size: int = Field(256, description="Chunks embedded and written per batch (larger batches encode faster; a file is committed once all its chunks are written).")
 
 
 class RetrievalSettings(_Section):
