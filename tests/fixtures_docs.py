@@ -48,8 +48,8 @@ def find_font() -> Path | None:
 
 
 def seeds_dir() -> Path:
-    """The shared seed articles: ``$ASSISTANT_SEEDS_DIR`` or ``../../shared/seeds``."""
-    default = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    """The seed articles: ``$ASSISTANT_SEEDS_DIR``, or their verbatim copies shipped in ``corpus/articles``."""
+    default = Path(__file__).resolve().parents[1] / "corpus" / "articles"
     return Path(os.environ.get("ASSISTANT_SEEDS_DIR", default))
 
 
