@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 import chromadb
+import chromadb.errors
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
@@ -24,6 +25,8 @@ from assistant.types import Chunk, ChunkMeta, SearchHit
 
 # Bookkeeping records need no vector; Chroma requires one, so each gets this constant.
 _NO_VECTOR = [0.0]
+# The record (in the files collection) naming the embedding model the chunks were embedded with.
+_INDEX_RECORD = "::index::"
 
 
 class FileRecord(BaseModel):
@@ -60,16 +63,23 @@ def open_client(settings: IndexSettings) -> ClientAPI:
 class CorpusIndex:
     """Chunks and file records in Chroma. The embedding model is built only when first needed."""
 
-    def __init__(self, settings: IndexSettings, embeddings: Callable[[], Embeddings]) -> None:
+    def __init__(
+        self, settings: IndexSettings, embeddings: Callable[[], Embeddings], model_label: str = ""
+    ) -> None:
         self.settings = settings
+        self.model_label = model_label
+        self._model_checked = not model_label
         self.client = open_client(settings)
         self._embeddings_factory = embeddings
         self._embeddings: Embeddings | None = None
+        self._open_collections()
+
+    def _open_collections(self) -> None:
         self._store: Chroma | None = None
-        self.files = self.client.get_or_create_collection(f"{settings.collection}__files")
+        self.files = self.client.get_or_create_collection(f"{self.settings.collection}__files")
         # Reads that need no embeddings (counts, ids, neighbours) go to the raw collection.
         self._chunks = self.client.get_or_create_collection(
-            settings.collection, configuration={"hnsw": {"space": "cosine"}}
+            self.settings.collection, configuration={"hnsw": {"space": "cosine"}}
         )
 
     @property
@@ -94,7 +104,42 @@ class CorpusIndex:
 
     def file_records(self) -> dict[str, FileRecord]:
         got = self.files.get(include=["metadatas"])
-        return {rid: FileRecord(**meta) for rid, meta in zip(got["ids"], got["metadatas"] or [])}
+        return {
+            rid: FileRecord(**meta)
+            for rid, meta in zip(got["ids"], got["metadatas"] or [])
+            if rid != _INDEX_RECORD
+        }
+
+    def check_model(self) -> None:
+        """Refuse to mix embedding models: vectors of two models are not comparable.
+
+        The first write records the model; later runs with another model get an
+        error that says how to rebuild, instead of silently wrong rankings.
+        """
+        if self._model_checked:
+            return
+        got = self.files.get(ids=[_INDEX_RECORD], include=["metadatas"])
+        stored = got["metadatas"][0].get("embedding_model") if got["ids"] else None
+        if stored is None:  # a new index (or one from before models were recorded): record ours
+            self.files.upsert(
+                ids=[_INDEX_RECORD], embeddings=[_NO_VECTOR], metadatas=[{"embedding_model": self.model_label}]
+            )
+        elif stored != self.model_label:
+            raise IndexError_(
+                f"the index was built with embedding model {stored!r}, but the settings name {self.model_label!r}; "
+                "run `assistant index --rebuild` to re-embed the corpus"
+            )
+        self._model_checked = True
+
+    def reset(self) -> None:
+        """Drop every chunk and record (for a rebuild with another embedding model)."""
+        for name in (self.settings.collection, f"{self.settings.collection}__files"):
+            try:
+                self.client.delete_collection(name)
+            except (ValueError, chromadb.errors.NotFoundError):
+                pass  # already absent
+        self._open_collections()
+        self._model_checked = not self.model_label
 
     def put_file_record(self, record: FileRecord) -> None:
         self.files.upsert(ids=[record.source], embeddings=[_NO_VECTOR], metadatas=[record.model_dump()])
@@ -106,6 +151,7 @@ class CorpusIndex:
 
     def add_chunks(self, chunks: list[Chunk]) -> None:
         """Embed and upsert chunks (ids are stable, so re-adding never duplicates)."""
+        self.check_model()
         if chunks:
             self.store.add_texts(
                 texts=[c.text for c in chunks],
@@ -144,6 +190,7 @@ class CorpusIndex:
         """Cosine search with the query prompt; scores are relevance in [0, 1]."""
         if self.count() == 0:
             return []
+        self.check_model()
         pairs = self.store.similarity_search_with_relevance_scores(query, k=k, filter=where)
         hits = []
         for rank, (doc, score) in enumerate(pairs, start=1):
@@ -154,6 +201,8 @@ class CorpusIndex:
 
 def open_index(settings: Settings) -> CorpusIndex:
     """The index as configured, with the configured embedding model built lazily on first use."""
-    from assistant.models.embeddings import build_embeddings
+    from assistant.models.embeddings import build_embeddings, model_version
 
-    return CorpusIndex(settings.index, lambda: build_embeddings(settings.embedding))
+    return CorpusIndex(
+        settings.index, lambda: build_embeddings(settings.embedding), model_label=model_version(settings.embedding)
+    )

@@ -45,6 +45,10 @@ def test_failed_files_give_exit_code_1_and_reasons(settings, shared_model):
     assert "bad.txt" in result.output and "binary" in result.output
     assert "Skipped files" in result.output
 
+    listing = runner.invoke(app, ["documents"], env={"COLUMNS": "200"})
+    assert listing.exit_code == 0, listing.output
+    assert "ok.txt" in listing.output and "bad.txt" in listing.output and "binary" in listing.output
+
 
 def test_bad_setting_is_one_clear_line(monkeypatch):
     monkeypatch.setenv("ASSISTANT_INDEX__MODE", "cloud")

@@ -164,3 +164,20 @@ def test_sample_corpus_finds_cross_language_answers(settings, make_index, sample
 
     only_es = search(index, "phases of Plan 02", k=3, filters=SearchFilters(languages=["es"]))
     assert only_es and all(h.chunk.meta.language == "es" for h in only_es)
+
+
+def test_changing_the_embedding_model_requires_a_rebuild(settings, embeddings):
+    from assistant.errors import IndexError_
+    from assistant.index import CorpusIndex
+
+    _write(settings.corpus.dir, "a.txt", VI_TEXT)
+    sync_corpus(CorpusIndex(settings.index, lambda: embeddings, model_label="model-A"), settings)
+    other = CorpusIndex(settings.index, lambda: embeddings, model_label="model-B")
+    with pytest.raises(IndexError_, match="--rebuild"):
+        other.dense_search("giai đoạn", k=1)
+    _write(settings.corpus.dir, "b.txt", RU_TEXT)
+    with pytest.raises(IndexError_, match="model-A"):
+        sync_corpus(other, settings)
+    other.reset()
+    report = sync_corpus(other, settings)
+    assert sorted(report.added) == ["a.txt", "b.txt"] and other.dense_search("giai đoạn", k=1)

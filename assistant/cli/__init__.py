@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import eval_cmd, index_cmd, models_cmd, search_cmd
+from assistant.cli import documents_cmd, eval_cmd, index_cmd, models_cmd, search_cmd
 
 app = typer.Typer(
     name="assistant",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 app.command("index")(index_cmd.index)
 app.command("search")(search_cmd.search)
+app.command("documents")(documents_cmd.documents)
 app.command("eval-retrieval")(eval_cmd.eval_retrieval)
 app.add_typer(models_cmd.app, name="models")
 

@@ -15,6 +15,7 @@ from assistant.sync import SyncReport
 def index(
     corpus: Path = typer.Option(None, "--corpus", help="Corpus folder (default: settings corpus.dir)."),
     index_dir: Path = typer.Option(None, "--index-dir", help="Embedded index folder (default: settings index.dir)."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and re-embed everything (after changing the embedding model)."),
 ) -> None:
     """Add new files, re-embed changed ones, drop deleted ones; print a summary table.
 
@@ -26,6 +27,8 @@ def index(
     with user_errors():
         settings = settings_from(corpus__dir=corpus, index__dir=index_dir)
         idx = open_index(settings)
+        if rebuild:
+            idx.reset()
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
             console=console, transient=True,
