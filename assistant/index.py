@@ -174,6 +174,21 @@ class CorpusIndex:
         self.drop_file_record(source)
         return len(ids)
 
+    def all_ids(self) -> list[str]:
+        """Ids of every chunk (cheap: no documents, no vectors)."""
+        return list(self._chunks.get(include=[])["ids"])
+
+    def chunks_with_embeddings(self, with_embeddings: bool = True) -> tuple[list[Chunk], list | None]:
+        """Every chunk, and (optionally) its stored vector, for in-memory lexical and dense scoring."""
+        include = ["documents", "metadatas"] + (["embeddings"] if with_embeddings else [])
+        got = self._chunks.get(include=include)
+        chunks = [
+            Chunk(id=i, text=t, meta=ChunkMeta.from_chroma(m))
+            for i, t, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])
+        ]
+        vectors = got.get("embeddings") if with_embeddings else None
+        return chunks, (vectors if vectors is not None and len(vectors) else None)
+
     def count(self) -> int:
         return self._chunks.count()
 

@@ -64,8 +64,24 @@ class IndexSettings(_Section):
     batch_size: int = Field(256, description="Chunks embedded and written per batch (larger batches encode faster; a file is committed once all its chunks are written).")
 
 
+class FusionWeights(_Section):
+    """Fusion parameters (defaults tuned on evals/dev.jsonl; see docs/retrieval.md)."""
+
+    dense: float = Field(1.0, description="Weight of min-max normalised dense cosine.")
+    lexical: float = Field(0.8, description="Weight of max-normalised BM25 (original + expanded terms).")
+    glossary: float = Field(1.0, description="Multiplier of BM25 from glossary expansions before normalising.")
+    keys: float = Field(0.2, description="Weight of the weighted key overlap in [0, 1].")
+    bigram: float = Field(0.5, description="Multiplier of BM25 over adjacent-word pairs.")
+    vi_unigram: float = Field(0.0, description="Multiplier of single-word BM25 for Vietnamese queries.")
+    mmr_lambda: float = Field(1.0, description="MMR trade-off; 1.0 disables diversity re-ranking.")
+    dense_floor_quantile: float = Field(
+        0.0, description="Dense cosines are min-max scaled from this quantile of the candidates (0 = the minimum)."
+    )
+
+
 class RetrievalSettings(_Section):
     k: int = Field(5, description="Number of passages returned by default.")
+    fusion: FusionWeights = Field(default_factory=FusionWeights, description="Hybrid fusion weights.")
 
 
 class Settings(BaseSettings):

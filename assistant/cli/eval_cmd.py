@@ -29,7 +29,7 @@ def eval_retrieval(
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("retrieving", total=None)
             overall, by_language, results = evaluate_retrieval(
-                questions, lambda q: search(index, q, k=10),
+                questions, lambda q: search(index, q, k=10, weights=settings.retrieval.fusion),
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
         write_results(output, results)

@@ -27,7 +27,7 @@ def search(
         settings = settings_from()
         idx = open_index(settings)
         filters = SearchFilters(sources=doc, doc_types=doc_type, languages=lang)
-        hits = run_search(idx, query, k=k, filters=filters)
+        hits = run_search(idx, query, k=k, filters=filters, weights=settings.retrieval.fusion)
     if as_json:
         console.print_json(json.dumps([h.model_dump() for h in hits], ensure_ascii=False))
         return

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from assistant.types import ChunkMeta
+
 
 class SearchFilters(BaseModel):
     """Restrict a search; an empty list means no restriction on that field."""
@@ -21,3 +23,11 @@ class SearchFilters(BaseModel):
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def matches(self, meta: ChunkMeta) -> bool:
+        """The same restriction as :meth:`to_where`, applied in Python (for the lexical and key channels)."""
+        return (
+            (not self.sources or meta.source in self.sources)
+            and (not self.doc_types or meta.doc_type in self.doc_types)
+            and (not self.languages or meta.language in self.languages)
+        )

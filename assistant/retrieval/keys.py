@@ -89,3 +89,21 @@ def extract_keys(text: str) -> set[str]:
         value = value.rstrip("0").rstrip(".") if "." in value else value.lstrip("0") or "0"
         keys.add(f"num:{value}{'%' if m.group(2) else ''}")
     return keys
+
+
+# How much a matched key of each kind counts; a document code is nearly decisive, a year says little.
+KEY_WEIGHTS: dict[str, float] = {"code": 1.0, "date": 0.8, "num": 0.6, "year": 0.1}
+
+
+def key_weight(key: str) -> float:
+    """Weight of one key by its kind (the part before ``:``)."""
+    return KEY_WEIGHTS.get(key.split(":", 1)[0], 0.5)
+
+
+def key_overlap(query_keys: set[str], chunk_keys: set[str]) -> tuple[float, set[str]]:
+    """Weighted share of the query's keys found in the chunk, in [0, 1], and the keys that matched."""
+    if not query_keys:
+        return 0.0, set()
+    matched = query_keys & chunk_keys
+    total = sum(key_weight(k) for k in query_keys)
+    return (sum(key_weight(k) for k in matched) / total if total else 0.0), matched

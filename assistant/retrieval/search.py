@@ -1,13 +1,131 @@
-"""The search entry point used by the CLI, the web UI and evaluation."""
+"""The search entry point used by the CLI, the web UI and evaluation: hybrid retrieval.
+
+Three channels score every chunk that passes the filters:
+
+* **dense** – e5 cosine between the query and the stored chunk embeddings;
+* **lexical** – BM25 over folded, transliterated, prefix-cut tokens of the query,
+  plus (down-weighted) the glossary's wording of the query's concepts in the corpus languages;
+* **keys** – exact document codes, dates and numbers shared by query and chunk.
+
+They are mixed by :func:`fusion.fuse` with :data:`fusion.DEFAULT_WEIGHTS`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+
 from assistant.index import CorpusIndex
 from assistant.retrieval.filters import SearchFilters
+from assistant.retrieval.fusion import DEFAULT_WEIGHTS, FusionWeights, fuse, lexical_raw, mmr
+from assistant.retrieval.glossary import expand
+from assistant.retrieval.keys import extract_keys, key_overlap
+from assistant.retrieval.lexical import PREFIX_LENGTH, Snapshot, snapshot_for
+from assistant.retrieval.text_norm import bigrams, is_vietnamese, lexical_terms
 from assistant.types import SearchHit
 
 
-def search(index: CorpusIndex, query: str, k: int = 5, filters: SearchFilters | None = None) -> list[SearchHit]:
-    """Rank the passages of the index for ``query``, best first."""
-    where = filters.to_where() if filters else None
-    return index.dense_search(query, k=k, where=where)
+@dataclass
+class Channels:
+    """Per-candidate channel scores, aligned with ``positions`` (indexes into the snapshot)."""
+
+    positions: np.ndarray
+    dense: np.ndarray
+    bm25: np.ndarray
+    bm25_bigram: np.ndarray
+    bm25_expanded: np.ndarray
+    keys: np.ndarray
+    query_terms: set[str]
+    expanded_terms: set[str]
+    query_keys: set[str]
+    vietnamese: bool
+
+    def lexical(self, weights: FusionWeights = DEFAULT_WEIGHTS) -> np.ndarray:
+        return lexical_raw(self.bm25, self.bm25_bigram, self.bm25_expanded, self.vietnamese, weights)
+
+
+def _rank_of(values: np.ndarray) -> np.ndarray:
+    """1-based rank of each value (descending); zero scores get rank 0 (meaning: not retrieved)."""
+    ranks = np.zeros(len(values), dtype=int)
+    order = np.argsort(-values, kind="stable")
+    ranks[order] = np.arange(1, len(values) + 1)
+    ranks[values <= 0] = 0
+    return ranks
+
+
+def compute_channels(index: CorpusIndex, snap: Snapshot, query: str, filters: SearchFilters | None) -> Channels:
+    """Score every chunk passing ``filters`` in the three channels."""
+    positions = np.array(
+        [i for i, c in enumerate(snap.chunks) if filters is None or filters.matches(c.meta)], dtype=int
+    )
+    terms = lexical_terms(query, prefix=PREFIX_LENGTH)
+    pairs = bigrams(terms)
+    expanded: set[str] = set()
+    for form in expand(query):
+        form_terms = lexical_terms(form, prefix=PREFIX_LENGTH)
+        expanded.update(form_terms + bigrams(form_terms))
+    expanded -= set(terms) | set(pairs)
+    query_keys = extract_keys(query)
+
+    if snap.embeddings is not None:
+        vector = np.asarray(index.embeddings.embed_query(query), dtype=np.float32)
+        vector /= max(float(np.linalg.norm(vector)), 1e-12)
+        dense = snap.embeddings[positions] @ vector
+    else:  # very large index: dense scores only for Chroma's top candidates
+        where = filters.to_where() if filters else None
+        dense_all = np.zeros(len(snap), dtype=np.float32)
+        for hit in index.dense_search(query, k=200, where=where):
+            if hit.chunk.id in snap.position:
+                dense_all[snap.position[hit.chunk.id]] = hit.score
+        dense = dense_all[positions]
+
+    bm25 = snap.bm25_scores(terms)[positions]
+    bm25_bigram = snap.bm25_scores(pairs)[positions]
+    bm25_expanded = snap.bm25_scores(sorted(expanded))[positions] if expanded else np.zeros(len(positions))
+    keys = np.array([key_overlap(query_keys, snap.keys[p])[0] for p in positions], dtype=np.float32)
+    return Channels(positions, dense, bm25, bm25_bigram, bm25_expanded, keys, set(terms) | set(pairs), expanded,
+                    query_keys, is_vietnamese(query))
+
+
+def rank(snap: Snapshot, ch: Channels, k: int, weights: FusionWeights = DEFAULT_WEIGHTS) -> list[SearchHit]:
+    """Fuse the channels and build the top-``k`` hits with their explanations."""
+    if len(ch.positions) == 0 or k <= 0:
+        return []
+    lexical = ch.lexical(weights)
+    fused = fuse(ch.dense, lexical, ch.keys, weights)
+    vectors = snap.embeddings[ch.positions] if snap.embeddings is not None else None
+    order = mmr(fused, vectors, k, weights.mmr_lambda)
+    dense_ranks = _rank_of(ch.dense)
+    lexical_ranks = _rank_of(lexical)
+    hits = []
+    for position, i in enumerate(order, start=1):
+        p = int(ch.positions[i])
+        terms = snap.term_hits(p, ch.query_terms | ch.expanded_terms)
+        keys = key_overlap(ch.query_keys, snap.keys[p])[1]
+        hits.append(
+            SearchHit(
+                chunk=snap.chunks[p],
+                score=float(fused[i]),
+                rank=position,
+                dense_rank=int(dense_ranks[i]) or None,
+                lexical_rank=int(lexical_ranks[i]) or None,
+                matched_terms=sorted(keys) + sorted(terms),
+            )
+        )
+    return hits
+
+
+def search(
+    index: CorpusIndex,
+    query: str,
+    k: int = 5,
+    filters: SearchFilters | None = None,
+    weights: FusionWeights = DEFAULT_WEIGHTS,
+) -> list[SearchHit]:
+    """Rank the passages of the index for ``query``, best first (hybrid dense + BM25 + keys)."""
+    if index.count() == 0:
+        return []
+    index.check_model()
+    snap = snapshot_for(index)
+    return rank(snap, compute_channels(index, snap, query, filters), k, weights)

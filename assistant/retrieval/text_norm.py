@@ -33,3 +33,60 @@ def fold(text: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Folded word and number tokens; one-letter words are dropped, numbers are kept."""
     return [t for t in _TOKEN.findall(fold(text)) if len(t) > 1 or t.isdigit()]
+
+
+# Vietnamese names are written in Latin in pt/es/de and transcribed into Cyrillic in uk/ru
+# ("Trần Cẩm Tú" → "Чан Кам Ту"/"Тран Кам Ту", "Nguyễn Duy Ngọc" → "Нгуєн Зуй Нгок").
+# After ``fold`` both sides are Latin; these rewrites bring the two spellings to one key.
+_PHONETIC = (
+    ("tr", "ch"), ("gi", "zi"), ("d", "z"), ("ph", "f"), ("qu", "ku"), ("c", "k"), ("q", "k"),
+    ("nh", "n"), ("y", "i"), ("ie", "e"), ("th", "t"),
+)
+_STOP = frozenset(
+    # Function words of the question and corpus languages that carry no topic (folded).
+    "the of and to in on for by at is are was be what which who how when does did do with from that this "
+    "as an or its it their there many much has have will must should according "
+    "la cua va cac nhung duoc cho voi trong theo nao gi bao nhieu khong co ai de ve mot tai den tu "
+    "der die das und den dem des zu von mit im ist auf fur ein eine als bei "
+    "de da do das dos em com para por um uma os ao na no nas nos que se el los las del en con al "
+    "na ta za vid dlia iak shcho do pro po ne v s i k u o ot dlia kak chto eto".split()
+)
+
+
+def phonetic(token: str) -> str:
+    """A coarse sound key for a folded token, so Latin and transliterated Cyrillic names meet."""
+    for src, dst in _PHONETIC:
+        token = token.replace(src, dst)
+    return token
+
+
+def lexical_terms(text: str, prefix: int = 0, use_phonetic: bool = True) -> list[str]:
+    """Tokens for the BM25 channel: folded, stop words dropped, optionally phonetic and prefix-cut.
+
+    ``prefix`` > 0 cuts words to that many characters, a crude stemmer that lets
+    inflected Slavic/Romance forms (``процедур``/``процедури``) meet; numbers are kept whole.
+    """
+    terms = []
+    for token in tokenize(text):
+        if token in _STOP:
+            continue
+        if not token[0].isdigit():
+            if use_phonetic:
+                token = phonetic(token)
+            if prefix:
+                token = token[:prefix]
+        terms.append(token)
+    return terms
+
+
+def bigrams(terms: list[str]) -> list[str]:
+    """Adjacent term pairs (``bak_ziang``): specific where single syllables are not (Vietnamese)."""
+    return [f"{a}_{b}" for a, b in zip(terms, terms[1:])]
+
+
+_VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+
+
+def is_vietnamese(text: str) -> bool:
+    """True when ``text`` uses letters found only in Vietnamese (within the languages we handle)."""
+    return len(_VIETNAMESE.findall(text)) >= 2
