@@ -38,6 +38,8 @@ _NUM_DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\
 _WORD_DATE = re.compile(r"\b(\d{1,2})(?:\.|st|nd|rd|th|er)?\s+(?:de\s+)?([a-z]{3,})\b")
 _MONTH_FIRST = re.compile(r"\b([a-z]{3,})\s+(\d{1,2})\b")
 _VI_DATE = re.compile(r"\b(\d{1,2})\s+thang\s+(\d{1,2})\b")
+# (pattern, day group, month group, group whose span is the date): numeric, Vietnamese, "30 June", "June 30".
+_DATE_PATTERNS = ((_NUM_DATE, 1, 2, 0), (_VI_DATE, 1, 2, 0), (_WORD_DATE, 1, 2, 1), (_MONTH_FIRST, 2, 1, 2))
 _NUMBER = re.compile(r"(?<![\w/.-])(\d+(?:[.,]\d+)?)(\s*%)?(?![\w/-])")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
@@ -61,24 +63,14 @@ def extract_keys(text: str) -> set[str]:
         keys.add(f"code:{int(number)}-{letters}")
     folded = fold(text)
     date_spans: list[tuple[int, int]] = []
-    for pattern in (_NUM_DATE, _VI_DATE):
+    for pattern, day_group, month_group, span_group in _DATE_PATTERNS:
         for m in pattern.finditer(folded):
-            key = _date_key(int(m.group(1)), int(m.group(2)))
+            raw_month = m.group(month_group)
+            month = int(raw_month) if raw_month.isdigit() else _month(raw_month)
+            key = _date_key(int(m.group(day_group)), month) if month else None
             if key:
                 keys.add(key)
-                date_spans.append(m.span())
-    for m in _WORD_DATE.finditer(folded):
-        month = _month(m.group(2))
-        key = _date_key(int(m.group(1)), month) if month else None
-        if key:
-            keys.add(key)
-            date_spans.append(m.span(1))
-    for m in _MONTH_FIRST.finditer(folded):
-        month = _month(m.group(1))
-        key = _date_key(int(m.group(2)), month) if month else None
-        if key:
-            keys.add(key)
-            date_spans.append(m.span(2))
+                date_spans.append(m.span(span_group))
     for m in _NUMBER.finditer(folded):
         if any(start <= m.start() < end for start, end in date_spans):
             continue
