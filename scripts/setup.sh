@@ -14,7 +14,8 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 # Reinstall only when the dependency declaration changed.
-stamp="$VENV/.installed-$( (cat pyproject.toml; echo "$EXTRAS") | sha256sum | cut -c1-16)"
+label="${EXTRAS:-base}"
+stamp="$VENV/.installed-$label-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "==> installing dependencies (first run takes a few minutes)"
   "$VENV/bin/python" -m pip install --quiet --upgrade pip
@@ -23,7 +24,7 @@ if [ ! -f "$stamp" ]; then
   target="."
   [ -n "$EXTRAS" ] && target=".[${EXTRAS}]"
   "$VENV/bin/python" -m pip install --quiet -e "$target"
-  rm -f "$VENV"/.installed-*
+  rm -f "$VENV/.installed-$label-"*
   touch "$stamp"
 fi
 
