@@ -174,6 +174,11 @@ class CorpusIndex:
         self.drop_file_record(source)
         return len(ids)
 
+    def neighbours(self, source: str, first: int, last: int) -> list[Chunk]:
+        """Chunks of ``source`` with ``first <= chunk_index <= last``, in reading order."""
+        where = {"$and": [{"source": source}, {"chunk_index": {"$gte": first}}, {"chunk_index": {"$lte": last}}]}
+        return sorted(self.all_chunks(where=where), key=lambda c: c.meta.chunk_index)
+
     def all_ids(self) -> list[str]:
         """Ids of every chunk (cheap: no documents, no vectors)."""
         return list(self._chunks.get(include=[])["ids"])
