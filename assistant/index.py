@@ -183,10 +183,12 @@ class CorpusIndex:
         """Ids of every chunk (cheap: no documents, no vectors)."""
         return list(self._chunks.get(include=[])["ids"])
 
-    def chunks_with_embeddings(self, with_embeddings: bool = True) -> tuple[list[Chunk], list | None]:
-        """Every chunk, and (optionally) its stored vector, for in-memory lexical and dense scoring."""
+    def chunks_with_embeddings(
+        self, where: dict | None = None, with_embeddings: bool = True
+    ) -> tuple[list[Chunk], list | None]:
+        """Chunks (all, or those matching ``where``) and optionally their stored vectors, in the same order."""
         include = ["documents", "metadatas"] + (["embeddings"] if with_embeddings else [])
-        got = self._chunks.get(include=include)
+        got = self._chunks.get(where=where, include=include)
         chunks = [
             Chunk(id=i, text=t, meta=ChunkMeta.from_chroma(m))
             for i, t, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])
@@ -198,11 +200,7 @@ class CorpusIndex:
         return self._chunks.count()
 
     def all_chunks(self, where: dict | None = None) -> list[Chunk]:
-        got = self._chunks.get(where=where, include=["documents", "metadatas"])
-        return [
-            Chunk(id=i, text=t, meta=ChunkMeta.from_chroma(m))
-            for i, t, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])
-        ]
+        return self.chunks_with_embeddings(where, with_embeddings=False)[0]
 
     # -- search ---------------------------------------------------------------------------------
 

@@ -124,8 +124,8 @@ def search(
     weights: FusionWeights = DEFAULT_WEIGHTS,
 ) -> list[SearchHit]:
     """Rank the passages of the index for ``query``, best first (hybrid dense + BM25 + keys)."""
-    if index.count() == 0:
+    snap = snapshot_for(index)
+    if not len(snap):
         return []
     index.check_model()
-    snap = snapshot_for(index)
     return rank(snap, compute_channels(index, snap, query, filters), k, weights)
