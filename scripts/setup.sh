@@ -23,7 +23,8 @@ if [ ! -f "$stamp" ]; then
   "$VENV/bin/python" -m pip install --quiet torch==2.13.0
   target="."
   [ -n "$EXTRAS" ] && target=".[${EXTRAS}]"
-  "$VENV/bin/python" -m pip install --quiet -e "$target"
+  # llama-cpp-python compiles from source: a portable build (no -march=native) so the cached wheel runs anywhere.
+  CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}" "$VENV/bin/python" -m pip install --quiet -e "$target"
   rm -f "$VENV/.installed-$label-"*
   touch "$stamp"
 fi

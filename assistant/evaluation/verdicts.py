@@ -1,0 +1,133 @@
+"""Per-question verdicts: how one ``Answer`` scores against one ``Question``.
+
+Definitions (all case-insensitive regex matching goes through ``Question.facts_match``):
+
+* **relevant context** — a context whose ``source`` (or ``url``) contains an expected
+  source substring *and* whose text matches every expected fact; the context-based
+  twin of ``retrieval.is_relevant``.
+* **retrieval_hit_rank** — 1-based position, in ``Answer.contexts`` order (the pipeline's
+  rank order), of the first relevant context; ``None`` when there is none, or the
+  question should be refused.
+* **source_recall** — share of the expected sources found among *all* the answer's
+  contexts (those shown to the model); 1.0 (vacuous) for questions to refuse.
+* **correct** — answerable: not refused and every expected fact matches the answer text;
+  unanswerable: refused.
+* **citation_valid** — ``None`` unless the question is answerable and the answer was not
+  refused. Otherwise ``True`` when at least one citation is ``verified``, cites an expected
+  source, and its *cited passage* matches every expected fact. The cited passage is the
+  text of the contexts with the citation's source (narrowed to those with the citation's
+  location when any share it), joined; when no context has that source, the quote.
+* **language_match** — ``answer.language == question.language``, refusals included.
+* **passed** — ``correct and citation_valid is not False`` (language is reported, not gated).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pydantic import BaseModel, Field
+
+from assistant.evaluation.questions import Question
+from assistant.types import Answer, Citation, Context
+
+
+class Verdicts(BaseModel):
+    """How one answer fared; ``failures`` says in words why ``passed`` is false."""
+
+    retrieval_hit_rank: int | None = Field(description="1-based position of the first relevant context.")
+    source_recall: float
+    correct: bool
+    citation_valid: bool | None
+    refused: bool
+    should_refuse: bool
+    language_match: bool
+    passed: bool
+    failures: list[str] = Field(default_factory=list, description="Reasons the question failed (empty when passed).")
+
+
+def _from_expected_source(question: Question, source: str, url: str | None) -> bool:
+    return question.source_matches(source) or bool(url and question.source_matches(url))
+
+
+def context_is_relevant(question: Question, context: Context) -> bool:
+    """A context from an expected source whose text matches every expected fact."""
+    return _from_expected_source(question, context.source, context.url) and question.facts_match(context.text)
+
+
+def first_context_hit_rank(question: Question, contexts: Sequence[Context]) -> int | None:
+    """1-based position of the first relevant context, or None."""
+    if question.should_refuse:
+        return None
+    for position, context in enumerate(contexts, start=1):
+        if context_is_relevant(question, context):
+            return position
+    return None
+
+
+def context_source_recall(question: Question, contexts: Sequence[Context]) -> float:
+    """Share of the expected sources that appear among the contexts (vacuously 1.0 without any)."""
+    if not question.expected_sources:
+        return 1.0
+    seen = " ".join(f"{c.source} {c.url or ''}" for c in contexts)
+    return sum(1 for s in question.expected_sources if s in seen) / len(question.expected_sources)
+
+
+def cited_passage(citation: Citation, contexts: Sequence[Context]) -> str:
+    """The text a citation points at: its source's contexts (same location if possible), else its quote."""
+    same_source = [c for c in contexts if c.source == citation.source]
+    if citation.location is not None:
+        same_location = [c for c in same_source if c.location == citation.location]
+        same_source = same_location or same_source
+    if not same_source:
+        return citation.quote
+    return "\n".join(c.text for c in same_source)
+
+
+def citation_supports(question: Question, citation: Citation, contexts: Sequence[Context]) -> bool:
+    """Verified, from an expected source, and its cited passage holds every expected fact."""
+    return (
+        citation.verified
+        and _from_expected_source(question, citation.source, citation.url)
+        and question.facts_match(cited_passage(citation, contexts))
+    )
+
+
+def _missing_facts(question: Question, text: str) -> list[str]:
+    """The expected-fact regexes that do not match ``text`` (same matching as ``Question.facts_match``)."""
+    return [p for p in question.expected_facts if not re.search(p, text, re.IGNORECASE)]
+
+
+def judge(question: Question, answer: Answer) -> Verdicts:
+    """Score ``answer`` against ``question`` (see the module docstring for the definitions)."""
+    failures: list[str] = []
+    citation_valid: bool | None = None
+    if question.should_refuse:
+        correct = answer.refused
+        if not correct:
+            failures.append("answered a question the corpus cannot answer (should refuse)")
+    elif answer.refused:
+        correct = False
+        failures.append("refused an answerable question")
+    else:
+        missing = _missing_facts(question, answer.answer)
+        correct = not missing
+        if missing:
+            failures.append("answer lacks expected fact(s): " + ", ".join(missing))
+        citation_valid = any(citation_supports(question, c, answer.contexts) for c in answer.citations)
+        if not citation_valid:
+            failures.append(
+                "no verified citation of an expected source whose passage holds the facts"
+                if answer.citations else "no citations"
+            )
+    return Verdicts(
+        retrieval_hit_rank=first_context_hit_rank(question, answer.contexts),
+        source_recall=context_source_recall(question, answer.contexts),
+        correct=correct,
+        citation_valid=citation_valid,
+        refused=answer.refused,
+        should_refuse=question.should_refuse,
+        language_match=answer.language == question.language,
+        passed=correct and citation_valid is not False,
+        failures=failures,
+    )
