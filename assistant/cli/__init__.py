@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import documents_cmd, eval_cmd, index_cmd, models_cmd, search_cmd
+from assistant.cli import ask_cmd, documents_cmd, eval_cmd, index_cmd, models_cmd, search_cmd
 
 app = typer.Typer(
     name="assistant",
@@ -13,9 +13,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command("ask")(ask_cmd.ask)
+app.command("chat")(ask_cmd.chat)
 app.command("index")(index_cmd.index)
 app.command("search")(search_cmd.search)
 app.command("documents")(documents_cmd.documents)
+app.command("eval")(eval_cmd.eval_answers)
 app.command("eval-retrieval")(eval_cmd.eval_retrieval)
 app.add_typer(models_cmd.app, name="models")
 

@@ -1,11 +1,11 @@
-"""``assistant eval-retrieval``: retrieval metrics of the search pipeline on a question set."""
+"""``assistant eval`` (answers, through the chat's pipeline) and ``assistant eval-retrieval`` (search only)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
-from rich.progress import Progress
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from assistant.cli.common import console, settings_from, user_errors
@@ -45,3 +45,104 @@ def eval_retrieval(
     for r in missed:
         console.print(f"[yellow]miss@5[/yellow] {r.id}: {r.question}", highlight=False)
     console.print(f"per-question results: {output}")
+
+
+def _config(bot) -> dict:
+    """Everything that changes answers, so cached answers are reused only for the same setup."""
+    import hashlib
+
+    from assistant.answer.prompts import default_prompts_dir
+    from assistant.models.embeddings import model_version
+    from assistant.models.llm import llm_label
+
+    prompts = hashlib.sha256()
+    for path in sorted(default_prompts_dir().glob("*")):
+        prompts.update(path.name.encode() + path.read_bytes())
+    corpus = hashlib.sha256("".join(sorted(r.hash for r in bot.documents().values())).encode()).hexdigest()
+    s = bot.settings
+    return {
+        "backend": bot.mode,
+        "llm": llm_label(s, bot.backend) if bot.mode != "extractive" else "extractive",
+        "embedding": model_version(s.embedding),
+        "prompts": prompts.hexdigest()[:16],
+        "corpus": corpus[:16],
+        "retrieval": s.retrieval.model_dump(mode="json"),
+        "answer": s.answer.model_dump(mode="json"),
+    }
+
+
+def eval_answers(
+    question_set: Path = typer.Argument(..., exists=True, dir_okay=False, help="A question set, e.g. evals/dev.jsonl."),
+    llm: str = typer.Option(None, "--llm", help="Answer backend: local, openai, ollama or none."),
+    baseline: Path = typer.Option(None, "--baseline", help="A previous run's output folder to compare with."),
+    output: Path = typer.Option(Path("eval-results/latest"), "--output", "-o", help="Folder for results and reports."),
+    fail_on_regression: bool = typer.Option(False, "--fail-on-regression", help="Exit 1 when a metric drops."),
+    threshold: float = typer.Option(0.02, "--threshold", help="Largest allowed drop of a rate (absolute)."),
+) -> None:
+    """Run every question through the chat's pipeline; print metrics, compare, write reports.
+
+    Interrupted runs resume: answers are cached by question and configuration.
+    """
+    from assistant import Assistant
+    from assistant.evaluation.compare import compare, load_baseline, regressions
+    from assistant.evaluation.questions import load_questions
+    from assistant.evaluation.report import write_reports
+    from assistant.evaluation.runner import run_eval
+
+    with user_errors():
+        questions = load_questions(question_set)
+        bot = Assistant(settings_from(), backend=llm)
+        config = _config(bot)
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("pass {task.fields[rate]}"),
+            console=console, transient=True,
+        ) as bar:
+            task = bar.add_task("answering", total=len(questions), rate="–")
+            run = run_eval(
+                questions, lambda q: bot.ask(q.question), output, config,
+                progress=lambda done, total, rate: bar.update(task, completed=done, rate=f"{rate:.0%}"),
+            )
+        comparison = compare(run, load_baseline(baseline)) if baseline else None
+        reports = write_reports(run, output, comparison)
+
+    _print_metrics(run, comparison)
+    console.print(f"results: {output / 'results.jsonl'}; reports: {', '.join(str(p) for p in reports if p.suffix in ('.md', '.html'))}")
+    if comparison is not None:
+        dropped = regressions(comparison.deltas, threshold)
+        for flip in comparison.flipped:
+            colour = "green" if flip.direction == "fail_to_pass" else "red"
+            console.print(f"[{colour}]{flip.direction}[/] {flip.id}: {flip.question}", highlight=False)
+            console.print(f"    before: {flip.baseline_answer[:160]}\n    now:    {flip.current_answer[:160]}", highlight=False)
+        if dropped:
+            console.print(f"[red]regression:[/red] {', '.join(dropped)} dropped by more than {threshold}")
+            if fail_on_regression:
+                raise typer.Exit(1)
+
+
+def _print_metrics(run, comparison) -> None:
+    from assistant.evaluation.metrics import LABELS
+
+    table = Table(title=f"Answers: {len(run.results)} questions ({run.config.get('backend')})")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    if comparison is not None:
+        table.add_column("baseline", justify="right")
+        table.add_column("Δ", justify="right")
+    overall = run.overall.model_dump()
+    for name, label in LABELS.items():
+        value = overall.get(name)
+        cells = [label, "–" if value is None else f"{value:.3f}"]
+        if comparison is not None:
+            d = comparison.delta(name)
+            cells += ["–" if not d or d.baseline is None else f"{d.baseline:.3f}",
+                      "–" if not d or d.delta is None else f"{d.delta:+.3f}"]
+        table.add_row(*cells)
+    console.print(table)
+    for title, slices in (("language", run.by_language), ("tag", run.by_tag)):
+        sub = Table(title=f"By {title}")
+        for col in (title, "n", "correct", "citations valid", "refusal recall", "language match"):
+            sub.add_column(col, justify="right")
+        for key, m in slices.items():
+            fmt = lambda v: "–" if v is None else f"{v:.2f}"  # noqa: E731
+            sub.add_row(key, str(m.n), fmt(m.correctness), fmt(m.citation_validity), fmt(m.refusal_recall), fmt(m.language_match))
+        console.print(sub)

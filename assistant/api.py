@@ -1,0 +1,117 @@
+"""The Python API: ``from assistant import Assistant``. The CLI, the web UI and evaluation use it.
+
+It composes the stages (index, retrieval, answer pipeline, LLM backend) from
+one :class:`Settings`; it holds no logic of its own beyond choosing backends
+and falling back to extractive answers when the LLM cannot be built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from assistant.errors import ModelError
+from assistant.index import CorpusIndex, FileRecord, open_index
+from assistant.retrieval import SearchFilters, expand_context, search
+from assistant.settings import Settings, load_settings
+from assistant.types import Answer, SearchHit
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from assistant.answer import AnswerEvent, Answerer
+    from assistant.sync import Progress, SyncReport
+
+BACKENDS = ("local", "openai", "ollama", "none")
+
+
+class Assistant:
+    """Question answering over the indexed corpus.
+
+    >>> bot = Assistant(backend="none")          # doctest: +SKIP
+    >>> bot.ask("Kế hoạch 02 có mấy giai đoạn?").answer  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        backend: str | None = None,
+        chat_model: BaseChatModel | None = None,
+        index: CorpusIndex | None = None,
+    ) -> None:
+        self.settings = settings or load_settings()
+        self.backend = backend or self.settings.llm
+        if self.backend not in BACKENDS:
+            raise ModelError(f"unknown LLM backend {self.backend!r}; choose one of {', '.join(BACKENDS)}")
+        self._chat_model = chat_model
+        self._index = index
+        self.llm_notice: str | None = None
+
+    # -- stages ---------------------------------------------------------------------------------
+
+    @property
+    def index(self) -> CorpusIndex:
+        if self._index is None:
+            self._index = open_index(self.settings)
+        return self._index
+
+    @cached_property
+    def chat_model(self) -> BaseChatModel | None:
+        """The configured LLM, or None for extractive mode (also when it cannot be built)."""
+        if self._chat_model is not None or self.backend == "none":
+            return self._chat_model
+        from assistant.models.llm import build_chat_model
+
+        try:
+            return build_chat_model(self.settings, self.backend)
+        except ModelError as exc:
+            self.llm_notice = f"LLM unavailable ({exc}); answering extractively"
+            return None
+
+    @property
+    def mode(self) -> str:
+        return self.backend if self.chat_model is not None else "extractive"
+
+    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[SearchHit]:
+        return search(self.index, query, k=k or self.settings.retrieval.k, filters=filters,
+                      weights=self.settings.retrieval.fusion)
+
+    def answerer(self, filters: SearchFilters | None = None) -> Answerer:
+        from assistant.answer import Answerer
+
+        answer = self.settings.answer
+        retrieve: Callable[[str], list[SearchHit]] = lambda q: self.search(q, k=max(answer.contexts * 3, 10), filters=filters)
+        return Answerer(
+            retrieve=retrieve,
+            expand=lambda chunk: expand_context(self.index, chunk, window=answer.context_window),
+            llm=self.chat_model,
+            settings=answer,
+            mode=self.mode,
+        )
+
+    # -- questions ------------------------------------------------------------------------------
+
+    def stream(
+        self, question: str, history: list[tuple[str, str]] | None = None, filters: SearchFilters | None = None
+    ) -> Iterator[AnswerEvent]:
+        """Evidence first, then answer tokens, then the finished, verified :class:`Answer`."""
+        yield from self.answerer(filters).stream(question, history)
+
+    def ask(
+        self, question: str, history: list[tuple[str, str]] | None = None, filters: SearchFilters | None = None
+    ) -> Answer:
+        answer = self.answerer(filters).ask(question, history)
+        if self.llm_notice and not answer.notice:
+            answer = answer.model_copy(update={"notice": self.llm_notice})
+        return answer
+
+    # -- corpus ---------------------------------------------------------------------------------
+
+    def sync(self, progress: Progress | None = None) -> SyncReport:
+        from assistant.sync import sync_corpus
+
+        return sync_corpus(self.index, self.settings, progress=progress)
+
+    def documents(self) -> dict[str, FileRecord]:
+        return self.index.file_records()

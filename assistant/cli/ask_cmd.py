@@ -1,0 +1,91 @@
+"""``assistant ask`` and ``assistant chat``: answers with verified citations in the terminal."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from assistant.cli.common import console, settings_from, user_errors
+from assistant.types import Answer
+
+LLM_OPTION = typer.Option(None, "--llm", help="Answer backend: local, openai, ollama or none (extractive).")
+
+
+def _print_answer(answer: Answer, streamed: bool) -> None:
+    if not streamed:
+        console.print(answer.answer, highlight=False)
+    if answer.notice:
+        console.print(f"[yellow]{answer.notice}[/yellow]", highlight=False)
+    if answer.refused and answer.contexts:
+        console.print("[dim]closest passages:[/dim]")
+        for ctx in answer.contexts[:3]:
+            console.print(f"  [dim]- {ctx.title} ({ctx.source})[/dim]", highlight=False)
+    for c in answer.citations:
+        where = ", ".join(p for p in (c.location, c.url) if p)
+        mark = "✓" if c.verified else "[red]unverified[/red]"
+        console.print(f"[bold][{c.n}][/bold] {mark} {c.title} — {c.source}{' · ' + where if where else ''}", highlight=False)
+        console.print(f"    [dim]“{c.quote}”[/dim]", highlight=False)
+    t = answer.timings
+    first = f", first token {t.first_token_ms / 1000:.1f} s" if t.first_token_ms is not None else ""
+    console.print(
+        f"[dim]{answer.mode} · {answer.verified_claims}/{answer.claims} claims verified · "
+        f"retrieval {t.retrieval_ms:.0f} ms{first}, total {t.total_ms / 1000:.1f} s[/dim]"
+    )
+
+
+def _run(bot, question: str, history: list[tuple[str, str]] | None, as_json: bool) -> Answer:
+    from assistant.answer import DoneEvent, TokenEvent
+
+    if as_json:
+        return bot.ask(question, history)
+    answer: Answer | None = None
+    streamed = False
+    for event in bot.stream(question, history):
+        if isinstance(event, TokenEvent):
+            streamed = True
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+        elif isinstance(event, DoneEvent):
+            answer = event.answer
+    if streamed:
+        sys.stdout.write("\n")
+    assert answer is not None
+    if bot.llm_notice and not answer.notice:
+        answer = answer.model_copy(update={"notice": bot.llm_notice})
+    _print_answer(answer, streamed and not answer.refused)
+    return answer
+
+
+def ask(
+    question: str = typer.Argument(..., help="The question, in Vietnamese, English or another language."),
+    llm: str = LLM_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
+) -> None:
+    """Answer one question from the documents, citing its sources."""
+    from assistant import Assistant
+
+    with user_errors():
+        bot = Assistant(settings_from(), backend=llm)
+        answer = _run(bot, question, None, as_json)
+    if as_json:
+        sys.stdout.write(answer.model_dump_json() + "\n")
+
+
+def chat(llm: str = LLM_OPTION) -> None:
+    """A terminal conversation: follow-up questions use the history. Empty line or Ctrl-D quits."""
+    from assistant import Assistant
+
+    history: list[tuple[str, str]] = []
+    with user_errors():
+        bot = Assistant(settings_from(), backend=llm)
+        console.print("[dim]Ask a question (empty line to quit).[/dim]")
+        while True:
+            try:
+                question = console.input("[bold]> [/bold]").strip()
+            except EOFError:
+                break
+            if not question:
+                break
+            answer = _run(bot, question, history, as_json=False)
+            history += [("user", question), ("assistant", answer.answer)]
