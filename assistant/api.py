@@ -7,6 +7,7 @@ and falling back to extractive answers when the LLM cannot be built.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from assistant.sync import Progress, SyncReport
 
 BACKENDS = ("local", "openai", "ollama", "none")
+# One llama.cpp model object is shared per process and is not thread-safe: local answers take turns.
+_LOCAL_LLM_LOCK = threading.Lock()
 
 
 class Assistant:
@@ -96,12 +99,18 @@ class Assistant:
         self, question: str, history: list[tuple[str, str]] | None = None, filters: SearchFilters | None = None
     ) -> Iterator[AnswerEvent]:
         """Evidence first, then answer tokens, then the finished, verified :class:`Answer`."""
-        yield from self.answerer(filters).stream(question, history)
+        if self.mode != "local":
+            yield from self.answerer(filters).stream(question, history)
+            return
+        with _LOCAL_LLM_LOCK:
+            yield from self.answerer(filters).stream(question, history)
 
     def ask(
         self, question: str, history: list[tuple[str, str]] | None = None, filters: SearchFilters | None = None
     ) -> Answer:
-        answer = self.answerer(filters).ask(question, history)
+        from assistant.answer import DoneEvent
+
+        answer = next(e.answer for e in self.stream(question, history, filters) if isinstance(e, DoneEvent))
         if self.llm_notice and not answer.notice:
             answer = answer.model_copy(update={"notice": self.llm_notice})
         return answer

@@ -12,8 +12,11 @@ from assistant.types import Answer
 LLM_OPTION = typer.Option(None, "--llm", help="Answer backend: local, openai, ollama or none (extractive).")
 
 
-def _print_answer(answer: Answer, streamed: bool) -> None:
-    if not streamed:
+def _print_answer(answer: Answer, streamed_text: str) -> None:
+    if answer.answer.strip() != streamed_text.strip():
+        # The checked answer renumbers citations and flags unverified claims: it is the one to trust.
+        if streamed_text:
+            console.rule("checked answer", style="dim")
         console.print(answer.answer, highlight=False)
     if answer.notice:
         console.print(f"[yellow]{answer.notice}[/yellow]", highlight=False)
@@ -40,10 +43,10 @@ def _run(bot, question: str, history: list[tuple[str, str]] | None, as_json: boo
     if as_json:
         return bot.ask(question, history)
     answer: Answer | None = None
-    streamed = False
+    streamed = ""
     for event in bot.stream(question, history):
         if isinstance(event, TokenEvent):
-            streamed = True
+            streamed += event.text
             sys.stdout.write(event.text)
             sys.stdout.flush()
         elif isinstance(event, DoneEvent):
@@ -53,7 +56,7 @@ def _run(bot, question: str, history: list[tuple[str, str]] | None, as_json: boo
     assert answer is not None
     if bot.llm_notice and not answer.notice:
         answer = answer.model_copy(update={"notice": bot.llm_notice})
-    _print_answer(answer, streamed and not answer.refused)
+    _print_answer(answer, streamed)
     return answer
 
 

@@ -1,0 +1,20 @@
+"""Answers with verified citations: prompting, citations, refusal, conversation, extractive fallback.
+
+Build an :class:`Answerer` (or :func:`answerer_for_index`) and call :meth:`Answerer.stream` (events) or :meth:`Answerer.ask`.
+"""
+
+from assistant.answer.events import AnswerEvent, DoneEvent, EvidenceEvent, TokenEvent
+from assistant.answer.pipeline import Answerer, answerer_for_index
+from assistant.answer.prompts import PromptError, PromptSet, load_prompts
+
+__all__ = [
+    "AnswerEvent",
+    "Answerer",
+    "DoneEvent",
+    "EvidenceEvent",
+    "PromptError",
+    "PromptSet",
+    "TokenEvent",
+    "answerer_for_index",
+    "load_prompts",
+]

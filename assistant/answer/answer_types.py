@@ -1,0 +1,220 @@
+"""What kind of answer a question expects, and whether a sentence can supply it.
+
+"Bao nhiêu tỷ đồng?" needs an amount of money, "how many pages?" a page
+count, "tỷ lệ … là bao nhiêu?" a percentage, "ngày nào?" a date. A passage
+sentence without such evidence cannot answer, however many words it shares
+with the question. Cues and evidence are matched on folded text
+(:func:`assistant.retrieval.text_norm.fold`: no accents, Cyrillic transliterated).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.retrieval.text_norm import fold
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """An expected kind of answer: question cues, and the sentence evidence it requires."""
+
+    name: str
+    cues: re.Pattern[str]
+    evidence: re.Pattern[str] | None  # None: a key of kind ``key_kind`` is required instead
+    key_kinds: tuple[str, ...] = ()
+    min_names: int = 0  # person names (three capitalised short words: "Nguyen Van Gau") required
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
+# Specific kinds first: the first kind whose cue matches decides.
+ANSWER_TYPES: tuple[AnswerType, ...] = (
+    AnswerType(
+        "money",
+        _words(
+            r"kinh phi",
+            r"ngan sach",
+            r"ty dong",
+            r"trieu dong",
+            r"phat tien",
+            r"bi phat",
+            r"budget\w*",
+            r"fines?",
+            r"fined",
+            r"funding",
+            r"costs?",
+            r"vnd",
+            r"biudzhet\w*",
+            r"shtraf\w*",
+        ),
+        _words(
+            r"vnd",
+            r"dong",
+            r"dongs",
+            r"dongov",
+            r"ty",
+            r"trieu",
+            r"billions?",
+            r"millions?",
+            r"milliard\w*",
+            r"mlrd",
+            r"mln",
+            r"mrd",
+            r"bilh\w*",
+            r"millones",
+            r"milhoes",
+            r"euro\w*",
+            r"usd",
+            r"\$",
+        ),
+        ("num",),
+    ),
+    AnswerType(
+        "pages",
+        _words(r"bao nhieu trang", r"may trang", r"so trang", r"pages?", r"stranits\w*", r"storin\w*", r"seiten"),
+        _words(r"trang", r"pages?", r"stranits\w*", r"storin\w*", r"seiten", r"paginas"),
+        ("num",),
+    ),
+    AnswerType(
+        "phone",
+        _words(r"so dien thoai", r"duong day nong", r"hotline", r"phone", r"telephone", r"telefon\w*"),
+        re.compile(r"hotline|telefon|telephon|phone|\d{3,4}[ .]\d{3}[ .]\d{3,4}"),
+    ),
+    AnswerType(
+        "organisation",
+        _words(
+            r"which company",
+            r"what company",
+            r"which firm",
+            r"which enterprise",
+            r"cong ty nao",
+            r"doanh nghiep nao",
+            r"don vi nao phat trien",
+            r"quelle entreprise",
+            r"kakaia kompaniia",
+            r"welches unternehmen",
+            r"welche firma",
+        ),
+        _words(
+            r"jsc",
+            r"corp\w*",
+            r"group",
+            r"ltd",
+            r"inc",
+            r"gmbh",
+            r"ag",
+            r"s\.a\.",
+            r"viettel",
+            r"vnpt",
+            r"fpt",
+            r"cmc",
+            r"misa",
+            r"tap doan",
+            r"cong ty",
+            r"korporats\w*",
+            r"kompani\w*",
+            r"konzern",
+            r"grupo",
+        ),
+    ),
+    AnswerType(
+        "percent",
+        _words(
+            r"ty le",
+            r"phan tram",
+            r"percent\w*",
+            r"what share",
+            r"proportion",
+            r"pourcentage",
+            r"protsent\w*",
+            r"prozent\w*",
+        ),
+        re.compile(r"%|percent|prozent|por ciento|por cento|protsent|vidsot|phan tram"),
+        ("num",),
+    ),
+    AnswerType(
+        "people",
+        _words(
+            r"nhung dong chi nao",
+            r"nhung ai",
+            r"which (?:\w+ ){0,3}(?:officials|leaders)",
+            r"who were",
+            r"quels responsables",
+            r"kakie rukovoditeli",
+            r"welche funktionare",
+        ),
+        None,
+        min_names=2,
+    ),
+    AnswerType(
+        "person",
+        _words(r"ai", r"dong chi nao", r"who", r"whom", r"which co-chair", r"qui", r"kto", r"wer", r"quien", r"quem"),
+        None,
+        min_names=1,
+    ),
+    AnswerType(
+        "date",
+        _words(
+            r"ngay nao",
+            r"khi nao",
+            r"bao gio",
+            r"thoi han",
+            r"when",
+            r"what date",
+            r"which date",
+            r"by when",
+            r"quand",
+            r"kogda",
+            r"wann",
+            r"cuando",
+            r"quando",
+        ),
+        None,
+        ("date",),
+    ),
+    AnswerType(
+        "count",
+        _words(
+            r"bao nhieu",
+            r"so may",
+            r"how many",
+            r"how much",
+            r"combien",
+            r"skolko",
+            r"wie viele",
+            r"wie viel",
+            r"cuantos",
+            r"cuantas",
+            r"quantos",
+            r"quantas",
+        ),
+        None,
+        ("num", "date", "code"),
+    ),
+)
+
+
+def expected_types(question: str) -> list[AnswerType]:
+    """The answer kinds the question asks for: the first specific kind, plus date/count cues."""
+    folded = fold(question)
+    found = [t for t in ANSWER_TYPES if t.cues.search(folded)]
+    specific = [t for t in found if t.name not in ("person", "date", "count")]
+    if specific:
+        return specific[:1]
+    return found[:1]
+
+
+# A Vietnamese name as the articles write it, in Latin or Cyrillic letters: "Nguyen Van Gau", "Фам Ань Туан".
+_PERSON = re.compile(r"(?<!\w)[A-ZА-ЯІЇЄ][a-zа-яіїє]{1,5}(?:\s+[A-ZА-ЯІЇЄ][a-zа-яіїє]{1,5}){2,3}(?!\w)")
+
+
+def supplies(answer_type: AnswerType, sentence: str, new_keys: set[str]) -> bool:
+    """True when ``sentence`` (with ``new_keys``: keys not already in the question) can give that kind."""
+    if answer_type.min_names and len(_PERSON.findall(sentence)) < answer_type.min_names:
+        return False
+    if answer_type.key_kinds and not any(k.split(":", 1)[0] in answer_type.key_kinds for k in new_keys):
+        return False
+    return answer_type.evidence is None or bool(answer_type.evidence.search(fold(sentence)))

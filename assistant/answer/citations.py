@@ -1,0 +1,195 @@
+"""Citation markers: parse, verify, renumber, and quote the cited passages.
+
+An answer cites numbered passages with ``[n]`` markers (also ``[1, 2]``,
+``[1][2]``, ``[1-3]``). Each factual sentence is a *claim*; it is verified
+when it has at least one marker, every marker names a given passage, and
+every figure of the sentence (document codes, dates, numbers; see
+:func:`assistant.answer.text.figure_keys`) occurs in one of the passages it
+cites. Unverified claims are flagged in the text with
+:data:`~assistant.answer.constants.UNVERIFIED_FLAG`; they are never shown as verified.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answer.constants import CITATION_FORMAT, REFUSAL_MARKER, UNVERIFIED_FLAG
+from assistant.answer.text import (
+    figure_keys,
+    mentions_number,
+    sentence_spans,
+    small_numbers,
+    terms,
+)
+from assistant.retrieval.glossary import matched_concepts
+from assistant.types import Citation, Context
+
+MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;–-]\s*\d+)*)\s*\]")
+# Longest quote taken from a passage (cut at a word boundary; still a verbatim substring).
+MAX_QUOTE_CHARS = 300
+# A sentence with fewer words (or numbers) than this is not a claim.
+MIN_CLAIM_WORDS = 1
+_WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
+
+
+def parse_markers(text: str) -> list[int]:
+    """Passage numbers cited in ``text``, in order of appearance (``[1-3]`` gives 1, 2, 3)."""
+    numbers: list[int] = []
+    for m in MARKER.finditer(text):
+        for part in re.split(r"\s*[,;]\s*", m.group(1)):
+            bounds = re.split(r"\s*[–-]\s*", part)
+            if len(bounds) == 2 and int(bounds[0]) <= int(bounds[1]) <= int(bounds[0]) + 20:
+                numbers.extend(range(int(bounds[0]), int(bounds[1]) + 1))
+            else:
+                numbers.extend(int(b) for b in bounds)
+    return numbers
+
+
+def strip_markers(text: str) -> str:
+    """``text`` without citation markers and without the unverified flag."""
+    text = MARKER.sub("", text.replace(UNVERIFIED_FLAG, ""))
+    return re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
+
+
+def is_claim(sentence: str) -> bool:
+    """True for a sentence stating something: not empty, not a question, not a lead-in ending in ':'."""
+    plain = strip_markers(sentence)
+    if not plain or REFUSAL_MARKER in plain or plain.endswith(("?", ":")):
+        return False  # a question (often the model echoing the user's) or a lead-in states nothing
+    return len(_WORD.findall(plain)) >= MIN_CLAIM_WORDS
+
+
+@dataclass
+class Claim:
+    """One sentence of the answer and what its check found."""
+
+    text: str
+    cited: list[int]
+    factual: bool
+    verified: bool
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CheckedAnswer:
+    """The rewritten answer (renumbered markers, flags) with its citations and claim counts."""
+
+    text: str
+    citations: list[Citation]
+    claims: list[Claim]
+
+    @property
+    def claim_count(self) -> int:
+        return sum(c.factual for c in self.claims)
+
+    @property
+    def verified_count(self) -> int:
+        return sum(c.factual and c.verified for c in self.claims)
+
+
+def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]) -> Claim:
+    """Verify one sentence against the passages (``passages[n-1]`` and its figure keys for ``[n]``).
+
+    Small numbers (≤ 10) are checked only in a sentence with no larger figure:
+    there they are the claim ("4 [1]"); beside a date they are mostly labels ("giai đoạn 2").
+    """
+    cited = list(dict.fromkeys(parse_markers(sentence)))
+    claim = Claim(strip_markers(sentence), cited, is_claim(sentence), True)
+    if not claim.factual:
+        return claim
+    valid = [n for n in cited if 1 <= n <= len(passage_keys)]
+    if not cited:
+        claim.problems.append("no citation")
+    claim.problems += [f"no passage [{n}]" for n in cited if n not in valid]
+    backing = set().union(*(passage_keys[n - 1] for n in valid)) if valid else set()
+    figures = figure_keys(claim.text)
+    claim.problems += [f"{key} not in the cited passages" for key in sorted(figures - backing)]
+    if not figures and valid:  # a bare small number ("4 [1]") must be in the passage too, as digits or a word
+        texts = [passages[n - 1] for n in valid]
+        claim.problems += [
+            f"number {n} not in the cited passages"
+            for n in sorted(small_numbers(claim.text))
+            if not any(mentions_number(n, t) for t in texts)
+        ]
+    claim.verified = not claim.problems
+    return claim
+
+
+def best_quote(passage: str, claims: list[str]) -> str:
+    """The passage sentence that best matches ``claims`` (shared figures, concepts, then words), verbatim."""
+    spans = sentence_spans(passage) or [(0, len(passage))]
+    want_keys = set().union(*(figure_keys(c) for c in claims)) if claims else set()
+    want_small = set().union(*(small_numbers(c) for c in claims)) if claims else set()
+    want_concepts = set().union(*(matched_concepts(c) for c in claims)) if claims else set()
+    want_terms = set().union(*(terms(c) for c in claims)) if claims else set()
+
+    def score(span: tuple[int, int]) -> tuple[int, int, int, int]:
+        text = passage[span[0] : span[1]]
+        return (
+            len(want_keys & figure_keys(text)) + sum(mentions_number(n, text) for n in want_small),
+            len(want_concepts & set(matched_concepts(text))),
+            len(want_terms & terms(text)),
+            -span[0],
+        )
+
+    start, end = max(spans, key=score)
+    if end - start > MAX_QUOTE_CHARS:
+        cut = passage.rfind(" ", start, start + MAX_QUOTE_CHARS)
+        end = cut if cut > start else start + MAX_QUOTE_CHARS
+    return passage[start:end].rstrip()
+
+
+def _rewrite_markers(sentence: str, mapping: dict[int, int]) -> str:
+    """Replace each marker group by the renumbered ``[n]`` markers; drop numbers with no passage."""
+
+    def replace(m: re.Match[str]) -> str:
+        numbers = [mapping[n] for n in dict.fromkeys(parse_markers(m.group())) if n in mapping]
+        return "".join(CITATION_FORMAT.format(n=n) for n in numbers)
+
+    text = MARKER.sub(replace, sentence)
+    text = re.sub(r"\](\s+)\[", "][", text)
+    return re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
+
+
+def check_answer(answer: str, contexts: list[Context], pages: list[int | None] | None = None) -> CheckedAnswer:
+    """Verify every sentence of ``answer`` against ``contexts`` (passage n = ``contexts[n-1]``).
+
+    Citations are renumbered in order of first use; a flagged sentence gets
+    :data:`UNVERIFIED_FLAG` appended. ``pages`` gives the cited chunk's PDF page per context.
+    """
+    passage_keys = [figure_keys(c.text) for c in contexts]
+    spans = sentence_spans(answer)
+    texts = [c.text for c in contexts]
+    claims = [check_claim(answer[s:e], texts, passage_keys) for s, e in spans]
+    mapping: dict[int, int] = {}
+    for claim in claims:
+        for n in claim.cited:
+            if 1 <= n <= len(contexts) and n not in mapping:
+                mapping[n] = len(mapping) + 1
+    pieces: list[str] = []
+    last = 0
+    for (s, e), claim in zip(spans, claims):
+        sentence = _rewrite_markers(answer[s:e], mapping)
+        if claim.factual and not claim.verified:
+            sentence = f"{sentence} {UNVERIFIED_FLAG}"
+        pieces.append(answer[last:s] + sentence)
+        last = e
+    pieces.append(answer[last:])
+    citations = []
+    for old, new in sorted(mapping.items(), key=lambda item: item[1]):
+        context = contexts[old - 1]
+        citing = [c for c in claims if old in c.cited and c.factual]
+        citations.append(
+            Citation(
+                n=new,
+                source=context.source,
+                title=context.title,
+                url=context.url,
+                page=pages[old - 1] if pages else None,
+                location=context.location,
+                quote=best_quote(context.text, [c.text for c in citing]),
+                verified=bool(citing) and all(c.verified for c in citing),
+            )
+        )
+    return CheckedAnswer("".join(pieces).strip(), citations, claims)

@@ -1,0 +1,72 @@
+"""Fixed strings shared by the prompt files and the code.
+
+Prompt files reference these through placeholders (``{refusal_marker}``,
+``{citation_example}``) that are filled when the prompts are loaded, so the
+model is told exactly the strings the code later looks for.
+"""
+
+from __future__ import annotations
+
+# What the model must reply, and nothing else, when the passages do not hold the answer.
+REFUSAL_MARKER = "NOT_IN_DOCUMENTS"
+# How a passage is cited in an answer; several citations are written side by side: [1][3].
+CITATION_FORMAT = "[{n}]"
+CITATION_EXAMPLE = CITATION_FORMAT.format(n=1)
+# Appended to a sentence whose citations or figures could not be checked against the passages.
+UNVERIFIED_FLAG = "⚠️[unverified]"
+# Passages are fenced with this tag in the prompt; the same tag inside passage text is defused.
+PASSAGE_TAG = "passage"
+
+# Prompt files in ``prompts/`` and the placeholders each must use (exactly these). The refusal rule
+# lives in the system prompt only: repeating it next to the question made a 1.5B model refuse answerable questions.
+TEMPLATE_PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "system.txt": frozenset({"refusal_marker", "citation_example"}),
+    "answer.txt": frozenset({"passages", "question", "language_name"}),
+    "condense.txt": frozenset({"history", "question", "language_name"}),
+}
+REFUSAL_FILE = "refusal.txt"
+# Languages a refusal file must cover; "default" is used for any other language.
+REQUIRED_REFUSALS = ("vi", "en", "default")
+
+# Language names as the prompts give them to the model (English name, then the native one).
+LANGUAGE_NAMES: dict[str, str] = {
+    "vi": "Vietnamese (tiếng Việt)",
+    "en": "English",
+    "fr": "French (français)",
+    "de": "German (Deutsch)",
+    "ru": "Russian (русский)",
+    "uk": "Ukrainian (українська)",
+    "pt": "Portuguese (português)",
+    "es": "Spanish (español)",
+}
+
+# Short localized texts of the answer layer (question language -> text); "en" is the fallback.
+LEAD_INS: dict[str, str] = {
+    "vi": "Theo tài liệu:",
+    "en": "According to the documents:",
+    "fr": "Selon les documents :",
+    "de": "Laut den Dokumenten:",
+    "ru": "Согласно документам:",
+}
+LLM_FALLBACK_NOTICES: dict[str, str] = {
+    "vi": "Mô hình ngôn ngữ không khả dụng ({error}); đây là câu trả lời trích nguyên văn từ tài liệu.",
+    "en": "The language model is unavailable ({error}); this is an extractive answer quoted from the documents.",
+}
+NO_CLAIM_NOTICES: dict[str, str] = {
+    "vi": "Mô hình ngôn ngữ không đưa ra câu trả lời dùng được; đây là câu trả lời trích nguyên văn từ tài liệu.",
+    "en": "The language model gave no usable answer; this is an extractive answer quoted from the documents.",
+}
+WRONG_LANGUAGE_NOTICES: dict[str, str] = {
+    "vi": "Lưu ý: câu trả lời có thể không được viết bằng tiếng Việt.",
+    "en": "Note: the answer may not be written in English.",
+}
+
+
+def localized(table: dict[str, str], language: str) -> str:
+    """The entry of ``table`` for ``language``, else the English one."""
+    return table.get(language, table["en"])
+
+
+def word_set(*chunks: str) -> frozenset[str]:
+    """The whitespace-separated words of ``chunks`` (for long word lists written as text)."""
+    return frozenset(" ".join(chunks).split())

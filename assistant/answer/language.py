@@ -1,0 +1,80 @@
+"""Language of a question (or of an answer), robust for short texts.
+
+Vietnamese is recognised by its letters (ă đ ơ ư and the tone marks that only
+Vietnamese stacks on vowels); a Vietnamese name inside an English sentence does
+not make the sentence Vietnamese. Other texts go to ``langdetect`` (seeded, so
+the result is deterministic) restricted to the languages we expect.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.constants import LANGUAGE_NAMES, word_set
+
+# Letters that occur in Vietnamese but not in the other Latin-script languages we handle.
+_VI_ONLY = re.compile(r"[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịĩọỏốồổỗộớờởỡợụủũứừửữựỳỵỷỹ]", re.IGNORECASE)
+# Letters that Vietnamese shares with French/Portuguese/Spanish (counted only beside a Vietnamese-only letter).
+_VI_SHARED = re.compile(r"[àáâãèéêìíòóôõùúý]", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
+_UKRAINIAN = re.compile(r"[іїєґ]", re.IGNORECASE)
+# Frequent English function words: two of them settle a short question.
+_EN_WORDS = word_set(
+    "the what which who whom whose how when where why is are was were does did do of for to in on by with "
+    "that this it its they their and or about many much must should can will has have"
+)
+# Languages langdetect may answer with; anything else falls back to English.
+PLAUSIBLE = ("vi", "en", "fr", "de", "ru", "uk", "pt", "es")
+DEFAULT_LANGUAGE = "en"
+
+
+def _vietnamese_share(words: list[str]) -> float:
+    """Share of words written with Vietnamese-only letters, or 0 when no word has one."""
+    marked = [w for w in words if _VI_ONLY.search(w)]
+    if not marked:
+        return 0.0
+    accented = [w for w in words if _VI_ONLY.search(w) or _VI_SHARED.search(w)]
+    return len(accented) / len(words)
+
+
+def _langdetect(text: str) -> str | None:
+    """Most probable plausible language according to langdetect, or None."""
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        candidates = detect_langs(text)
+    except LangDetectException:
+        return None
+    for candidate in candidates:
+        if candidate.lang in PLAUSIBLE and candidate.prob >= 0.2:
+            return candidate.lang
+    return None
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of ``text``: 'vi' by its letters, else langdetect among :data:`PLAUSIBLE`, else 'en'."""
+    words = _WORD.findall(text)
+    if not words:
+        return DEFAULT_LANGUAGE
+    share = _vietnamese_share(words)
+    if share > 0:  # Vietnamese, or Vietnamese names inside another language: judge the other words
+        plain = [w for w in words if not (_VI_ONLY.search(w) or _VI_SHARED.search(w))]
+        english = sum(w.lower() in _EN_WORDS for w in plain)
+        if share >= 0.3 and not (english >= 2 and english * 2 >= len(plain)):
+            return "vi"
+        if not plain:
+            return "vi"
+        words, text = plain, " ".join(plain)
+    if len(_CYRILLIC.findall(text)) > len(text) / 4:
+        return "uk" if _UKRAINIAN.search(text) else "ru"
+    if sum(w.lower() in _EN_WORDS for w in words) >= 2:
+        return "en"
+    return _langdetect(text) or DEFAULT_LANGUAGE
+
+
+def language_name(code: str) -> str:
+    """How the prompts name a language: 'Vietnamese (tiếng Việt)', 'English', ..."""
+    return LANGUAGE_NAMES.get(code, LANGUAGE_NAMES[DEFAULT_LANGUAGE] if code == DEFAULT_LANGUAGE else code)

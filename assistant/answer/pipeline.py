@@ -1,0 +1,246 @@
+"""The answer pipeline: condense → retrieve → evidence → generate (or quote) → verify.
+
+:class:`Answerer` is built from a retriever, a context expander, an optional
+LangChain chat model and :class:`~assistant.settings.AnswerSettings`. With no
+model (``llm: none``) answers are extractive; when the model fails (server
+down, model file missing) the answer falls back to extractive with a notice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from assistant.answer.citations import check_answer, strip_markers
+from assistant.answer.condense import HistoryItem, condense_question
+from assistant.answer.constants import (
+    LLM_FALLBACK_NOTICES,
+    NO_CLAIM_NOTICES,
+    WRONG_LANGUAGE_NOTICES,
+    localized,
+)
+from assistant.answer.contexts import Evidence, build_contexts, format_passages
+from assistant.answer.events import AnswerEvent, DoneEvent, EvidenceEvent, TokenEvent
+from assistant.answer.extractive import extractive_answer
+from assistant.answer.language import detect_language, language_name
+from assistant.answer.prompts import PromptSet, load_prompts
+from assistant.answer.refusal import (
+    could_become_refusal,
+    is_refusal_output,
+    missing_keys,
+    refusal_answer,
+    weak_evidence,
+)
+from assistant.index import CorpusIndex
+from assistant.retrieval import expand_context, search
+from assistant.settings import AnswerSettings, Settings
+from assistant.types import Answer, Chunk, SearchHit, Timings
+
+log = logging.getLogger(__name__)
+
+EXTRACTIVE = "extractive"
+# An answer shorter than this (letters) is too short to judge its language.
+MIN_LETTERS_FOR_LANGUAGE = 20
+
+
+class _Clock:
+    """Milliseconds since the question arrived."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+
+    def ms(self) -> float:
+        return (time.perf_counter() - self.start) * 1000.0
+
+
+class Answerer:
+    """Answers questions from retrieved passages, streaming events (see :mod:`assistant.answer.events`).
+
+    ``retrieve`` maps a question to ranked hits (ask for about twice
+    ``settings.contexts`` hits: overlapping ones are merged away); ``expand``
+    widens a chunk to its neighbours. ``mode`` names the backend for
+    :attr:`Answer.mode` ('local', 'openai', 'ollama'; 'none' means extractive).
+    """
+
+    def __init__(
+        self,
+        retrieve: Callable[[str], list[SearchHit]],
+        expand: Callable[[Chunk], str],
+        llm: BaseChatModel | None,
+        settings: AnswerSettings,
+        mode: str,
+        prompts: PromptSet | None = None,
+    ) -> None:
+        self.retrieve = retrieve
+        self.expand = expand
+        self.llm = llm
+        self.settings = settings
+        self.mode = EXTRACTIVE if llm is None or mode == "none" else mode
+        self.prompts = prompts if prompts is not None else load_prompts()
+
+    def ask(self, question: str, history: Sequence[HistoryItem] | None = None) -> Answer:
+        """The finished answer (consumes :meth:`stream`)."""
+        for event in self.stream(question, history):
+            if isinstance(event, DoneEvent):
+                return event.answer
+        raise RuntimeError("answer stream ended without a result")  # unreachable: stream always ends with Done
+
+    def stream(self, question: str, history: Sequence[HistoryItem] | None = None) -> Iterator[AnswerEvent]:
+        """Evidence first, then answer tokens, then the verified :class:`Answer`."""
+        clock = _Clock()
+        language = detect_language(question)
+        llm = self.llm if self.mode != EXTRACTIVE else None
+        standalone = condense_question(question, history, llm, self.prompts, language)
+        started = time.perf_counter()
+        evidence = build_contexts(
+            self.retrieve(standalone), self.expand, self.settings.contexts, self.settings.max_context_chars
+        )
+        retrieval_ms = (time.perf_counter() - started) * 1000.0
+        contexts = [e.context for e in evidence]
+        yield EvidenceEvent(contexts, standalone, retrieval_ms)
+
+        base: dict[str, Any] = {
+            "question": question,
+            "language": language,
+            "standalone_question": standalone if history else None,
+        }
+        if weak_evidence(contexts, self.settings.min_relevance) or missing_keys(standalone, contexts, language):
+            timings = Timings(retrieval_ms=retrieval_ms, total_ms=clock.ms())
+            yield DoneEvent(
+                refusal_answer(**base, prompts=self.prompts, contexts=contexts, timings=timings, mode=self.mode)
+            )
+            return
+        if llm is None:
+            yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, self.mode, None)
+            return
+        yield from self._generate(standalone, evidence, llm, clock, retrieval_ms, base)
+
+    def _extractive(
+        self,
+        standalone: str,
+        evidence: list[Evidence],
+        clock: _Clock,
+        retrieval_ms: float,
+        base: dict[str, Any],
+        mode: str,
+        notice: str | None,
+    ) -> Iterator[AnswerEvent]:
+        contexts = [e.context for e in evidence]
+        text = extractive_answer(standalone, contexts, base["language"])
+        if text is None:
+            timings = Timings(retrieval_ms=retrieval_ms, total_ms=clock.ms())
+            answer = refusal_answer(
+                **base, prompts=self.prompts, contexts=contexts, timings=timings, mode=mode, notice=notice
+            )
+            yield DoneEvent(answer)
+            return
+        first_token_ms = clock.ms()
+        for line in text.splitlines(keepends=True):
+            yield TokenEvent(line)
+        timings = Timings(retrieval_ms=retrieval_ms, first_token_ms=first_token_ms, total_ms=clock.ms())
+        yield DoneEvent(self._finish(text, evidence, timings, base, mode, notice))
+
+    def _generate(
+        self,
+        standalone: str,
+        evidence: list[Evidence],
+        llm: BaseChatModel,
+        clock: _Clock,
+        retrieval_ms: float,
+        base: dict[str, Any],
+    ) -> Iterator[AnswerEvent]:
+        contexts = [e.context for e in evidence]
+        messages = [
+            SystemMessage(self.prompts.system),
+            HumanMessage(
+                self.prompts.render_answer(
+                    question=standalone,
+                    passages=format_passages(contexts),
+                    language_name=language_name(base["language"]),
+                )
+            ),
+        ]
+        parts: list[str] = []
+        first_token_ms: float | None = None
+        try:
+            for chunk in llm.stream(messages):
+                parts.append(str(chunk.text))
+                if first_token_ms is None:
+                    text = "".join(parts)
+                    if could_become_refusal(text):
+                        if is_refusal_output(text):
+                            break  # the whole answer is the refusal marker: stop generating
+                        continue  # hold back what may still become the marker
+                    first_token_ms = clock.ms()
+                    yield TokenEvent(text)
+                else:
+                    yield TokenEvent(parts[-1])
+        except Exception as exc:  # noqa: BLE001 - backends raise anything (httpx, openai, llama.cpp): fall back
+            log.warning("LLM %s failed (%s: %s); answering extractively", self.mode, type(exc).__name__, exc)
+            notice = localized(LLM_FALLBACK_NOTICES, base["language"]).format(error=type(exc).__name__)
+            yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, EXTRACTIVE, notice)
+            return
+        text = "".join(parts).strip()
+        timings = Timings(retrieval_ms=retrieval_ms, first_token_ms=first_token_ms, total_ms=clock.ms())
+        if not text or is_refusal_output(text):
+            yield DoneEvent(
+                refusal_answer(**base, prompts=self.prompts, contexts=contexts, timings=timings, mode=self.mode)
+            )
+            return
+        answer = self._finish(text, evidence, timings, base, self.mode, None)
+        if answer.claims == 0:  # e.g. the model echoed the question or wrote only "[1] [2]"
+            log.info("LLM answer states nothing (%r); answering extractively", text[:200])
+            notice = localized(NO_CLAIM_NOTICES, base["language"])
+            yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, EXTRACTIVE, notice)
+            return
+        yield DoneEvent(answer)
+
+    def _finish(
+        self, text: str, evidence: list[Evidence], timings: Timings, base: dict[str, Any], mode: str, notice: str | None
+    ) -> Answer:
+        """Verify citations and figures, flag what does not check out, and note a wrong answer language."""
+        contexts = [e.context for e in evidence]
+        checked = check_answer(text, contexts, [e.page for e in evidence])
+        language = base["language"]
+        if mode != EXTRACTIVE and notice is None:
+            plain = strip_markers(text)
+            if sum(ch.isalpha() for ch in plain) >= MIN_LETTERS_FOR_LANGUAGE and detect_language(plain) != language:
+                log.info("answer language %s differs from the question's %s", detect_language(plain), language)
+                notice = localized(WRONG_LANGUAGE_NOTICES, language)
+        return Answer(
+            **base,
+            answer=checked.text,
+            refused=False,
+            mode=mode,
+            citations=checked.citations,
+            contexts=contexts,
+            timings=timings,
+            claims=checked.claim_count,
+            verified_claims=checked.verified_count,
+            notice=notice,
+        )
+
+
+def answerer_for_index(
+    index: CorpusIndex, settings: Settings, llm: BaseChatModel | None, prompts: PromptSet | None = None
+) -> Answerer:
+    """An :class:`Answerer` over ``index`` with hybrid search and neighbour expansion from ``settings``.
+
+    Retrieves ``max(retrieval.k, 2 × answer.contexts)`` hits so that enough
+    distinct passages remain after overlapping ones are merged.
+    """
+    k = max(settings.retrieval.k, 2 * settings.answer.contexts)
+    window = settings.answer.context_window
+    return Answerer(
+        lambda question: search(index, question, k=k),
+        lambda chunk: expand_context(index, chunk, window),
+        llm,
+        settings.answer,
+        settings.llm,
+        prompts,
+    )

@@ -1,0 +1,138 @@
+"""Prompt templates as files in ``prompts/``, loaded into a validated :class:`PromptSet`.
+
+Each template must use exactly the placeholders listed in
+:data:`~assistant.answer.constants.TEMPLATE_PLACEHOLDERS`; a missing or unknown
+placeholder is an error naming the file, raised at load time rather than in the
+middle of a conversation. Literal braces are written ``{{`` and ``}}``. The
+shared constants (refusal marker, citation example) are filled in at load time,
+so the system prompt is one fixed string (a stable prefix the LLM can cache).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.answer.constants import (
+    CITATION_EXAMPLE,
+    REFUSAL_FILE,
+    REFUSAL_MARKER,
+    REQUIRED_REFUSALS,
+    TEMPLATE_PLACEHOLDERS,
+)
+from assistant.errors import ConfigError
+
+# Filled when the prompts are loaded; every other placeholder is filled per question.
+_CONSTANTS = {"refusal_marker": REFUSAL_MARKER, "citation_example": CITATION_EXAMPLE}
+_REFUSAL_LINE = re.compile(r"^([a-z]{2,3}|default)\s*:\s*(.+)$")
+
+
+class PromptError(ConfigError):
+    """A prompt file is missing or malformed; ``path`` names the file."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+def default_prompts_dir() -> Path:
+    """``prompts/`` at the repository root."""
+    return Path(__file__).resolve().parents[2] / "prompts"
+
+
+def _placeholders(path: Path, template: str) -> set[str]:
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as exc:  # an unmatched "{" or "}"
+        raise PromptError(path, f"bad placeholder syntax ({exc}); write literal braces as {{{{ and }}}}") from exc
+    if any(not re.fullmatch(r"[a-z_]+", name) for name in fields):
+        raise PromptError(path, f"placeholders must be plain names like {{question}}, got {sorted(fields)}")
+    return fields
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PromptError(path, f"cannot read prompt file: {exc}") from exc
+
+
+def _template(path: Path) -> str:
+    """The template text, checked to use exactly its expected placeholders."""
+    text = _read(path)
+    expected = TEMPLATE_PLACEHOLDERS[path.name]
+    found = _placeholders(path, text)
+    problems = []
+    if expected - found:
+        problems.append(f"missing placeholder(s) {', '.join('{' + n + '}' for n in sorted(expected - found))}")
+    if found - expected:
+        problems.append(f"unknown placeholder(s) {', '.join('{' + n + '}' for n in sorted(found - expected))}")
+    if problems:
+        allowed = ", ".join("{" + n + "}" for n in sorted(expected))
+        raise PromptError(path, "; ".join(problems) + f" (expected exactly: {allowed})")
+    return text
+
+
+def _refusals(path: Path) -> dict[str, str]:
+    """``code: text`` lines; ``#`` comments and blank lines are skipped."""
+    refusals: dict[str, str] = {}
+    for number, raw in enumerate(_read(path).splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _REFUSAL_LINE.match(line)
+        if not m:
+            raise PromptError(path, f"line {number}: expected 'code: text', got {line!r}")
+        code, text = m.group(1), m.group(2).strip()
+        if re.search(r"\d", text):
+            raise PromptError(path, f"line {number}: a refusal must not contain a figure: {text!r}")
+        if "{" in text or "}" in text:
+            raise PromptError(path, f"line {number}: a refusal takes no placeholders: {text!r}")
+        refusals[code] = text
+    missing = [code for code in REQUIRED_REFUSALS if code not in refusals]
+    if missing:
+        raise PromptError(path, f"missing refusal(s) for {', '.join(missing)}")
+    return refusals
+
+
+@dataclass(frozen=True)
+class PromptSet:
+    """The loaded prompts: the fixed system prompt, two templates and the refusal messages."""
+
+    system: str
+    answer_template: str
+    condense_template: str
+    refusals: dict[str, str]
+    directory: Path
+
+    def render_answer(self, question: str, passages: str, language_name: str) -> str:
+        """The user message asking for a cited answer."""
+        return self.answer_template.format(question=question, passages=passages, language_name=language_name)
+
+    def render_condense(self, question: str, history: str, language_name: str) -> str:
+        """The user message asking to rewrite a follow-up as a standalone question."""
+        return self.condense_template.format(question=question, history=history, language_name=language_name)
+
+    def refusal(self, language: str) -> str:
+        """The refusal message in ``language`` (ISO 639-1), else the default one."""
+        return self.refusals.get(language, self.refusals["default"])
+
+
+def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
+    """Read and validate ``system.txt``, ``answer.txt``, ``condense.txt`` and ``refusal.txt``.
+
+    Raises :class:`PromptError` naming the file on a missing file, a missing or
+    unknown placeholder, or a malformed refusal line.
+    """
+    directory = Path(prompts_dir) if prompts_dir is not None else default_prompts_dir()
+    system = _template(directory / "system.txt")
+    return PromptSet(
+        system=system.format(**_CONSTANTS).strip(),
+        answer_template=_template(directory / "answer.txt").strip(),
+        condense_template=_template(directory / "condense.txt").strip(),
+        refusals=_refusals(directory / REFUSAL_FILE),
+        directory=directory,
+    )

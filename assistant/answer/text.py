@@ -1,0 +1,144 @@
+"""Text helpers shared by citation checking and the extractive answerer.
+
+* :func:`sentence_spans` splits passages and answers into sentences, keeping
+  offsets so a quote is always an exact substring of its passage;
+* :func:`figure_keys` gives the figures of a text (codes, dates, numbers) that
+  must be backed by a cited passage, via :func:`assistant.retrieval.keys.extract_keys`;
+* :func:`small_numbers` / :func:`mentions_number` handle numbers up to ten, which
+  passages often spell out ("четыре части", "sechs");
+* :func:`terms` gives folded, phonetic, prefix-cut word terms for overlap scores.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.retrieval.keys import extract_keys
+from assistant.retrieval.lexical import PREFIX_LENGTH
+from assistant.retrieval.text_norm import fold, lexical_terms
+
+# Sentence end: punctuation, closing quotes/brackets, then any citation markers that follow it.
+_END = re.compile(r"[.!?…]+[\"'”»)]*(?:\s*\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\])*")
+_ORDINAL = re.compile(r"(?:^|[^\w.])\d{1,2}\.$")
+_OPENERS = "\"'“«(-*•–—["
+# A thousands separator between digit groups (1.139, 1,000, 1 000 with a no-break space).
+_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:[.,\u00a0\u202f]\d{3})+)(?![\d]|[.,]\d)")
+_ORDINAL_SIGN = re.compile(r"(\d)\s*[º°ª]")
+# Numbers up to this value are not figure keys: passages often spell them out ("четыре части");
+# :func:`small_numbers` and :func:`mentions_number` check them where they matter.
+SMALL_NUMBER = 10
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``; lines always end a sentence.
+
+    A sentence ends at ``.``/``!``/``?``/``…`` (with any ``[n]`` markers right
+    after it) when the next word starts with a capital letter or a bullet, so
+    ``Plan No. 02`` and ``1.139`` are not split.
+    """
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        line_start, line_end = line.span()
+        pos = line_start
+        for m in _END.finditer(text, line_start, line_end):
+            rest = text[m.end() : line_end]
+            if not rest.strip() or not rest[0].isspace():
+                continue
+            first = rest.lstrip()[0]
+            if _ORDINAL.search(text[max(line_start, m.start() - 3) : m.end()]):
+                continue  # "1. Juli", "30. Juni": a German ordinal, not a sentence end
+            if first.isupper() or first in _OPENERS:
+                start, end = _stripped(text, pos, m.end())
+                if end > start:
+                    spans.append((start, end))
+                pos = m.end()
+        start, end = _stripped(text, pos, line_end)
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (see :func:`sentence_spans`)."""
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def _join_thousands(text: str) -> str:
+    return _THOUSANDS.sub(lambda m: m.group(1) + re.sub(r"\D", "", m.group(2)), text)
+
+
+def keys_of(text: str) -> set[str]:
+    """:func:`extract_keys` after removing ordinal signs (``1º de julho`` → ``1 de julho``)."""
+    return extract_keys(_ORDINAL_SIGN.sub(r"\1", text))
+
+
+def figure_keys(text: str) -> set[str]:
+    """Codes, dates and numbers of ``text`` that a citation must back.
+
+    Years alone and small numbers (≤ :data:`SMALL_NUMBER`, often spelled out in
+    the passages) are left out; thousands separators are ignored, so ``1.139``,
+    ``1,139`` and ``1139`` give the same key, and ``%`` is dropped from the value.
+    """
+    keys = set()
+    for key in keys_of(_join_thousands(text)):
+        kind, _, value = key.partition(":")
+        if kind == "year":
+            continue
+        if kind == "num":
+            value = value.rstrip("%")
+            try:
+                if float(value) <= SMALL_NUMBER:
+                    continue
+            except ValueError:
+                pass
+            key = f"num:{value}"
+        keys.add(key)
+    return keys
+
+
+# Spelled-out small numbers in the corpus and question languages (folded): whole words, and stems
+# that take case endings (четырех → chetyrekh, шести → shesti, десяти → desiati).
+_NUMBER_WORDS: dict[int, tuple[str, tuple[str, ...]]] = {
+    1: ("one un une uno una um uma ein eins eine odin odna odne odno odyn mot", ()),
+    2: ("two hai deux zwei dos dois duas dva dve dvi", ("dvukh", "dvokh")),
+    3: ("three ba trois drei tres tri", ("trekh", "trokh")),
+    4: ("four bon quatre vier cuatro quatro", ("chetyr", "chotyr")),
+    5: ("five nam cinq funf cinco", ("piat",)),
+    6: ("six sau sechs seis", ("shest", "shist")),
+    7: ("seven bay sept sieben siete sete sem sim semi semy", ()),
+    8: ("eight tam huit acht ocho oito vosem visim", ("vosmi",)),
+    9: ("nine chin neuf neun nueve nove", ("deviat",)),
+    10: ("ten muoi dix zehn diez dez", ("desiat",)),
+}
+
+
+def small_numbers(text: str) -> set[int]:
+    """Numbers from 1 to :data:`SMALL_NUMBER` written with digits in ``text`` (not percentages)."""
+    out = set()
+    for key in keys_of(text):
+        kind, _, value = key.partition(":")
+        if kind == "num" and value.isdigit() and 1 <= int(value) <= SMALL_NUMBER:
+            out.add(int(value))
+    return out
+
+
+def mentions_number(n: int, text: str) -> bool:
+    """True when ``text`` has ``n`` as digits (also inside a code: ``02-KH``) or spelled out."""
+    if re.search(rf"(?<![\d.,])0*{n}(?!\d|[.,]\d)", text):
+        return True
+    words, stems = _NUMBER_WORDS[n]
+    vocabulary = set(words.split())
+    return any(t in vocabulary or (stems and t.startswith(stems)) for t in re.findall(r"[a-z]+", fold(text)))
+
+
+def terms(text: str) -> set[str]:
+    """Folded, phonetic, prefix-cut word terms of ``text`` (numbers excluded), as the lexical channel uses."""
+    return {t for t in lexical_terms(text, prefix=PREFIX_LENGTH) if not t[0].isdigit() and len(t) > 1}
