@@ -10,6 +10,7 @@ what has been indexed.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 import chromadb
 import chromadb.errors
@@ -72,6 +73,7 @@ class CorpusIndex:
         self.client = open_client(settings)
         self._embeddings_factory = embeddings
         self._embeddings: Embeddings | None = None
+        self._embeddings_lock = threading.Lock()
         self._open_collections()
 
     def _open_collections(self) -> None:
@@ -84,8 +86,9 @@ class CorpusIndex:
 
     @property
     def embeddings(self) -> Embeddings:
-        if self._embeddings is None:
-            self._embeddings = self._embeddings_factory()
+        with self._embeddings_lock:  # concurrent first requests must not load the model twice
+            if self._embeddings is None:
+                self._embeddings = self._embeddings_factory()
         return self._embeddings
 
     @property

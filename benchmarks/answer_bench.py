@@ -1,6 +1,6 @@
 """Answer benchmark on a question set: correctness, refusals, language, latency, against a baseline.
 
-    .venv/bin/python benchmarks/answer_bench.py [--llm local|none|openai|ollama] [--baseline] [--limit N]
+    .venv/bin/python benchmarks/answer_bench.py [--llm local|none|openai|ollama] [--baseline] [--sample N]
 
 Runs every question through the same pipeline as the chat (``Assistant.ask``)
 and, with ``--baseline``, through a plain LangChain "stuff" chain (same model,
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--llm", default=None, help="backend (default: settings)")
     parser.add_argument("--questions", type=Path, default=REPO / "evals" / "dev.jsonl")
-    parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
+    parser.add_argument("--sample", type=int, default=0, help="only N questions, evenly spaced over the set")
     parser.add_argument("--baseline", action="store_true", help="also run the plain stuff-chain baseline")
     args = parser.parse_args(argv)
 
@@ -96,8 +96,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
 
     disable_telemetry()
     questions = load_questions(args.questions)
-    if args.limit:
-        questions = questions[: args.limit]
+    if args.sample and args.sample < len(questions):
+        step = len(questions) / args.sample
+        questions = [questions[int(i * step)] for i in range(args.sample)]
     bot = Assistant(backend=args.llm)
     bot.ask("warm-up: Kế hoạch 02")  # load models before timing
     runs: list[tuple[str, Callable]] = [(f"pipeline ({bot.mode})", lambda q: bot.ask(q))]

@@ -18,10 +18,8 @@ fi
 
 cat <<MSG
 
-Ready. The index is in index/. Search it with:
-
-  $VENV/bin/assistant search "Kế hoạch 02 chia thành mấy giai đoạn?"
-  $VENV/bin/assistant search "Who chaired the conference?" -k 3 --lang de
-
-Add documents to corpus/ and run '$VENV/bin/assistant index' again to sync.
+Ready. Starting the web chat at http://${GRADIO_SERVER_NAME:-127.0.0.1}:${GRADIO_SERVER_PORT:-7860}
+(answer backend: ${ASSISTANT_LLM:-local}; ASSISTANT_LLM=none for instant extractive answers).
+From a terminal:  $VENV/bin/assistant ask "Kế hoạch 02 chia thành mấy giai đoạn?"
 MSG
+exec "$VENV/bin/python" app.py

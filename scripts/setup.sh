@@ -29,5 +29,11 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+# Browser tests drive Debian's chromium (Playwright cannot download browsers here).
+if [ "$EXTRAS" = "test" ] && [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ]; then
+  echo "==> installing chromium for the browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 echo "==> building models (reused when already built)"
 "$VENV/bin/assistant" models build

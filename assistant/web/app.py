@@ -1,0 +1,112 @@
+"""The Gradio app: a side panel and three tabs, each built by its own module; and how it is launched."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.settings import Settings
+from assistant.web.access import authenticator, check_binding
+from assistant.web.chat import build_chat_tab
+from assistant.web.corpus import build_corpus_tab
+from assistant.web.feedback_tab import build_feedback_tab
+from assistant.web.i18n import normalize, t
+from assistant.web.labels import Relabeler
+from assistant.web.services import Services, build_services
+from assistant.web.sidebar import build_sidebar, refresh_updates, wire_sidebar
+
+CSS_PATH = Path(__file__).with_name("style.css")
+
+
+def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks:
+    """The whole interface over ``settings`` (nothing is loaded until the first request needs it)."""
+    services = services or build_services(settings)
+    labels = Relabeler()
+    lang0 = settings.web.language
+    with gr.Blocks(title="Plan 02 Assistant", fill_width=False, analytics_enabled=False) as demo:
+        controls = build_sidebar(services, labels)
+        labels.add(gr.Markdown(t(lang0, "app.title"), elem_id="title"), value="app.title")
+        labels.add(gr.Markdown(t(lang0, "app.subtitle"), elem_id="subtitle"), value="app.subtitle")
+        with gr.Tabs():
+            with labels.add(gr.Tab(t(lang0, "tab.chat"), id="chat"), label="tab.chat"):
+                build_chat_tab(services, labels, controls)
+            with labels.add(gr.Tab(t(lang0, "tab.corpus"), id="corpus"), label="tab.corpus") as corpus_tab:
+                corpus = build_corpus_tab(services, labels, controls.lang)
+            with labels.add(gr.Tab(t(lang0, "tab.feedback"), id="feedback"), label="tab.feedback") as feedback_tab:
+                feedback = build_feedback_tab(services, labels, controls.lang)
+        wire_sidebar(services, controls)
+
+        def on_tab(tab: Any):
+            def opened(lang: str, request: gr.Request) -> dict[Any, Any]:
+                return tab.refresh(services, normalize(lang), request.username)
+
+            return opened
+
+        corpus_tab.select(on_tab(corpus), controls.lang, corpus.outputs, api_name=False)
+        feedback_tab.select(on_tab(feedback), controls.lang, feedback.outputs, api_name=False)
+
+        def refresh(values: dict[Any, Any], request: gr.Request) -> dict[Any, Any]:
+            lang, backend = normalize(values[controls.lang]), values[controls.backend]
+            return {
+                **refresh_updates(services, controls, lang, backend),
+                **corpus.refresh(services, lang, request.username),
+                **feedback.refresh(services, lang, request.username),
+            }
+
+        refreshed = [
+            controls.documents, controls.languages, controls.versions, *corpus.outputs, *feedback.outputs,
+        ]  # fmt: skip
+        inputs = {controls.lang, controls.backend}
+        demo.load(refresh, inputs, refreshed, api_name=False)
+        for event in corpus.changed:
+            event.then(refresh, inputs, refreshed, api_name=False)
+
+        def relabel(values: dict[Any, Any], request: gr.Request) -> dict[Any, Any]:
+            """Every label in the new language, merged with fresh tables and choices (one update per component)."""
+            lang = normalize(values[controls.lang])
+            merged = {c: dict(props) for c, props in zip(labels.components, labels.values(lang), strict=True)}
+            for component, update in refresh(values, request).items():
+                props = _props(update)
+                merged.setdefault(component, {}).update(props)
+            return {component: gr.update(**props) for component, props in merged.items()}
+
+        relabelled = list(dict.fromkeys([*labels.components, *refreshed]))
+        controls.lang.change(relabel, inputs, relabelled, queue=False, api_name=False)
+    return demo
+
+
+def _props(update: Any) -> dict[str, Any]:
+    """The properties of a ``gr.update(...)`` dict, or ``{"value": x}`` for a plain value."""
+    if isinstance(update, dict) and update.get("__type__") == "update":
+        return {key: value for key, value in update.items() if key != "__type__"}
+    return {"value": update}
+
+
+def launch(demo: gr.Blocks, services: Services, host: str, port: int, **kwargs: Any) -> None:
+    """Serve ``demo`` on ``host:port``, refusing a non-loopback address without users.
+
+    The models load in the background meanwhile, so the first question does not wait for them.
+    """
+    settings = services.settings
+    check_binding(host, settings.web)
+    threading.Thread(target=services.warm_up, name="warm-up", daemon=True).start()
+    auth = authenticator(settings.web)
+    demo.queue(default_concurrency_limit=settings.web.concurrency, max_size=200)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        auth_message=t(settings.web.language, "app.subtitle") if auth else None,
+        css_paths=[CSS_PATH],
+        # Twice the upload limit: files just over it get the app's own, translated message.
+        max_file_size=int(settings.web.max_upload_mb * 2 * 1024 * 1024),
+        enable_monitoring=False,
+        run_history=False,
+        show_error=True,
+        footer_links=[],
+        ssr_mode=False,
+        **kwargs,
+    )
