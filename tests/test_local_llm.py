@@ -8,7 +8,6 @@ downloaded to /tmp/gguf05 are reused. The OpenAI-compatible round trip runs only
 from __future__ import annotations
 
 import importlib.util
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from procs import free_port, stop
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.models.gguf import ensure_gguf
@@ -56,12 +56,6 @@ def test_stream_yields_several_chunks(chat) -> None:
     assert "".join(chunks).strip()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llama_server(gguf_path: Path) -> Iterator[str]:
     try:
@@ -70,7 +64,7 @@ def llama_server(gguf_path: Path) -> Iterator[str]:
         import llama_cpp.server.app  # noqa: F401
     except ImportError:
         pytest.skip("llama_cpp.server is unavailable (llama-cpp-python[server] extra not installed)")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path), "--host", "127.0.0.1",
          "--port", str(port), "--n_ctx", "2048", "--n_threads", "1", "--n_threads_batch", "1"],
@@ -89,11 +83,7 @@ def llama_server(gguf_path: Path) -> Iterator[str]:
                 time.sleep(0.5)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 def test_openai_backend_against_llama_cpp_server(llama_server: str) -> None:

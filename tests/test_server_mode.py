@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from procs import free_port, stop
 
 from assistant.index import CorpusIndex
 from assistant.retrieval import search
@@ -18,16 +19,10 @@ from assistant.sync import sync_corpus
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def chroma_server(tmp_path):
     exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [exe, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
@@ -45,11 +40,7 @@ def chroma_server(tmp_path):
         proc.kill()
         pytest.fail("chroma server did not start within 60 s")
     yield port
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
 
 
 def test_index_and_search_through_server(settings, embeddings, chroma_server, sample_corpus):

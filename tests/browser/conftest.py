@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from procs import free_port, stop
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -47,12 +47,6 @@ class App:
     process: subprocess.Popen
     admin: tuple[str, str] = ADMIN
     artifacts: Path = ARTIFACTS
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _ensure_chromium() -> None:
@@ -101,7 +95,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     )  # fmt: skip
     cli = Path(sys.executable).with_name("assistant")
     subprocess.run([str(cli), "index"], env=env, cwd=root, check=True, capture_output=True, timeout=600)
-    port = _free_port()
+    port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / "browser-app.log"
     env.update(GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port))
@@ -112,11 +106,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
         _wait_until_up(url, process, log)
         yield App(url, corpus, index, root, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
