@@ -47,30 +47,6 @@ def eval_retrieval(
     console.print(f"per-question results: {output}")
 
 
-def _config(bot) -> dict:
-    """Everything that changes answers, so cached answers are reused only for the same setup."""
-    import hashlib
-
-    from assistant.answer.prompts import default_prompts_dir
-    from assistant.models.embeddings import model_version
-    from assistant.models.llm import llm_label
-
-    prompts = hashlib.sha256()
-    for path in sorted(default_prompts_dir().glob("*")):
-        prompts.update(path.name.encode() + path.read_bytes())
-    corpus = hashlib.sha256("".join(sorted(r.hash for r in bot.documents().values())).encode()).hexdigest()
-    s = bot.settings
-    return {
-        "backend": bot.mode,
-        "llm": llm_label(s, bot.backend) if bot.mode != "extractive" else "extractive",
-        "embedding": model_version(s.embedding),
-        "prompts": prompts.hexdigest()[:16],
-        "corpus": corpus[:16],
-        "retrieval": s.retrieval.model_dump(mode="json"),
-        "answer": s.answer.model_dump(mode="json"),
-    }
-
-
 def eval_answers(
     question_set: Path = typer.Argument(..., exists=True, dir_okay=False, help="A question set, e.g. evals/dev.jsonl."),
     llm: str = typer.Option(None, "--llm", help="Answer backend: local, openai, ollama or none."),
@@ -84,31 +60,26 @@ def eval_answers(
     Interrupted runs resume: answers are cached by question and configuration.
     """
     from assistant import Assistant
-    from assistant.evaluation.compare import compare, load_baseline, regressions
     from assistant.evaluation.questions import load_questions
-    from assistant.evaluation.report import write_reports
-    from assistant.evaluation.runner import run_eval
+    from assistant.evaluation.session import evaluate_set
 
     with user_errors():
         questions = load_questions(question_set)
         bot = Assistant(settings_from(), backend=llm)
-        config = _config(bot)
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("pass {task.fields[rate]}"),
             console=console, transient=True,
         ) as bar:
             task = bar.add_task("answering", total=len(questions), rate="–")
-            run = run_eval(
-                questions, lambda q: bot.ask(q.question), output, config,
+            outcome = evaluate_set(
+                bot, questions, output, baseline, threshold,
                 progress=lambda done, total, rate: bar.update(task, completed=done, rate=f"{rate:.0%}"),
             )
-        comparison = compare(run, load_baseline(baseline)) if baseline else None
-        reports = write_reports(run, output, comparison)
+        run, comparison, reports, dropped = outcome.run, outcome.comparison, outcome.reports, outcome.regressions
 
     _print_metrics(run, comparison)
     console.print(f"results: {output / 'results.jsonl'}; reports: {', '.join(str(p) for p in reports if p.suffix in ('.md', '.html'))}")
     if comparison is not None:
-        dropped = regressions(comparison.deltas, threshold)
         for flip in comparison.flipped:
             colour = "green" if flip.direction == "fail_to_pass" else "red"
             console.print(f"[{colour}]{flip.direction}[/] {flip.id}: {flip.question}", highlight=False)
