@@ -21,12 +21,14 @@ from assistant.types import Answer, SearchHit
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.answer import AnswerEvent, Answerer
+    from assistant.answer import Answerer, AnswerEvent
+    from assistant.retrieval.rewrite import QueryRewriter
     from assistant.sync import Progress, SyncReport
 
 BACKENDS = ("local", "openai", "ollama", "none")
 # One llama.cpp model object is shared per process and is not thread-safe: local answers take turns.
-_LOCAL_LLM_LOCK = threading.Lock()
+# Re-entrant: a local answer holds it while its retrieval rewrites the question with the same model.
+_LOCAL_LLM_LOCK = threading.RLock()
 
 
 class Assistant:
@@ -76,9 +78,27 @@ class Assistant:
     def mode(self) -> str:
         return self.backend if self.chat_model is not None else "extractive"
 
+    @cached_property
+    def rewriter(self) -> QueryRewriter | None:
+        """Translates questions for multi-query search when ``retrieval.rewrite`` is on and an LLM is available."""
+        if not self.settings.retrieval.rewrite or self.chat_model is None:
+            return None
+        from assistant.answer.language import language_name
+        from assistant.answer.prompts import load_prompts
+        from assistant.retrieval.rewrite import QueryRewriter, sqlite_cached
+
+        retrieval = self.settings.retrieval
+        return QueryRewriter(
+            sqlite_cached(self.chat_model, retrieval.rewrite_cache),
+            load_prompts().render_rewrite,
+            {code: language_name(code) for code in retrieval.rewrite_languages},
+            lock=_LOCAL_LLM_LOCK if self.mode == "local" else None,
+        )
+
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[SearchHit]:
+        variants = self.rewriter(query) if self.rewriter is not None else ()
         return search(self.index, query, k=k or self.settings.retrieval.k, filters=filters,
-                      weights=self.settings.retrieval.fusion)
+                      weights=self.settings.retrieval.fusion, variants=variants)
 
     def answerer(self, filters: SearchFilters | None = None) -> Answerer:
         from assistant.answer import Answerer

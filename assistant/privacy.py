@@ -12,6 +12,7 @@ OFFLINE_ENV = {
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "TRANSFORMERS_OFFLINE": "1",
     "DO_NOT_TRACK": "1",
+    "RAGAS_DO_NOT_TRACK": "true",  # ragas (the optional LLM judge of `assistant eval`)
 }
 
 

@@ -10,6 +10,7 @@ top-4 dense chunks, a one-line prompt). Prints a table; record it in docs/answer
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
 from collections.abc import Callable
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--questions", type=Path, default=REPO / "evals" / "dev.jsonl")
     parser.add_argument("--sample", type=int, default=0, help="only N questions, evenly spaced over the set")
     parser.add_argument("--baseline", action="store_true", help="also run the plain stuff-chain baseline")
+    parser.add_argument("--output", type=Path, default=None, help="write each run's records (ask --json + verdicts) here")
     args = parser.parse_args(argv)
 
     from assistant import Assistant
@@ -113,6 +115,13 @@ def main(argv: list[str] | None = None) -> list[dict]:
             items.append((q, a, judge(q, a)))
             console.print(f"[dim]{name} {i}/{len(questions)} {q.id}: {'ok' if items[-1][2].passed else 'fail'}[/dim]")
         rows.append(summarise(name, items))
+        if args.output is not None:
+            args.output.mkdir(parents=True, exist_ok=True)
+            slug = name.split(" ")[0].replace("(", "").replace(")", "")
+            with (args.output / f"{slug}.jsonl").open("w", encoding="utf-8") as out:
+                for q, a, v in items:
+                    record = {"id": q.id, **a.model_dump(mode="json"), "verdicts": v.model_dump(mode="json")}
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     table = Table(title=f"Answers on {args.questions.name} ({len(questions)} questions)")
     for col in ("run", "correct", "correct + verified citation", "refusals (unanswerable)", "false refusals",

@@ -1,33 +1,47 @@
-"""Retrieval ablation on a question set: dense-only, +lexical, +keys, +glossary, tuned fusion, +MMR.
+"""Retrieval ablation on a question set: tutorial baselines, dense-only, +lexical, +keys, +glossary, +MMR.
 
 Usage (the index must be built: ``assistant index``)::
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/retrieval_ablation.py [evals/dev.jsonl] [--tune]
+        [--baselines-only] [--limit N]
 
-Channel scores are computed once per question and tokenizer variant, so each
-configuration only re-runs the fusion; ``--tune`` grid-searches the weights.
-Latency is measured separately, end to end through ``assistant.retrieval.search``.
+The first two rows are the tutorial baselines (``assistant.evaluation.baseline``):
+the corpus cut into 1000/200-character chunks, plain cosine top-k with
+all-MiniLM-L6-v2 (from the ``bench`` extra; the row says so when it is missing)
+and with e5-small. They are scored by ``evaluate_retrieval``, the hybrid rows by
+the same hit definition. Channel scores are computed once per question and
+tokenizer variant, so each hybrid configuration only re-runs the fusion;
+``--tune`` grid-searches the weights. Latency is measured separately, end to end
+through ``assistant.retrieval.search``. ``--limit N`` keeps the first N questions
+(a quick run); ``--baselines-only`` needs no index.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import itertools
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from assistant.evaluation.questions import load_questions
-from assistant.evaluation.retrieval import percentile
+from assistant.errors import ModelError
+from assistant.evaluation.baseline import CosineRetriever, tutorial_chunks
+from assistant.evaluation.questions import Question, load_questions
+from assistant.evaluation.retrieval import RetrievalMetrics, evaluate_retrieval, percentile
 from assistant.index import open_index
-import importlib
-
+from assistant.models.embeddings import build_embeddings
+from assistant.models.minilm import minilm_folder
 from assistant.retrieval import lexical
 from assistant.retrieval.fusion import FusionWeights, fuse, mmr
-from assistant.settings import get_settings
+from assistant.settings import Settings, get_settings
 
 search_mod = importlib.import_module("assistant.retrieval.search")
+HEADER = f"{'configuration':44} {'hit@1':>6} {'hit@5':>6} {'MRR':>6} {'vi@5':>6} {'en@5':>6}"
+Row = dict[str, float]
 
 
 def _relevant(question, chunk) -> bool:
@@ -79,10 +93,52 @@ def latency(index, questions, repeats: int = 1) -> tuple[float, float]:
     return percentile(times, 50), percentile(times, 95)
 
 
-def main(argv: list[str]) -> None:
-    path = Path(next((a for a in argv if not a.startswith("--")), "evals/dev.jsonl"))
-    questions = [q for q in load_questions(path) if not q.should_refuse]
-    index = open_index(get_settings())
+def _print_row(name: str, m: Row, vi: Row, en: Row) -> None:
+    print(f"{name:44} {m['hit@1']:6.3f} {m['hit@5']:6.3f} {m['mrr']:6.3f} {vi['hit@5']:6.3f} {en['hit@5']:6.3f}")
+
+
+def baselines(questions: list[Question], settings: Settings) -> dict[str, Row]:
+    """The tutorial rows: 1000/200 chunks, cosine top-k, MiniLM then e5-small; a missing model is reported."""
+    chunks = tutorial_chunks(settings.corpus)
+    results: dict[str, Row] = {}
+    models: list[tuple[str, Callable[[], str]]] = [
+        ("tutorial: all-MiniLM-L6-v2, 1000/200, cosine", lambda: str(minilm_folder())),
+        ("e5-small, 1000/200 chunks, cosine", lambda: settings.embedding.model),
+    ]
+    for name, model in models:
+        try:
+            embeddings = build_embeddings(settings.embedding.model_copy(update={"model": model()}))
+        except ModelError as exc:
+            print(f"{name:44} not measured: {exc}")
+            continue
+        overall, by_language, _ = evaluate_retrieval(questions, CosineRetriever(chunks, embeddings))
+        m, vi, en = _row(overall), _row(by_language.get("vi")), _row(by_language.get("en"))
+        _print_row(name, m, vi, en)
+        results[name] = {**m, "vi@5": vi["hit@5"], "en@5": en["hit@5"], "chunks": len(chunks)}
+    return results
+
+
+def _row(m: RetrievalMetrics | None) -> Row:
+    """The ablation's figures from ``evaluate_retrieval``'s metrics (zeros for a language without questions)."""
+    if m is None:
+        return {"hit@1": 0.0, "hit@5": 0.0, "mrr": 0.0}
+    return {"hit@1": m.hit_at_1, "hit@5": m.hit_at_5, "mrr": m.mrr_at_10}
+
+
+def main(argv: list[str]) -> dict[str, Row]:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("questions", nargs="?", type=Path, default=Path("evals/dev.jsonl"))
+    parser.add_argument("--tune", action="store_true", help="grid-search the fusion weights")
+    parser.add_argument("--baselines-only", action="store_true", help="only the tutorial rows (no index needed)")
+    parser.add_argument("--limit", type=int, default=None, help="keep the first N answerable questions")
+    args = parser.parse_args(argv)
+    questions = [q for q in load_questions(args.questions) if not q.should_refuse][: args.limit]
+    settings = get_settings()
+    print(HEADER)
+    results = baselines(questions, settings)
+    if args.baselines_only:
+        return results
+    index = open_index(settings)
     default = FusionWeights()
     tuned_prefix = lexical.PREFIX_LENGTH
     configs = [
@@ -94,15 +150,15 @@ def main(argv: list[str]) -> None:
         ("+ MMR (lambda 0.7)", tuned_prefix, default.model_copy(update={"mmr_lambda": 0.7})),
     ]
     prepared = {}
-    print(f"{'configuration':36} {'hit@1':>6} {'hit@5':>6} {'MRR':>6} {'vi@5':>6} {'en@5':>6}")
     for name, prefix, w in configs:
         if prefix not in prepared:
             prepared[prefix] = prepare(index, questions, prefix)
         snap, rows = prepared[prefix]
         m, vi, en = metrics(snap, rows, w), metrics(snap, rows, w, {"vi"}), metrics(snap, rows, w, {"en"})
-        print(f"{name:36} {m['hit@1']:6.3f} {m['hit@5']:6.3f} {m['mrr']:6.3f} {vi['hit@5']:6.3f} {en['hit@5']:6.3f}")
+        _print_row(name, m, vi, en)
+        results[name] = {**m, "vi@5": vi["hit@5"], "en@5": en["hit@5"]}
 
-    if "--tune" in argv:
+    if args.tune:
         for prefix in (0, 4, 5, 6, 7):
             if prefix not in prepared:
                 prepared[prefix] = prepare(index, questions, prefix)
@@ -122,6 +178,7 @@ def main(argv: list[str]) -> None:
     lexical._CACHE.clear()
     p50, p95 = latency(index, questions)
     print(f"latency end to end (search, k=10): p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+    return results
 
 
 if __name__ == "__main__":

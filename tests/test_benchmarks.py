@@ -25,3 +25,15 @@ def test_index_bench_runs(capsys, embedding_settings):
     assert results["chunks"] > 50
     assert results["index_chunks_per_s"] > 0 and results["raw_encode_chunks_per_s"] > 0
     assert results["resync_unchanged_s"] >= 0
+
+
+def test_retrieval_ablation_baselines_quick(capsys, embedding_settings, sample_corpus):
+    dev = BENCH.parent / "evals" / "dev.jsonl"
+    results = _load("retrieval_ablation").main([str(dev), "--baselines-only", "--limit", "6"])
+    out = capsys.readouterr().out
+    e5 = results["e5-small, 1000/200 chunks, cosine"]
+    assert e5["chunks"] > 20
+    assert 0 < e5["hit@5"] <= 1 and 0 < e5["mrr"] <= 1
+    # MiniLM comes from the `bench` extra: measured when installed, reported as missing otherwise.
+    minilm = "tutorial: all-MiniLM-L6-v2, 1000/200, cosine"
+    assert minilm in results or "not measured: all-MiniLM-L6-v2 is not installed" in out

@@ -32,6 +32,7 @@ def test_extractive_eval_does_not_regress(settings, sample_corpus, make_index, m
     ], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "regression" not in result.output
+    assert "LLM judge: skipped (no judge configured" in result.output  # the deterministic gate needs no judge
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["overall"]
     assert metrics["refusal_recall"] == 1.0
     for name in ("report.md", "report.html", "results.jsonl"):

@@ -78,6 +78,25 @@ def test_glossary_expands_vietnamese_terms_to_corpus_wording() -> None:
     assert "peoples_committee" in matched_concepts("Chủ tịch UBND tỉnh")
 
 
+@pytest.mark.parametrize(
+    ("query", "concept", "corpus_words"),
+    [
+        ("Sổ tay gồm bao nhiêu chương?", "chapter", "Руководство разделено на 4 части, 10 глав"),
+        ("How many chapters?", "chapter", "В следующих главах описываются"),
+        ("Ai chủ trì hội nghị?", "chair_meeting", "Конференцію вели товариші"),
+        ("Who chaired the conference?", "chair_meeting", "presidiu a reunião; dirigiram a Conferência"),
+        ("bổ sung cơ chế hỗ trợ", "mechanism", "um mecanismo de apoio; Розробити механізм"),
+        ("chạy thử phần mềm", "software", "testar o software"),
+        ("tổ chức theo hình thức nào?", "format", "organizada em formatos que combinavam"),
+    ],
+)
+def test_glossary_concepts_reach_the_corpus_wording(query: str, concept: str, corpus_words: str) -> None:
+    assert concept in matched_concepts(query)
+    # The expansion must produce lexical terms that the corpus sentence actually contains.
+    expanded = {t for form in expand(query) for t in lexical_terms(form, prefix=6)}
+    assert expanded & set(lexical_terms(corpus_words, prefix=6))
+
+
 def test_glossary_finds_nothing_in_unrelated_text() -> None:
     assert expand("weather forecast for tomorrow") == []
 

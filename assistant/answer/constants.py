@@ -23,6 +23,7 @@ TEMPLATE_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "system.txt": frozenset({"refusal_marker", "citation_example"}),
     "answer.txt": frozenset({"passages", "question", "language_name"}),
     "condense.txt": frozenset({"history", "question", "language_name"}),
+    "rewrite.txt": frozenset({"question", "languages"}),
 }
 REFUSAL_FILE = "refusal.txt"
 # Languages a refusal file must cover; "default" is used for any other language.

@@ -18,7 +18,7 @@ class Evidence:
     page: int | None = None
 
 
-def _trim(text: str, anchor: str, limit: int) -> str:
+def trim_around(text: str, anchor: str, limit: int) -> str:
     """The longest run of whole sentences around ``anchor`` that fits ``limit`` characters.
 
     The result is a contiguous substring of ``text``; when even the anchor's
@@ -47,7 +47,7 @@ def _trim(text: str, anchor: str, limit: int) -> str:
     return text[spans[lo][0] : spans[hi][1]]
 
 
-def _budgets(lengths: list[int], total: int) -> list[int]:
+def share_budget(lengths: list[int], total: int) -> list[int]:
     """Share ``total`` characters among texts: short ones keep their length, the rest split evenly."""
     budgets = [0] * len(lengths)
     remaining, pending = total, sorted(range(len(lengths)), key=lambda i: lengths[i])
@@ -78,8 +78,8 @@ def build_contexts(hits: list[SearchHit], expand: Callable[[Chunk], str], count:
         if any(h.chunk.meta.source == chunk.meta.source and chunk.text in text for h, text in chosen):
             continue
         chosen.append((hit, expand(chunk) or chunk.text))
-    budgets = _budgets([len(text) for _, text in chosen], max_chars)
-    trimmed = [_trim(text, hit.chunk.text, max(b, 1)) for (hit, text), b in zip(chosen, budgets)]
+    budgets = share_budget([len(text) for _, text in chosen], max_chars)
+    trimmed = [trim_around(text, hit.chunk.text, max(b, 1)) for (hit, text), b in zip(chosen, budgets)]
     evidence = []
     for rank, ((hit, _), text) in enumerate(zip(chosen, trimmed), start=1):
         meta = hit.chunk.meta

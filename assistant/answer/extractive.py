@@ -79,6 +79,12 @@ class Analysis:
     candidates: list[Candidate]
     refusal: str | None = None
     missing_keys: tuple[str, ...] = ()  # codes, dates, numbers of the question found in no passage
+    missing: tuple[str, ...] = ()  # every required unit (keys and names) found in no passage
+
+    @property
+    def best_score(self) -> float | None:
+        """The best sentence's score; None when no sentence was scored (no passages or no terms)."""
+        return self.candidates[0].score if self.candidates else None
 
 
 def _concept_spans(question: str) -> tuple[set[str], set[str]]:
@@ -174,7 +180,7 @@ def analyse(question: str, contexts: list[Context], language: str = "vi") -> Ana
     missing = sorted(u for u in required if not df.get(u) and not u.startswith("c:"))
     if missing:
         keys = tuple(u[2:] for u in missing if u.startswith("k:"))
-        return Analysis([], f"not in the passages: {', '.join(u[2:] for u in missing)}", keys)
+        return Analysis([], f"not in the passages: {', '.join(u[2:] for u in missing)}", keys, tuple(missing))
 
     def idf(unit: str) -> float:
         return math.log(1 + len(sents) / (df.get(unit, 0) + 1))

@@ -100,11 +100,12 @@ def _refusals(path: Path) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class PromptSet:
-    """The loaded prompts: the fixed system prompt, two templates and the refusal messages."""
+    """The loaded prompts: the fixed system prompt, three templates and the refusal messages."""
 
     system: str
     answer_template: str
     condense_template: str
+    rewrite_template: str
     refusals: dict[str, str]
     directory: Path
 
@@ -116,13 +117,17 @@ class PromptSet:
         """The user message asking to rewrite a follow-up as a standalone question."""
         return self.condense_template.format(question=question, history=history, language_name=language_name)
 
+    def render_rewrite(self, question: str, languages: str) -> str:
+        """The user message asking for translations of a question (multi-query retrieval)."""
+        return self.rewrite_template.format(question=question, languages=languages)
+
     def refusal(self, language: str) -> str:
         """The refusal message in ``language`` (ISO 639-1), else the default one."""
         return self.refusals.get(language, self.refusals["default"])
 
 
 def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
-    """Read and validate ``system.txt``, ``answer.txt``, ``condense.txt`` and ``refusal.txt``.
+    """Read and validate ``system.txt``, ``answer.txt``, ``condense.txt``, ``rewrite.txt`` and ``refusal.txt``.
 
     Raises :class:`PromptError` naming the file on a missing file, a missing or
     unknown placeholder, or a malformed refusal line.
@@ -133,6 +138,7 @@ def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
         system=system.format(**_CONSTANTS).strip(),
         answer_template=_template(directory / "answer.txt").strip(),
         condense_template=_template(directory / "condense.txt").strip(),
+        rewrite_template=_template(directory / "rewrite.txt").strip(),
         refusals=_refusals(directory / REFUSAL_FILE),
         directory=directory,
     )

@@ -13,7 +13,6 @@ import re
 
 from assistant.answer.citations import MARKER
 from assistant.answer.constants import REFUSAL_MARKER
-from assistant.answer.extractive import analyse
 from assistant.answer.prompts import PromptSet
 from assistant.types import Answer, Context, Timings
 
@@ -40,17 +39,6 @@ def weak_evidence(contexts: list[Context], min_relevance: float) -> bool:
     if not contexts:
         return True
     return min_relevance > 0 and max(c.score for c in contexts) < min_relevance
-
-
-def missing_keys(question: str, contexts: list[Context], language: str) -> tuple[str, ...]:
-    """Codes, dates, years and numbers of the question that no passage contains.
-
-    "Kế hoạch 02 đặt mục tiêu gì cho năm 2030?" cannot be answered from
-    passages that never mention 2030, whatever the model would make of them.
-    """
-    if not contexts:
-        return ()
-    return analyse(question, contexts, language).missing_keys
 
 
 def refusal_answer(

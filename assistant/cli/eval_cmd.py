@@ -14,27 +14,33 @@ from assistant.cli.common import console, settings_from, user_errors
 def eval_retrieval(
     question_set: Path = typer.Argument(..., exists=True, dir_okay=False, help="A question set, e.g. evals/dev.jsonl."),
     output: Path = typer.Option(Path("eval-results/retrieval.jsonl"), "--output", "-o", help="Per-question JSONL with the ranked contexts."),
+    rewrite: bool = typer.Option(None, "--rewrite/--no-rewrite", help="Also search LLM translations of each question (default: setting retrieval.rewrite)."),
+    llm: str = typer.Option(None, "--llm", help="LLM backend for --rewrite: local, openai or ollama."),
 ) -> None:
-    """Print hit@1, hit@5, MRR@10, source recall and latency, overall and per question language."""
+    """Print hit@1, hit@5, MRR@10, source recall and latency, overall and per question language.
+
+    With --rewrite, latency includes the LLM rewrite (cached rewrites cost only the lookup).
+    """
+    from assistant import Assistant
     from assistant.evaluation.questions import load_questions
     from assistant.evaluation.retrieval import evaluate_retrieval, write_results
-    from assistant.index import open_index
-    from assistant.retrieval import search
 
     with user_errors():
-        settings = settings_from()
+        bot = Assistant(settings_from(retrieval__rewrite=rewrite), backend=llm)
         questions = load_questions(question_set)
-        index = open_index(settings)
-        search(index, "warm-up", k=1)  # load the model before timing
+        bot.search("warm-up", k=1)  # load the models before timing
+        if bot.settings.retrieval.rewrite and bot.rewriter is None:
+            console.print(f"[yellow]query rewriting needs an LLM ({bot.llm_notice or 'backend none'}); measuring without it[/yellow]")
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("retrieving", total=None)
             overall, by_language, results = evaluate_retrieval(
-                questions, lambda q: search(index, q, k=10, weights=settings.retrieval.fusion),
+                questions, lambda q: bot.search(q, k=10),
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
         write_results(output, results)
 
-    table = Table(title=f"Retrieval on {question_set} ({overall.n} answerable questions)")
+    mode = "with LLM rewriting" if bot.rewriter is not None else "without rewriting"
+    table = Table(title=f"Retrieval on {question_set} ({overall.n} answerable questions, {mode})")
     for col in ("slice", "n", "hit@1", "hit@5", "MRR@10", "source recall@5", "p50 ms", "p95 ms"):
         table.add_column(col, justify="right")
     for name, m in [("all", overall), *by_language.items()]:
@@ -57,7 +63,9 @@ def eval_answers(
 ) -> None:
     """Run every question through the chat's pipeline; print metrics, compare, write reports.
 
-    Interrupted runs resume: answers are cached by question and configuration.
+    Interrupted runs resume: answers are cached by question and configuration. With a judge
+    configured (ASSISTANT_JUDGE__BACKEND), an LLM also scores faithfulness and answer relevance;
+    otherwise that step is skipped with one line.
     """
     from assistant import Assistant
     from assistant.evaluation.questions import load_questions
@@ -67,17 +75,26 @@ def eval_answers(
         questions = load_questions(question_set)
         bot = Assistant(settings_from(), backend=llm)
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("pass {task.fields[rate]}"),
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
             console=console, transient=True,
         ) as bar:
-            task = bar.add_task("answering", total=len(questions), rate="–")
+            task = bar.add_task("answering", total=len(questions), rate="pass –")
+            judging: list = []
+
+            def on_judged(done: int, total: int) -> None:
+                if not judging:
+                    judging.append(bar.add_task("judging", total=total, rate=""))
+                bar.update(judging[0], completed=done)
+
             outcome = evaluate_set(
                 bot, questions, output, baseline, threshold,
-                progress=lambda done, total, rate: bar.update(task, completed=done, rate=f"{rate:.0%}"),
+                progress=lambda done, total, rate: bar.update(task, completed=done, rate=f"pass {rate:.0%}"),
+                judge_progress=on_judged,
             )
         run, comparison, reports, dropped = outcome.run, outcome.comparison, outcome.reports, outcome.regressions
 
     _print_metrics(run, comparison)
+    _print_judge(run, comparison)
     console.print(f"results: {output / 'results.jsonl'}; reports: {', '.join(str(p) for p in reports if p.suffix in ('.md', '.html'))}")
     if comparison is not None:
         for flip in comparison.flipped:
@@ -117,3 +134,30 @@ def _print_metrics(run, comparison) -> None:
             fmt = lambda v: "–" if v is None else f"{v:.2f}"  # noqa: E731
             sub.add_row(key, str(m.n), fmt(m.correctness), fmt(m.citation_validity), fmt(m.refusal_recall), fmt(m.language_match))
         console.print(sub)
+
+
+def _print_judge(run, comparison) -> None:
+    """The judge's one line; when it ran, its means per language (with Δ to the baseline) and its errors."""
+    report = run.judge
+    if report is None:
+        return
+    if report.status != "done" or report.overall is None:
+        colour = "red" if report.status == "failed" else "dim"
+        console.print(f"[{colour}]{report.message}[/{colour}]", highlight=False)
+        return
+    console.print(report.message, highlight=False)
+    fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
+    table = Table(title=f"LLM judge: {report.judge}")
+    for col in ("slice", "judged", "errors", "faithfulness", "answer relevance"):
+        table.add_column(col, justify="right")
+    for key, m in [("all", report.overall), *report.by_language.items()]:
+        table.add_row(key, str(m.n), str(m.n_errors), fmt(m.faithfulness), fmt(m.answer_relevance))
+    console.print(table)
+    if comparison is not None:
+        for name in ("judge_faithfulness", "judge_answer_relevance"):
+            d = comparison.delta(name)
+            if d is not None and d.delta is not None:
+                console.print(f"{d.label}: {d.baseline:.3f} → {d.current:.3f} ({d.delta:+.3f}; not gated)", highlight=False)
+    for score in report.scores:
+        if score.error:
+            console.print(f"[yellow]judge error[/yellow] {score.id}: {score.error}", highlight=False)

@@ -17,23 +17,28 @@ def search(
     doc_type: list[str] = typer.Option([], "--type", help="Only this document type (repeatable)."),
     lang: list[str] = typer.Option([], "--lang", help="Only this document language (repeatable)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    rewrite: bool = typer.Option(None, "--rewrite/--no-rewrite", help="Also search LLM translations of the query (default: setting retrieval.rewrite)."),
+    llm: str = typer.Option(None, "--llm", help="LLM backend for --rewrite: local, openai or ollama."),
 ) -> None:
     """Print ranked chunks with source, position, language and score."""
-    from assistant.index import open_index
+    from assistant import Assistant
     from assistant.retrieval import SearchFilters
-    from assistant.retrieval import search as run_search
 
     with user_errors():
-        settings = settings_from()
-        idx = open_index(settings)
+        bot = Assistant(settings_from(retrieval__rewrite=rewrite), backend=llm)
         filters = SearchFilters(sources=doc, doc_types=doc_type, languages=lang)
-        hits = run_search(idx, query, k=k, filters=filters, weights=settings.retrieval.fusion)
+        hits = bot.search(query, k=k, filters=filters)
+        rewrites = bot.rewriter(query) if bot.rewriter is not None else []  # cached: no second LLM call
+    if bot.settings.retrieval.rewrite and bot.rewriter is None:
+        console.print(f"[yellow]query rewriting needs an LLM ({bot.llm_notice or 'backend none'}); searched the query as given[/yellow]")
     if as_json:
         console.print_json(json.dumps([h.model_dump() for h in hits], ensure_ascii=False))
         return
     if not hits:
         console.print("No passages found. Is the index built? Run `assistant index`.")
         return
+    for text in rewrites:
+        console.print(f"[dim]also searched:[/dim] {text}", highlight=False)
     for hit in hits:
         meta = hit.chunk.meta
         why = ", ".join(

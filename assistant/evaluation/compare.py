@@ -3,6 +3,9 @@
 A baseline is a previous output directory; only its ``metrics.json`` and
 ``results.jsonl`` are read, as plain JSON, so a baseline written by an older
 version (with fewer or more metrics) still compares on the metrics both share.
+The LLM judge's means (``metrics.json`` → ``judge.overall``) are compared only when both
+runs have them; they are shown but never gate a run (:func:`regressions` skips them),
+since a judge is optional and not deterministic.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from assistant.evaluation.judge_types import JUDGE_LABELS, JUDGE_METRICS, JudgeReport
 from assistant.evaluation.metrics import HIGHER_IS_BETTER, LABELS, LOWER_IS_BETTER, Metrics
 from assistant.evaluation.runner import METRICS_FILE, RESULTS_FILE, EvalRun
 
@@ -30,6 +34,7 @@ class Baseline(BaseModel):
     by_tag: dict[str, dict[str, Any]] = {}
     config: dict[str, Any] = {}
     records: dict[str, dict[str, Any]] = {}
+    judge: dict[str, Any] | None = None
 
 
 class MetricDelta(BaseModel):
@@ -41,6 +46,7 @@ class MetricDelta(BaseModel):
     current: float | None
     delta: float | None
     higher_is_better: bool
+    gated: bool = True  # False for the LLM judge's means: shown, never a regression
 
 
 class FlippedQuestion(BaseModel):
@@ -85,8 +91,10 @@ def load_baseline(path: Path) -> Baseline:
             if line.strip():
                 record = json.loads(line)
                 records[str(record["id"])] = record
+    judge = document.get("judge")
     return Baseline(path=path, overall=document["overall"], by_language=document.get("by_language") or {},
-                    by_tag=document.get("by_tag") or {}, config=document.get("config") or {}, records=records)
+                    by_tag=document.get("by_tag") or {}, config=document.get("config") or {}, records=records,
+                    judge=judge if isinstance(judge, dict) else None)
 
 
 def _number(value: Any) -> float | None:
@@ -118,7 +126,7 @@ def regressions(deltas: Sequence[MetricDelta], threshold: float, latency_thresho
     """
     names = []
     for d in deltas:
-        if d.delta is None or d.baseline is None:
+        if d.delta is None or d.baseline is None or not d.gated:
             continue
         if d.higher_is_better:
             if d.delta < -threshold - _EPSILON:
@@ -126,6 +134,21 @@ def regressions(deltas: Sequence[MetricDelta], threshold: float, latency_thresho
         elif latency_threshold is not None and d.baseline > 0 and d.delta / d.baseline > latency_threshold + _EPSILON:
             names.append(d.name)
     return names
+
+
+def judge_deltas(current: JudgeReport | None, baseline: Mapping[str, Any] | None) -> list[MetricDelta]:
+    """Deltas of the judge's overall means, when both runs have them (never gated)."""
+    now = current.overall.model_dump() if current is not None and current.overall is not None else None
+    before = (baseline or {}).get("overall")
+    if now is None or not isinstance(before, Mapping):
+        return []
+    deltas = []
+    for name in JUDGE_METRICS:
+        b, c = _number(before.get(name)), _number(now.get(name))
+        deltas.append(MetricDelta(name=f"judge_{name}", label=JUDGE_LABELS[name], baseline=b, current=c,
+                                  delta=None if b is None or c is None else c - b, higher_is_better=True,
+                                  gated=False))
+    return deltas
 
 
 def _passed(record: Mapping[str, Any]) -> bool:
@@ -160,9 +183,13 @@ def config_changes(current: Mapping[str, Any], baseline: Mapping[str, Any]) -> d
 def compare(run: EvalRun, baseline: Baseline) -> Comparison:
     """Deltas, flipped questions and configuration changes of ``run`` against ``baseline``."""
     records = {r.question.id: r.record() for r in run.results}
+    changes = config_changes(json.loads(json.dumps(run.config, default=str)), baseline.config)
+    judged = judge_deltas(run.judge, baseline.judge)
+    if judged and run.judge is not None and (baseline.judge or {}).get("judge") != run.judge.judge:
+        changes["judge"] = ((baseline.judge or {}).get("judge"), run.judge.judge)
     return Comparison(
         baseline_path=baseline.path,
-        deltas=metric_deltas(run.overall, baseline.overall),
+        deltas=metric_deltas(run.overall, baseline.overall) + judged,
         flipped=flipped_questions(records, baseline.records),
-        config_changes=config_changes(json.loads(json.dumps(run.config, default=str)), baseline.config),
+        config_changes=changes,
     )

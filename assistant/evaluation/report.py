@@ -1,9 +1,10 @@
 """Human-readable reports of a run: ``report.md``, a self-contained ``report.html`` and PNG plots.
 
 Both reports hold the same tables: metrics (with baseline and delta columns when a
-baseline is given), per-language and per-tag slices, failing questions (question,
-expected facts, answer, why it failed), flipped questions side by side and changed
-configuration. Every piece of run text is escaped with ``html.escape`` (in Markdown
+baseline is given), per-language and per-tag slices, the optional LLM judge (its
+one-line status, or its means per language and the answers it scored low or could
+not score), failing questions (question, expected facts, answer, why it failed),
+flipped questions side by side and changed configuration. Every piece of run text is escaped with ``html.escape`` (in Markdown
 too, since Markdown renders raw HTML). The HTML embeds the plots as data URIs; the
 Markdown links the PNG files written next to it.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.evaluation.compare import Baseline, Comparison, compare
+from assistant.evaluation.judge_types import JUDGE_METRICS
 from assistant.evaluation.metrics import HIGHER_IS_BETTER, LABELS, LOWER_IS_BETTER, Metrics
 from assistant.evaluation.runner import EvalRun
 
@@ -73,6 +75,42 @@ def _failing_table(run: EvalRun) -> Table:
     return f"Failing questions ({len(rows)})", ["id", "question", "expected facts", "answer", "why it failed"], rows
 
 
+#: A judge score below this lists the answer under "low judge scores".
+JUDGE_LOW = 0.5
+
+
+def _judge_tables(run: EvalRun, comparison: Comparison | None) -> list[Table]:
+    """The judge's status line, or its means (overall with baseline/Δ, then per language) and its low scores."""
+    report = run.judge
+    if report is None:
+        return []
+    if report.status != "done" or report.overall is None:
+        return [("LLM judge", ["status"], [[report.message]])]
+    header = ["slice", "judged", "errors", "faithfulness", "answer relevance"]
+    deltas = [comparison.delta(f"judge_{m}") for m in JUDGE_METRICS] if comparison else []
+    if any(deltas):
+        header += ["baseline faithfulness", "Δ faithfulness", "baseline relevance", "Δ relevance"]
+    rows = []
+    for key, m in [("all", report.overall), *report.by_language.items()]:
+        row = [key, str(m.n), str(m.n_errors), _fmt("", m.faithfulness), _fmt("", m.answer_relevance)]
+        if any(deltas):
+            row += [cell for d in deltas for cell in (
+                _fmt("", d.baseline if d and key == "all" else None), _fmt("", d.delta if d and key == "all" else None, True))]
+        rows.append(row)
+    questions = {r.question.id: r for r in run.results}
+    low = [
+        [s.id, questions[s.id].question.question, questions[s.id].answer.answer,
+         _fmt("", s.faithfulness), _fmt("", s.answer_relevance), s.error or ""]
+        for s in report.scores
+        if s.error or any(v is not None and v < JUDGE_LOW for v in (s.faithfulness, s.answer_relevance))
+    ]
+    return [
+        (f"LLM judge ({report.judge}; {report.library})", header, rows),
+        (f"Low or missing judge scores ({len(low)}; below {JUDGE_LOW})",
+         ["id", "question", "answer", "faithfulness", "answer relevance", "judge error"], low),
+    ]
+
+
 def _flipped_table(comparison: Comparison) -> Table:
     rows = [
         [f.id, "pass → fail" if f.direction == "pass_to_fail" else "fail → pass", f.question,
@@ -85,7 +123,7 @@ def _flipped_table(comparison: Comparison) -> Table:
 
 def _tables(run: EvalRun, comparison: Comparison | None) -> list[Table]:
     tables = [_metrics_table(run, comparison), _slice_table("By question language", run.by_language),
-              _slice_table("By tag", run.by_tag), _failing_table(run)]
+              _slice_table("By tag", run.by_tag), *_judge_tables(run, comparison), _failing_table(run)]
     if comparison:
         tables.append(_flipped_table(comparison))
         if comparison.config_changes:

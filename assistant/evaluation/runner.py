@@ -8,7 +8,9 @@ Files in the output directory:
   changed question or configuration is asked again. A torn last line is ignored.
 * ``results.jsonl`` — one line per question, in set order: the ``Answer`` record
   (``Answer.model_dump()``, as ``ask --json`` prints it) plus ``id`` and ``verdicts``.
-* ``metrics.json`` — ``{"overall", "by_language", "by_tag", "config"}``.
+* ``metrics.json`` — ``{"overall", "by_language", "by_tag", "config"}``, plus, once the optional
+  LLM judge has run (:mod:`assistant.evaluation.judge`), ``"judge"`` (its means, or null when it
+  was skipped or failed) and ``"judge_reason"`` (its one-line message).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any, TextIO
 
 from pydantic import BaseModel, ValidationError
 
+from assistant.evaluation.judge_types import JudgeReport
 from assistant.evaluation.metrics import Metrics, by_language, by_tag, compute_metrics
 from assistant.evaluation.questions import Question
 from assistant.evaluation.verdicts import Verdicts, judge
@@ -57,6 +60,7 @@ class EvalRun(BaseModel):
     by_language: dict[str, Metrics]
     by_tag: dict[str, Metrics]
     config: dict[str, Any]
+    judge: JudgeReport | None = None
 
     @property
     def asked(self) -> int:
@@ -64,13 +68,17 @@ class EvalRun(BaseModel):
         return sum(1 for r in self.results if not r.cached)
 
     def metrics_document(self) -> dict[str, Any]:
-        """The ``metrics.json`` content."""
-        return {
+        """The ``metrics.json`` content (``judge`` and ``judge_reason`` only once the judge step ran)."""
+        document: dict[str, Any] = {
             "overall": self.overall.model_dump(mode="json"),
             "by_language": {k: m.model_dump(mode="json") for k, m in self.by_language.items()},
             "by_tag": {k: m.model_dump(mode="json") for k, m in self.by_tag.items()},
             "config": self.config,
         }
+        if self.judge is not None:
+            document["judge"] = self.judge.document()
+            document["judge_reason"] = self.judge.message
+        return document
 
 
 def _canonical(value: Any) -> str:

@@ -1,7 +1,8 @@
 """One evaluation run as the CLI and the web UI both perform it: answer, compare, write reports.
 
 :func:`run_config` describes everything that changes answers (the cache key of a run);
-:func:`evaluate_set` composes :func:`~assistant.evaluation.runner.run_eval`,
+:func:`evaluate_set` composes :func:`~assistant.evaluation.runner.run_eval`, the optional
+LLM judge (:func:`~assistant.evaluation.judge.judge_run`, skipped unless configured),
 :func:`~assistant.evaluation.compare.compare` and
 :func:`~assistant.evaluation.report.write_reports`.
 """
@@ -15,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.evaluation.compare import Comparison, compare, load_baseline, regressions
+from assistant.evaluation.judge import JudgeProgress, judge_run
 from assistant.evaluation.questions import Question
 from assistant.evaluation.report import write_reports
-from assistant.evaluation.runner import EvalRun, Progress, run_eval
+from assistant.evaluation.runner import EvalRun, Progress, run_eval, write_run
 
 if TYPE_CHECKING:
     from assistant.api import Assistant
@@ -62,13 +64,19 @@ def evaluate_set(
     baseline: Path | None = None,
     threshold: float = 0.02,
     progress: Progress | None = None,
+    judge_progress: JudgeProgress | None = None,
 ) -> EvalOutcome:
-    """Answer ``questions`` through ``bot`` (the chat's pipeline), compare with ``baseline``, write reports.
+    """Answer ``questions`` through ``bot`` (the chat's pipeline), judge, compare with ``baseline``, write reports.
 
-    ``progress(done, total, running_pass_rate)`` is called after each question.
+    ``progress(done, total, running_pass_rate)`` is called after each question, and
+    ``judge_progress(done, total)`` after each judged one (only when a judge is configured).
+    The deterministic metrics are computed before, and independently of, the judge; the
+    judge's result is ``outcome.run.judge`` (status ``skipped`` when none is configured).
     ``regressions`` lists the metrics that dropped by more than ``threshold``.
     """
     run = run_eval(questions, lambda q: bot.ask(q.question), output, run_config(bot), progress=progress)
+    run.judge = judge_run(run, bot.settings, output, progress=judge_progress, embeddings=lambda: bot.index.embeddings)
+    write_run(run, output)  # metrics.json gains the judge block
     comparison = compare(run, load_baseline(baseline)) if baseline else None
     reports = write_reports(run, output, comparison)
     dropped = regressions(comparison.deltas, threshold) if comparison is not None else []

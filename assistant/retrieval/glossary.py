@@ -25,7 +25,10 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "plan": ("kế hoạch", "plan", "план", "plano"),
     "guidebook": ("sổ tay", "sổ tay hướng dẫn", "guidebook", "handbook", "руководство", "посібник",
                   "handbuch", "manual"),
-    "chapter": ("chương", "chapter", "глава", "главе", "розділ", "kapitel", "capítulo"),
+    # ru "10 глав" / "в главах" (genitive/locative plural), uk/ru "глави"/"главы": forms are listed one by one
+    # because the lexical channel matches whole prefix-6 tokens ("glav" ≠ "glava" ≠ "glavak").
+    "chapter": ("chương", "chapter", "глава", "главе", "глав", "главы", "глави", "главах", "розділ", "kapitel",
+                "capítulo"),
     "part": ("parts", "части", "частини", "teile", "partes"),
     "resolution": ("nghị quyết", "resolution", "резолюція", "резолюции", "постановление", "resolução",
                    "resolución", "beschluss"),
@@ -108,6 +111,15 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "email": ("hộp thư", "thư điện tử", "email", "e-mail", "електронна пошта", "электронная почта"),
     "confidential": ("mật", "confidential", "classified", "конфіденційн", "секретн", "confidenciais",
                      "confidenciales", "vertraulich"),
+    # presiding over a meeting: uk "Конференцію вели", de "führten … den Vorsitz", pt "dirigiram"/"presidiu"
+    "chair_meeting": ("chủ trì", "chủ tọa", "chủ toạ", "chaired", "presided", "presiding", "вели", "головував",
+                      "головували", "председательствовал", "den vorsitz", "leitete", "presidiu", "presidiram",
+                      "dirigiram", "presidió", "presidieron", "dirigieron"),
+    "mechanism": ("cơ chế", "mechanism", "механізм", "механизм", "mechanismus", "mecanismo"),
+    "software": ("phần mềm", "software", "програмне забезпечення", "програмного забезпечення",
+                 "программное обеспечение", "программного обеспечения"),
+    # the form an event or procedure takes (pt "organizada em formatos que combinavam …")
+    "format": ("hình thức", "format", "формат", "formato", "formatos"),
     "conference": ("hội nghị", "conference", "конференц", "konferenz", "conferência", "conferencia"),
     "bridge_point": ("điểm cầu", "bridge point", "connection point", "мостовий пункт", "мосту", "brücke",
                      "ponte", "puente"),

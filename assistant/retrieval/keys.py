@@ -34,13 +34,19 @@ for _num, _names in _MONTHS.items():
         _MONTH_WORD[_name] = _num
 
 _CODE = re.compile(r"\b(\d{1,6})\s*-\s*([A-Z]{1,5}(?:\s*/\s*[A-Z]{1,8}){1,3})\b")
-_NUM_DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\b")
-_WORD_DATE = re.compile(r"\b(\d{1,2})(?:\.|st|nd|rd|th|er)?\s+(?:de\s+)?([a-z]{3,})\b")
-_MONTH_FIRST = re.compile(r"\b([a-z]{3,})\s+(\d{1,2})\b")
+_NUM_DATE = re.compile(r"\b(\d{1,2})\s*([/.-])\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\b")
+# Ordinal marks after a day (text already folded): "1.", "1st", "1er", pt/es "1º"/"1.º" (º folds to "o"),
+# "1°" (the degree sign often stands in for º and has no decomposition), uk/ru "1-го" ("1-go").
+_ORDINAL = r"(?:\.?[o°]|\.|st|nd|rd|th|er|-go)?"
+_WORD_DATE = re.compile(rf"\b(\d{{1,2}}){_ORDINAL}\s+(?:de\s+)?([a-z]{{3,}})\b")
+_MONTH_FIRST = re.compile(r"\b([a-z]{3,})\s+(\d{1,2})(?:st|nd|rd|th)?\b")
 _VI_DATE = re.compile(r"\b(\d{1,2})\s+thang\s+(\d{1,2})\b")
 # (pattern, day group, month group, group whose span is the date): numeric, Vietnamese, "30 June", "June 30".
-_DATE_PATTERNS = ((_NUM_DATE, 1, 2, 0), (_VI_DATE, 1, 2, 0), (_WORD_DATE, 1, 2, 1), (_MONTH_FIRST, 2, 1, 2))
-_NUMBER = re.compile(r"(?<![\w/.-])(\d+(?:[.,]\d+)?)(\s*%)?(?![\w/-])")
+_DATE_PATTERNS = ((_NUM_DATE, 1, 3, 0), (_VI_DATE, 1, 2, 0), (_WORD_DATE, 1, 2, 1), (_MONTH_FIRST, 2, 1, 2))
+# A number: digit groups split by spaces ("1 000"; no-break spaces fold to spaces) or a run of digits
+# joined by "." / "," ("1.000", "1,5", "12.345,67"); read by :func:`_number_value`.
+_NUMBER = re.compile(r"(?<![\w/.,-])([1-9]\d{0,2}(?: \d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)*)(\s*%)?(?![\w/-])")
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
 
@@ -53,6 +59,29 @@ def _month(word: str) -> int | None:
 
 def _date_key(day: int, month: int) -> str | None:
     return f"date:{month:02d}-{day:02d}" if 1 <= day <= 31 and 1 <= month <= 12 else None
+
+
+def _number_value(raw: str) -> str | None:
+    """Canonical value of a number as written in any of our languages, or None if it is no one number.
+
+    Languages disagree on separators: "1.000" is a thousand in vi/de/pt/es and "1,000" in en, while
+    "1,5" / "1.5" are decimals. A non-zero lead of one to three digits followed by groups of exactly
+    three is read as thousands in both conventions ("3.321" communes, "1,000 records"); a real decimal
+    with three places ("1.125") is rare in these documents and loses out. When both separators occur,
+    the last one is the decimal mark ("12.345,67", "12,345.67").
+    """
+    raw = raw.replace(" ", "")
+    if _GROUPED.fullmatch(raw):
+        return re.sub(r"[.,]", "", raw)
+    last = max(raw.rfind("."), raw.rfind(","))
+    if last < 0:
+        return raw.lstrip("0") or "0"
+    head, mark, tail = raw[:last], raw[last], raw[last + 1 :]
+    if ("." in head or "," in head) and not (_GROUPED.fullmatch(head) and mark not in head):
+        return None  # "1.2.3", "1,000.000.5": a list or a version, not one number
+    integer = re.sub(r"[.,]", "", head).lstrip("0") or "0"
+    decimals = tail.rstrip("0")
+    return f"{integer}.{decimals}" if decimals else integer
 
 
 def extract_keys(text: str) -> set[str]:
@@ -70,15 +99,18 @@ def extract_keys(text: str) -> set[str]:
             key = _date_key(int(m.group(day_group)), month) if month else None
             if key:
                 keys.add(key)
-                date_spans.append(m.span(span_group))
+                # A bare "1.5" is May 1st in de/ru/uk but 1.5 elsewhere: keep it for the number pass too.
+                if not (pattern is _NUM_DATE and m.group(2) == "." and m.group(4) is None):
+                    date_spans.append(m.span(span_group))
     for m in _NUMBER.finditer(folded):
         if any(start <= m.start() < end for start, end in date_spans):
             continue
-        value = m.group(1).replace(",", ".")
+        value = _number_value(m.group(1))
+        if value is None:
+            continue
         if _YEAR.match(value):
             keys.add(f"year:{value}")
             continue
-        value = value.rstrip("0").rstrip(".") if "." in value else value.lstrip("0") or "0"
         keys.add(f"num:{value}{'%' if m.group(2) else ''}")
     return keys
 

@@ -12,13 +12,20 @@ They are mixed by :func:`fusion.fuse` with :data:`fusion.DEFAULT_WEIGHTS`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.index import CorpusIndex
 from assistant.retrieval.filters import SearchFilters
-from assistant.retrieval.fusion import DEFAULT_WEIGHTS, FusionWeights, fuse, lexical_raw, mmr
+from assistant.retrieval.fusion import (
+    DEFAULT_WEIGHTS,
+    FusionWeights,
+    fuse,
+    lexical_raw,
+    mmr,
+)
 from assistant.retrieval.glossary import expand
 from assistant.retrieval.keys import extract_keys, key_overlap
 from assistant.retrieval.lexical import PREFIX_LENGTH, Snapshot, snapshot_for
@@ -88,20 +95,35 @@ def compute_channels(index: CorpusIndex, snap: Snapshot, query: str, filters: Se
                     query_keys, is_vietnamese(query))
 
 
-def rank(snap: Snapshot, ch: Channels, k: int, weights: FusionWeights = DEFAULT_WEIGHTS) -> list[SearchHit]:
-    """Fuse the channels and build the top-``k`` hits with their explanations."""
+def rank(
+    snap: Snapshot,
+    ch: Channels,
+    k: int,
+    weights: FusionWeights = DEFAULT_WEIGHTS,
+    variants: Sequence[Channels] = (),
+) -> list[SearchHit]:
+    """Fuse the channels and build the top-``k`` hits with their explanations.
+
+    ``variants`` are the channels of rewritten queries (translations): their fused
+    scores are averaged and mixed in with weight ``weights.variants``. Keys always come
+    from the original question (a translation may garble a figure).
+    """
     if len(ch.positions) == 0 or k <= 0:
         return []
     lexical = ch.lexical(weights)
     fused = fuse(ch.dense, lexical, ch.keys, weights)
+    if variants:
+        rewritten = np.mean([fuse(v.dense, v.lexical(weights), ch.keys, weights) for v in variants], axis=0)
+        fused = (1.0 - weights.variants) * fused + weights.variants * rewritten
     vectors = snap.embeddings[ch.positions] if snap.embeddings is not None else None
     order = mmr(fused, vectors, k, weights.mmr_lambda)
     dense_ranks = _rank_of(ch.dense)
     lexical_ranks = _rank_of(lexical)
     hits = []
+    query_terms = ch.query_terms.union(ch.expanded_terms, *(v.query_terms for v in variants))
     for position, i in enumerate(order, start=1):
         p = int(ch.positions[i])
-        terms = snap.term_hits(p, ch.query_terms | ch.expanded_terms)
+        terms = snap.term_hits(p, query_terms)
         keys = key_overlap(ch.query_keys, snap.keys[p])[1]
         hits.append(
             SearchHit(
@@ -122,10 +144,17 @@ def search(
     k: int = 5,
     filters: SearchFilters | None = None,
     weights: FusionWeights = DEFAULT_WEIGHTS,
+    variants: Sequence[str] = (),
 ) -> list[SearchHit]:
-    """Rank the passages of the index for ``query``, best first (hybrid dense + BM25 + keys)."""
+    """Rank the passages of the index for ``query``, best first (hybrid dense + BM25 + keys).
+
+    ``variants`` are other wordings of the same question, e.g. its translations from
+    :class:`~assistant.retrieval.rewrite.QueryRewriter` (multi-query retrieval).
+    """
     snap = snapshot_for(index)
     if not len(snap):
         return []
     index.check_model()
-    return rank(snap, compute_channels(index, snap, query, filters), k, weights)
+    channels = compute_channels(index, snap, query, filters)
+    others = [compute_channels(index, snap, v, filters) for v in variants if v.strip() and v != query]
+    return rank(snap, channels, k, weights, others)

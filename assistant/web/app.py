@@ -1,4 +1,4 @@
-"""The Gradio app: a side panel and three tabs, each built by its own module; and how it is launched."""
+"""The Gradio app: a side panel and four tabs, each built by its own module; and how it is launched."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from assistant.settings import Settings
 from assistant.web.access import authenticator, check_binding
 from assistant.web.chat import build_chat_tab
 from assistant.web.corpus import build_corpus_tab
+from assistant.web.eval_tab import build_eval_tab
 from assistant.web.feedback_tab import build_feedback_tab
 from assistant.web.i18n import normalize, t
 from assistant.web.labels import Relabeler
@@ -37,6 +38,8 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
                 corpus = build_corpus_tab(services, labels, controls.lang)
             with labels.add(gr.Tab(t(lang0, "tab.feedback"), id="feedback"), label="tab.feedback") as feedback_tab:
                 feedback = build_feedback_tab(services, labels, controls.lang)
+            with labels.add(gr.Tab(t(lang0, "tab.eval"), id="eval"), label="tab.eval") as eval_tab:
+                evaluation = build_eval_tab(services, labels, controls)
         wire_sidebar(services, controls)
 
         def on_tab(tab: Any):
@@ -47,6 +50,7 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
 
         corpus_tab.select(on_tab(corpus), controls.lang, corpus.outputs, api_name=False)
         feedback_tab.select(on_tab(feedback), controls.lang, feedback.outputs, api_name=False)
+        eval_tab.select(on_tab(evaluation), controls.lang, evaluation.outputs, api_name=False)
 
         def refresh(values: dict[Any, Any], request: gr.Request) -> dict[Any, Any]:
             lang, backend = normalize(values[controls.lang]), values[controls.backend]
@@ -54,10 +58,12 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
                 **refresh_updates(services, controls, lang, backend),
                 **corpus.refresh(services, lang, request.username),
                 **feedback.refresh(services, lang, request.username),
+                **evaluation.refresh(services, lang, request.username),
             }
 
         refreshed = [
             controls.documents, controls.languages, controls.versions, *corpus.outputs, *feedback.outputs,
+            *evaluation.outputs,
         ]  # fmt: skip
         inputs = {controls.lang, controls.backend}
         demo.load(refresh, inputs, refreshed, api_name=False)
@@ -101,6 +107,7 @@ def launch(demo: gr.Blocks, services: Services, host: str, port: int, **kwargs: 
         auth=auth,
         auth_message=t(settings.web.language, "app.subtitle") if auth else None,
         css_paths=[CSS_PATH],
+        allowed_paths=[str(settings.web.eval_runs_dir)],  # the Evaluation tab's plots and downloads
         # Twice the upload limit: files just over it get the app's own, translated message.
         max_file_size=int(settings.web.max_upload_mb * 2 * 1024 * 1024),
         enable_monitoring=False,

@@ -1,0 +1,60 @@
+"""Key extraction (dates, numbers, codes) across the corpus and question languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.retrieval.keys import extract_keys
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1 July", "July 1st", "1/7", "1/7/2025", "ngày 1 tháng 7", "1 липня", "1-го липня", "1 июля", "1. Juli",
+     "1 de julio", "1 de julho", "1º de julho", "1° de julho", "1.º de julho", "1.° de julio", "1er juillet",
+     "1.7.2025", "a partir de 1º de julho de 2025"],
+)
+def test_first_of_july_gives_one_date_key_in_every_language(text: str) -> None:
+    assert "date:07-01" in extract_keys(text)
+    assert "num:1" not in extract_keys(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1.000 hồ sơ", "1.000 registos", "1.000 Datensätze", "1 000 записів", "1\u00a0000 записей",
+     "1\u202f000 записів", "1,000 records", "1000 записів", "au moins 1 000 dossiers"],
+)
+def test_thousands_separators_of_every_language_give_one_number(text: str) -> None:
+    keys = extract_keys(text)
+    assert "num:1000" in keys
+    assert not {"num:1", "num:0"} & keys
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("3.321 xã", "num:3321"), ("3.321 Gemeinden", "num:3321"), ("1.000.000", "num:1000000"),
+     ("12.345,67 €", "num:12345.67"), ("12,345.67 USD", "num:12345.67"), ("1 000,5", "num:1000.5"),
+     ("1,5 lần", "num:1.5"), ("1.5 times", "num:1.5"), ("1.50", "num:1.5"), ("0,125", "num:0.125"),
+     ("100 %", "num:100%"), ("1.000%", "num:1000%")],
+)
+def test_grouped_and_decimal_numbers(text: str, key: str) -> None:
+    assert key in extract_keys(text)
+
+
+def test_a_bare_dotted_day_month_is_both_a_date_and_a_decimal() -> None:
+    # "1.5" is 1 May in German/Russian and 1.5 elsewhere; a year makes it a date only.
+    assert {"date:05-01", "num:1.5"} <= extract_keys("1.5")
+    assert extract_keys("1.7.2025") == {"date:07-01"}
+
+
+def test_codes_stay_intact_and_neighbouring_numbers_do_not_merge() -> None:
+    keys = extract_keys("Công văn 15662-CV/VPTW ngày 26/6/2025; Plano nº 02-KH/BCĐTW")
+    assert {"code:15662-cv/vptw", "code:2-kh/bcdtw", "date:06-26"} <= keys
+    assert not any(k.startswith("num:") for k in keys)
+    # A four-digit year is no thousands group: "2025 100 %" stays a year and a percentage.
+    assert {"date:06-30", "year:2025", "num:100%"} <= extract_keys("bis zum 30. Juni 2025 100 % der Verfahren")
+    assert "num:2100%" not in extract_keys("bis zum 30. Juni 2025 100 % der Verfahren")
+
+
+def test_lists_and_versions_are_not_read_as_one_number() -> None:
+    assert not any(k.startswith("num:") for k in extract_keys("v1.2.3"))
+    assert "num:1000.5" not in extract_keys("1.000.5")

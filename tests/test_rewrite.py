@@ -1,0 +1,97 @@
+"""Query rewriting: parsing translations, caching them, failing softly, and multi-query search."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.messages import BaseMessage
+from langchain_core.outputs import ChatResult
+from pydantic import Field
+
+from assistant.retrieval.rewrite import QueryRewriter, parse_rewrites, sqlite_cached
+
+LANGS = {"en": "English", "ru": "Russian"}
+
+
+class CountingModel(FakeListChatModel):
+    """FakeListChatModel that records each prompt it is actually asked (cache hits never reach it)."""
+
+    prompts: list[str] = Field(default_factory=list)
+
+    def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
+        self.prompts.append(str(messages[-1].content))
+        return super()._generate(messages, *args, **kwargs)
+
+
+def render(question: str, languages: str) -> str:
+    return f"Translate into {languages}: {question}"
+
+
+def test_parse_rewrites_reads_code_lines_and_ignores_the_rest() -> None:
+    text = 'Here you go:\nen: When does the urgent phase end?\n- ru: "Когда заканчивается срочный этап?"\nde: Wann?\nen: again'
+    assert parse_rewrites(text, LANGS) == {"en": "When does the urgent phase end?", "ru": "Когда заканчивается срочный этап?"}
+    assert parse_rewrites("I cannot translate this.", LANGS) == {}
+
+
+def test_rewriter_translates_once_and_reuses_the_sqlite_cache(tmp_path) -> None:
+    model = CountingModel(responses=["en: When does the urgent phase end?\nru: Когда заканчивается срочный этап?"] * 3)
+    lock = threading.RLock()
+    rewriter = QueryRewriter(sqlite_cached(model, tmp_path / "cache.sqlite"), render, LANGS, lock=lock)
+    question = "Giai đoạn cấp bách kết thúc khi nào?"
+    first = rewriter(question)
+    assert first == ["When does the urgent phase end?", "Когда заканчивается срочный этап?"]
+    assert "English (en), Russian (ru)" in model.prompts[0] and question in model.prompts[0]
+    again = QueryRewriter(sqlite_cached(model, tmp_path / "cache.sqlite"), render, LANGS)  # e.g. a new process
+    assert again(question) == first and len(model.prompts) == 1, "the second call is served from the cache file"
+    rewriter("Ai chủ trì hội nghị?")
+    assert len(model.prompts) == 2, "another question is translated"
+
+
+class BrokenModel(FakeListChatModel):
+    def _generate(self, *args: Any, **kwargs: Any) -> ChatResult:
+        raise ConnectionError("connection refused")
+
+
+def test_rewriter_failure_means_no_rewrites_not_an_error() -> None:
+    assert QueryRewriter(BrokenModel(responses=["x"]), render, LANGS)("Câu hỏi?") == []
+
+
+def test_rewriter_drops_an_echo_of_the_question() -> None:
+    model = FakeListChatModel(responses=["en: Plan 02?\nru: План 02?"])
+    assert QueryRewriter(model, render, LANGS)("plan 02?") == ["План 02?"]
+
+
+def test_search_mixes_in_rewritten_queries(settings, sample_corpus, make_index) -> None:
+    from assistant.retrieval import search
+    from assistant.sync import sync_corpus
+
+    index = make_index(settings)
+    sync_corpus(index, settings)
+    question = "Ai chủ trì tại điểm cầu Huế?"  # who chaired at the Hue bridge point
+    variant = "Wer führte auf der Brücke der Stadt Hue den Vorsitz?"
+    plain = search(index, question, k=10)
+    mixed = search(index, question, k=10, variants=[variant])
+    hue = "001_b9c937dc86475d3f.txt"
+    rank_plain = next((h.rank for h in plain if hue in h.chunk.meta.source), 99)
+    rank_mixed = next(h.rank for h in mixed if hue in h.chunk.meta.source)
+    assert rank_mixed == 1 and rank_mixed <= rank_plain
+    assert any(t.startswith("vorsit") for t in mixed[0].matched_terms), "the variant's words explain the match"
+
+
+def test_assistant_search_uses_the_configured_rewriter(settings, sample_corpus, make_index, tmp_path) -> None:
+    from assistant import Assistant
+    from assistant.sync import sync_corpus
+
+    index = make_index(settings)
+    sync_corpus(index, settings)
+    model = CountingModel(responses=["en: Who chaired at the Hue bridge?\nru: Кто председательствовал в Хюэ?"] * 2)
+    on = settings.model_copy(update={"retrieval": settings.retrieval.model_copy(
+        update={"rewrite": True, "rewrite_cache": tmp_path / "rw.sqlite"})})
+    bot = Assistant(on, backend="openai", chat_model=model, index=index)
+    bot.search("Ai chủ trì tại điểm cầu Huế?", k=3)
+    assert len(model.prompts) == 1 and "Ai chủ trì" in model.prompts[0]
+    off = Assistant(settings, backend="openai", chat_model=model, index=index)
+    off.search("Ai chủ trì tại điểm cầu Huế?", k=3)
+    assert off.rewriter is None and len(model.prompts) == 1, "rewriting is a switch, off by default"
