@@ -139,7 +139,7 @@ class AnswerSettings(_Section):
         0.0, description="Refuse when the best passage's fused score is below this (0 = let the model decide)."
     )
     llm_min_support: float = Field(
-        0.3,
+        0.25,
         description="With an LLM, refuse without calling it when no passage sentence covers this share of the "
         "question (the extractive coverage score; 0 = let the model decide).",
     )

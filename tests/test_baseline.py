@@ -60,7 +60,7 @@ def test_minilm_folder_says_how_to_install_when_missing(monkeypatch: pytest.Monk
 def test_minilm_folder_refuses_another_version(monkeypatch: pytest.MonkeyPatch) -> None:
     class Other:
         version = "9.9.9"
-        files: list = []
+        files: tuple[()] = ()
 
     monkeypatch.setattr(importlib.metadata, "distribution", lambda name: Other())
     with pytest.raises(ModelError, match="9.9.9 is installed, 0.1.0 is pinned"):

@@ -68,3 +68,21 @@ def test_gate_can_be_switched_off() -> None:
     model = fake("The budget is not given [1].")
     _answerer(model, [hit(PT)], llm_min_support=0.0).ask("What is the annual budget of the Hanoi metro railway?")
     assert len(model.calls) == 1
+
+
+def test_model_declining_supported_passages_gets_the_quoted_sentences_with_a_notice() -> None:
+    from assistant.answer.constants import REFUSAL_MARKER
+
+    model = fake(REFUSAL_MARKER)
+    answer = _answerer(model, [hit(LONG, "articles/de.txt")]).ask("When does the urgent phase end?")
+    assert len(model.calls) == 1 and not answer.refused
+    assert "30. Juni 2025" in answer.answer and answer.citations and answer.citations[0].verified
+    assert answer.mode == "extractive" and answer.notice and "found no answer" in answer.notice
+
+
+def test_model_declining_weak_passages_is_a_plain_refusal() -> None:
+    from assistant.answer.constants import REFUSAL_MARKER
+
+    model = fake(REFUSAL_MARKER)
+    answer = _answerer(model, [hit(PT)], llm_min_support=0.0).ask("What is the annual budget of the Hanoi metro railway?")
+    assert len(model.calls) == 1 and answer.refused and answer.mode == "local" and answer.notice is None

@@ -278,3 +278,14 @@ def test_settings_default_to_folders_outside_the_package() -> None:
     web = WebSettings()
     assert web.evals_dir == Path("evals") and not web.eval_runs_dir.is_absolute()
     assert "assistant" not in web.eval_runs_dir.parts and os.fspath(web.eval_runs_dir) == "eval-results/web"
+
+
+def test_summary_shows_the_judge_line_escaped(tmp_path: Path) -> None:
+    from assistant.evaluation.judge_types import JudgeReport
+    from assistant.web.eval_view import summary
+
+    done = outcome(tmp_path, set())
+    assert "LLM judge" not in summary("en", done, "small.jsonl", tmp_path)
+    done.run.judge = JudgeReport(status="skipped", message="LLM judge: skipped (no judge configured; <set> it)")
+    html = summary("en", done, "small.jsonl", tmp_path)
+    assert "LLM judge: skipped (no judge configured; &lt;set&gt; it)" in html

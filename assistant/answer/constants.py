@@ -57,6 +57,10 @@ NO_CLAIM_NOTICES: dict[str, str] = {
     "vi": "Mô hình ngôn ngữ không đưa ra câu trả lời dùng được; đây là câu trả lời trích nguyên văn từ tài liệu.",
     "en": "The language model gave no usable answer; this is an extractive answer quoted from the documents.",
 }
+MODEL_DECLINED_NOTICES: dict[str, str] = {
+    "vi": "Mô hình ngôn ngữ không tìm thấy câu trả lời; đây là những câu sát nhất, trích nguyên văn từ tài liệu.",
+    "en": "The language model found no answer; these are the closest sentences, quoted from the documents.",
+}
 WRONG_LANGUAGE_NOTICES: dict[str, str] = {
     "vi": "Lưu ý: câu trả lời có thể không được viết bằng tiếng Việt.",
     "en": "Note: the answer may not be written in English.",

@@ -201,6 +201,8 @@ def summary(lang: str, outcome: EvalOutcome, set_name: str, output: Path) -> str
     rate = f"{run.overall.pass_rate:.0%}" if run.overall.pass_rate is not None else "–"
     text = t(lang, "eval.done", n=len(run.results), name=set_name, backend=run.config.get("backend", "?"),
              passed=passed, rate=rate, folder=output)  # fmt: skip
+    if run.judge is not None:  # the judge's one line: its means, or why it was skipped (English, as in the CLI)
+        return status_html(text) + status_html(run.judge.message)
     return status_html(text)
 
 
