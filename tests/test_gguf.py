@@ -152,8 +152,8 @@ def test_cached_file_with_sidecar_is_reused_without_download(
     target.write_bytes(CONTENT)
     sidecar_path(target).write_text(f"{spec.sha256}  {spec.filename}\n")
     hashed: list[Path] = []
-    real_hash = gguf._hash_file
-    monkeypatch.setattr(gguf, "_hash_file", lambda p, *a: hashed.append(p) or real_hash(p, *a))
+    real_hash = gguf.sha256_file
+    monkeypatch.setattr(gguf, "sha256_file", lambda p, *a: hashed.append(p) or real_hash(p, *a))
     assert ensure_gguf(local(tmp_path), progress=False) == target
     assert hashed == [] and no_download == []
 

