@@ -484,3 +484,21 @@ def test_fake_list_model_works_too() -> None:
     qa, _ = answerer(FakeListChatModel(responses=["Ab dem 1. Juli 2025 beginnt die Durchbruchsphase [2]."]))
     answer = qa.ask("When does the breakthrough phase start?")
     assert answer.verified_claims == 1 and answer.citations[0].source == "articles/de.txt"
+
+
+def test_a_figure_cited_to_the_wrong_given_passage_is_recited_and_verified() -> None:
+    checked = check_answer("The breakthrough phase covers 1.139 procedures [1].", contexts_of(PT, DE))
+    claim = next(c for c in checked.claims if c.factual)
+    assert claim.verified and claim.recited and claim.cited == [2]
+    assert checked.text == "The breakthrough phase covers 1.139 procedures [1]." and checked.citations[0].source == "s2.txt"
+    assert "1.139" in checked.citations[0].quote and checked.citations[0].verified
+
+
+def test_recitation_never_rescues_unbacked_or_unmarked_claims() -> None:
+    contexts = contexts_of(PT, DE)
+    invented = check_answer("The plan covers 4.321 procedures [1].", contexts)  # in no passage
+    uncited = check_answer("The breakthrough phase covers 1.139 procedures.", contexts)
+    phantom = check_answer("The breakthrough phase covers 1.139 procedures [5].", contexts)
+    for checked in (invented, uncited, phantom):
+        claim = next(c for c in checked.claims if c.factual)
+        assert not claim.verified and not claim.recited and UNVERIFIED_FLAG in checked.text

@@ -5,7 +5,8 @@ An answer cites numbered passages with ``[n]`` markers (also ``[1, 2]``,
 when it has at least one marker, every marker names a given passage, and
 every figure of the sentence (document codes, dates, numbers; see
 :func:`assistant.answer.text.figure_keys`) occurs in one of the passages it
-cites. Unverified claims are flagged in the text with
+cites. A claim whose figures all occur in another given passage is re-cited to it
+(:func:`recite`) and checked again. Unverified claims are flagged in the text with
 :data:`~assistant.answer.constants.UNVERIFIED_FLAG`; they are never shown as verified.
 """
 
@@ -69,6 +70,7 @@ class Claim:
     factual: bool
     verified: bool
     problems: list[str] = field(default_factory=list)
+    recited: bool = False  # its markers were moved to the one passage holding its figures
 
 
 @dataclass
@@ -116,6 +118,29 @@ def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]
     return claim
 
 
+def recite(sentence: str, passage_keys: list[set[str]]) -> str | None:
+    """``sentence`` citing the first passage that holds all its figures, or None.
+
+    Small models often cite the wrong passage number for a figure they copied correctly
+    ("6 working groups [1]" with the 6 in passage 2). A sentence with document codes,
+    dates or numbers that cites only given passages is re-pointed to the first passage
+    containing every one of them. A sentence without figures, without markers, or citing a
+    passage that was never given is not re-cited (it stays flagged).
+    """
+    cited = parse_markers(sentence)
+    if not cited or any(not 1 <= n <= len(passage_keys) for n in cited):
+        return None  # no citation, or one to a passage that was never given: stays flagged
+    figures = figure_keys(strip_markers(sentence))
+    if not figures:
+        return None
+    holder = next((n for n, keys in enumerate(passage_keys, start=1) if figures <= keys), None)
+    if holder is None:
+        return None
+    plain = MARKER.sub("", sentence).rstrip()
+    body, punct = re.match(r"(.*?)([.!?…]*)$", plain, re.DOTALL).groups()  # type: ignore[union-attr]
+    return f"{body.rstrip()} {CITATION_FORMAT.format(n=holder)}{punct}"
+
+
 def best_quote(passage: str, claims: list[str]) -> str:
     """The passage sentence that best matches ``claims`` (shared figures, concepts, then words), verbatim."""
     spans = sentence_spans(passage) or [(0, len(passage))]
@@ -161,7 +186,18 @@ def check_answer(answer: str, contexts: list[Context], pages: list[int | None] |
     passage_keys = [figure_keys(c.text) for c in contexts]
     spans = sentence_spans(answer)
     texts = [c.text for c in contexts]
-    claims = [check_claim(answer[s:e], texts, passage_keys) for s, e in spans]
+    sentences: list[str] = []
+    claims: list[Claim] = []
+    for s, e in spans:
+        sentence = answer[s:e]
+        claim = check_claim(sentence, texts, passage_keys)
+        if claim.factual and not claim.verified and (fixed := recite(sentence, passage_keys)) is not None:
+            rechecked = check_claim(fixed, texts, passage_keys)
+            if rechecked.verified:
+                sentence, claim = fixed, rechecked
+                claim.recited = True
+        sentences.append(sentence)
+        claims.append(claim)
     mapping: dict[int, int] = {}
     for claim in claims:
         for n in claim.cited:
@@ -169,8 +205,8 @@ def check_answer(answer: str, contexts: list[Context], pages: list[int | None] |
                 mapping[n] = len(mapping) + 1
     pieces: list[str] = []
     last = 0
-    for (s, e), claim in zip(spans, claims):
-        sentence = _rewrite_markers(answer[s:e], mapping)
+    for (s, e), original, claim in zip(spans, sentences, claims):
+        sentence = _rewrite_markers(original, mapping)
         if claim.factual and not claim.verified:
             sentence = f"{sentence} {UNVERIFIED_FLAG}"
         pieces.append(answer[last:s] + sentence)
