@@ -502,3 +502,12 @@ def test_recitation_never_rescues_unbacked_or_unmarked_claims() -> None:
     for checked in (invented, uncited, phantom):
         claim = next(c for c in checked.claims if c.factual)
         assert not claim.verified and not claim.recited and UNVERIFIED_FLAG in checked.text
+
+
+def test_recitation_covers_figures_split_over_two_passages_but_not_small_numbers() -> None:
+    ctx = contexts_of(PT, DE, RU)
+    small = check_answer("The guidebook has 10 chapters [1].", ctx)
+    assert not small.claims[0].verified and not small.claims[0].recited, "small numbers are everywhere"
+    split = check_answer("Plan 02-KH/BCĐTW has 1.139 procedures [3].", ctx)
+    claim = next(c for c in split.claims if c.factual)
+    assert claim.verified and claim.recited and claim.cited == [1, 2] and split.text.endswith("[1][2].")

@@ -5,13 +5,14 @@ An answer cites numbered passages with ``[n]`` markers (also ``[1, 2]``,
 when it has at least one marker, every marker names a given passage, and
 every figure of the sentence (document codes, dates, numbers; see
 :func:`assistant.answer.text.figure_keys`) occurs in one of the passages it
-cites. A claim whose figures all occur in another given passage is re-cited to it
+cites. A claim whose figures all occur in other given passages is re-cited to them
 (:func:`recite`) and checked again. Unverified claims are flagged in the text with
 :data:`~assistant.answer.constants.UNVERIFIED_FLAG`; they are never shown as verified.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -119,26 +120,32 @@ def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]
 
 
 def recite(sentence: str, passage_keys: list[set[str]]) -> str | None:
-    """``sentence`` citing the first passage that holds all its figures, or None.
+    """``sentence`` citing the passage(s) that hold all its figures, or None.
 
     Small models often cite the wrong passage number for a figure they copied correctly
-    ("6 working groups [1]" with the 6 in passage 2). A sentence with document codes,
-    dates or numbers that cites only given passages is re-pointed to the first passage
-    containing every one of them. A sentence without figures, without markers, or citing a
-    passage that was never given is not re-cited (it stays flagged).
+    ("1.139 procedures [1]" with 1.139 in passage 2). A sentence with document codes, dates
+    or numbers above ten that cites only given passages is re-pointed to the first passage
+    holding every figure, else to the first pair that does together. A sentence without
+    such figures, without markers, or citing a passage that was never given is not
+    re-cited (it stays flagged).
     """
     cited = parse_markers(sentence)
     if not cited or any(not 1 <= n <= len(passage_keys) for n in cited):
         return None  # no citation, or one to a passage that was never given: stays flagged
     figures = figure_keys(strip_markers(sentence))
     if not figures:
-        return None
-    holder = next((n for n, keys in enumerate(passage_keys, start=1) if figures <= keys), None)
+        return None  # small numbers ("4", "giai đoạn 2") occur in too many passages to re-cite by
+
+    def holds(numbers: tuple[int, ...]) -> bool:
+        return figures <= set().union(*(passage_keys[n - 1] for n in numbers))
+
+    count = len(passage_keys)
+    options = [(n,) for n in range(1, count + 1)] + list(itertools.combinations(range(1, count + 1), 2))
+    holder = next((option for option in options if holds(option)), None)
     if holder is None:
         return None
-    plain = MARKER.sub("", sentence).rstrip()
-    body, punct = re.match(r"(.*?)([.!?…]*)$", plain, re.DOTALL).groups()  # type: ignore[union-attr]
-    return f"{body.rstrip()} {CITATION_FORMAT.format(n=holder)}{punct}"
+    body, punct = re.match(r"(.*?)([.!?…]*)$", MARKER.sub("", sentence).rstrip(), re.DOTALL).groups()  # type: ignore[union-attr]
+    return f"{body.rstrip()} {''.join(CITATION_FORMAT.format(n=n) for n in holder)}{punct}"
 
 
 def best_quote(passage: str, claims: list[str]) -> str:
