@@ -86,3 +86,18 @@ def test_model_declining_weak_passages_is_a_plain_refusal() -> None:
     model = fake(REFUSAL_MARKER)
     answer = _answerer(model, [hit(PT)], llm_min_support=0.0).ask("What is the annual budget of the Hanoi metro railway?")
     assert len(model.calls) == 1 and answer.refused and answer.mode == "local" and answer.notice is None
+
+
+def test_weighted_budgets_favour_the_best_passage_and_give_back_unused_room() -> None:
+    from assistant.answer.focus import weighted_budgets
+
+    assert weighted_budgets([2000, 2000], [0.64, 0.04], 1400) == [1317, 120], "1400 × 0.64 / 0.68; the floor lifts 82 to 120"
+    assert weighted_budgets([100, 2000, 2000], [1.0, 1.0, 1.0], 1400) == [100, 650, 650], "a short text keeps its length"
+
+
+def test_focus_gives_the_answering_passage_most_of_the_budget() -> None:
+    other = " ".join(f"Absatz {i} behandelt die Schulung von Beamten in den Provinzen." for i in range(20))
+    evidence = _evidence(other, LONG)
+    analysis = analyse("When does the urgent phase end?", [e.context for e in evidence], "en")
+    focused = focus_evidence(evidence, analysis.candidates, 600)
+    assert TARGET in focused[1].context.text and len(focused[1].context.text) > len(focused[0].context.text)

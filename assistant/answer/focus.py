@@ -16,21 +16,53 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.answer.contexts import Evidence, share_budget, trim_around
+from assistant.answer.contexts import Evidence, trim_around
 from assistant.answer.extractive import Candidate
+
+# A passage's share of the budget grows with the square of its best sentence's score, so the
+# passage that holds the answer keeps its neighbouring sentences (measured on evals/dev.jsonl at
+# 1,400 characters: the answer's facts stayed in the prompt for 0.864 of the answerable questions,
+# against 0.691 with equal shares and 0.926 with the untrimmed 3,200 characters).
+SHARE_POWER = 2.0
+# No passage is cut below this many characters (about one sentence).
+MIN_PASSAGE_CHARS = 120
+
+
+def weighted_budgets(lengths: list[int], weights: list[float], total: int, floor: int = MIN_PASSAGE_CHARS) -> list[int]:
+    """Share ``total`` characters by ``weights``; a text shorter than its share keeps its length
+    and the rest is shared again among the others; no share is below ``floor``."""
+    budgets = [0] * len(lengths)
+    remaining, pending = total, set(range(len(lengths)))
+    while pending:
+        weight_sum = sum(weights[i] for i in pending) or 1.0
+        share = {i: max(floor, remaining * weights[i] / weight_sum) for i in pending}
+        whole = [i for i in pending if share[i] >= lengths[i]]
+        if not whole:
+            for i in pending:
+                budgets[i] = int(share[i])
+            break
+        for i in whole:
+            budgets[i] = lengths[i]
+            remaining -= lengths[i]
+            pending.discard(i)
+    return budgets
 
 
 def focus_evidence(evidence: list[Evidence], candidates: list[Candidate], max_chars: int) -> list[Evidence]:
     """``evidence`` with each passage trimmed around its best candidate sentence, sharing ``max_chars``.
 
-    Passage order and numbering are kept. A passage without a scored sentence is
-    trimmed from its start (the retrieved chunk leads its expanded text).
+    Passage order and numbering are kept; better-scoring passages get larger shares
+    (:data:`SHARE_POWER`). A passage without a scored sentence is trimmed from its
+    start (the retrieved chunk leads its expanded text).
     """
     best: dict[int, Candidate] = {}
     for c in candidates:  # candidates are sorted best first
         best.setdefault(c.index, c)
     texts = [e.context.text for e in evidence]
-    budgets = share_budget([len(t) for t in texts], max_chars)
+    weights = [max(best[i].score, 0.01) ** SHARE_POWER if i in best else 0.01 for i in range(len(texts))]
+    if not best:
+        weights = [1.0] * len(texts)
+    budgets = weighted_budgets([len(t) for t in texts], weights, max_chars)
     focused = []
     for i, (e, text, budget) in enumerate(zip(evidence, texts, budgets)):
         anchor = best[i].text if i in best else ""
