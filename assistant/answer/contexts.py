@@ -47,21 +47,29 @@ def trim_around(text: str, anchor: str, limit: int) -> str:
     return text[spans[lo][0] : spans[hi][1]]
 
 
-def share_budget(lengths: list[int], total: int) -> list[int]:
-    """Share ``total`` characters among texts: short ones keep their length, the rest split evenly."""
+# No passage of an LLM prompt is cut below this many characters (about one sentence).
+MIN_PASSAGE_CHARS = 120
+
+
+def weighted_budgets(
+    lengths: list[int], weights: list[float], total: int, floor: int = MIN_PASSAGE_CHARS
+) -> list[int]:
+    """Share ``total`` characters by ``weights``; a text shorter than its share keeps its length
+    and the rest is shared again among the others; no share is below ``floor``."""
     budgets = [0] * len(lengths)
-    remaining, pending = total, sorted(range(len(lengths)), key=lambda i: lengths[i])
+    remaining, pending = total, set(range(len(lengths)))
     while pending:
-        share = remaining // len(pending)
-        i = pending[0]
-        if lengths[i] <= share:
+        weight_sum = sum(weights[i] for i in pending) or 1.0
+        share = {i: max(floor, remaining * weights[i] / weight_sum) for i in pending}
+        whole = [i for i in pending if share[i] >= lengths[i]]
+        if not whole:
+            for i in pending:
+                budgets[i] = int(share[i])
+            break
+        for i in whole:
             budgets[i] = lengths[i]
             remaining -= lengths[i]
-            pending.pop(0)
-        else:
-            for j in pending:
-                budgets[j] = share
-            break
+            pending.discard(i)
     return budgets
 
 
@@ -78,7 +86,7 @@ def build_contexts(hits: list[SearchHit], expand: Callable[[Chunk], str], count:
         if any(h.chunk.meta.source == chunk.meta.source and chunk.text in text for h, text in chosen):
             continue
         chosen.append((hit, expand(chunk) or chunk.text))
-    budgets = share_budget([len(text) for _, text in chosen], max_chars)
+    budgets = weighted_budgets([len(text) for _, text in chosen], [1.0] * len(chosen), max_chars, floor=0)
     trimmed = [trim_around(text, hit.chunk.text, max(b, 1)) for (hit, text), b in zip(chosen, budgets)]
     evidence = []
     for rank, ((hit, _), text) in enumerate(zip(chosen, trimmed), start=1):

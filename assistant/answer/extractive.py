@@ -78,8 +78,12 @@ class Analysis:
 
     candidates: list[Candidate]
     refusal: str | None = None
-    missing_keys: tuple[str, ...] = ()  # codes, dates, numbers of the question found in no passage
-    missing: tuple[str, ...] = ()  # every required unit (keys and names) found in no passage
+    missing: tuple[str, ...] = ()  # required units of the question found in no passage ("k:…" keys, "t:…" names)
+
+    @property
+    def missing_keys(self) -> tuple[str, ...]:
+        """The codes, dates and numbers of the question found in no passage."""
+        return tuple(u[2:] for u in self.missing if u.startswith("k:"))
 
     @property
     def best_score(self) -> float | None:
@@ -179,8 +183,7 @@ def analyse(question: str, contexts: list[Context], language: str = "vi") -> Ana
             df[u] = df.get(u, 0) + 1
     missing = sorted(u for u in required if not df.get(u) and not u.startswith("c:"))
     if missing:
-        keys = tuple(u[2:] for u in missing if u.startswith("k:"))
-        return Analysis([], f"not in the passages: {', '.join(u[2:] for u in missing)}", keys, tuple(missing))
+        return Analysis([], f"not in the passages: {', '.join(u[2:] for u in missing)}", tuple(missing))
 
     def idf(unit: str) -> float:
         return math.log(1 + len(sents) / (df.get(unit, 0) + 1))
@@ -240,12 +243,19 @@ def compose(chosen: list[Candidate], language: str) -> str:
 
 
 def extractive_answer(
-    question: str, contexts: list[Context], language: str, min_score: float = MIN_SCORE
+    question: str,
+    contexts: list[Context],
+    language: str,
+    min_score: float = MIN_SCORE,
+    candidates: list[Candidate] | None = None,
 ) -> str | None:
     """A quoted answer with ``[n]`` markers (n = passage number), or None when evidence is too weak.
 
     ``language`` is the question's language: it picks the lead-in and whether
-    capitalised words are read as names.
+    capitalised words are read as names. ``candidates`` are the scored sentences of
+    :func:`analyse` on these same contexts, when the caller already has them.
     """
-    chosen = select_sentences(score_sentences(question, contexts, language), min_score)
+    if candidates is None:
+        candidates = score_sentences(question, contexts, language)
+    chosen = select_sentences(candidates, min_score)
     return compose(chosen, language) if chosen else None

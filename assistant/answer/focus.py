@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.answer.contexts import Evidence, trim_around
+from assistant.answer.contexts import Evidence, trim_around, weighted_budgets
 from assistant.answer.extractive import Candidate
 
 # A passage's share of the budget grows with the square of its best sentence's score, so the
@@ -24,28 +24,6 @@ from assistant.answer.extractive import Candidate
 # 1,400 characters: the answer's facts stayed in the prompt for 0.864 of the answerable questions,
 # against 0.691 with equal shares and 0.926 with the untrimmed 3,200 characters).
 SHARE_POWER = 2.0
-# No passage is cut below this many characters (about one sentence).
-MIN_PASSAGE_CHARS = 120
-
-
-def weighted_budgets(lengths: list[int], weights: list[float], total: int, floor: int = MIN_PASSAGE_CHARS) -> list[int]:
-    """Share ``total`` characters by ``weights``; a text shorter than its share keeps its length
-    and the rest is shared again among the others; no share is below ``floor``."""
-    budgets = [0] * len(lengths)
-    remaining, pending = total, set(range(len(lengths)))
-    while pending:
-        weight_sum = sum(weights[i] for i in pending) or 1.0
-        share = {i: max(floor, remaining * weights[i] / weight_sum) for i in pending}
-        whole = [i for i in pending if share[i] >= lengths[i]]
-        if not whole:
-            for i in pending:
-                budgets[i] = int(share[i])
-            break
-        for i in whole:
-            budgets[i] = lengths[i]
-            remaining -= lengths[i]
-            pending.discard(i)
-    return budgets
 
 
 def focus_evidence(evidence: list[Evidence], candidates: list[Candidate], max_chars: int) -> list[Evidence]:

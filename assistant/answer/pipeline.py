@@ -27,7 +27,7 @@ from assistant.answer.constants import (
 )
 from assistant.answer.contexts import Evidence, build_contexts, format_passages
 from assistant.answer.events import AnswerEvent, DoneEvent, EvidenceEvent, TokenEvent
-from assistant.answer.extractive import Analysis, analyse, extractive_answer
+from assistant.answer.extractive import Analysis, Candidate, analyse, extractive_answer
 from assistant.answer.focus import focus_evidence
 from assistant.answer.language import detect_language, language_name
 from assistant.answer.prompts import PromptSet, load_prompts
@@ -124,7 +124,9 @@ class Answerer:
             )
             return
         if llm is None:
-            yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, self.mode, None)
+            candidates = analysis.candidates if analysis is not None else None  # scored on these very contexts
+            yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, self.mode, None,
+                                        candidates=candidates)
             return
         yield from self._generate(standalone, evidence, llm, clock, retrieval_ms, base)
 
@@ -151,11 +153,13 @@ class Answerer:
         mode: str,
         notice: str | None,
         refusal_mode: str | None = None,
+        candidates: list[Candidate] | None = None,
     ) -> Iterator[AnswerEvent]:
         """Quote the best sentences; a refusal (in ``refusal_mode``, default ``mode``, without the
-        notice when ``refusal_mode`` is given) when they are too weak."""
+        notice when ``refusal_mode`` is given) when they are too weak. ``candidates``: the
+        sentences already scored on exactly these contexts, if any."""
         contexts = [e.context for e in evidence]
-        text = extractive_answer(standalone, contexts, base["language"])
+        text = extractive_answer(standalone, contexts, base["language"], candidates=candidates)
         if text is None:
             timings = Timings(retrieval_ms=retrieval_ms, total_ms=clock.ms())
             answer = refusal_answer(
