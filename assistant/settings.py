@@ -133,7 +133,7 @@ class AnswerSettings(_Section):
         3200, description="Budget of passage characters shown as evidence and quoted by extractive answers."
     )
     llm_context_chars: int = Field(
-        1400, description="Budget of passage characters in the LLM prompt; each passage is cut around its best sentence."
+        1400, description="Most passage characters in the LLM prompt: the best sentences, as an extractive answer picks them."
     )
     min_relevance: float = Field(
         0.0, description="Refuse when the best passage's fused score is below this (0 = let the model decide)."

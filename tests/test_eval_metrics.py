@@ -119,6 +119,13 @@ def test_citation_validity(citations: list[Citation], contexts: list[Context] | 
     assert v.passed is valid
 
 
+def test_language_match_reads_the_answer_text_not_only_its_label() -> None:
+    quoted = "Theo tài liệu:\n- Терміновий етап триває до 30 червня 2025 року, і це головне завдання [1]"
+    assert not judge(question(language="vi"), answer(quoted, language="vi")).language_match
+    translated = "Giai đoạn cấp bách kéo dài đến hết ngày 30 tháng 6 năm 2025 [1]."
+    assert judge(question(language="vi"), answer(translated, language="vi")).language_match
+
+
 def test_language_match() -> None:
     assert judge(question(language="vi"), answer(language="vi")).language_match
     assert not judge(question(language="vi"), answer(language="en")).language_match

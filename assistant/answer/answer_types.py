@@ -10,6 +10,7 @@ with the question. Cues and evidence are matched on folded text
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.retrieval.text_norm import fold
@@ -218,3 +219,27 @@ def supplies(answer_type: AnswerType, sentence: str, new_keys: set[str]) -> bool
     if answer_type.key_kinds and not any(k.split(":", 1)[0] in answer_type.key_kinds for k in new_keys):
         return False
     return answer_type.evidence is None or bool(answer_type.evidence.search(fold(sentence)))
+
+
+# Yes/no questions: Vietnamese "… có … không/chưa?", English and German auxiliaries first, Russian "ли".
+_YES_NO = re.compile(
+    r"(?:\b(?:khong|chua|phai khong)\s*\?\s*$)"
+    r"|(?:^(?:does|do|did|is|are|was|were|can|could|will|would|has|have|had|should|must|may"
+    r"|ist|sind|gibt|hat|haben|kann|muss|soll)\b)"
+    r"|(?:\bli\b)"
+)
+
+
+def is_yes_no(question: str) -> bool:
+    """True for a question answered by yes or no, where restating it is an answer ("Có, Sổ tay có …")."""
+    return bool(_YES_NO.search(fold(question).strip()))
+
+
+def gives_asked_figure(question: str, answer: str, keys_of: Callable[[str], set[str]]) -> bool:
+    """False when ``question`` asks for a figure (a date, a count, a percentage…) that ``answer`` lacks.
+
+    Only kinds that need a key are checked (names are too varied to tell); ``keys_of``
+    extracts the keys of a text, so a figure the question already holds does not count.
+    """
+    new_keys = keys_of(answer) - keys_of(question)
+    return all(supplies(t, answer, new_keys) for t in expected_types(question) if t.key_kinds)

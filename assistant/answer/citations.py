@@ -5,8 +5,9 @@ An answer cites numbered passages with ``[n]`` markers (also ``[1, 2]``,
 when it has at least one marker, every marker names a given passage, and
 every figure of the sentence (document codes, dates, numbers; see
 :func:`assistant.answer.text.figure_keys`) occurs in one of the passages it
-cites. A claim whose figures all occur in other given passages is re-cited to them
-(:func:`recite`) and checked again. Unverified claims are flagged in the text with
+cites. A claim whose figures all occur in other given passages is re-cited to them, and a
+claim without markers is attributed to the passage backing it (:func:`recite`); either is
+then checked again. Unverified claims are flagged in the text with
 :data:`~assistant.answer.constants.UNVERIFIED_FLAG`; they are never shown as verified.
 """
 
@@ -16,7 +17,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from assistant.answer.constants import CITATION_FORMAT, REFUSAL_MARKER, UNVERIFIED_FLAG
+from assistant.answer.constants import CITATION_FORMAT, PASSAGE_TAG, REFUSAL_MARKER, UNVERIFIED_FLAG
 from assistant.answer.text import (
     figure_keys,
     mentions_number,
@@ -32,6 +33,11 @@ MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;–-]\s*\d+)*)\s*\]")
 MAX_QUOTE_CHARS = 300
 # A sentence with fewer words (or numbers) than this is not a claim.
 MIN_CLAIM_WORDS = 1
+# An unmarked sentence without figures is attributed to a passage only when they share at least
+# this many glossary concepts and names.
+MIN_ATTRIBUTION_OVERLAP = 2
+# An answer that adds fewer word terms than this to the question (and no figure) only echoes it.
+MIN_NEW_TERMS = 2
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 
 
@@ -62,6 +68,42 @@ def is_claim(sentence: str) -> bool:
     return len(_WORD.findall(plain)) >= MIN_CLAIM_WORDS
 
 
+_PROMPT_TAG = re.compile(rf"</?{PASSAGE_TAG}(?:\s+n=\d+)?>")
+
+
+def tidy_reply(reply: str) -> str:
+    """The model's reply without prompt furniture: copied ``<passage n=…>`` tags, and sentences
+    that are questions (small models often open by repeating the question, markers and all)."""
+    lines = []
+    for line in _PROMPT_TAG.sub("", reply).splitlines():
+        spans = sentence_spans(line)
+        keep = [line[s:e] for s, e in spans if not strip_markers(line[s:e]).endswith("?")]
+        if keep or not spans:
+            lines.append(line if len(keep) == len(spans) else " ".join(keep))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _names(text: str) -> set[str]:
+    """Word terms of the capitalised words of ``text`` after its first word (names, acronyms)."""
+    words = _WORD.findall(text)[1:]
+    return set().union(*(terms(w) for w in words if w[:1].isupper())) if words else set()
+
+
+def restates(question: str, answer: str) -> bool:
+    """True when ``answer`` only echoes ``question``: no new figure and under :data:`MIN_NEW_TERMS` new terms.
+
+    Small models often answer "how many communes attended?" with "The conference was attended
+    by how many communes [1]." (measured: 6 of 81 dev answers). For a yes/no question such a
+    restatement is the answer; callers check :func:`~assistant.answer.answer_types.is_yes_no`.
+    """
+    plain = strip_markers(answer)
+    if figure_keys(plain) - figure_keys(question) or small_numbers(plain) - small_numbers(question):
+        return False
+    if _names(plain) - terms(question):
+        return False  # a name or acronym the question lacks ("VNeID") is an answer
+    return len(terms(plain) - terms(question)) < MIN_NEW_TERMS
+
+
 @dataclass
 class Claim:
     """One sentence of the answer and what its check found."""
@@ -71,7 +113,7 @@ class Claim:
     factual: bool
     verified: bool
     problems: list[str] = field(default_factory=list)
-    recited: bool = False  # its markers were moved to the one passage holding its figures
+    recited: bool = False  # its markers were moved to (or added for) the passage(s) backing it
 
 
 @dataclass
@@ -119,29 +161,46 @@ def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]
     return claim
 
 
-def recite(sentence: str, passage_keys: list[set[str]]) -> str | None:
-    """``sentence`` citing the passage(s) that hold all its figures, or None.
+def _overlap(sentence: str, passage: str) -> int:
+    """Glossary concepts and names ``sentence`` shares with ``passage`` (names match phonetically).
+
+    Plain words do not count: "HACKED" copied from a planted passage is not a source.
+    """
+    concepts = len(set(matched_concepts(sentence)) & set(matched_concepts(passage)))
+    return concepts + len(_names(sentence) & terms(passage))
+
+
+def recite(sentence: str, passage_keys: list[set[str]], passages: list[str] | None = None) -> str | None:
+    """``sentence`` citing the passage(s) that back it, or None.
 
     Small models often cite the wrong passage number for a figure they copied correctly
-    ("1.139 procedures [1]" with 1.139 in passage 2). A sentence with document codes, dates
-    or numbers above ten that cites only given passages is re-pointed to the first passage
-    holding every figure, else to the first pair that does together. A sentence without
-    such figures, without markers, or citing a passage that was never given is not
-    re-cited (it stays flagged).
+    ("1.139 procedures [1]" with 1.139 in passage 2), or write no marker at all. A sentence
+    with document codes, dates or numbers above ten is pointed to the first passage holding
+    every figure, else to the first pair that does together. A sentence without such
+    figures and without markers is attributed to the given passage sharing the most
+    glossary concepts and names with it (at least :data:`MIN_ATTRIBUTION_OVERLAP`), when
+    ``passages`` are given.
+    A sentence citing a passage that was never given is not re-cited (it stays flagged).
     """
     cited = parse_markers(sentence)
-    if not cited or any(not 1 <= n <= len(passage_keys) for n in cited):
-        return None  # no citation, or one to a passage that was never given: stays flagged
-    figures = figure_keys(strip_markers(sentence))
-    if not figures:
-        return None  # small numbers ("4", "giai đoạn 2") occur in too many passages to re-cite by
+    if any(not 1 <= n <= len(passage_keys) for n in cited):
+        return None  # a citation to a passage that was never given: stays flagged
+    plain = strip_markers(sentence)
+    figures = figure_keys(plain)
+    holder: tuple[int, ...] | None = None
+    if figures:
 
-    def holds(numbers: tuple[int, ...]) -> bool:
-        return figures <= set().union(*(passage_keys[n - 1] for n in numbers))
+        def holds(numbers: tuple[int, ...]) -> bool:
+            return figures <= set().union(*(passage_keys[n - 1] for n in numbers))
 
-    count = len(passage_keys)
-    options = [(n,) for n in range(1, count + 1)] + list(itertools.combinations(range(1, count + 1), 2))
-    holder = next((option for option in options if holds(option)), None)
+        count = len(passage_keys)
+        options = [(n,) for n in range(1, count + 1)] + list(itertools.combinations(range(1, count + 1), 2))
+        holder = next((option for option in options if holds(option)), None)
+    elif not cited and passages:
+        # Small numbers ("4", "giai đoạn 2") occur in too many passages to attribute by; words decide.
+        shared = [_overlap(plain, p) for p in passages]
+        best = max(shared, default=0)
+        holder = (shared.index(best) + 1,) if best >= MIN_ATTRIBUTION_OVERLAP else None
     if holder is None:
         return None
     body, punct = re.match(r"(.*?)([.!?…]*)$", MARKER.sub("", sentence).rstrip(), re.DOTALL).groups()  # type: ignore[union-attr]
@@ -198,7 +257,7 @@ def check_answer(answer: str, contexts: list[Context], pages: list[int | None] |
     for s, e in spans:
         sentence = answer[s:e]
         claim = check_claim(sentence, texts, passage_keys)
-        if claim.factual and not claim.verified and (fixed := recite(sentence, passage_keys)) is not None:
+        if claim.factual and not claim.verified and (fixed := recite(sentence, passage_keys, texts)) is not None:
             rechecked = check_claim(fixed, texts, passage_keys)
             if rechecked.verified:
                 sentence, claim = fixed, rechecked

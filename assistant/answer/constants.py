@@ -22,6 +22,7 @@ PASSAGE_TAG = "passage"
 TEMPLATE_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "system.txt": frozenset({"refusal_marker", "citation_example"}),
     "answer.txt": frozenset({"passages", "question", "language_name"}),
+    "compose.txt": frozenset({"passages", "question", "language_name"}),
     "condense.txt": frozenset({"history", "question", "language_name"}),
     "rewrite.txt": frozenset({"question", "languages"}),
 }

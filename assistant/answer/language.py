@@ -27,6 +27,8 @@ _EN_WORDS = word_set(
 # Languages langdetect may answer with; anything else falls back to English.
 PLAUSIBLE = ("vi", "en", "fr", "de", "ru", "uk", "pt", "es")
 DEFAULT_LANGUAGE = "en"
+# A text with fewer letters than this is too short to tell its language.
+MIN_LETTERS_FOR_LANGUAGE = 20
 
 
 def _vietnamese_share(words: list[str]) -> float:
@@ -78,3 +80,8 @@ def detect_language(text: str) -> str:
 def language_name(code: str) -> str:
     """How the prompts name a language: 'Vietnamese (tiếng Việt)', 'English', ..."""
     return LANGUAGE_NAMES.get(code, LANGUAGE_NAMES[DEFAULT_LANGUAGE] if code == DEFAULT_LANGUAGE else code)
+
+
+def written_in(text: str, language: str) -> bool:
+    """True when ``text`` is in ``language``, or too short to tell (see :data:`MIN_LETTERS_FOR_LANGUAGE`)."""
+    return sum(ch.isalpha() for ch in text) < MIN_LETTERS_FOR_LANGUAGE or detect_language(text) == language

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.answer.citations import check_answer, strip_markers
+from assistant.answer.answer_types import gives_asked_figure, is_yes_no
+from assistant.answer.citations import check_answer, restates, strip_markers, tidy_reply
 from assistant.answer.condense import HistoryItem, condense_question
 from assistant.answer.constants import (
     LLM_FALLBACK_NOTICES,
@@ -27,9 +28,9 @@ from assistant.answer.constants import (
 )
 from assistant.answer.contexts import Evidence, build_contexts, format_passages
 from assistant.answer.events import AnswerEvent, DoneEvent, EvidenceEvent, TokenEvent
-from assistant.answer.extractive import Analysis, Candidate, analyse, extractive_answer
+from assistant.answer.extractive import MIN_SCORE, Analysis, Candidate, analyse, extractive_answer
 from assistant.answer.focus import focus_evidence
-from assistant.answer.language import detect_language, language_name
+from assistant.answer.language import detect_language, language_name, written_in
 from assistant.answer.prompts import PromptSet, load_prompts
 from assistant.answer.refusal import (
     could_become_refusal,
@@ -37,6 +38,7 @@ from assistant.answer.refusal import (
     refusal_answer,
     weak_evidence,
 )
+from assistant.answer.text import keys_of
 from assistant.index import CorpusIndex
 from assistant.retrieval import expand_context, search
 from assistant.settings import AnswerSettings, Settings
@@ -45,8 +47,6 @@ from assistant.types import Answer, Chunk, SearchHit, Timings
 log = logging.getLogger(__name__)
 
 EXTRACTIVE = "extractive"
-# An answer shorter than this (letters) is too short to judge its language.
-MIN_LETTERS_FOR_LANGUAGE = 20
 
 
 class _Clock:
@@ -102,7 +102,12 @@ class Answerer:
             self.retrieve(standalone), self.expand, self.settings.contexts, self.settings.max_context_chars
         )
         analysis = analyse(standalone, [e.context for e in evidence], language) if evidence else None
-        if llm is not None and analysis is not None:
+        refuse = (
+            weak_evidence([e.context for e in evidence], self.settings.min_relevance)
+            or (analysis is not None and analysis.missing_keys)
+            or (llm is not None and self._unsupported(analysis))
+        )
+        if llm is not None and analysis is not None and not refuse:
             evidence = focus_evidence(evidence, analysis.candidates, self.settings.llm_context_chars)
         retrieval_ms = (time.perf_counter() - started) * 1000.0
         contexts = [e.context for e in evidence]
@@ -113,11 +118,7 @@ class Answerer:
             "language": language,
             "standalone_question": standalone if history else None,
         }
-        if (
-            weak_evidence(contexts, self.settings.min_relevance)
-            or (analysis is not None and analysis.missing_keys)
-            or (llm is not None and self._unsupported(analysis))
-        ):
+        if refuse:  # the closest passages are shown whole
             timings = Timings(retrieval_ms=retrieval_ms, total_ms=clock.ms())
             yield DoneEvent(
                 refusal_answer(**base, prompts=self.prompts, contexts=contexts, timings=timings, mode=self.mode)
@@ -128,7 +129,8 @@ class Answerer:
             yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, self.mode, None,
                                         candidates=candidates)
             return
-        yield from self._generate(standalone, evidence, llm, clock, retrieval_ms, base)
+        strong = analysis is not None and (analysis.best_score or 0.0) >= MIN_SCORE
+        yield from self._generate(standalone, evidence, llm, clock, retrieval_ms, base, strong)
 
     def _unsupported(self, analysis: Analysis | None) -> bool:
         """True when no passage sentence covers enough of the question to be worth an LLM call.
@@ -182,55 +184,84 @@ class Answerer:
         clock: _Clock,
         retrieval_ms: float,
         base: dict[str, Any],
+        strong: bool,
     ) -> Iterator[AnswerEvent]:
+        """Ask the model; when its answer declines, states nothing, only echoes the question or
+        lacks the figure asked for, and the evidence is ``strong`` (its best sentence would make
+        an extractive answer), ask once more to restate the passages (``compose.txt``); failing
+        that, quote them (which refuses on weak evidence)."""
         contexts = [e.context for e in evidence]
-        messages = [
-            SystemMessage(self.prompts.system),
-            HumanMessage(
-                self.prompts.render_answer(
-                    question=standalone,
-                    passages=format_passages(contexts),
-                    language_name=language_name(base["language"]),
-                )
-            ),
-        ]
-        parts: list[str] = []
+        render = {"question": standalone, "passages": format_passages(contexts),
+                  "language_name": language_name(base["language"])}  # fmt: skip
         first_token_ms: float | None = None
+        reason: list[str] = []  # why each attempt was not usable: "declined" or "no claim"
         try:
-            for chunk in llm.stream(messages):
-                parts.append(str(chunk.text))
-                if first_token_ms is None:
-                    text = "".join(parts)
-                    if could_become_refusal(text):
-                        if is_refusal_output(text):
-                            break  # the whole answer is the refusal marker: stop generating
-                        continue  # hold back what may still become the marker
-                    first_token_ms = clock.ms()
-                    yield TokenEvent(text)
+            for attempt, template in enumerate((self.prompts.render_answer, self.prompts.render_compose)):
+                if attempt:
+                    log.info("LLM answer not usable (%s); asking it to restate the passages", reason[-1])
+                    if first_token_ms is not None:
+                        yield TokenEvent("\n\n")  # the streamed attempt stays on screen until the Done event
+                text, first = yield from self._stream_reply(llm, template(**render), clock)
+                first_token_ms = first_token_ms if first_token_ms is not None else first
+                text = tidy_reply(text)
+                if not text or is_refusal_output(text):
+                    reason.append("declined")
                 else:
-                    yield TokenEvent(parts[-1])
+                    timings = Timings(retrieval_ms=retrieval_ms, first_token_ms=first_token_ms, total_ms=clock.ms())
+                    answer = self._finish(text, evidence, timings, base, self.mode, None)
+                    if self._states_an_answer(standalone, answer):
+                        yield DoneEvent(answer)
+                        return
+                    reason.append("no claim")
+                if not strong:
+                    break  # weak evidence is never pressed into an answer (the quotes below refuse)
         except Exception as exc:  # noqa: BLE001 - backends raise anything (httpx, openai, llama.cpp): fall back
             log.warning("LLM %s failed (%s: %s); answering extractively", self.mode, type(exc).__name__, exc)
             notice = localized(LLM_FALLBACK_NOTICES, base["language"]).format(error=type(exc).__name__)
             yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, EXTRACTIVE, notice)
             return
-        text = "".join(parts).strip()
-        timings = Timings(retrieval_ms=retrieval_ms, first_token_ms=first_token_ms, total_ms=clock.ms())
-        if not text or is_refusal_output(text):
-            # The passages passed the support gate, and small models decline answerable questions
-            # (measured: 3 of 17 in a 20-question sample): quote the best sentences when they are
-            # strong enough for an extractive answer, which itself refuses below its own threshold.
+        if reason[-1] == "declined":
+            # The passages passed the support gate, and small models decline answerable questions:
+            # quote the best sentences when they are strong enough for an extractive answer, which
+            # itself refuses below its own threshold.
             notice = localized(MODEL_DECLINED_NOTICES, base["language"])
             yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, EXTRACTIVE, notice,
                                         refusal_mode=self.mode)
             return
-        answer = self._finish(text, evidence, timings, base, self.mode, None)
-        if answer.claims == 0:  # e.g. the model echoed the question or wrote only "[1] [2]"
-            log.info("LLM answer states nothing (%r); answering extractively", text[:200])
-            notice = localized(NO_CLAIM_NOTICES, base["language"])
-            yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, EXTRACTIVE, notice)
-            return
-        yield DoneEvent(answer)
+        notice = localized(NO_CLAIM_NOTICES, base["language"])  # e.g. it echoed the question or wrote only "[1]"
+        yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, EXTRACTIVE, notice)
+
+    @staticmethod
+    def _states_an_answer(question: str, answer: Answer) -> bool:
+        """True unless the model's answer has no claim, only echoes a question that is not
+        yes/no, or lacks the figure asked for ("bao nhiêu phần trăm?" answered without a %)."""
+        plain = strip_markers(answer.answer)
+        return (
+            answer.claims > 0
+            and (is_yes_no(question) or not restates(question, plain))
+            and gives_asked_figure(question, plain, keys_of)
+        )
+
+    def _stream_reply(
+        self, llm: BaseChatModel, user_message: str, clock: _Clock
+    ) -> Generator[AnswerEvent, None, tuple[str, float | None]]:
+        """Stream one reply as token events; returns its text and the first token's time (ms)."""
+        messages = [SystemMessage(self.prompts.system), HumanMessage(user_message)]
+        parts: list[str] = []
+        first_token_ms: float | None = None
+        for chunk in llm.stream(messages):
+            parts.append(str(chunk.text))
+            if first_token_ms is None:
+                text = "".join(parts)
+                if could_become_refusal(text):
+                    if is_refusal_output(text):
+                        break  # the whole answer is the refusal marker: stop generating
+                    continue  # hold back what may still become the marker
+                first_token_ms = clock.ms()
+                yield TokenEvent(text)
+            else:
+                yield TokenEvent(parts[-1])
+        return "".join(parts).strip(), first_token_ms
 
     def _finish(
         self, text: str, evidence: list[Evidence], timings: Timings, base: dict[str, Any], mode: str, notice: str | None
@@ -241,7 +272,7 @@ class Answerer:
         language = base["language"]
         if mode != EXTRACTIVE and notice is None:
             plain = strip_markers(text)
-            if sum(ch.isalpha() for ch in plain) >= MIN_LETTERS_FOR_LANGUAGE and detect_language(plain) != language:
+            if not written_in(plain, language):
                 log.info("answer language %s differs from the question's %s", detect_language(plain), language)
                 notice = localized(WRONG_LANGUAGE_NOTICES, language)
         return Answer(

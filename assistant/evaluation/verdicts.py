@@ -17,7 +17,10 @@ Definitions (all case-insensitive regex matching goes through ``Question.facts_m
   source, and its *cited passage* matches every expected fact. The cited passage is the
   text of the contexts with the citation's source (narrowed to those with the citation's
   location when any share it), joined; when no context has that source, the quote.
-* **language_match** — ``answer.language == question.language``, refusals included.
+* **language_match** — ``answer.language == question.language`` and, for an answer that
+  is not a refusal, its text (markers and flags stripped) is written in that language too:
+  sentences quoted verbatim from a Russian passage are not a Vietnamese answer. Texts too
+  short to judge (under 20 letters) count as matching.
 * **passed** — ``correct and citation_valid is not False`` (language is reported, not gated).
 """
 
@@ -28,6 +31,8 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
+from assistant.answer.citations import strip_markers
+from assistant.answer.language import written_in
 from assistant.evaluation.questions import Question
 from assistant.types import Answer, Citation, Context
 
@@ -93,6 +98,15 @@ def citation_supports(question: Question, citation: Citation, contexts: Sequence
     )
 
 
+def answer_in_language(answer: Answer, language: str) -> bool:
+    """True when ``answer`` is labelled ``language`` and, unless refused, its text is written in it."""
+    if answer.language != language:
+        return False
+    if answer.refused:
+        return True
+    return written_in(strip_markers(answer.answer), language)
+
+
 def _missing_facts(question: Question, text: str) -> list[str]:
     """The expected-fact regexes that do not match ``text`` (same matching as ``Question.facts_match``)."""
     return [p for p in question.expected_facts if not re.search(p, text, re.IGNORECASE)]
@@ -127,7 +141,7 @@ def judge(question: Question, answer: Answer) -> Verdicts:
         citation_valid=citation_valid,
         refused=answer.refused,
         should_refuse=question.should_refuse,
-        language_match=answer.language == question.language,
+        language_match=answer_in_language(answer, question.language),
         passed=correct and citation_valid is not False,
         failures=failures,
     )
