@@ -562,3 +562,10 @@ def test_tidy_reply_drops_repeated_questions_and_copied_passage_tags() -> None:
     assert tidy_reply(reply) == "Từ ngày 1/7/2025, 34 tỉnh vận hành [1]."
     assert tidy_reply("<passage n=2>\nO plano foi emitido [2].\n</passage>") == "O plano foi emitido [2]."
     assert tidy_reply("Gồm:\n- VNeID [1].\n- Cổng Dịch vụ công quốc gia [2].") == "Gồm:\n- VNeID [1].\n- Cổng Dịch vụ công quốc gia [2]."
+
+
+def test_small_numbers_named_by_the_question_need_no_backing() -> None:
+    sentence = "Hội nghị triển khai Kế hoạch 02 được tổ chức trực tuyến [1]."
+    ctx = contexts_of("A conferência foi organizada em formato online.")
+    assert check_answer(sentence, ctx, question="Hội nghị triển khai Kế hoạch 02 theo hình thức nào?").verified_count == 1
+    assert check_answer(sentence, ctx).verified_count == 0, "without the question, the 2 must be in the passage"

@@ -42,7 +42,7 @@ def bad_for(*ids: str):
     def answer_fn(q: Question) -> Answer:
         a = good(q)
         if q.id in ids:
-            return a.model_copy(update={"answer": "<script>alert('x')</script> sometime in May", "citations": []})
+            return a.model_copy(update={"answer": "<script>1</script> in May", "citations": []})  # under 20 letters: its language cannot be told
         return a
     return answer_fn
 

@@ -133,11 +133,13 @@ class CheckedAnswer:
         return sum(c.factual and c.verified for c in self.claims)
 
 
-def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]) -> Claim:
+def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]], question: str = "") -> Claim:
     """Verify one sentence against the passages (``passages[n-1]`` and its figure keys for ``[n]``).
 
     Small numbers (≤ 10) are checked only in a sentence with no larger figure:
     there they are the claim ("4 [1]"); beside a date they are mostly labels ("giai đoạn 2").
+    Small numbers the ``question`` itself names ("Kế hoạch 02", "Chương 2") are its subject,
+    not a claim, and need no backing.
     """
     cited = list(dict.fromkeys(parse_markers(sentence)))
     claim = Claim(strip_markers(sentence), cited, is_claim(sentence), True)
@@ -154,7 +156,7 @@ def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]
         texts = [passages[n - 1] for n in valid]
         claim.problems += [
             f"number {n} not in the cited passages"
-            for n in sorted(small_numbers(claim.text))
+            for n in sorted(small_numbers(claim.text) - small_numbers(question))
             if not any(mentions_number(n, t) for t in texts)
         ]
     claim.verified = not claim.problems
@@ -243,7 +245,9 @@ def _rewrite_markers(sentence: str, mapping: dict[int, int]) -> str:
     return re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
 
 
-def check_answer(answer: str, contexts: list[Context], pages: list[int | None] | None = None) -> CheckedAnswer:
+def check_answer(
+    answer: str, contexts: list[Context], pages: list[int | None] | None = None, question: str = ""
+) -> CheckedAnswer:
     """Verify every sentence of ``answer`` against ``contexts`` (passage n = ``contexts[n-1]``).
 
     Citations are renumbered in order of first use; a flagged sentence gets
@@ -256,9 +260,9 @@ def check_answer(answer: str, contexts: list[Context], pages: list[int | None] |
     claims: list[Claim] = []
     for s, e in spans:
         sentence = answer[s:e]
-        claim = check_claim(sentence, texts, passage_keys)
+        claim = check_claim(sentence, texts, passage_keys, question)
         if claim.factual and not claim.verified and (fixed := recite(sentence, passage_keys, texts)) is not None:
-            rechecked = check_claim(fixed, texts, passage_keys)
+            rechecked = check_claim(fixed, texts, passage_keys, question)
             if rechecked.verified:
                 sentence, claim = fixed, rechecked
                 claim.recited = True

@@ -174,7 +174,7 @@ class Answerer:
         for line in text.splitlines(keepends=True):
             yield TokenEvent(line)
         timings = Timings(retrieval_ms=retrieval_ms, first_token_ms=first_token_ms, total_ms=clock.ms())
-        yield DoneEvent(self._finish(text, evidence, timings, base, mode, notice))
+        yield DoneEvent(self._finish(text, evidence, timings, base, mode, notice, standalone))
 
     def _generate(
         self,
@@ -208,7 +208,7 @@ class Answerer:
                     reason.append("declined")
                 else:
                     timings = Timings(retrieval_ms=retrieval_ms, first_token_ms=first_token_ms, total_ms=clock.ms())
-                    answer = self._finish(text, evidence, timings, base, self.mode, None)
+                    answer = self._finish(text, evidence, timings, base, self.mode, None, standalone)
                     if self._states_an_answer(standalone, answer):
                         yield DoneEvent(answer)
                         return
@@ -264,11 +264,18 @@ class Answerer:
         return "".join(parts).strip(), first_token_ms
 
     def _finish(
-        self, text: str, evidence: list[Evidence], timings: Timings, base: dict[str, Any], mode: str, notice: str | None
+        self,
+        text: str,
+        evidence: list[Evidence],
+        timings: Timings,
+        base: dict[str, Any],
+        mode: str,
+        notice: str | None,
+        standalone: str,
     ) -> Answer:
         """Verify citations and figures, flag what does not check out, and note a wrong answer language."""
         contexts = [e.context for e in evidence]
-        checked = check_answer(text, contexts, [e.page for e in evidence])
+        checked = check_answer(text, contexts, [e.page for e in evidence], standalone)
         language = base["language"]
         if mode != EXTRACTIVE and notice is None:
             plain = strip_markers(text)
