@@ -143,6 +143,12 @@ class AnswerSettings(_Section):
         description="With an LLM, refuse without calling it when no passage sentence covers this share of the "
         "question (the extractive coverage score; 0 = let the model decide).",
     )
+    translate_quotes: bool = Field(
+        False,
+        description="When the LLM gives no usable answer, have it translate the best sentences into the asker's "
+        "language instead of quoting them (measured: reads in the asker's language far more often, but the 1.5B "
+        "model mistranslates names of agencies, and each sentence adds 10-20 s; docs/answers.md).",
+    )
 
 
 class WebSettings(_Section):

@@ -88,7 +88,7 @@ def test_gate_can_be_switched_off() -> None:
 def test_model_declining_supported_passages_gets_the_quoted_sentences_with_a_notice() -> None:
     from assistant.answer.constants import REFUSAL_MARKER
 
-    model = fake(REFUSAL_MARKER, REFUSAL_MARKER)
+    model = fake(REFUSAL_MARKER, REFUSAL_MARKER, REFUSAL_MARKER)
     answer = _answerer(model, [hit(LONG, "articles/de.txt")]).ask("When does the urgent phase end?")
     assert len(model.calls) == 2, "strong evidence: the model is asked once more to restate it"
     assert not answer.refused

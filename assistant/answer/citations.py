@@ -83,6 +83,18 @@ def tidy_reply(reply: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+# A translation shorter or longer than this share of its source is a summary or a ramble.
+TRANSLATION_LENGTH_RATIO = (0.3, 3.0)
+
+
+def faithful_translation(source: str, translation: str) -> bool:
+    """True when ``translation`` keeps every code, date and number of ``source`` and is of
+    comparable length (:data:`TRANSLATION_LENGTH_RATIO`): "HACKED" is no translation of a sentence."""
+    low, high = TRANSLATION_LENGTH_RATIO
+    ratio = len(translation) / max(len(source), 1)
+    return figure_keys(source) <= figure_keys(translation) and low <= ratio <= high
+
+
 def _names(text: str) -> set[str]:
     """Word terms of the capitalised words of ``text`` after its first word (names, acronyms)."""
     words = _WORD.findall(text)[1:]

@@ -23,6 +23,7 @@ TEMPLATE_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "system.txt": frozenset({"refusal_marker", "citation_example"}),
     "answer.txt": frozenset({"passages", "question", "language_name"}),
     "compose.txt": frozenset({"passages", "question", "language_name"}),
+    "translate.txt": frozenset({"sentence", "language_name"}),
     "condense.txt": frozenset({"history", "question", "language_name"}),
     "rewrite.txt": frozenset({"question", "languages"}),
 }
@@ -61,6 +62,10 @@ NO_CLAIM_NOTICES: dict[str, str] = {
 MODEL_DECLINED_NOTICES: dict[str, str] = {
     "vi": "Mô hình ngôn ngữ không tìm thấy câu trả lời; đây là những câu sát nhất, trích nguyên văn từ tài liệu.",
     "en": "The language model found no answer; these are the closest sentences, quoted from the documents.",
+}
+TRANSLATED_NOTICES: dict[str, str] = {
+    "vi": "Mô hình ngôn ngữ không đưa ra câu trả lời dùng được; đây là bản dịch những câu sát nhất trong tài liệu.",
+    "en": "The language model gave no usable answer; these are the closest sentences of the documents, translated.",
 }
 WRONG_LANGUAGE_NOTICES: dict[str, str] = {
     "vi": "Lưu ý: câu trả lời có thể không được viết bằng tiếng Việt.",

@@ -17,18 +17,28 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answer.answer_types import gives_asked_figure, is_yes_no
-from assistant.answer.citations import check_answer, restates, strip_markers, tidy_reply
+from assistant.answer.citations import check_answer, faithful_translation, restates, strip_markers, tidy_reply
 from assistant.answer.condense import HistoryItem, condense_question
 from assistant.answer.constants import (
+    LEAD_INS,
     LLM_FALLBACK_NOTICES,
     MODEL_DECLINED_NOTICES,
     NO_CLAIM_NOTICES,
+    TRANSLATED_NOTICES,
     WRONG_LANGUAGE_NOTICES,
     localized,
 )
 from assistant.answer.contexts import Evidence, build_contexts, format_passages
 from assistant.answer.events import AnswerEvent, DoneEvent, EvidenceEvent, TokenEvent
-from assistant.answer.extractive import MIN_SCORE, Analysis, Candidate, analyse, extractive_answer
+from assistant.answer.extractive import (
+    MIN_SCORE,
+    Analysis,
+    Candidate,
+    analyse,
+    extractive_answer,
+    score_sentences,
+    select_sentences,
+)
 from assistant.answer.focus import focus_evidence
 from assistant.answer.language import detect_language, language_name, written_in
 from assistant.answer.prompts import PromptSet, load_prompts
@@ -47,6 +57,9 @@ from assistant.types import Answer, Chunk, SearchHit, Timings
 log = logging.getLogger(__name__)
 
 EXTRACTIVE = "extractive"
+# When the model's two replies are not usable, at most this many of the best sentences are
+# translated for the asker (each costs a generation of about its own length).
+TRANSLATED_SENTENCES = 2
 
 
 class _Clock:
@@ -189,6 +202,7 @@ class Answerer:
         """Ask the model; when its answer declines, states nothing, only echoes the question or
         lacks the figure asked for, and the evidence is ``strong`` (its best sentence would make
         an extractive answer), ask once more to restate the passages (``compose.txt``); failing
+        that, have it translate the best sentences (with ``answer.translate_quotes``), and failing
         that, quote them (which refuses on weak evidence)."""
         contexts = [e.context for e in evidence]
         render = {"question": standalone, "passages": format_passages(contexts),
@@ -215,6 +229,12 @@ class Answerer:
                     reason.append("no claim")
                 if not strong:
                     break  # weak evidence is never pressed into an answer (the quotes below refuse)
+            if strong and self.settings.translate_quotes:
+                translated = yield from self._translated_quotes(standalone, evidence, llm, clock, retrieval_ms, base,
+                                                                first_token_ms)
+                if translated is not None:
+                    yield DoneEvent(translated)
+                    return
         except Exception as exc:  # noqa: BLE001 - backends raise anything (httpx, openai, llama.cpp): fall back
             log.warning("LLM %s failed (%s: %s); answering extractively", self.mode, type(exc).__name__, exc)
             notice = localized(LLM_FALLBACK_NOTICES, base["language"]).format(error=type(exc).__name__)
@@ -230,6 +250,42 @@ class Answerer:
             return
         notice = localized(NO_CLAIM_NOTICES, base["language"])  # e.g. it echoed the question or wrote only "[1]"
         yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, EXTRACTIVE, notice)
+
+    def _translated_quotes(
+        self,
+        standalone: str,
+        evidence: list[Evidence],
+        llm: BaseChatModel,
+        clock: _Clock,
+        retrieval_ms: float,
+        base: dict[str, Any],
+        first_token_ms: float | None,
+    ) -> Generator[AnswerEvent, None, Answer | None]:
+        """The extractive answer's best sentences, each translated into the asker's language by
+        the model (``translate.txt``) and cited to its passage; None unless every sentence
+        verifies and the whole reads in the asker's language (then the quotes are shown)."""
+        contexts = [e.context for e in evidence]
+        chosen = select_sentences(score_sentences(standalone, contexts, base["language"]))[:TRANSLATED_SENTENCES]
+        if not chosen:
+            return None
+        lines = [localized(LEAD_INS, base["language"])]
+        for candidate in chosen:
+            yield TokenEvent("\n\n" if len(lines) == 1 else "\n")
+            prompt = self.prompts.render_translate(sentence=candidate.text, language_name=language_name(base["language"]))
+            text, first = yield from self._stream_reply(llm, prompt, clock)
+            first_token_ms = first_token_ms if first_token_ms is not None else first
+            text = " ".join(strip_markers(tidy_reply(text)).split())
+            if not text or is_refusal_output(text) or not faithful_translation(candidate.text, text):
+                return None
+            lines.append(f"- {text} [{candidate.index + 1}]")
+        body = "\n".join(lines)
+        timings = Timings(retrieval_ms=retrieval_ms, first_token_ms=first_token_ms, total_ms=clock.ms())
+        notice = localized(TRANSLATED_NOTICES, base["language"])
+        answer = self._finish(body, evidence, timings, base, self.mode, notice, standalone)
+        if answer.verified_claims < answer.claims or not written_in(strip_markers(body), base["language"]):
+            log.info("translated quotes not usable (%d/%d verified)", answer.verified_claims, answer.claims)
+            return None
+        return answer
 
     @staticmethod
     def _states_an_answer(question: str, answer: Answer) -> bool:

@@ -100,11 +100,12 @@ def _refusals(path: Path) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class PromptSet:
-    """The loaded prompts: the fixed system prompt, four templates and the refusal messages."""
+    """The loaded prompts: the fixed system prompt, five templates and the refusal messages."""
 
     system: str
     answer_template: str
     compose_template: str
+    translate_template: str
     condense_template: str
     rewrite_template: str
     refusals: dict[str, str]
@@ -118,6 +119,10 @@ class PromptSet:
         """The user message asking again, when the first answer echoed the question or declined
         although the passages support it: restate what the passages say, in the asker's language."""
         return self.compose_template.format(question=question, passages=passages, language_name=language_name)
+
+    def render_translate(self, sentence: str, language_name: str) -> str:
+        """The user message asking for one passage sentence in the asker's language."""
+        return self.translate_template.format(sentence=sentence, language_name=language_name)
 
     def render_condense(self, question: str, history: str, language_name: str) -> str:
         """The user message asking to rewrite a follow-up as a standalone question."""
@@ -133,8 +138,8 @@ class PromptSet:
 
 
 def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
-    """Read and validate ``system.txt``, ``answer.txt``, ``compose.txt``, ``condense.txt``, ``rewrite.txt``
-    and ``refusal.txt``.
+    """Read and validate ``system.txt``, ``answer.txt``, ``compose.txt``, ``translate.txt``, ``condense.txt``,
+    ``rewrite.txt`` and ``refusal.txt``.
 
     Raises :class:`PromptError` naming the file on a missing file, a missing or
     unknown placeholder, or a malformed refusal line.
@@ -145,6 +150,7 @@ def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
         system=system.format(**_CONSTANTS).strip(),
         answer_template=_template(directory / "answer.txt").strip(),
         compose_template=_template(directory / "compose.txt").strip(),
+        translate_template=_template(directory / "translate.txt").strip(),
         condense_template=_template(directory / "condense.txt").strip(),
         rewrite_template=_template(directory / "rewrite.txt").strip(),
         refusals=_refusals(directory / REFUSAL_FILE),
