@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -52,7 +53,7 @@ from assistant.answer.text import keys_of
 from assistant.index import CorpusIndex
 from assistant.retrieval import expand_context, search
 from assistant.settings import AnswerSettings, Settings
-from assistant.types import Answer, Chunk, SearchHit, Timings
+from assistant.types import Answer, Chunk, Context, SearchHit, Timings
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,28 @@ class _Clock:
 
     def ms(self) -> float:
         return (time.perf_counter() - self.start) * 1000.0
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """One question on its way through the pipeline: what the answering steps share."""
+
+    base: dict[str, Any]  # the Answer fields known up front: question, language, standalone_question
+    standalone: str
+    evidence: list[Evidence]
+    clock: _Clock
+    retrieval_ms: float
+
+    @property
+    def contexts(self) -> list[Context]:
+        return [e.context for e in self.evidence]
+
+    @property
+    def language(self) -> str:
+        return str(self.base["language"])
+
+    def timings(self, first_token_ms: float | None = None) -> Timings:
+        return Timings(retrieval_ms=self.retrieval_ms, first_token_ms=first_token_ms, total_ms=self.clock.ms())
 
 
 class Answerer:
@@ -122,28 +145,22 @@ class Answerer:
         )
         if llm is not None and analysis is not None and not refuse:
             evidence = focus_evidence(evidence, analysis.candidates, self.settings.llm_context_chars)
-        retrieval_ms = (time.perf_counter() - started) * 1000.0
-        contexts = [e.context for e in evidence]
-        yield EvidenceEvent(contexts, standalone, retrieval_ms)
+        base = {"question": question, "language": language, "standalone_question": standalone if history else None}
+        turn = _Turn(base, standalone, evidence, clock, (time.perf_counter() - started) * 1000.0)
+        yield EvidenceEvent(turn.contexts, standalone, turn.retrieval_ms)
 
-        base: dict[str, Any] = {
-            "question": question,
-            "language": language,
-            "standalone_question": standalone if history else None,
-        }
         if refuse:  # the closest passages are shown whole
-            timings = Timings(retrieval_ms=retrieval_ms, total_ms=clock.ms())
             yield DoneEvent(
-                refusal_answer(**base, prompts=self.prompts, contexts=contexts, timings=timings, mode=self.mode)
-            )
+                refusal_answer(**base, prompts=self.prompts, contexts=turn.contexts, timings=turn.timings(),
+                               mode=self.mode)
+            )  # fmt: skip
             return
         if llm is None:
             candidates = analysis.candidates if analysis is not None else None  # scored on these very contexts
-            yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, self.mode, None,
-                                        candidates=candidates)
+            yield from self._extractive(turn, self.mode, None, candidates=candidates)
             return
         strong = analysis is not None and (analysis.best_score or 0.0) >= MIN_SCORE
-        yield from self._generate(standalone, evidence, llm, clock, retrieval_ms, base, strong)
+        yield from self._generate(turn, llm, strong)
 
     def _unsupported(self, analysis: Analysis | None) -> bool:
         """True when no passage sentence covers enough of the question to be worth an LLM call.
@@ -160,11 +177,7 @@ class Answerer:
 
     def _extractive(
         self,
-        standalone: str,
-        evidence: list[Evidence],
-        clock: _Clock,
-        retrieval_ms: float,
-        base: dict[str, Any],
+        turn: _Turn,
         mode: str,
         notice: str | None,
         refusal_mode: str | None = None,
@@ -173,40 +186,27 @@ class Answerer:
         """Quote the best sentences; a refusal (in ``refusal_mode``, default ``mode``, without the
         notice when ``refusal_mode`` is given) when they are too weak. ``candidates``: the
         sentences already scored on exactly these contexts, if any."""
-        contexts = [e.context for e in evidence]
-        text = extractive_answer(standalone, contexts, base["language"], candidates=candidates)
+        text = extractive_answer(turn.standalone, turn.contexts, turn.language, candidates=candidates)
         if text is None:
-            timings = Timings(retrieval_ms=retrieval_ms, total_ms=clock.ms())
             answer = refusal_answer(
-                **base, prompts=self.prompts, contexts=contexts, timings=timings, mode=refusal_mode or mode,
-                notice=None if refusal_mode else notice,
-            )
+                **turn.base, prompts=self.prompts, contexts=turn.contexts, timings=turn.timings(),
+                mode=refusal_mode or mode, notice=None if refusal_mode else notice,
+            )  # fmt: skip
             yield DoneEvent(answer)
             return
-        first_token_ms = clock.ms()
+        first_token_ms = turn.clock.ms()
         for line in text.splitlines(keepends=True):
             yield TokenEvent(line)
-        timings = Timings(retrieval_ms=retrieval_ms, first_token_ms=first_token_ms, total_ms=clock.ms())
-        yield DoneEvent(self._finish(text, evidence, timings, base, mode, notice, standalone))
+        yield DoneEvent(self._finish(turn, text, first_token_ms, mode, notice))
 
-    def _generate(
-        self,
-        standalone: str,
-        evidence: list[Evidence],
-        llm: BaseChatModel,
-        clock: _Clock,
-        retrieval_ms: float,
-        base: dict[str, Any],
-        strong: bool,
-    ) -> Iterator[AnswerEvent]:
+    def _generate(self, turn: _Turn, llm: BaseChatModel, strong: bool) -> Iterator[AnswerEvent]:
         """Ask the model; when its answer declines, states nothing, only echoes the question or
         lacks the figure asked for, and the evidence is ``strong`` (its best sentence would make
         an extractive answer), ask once more to restate the passages (``compose.txt``); failing
         that, have it translate the best sentences (with ``answer.translate_quotes``), and failing
         that, quote them (which refuses on weak evidence)."""
-        contexts = [e.context for e in evidence]
-        render = {"question": standalone, "passages": format_passages(contexts),
-                  "language_name": language_name(base["language"])}  # fmt: skip
+        render = {"question": turn.standalone, "passages": format_passages(turn.contexts),
+                  "language_name": language_name(turn.language)}  # fmt: skip
         first_token_ms: float | None = None
         reason: list[str] = []  # why each attempt was not usable: "declined" or "no claim"
         try:
@@ -215,74 +215,61 @@ class Answerer:
                     log.info("LLM answer not usable (%s); asking it to restate the passages", reason[-1])
                     if first_token_ms is not None:
                         yield TokenEvent("\n\n")  # the streamed attempt stays on screen until the Done event
-                text, first = yield from self._stream_reply(llm, template(**render), clock)
+                text, first = yield from self._stream_reply(llm, template(**render), turn.clock)
                 first_token_ms = first_token_ms if first_token_ms is not None else first
                 text = tidy_reply(text)
                 if not text or is_refusal_output(text):
                     reason.append("declined")
                 else:
-                    timings = Timings(retrieval_ms=retrieval_ms, first_token_ms=first_token_ms, total_ms=clock.ms())
-                    answer = self._finish(text, evidence, timings, base, self.mode, None, standalone)
-                    if self._states_an_answer(standalone, answer):
+                    answer = self._finish(turn, text, first_token_ms, self.mode, None)
+                    if self._states_an_answer(turn.standalone, answer):
                         yield DoneEvent(answer)
                         return
                     reason.append("no claim")
                 if not strong:
                     break  # weak evidence is never pressed into an answer (the quotes below refuse)
             if strong and self.settings.translate_quotes:
-                translated = yield from self._translated_quotes(standalone, evidence, llm, clock, retrieval_ms, base,
-                                                                first_token_ms)
+                translated = yield from self._translated_quotes(turn, llm, first_token_ms)
                 if translated is not None:
                     yield DoneEvent(translated)
                     return
         except Exception as exc:  # noqa: BLE001 - backends raise anything (httpx, openai, llama.cpp): fall back
             log.warning("LLM %s failed (%s: %s); answering extractively", self.mode, type(exc).__name__, exc)
-            notice = localized(LLM_FALLBACK_NOTICES, base["language"]).format(error=type(exc).__name__)
-            yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, EXTRACTIVE, notice)
+            notice = localized(LLM_FALLBACK_NOTICES, turn.language).format(error=type(exc).__name__)
+            yield from self._extractive(turn, EXTRACTIVE, notice)
             return
         if reason[-1] == "declined":
             # The passages passed the support gate, and small models decline answerable questions:
             # quote the best sentences when they are strong enough for an extractive answer, which
             # itself refuses below its own threshold.
-            notice = localized(MODEL_DECLINED_NOTICES, base["language"])
-            yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, EXTRACTIVE, notice,
-                                        refusal_mode=self.mode)
+            notice = localized(MODEL_DECLINED_NOTICES, turn.language)
+            yield from self._extractive(turn, EXTRACTIVE, notice, refusal_mode=self.mode)
             return
-        notice = localized(NO_CLAIM_NOTICES, base["language"])  # e.g. it echoed the question or wrote only "[1]"
-        yield from self._extractive(standalone, evidence, clock, retrieval_ms, base, EXTRACTIVE, notice)
+        notice = localized(NO_CLAIM_NOTICES, turn.language)  # e.g. it echoed the question or wrote only "[1]"
+        yield from self._extractive(turn, EXTRACTIVE, notice)
 
     def _translated_quotes(
-        self,
-        standalone: str,
-        evidence: list[Evidence],
-        llm: BaseChatModel,
-        clock: _Clock,
-        retrieval_ms: float,
-        base: dict[str, Any],
-        first_token_ms: float | None,
+        self, turn: _Turn, llm: BaseChatModel, first_token_ms: float | None
     ) -> Generator[AnswerEvent, None, Answer | None]:
         """The extractive answer's best sentences, each translated into the asker's language by
         the model (``translate.txt``) and cited to its passage; None unless every sentence
         verifies and the whole reads in the asker's language (then the quotes are shown)."""
-        contexts = [e.context for e in evidence]
-        chosen = select_sentences(score_sentences(standalone, contexts, base["language"]))[:TRANSLATED_SENTENCES]
-        if not chosen:
-            return None
-        lines = [localized(LEAD_INS, base["language"])]
-        for candidate in chosen:
+        chosen = select_sentences(score_sentences(turn.standalone, turn.contexts, turn.language))
+        lines = [localized(LEAD_INS, turn.language)]
+        for candidate in chosen[:TRANSLATED_SENTENCES]:
             yield TokenEvent("\n\n" if len(lines) == 1 else "\n")
-            prompt = self.prompts.render_translate(sentence=candidate.text, language_name=language_name(base["language"]))
-            text, first = yield from self._stream_reply(llm, prompt, clock)
+            prompt = self.prompts.render_translate(sentence=candidate.text, language_name=language_name(turn.language))
+            text, first = yield from self._stream_reply(llm, prompt, turn.clock)
             first_token_ms = first_token_ms if first_token_ms is not None else first
             text = " ".join(strip_markers(tidy_reply(text)).split())
             if not text or is_refusal_output(text) or not faithful_translation(candidate.text, text):
                 return None
             lines.append(f"- {text} [{candidate.index + 1}]")
+        if len(lines) == 1:
+            return None
         body = "\n".join(lines)
-        timings = Timings(retrieval_ms=retrieval_ms, first_token_ms=first_token_ms, total_ms=clock.ms())
-        notice = localized(TRANSLATED_NOTICES, base["language"])
-        answer = self._finish(body, evidence, timings, base, self.mode, notice, standalone)
-        if answer.verified_claims < answer.claims or not written_in(strip_markers(body), base["language"]):
+        answer = self._finish(turn, body, first_token_ms, self.mode, localized(TRANSLATED_NOTICES, turn.language))
+        if answer.verified_claims < answer.claims or not written_in(strip_markers(body), turn.language):
             log.info("translated quotes not usable (%d/%d verified)", answer.verified_claims, answer.claims)
             return None
         return answer
@@ -319,33 +306,22 @@ class Answerer:
                 yield TokenEvent(parts[-1])
         return "".join(parts).strip(), first_token_ms
 
-    def _finish(
-        self,
-        text: str,
-        evidence: list[Evidence],
-        timings: Timings,
-        base: dict[str, Any],
-        mode: str,
-        notice: str | None,
-        standalone: str,
-    ) -> Answer:
+    def _finish(self, turn: _Turn, text: str, first_token_ms: float | None, mode: str, notice: str | None) -> Answer:
         """Verify citations and figures, flag what does not check out, and note a wrong answer language."""
-        contexts = [e.context for e in evidence]
-        checked = check_answer(text, contexts, [e.page for e in evidence], standalone)
-        language = base["language"]
+        checked = check_answer(text, turn.contexts, [e.page for e in turn.evidence], turn.standalone)
         if mode != EXTRACTIVE and notice is None:
             plain = strip_markers(text)
-            if not written_in(plain, language):
-                log.info("answer language %s differs from the question's %s", detect_language(plain), language)
-                notice = localized(WRONG_LANGUAGE_NOTICES, language)
+            if not written_in(plain, turn.language):
+                log.info("answer language %s differs from the question's %s", detect_language(plain), turn.language)
+                notice = localized(WRONG_LANGUAGE_NOTICES, turn.language)
         return Answer(
-            **base,
+            **turn.base,
             answer=checked.text,
             refused=False,
             mode=mode,
             citations=checked.citations,
-            contexts=contexts,
-            timings=timings,
+            contexts=turn.contexts,
+            timings=turn.timings(first_token_ms),
             claims=checked.claim_count,
             verified_claims=checked.verified_count,
             notice=notice,
