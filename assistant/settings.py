@@ -171,6 +171,9 @@ class WebSettings(_Section):
     eval_runs_dir: Path = Field(
         Path("eval-results/web"), description="Where the Evaluation tab writes one folder per run."
     )
+    eval_runs_keep: int = Field(
+        20, description="Run folders the Evaluation tab keeps under eval_runs_dir; older ones are deleted (0 = all)."
+    )
 
 
 class JudgeSettings(_Section):

@@ -289,3 +289,16 @@ def test_summary_shows_the_judge_line_escaped(tmp_path: Path) -> None:
     done.run.judge = JudgeReport(status="skipped", message="LLM judge: skipped (no judge configured; <set> it)")
     html = summary("en", done, "small.jsonl", tmp_path)
     assert "LLM judge: skipped (no judge configured; &lt;set&gt; it)" in html
+
+
+def test_prune_runs_keeps_the_newest_run_folders_and_nothing_else_is_touched(tmp_path: Path) -> None:
+    from assistant.web.eval_view import prune_runs
+
+    runs = tmp_path / "runs"
+    names = [new_run_dir(runs, "dev.jsonl", "none", datetime(2026, 11, 22, 10, m, tzinfo=UTC)).name for m in range(5)]
+    (runs / "notes").mkdir()
+    (runs / "README.txt").write_text("mine", encoding="utf-8")
+    removed = prune_runs(runs, keep=2)
+    assert [p.name for p in removed] == names[:3]
+    assert sorted(p.name for p in runs.iterdir()) == sorted([*names[3:], "notes", "README.txt"])
+    assert prune_runs(runs, keep=0) == [] and len(list(runs.iterdir())) == 4, "0 keeps everything"

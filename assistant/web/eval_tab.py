@@ -30,6 +30,7 @@ from assistant.web.eval_view import (
     flipped_table,
     metrics_table,
     new_run_dir,
+    prune_runs,
     plot_items,
     progress_reporter,
     question_sets,
@@ -154,6 +155,7 @@ def build_eval_tab(services: Services, labels: Relabeler, controls: Controls) ->
         try:
             bot = services.assistant(backend)
             output = new_run_dir(web.eval_runs_dir, name, bot.mode)
+            prune_runs(web.eval_runs_dir, web.eval_runs_keep)  # the new run is the newest: it stays
             shutil.copyfile(path, output / "questions.jsonl")  # the set as run, next to its results
             outcome = evaluate_set(cast(Any, _Slotted(services, bot)), questions, output, baseline, THRESHOLD, report)
         except (AssistantError, OSError, ValueError) as exc:

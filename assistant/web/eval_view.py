@@ -7,6 +7,7 @@ Every run text (questions, answers, regexes, file names) goes through
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -88,6 +89,24 @@ def new_run_dir(runs_dir: Path, set_name: str, backend: str, now: datetime | Non
         except FileExistsError:
             continue
     raise FileExistsError(f"no free run folder under {runs_dir}")
+
+
+# Run folders are named by new_run_dir: "<YYYYmmdd-HHMMSS>-<set>-<backend>[-n]".
+_RUN_FOLDER = re.compile(r"^\d{8}-\d{6}-")
+
+
+def prune_runs(runs_dir: Path, keep: int) -> list[Path]:
+    """Delete all but the ``keep`` newest run folders under ``runs_dir``; returns what was removed.
+
+    Only folders named like :func:`new_run_dir`'s are touched; ``keep`` ≤ 0 keeps everything.
+    """
+    if keep <= 0 or not runs_dir.is_dir():
+        return []
+    runs = sorted((p for p in runs_dir.iterdir() if p.is_dir() and _RUN_FOLDER.match(p.name)), key=lambda p: p.name)
+    removed = runs[: max(len(runs) - keep, 0)]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
 
 
 def metric_name(lang: str, name: str) -> str:
