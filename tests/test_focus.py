@@ -111,12 +111,12 @@ def test_weighted_budgets_favour_the_best_passage_and_give_back_unused_room() ->
     assert weighted_budgets([100, 2000, 2000], [1.0, 1.0, 1.0], 1400) == [100, 650, 650], "a short text keeps its length"
 
 
-def test_focus_without_chosen_sentences_gives_the_best_passage_most_of_the_budget() -> None:
+def test_focus_keeps_zero_scored_sentences_as_verbatim_pieces() -> None:
     from assistant.answer.extractive import Candidate
 
     other = " ".join(f"Absatz {i} behandelt die Schulung von Beamten in den Provinzen." for i in range(20))
     evidence = _evidence(other, LONG)
     start = LONG.index(TARGET)
     weak = [Candidate(1, start, start + len(TARGET), TARGET, 0.0), Candidate(0, 0, 10, other[:10], 0.0)]
-    focused = focus_evidence(evidence, weak, 600)  # scores of 0: nothing chosen
+    focused = focus_evidence(evidence, weak, 600)  # scores of 0 are still chosen (only an empty list is not)
     assert len(focused) == 2 and all(e.context.text in t for e, t in zip(focused, (other, LONG)))

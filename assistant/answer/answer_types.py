@@ -10,9 +10,9 @@ with the question. Cues and evidence are matched on folded text
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.answer.text import keys_of
 from assistant.retrieval.text_norm import fold
 
 
@@ -235,11 +235,11 @@ def is_yes_no(question: str) -> bool:
     return bool(_YES_NO.search(fold(question).strip()))
 
 
-def gives_asked_figure(question: str, answer: str, keys_of: Callable[[str], set[str]]) -> bool:
+def gives_asked_figure(question: str, answer: str) -> bool:
     """False when ``question`` asks for a figure (a date, a count, a percentage…) that ``answer`` lacks.
 
-    Only kinds that need a key are checked (names are too varied to tell); ``keys_of``
-    extracts the keys of a text, so a figure the question already holds does not count.
+    Only kinds that need a key are checked (names are too varied to tell); a figure the
+    question already holds does not count.
     """
     new_keys = keys_of(answer) - keys_of(question)
     return all(supplies(t, answer, new_keys) for t in expected_types(question) if t.key_kinds)

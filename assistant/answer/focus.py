@@ -26,11 +26,6 @@ from dataclasses import replace
 from assistant.answer.contexts import Evidence, trim_around, weighted_budgets
 from assistant.answer.extractive import Candidate, select_sentences
 
-# Without chosen sentences, a passage's share of the budget grows with the square of its best
-# sentence's score, so the passage most likely to hold the answer keeps the most text.
-SHARE_POWER = 2.0
-
-
 def _cut(evidence: list[Evidence], anchors: list[str], weights: list[float], max_chars: int) -> list[Evidence]:
     """Each passage trimmed around its anchor sentence, the passages sharing ``max_chars`` by weight."""
     texts = [e.context.text for e in evidence]
@@ -47,16 +42,11 @@ def focus_evidence(evidence: list[Evidence], candidates: list[Candidate], max_ch
     With chosen sentences: only the passages holding one, in their original order,
     each cut to the span of its chosen sentences (trimmed around the best one when
     the spans exceed the budget). Without any (nothing scored): every passage,
-    trimmed around its best sentence or from its start.
+    trimmed from its start (the retrieved chunk leads its expanded text).
     """
     chosen = select_sentences(candidates, min_score=0.0)
-    if not chosen:
-        best: dict[int, Candidate] = {}
-        for c in candidates:  # candidates are sorted best first
-            best.setdefault(c.index, c)
-        weights = [max(best[i].score, 0.01) ** SHARE_POWER if i in best else 0.01 for i in range(len(evidence))]
-        anchors = [best[i].text if i in best else "" for i in range(len(evidence))]
-        return _cut(evidence, anchors, weights if best else [1.0] * len(evidence), max_chars)
+    if not chosen:  # nothing scored (scores are never negative): every passage, cut from its start
+        return _cut(evidence, [""] * len(evidence), [1.0] * len(evidence), max_chars)
     kept: list[Evidence] = []
     anchors, weights = [], []
     for i, e in enumerate(evidence):

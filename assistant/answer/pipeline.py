@@ -49,7 +49,6 @@ from assistant.answer.refusal import (
     refusal_answer,
     weak_evidence,
 )
-from assistant.answer.text import keys_of
 from assistant.index import CorpusIndex
 from assistant.retrieval import expand_context, search
 from assistant.settings import AnswerSettings, Settings
@@ -137,9 +136,10 @@ class Answerer:
         evidence = build_contexts(
             self.retrieve(standalone), self.expand, self.settings.contexts, self.settings.max_context_chars
         )
-        analysis = analyse(standalone, [e.context for e in evidence], language) if evidence else None
+        found = [e.context for e in evidence]
+        analysis = analyse(standalone, found, language) if evidence else None
         refuse = (
-            weak_evidence([e.context for e in evidence], self.settings.min_relevance)
+            weak_evidence(found, self.settings.min_relevance)
             or (analysis is not None and analysis.missing_keys)
             or (llm is not None and self._unsupported(analysis))
         )
@@ -282,7 +282,7 @@ class Answerer:
         return (
             answer.claims > 0
             and (is_yes_no(question) or not restates(question, plain))
-            and gives_asked_figure(question, plain, keys_of)
+            and gives_asked_figure(question, plain)
         )
 
     def _stream_reply(
