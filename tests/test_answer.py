@@ -375,9 +375,25 @@ def test_llm_failure_falls_back_to_extractive_with_notice() -> None:
 
 
 def test_wrong_answer_language_is_noted_not_dropped() -> None:
-    qa, _ = answerer(fake("The urgent phase lasts until 30 June 2025 [1]."))
-    answer = qa.ask("Giai đoạn cấp bách kéo dài đến ngày nào?")
+    english = "The urgent phase lasts until 30 June 2025 [1]."
+    model = fake(english, english)
+    answer = answerer(model)[0].ask("Giai đoạn cấp bách kéo dài đến ngày nào?")
+    assert len(model.calls) == 2, "asked once more for an answer in Vietnamese"
     assert answer.answer.startswith("The urgent phase") and answer.notice and "tiếng Việt" in answer.notice
+    assert answer.mode == "local" and answer.verified_claims == 1
+
+
+def test_an_answer_with_no_verified_claim_is_asked_for_again() -> None:
+    model = fake("Giai đoạn cấp bách kéo dài đến ngày 15/8/2025 [1].", "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [1].")
+    answer = answerer(model)[0].ask("Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào?")
+    assert len(model.calls) == 2 and answer.answer == "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [1]."
+    assert answer.claims == answer.verified_claims == 1
+
+
+def test_an_answer_in_another_language_is_asked_for_again() -> None:
+    model = fake("A fase urgente vai até 30 de junho de 2025 [1].", "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [1].")
+    answer = answerer(model)[0].ask("Giai đoạn cấp bách kéo dài đến ngày nào?")
+    assert answer.answer == "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [1]." and answer.notice is None
 
 
 def test_echoed_question_falls_back_to_extractive() -> None:
@@ -426,6 +442,22 @@ def test_a_restated_yes_no_question_is_an_answer() -> None:
     qa, _ = answerer(model, hits=[hit(PT, "articles/pt.txt")])
     answer = qa.ask("Sổ tay có mẫu kế hoạch triển khai Kế hoạch 02 không?")
     assert len(model.calls) == 1 and answer.mode == "local"
+
+
+def test_a_bare_echo_of_a_yes_no_question_is_no_answer() -> None:
+    echo = "Sổ tay có mẫu kế hoạch triển khai Kế hoạch 02 [1]."  # says "yes" whatever the passages say
+    model = fake(echo, "Có, Sổ tay có mẫu kế hoạch triển khai cho các địa phương [1].")
+    manual = "O Manual apresenta modelos de plano de implementação do Plano nº 02 para as localidades."
+    qa, _ = answerer(model, hits=[hit(manual, "articles/pt.txt")])
+    answer = qa.ask("Sổ tay có mẫu kế hoạch triển khai Kế hoạch 02 không?")
+    assert len(model.calls) == 2 and answer.answer.startswith("Có, Sổ tay có mẫu")
+
+
+def test_says_yes_or_no_reads_the_opening_word() -> None:
+    from assistant.answer.answer_types import says_yes_or_no
+
+    assert all(map(says_yes_or_no, ("Có, Sổ tay có mẫu [1].", "Không.", "Yes, it does.", "Нет, руководитель …")))
+    assert not any(map(says_yes_or_no, ("Sổ tay có cung cấp mẫu [1].", "The guidebook has templates.", "Nothing")))
 
 
 def test_question_key_missing_from_passages_refuses_without_the_model() -> None:
@@ -596,3 +628,8 @@ def test_a_translation_must_keep_the_figures_and_the_length_of_its_sentence() ->
     assert faithful_translation(source, "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 và xóa bỏ các điểm nghẽn thể chế.")
     assert not faithful_translation(source, "Giai đoạn cấp bách kéo dài đến tháng 6 và xóa bỏ các điểm nghẽn thể chế."), "date lost"
     assert not faithful_translation(source, "HACKED"), "no translation"
+    agency = "Relate os problemas ao Departamento de Ciência e Tecnologia até 1 de julho."
+    assert faithful_translation(agency, "Báo cáo vướng mắc về Sở Khoa học và Công nghệ trước ngày 1/7.")
+    assert not faithful_translation(agency, "Báo cáo vướng mắc về bộ phận Công nghệ và Tự nhiên trước ngày 1/7."), (
+        "agency mistranslated"
+    )

@@ -230,9 +230,22 @@ _YES_NO = re.compile(
 )
 
 
+# An answer opening with yes or no (folded; Cyrillic is transliterated: "да" → "da", "нет" → "net").
+_POLARITY = re.compile(r"^(?:co|khong|chua|dung|vang|yes|no|ja|nein|oui|non|sim|nao|si|da|net|tak|ni)\b")
+
+
 def is_yes_no(question: str) -> bool:
     """True for a question answered by yes or no, where restating it is an answer ("Có, Sổ tay có …")."""
     return bool(_YES_NO.search(fold(question).strip()))
+
+
+def says_yes_or_no(answer: str) -> bool:
+    """True when ``answer`` opens with yes or no ("Có, …", "Không.", "No, …").
+
+    A bare restatement of a yes/no question ("Người đứng đầu có được giao khoán … [2].") says
+    yes without meaning it: the 1.5B model echoes the question whatever the passages say.
+    """
+    return bool(_POLARITY.match(fold(answer).strip()))
 
 
 def gives_asked_figure(question: str, answer: str) -> bool:

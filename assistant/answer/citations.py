@@ -88,11 +88,17 @@ TRANSLATION_LENGTH_RATIO = (0.3, 3.0)
 
 
 def faithful_translation(source: str, translation: str) -> bool:
-    """True when ``translation`` keeps every code, date and number of ``source`` and is of
-    comparable length (:data:`TRANSLATION_LENGTH_RATIO`): "HACKED" is no translation of a sentence."""
+    """True when ``translation`` keeps every code, date and number of ``source``, names every
+    glossary concept it names (agencies, documents, phases: "Departamento de Ciência e Tecnologia"
+    must not become "Công nghệ và Tự nhiên"), and is of comparable length
+    (:data:`TRANSLATION_LENGTH_RATIO`): "HACKED" is no translation of a sentence."""
     low, high = TRANSLATION_LENGTH_RATIO
     ratio = len(translation) / max(len(source), 1)
-    return figure_keys(source) <= figure_keys(translation) and low <= ratio <= high
+    return (
+        figure_keys(source) <= figure_keys(translation)
+        and set(matched_concepts(source)) <= set(matched_concepts(translation))
+        and low <= ratio <= high
+    )
 
 
 def _names(text: str) -> set[str]:

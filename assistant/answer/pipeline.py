@@ -17,7 +17,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.answer.answer_types import gives_asked_figure, is_yes_no
+from assistant.answer.answer_types import gives_asked_figure, is_yes_no, says_yes_or_no
 from assistant.answer.citations import check_answer, faithful_translation, restates, strip_markers, tidy_reply
 from assistant.answer.condense import HistoryItem, condense_question
 from assistant.answer.constants import (
@@ -200,15 +200,17 @@ class Answerer:
         yield DoneEvent(self._finish(turn, text, first_token_ms, mode, notice))
 
     def _generate(self, turn: _Turn, llm: BaseChatModel, strong: bool) -> Iterator[AnswerEvent]:
-        """Ask the model; when its answer declines, states nothing, only echoes the question or
-        lacks the figure asked for, and the evidence is ``strong`` (its best sentence would make
-        an extractive answer), ask once more to restate the passages (``compose.txt``); failing
-        that, have it translate the best sentences (with ``answer.translate_quotes``), and failing
-        that, quote them (which refuses on weak evidence)."""
+        """Ask the model; when its answer declines, states nothing, only echoes the question,
+        lacks the figure asked for or is not in the asker's language, and the evidence is
+        ``strong`` (its best sentence would make an extractive answer), ask once more to restate
+        the passages (``compose.txt``); failing that, have it translate the best sentences (with
+        ``answer.translate_quotes``), and failing that, show its answer in the other language
+        (with a notice) or quote the sentences (which refuses on weak evidence)."""
         render = {"question": turn.standalone, "passages": format_passages(turn.contexts),
                   "language_name": language_name(turn.language)}  # fmt: skip
         first_token_ms: float | None = None
-        reason: list[str] = []  # why each attempt was not usable: "declined" or "no claim"
+        reason: list[str] = []  # why each attempt was not usable: "declined", "no claim" or "language"
+        foreign: Answer | None = None  # a usable answer in another language than the asker's
         try:
             for attempt, template in enumerate((self.prompts.render_answer, self.prompts.render_compose)):
                 if attempt:
@@ -222,10 +224,14 @@ class Answerer:
                     reason.append("declined")
                 else:
                     answer = self._finish(turn, text, first_token_ms, self.mode, None)
-                    if self._states_an_answer(turn.standalone, answer):
+                    if not self._states_an_answer(turn.standalone, answer):
+                        reason.append("no claim")
+                    elif not written_in(strip_markers(answer.answer), turn.language):
+                        reason.append("language")  # small models copy a Portuguese passage: ask again
+                        foreign = foreign or answer
+                    else:
                         yield DoneEvent(answer)
                         return
-                    reason.append("no claim")
                 if not strong:
                     break  # weak evidence is never pressed into an answer (the quotes below refuse)
             if strong and self.settings.translate_quotes:
@@ -237,6 +243,9 @@ class Answerer:
             log.warning("LLM %s failed (%s: %s); answering extractively", self.mode, type(exc).__name__, exc)
             notice = localized(LLM_FALLBACK_NOTICES, turn.language).format(error=type(exc).__name__)
             yield from self._extractive(turn, EXTRACTIVE, notice)
+            return
+        if foreign is not None:  # a verified answer in another language beats quotes in another language
+            yield DoneEvent(foreign)
             return
         if reason[-1] == "declined":
             # The passages passed the support gate, and small models decline answerable questions:
@@ -276,12 +285,13 @@ class Answerer:
 
     @staticmethod
     def _states_an_answer(question: str, answer: Answer) -> bool:
-        """True unless the model's answer has no claim, only echoes a question that is not
-        yes/no, or lacks the figure asked for ("bao nhiêu phần trăm?" answered without a %)."""
+        """True unless the model's answer has no verified claim, only echoes the question (a
+        yes/no question's echo must open with yes or no), or lacks the figure asked for ("bao
+        nhiêu phần trăm?" answered without a %)."""
         plain = strip_markers(answer.answer)
         return (
-            answer.claims > 0
-            and (is_yes_no(question) or not restates(question, plain))
+            answer.verified_claims > 0
+            and (not restates(question, plain) or (is_yes_no(question) and says_yes_or_no(plain)))
             and gives_asked_figure(question, plain)
         )
 
