@@ -78,10 +78,15 @@ class Assistant:
     def mode(self) -> str:
         return self.backend if self.chat_model is not None else "extractive"
 
-    @cached_property
+    @property
     def rewriter(self) -> QueryRewriter | None:
         """Translates questions for multi-query search when ``retrieval.rewrite`` is on and an LLM is available."""
-        if not self.settings.retrieval.rewrite or self.chat_model is None:
+        return self._query_rewriter if self.settings.retrieval.rewrite else None
+
+    @cached_property
+    def _query_rewriter(self) -> QueryRewriter | None:
+        """The rewriter over this assistant's LLM (None without one), whatever ``retrieval.rewrite`` says."""
+        if self.chat_model is None:
             return None
         from assistant.answer.language import language_name
         from assistant.answer.prompts import load_prompts
@@ -95,16 +100,23 @@ class Assistant:
             lock=_LOCAL_LLM_LOCK if self.mode == "local" else None,
         )
 
-    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[SearchHit]:
-        variants = self.rewriter(query) if self.rewriter is not None else ()
+    def search(
+        self, query: str, k: int | None = None, filters: SearchFilters | None = None, rewrite: bool | None = None
+    ) -> list[SearchHit]:
+        """Hybrid search; ``rewrite`` (default: ``retrieval.rewrite``) also searches the LLM's
+        translations of ``query`` (no effect without an LLM)."""
+        rewriter = self._query_rewriter if (self.settings.retrieval.rewrite if rewrite is None else rewrite) else None
+        variants = rewriter(query) if rewriter is not None else ()
         return search(self.index, query, k=k or self.settings.retrieval.k, filters=filters,
                       weights=self.settings.retrieval.fusion, variants=variants)
 
-    def answerer(self, filters: SearchFilters | None = None) -> Answerer:
+    def answerer(self, filters: SearchFilters | None = None, rewrite: bool | None = None) -> Answerer:
         from assistant.answer import Answerer
 
         answer = self.settings.answer
-        retrieve: Callable[[str], list[SearchHit]] = lambda q: self.search(q, k=max(answer.contexts * 3, 10), filters=filters)
+        retrieve: Callable[[str], list[SearchHit]] = lambda q: self.search(
+            q, k=max(answer.contexts * 3, 10), filters=filters, rewrite=rewrite
+        )
         return Answerer(
             retrieve=retrieve,
             expand=lambda chunk: expand_context(self.index, chunk, window=answer.context_window),
@@ -116,21 +128,32 @@ class Assistant:
     # -- questions ------------------------------------------------------------------------------
 
     def stream(
-        self, question: str, history: list[tuple[str, str]] | None = None, filters: SearchFilters | None = None
+        self,
+        question: str,
+        history: list[tuple[str, str]] | None = None,
+        filters: SearchFilters | None = None,
+        rewrite: bool | None = None,
     ) -> Iterator[AnswerEvent]:
-        """Evidence first, then answer tokens, then the finished, verified :class:`Answer`."""
+        """Evidence first, then answer tokens, then the finished, verified :class:`Answer`.
+
+        ``rewrite`` overrides ``retrieval.rewrite`` for this question (see :meth:`search`)."""
         if self.mode != "local":
-            yield from self.answerer(filters).stream(question, history)
+            yield from self.answerer(filters, rewrite).stream(question, history)
             return
         with _LOCAL_LLM_LOCK:
-            yield from self.answerer(filters).stream(question, history)
+            yield from self.answerer(filters, rewrite).stream(question, history)
 
     def ask(
-        self, question: str, history: list[tuple[str, str]] | None = None, filters: SearchFilters | None = None
+        self,
+        question: str,
+        history: list[tuple[str, str]] | None = None,
+        filters: SearchFilters | None = None,
+        rewrite: bool | None = None,
     ) -> Answer:
         from assistant.answer import DoneEvent
 
-        answer = next(e.answer for e in self.stream(question, history, filters) if isinstance(e, DoneEvent))
+        events = self.stream(question, history, filters, rewrite)
+        answer = next(e.answer for e in events if isinstance(e, DoneEvent))
         if self.llm_notice and not answer.notice:
             answer = answer.model_copy(update={"notice": self.llm_notice})
         return answer

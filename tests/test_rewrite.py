@@ -95,3 +95,8 @@ def test_assistant_search_uses_the_configured_rewriter(settings, sample_corpus, 
     off = Assistant(settings, backend="openai", chat_model=model, index=index)
     off.search("Ai chủ trì tại điểm cầu Huế?", k=3)
     assert off.rewriter is None and len(model.prompts) == 1, "rewriting is a switch, off by default"
+    off.settings.retrieval.rewrite_cache = tmp_path / "rw2.sqlite"  # not the first search's cached translation
+    off.search("Ai chủ trì tại điểm cầu Huế?", k=3, rewrite=True)
+    assert len(model.prompts) == 2, "one search can ask for rewriting (the web's switch)"
+    bot.search("Ai chủ trì tại điểm cầu Huế?", k=3, rewrite=False)
+    assert len(model.prompts) == 2, "... or go without it"

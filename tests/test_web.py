@@ -189,6 +189,21 @@ def test_refusal_shows_closest_passages() -> None:
     assert "Closest passages found" in msg and "Hội nghị có 58" in msg and "Sources" not in msg
 
 
+def test_finished_answers_are_redrawn_in_the_new_interface_language() -> None:
+    from assistant.web.chat import redraw_answers
+
+    shown = answer()
+    turns = [{"question": shown.question, "answer": shown.model_dump(mode="json"), "message_index": 1}]
+    messages = [{"role": "user", "content": "Bao nhiêu xã?"},
+                {"role": "assistant", "content": final_message("vi", shown, {})},
+                {"role": "user", "content": "Câu hỏi đang chờ"}]  # fmt: skip
+    redrawn = redraw_answers(messages, turns, "en", {})
+    assert "✓ checked" in redrawn[1]["content"] and "đã đối chiếu" not in redrawn[1]["content"]
+    assert "Có 58 xã, phường" in redrawn[1]["content"], "the answer text stays as written"
+    assert redrawn[0] == messages[0] and redrawn[2] == messages[2] and "đã đối chiếu" in messages[1]["content"]
+    assert redraw_answers(messages[:1], turns, "en", {}) == messages[:1], "a turn no longer on screen is skipped"
+
+
 # -- streaming order ----------------------------------------------------------------------------
 
 
@@ -216,8 +231,8 @@ class FakeAssistant:
     def __init__(self) -> None:
         self.calls: list = []
 
-    def stream(self, question, history, filters):
-        self.calls.append((question, history, filters))
+    def stream(self, question, history, filters, rewrite=None):
+        self.calls.append((question, history, filters, rewrite))
         yield Evidence([context()])
         for word in ["Có ", "58 xã, phường ", "[1]."]:
             yield Token(word)
@@ -234,11 +249,11 @@ def test_stream_answer_evidence_then_tokens_then_answer(tmp_path: Path) -> None:
     services._assistants["none"] = fake
     filters = SearchFilters(languages=["vi"])
     chat.STREAM_INTERVAL_S = 0.0
-    items = list(chat.stream_answer(services, "none", "Bao nhiêu xã?", [("q", "a")], filters, "vi"))
+    items = list(chat.stream_answer(services, "none", "Bao nhiêu xã?", [("q", "a")], filters, "vi", True))
     assert "Đã tìm thấy 1 đoạn" in items[0] and "<details" in items[0]
     assert any("58 xã" in i for i in items[1:-1] if isinstance(i, str))
     assert isinstance(items[-1], Answer)
-    assert fake.calls == [("Bao nhiêu xã?", [("q", "a")], filters)]
+    assert fake.calls == [("Bao nhiêu xã?", [("q", "a")], filters, True)], "the rewrite switch reaches the search"
 
 
 def test_build_app_constructs_without_loading_models(tmp_path: Path) -> None:

@@ -37,18 +37,20 @@ class ChatTab:
 
 
 def stream_answer(
-    services: Services, backend: str, question: str, history: list[tuple[str, str]], filters: SearchFilters, lang: str
-) -> Iterator[str | Answer]:
+    services: Services, backend: str, question: str, history: list[tuple[str, str]], filters: SearchFilters, lang: str,
+    rewrite: bool | None = None,
+) -> Iterator[str | Answer]:  # fmt: skip
     """Message contents as the answer grows (evidence, then tokens), then the finished Answer.
 
     Events of :meth:`Assistant.stream` are told apart by their fields: ``contexts``
     (EvidenceEvent), ``text`` (TokenEvent), ``answer`` (DoneEvent). Retrieval runs
-    in a CPU slot, outside the model's, so evidence shows while another answer is written.
+    in a CPU slot, outside the model's, so evidence shows while another answer is written;
+    unless the LLM takes part in it (a follow-up to condense, ``rewrite``: translations to search).
     """
     assistant = services.assistant(backend)
-    events = assistant.stream(question, history, filters)
+    events = assistant.stream(question, history, filters, rewrite)
     contexts: list[Context] | None = None
-    with services.generating(assistant.mode if history else "extractive"):  # follow-ups may be rewritten by the LLM
+    with services.generating(assistant.mode if history or rewrite else "extractive"):
         first = next(events, None)
     if first is not None and hasattr(first, "contexts"):
         contexts, first = first.contexts, None
@@ -101,7 +103,7 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
     target = gr.State(None)  # feedback id the comment box belongs to
 
     def respond(
-        question: str, messages: list, turns: list, lang: str, backend: str, sources: list[str],
+        question: str, messages: list, turns: list, lang: str, backend: str, rewrite: bool, sources: list[str],
         doc_types: list[str], languages: list[str], request: gr.Request,
     ) -> Iterator[tuple]:  # fmt: skip
         lang, text, messages = normalize(lang), (question or "").strip(), list(messages or [])
@@ -115,7 +117,7 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         messages += [_user_message(text), {"role": "assistant", "content": streaming_message(lang, None, "")}]
         yield "", messages, done
         try:
-            for item in stream_answer(services, backend, text, history, filters, lang):
+            for item in stream_answer(services, backend, text, history, filters, lang, bool(rewrite)):
                 if isinstance(item, Answer):
                     messages[-1] = {"role": "assistant", "content": final_message(lang, item, _doc_types(services))}
                     done.append(_turn(services, backend, item, len(messages) - 1, request))
@@ -175,7 +177,24 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
     for trigger in (comment_send.click, comment.submit):
         trigger(on_comment, [comment, target, controls.lang], [comment, feedback_status, feedback_row],
                 queue=False, api_name=False)  # fmt: skip
+
+    def on_language(messages: list, done: list[dict], lang: str) -> list:
+        return redraw_answers(messages, done, normalize(lang), _doc_types(services))
+
+    controls.lang.change(on_language, [chatbot, turns, controls.lang], chatbot, queue=False, api_name=False)
     return ChatTab(chatbot, question, turns)
+
+
+def redraw_answers(messages: list, done: list[dict], lang: str, doc_types: dict[str, str]) -> list:
+    """``messages`` with every finished answer drawn again in ``lang`` (its evidence, sources and
+    footer labels; the answer text itself stays as written). Questions and errors are kept."""
+    messages = list(messages or [])
+    for turn in done:
+        index = turn["message_index"]
+        if index < len(messages):
+            answer = Answer.model_validate(turn["answer"])
+            messages[index] = {"role": "assistant", "content": final_message(lang, answer, doc_types)}
+    return messages
 
 
 def _example_text(data: gr.SelectData) -> str:

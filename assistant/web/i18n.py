@@ -24,6 +24,9 @@ VI: dict[str, str] = {
     "backend.openai": "Máy chủ mô hình (endpoint)",
     "backend.ollama": "Máy chủ Ollama",
     "backend.none": "Trích nguyên văn (nhanh nhất)",
+    "rewrite.label": "Dịch câu hỏi trước khi tìm",
+    "rewrite.info": "Mô hình dịch câu hỏi sang tiếng Anh và tiếng Nga để tìm tốt hơn trong tài liệu tiếng nước ngoài "
+    "(chậm hơn vài giây mỗi câu hỏi mới).",
     "versions": "**Phiên bản đang dùng**  \nMô hình tìm kiếm: {embedding}  \nMô hình trả lời: {llm}  \nKho tài liệu: {corpus}",
     "versions.corpus": "{documents} tài liệu, {chunks} đoạn, mã #{digest} (cập nhật {updated} UTC)",
     "type.guidebook": "Sổ tay hướng dẫn",
@@ -208,6 +211,9 @@ EN: dict[str, str] = {
     "backend.openai": "Model server (endpoint)",
     "backend.ollama": "Ollama server",
     "backend.none": "Quote the documents (fastest)",
+    "rewrite.label": "Translate the question before searching",
+    "rewrite.info": "The model translates the question into English and Russian to search documents in other "
+    "languages better (a few seconds slower for each new question).",
     "versions": "**Versions in use**  \nSearch model: {embedding}  \nAnswer model: {llm}  \nCorpus: {corpus}",
     "versions.corpus": "{documents} documents, {chunks} chunks, #{digest} (updated {updated} UTC)",
     "type.guidebook": "Guidebook",

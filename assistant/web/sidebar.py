@@ -23,6 +23,7 @@ class Controls:
 
     lang: gr.Radio
     backend: gr.Radio
+    rewrite: gr.Checkbox
     documents: gr.Dropdown
     doc_types: gr.CheckboxGroup
     languages: gr.CheckboxGroup
@@ -30,8 +31,8 @@ class Controls:
 
     @property
     def kwargs(self) -> dict[str, Any]:
-        """Handler keyword arguments (``inputs_kwargs``) for the language, backend and filters."""
-        return {"lang": self.lang, "backend": self.backend, "sources": self.documents,
+        """Handler keyword arguments (``inputs_kwargs``) for the language, backend, rewriting and filters."""
+        return {"lang": self.lang, "backend": self.backend, "rewrite": self.rewrite, "sources": self.documents,
                 "doc_types": self.doc_types, "languages": self.languages}  # fmt: skip
 
 
@@ -88,8 +89,13 @@ def build_sidebar(services: Services, labels: Relabeler) -> Controls:
                      visible=len(services.backends) > 1, elem_id="backend"),
             label="backend.label", choices=names_of,
         )  # fmt: skip
+        rewrite = labels.add(
+            gr.Checkbox(services.settings.retrieval.rewrite, label=t(lang0, "rewrite.label"),
+                        info=t(lang0, "rewrite.info"), visible=services.default_backend != "none", elem_id="rewrite"),
+            label="rewrite.label", info="rewrite.info",
+        )  # fmt: skip
         versions = gr.Markdown(elem_id="versions")
-    return Controls(lang, backend, documents, doc_types, languages, versions)
+    return Controls(lang, backend, rewrite, documents, doc_types, languages, versions)
 
 
 def refresh_updates(services: Services, controls: Controls, lang: str, backend: str | None) -> dict[Any, Any]:
@@ -103,8 +109,8 @@ def refresh_updates(services: Services, controls: Controls, lang: str, backend: 
 
 
 def wire_sidebar(services: Services, controls: Controls) -> None:
-    """Versions follow the chosen backend."""
+    """Versions follow the chosen backend; rewriting is offered only with a model to translate."""
     controls.backend.change(
-        lambda lang, backend: versions_text(services, normalize(lang), backend),
-        [controls.lang, controls.backend], controls.versions, queue=False, api_name=False,
+        lambda lang, backend: (versions_text(services, normalize(lang), backend), gr.update(visible=backend != "none")),
+        [controls.lang, controls.backend], [controls.versions, controls.rewrite], queue=False, api_name=False,
     )  # fmt: skip

@@ -162,6 +162,9 @@ def test_english_interface_and_refusal_with_closest_passages(page) -> None:
     page.locator("#lang-switch label", has_text="English").click()
     page.wait_for_function("document.querySelector('#send')?.innerText.includes('Send')", timeout=TIMEOUT)
     assert "Plan 02-KH/BCĐTW Assistant" in page.inner_text("#title")
+    # the answers already on screen are drawn again with English labels
+    page.wait_for_function("document.querySelector('#chat .p2-sources')?.innerText.includes('checked')", timeout=TIMEOUT)
+    assert "đã đối chiếu" not in page.inner_text("#chat")
     new_chat(page)
     ask(page, "What is the capital of France?")
     closest = page.locator("#chat .p2-closest").last
