@@ -30,6 +30,7 @@ from assistant.web.eval_view import (
     failure_text,
     flipped_table,
     metrics_table,
+    judge_reporter,
     new_run_dir,
     progress_reporter,
     question_sets,
@@ -249,6 +250,15 @@ def test_progress_shows_done_of_total_and_the_running_pass_rate(tmp_path: Path) 
     assert [value for value, _ in calls] == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
     assert [kw["desc"] for _, kw in calls] == [f"Answering — passing {r}" for r in ("–", "100%", "50%", "67%", "50%")]
     assert {kw["unit"] for _, kw in calls} == {"questions"}
+
+
+def test_judge_progress_shows_done_of_total(tmp_path: Path) -> None:
+    calls: list[tuple[object, dict]] = []
+    report = judge_reporter(lambda value, **kw: calls.append((value, kw)), "vi")
+    for done in range(3):
+        report(done, 2)
+    assert [value for value, _ in calls] == [(0, 2), (1, 2), (2, 2)]
+    assert {kw["desc"] for _, kw in calls} == {"Mô hình giám khảo đang chấm điểm"}
 
 
 # -- access -----------------------------------------------------------------------------------------

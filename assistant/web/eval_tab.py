@@ -32,6 +32,7 @@ from assistant.web.eval_view import (
     new_run_dir,
     prune_runs,
     plot_items,
+    judge_reporter,
     progress_reporter,
     question_sets,
     regression_banner,
@@ -157,7 +158,8 @@ def build_eval_tab(services: Services, labels: Relabeler, controls: Controls) ->
             output = new_run_dir(web.eval_runs_dir, name, bot.mode)
             prune_runs(web.eval_runs_dir, web.eval_runs_keep)  # the new run is the newest: it stays
             shutil.copyfile(path, output / "questions.jsonl")  # the set as run, next to its results
-            outcome = evaluate_set(cast(Any, _Slotted(services, bot)), questions, output, baseline, THRESHOLD, report)
+            outcome = evaluate_set(cast(Any, _Slotted(services, bot)), questions, output, baseline, THRESHOLD, report,
+                                   judge_reporter(progress, lang))  # fmt: skip
         except (AssistantError, OSError, ValueError) as exc:
             return {**hidden, status: status_html(t(lang, "eval.failed", error=exc))}
         return {

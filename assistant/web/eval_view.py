@@ -235,5 +235,14 @@ def progress_reporter(progress: Callable[..., Any], lang: str) -> Callable[[int,
     return report
 
 
+def judge_reporter(progress: Callable[..., Any], lang: str) -> Callable[[int, int], None]:
+    """Report ``(done, total)`` of the LLM judge (after the answers; only when a judge is configured)."""
+
+    def report(done: int, total: int) -> None:
+        progress((done, total), desc=t(lang, "eval.judging"), unit=t(lang, "eval.unit"))
+
+    return report
+
+
 def status_html(text: str) -> str:
     return f'<div class="p2-eval-status">{esc(text)}</div>' if text else ""
