@@ -611,6 +611,8 @@ def test_tidy_reply_drops_repeated_questions_and_copied_passage_tags() -> None:
     reply = "Từ ngày 1/7/2025, bao nhiêu tỉnh vận hành? [1][2]\n\nTừ ngày 1/7/2025, 34 tỉnh vận hành [1]."
     assert tidy_reply(reply) == "Từ ngày 1/7/2025, 34 tỉnh vận hành [1]."
     assert tidy_reply("<passage n=2>\nO plano foi emitido [2].\n</passage>") == "O plano foi emitido [2]."
+    copied = "Para las localidades, es necesario designar puntos focales [1].\n\nAnswer in Vietnamese (tiếng Việt): "
+    assert tidy_reply(copied + "Các địa phương cần chỉ định đầu mối [1].") == "Các địa phương cần chỉ định đầu mối [1]."
     assert tidy_reply("Gồm:\n- VNeID [1].\n- Cổng Dịch vụ công quốc gia [2].") == "Gồm:\n- VNeID [1].\n- Cổng Dịch vụ công quốc gia [2]."
 
 

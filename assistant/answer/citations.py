@@ -69,11 +69,18 @@ def is_claim(sentence: str) -> bool:
 
 
 _PROMPT_TAG = re.compile(rf"</?{PASSAGE_TAG}(?:\s+n=\d+)?>")
+# The prompt's last line ("Answer in Vietnamese (tiếng Việt):"): a reply that writes it has
+# copied the prompt (passages and all) before its answer, which follows the last one.
+_ANSWER_CUE = re.compile(r"\bAnswer in [^\n:]{1,40}:")
 
 
 def tidy_reply(reply: str) -> str:
-    """The model's reply without prompt furniture: copied ``<passage n=…>`` tags, and sentences
-    that are questions (small models often open by repeating the question, markers and all)."""
+    """The model's reply without prompt furniture: copied ``<passage n=…>`` tags, whatever it
+    copied before an "Answer in …:" cue, and sentences that are questions (small models often
+    open by repeating the question, markers and all)."""
+    cues = list(_ANSWER_CUE.finditer(reply))
+    if cues and reply[cues[-1].end() :].strip():
+        reply = reply[cues[-1].end() :]
     lines = []
     for line in _PROMPT_TAG.sub("", reply).splitlines():
         spans = sentence_spans(line)
