@@ -146,8 +146,9 @@ class AnswerSettings(_Section):
     translate_quotes: bool = Field(
         False,
         description="When the LLM gives no usable answer, have it translate the best sentences into the asker's "
-        "language instead of quoting them (measured: reads in the asker's language far more often, but the 1.5B "
-        "model mistranslates names of agencies, and each sentence adds 10-20 s; docs/answers.md).",
+        "language instead of quoting them; a translation must keep every figure and glossary concept, else the "
+        "quotes are shown (measured: the 1.5B model's translations all fail that check, at 10-20 s per "
+        "sentence; meant for a stronger model; docs/answers.md).",
     )
 
 
