@@ -143,8 +143,9 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
 
 
 def _pattern(form: str) -> re.Pattern[str]:
-    # A form matches at a word start; a form ending in a letter also needs a word end unless it is a stem
-    # (Cyrillic forms are written as stems, e.g. "сценари").
+    # A form matches at a word start and may run on: forms are stems ("сценари", "datenbank" also
+    # match "сценарии", "Datenbanken"). So a Vietnamese syllable also matches inside a compound
+    # ("chương" in "chương trình", programme); such entries need forms long enough to be unambiguous.
     folded = re.escape(fold(form))
     return re.compile(rf"(?<!\w){folded}")
 
