@@ -300,6 +300,20 @@ def test_contexts_dedupe_trim_and_fence() -> None:
 # --- pipeline: LLM mode ------------------------------------------------------------------------
 
 
+def test_the_prompt_pairs_the_question_wording_with_the_passage_wording() -> None:
+    model = fake("Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [1].")
+    qa, _ = answerer(model, hits=[hit(PT, "articles/pt.txt")])
+    qa.ask("Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào?")
+    prompt = model.calls[0][-1].content
+    assert "Terms (question = passages):\n" in prompt and "- giai đoạn cấp bách = fase urgente" in prompt
+    assert prompt.index("</passage>") < prompt.index("Terms") < prompt.index("Question:"), "after the cached passages"
+    model = fake("Không rõ [1].")
+    answerer(model, hits=[hit("Kế hoạch 02 có hai giai đoạn cấp bách.", "articles/vi.txt")])[0].ask(
+        "Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào?"
+    )
+    assert "Terms" not in model.calls[0][-1].content, "nothing to pair when the passage words it the same way"
+
+
 def test_streaming_yields_evidence_before_tokens_and_a_verified_answer() -> None:
     model = fake("Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [2]. Giai đoạn này xóa bỏ các điểm nghẽn thể chế [1].")
     qa, _ = answerer(model)

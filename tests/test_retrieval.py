@@ -7,7 +7,7 @@ import pytest
 
 from assistant.retrieval.filters import SearchFilters
 from assistant.retrieval.fusion import FusionWeights, fuse, lexical_raw, max_scale, minmax, mmr
-from assistant.retrieval.glossary import expand, matched_concepts
+from assistant.retrieval.glossary import equivalents, expand, matched_concepts
 from assistant.retrieval.keys import extract_keys, key_overlap
 from assistant.retrieval.lexical import build_snapshot
 from assistant.retrieval.text_norm import bigrams, fold, is_vietnamese, lexical_terms, phonetic, tokenize
@@ -99,6 +99,14 @@ def test_glossary_concepts_reach_the_corpus_wording(query: str, concept: str, co
 
 def test_glossary_finds_nothing_in_unrelated_text() -> None:
     assert expand("weather forecast for tomorrow") == []
+
+
+def test_equivalents_pair_the_question_wording_with_the_passage_wording() -> None:
+    passage = "В Руководстве представлены образцы решений о создании рабочих групп на уровне провинций, Бак Зянг."
+    pairs = equivalents("Sổ tay có mẫu quyết định thành lập tổ công tác cấp tỉnh ở Bắc Giang không?", passage)
+    assert ("tổ công tác", "рабочих групп") in pairs and ("tỉnh", "провинций") in pairs, "words as the passage writes them"
+    assert equivalents("Ban Chỉ đạo họp khi nào?", "Ban Chỉ đạo họp ngày 19/6.") == [], "same wording: nothing to pair"
+    assert equivalents("weather forecast", passage) == []
 
 
 def test_minmax_and_max_scale() -> None:

@@ -21,8 +21,9 @@ PASSAGE_TAG = "passage"
 # lives in the system prompt only: repeating it next to the question made a 1.5B model refuse answerable questions.
 TEMPLATE_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "system.txt": frozenset({"refusal_marker", "citation_example"}),
-    "answer.txt": frozenset({"passages", "question", "language_name"}),
-    "compose.txt": frozenset({"passages", "question", "language_name"}),
+    "answer.txt": frozenset({"passages", "terms", "question", "language_name"}),
+    "compose.txt": frozenset({"passages", "terms", "question", "language_name"}),
+    "terms.txt": frozenset({"pairs"}),
     "translate.txt": frozenset({"sentence", "language_name"}),
     "condense.txt": frozenset({"history", "question", "language_name"}),
     "rewrite.txt": frozenset({"question", "languages"}),

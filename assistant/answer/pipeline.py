@@ -50,6 +50,7 @@ from assistant.answer.refusal import (
     weak_evidence,
 )
 from assistant.index import CorpusIndex
+from assistant.retrieval.glossary import equivalents
 from assistant.retrieval import expand_context, search
 from assistant.settings import AnswerSettings, Settings
 from assistant.types import Answer, Chunk, Context, SearchHit, Timings
@@ -206,8 +207,9 @@ class Answerer:
         the passages (``compose.txt``); failing that, have it translate the best sentences (with
         ``answer.translate_quotes``), and failing that, show its answer in the other language
         (with a notice) or quote the sentences (which refuses on weak evidence)."""
-        render = {"question": turn.standalone, "passages": format_passages(turn.contexts),
-                  "language_name": language_name(turn.language)}  # fmt: skip
+        passages = format_passages(turn.contexts)
+        render = {"question": turn.standalone, "passages": passages, "language_name": language_name(turn.language),
+                  "terms": self.prompts.render_terms(equivalents(turn.standalone, passages))}  # fmt: skip
         first_token_ms: float | None = None
         reason: list[str] = []  # why each attempt was not usable: "declined", "no claim" or "language"
         foreign: Answer | None = None  # a usable answer in another language than the asker's

@@ -100,7 +100,7 @@ def _refusals(path: Path) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class PromptSet:
-    """The loaded prompts: the fixed system prompt, five templates and the refusal messages."""
+    """The loaded prompts: the fixed system prompt, six templates and the refusal messages."""
 
     system: str
     answer_template: str
@@ -108,17 +108,26 @@ class PromptSet:
     translate_template: str
     condense_template: str
     rewrite_template: str
+    terms_template: str
     refusals: dict[str, str]
     directory: Path
 
-    def render_answer(self, question: str, passages: str, language_name: str) -> str:
-        """The user message asking for a cited answer."""
-        return self.answer_template.format(question=question, passages=passages, language_name=language_name)
+    def render_answer(self, question: str, passages: str, language_name: str, terms: str = "") -> str:
+        """The user message asking for a cited answer (``terms``: :meth:`render_terms`)."""
+        return self.answer_template.format(question=question, passages=passages, terms=terms,
+                                           language_name=language_name)  # fmt: skip
 
-    def render_compose(self, question: str, passages: str, language_name: str) -> str:
+    def render_compose(self, question: str, passages: str, language_name: str, terms: str = "") -> str:
         """The user message asking again, when the first answer echoed the question or declined
         although the passages support it: restate what the passages say, in the asker's language."""
-        return self.compose_template.format(question=question, passages=passages, language_name=language_name)
+        return self.compose_template.format(question=question, passages=passages, terms=terms,
+                                            language_name=language_name)  # fmt: skip
+
+    def render_terms(self, pairs: list[tuple[str, str]]) -> str:
+        """The lines pairing the question's wording with the passages' (ends with a newline), or ""."""
+        if not pairs:
+            return ""
+        return self.terms_template.format(pairs="\n".join(f"- {asked} = {found}" for asked, found in pairs)) + "\n"
 
     def render_translate(self, sentence: str, language_name: str) -> str:
         """The user message asking for one passage sentence in the asker's language."""
@@ -139,7 +148,7 @@ class PromptSet:
 
 def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
     """Read and validate ``system.txt``, ``answer.txt``, ``compose.txt``, ``translate.txt``, ``condense.txt``,
-    ``rewrite.txt`` and ``refusal.txt``.
+    ``rewrite.txt``, ``terms.txt`` and ``refusal.txt``.
 
     Raises :class:`PromptError` naming the file on a missing file, a missing or
     unknown placeholder, or a malformed refusal line.
@@ -153,6 +162,7 @@ def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
         translate_template=_template(directory / "translate.txt").strip(),
         condense_template=_template(directory / "condense.txt").strip(),
         rewrite_template=_template(directory / "rewrite.txt").strip(),
+        terms_template=_template(directory / "terms.txt").strip(),
         refusals=_refusals(directory / REFUSAL_FILE),
         directory=directory,
     )

@@ -167,3 +167,24 @@ def expand(query: str) -> list[str]:
     for concept in matched_concepts(query):
         forms.extend(GLOSSARY[concept])
     return forms
+
+
+def equivalents(question: str, text: str) -> list[tuple[str, str]]:
+    """For each concept of ``question`` that ``text`` words differently: its form in the question
+    and the word(s) of ``text`` naming it ("tổ công tác" → "рабочих групп"), in glossary order.
+
+    Small models miss that a Vietnamese question and a Russian passage speak of the same thing;
+    the answer prompt lists these pairs (``prompts/terms.txt``).
+    """
+    folded_question, folded_text, lowered = fold(question), fold(text), text.lower()
+    pairs: list[tuple[str, str]] = []
+    for concept in matched_concepts(question):
+        asked = next((f for f in GLOSSARY[concept] if re.search(rf"(?<!\w){re.escape(fold(f))}", folded_question)), None)
+        if asked is None or re.search(rf"(?<!\w){re.escape(fold(asked))}", folded_text):
+            continue  # the text already words it as the question does
+        for form in GLOSSARY[concept]:
+            found = re.search(rf"(?<!\w){re.escape(form.lower())}\w*", lowered) if fold(form) != fold(asked) else None
+            if found:
+                pairs.append((asked, found.group(0)))
+                break
+    return pairs
