@@ -105,7 +105,8 @@ class Assistant:
     ) -> list[SearchHit]:
         """Hybrid search; ``rewrite`` (default: ``retrieval.rewrite``) also searches the LLM's
         translations of ``query`` (no effect without an LLM)."""
-        rewriter = self._query_rewriter if (self.settings.retrieval.rewrite if rewrite is None else rewrite) else None
+        use = self.settings.retrieval.rewrite if rewrite is None else rewrite
+        rewriter = self._query_rewriter if use else None
         variants = rewriter(query) if rewriter is not None else ()
         return search(self.index, query, k=k or self.settings.retrieval.k, filters=filters,
                       weights=self.settings.retrieval.fusion, variants=variants)

@@ -18,7 +18,13 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answer.answer_types import gives_asked_figure, is_yes_no, says_yes_or_no
-from assistant.answer.citations import check_answer, faithful_translation, restates, strip_markers, tidy_reply
+from assistant.answer.citations import (
+    check_answer,
+    faithful_translation,
+    restates,
+    strip_markers,
+    tidy_reply,
+)
 from assistant.answer.condense import HistoryItem, condense_question
 from assistant.answer.constants import (
     LEAD_INS,
@@ -50,8 +56,8 @@ from assistant.answer.refusal import (
     weak_evidence,
 )
 from assistant.index import CorpusIndex
-from assistant.retrieval.glossary import equivalents
 from assistant.retrieval import expand_context, search
+from assistant.retrieval.glossary import equivalents
 from assistant.settings import AnswerSettings, Settings
 from assistant.types import Answer, Chunk, Context, SearchHit, Timings
 
@@ -228,7 +234,7 @@ class Answerer:
                     answer = self._finish(turn, text, first_token_ms, self.mode, None)
                     if not self._states_an_answer(turn.standalone, answer):
                         reason.append("no claim")
-                    elif not written_in(strip_markers(answer.answer), turn.language):
+                    elif answer.notice is not None:  # _finish found it is not in the asker's language
                         reason.append("language")  # small models copy a Portuguese passage: ask again
                         foreign = foreign or answer
                     else:

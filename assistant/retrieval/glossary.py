@@ -178,11 +178,11 @@ def equivalents(question: str, text: str) -> list[tuple[str, str]]:
     """
     folded_question, folded_text, lowered = fold(question), fold(text), text.lower()
     pairs: list[tuple[str, str]] = []
-    for concept in matched_concepts(question):
-        asked = next((f for f in GLOSSARY[concept] if re.search(rf"(?<!\w){re.escape(fold(f))}", folded_question)), None)
-        if asked is None or re.search(rf"(?<!\w){re.escape(fold(asked))}", folded_text):
-            continue  # the text already words it as the question does
-        for form in GLOSSARY[concept]:
+    for _, patterns, forms in _compiled():
+        asked = next((f for f, p in zip(forms, patterns, strict=True) if p.search(folded_question)), None)
+        if asked is None or _pattern(asked).search(folded_text):
+            continue  # not a concept of the question, or the text already words it as the question does
+        for form in forms:
             found = re.search(rf"(?<!\w){re.escape(form.lower())}\w*", lowered) if fold(form) != fold(asked) else None
             if found:
                 pairs.append((asked, found.group(0)))
