@@ -210,6 +210,10 @@ def test_sentence_split_keeps_markers_and_ordinals() -> None:
         "Then 1.139 items!",
         "- bullet [1]",
     ]
+    parts = sentences("Es wird durchgeführt. 100 % der Verfahren laufen online, siehe S. 12 und ст. 5.")
+    assert parts == ["Es wird durchgeführt.", "100 % der Verfahren laufen online, siehe S. 12 und ст. 5."], (
+        "a figure after a lowercase word opens a sentence; after an abbreviation it does not"
+    )
 
 
 def test_figure_keys_normalise_and_skip_years_and_small_numbers() -> None:
@@ -295,6 +299,15 @@ def test_contexts_dedupe_trim_and_fence() -> None:
     assert evidence[0].context.text in long and evidence[0].context.text.endswith(".")
     fenced = format_passages([c.context for c in evidence])
     assert fenced.startswith("<passage n=1>\n") and fenced.count("</passage>") == 2
+
+
+def test_trimming_keeps_the_retrieved_chunk_before_its_neighbours() -> None:
+    before = "Vom 1. Juli 2025 bis zum 31. Dezember 2025 wird der Dienst im ganzen Land einheitlich umgesetzt."
+    chunk = "100 % der Verfahren werden online abgewickelt. Der Aufbau von 12 wichtigen Datenbanken wird abgeschlossen."
+    after = "Außerdem wird ein Umsetzungsplan zur Modernisierung erstellt."
+    evidence = build_contexts([hit(chunk)], lambda c: f"{before} {c.text} {after}", count=4, max_chars=len(chunk) + 40)
+    text = evidence[0].context.text
+    assert text == chunk, "the chunk's last sentence (the one with the answer) outranks a neighbour"
 
 
 # --- pipeline: LLM mode ------------------------------------------------------------------------

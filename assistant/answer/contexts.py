@@ -21,7 +21,7 @@ class Evidence:
 def trim_around(text: str, anchor: str, limit: int) -> str:
     """The longest run of whole sentences around ``anchor`` that fits ``limit`` characters.
 
-    The result is a contiguous substring of ``text``; when even the anchor's
+    The anchor's sentences come before any neighbour's. The result is a contiguous substring of ``text``; when even the anchor's
     first sentence is too long, it is cut at a word boundary.
     """
     if len(text) <= limit:
@@ -34,7 +34,11 @@ def trim_around(text: str, anchor: str, limit: int) -> str:
         start = spans[first][0]
         cut = text.rfind(" ", start, start + limit)
         return text[start : cut if cut > start else start + limit].rstrip()
-    # Grow forward first (the anchor chunk starts here), then backward, while it fits.
+    # The anchor's own sentences first (it is the retrieved chunk: its last sentence may
+    # hold the answer), then neighbours on both sides, one sentence each way per step.
+    a_end = a_start + len(anchor)
+    while hi + 1 < len(spans) and spans[hi + 1][0] < a_end and spans[hi + 1][1] - spans[lo][0] <= limit:
+        hi += 1
     grown = True
     while grown:
         grown = False

@@ -37,12 +37,20 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _ends_a_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` ends with a lowercase word of four or more letters: a period
+    after it ends a sentence even before a figure ("durchgeführt. 100 % der …"), while
+    abbreviations ("No. 02", "p. 12", "ст. 5") and ordinals are shorter or not words."""
+    word = text[start:end].rsplit(None, 1)[-1] if text[start:end].strip() else ""
+    return len(word) >= 4 and word.isalpha() and word.islower()
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of ``text``; lines always end a sentence.
 
     A sentence ends at ``.``/``!``/``?``/``…`` (with any ``[n]`` markers right
-    after it) when the next word starts with a capital letter or a bullet, so
-    ``Plan No. 02`` and ``1.139`` are not split.
+    after it) when the next word starts with a capital letter or a bullet, or with a
+    figure after a lowercase word, so ``Plan No. 02`` and ``1.139`` are not split.
     """
     spans: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text):
@@ -55,7 +63,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             first = rest.lstrip()[0]
             if _ORDINAL.search(text[max(line_start, m.start() - 3) : m.end()]):
                 continue  # "1. Juli", "30. Juni": a German ordinal, not a sentence end
-            if first.isupper() or first in _OPENERS:
+            if first.isupper() or first in _OPENERS or (first.isdigit() and _ends_a_word(text, line_start, m.start())):
                 start, end = _stripped(text, pos, m.end())
                 if end > start:
                     spans.append((start, end))
