@@ -90,11 +90,12 @@ class Assistant:
             return None
         from assistant.answer.language import language_name
         from assistant.answer.prompts import load_prompts
-        from assistant.retrieval.rewrite import QueryRewriter, sqlite_cached
+        from assistant.models.llm_cache import sqlite_cached
+        from assistant.retrieval.rewrite import QueryRewriter
 
         retrieval = self.settings.retrieval
         return QueryRewriter(
-            sqlite_cached(self.chat_model, retrieval.rewrite_cache),
+            sqlite_cached(self.chat_model, retrieval.rewrite_cache, retrieval.rewrite_cache_entries),
             load_prompts().render_rewrite,
             {code: language_name(code) for code in retrieval.rewrite_languages},
             lock=_LOCAL_LLM_LOCK if self.mode == "local" else None,

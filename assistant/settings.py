@@ -92,6 +92,9 @@ class RetrievalSettings(_Section):
     rewrite_cache: Path = Field(
         DEFAULT_CACHE / "rewrite-cache.sqlite", description="SQLite cache of LLM query rewrites (LangChain SQLiteCache)."
     )
+    rewrite_cache_entries: int = Field(
+        5000, ge=1, description="Most rewrites kept in `rewrite_cache`; the oldest are dropped first."
+    )
 
 
 LLMBackend = Literal["local", "openai", "ollama", "none"]

@@ -10,7 +10,8 @@ from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatResult
 from pydantic import Field
 
-from assistant.retrieval.rewrite import QueryRewriter, parse_rewrites, sqlite_cached
+from assistant.models.llm_cache import sqlite_cached
+from assistant.retrieval.rewrite import QueryRewriter, is_translation, parse_rewrites
 
 LANGS = {"en": "English", "ru": "Russian"}
 
@@ -33,6 +34,18 @@ def test_parse_rewrites_reads_code_lines_and_ignores_the_rest() -> None:
     text = 'Here you go:\nen: When does the urgent phase end?\n- ru: "Когда заканчивается срочный этап?"\nde: Wann?\nen: again'
     assert parse_rewrites(text, LANGS) == {"en": "When does the urgent phase end?", "ru": "Когда заканчивается срочный этап?"}
     assert parse_rewrites("I cannot translate this.", LANGS) == {}
+
+
+def test_an_answer_or_a_fragment_is_not_taken_for_a_translation() -> None:
+    question = "Theo Kế hoạch, tỷ lệ thủ tục hành chính liên quan đến doanh nghiệp được thực hiện trực tuyến là bao nhiêu?"
+    assert not is_translation(question, "70%"), "the model answered instead of translating"
+    assert not is_translation(question, "According to the plan, 70% of business procedures are carried out online.")
+    assert is_translation(question, "According to the plan, what share of business-related procedures is done online?")
+    assert is_translation("Từ ngày 1/7/2025 có bao nhiêu tỉnh?", "From July 1, 2025, how many provinces are there?")
+    model = CountingModel(responses=["en: 70%\nru: Какая доля процедур для бизнеса выполняется онлайн согласно плану?"])
+    assert QueryRewriter(model, render, LANGS)(question) == [
+        "Какая доля процедур для бизнеса выполняется онлайн согласно плану?"
+    ]
 
 
 def test_rewriter_translates_once_and_reuses_the_sqlite_cache(tmp_path) -> None:

@@ -6,8 +6,8 @@ One LLM call translates the question into every language of
 ``retrieval.rewrite_languages``; :func:`assistant.retrieval.search` then scores
 all wordings and mixes them (``FusionWeights.variants``).
 
-Rewrites are cached with LangChain's ``SQLiteCache`` (keyed by the prompt and the
-model's parameters), so a question is translated once per model and prompt; the
+Rewrites are cached in a SQLite file (:mod:`assistant.models.llm_cache`, keyed by the
+prompt and the model's parameters), so a question is translated once per model and prompt; the
 cache is a file, shared by the CLI, the web app and evaluation runs.
 """
 
@@ -16,11 +16,11 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import warnings
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from assistant.retrieval.keys import extract_keys
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -40,16 +40,6 @@ def parse_rewrites(text: str, languages: Mapping[str, str]) -> dict[str, str]:
             if value:
                 found[m.group(1)] = value
     return found
-
-
-def sqlite_cached(llm: BaseChatModel, path: Path) -> BaseChatModel:
-    """A copy of ``llm`` (sharing its client) whose calls are cached in the SQLite file ``path``."""
-    with warnings.catch_warnings():  # langchain-community's package-wide "being sunset" notice
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from langchain_community.cache import SQLiteCache
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return llm.model_copy(update={"cache": SQLiteCache(database_path=str(path))})
 
 
 class QueryRewriter:
@@ -85,4 +75,18 @@ class QueryRewriter:
             log.warning("query rewriting failed (%s: %s); searching the original question", type(exc).__name__, exc)
             return []
         rewrites = parse_rewrites(str(reply.text), self.languages)
-        return [text for text in rewrites.values() if text.casefold() != question.casefold()]
+        return [text for text in rewrites.values() if text.casefold() != question.casefold() and is_translation(question, text)]
+
+
+# A translation shorter than this share of the question is an answer or a fragment, not a translation.
+MIN_LENGTH_RATIO = 0.4
+
+
+def is_translation(question: str, text: str) -> bool:
+    """Whether ``text`` can be a translation of ``question``: not much shorter, and with no number
+    the question lacks. A small model sometimes answers instead ("70%"), and searching an
+    invented figure would pull in passages about it."""
+    if len(text) < MIN_LENGTH_RATIO * len(question):
+        return False
+    numbers = {k for k in extract_keys(text) if k.startswith("num:")}
+    return numbers <= extract_keys(question)
