@@ -56,6 +56,22 @@ def test_stream_yields_several_chunks(chat) -> None:
     assert "".join(chunks).strip()
 
 
+def test_a_script_using_the_local_model_exits_cleanly(gguf_path, settings, sample_corpus, make_index, tmp_path) -> None:
+    from assistant.sync import sync_corpus
+
+    sync_corpus(make_index(settings), settings)  # the subprocess reads this index (ASSISTANT_INDEX__DIR)
+    script = (
+        "from assistant.api import Assistant\n"
+        "from assistant.settings import LocalLLMSettings, Settings\n"
+        "local = LocalLLMSettings(model='qwen2.5-0.5b', n_ctx=2048, max_tokens=40)\n"
+        f"bot = Assistant(Settings(llm='local', local=local, retrieval={{'rewrite_cache': {str(tmp_path / 'rw.sqlite')!r}}}))\n"
+        "print(len(bot.search('Giai đoạn cấp bách kết thúc khi nào?', rewrite=True)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and done.stdout.strip(), done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+
+
 @pytest.fixture(scope="module")
 def llama_server(gguf_path: Path) -> Iterator[str]:
     try:

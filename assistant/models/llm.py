@@ -13,6 +13,7 @@ is processed once. One ``Llama`` object is not thread-safe: callers must seriali
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import warnings
@@ -93,8 +94,22 @@ def clear_model_cache() -> None:
         _models.clear()
 
 
+def _close_local_models() -> None:
+    """Free the llama.cpp models while the interpreter is still whole. Left to ``Llama.__del__``
+    at shutdown, freeing runs after llama_cpp's module globals are gone and prints a
+    ``TypeError: 'NoneType' object is not callable`` traceback when any script exits."""
+    with _lock:
+        for model in _models.values():
+            close = getattr(getattr(model, "client", None), "close", None)
+            if callable(close):
+                close()
+
+
 def _build_local(settings: Settings) -> BaseChatModel:
     from assistant.models.gguf import ensure_gguf
+
+    atexit.unregister(_close_local_models)  # registered once, however many models are built
+    atexit.register(_close_local_models)
 
     s = settings.local
     path = ensure_gguf(s)
