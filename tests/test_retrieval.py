@@ -78,6 +78,12 @@ def test_glossary_expands_vietnamese_terms_to_corpus_wording() -> None:
     assert "peoples_committee" in matched_concepts("Chủ tịch UBND tỉnh")
 
 
+def test_long_glossary_forms_match_inside_german_compounds_and_short_ones_do_not() -> None:
+    assert "database" in matched_concepts("Wie viele nationale und Fachdatenbanken sollen aufgebaut werden?")
+    assert "working_group" in matched_concepts("Die Projektarbeitsgruppe berichtet täglich.")
+    assert "plan" not in matched_concepts("An explanation of the rules."), "a short form needs a word start"
+
+
 @pytest.mark.parametrize(
     ("query", "concept", "corpus_words"),
     [

@@ -142,12 +142,20 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
 }
 
 
+# A one-word form at least this long (folded) also matches inside a word: German compounds put
+# the concept last ("Fachdatenbanken", "Projektarbeitsgruppe"); shorter forms ("plan", "ward")
+# would match inside unrelated words.
+COMPOUND_MIN_CHARS = 9
+
+
 def _pattern(form: str) -> re.Pattern[str]:
     # A form matches at a word start and may run on: forms are stems ("сценари", "datenbank" also
     # match "сценарии", "Datenbanken"). So a Vietnamese syllable also matches inside a compound
     # ("chương" in "chương trình", programme); such entries need forms long enough to be unambiguous.
-    folded = re.escape(fold(form))
-    return re.compile(rf"(?<!\w){folded}")
+    folded = fold(form)
+    if len(folded) >= COMPOUND_MIN_CHARS and folded.isalpha():
+        return re.compile(re.escape(folded))
+    return re.compile(rf"(?<!\w){re.escape(folded)}")
 
 
 @lru_cache(maxsize=1)
