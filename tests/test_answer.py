@@ -487,6 +487,27 @@ def test_says_yes_or_no_reads_the_opening_word() -> None:
     assert not any(map(says_yes_or_no, ("Sổ tay có cung cấp mẫu [1].", "The guidebook has templates.", "Nothing")))
 
 
+def test_a_question_for_a_document_number_needs_a_code_in_the_answer() -> None:
+    from assistant.answer.answer_types import expected_types, gives_asked_figure
+
+    question = "What is the number and date of the plan on digital transformation?"
+    assert [t.name for t in expected_types(question)] == ["document_code"]
+    assert not gives_asked_figure(question, "The plan was issued on 19 June 2025 [1].")
+    assert gives_asked_figure(question, "Plan No. 02-KH/BCĐTW was issued on 19 June 2025 [1].")
+    for asked in ("Kế hoạch 02 cụ thể hóa những văn bản nào của Bộ Chính trị?",
+                  "Какое официальное распоряжение издала Канцелярия ЦК партии 26 июня 2025 года?",
+                  "Which Politburo resolution is Plan 02 a step towards?"):
+        assert [t.name for t in expected_types(asked)] == ["document_code"], asked
+    assert [t.name for t in expected_types("Kế hoạch được ban hành ngày nào?")] == ["date"]
+
+
+def test_an_answer_without_the_asked_document_number_is_asked_again() -> None:
+    model = fake("Kế hoạch được ban hành ngày 19/6/2025 [1].", "Kế hoạch số 02-KH/BCĐTW ban hành ngày 19/6/2025 [1].")
+    qa, _ = answerer(model, hits=[hit(PT, "articles/pt.txt")])
+    answer = qa.ask("Số hiệu và ngày ban hành của Kế hoạch chuyển đổi số là gì?")
+    assert len(model.calls) == 2 and "02-KH/BCĐTW" in answer.answer and answer.verified_claims == 1
+
+
 def test_question_key_missing_from_passages_refuses_without_the_model() -> None:
     model = fake("Năm 2030 đạt 100% [1].")
     qa, _ = answerer(model)

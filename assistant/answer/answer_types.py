@@ -122,6 +122,20 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         ),
     ),
     AnswerType(
+        "document_code",
+        _words(
+            r"so hieu",
+            r"(?:van ban|nghi quyet|ket luan|cong van|quyet dinh|chi thi) (?:\w+ )?nao",
+            r"number and date",
+            r"what number",
+            r"(?:which|what) (?:\w+ )?(?:resolutions?|conclusions?|dispatch\w*|decisions?|directives?|documents?)",
+            r"kak\w+ (?:\w+ )?(?:rasporiazheni\w*|postanovleni\w*|rezoliutsi\w*|dokument\w*|zakliuchen\w*)",
+            r"welche\w* (?:\w+ )?(?:beschluss\w*|schlussfolgerung\w*|dokument\w*|weisung\w*)",
+        ),
+        None,
+        ("code",),
+    ),
+    AnswerType(
         "percent",
         _words(
             r"ty le",
