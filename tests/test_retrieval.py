@@ -93,6 +93,10 @@ def test_long_glossary_forms_match_inside_german_compounds_and_short_ones_do_not
         ("Who chaired the conference?", "chair_meeting", "presidiu a reunião; dirigiram a Conferência"),
         ("bổ sung cơ chế hỗ trợ", "mechanism", "um mecanismo de apoio; Розробити механізм"),
         ("chạy thử phần mềm", "software", "testar o software"),
+        ("danh sách thủ tục cần ưu tiên", "priority", "список важных административных процедур, требующих приоритета"),
+        ("danh sách thủ tục cần ưu tiên", "list", "список важных административных процедур"),
+        ("hệ thống quản lý văn bản số", "document_system", "O sistema de gestão documental digital"),
+        ("nhà cung cấp giải pháp", "provider", "поставщиков решений"),
         ("tổ chức theo hình thức nào?", "format", "organizada em formatos que combinavam"),
     ],
 )
