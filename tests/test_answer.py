@@ -280,6 +280,15 @@ def test_echoed_question_is_not_a_claim() -> None:
     assert checked.claim_count == 0
 
 
+def test_an_echo_with_a_concept_copied_from_a_passage_is_still_an_echo() -> None:
+    from assistant.answer.citations import restates
+
+    question = "Ban Chỉ đạo Trung ương phải xây dựng cơ chế gì để theo dõi tiến độ?"
+    assert restates(question, "Kerівний комітет Trung ương phải xây dựng cơ chế để theo dõi tiến độ [1].")
+    assert not restates(question, "Ban Chỉ đạo Trung ương phải xây dựng cơ chế cảnh báo sớm [1].")
+    assert not restates(question, "Ban Chỉ đạo Trung ương giao VNeID theo dõi tiến độ [1]."), "a new name is news"
+
+
 def test_lead_in_is_not_a_claim() -> None:
     checked = check_answer(
         "According to the documents:\n- Die Dringlichkeitsphase dauert bis zum 30. Juni 2025. [1]", contexts_of(DE)

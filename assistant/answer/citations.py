@@ -25,7 +25,7 @@ from assistant.answer.text import (
     small_numbers,
     terms,
 )
-from assistant.retrieval.glossary import matched_concepts
+from assistant.retrieval.glossary import matched_concepts, without_concepts
 from assistant.types import Citation, Context
 
 MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;–-]\s*\d+)*)\s*\]")
@@ -124,9 +124,12 @@ def restates(question: str, answer: str) -> bool:
     plain = strip_markers(answer)
     if figure_keys(plain) - figure_keys(question) or small_numbers(plain) - small_numbers(question):
         return False
-    if _names(plain) - terms(question):
+    # The question's own concepts in other words are no news: "Kerівний комітет" copied from a
+    # passage for the question's "Ban Chỉ đạo" (steering committee) still only echoes it.
+    said = terms(without_concepts(plain, matched_concepts(question)))
+    if (_names(plain) & said) - terms(question):
         return False  # a name or acronym the question lacks ("VNeID") is an answer
-    return len(terms(plain) - terms(question)) < MIN_NEW_TERMS
+    return len(said - terms(question)) < MIN_NEW_TERMS
 
 
 @dataclass

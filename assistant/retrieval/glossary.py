@@ -180,6 +180,16 @@ def matched_concepts(query: str) -> list[str]:
     return [concept for concept, patterns, _ in _compiled() if any(p.search(folded) for p in patterns)]
 
 
+def without_concepts(text: str, concepts: list[str]) -> str:
+    """``text`` folded, with every form of ``concepts`` blanked out: what it says beyond them."""
+    folded = fold(text)
+    for concept, patterns, _ in _compiled():
+        if concept in concepts:
+            for pattern in patterns:
+                folded = pattern.sub(" ", folded)
+    return folded
+
+
 def expand(query: str) -> list[str]:
     """The surface forms (all languages) of every concept found in ``query``."""
     forms: list[str] = []
