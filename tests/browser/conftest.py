@@ -3,8 +3,8 @@
 The session installs what it needs: Debian's ``chromium`` (``apt-get install``
 when running as root, else the tests are skipped with the reason) and uses the
 Python ``playwright`` package only as the driver (``playwright install`` cannot
-download browsers here). The app runs extractively (``ASSISTANT_LLM=none``) on a
-free loopback port over a temporary copy of the sample corpus plus a planted
+download browsers here). The app runs extractively (``ASSISTANT_LLM=none``, with the
+local 0.5B model offered as a second backend) on a free loopback port over a temporary copy of the sample corpus plus a planted
 document carrying ``<script>``/``onerror`` payloads, with an admin login.
 """
 
@@ -89,8 +89,16 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     shutil.copytree(REPO / "corpus", corpus)
     (corpus / "planted.md").write_text(PLANTED, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "GRADIO_"))}
+    # The local backend is offered too, on the small 0.5B model (built once per machine, as in
+    # tests/test_local_llm.py), so one test can answer with a real model in the browser.
+    from assistant.models.gguf import ensure_gguf
+    from assistant.settings import LocalLLMSettings
+
+    ensure_gguf(LocalLLMSettings(model="qwen2.5-0.5b"), progress=False)
     env.update(
         ASSISTANT_LLM="none", ASSISTANT_CORPUS__DIR=str(corpus), ASSISTANT_INDEX__DIR=str(index),
+        ASSISTANT_LOCAL__MODEL="qwen2.5-0.5b", ASSISTANT_LOCAL__N_CTX="2048",
+        ASSISTANT_RETRIEVAL__REWRITE_CACHE=str(root / "rewrite-cache.sqlite"),
         ASSISTANT_WEB__ADMINS=f'{{"{ADMIN[0]}": "{ADMIN[1]}"}}', ASSISTANT_WEB__USERS='{"official": "pw-user-1"}',
     )  # fmt: skip
     cli = Path(sys.executable).with_name("assistant")

@@ -171,3 +171,27 @@ def test_english_interface_and_refusal_with_closest_passages(page) -> None:
     assert "Closest passages found" in closest.inner_text()
     assert page.locator("#chat .p2-sources").count() == 0
     shot(page, "08-english-refusal")
+
+
+def test_local_model_answers_with_query_rewriting_switched_on(page, app) -> None:
+    rewrite = page.locator("#rewrite")
+    assert not rewrite.is_visible(), "no model to translate with the quoting backend"
+    page.locator("#backend label", has_text="Model on this computer").click()
+    rewrite.wait_for(state="visible", timeout=TIMEOUT)
+    page.wait_for_function("document.querySelector('#versions')?.innerText.includes('qwen2.5-0.5b')", timeout=TIMEOUT)
+    rewrite.locator("input[type='checkbox']").check()
+    new_chat(page)
+    question = "When does the urgent phase of Plan 02 end?"
+    before = page.locator("#chat .p2-footer").count()
+    page.fill("#question textarea", question)
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('#chat .p2-footer').length > {before}", timeout=300_000)
+    footer = page.locator("#chat .p2-footer").last.inner_text()
+    # the model answered, or was asked and its reply was not usable (the 0.5B's often is not)
+    assert "qwen2.5-0.5b" in footer or "language model gave no usable answer" in footer, footer
+    assert "[1]" in page.locator("#chat .p2-sources").last.inner_text()
+    assert page.locator("#chat .p2-evidence").count() >= 1
+    with sqlite3.connect(app.workdir / "rewrite-cache.sqlite") as db:  # the switch reached the search
+        prompts = [row[0] for row in db.execute("SELECT prompt FROM full_llm_cache")]
+    assert any(question in prompt for prompt in prompts)
+    shot(page, "09-local-model-rewrite")
