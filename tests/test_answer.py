@@ -289,6 +289,18 @@ def test_an_echo_with_a_concept_copied_from_a_passage_is_still_an_echo() -> None
     assert not restates(question, "Ban Chỉ đạo Trung ương giao VNeID theo dõi tiến độ [1]."), "a new name is news"
 
 
+def test_a_person_named_in_a_claim_must_be_named_in_the_cited_passage() -> None:
+    passage = "Конференцію вели товариші: Чан Кам Ту - член Політбюро; Фам Зіа Тук - заступник голови."
+    ctx = contexts_of(passage)
+    checked = check_answer("Hội nghị do Trần Cẩm Tú và Phạm Gia Túc chủ trì [1].", ctx)
+    assert checked.verified_count == 1, "the Cyrillic spelling names the same people"
+    checked = check_answer("Hội nghị do Nguyễn Văn Gấu chủ trì [1].", ctx)
+    assert checked.verified_count == 0 and UNVERIFIED_FLAG in checked.text
+    assert "name Nguyễn Văn Gấu not in the cited passages" in checked.claims[0].problems
+    asked = check_answer("Nguyễn Văn Gấu không chủ trì hội nghị [1].", ctx, question="Nguyễn Văn Gấu có chủ trì không?")
+    assert asked.verified_count == 1, "a name the question gives needs no backing"
+
+
 def test_lead_in_is_not_a_claim() -> None:
     checked = check_answer(
         "According to the documents:\n- Die Dringlichkeitsphase dauert bis zum 30. Juni 2025. [1]", contexts_of(DE)

@@ -21,6 +21,7 @@ from assistant.answer.constants import CITATION_FORMAT, PASSAGE_TAG, REFUSAL_MAR
 from assistant.answer.text import (
     figure_keys,
     mentions_number,
+    person_names,
     sentence_spans,
     small_numbers,
     terms,
@@ -164,6 +165,9 @@ class CheckedAnswer:
 def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]], question: str = "") -> Claim:
     """Verify one sentence against the passages (``passages[n-1]`` and its figure keys for ``[n]``).
 
+    Codes, dates, numbers and people's names must occur in the cited passages (names
+    phonetically: "Trần Cẩm Tú" is "Чан Кам Ту"); a name the question gives needs no backing.
+
     Small numbers (≤ 10) are checked only in a sentence with no larger figure:
     there they are the claim ("4 [1]"); beside a date they are mostly labels ("giai đoạn 2").
     Small numbers the ``question`` itself names ("Kế hoạch 02", "Chương 2") are its subject,
@@ -186,6 +190,11 @@ def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]
             f"number {n} not in the cited passages"
             for n in sorted(small_numbers(claim.text) - small_numbers(question))
             if not any(mentions_number(n, t) for t in texts)
+        ]
+    if valid:  # a person named in the claim must be named in a cited passage (spellings match phonetically)
+        named = set().union(*(terms(passages[n - 1]) for n in valid)) | terms(question)
+        claim.problems += [
+            f"name {name} not in the cited passages" for name in person_names(claim.text) if not terms(name) <= named
         ]
     claim.verified = not claim.problems
     return claim

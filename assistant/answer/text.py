@@ -150,3 +150,43 @@ def mentions_number(n: int, text: str) -> bool:
 def terms(text: str) -> set[str]:
     """Folded, phonetic, prefix-cut word terms of ``text`` (numbers excluded), as the lexical channel uses."""
     return {t for t in lexical_terms(text, prefix=PREFIX_LENGTH) if not t[0].isdigit() and len(t) > 1}
+
+
+# Vietnamese surnames that open a person's name in an answer (folded; Latin and Cyrillic
+# spellings). Short ones that are also common words elsewhere ("Le", "Ha", "Do", "Ho", "To",
+# "Mai", "Cao") count only when written with their Vietnamese accents ("Lê", "Hà", "Đỗ", "Hồ").
+_SURNAMES = frozenset(
+    fold(s)
+    for s in (
+        "Nguyễn Trần Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Ngô Dương Đinh Trương Trịnh Lương Đoàn Vương "
+        "Châu Quách Lưu Kiều Nông Đào Lâm Nghiêm Chu Chan Нгуєн Нгуен Чан Тран Фам Хоанг Фан Ву Во Данг Буй"
+    ).split()
+)
+_ACCENTED_SURNAMES = frozenset("Lê Hà Đỗ Hồ Tạ Tô Mai Cao Lý Thái".split())
+_NAME_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Syllables of a Vietnamese name are short; longer capitalised words are not part of one.
+MAX_NAME_SYLLABLE = 7
+
+
+def person_names(text: str) -> list[str]:
+    """Vietnamese personal names in ``text``: a surname and one to three more capitalised
+    syllables ("Nguyễn Chí Dũng", "Nguyen Van Gau", "Фам Зіа Тук")."""
+    words = list(_NAME_WORD.finditer(text))
+    names: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i].group()
+        if word[:1].isupper() and (fold(word) in _SURNAMES or word in _ACCENTED_SURNAMES):
+            j = i + 1
+            while (
+                j < len(words) and j - i < 4 and words[j].group()[:1].isupper()
+                and len(words[j].group()) <= MAX_NAME_SYLLABLE
+                and text[words[j - 1].end() : words[j].start()].strip() == ""  # same run: no comma between
+            ):  # fmt: skip
+                j += 1
+            if j - i >= 2:
+                names.append(text[words[i].start() : words[j - 1].end()])
+                i = j
+                continue
+        i += 1
+    return names
