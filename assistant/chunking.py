@@ -23,7 +23,7 @@ SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "。", "; ", ": ", ", ", " ", ""]
 
 def chunk_id(source: str, position: str, text: str) -> str:
     """Stable id from the source path, the position inside it, and the content."""
-    digest = hashlib.sha256(f"{source}\x1f{position}\x1f{text}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{source}\x1f{position}\x1f{text}".encode()).hexdigest()
     return digest[:32]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+
 import chromadb
 import chromadb.errors
 from chromadb.api import ClientAPI

@@ -44,7 +44,7 @@ class ChunkMeta(BaseModel):
         return {k: v for k, v in self.model_dump().items() if v is not None}
 
     @classmethod
-    def from_chroma(cls, data: dict) -> "ChunkMeta":
+    def from_chroma(cls, data: dict) -> ChunkMeta:
         return cls(**{k: v for k, v in data.items() if k in cls.model_fields})
 
 

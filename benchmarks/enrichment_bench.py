@@ -27,8 +27,8 @@ from rich.table import Table
 from assistant.api import Assistant
 from assistant.evaluation.questions import load_questions
 from assistant.evaluation.retrieval import evaluate_retrieval
-from assistant.retrieval.lexical import build_snapshot, snapshot_for
 from assistant.models.llm_cache import sqlite_cached
+from assistant.retrieval.lexical import build_snapshot, snapshot_for
 from assistant.retrieval.search import compute_channels, rank
 from assistant.settings import DEFAULT_CACHE, FusionWeights
 

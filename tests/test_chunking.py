@@ -5,8 +5,8 @@ from assistant.settings import ChunkSettings
 
 
 def _meta(**extra):
-    base = dict(source="a/doc.pdf", title="Doc", url=None, language="vi", doc_type="guidebook",
-                site=None, date=None, page=None, section=None, sheet=None, row=None)
+    base = {"source": "a/doc.pdf", "title": "Doc", "url": None, "language": "vi", "doc_type": "guidebook",
+                "site": None, "date": None, "page": None, "section": None, "sheet": None, "row": None}
     base.update(extra)
     return base
 

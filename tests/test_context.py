@@ -17,8 +17,8 @@ def test_join_drops_the_repeated_overlap():
 
 @pytest.mark.slow
 def test_chunk_expands_to_its_neighbours_within_the_same_page(settings, make_index):
-    meta = dict(source="g.pdf", title="G", url=None, language="vi", doc_type="guidebook", site=None, date=None,
-                section=None, sheet=None, row=None)
+    meta = {"source": "g.pdf", "title": "G", "url": None, "language": "vi", "doc_type": "guidebook", "site": None, "date": None,
+                "section": None, "sheet": None, "row": None}
     sentences = [f"Câu {i} của trang một." for i in range(12)]
     docs = [Document(page_content=" ".join(sentences), metadata={**meta, "page": 1}),
             Document(page_content="Trang hai nói về giai đoạn bứt phá.", metadata={**meta, "page": 2})]

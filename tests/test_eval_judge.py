@@ -65,7 +65,7 @@ class RuleJudge(FakeListChatModel):
     With ``gone`` every call fails, as an endpoint that went away.
     """
 
-    responses: list[str] = [""]
+    responses: list[str] = [""]  # noqa: RUF012 - a pydantic field (FakeListChatModel), copied per instance
     gone: bool = False
 
     def _call(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> str:
@@ -222,8 +222,8 @@ class FakeAssistant:
 
 def test_cli_prints_the_skipped_line_and_writes_it_to_metrics_and_report(tmp_path: Path, monkeypatch) -> None:
     import assistant
-    from assistant.evaluation import session
     from assistant.cli import app
+    from assistant.evaluation import session
 
     monkeypatch.setattr(assistant, "Assistant", FakeAssistant, raising=False)
     monkeypatch.setattr(session, "run_config", lambda bot: {"backend": bot.mode})

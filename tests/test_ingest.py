@@ -21,21 +21,27 @@ except ImportError:  # tests/ is not a package: pytest put it on sys.path
 SEEDS = {
     "000_80bf7b546d8b9867.txt": (
         "uk",
-        "https://binhdinh.gov.vn/tin-tuc/hoat-dong-cua-lanh-dao/"
-        "hoi-nghi-quan-triet-trien-khai-ke-hoach-so-02-kh-bcdtw-cua-ban-chi-dao-trung-uong.html",
+        (
+            "https://binhdinh.gov.vn/tin-tuc/hoat-dong-cua-lanh-dao/"
+            "hoi-nghi-quan-triet-trien-khai-ke-hoach-so-02-kh-bcdtw-cua-ban-chi-dao-trung-uong.html"
+        ),
         "Джерело:",
     ),
     "001_b9c937dc86475d3f.txt": (
         "de",
-        "https://huengaynay.vn/chinh-tri-xa-hoi/"
-        "chuyen-doi-lien-thong-dong-bo-nhanh-hieu-qua-dap-ung-sap-xep-to-chuc-bo-may-he-thong-chinh-tri-154941.html",
+        (
+            "https://huengaynay.vn/chinh-tri-xa-hoi/"
+            "chuyen-doi-lien-thong-dong-bo-nhanh-hieu-qua-dap-ung-sap-xep-to-chuc-bo-may-he-thong-chinh-tri-154941.html"
+        ),
         "Quelle:",
     ),
     "002_56c2ad4b1914ca9a.txt": (
         "ru",
-        "https://doanhnghiepvn.vn/chuyen-doi-so/"
-        "ban-hanh-so-tay-huong-dan-trien-khai-ke-hoch-so-02-ve-thuc-day-chuyen-doi-so-lien-thong-dong-bo/"
-        "20250627100806768",
+        (
+            "https://doanhnghiepvn.vn/chuyen-doi-so/"
+            "ban-hanh-so-tay-huong-dan-trien-khai-ke-hoch-so-02-ve-thuc-day-chuyen-doi-so-lien-thong-dong-bo/"
+            "20250627100806768"
+        ),
         "Источник:",
     ),
     "003_be6f62edfe8253c2.txt": (
@@ -45,8 +51,10 @@ SEEDS = {
     ),
     "004_b579605fbec747db.txt": (
         "es",
-        "https://travinh.gov.vn/thoi-su-chinh-tri/"
-        "tiep-tuc-day-manh-chuyen-doi-so-lien-thong-dap-ung-yeu-cau-sap-xep-to-chuc-bo-may-nha-nuoc-741535",
+        (
+            "https://travinh.gov.vn/thoi-su-chinh-tri/"
+            "tiep-tuc-day-manh-chuyen-doi-so-lien-thong-dap-ung-yeu-cau-sap-xep-to-chuc-bo-may-nha-nuoc-741535"
+        ),
         "Fuente:",
     ),
 }

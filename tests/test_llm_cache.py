@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import warnings
-
 from typing import Any
 
 from langchain_core.language_models.fake_chat_models import FakeListChatModel

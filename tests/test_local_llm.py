@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from procs import free_port, stop
 from langchain_core.messages import HumanMessage, SystemMessage
+from procs import free_port, stop
 
 from assistant.models.gguf import ensure_gguf
 from assistant.models.llm import build_chat_model
@@ -67,7 +67,7 @@ def test_a_script_using_the_local_model_exits_cleanly(gguf_path, settings, sampl
         f"bot = Assistant(Settings(llm='local', local=local, retrieval={{'rewrite_cache': {str(tmp_path / 'rw.sqlite')!r}}}))\n"
         "print(len(bot.search('Giai đoạn cấp bách kết thúc khi nào?', rewrite=True)))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0 and done.stdout.strip(), done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
 

@@ -23,7 +23,7 @@ def test_hybrid_retrieval_quality_floors(settings, sample_corpus, make_index) ->
     index = make_index(settings)
     sync_corpus(index, settings)
     questions = load_questions(DEV)
-    overall, by_language, _ = evaluate_retrieval(questions, lambda q: search(index, q, k=10))
+    overall, _, _ = evaluate_retrieval(questions, lambda q: search(index, q, k=10))
     for metric, floor in FLOORS.items():
         assert getattr(overall, metric) >= floor, f"{metric} {getattr(overall, metric):.3f} < {floor}"
     hits = search(index, "Trần Cẩm Tú", k=3)

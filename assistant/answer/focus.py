@@ -26,6 +26,7 @@ from dataclasses import replace
 from assistant.answer.contexts import Evidence, trim_around, weighted_budgets
 from assistant.answer.extractive import Candidate, select_sentences
 
+
 def _cut(evidence: list[Evidence], anchors: list[str], weights: list[float], max_chars: int) -> list[Evidence]:
     """Each passage trimmed around its anchor sentence, the passages sharing ``max_chars`` by weight."""
     texts = [e.context.text for e in evidence]

@@ -36,7 +36,7 @@ _BOMS = (
 _VI_TONES = "\u0300\u0301\u0303\u0309\u0323"  # the five combining tone marks cp1258 encodes
 _VI_TONE_AFTER_VOWEL = re.compile(rf"[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY][{_VI_TONES}]")
 _VI_LETTERS = re.compile("[ăơưđĂƠƯĐ]")  # cp1258 bytes that are õ ý ð ã in cp1252
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\ufeff]")
 
 

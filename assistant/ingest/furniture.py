@@ -14,12 +14,12 @@ from collections.abc import Iterable
 #: Whole-line furniture, matched against the stripped line. ``(description, pattern)``.
 LINE_FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
     # Коментар (0), Kommentar (0), Comentário (0), Комментарий (0), Bình luận (12)
-    ("comment counter", re.compile(r"^(?:\w+|Bình luận)\s*\(\d+\)$", re.I)),
-    ("empty widget", re.compile(r"^(?:No data|No videos available|No comments yet)\.?$", re.I)),
+    ("comment counter", re.compile(r"^(?:\w+|Bình luận)\s*\(\d+\)$", re.IGNORECASE)),
+    ("empty widget", re.compile(r"^(?:No data|No videos available|No comments yet)\.?$", re.IGNORECASE)),
     ("punctuation-only line", re.compile(r"^[;|,:·•]+$")),
     # "Tạp chí Doanh NghiệpTạp chí Doanh Nghiệp27/06/2025": logo text + name + date
     ("doubled byline with date", re.compile(r"^(.{3,80}?)\1\s*\d{1,2}/\d{1,2}/\d{4}$")),
-    ("photo caption label", re.compile(r"^(?:Photo caption|Подпись к фотографии|Chú thích ảnh)$", re.I)),
+    ("photo caption label", re.compile(r"^(?:Photo caption|Подпись к фотографии|Chú thích ảnh)$", re.IGNORECASE)),
 )
 
 #: Site banners known to open saved pages (``Vietnam.vn - Nền tảng quảng bá Việt Nam``).

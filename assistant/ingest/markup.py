@@ -84,9 +84,12 @@ def _flatten(root: Tag) -> str:
         words = re.sub(r"\s+", " ", words)
         heading.replace_with(NavigableString(f"\n\n{HEADING_MARK}{heading.name[1]} {words}\n\n"))
     for string in list(root.find_all(string=True)):
-        if type(string) is NavigableString and string.find_parent("pre") is None:
-            if not string.startswith(f"\n\n{HEADING_MARK}"):
-                string.replace_with(NavigableString(re.sub(r"\s+", " ", str(string))))
+        if (
+            type(string) is NavigableString
+            and string.find_parent("pre") is None
+            and not string.startswith(f"\n\n{HEADING_MARK}")
+        ):
+            string.replace_with(NavigableString(re.sub(r"\s+", " ", str(string))))
     for br in root.find_all("br"):
         br.replace_with(NavigableString("\n"))
     for cell in root.find_all(["td", "th"]):

@@ -22,7 +22,7 @@ from assistant.ingest.base import Hints, Parsed, Unit, short_cause, tidy
 from assistant.ingest.tables import NoHeader, header_from, is_ole_file, render_row
 
 #: Paragraph style names that open a section, with the level in group 1 ("Title" is 0).
-HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift|tiêu đề)\s*([1-9])$", re.I)
+HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift|tiêu đề)\s*([1-9])$", re.IGNORECASE)
 TITLE_STYLES = frozenset({"title"})
 READ_ERRORS = (OpcError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError, OSError)
 

@@ -4,4 +4,4 @@ from assistant.retrieval.context import expand_context
 from assistant.retrieval.filters import SearchFilters
 from assistant.retrieval.search import search
 
-__all__ = ["expand_context", "SearchFilters", "search"]
+__all__ = ["SearchFilters", "expand_context", "search"]

@@ -12,7 +12,6 @@ import numpy as np
 
 from assistant.settings import FusionWeights
 
-
 DEFAULT_WEIGHTS = FusionWeights()
 
 

@@ -78,7 +78,7 @@ def build_snapshot(chunks: list[Chunk], embeddings: np.ndarray | None, signature
     return Snapshot(signature=signature, chunks=chunks, terms=terms, keys=keys, embeddings=embeddings, bm25=bm25)
 
 
-_CACHE: "weakref.WeakKeyDictionary[CorpusIndex, Snapshot]" = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[CorpusIndex, Snapshot] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 

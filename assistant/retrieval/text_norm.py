@@ -9,6 +9,7 @@ scripts), so tokens are produced here and passed to it as lists.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -81,7 +82,7 @@ def lexical_terms(text: str, prefix: int = 0, use_phonetic: bool = True) -> list
 
 def bigrams(terms: list[str]) -> list[str]:
     """Adjacent term pairs (``bak_ziang``): specific where single syllables are not (Vietnamese)."""
-    return [f"{a}_{b}" for a, b in zip(terms, terms[1:])]
+    return [f"{a}_{b}" for a, b in itertools.pairwise(terms)]
 
 
 _VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
