@@ -43,6 +43,8 @@ def bounded_sqlite_cache(path: Path, max_entries: int = DEFAULT_MAX_ENTRIES) -> 
 
     allowed = [ChatGeneration, ChatGenerationChunk, AIMessage, AIMessageChunk]
 
+    # Defined here, not at module level, so that importing this module does not import
+    # langchain-community and SQLAlchemy (only a process that caches LLM calls needs them).
     class BoundedSQLiteCache(_sqlite_cache_class()):
         """``SQLiteCache`` that revives only AI replies and keeps the newest ``max_entries`` rows."""
 
