@@ -191,11 +191,10 @@ def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]
             for n in sorted(small_numbers(claim.text) - small_numbers(question))
             if not any(mentions_number(n, t) for t in texts)
         ]
-    if valid:  # a person named in the claim must be named in a cited passage (spellings match phonetically)
+    people = person_names(claim.text) if valid else []
+    if people:  # a person named in the claim must be named in a cited passage (spellings match phonetically)
         named = set().union(*(terms(passages[n - 1]) for n in valid)) | terms(question)
-        claim.problems += [
-            f"name {name} not in the cited passages" for name in person_names(claim.text) if not terms(name) <= named
-        ]
+        claim.problems += [f"name {name} not in the cited passages" for name in people if not terms(name) <= named]
     claim.verified = not claim.problems
     return claim
 

@@ -21,8 +21,8 @@ class Evidence:
 def trim_around(text: str, anchor: str, limit: int) -> str:
     """The longest run of whole sentences around ``anchor`` that fits ``limit`` characters.
 
-    The anchor's sentences come before any neighbour's. The result is a contiguous substring of ``text``; when even the anchor's
-    first sentence is too long, it is cut at a word boundary.
+    The anchor's sentences come before any neighbour's. The result is a contiguous substring
+    of ``text``; when even the anchor's first sentence is too long, it is cut at a word boundary.
     """
     if len(text) <= limit:
         return text
