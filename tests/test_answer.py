@@ -424,9 +424,9 @@ def test_llm_failure_falls_back_to_extractive_with_notice() -> None:
 
 def test_wrong_answer_language_is_noted_not_dropped() -> None:
     english = "The urgent phase lasts until 30 June 2025 [1]."
-    model = fake(english, english)
+    model = fake(english, english, english)
     answer = answerer(model)[0].ask("Giai đoạn cấp bách kéo dài đến ngày nào?")
-    assert len(model.calls) == 2, "asked once more for an answer in Vietnamese"
+    assert len(model.calls) == 3, "asked twice more for an answer in Vietnamese (restate, then fill in the blank)"
     assert answer.answer.startswith("The urgent phase") and answer.notice and "tiếng Việt" in answer.notice
     assert answer.mode == "local" and answer.verified_claims == 1
 
@@ -447,13 +447,43 @@ def test_an_answer_in_another_language_is_asked_for_again() -> None:
 def test_echoed_question_falls_back_to_extractive() -> None:
     echo = "Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào? [1]"
     restated = "Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày [1]."
-    model = fake(echo, restated, "Giai đoạn cấp bách.")  # the translation drops the date: not used
+    unfilled = "Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày ___ [1]."
+    model = fake(echo, restated, unfilled, "Giai đoạn cấp bách.")  # the translation drops the date: not used
     qa, _ = answerer(model, hits=[hit(PT, "articles/pt.txt")], translate_quotes=True)
     answer = qa.ask("Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào?")
-    assert len(model.calls) == 3 and "translating" in model.calls[1][-1].content
-    assert "Translate this sentence" in model.calls[2][-1].content
+    assert len(model.calls) == 4 and "translating" in model.calls[1][-1].content
+    assert "Complete this sentence" in model.calls[2][-1].content
+    assert "Translate this sentence" in model.calls[3][-1].content
     assert answer.mode == "extractive" and answer.notice and "không đưa ra câu trả lời" in answer.notice
     assert "30 de junho" in answer.answer or "30. Juni" in answer.answer
+
+
+def test_a_second_echo_is_followed_by_the_answer_sentence_with_a_blank_to_fill() -> None:
+    echo = "Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào? [1]"
+    filled = "Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày 30/6/2025 [1]."
+    model = fake(echo, echo, filled)
+    answer = answerer(model)[0].ask("Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào?")
+    assert "Sentence: Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày ___." in model.calls[2][-1].content
+    assert answer.mode == "local" and answer.notice is None and answer.answer == filled
+    assert answer.claims == answer.verified_claims == 1
+
+
+def test_a_foreign_sentence_pasted_into_the_blank_is_not_an_answer() -> None:
+    echo = "Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào? [1]"
+    pasted = "Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày a fase urgente do plano vai até 30 de junho de 2025 [1]."
+    model = fake(echo, echo, pasted)
+    qa, _ = answerer(model, hits=[hit(PT, "articles/pt.txt")])
+    answer = qa.ask("Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào?")
+    assert len(model.calls) == 3 and answer.mode == "extractive", "the quotes are shown, with a notice"
+    assert answer.notice and answer.answer != pasted
+
+
+def test_an_english_question_gets_no_blank_to_fill() -> None:
+    echo = "The urgent phase of Plan 02 lasts until when? [1]"
+    model = fake(echo, echo)
+    answer = answerer(model)[0].ask("Until when does the urgent phase of Plan 02 last?")
+    assert len(model.calls) == 2, "no cloze attempt: English questions invert their word order"
+    assert answer.mode == "extractive" and "30" in answer.answer
 
 
 def test_an_echo_is_followed_by_a_request_to_restate_the_passages() -> None:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer.constants import CITATION_FORMAT, PASSAGE_TAG, REFUSAL_MARKER, UNVERIFIED_FLAG
+from assistant.answer.figure_fit import better_figures
 from assistant.answer.text import (
     figure_keys,
     mentions_number,
@@ -167,6 +168,8 @@ def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]
 
     Codes, dates, numbers and people's names must occur in the cited passages (names
     phonetically: "Trần Cẩm Tú" is "Чан Кам Ту"); a name the question gives needs no backing.
+    A figure that its passage sentence gives for something else than the question asks, beside
+    the one asked for, is flagged too (:func:`~assistant.answer.figure_fit.better_figures`).
 
     Small numbers (≤ 10) are checked only in a sentence with no larger figure:
     there they are the claim ("4 [1]"); beside a date they are mostly labels ("giai đoạn 2").
@@ -184,6 +187,9 @@ def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]
     backing = set().union(*(passage_keys[n - 1] for n in valid)) if valid else set()
     figures = figure_keys(claim.text)
     claim.problems += [f"{key} not in the cited passages" for key in sorted(figures - backing)]
+    if question and figures & backing:  # a figure that is there, but not the one the question asks for
+        rivals = {pair for n in valid for pair in better_figures(claim.text, passages[n - 1], question)}
+        claim.problems += [f"{key}: the passage gives {rival} for what was asked" for key, rival in sorted(rivals)]
     if not figures and valid:  # a bare small number ("4 [1]") must be in the passage too, as digits or a word
         texts = [passages[n - 1] for n in valid]
         claim.problems += [

@@ -25,6 +25,7 @@ from assistant.answer.citations import (
     strip_markers,
     tidy_reply,
 )
+from assistant.answer.cloze import cloze_sentence, filled_in, fills_blanks
 from assistant.answer.condense import HistoryItem, condense_question
 from assistant.answer.constants import (
     LEAD_INS,
@@ -210,22 +211,30 @@ class Answerer:
         """Ask the model; when its answer declines, states nothing, only echoes the question,
         lacks the figure asked for or is not in the asker's language, and the evidence is
         ``strong`` (its best sentence would make an extractive answer), ask once more to restate
-        the passages (``compose.txt``); failing that, have it translate the best sentences (with
+        the passages (``compose.txt``), then, for a Vietnamese question, to fill in the blank of
+        its answer sentence (``cloze.txt``); failing that, have it translate the best sentences (with
         ``answer.translate_quotes``), and failing that, show its answer in the other language
         (with a notice) or quote the sentences (which refuses on weak evidence)."""
         passages = format_passages(turn.contexts)
         render = {"question": turn.standalone, "passages": passages, "language_name": language_name(turn.language),
                   "terms": self.prompts.render_terms(equivalents(turn.standalone, passages))}  # fmt: skip
+        # (prompt, the cloze sentence it asks to fill in, if any)
+        prompts: list[tuple[str, str | None]] = [
+            (self.prompts.render_answer(**render), None), (self.prompts.render_compose(**render), None)
+        ]
+        cloze = cloze_sentence(turn.standalone, turn.language)
+        if cloze is not None:
+            prompts.append((self.prompts.render_cloze(**render, cloze=cloze), cloze))
         first_token_ms: float | None = None
         reason: list[str] = []  # why each attempt was not usable: "declined", "no claim" or "language"
         foreign: Answer | None = None  # a usable answer in another language than the asker's
         try:
-            for attempt, template in enumerate((self.prompts.render_answer, self.prompts.render_compose)):
+            for attempt, (prompt, frame) in enumerate(prompts):
                 if attempt:
-                    log.info("LLM answer not usable (%s); asking it to restate the passages", reason[-1])
+                    log.info("LLM answer not usable (%s); asking again (attempt %d)", reason[-1], attempt + 1)
                     if first_token_ms is not None:
                         yield TokenEvent("\n\n")  # the streamed attempt stays on screen until the Done event
-                text, first = yield from self._stream_reply(llm, template(**render), turn.clock)
+                text, first = yield from self._stream_reply(llm, prompt, turn.clock)
                 first_token_ms = first_token_ms if first_token_ms is not None else first
                 text = tidy_reply(text)
                 if not text or is_refusal_output(text):
@@ -237,6 +246,8 @@ class Answerer:
                     elif answer.notice is not None:  # _finish found it is not in the asker's language
                         reason.append("language")  # small models copy a Portuguese passage: ask again
                         foreign = foreign or answer
+                    elif frame is not None and not written_in(filled_in(frame, answer.answer), turn.language):
+                        reason.append("language")  # a Portuguese sentence pasted into the blank
                     else:
                         yield DoneEvent(answer)
                         return
@@ -293,12 +304,13 @@ class Answerer:
 
     @staticmethod
     def _states_an_answer(question: str, answer: Answer) -> bool:
-        """True unless the model's answer has no verified claim, only echoes the question (a
-        yes/no question's echo must open with yes or no), or lacks the figure asked for ("bao
-        nhiêu phần trăm?" answered without a %)."""
+        """True unless the model's answer has no verified claim, left a cloze blank empty, only
+        echoes the question (a yes/no question's echo must open with yes or no), or lacks the
+        figure asked for ("bao nhiêu phần trăm?" answered without a %)."""
         plain = strip_markers(answer.answer)
         return (
             answer.verified_claims > 0
+            and fills_blanks(plain)
             and (not restates(question, plain) or (is_yes_no(question) and says_yes_or_no(plain)))
             and gives_asked_figure(question, plain)
         )

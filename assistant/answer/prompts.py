@@ -100,11 +100,12 @@ def _refusals(path: Path) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class PromptSet:
-    """The loaded prompts: the fixed system prompt, six templates and the refusal messages."""
+    """The loaded prompts: the fixed system prompt, seven templates and the refusal messages."""
 
     system: str
     answer_template: str
     compose_template: str
+    cloze_template: str
     translate_template: str
     condense_template: str
     rewrite_template: str
@@ -122,6 +123,12 @@ class PromptSet:
         although the passages support it: restate what the passages say, in the asker's language."""
         return self.compose_template.format(question=question, passages=passages, terms=terms,
                                             language_name=language_name)  # fmt: skip
+
+    def render_cloze(self, question: str, passages: str, language_name: str, cloze: str, terms: str = "") -> str:
+        """The user message asking to fill in the blanks of the answer sentence ``cloze``
+        (see :mod:`assistant.answer.cloze`)."""
+        return self.cloze_template.format(question=question, passages=passages, terms=terms,
+                                          language_name=language_name, cloze=cloze)  # fmt: skip
 
     def render_terms(self, pairs: list[tuple[str, str]]) -> str:
         """The lines pairing the question's wording with the passages' (ends with a newline), or ""."""
@@ -147,8 +154,8 @@ class PromptSet:
 
 
 def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
-    """Read and validate ``system.txt``, ``answer.txt``, ``compose.txt``, ``translate.txt``, ``condense.txt``,
-    ``rewrite.txt``, ``terms.txt`` and ``refusal.txt``.
+    """Read and validate ``system.txt``, ``answer.txt``, ``compose.txt``, ``cloze.txt``, ``translate.txt``,
+    ``condense.txt``, ``rewrite.txt``, ``terms.txt`` and ``refusal.txt``.
 
     Raises :class:`PromptError` naming the file on a missing file, a missing or
     unknown placeholder, or a malformed refusal line.
@@ -159,6 +166,7 @@ def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
         system=system.format(**_CONSTANTS).strip(),
         answer_template=_template(directory / "answer.txt").strip(),
         compose_template=_template(directory / "compose.txt").strip(),
+        cloze_template=_template(directory / "cloze.txt").strip(),
         translate_template=_template(directory / "translate.txt").strip(),
         condense_template=_template(directory / "condense.txt").strip(),
         rewrite_template=_template(directory / "rewrite.txt").strip(),
