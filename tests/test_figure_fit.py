@@ -56,4 +56,6 @@ def test_without_the_question_nothing_is_compared() -> None:
 
 def test_a_sentence_with_one_figure_has_no_rival() -> None:
     passage = "Der Plan wurde am 19. Juni 2025 vom Lenkungsausschuss veröffentlicht."
-    assert better_figures("Kế hoạch được ban hành ngày 19/6/2025 [1].", passage, "Kế hoạch được ban hành ngày nào?") == []
+    assert (
+        better_figures("Kế hoạch được ban hành ngày 19/6/2025 [1].", passage, "Kế hoạch được ban hành ngày nào?") == []
+    )

@@ -59,6 +59,7 @@ def filled_in(cloze: str, reply: str) -> str:
     the blank (the frame's Vietnamese words carry it), so the caller judges the language of
     what was filled in.
     """
+
     def key(token: str) -> str:
         return token.strip(".,;:!?()[]\"'«»").casefold()
 
