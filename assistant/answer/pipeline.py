@@ -65,7 +65,7 @@ from assistant.types import Answer, Chunk, Context, SearchHit, Timings
 log = logging.getLogger(__name__)
 
 EXTRACTIVE = "extractive"
-# When the model's two replies are not usable, at most this many of the best sentences are
+# When none of the model's replies is usable, at most this many of the best sentences are
 # translated for the asker (each costs a generation of about its own length).
 TRANSLATED_SENTENCES = 2
 
