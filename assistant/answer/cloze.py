@@ -10,7 +10,7 @@ Vietnamese keeps the order of a statement in a question (the question word stand
 answer goes, with no inversion), so replacing the question word with a blank is the whole
 transformation. English, German or Russian questions would need their word order undone, so
 they get no cloze. Yes/no questions get none either: the blank there is "có" or "không",
-and the model fills in "Có" whatever the passages say (vi-036).
+and the model fills in "Có" whatever the passages say (vi-036). Nor do "how" questions (below).
 """
 
 from __future__ import annotations
@@ -24,11 +24,14 @@ from assistant.answer.citations import strip_markers
 BLANK = "___"
 _TOKEN = re.compile(r"\S+")
 
-# Question words and what takes their place, in order: longer forms first ("như thế nào" before "nào").
+# "How" questions ("xử lý như thế nào?") ask for a procedure, not for a slot: on the dev set the
+# model filled "như sau: ___" with a pasted Portuguese sentence both times (vi-033, vi-034), so
+# they get no cloze.
+_HOW = re.compile(r"\bthế\s+nào\b", re.IGNORECASE)
+# Question words and what takes their place, in order: longer forms first ("khi nào" before "nào").
 _QUESTION_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), replacement)
     for pattern, replacement in (
-        (r"\b(?:như\s+)?thế\s+nào\b", f"như sau: {BLANK}"),
         (r"\b(?:khi\s+nào|bao\s+giờ|bao\s+nhiêu)\b", BLANK),
         (r"\b(?:nào|gì|ai|đâu)\b", BLANK),
     )
@@ -37,8 +40,8 @@ _QUESTION_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 def cloze_sentence(question: str, language: str) -> str | None:
     """The statement ``question`` asks for, with :data:`BLANK` where each question word stood,
-    or None (not Vietnamese, a yes/no question, or no question word found)."""
-    if language != "vi" or is_yes_no(question):
+    or None (not Vietnamese, a yes/no or "how" question, or no question word found)."""
+    if language != "vi" or is_yes_no(question) or _HOW.search(question):
         return None
     statement = question.strip().rstrip("?").strip()
     cloze = statement
