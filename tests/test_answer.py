@@ -28,7 +28,7 @@ from assistant.answer import (
     TokenEvent,
     load_prompts,
 )
-from assistant.answer.citations import check_answer, parse_markers, strip_markers
+from assistant.answer.citations import check_answer, check_claim, parse_markers, strip_markers
 from assistant.answer.constants import REFUSAL_MARKER, UNVERIFIED_FLAG
 from assistant.answer.contexts import build_contexts, format_passages
 from assistant.answer.extractive import extractive_answer
@@ -734,3 +734,13 @@ def test_a_translation_must_keep_the_figures_and_the_length_of_its_sentence() ->
     assert not faithful_translation(agency, "Báo cáo vướng mắc về bộ phận Công nghệ và Tự nhiên trước ngày 1/7."), (
         "agency mistranslated"
     )
+
+
+def test_a_half_translated_word_is_not_verified() -> None:
+    passage = "Керівний принцип: відповідальність, ініціативність, творчість."
+    garbled = check_claim("Phương châm là trách nhiệm, làiniциатив, tворчесki [1].", [passage], [set()])
+    assert not garbled.verified and any("làiniциатив" in p for p in garbled.problems)
+    assert check_claim("Phương châm là trách nhiệm và sáng tạo [1].", [passage], [set()]).verified
+    # a word the passage itself spells that way is a faithful copy
+    odd = "Кoмітет (with a Latin o) schválil plán."
+    assert check_claim("Кoмітет schválil plán [1].", [odd], [set()]).verified

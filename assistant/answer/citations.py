@@ -22,6 +22,7 @@ from assistant.answer.figure_fit import better_figures
 from assistant.answer.text import (
     figure_keys,
     mentions_number,
+    mixed_script_words,
     person_names,
     sentence_spans,
     small_numbers,
@@ -169,7 +170,8 @@ def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]
     Codes, dates, numbers and people's names must occur in the cited passages (names
     phonetically: "Trần Cẩm Tú" is "Чан Кам Ту"); a name the question gives needs no backing.
     A figure that its passage sentence gives for something else than the question asks, beside
-    the one asked for, is flagged too (:func:`~assistant.answer.figure_fit.better_figures`).
+    the one asked for, is flagged too (:func:`~assistant.answer.figure_fit.better_figures`), and
+    so is a word mixing Latin and Cyrillic letters that no cited passage contains ("làiniциатив").
 
     Small numbers (≤ 10) are checked only in a sentence with no larger figure:
     there they are the claim ("4 [1]"); beside a date they are mostly labels ("giai đoạn 2").
@@ -197,6 +199,8 @@ def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]
             for n in sorted(small_numbers(claim.text) - small_numbers(question))
             if not any(mentions_number(n, t) for t in texts)
         ]
+    garbled = [w for w in mixed_script_words(claim.text) if not any(w in passages[n - 1] for n in valid)]
+    claim.problems += [f"garbled word {w}" for w in garbled]  # a half-translated word is not a quote
     people = person_names(claim.text) if valid else []
     if people:  # a person named in the claim must be named in a cited passage (spellings match phonetically)
         named = set().union(*(terms(passages[n - 1]) for n in valid)) | terms(question)

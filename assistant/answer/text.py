@@ -147,6 +147,20 @@ def mentions_number(n: int, text: str) -> bool:
     return any(t in vocabulary or (stems and t.startswith(stems)) for t in re.findall(r"[a-z]+", fold(text)))
 
 
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+_ANY_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def mixed_script_words(text: str) -> list[str]:
+    """Words spelled with both Latin (Vietnamese included) and Cyrillic letters: "làiniциатив".
+
+    The 1.5B model produces them when it half-translates a Russian or Ukrainian word; no
+    language writes them.
+    """
+    return [w for w in _ANY_WORD.findall(text) if _LATIN_LETTER.search(w) and _CYRILLIC_LETTER.search(w)]
+
+
 def terms(text: str) -> set[str]:
     """Folded, phonetic, prefix-cut word terms of ``text`` (numbers excluded), as the lexical channel uses."""
     return {t for t in lexical_terms(text, prefix=PREFIX_LENGTH) if not t[0].isdigit() and len(t) > 1}
