@@ -149,7 +149,7 @@ def mentions_number(n: int, text: str) -> bool:
 
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
-_ANY_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_LETTER_RUN = re.compile(r"[^\W\d_]+", re.UNICODE)  # a word without digits or underscores
 
 
 def mixed_script_words(text: str) -> list[str]:
@@ -158,7 +158,7 @@ def mixed_script_words(text: str) -> list[str]:
     The 1.5B model produces them when it half-translates a Russian or Ukrainian word; no
     language writes them.
     """
-    return [w for w in _ANY_WORD.findall(text) if _LATIN_LETTER.search(w) and _CYRILLIC_LETTER.search(w)]
+    return [w for w in _LETTER_RUN.findall(text) if _LATIN_LETTER.search(w) and _CYRILLIC_LETTER.search(w)]
 
 
 def terms(text: str) -> set[str]:
@@ -177,7 +177,6 @@ _SURNAMES = frozenset(
     ).split()
 )
 _ACCENTED_SURNAMES = frozenset("Lê Hà Đỗ Hồ Tạ Tô Mai Cao Lý Thái".split())
-_NAME_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Syllables of a Vietnamese name are short; longer capitalised words are not part of one.
 MAX_NAME_SYLLABLE = 7
 
@@ -185,7 +184,7 @@ MAX_NAME_SYLLABLE = 7
 def person_names(text: str) -> list[str]:
     """Vietnamese personal names in ``text``: a surname and one to three more capitalised
     syllables ("Nguyễn Chí Dũng", "Nguyen Van Gau", "Фам Зіа Тук")."""
-    words = list(_NAME_WORD.finditer(text))
+    words = list(_LETTER_RUN.finditer(text))
     names: list[str] = []
     i = 0
     while i < len(words):
