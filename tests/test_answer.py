@@ -173,6 +173,14 @@ def test_missing_prompt_file_is_named(tmp_path: Path) -> None:
         ("Qui a présidé la conférence ?", "fr"),
         ("Сколько страниц в Руководстве?", "ru"),
         ("", "en"),
+        # Vietnamese answers keep names, acronyms and the odd loanword...
+        ("Đồng chí Nguyen Van Gau chủ trì hội nghị tại điểm cầu Bac Giang [1].", "vi"),
+        ("Người dân dùng VNeID và Cổng Dịch vụ công quốc gia để nộp hồ sơ online [1].", "vi"),
+        ("Chủ tịch UBND tỉnh Bình Định là Phạm Anh Tuấn.", "vi"),
+        # ...but a Vietnamese frame around a foreign phrase is judged by the phrase
+        ("Mô hình gồm: VNeID là chave digital para identificação e autenticação do governo [1].", "pt"),
+        ("Chương 2 chia các nhiệm vụ thành six групп опорных решений и три ведущих решения [1].", "ru"),
+        ("Hội nghị được tổ chức theo hình thức là combinavam atividades presenciais và online [1].", "pt"),
     ],
 )
 def test_detect_language(text: str, code: str) -> None:
@@ -431,6 +439,14 @@ def test_wrong_answer_language_is_noted_not_dropped() -> None:
     assert answer.mode == "local" and answer.verified_claims == 1
 
 
+def test_a_foreign_phrase_in_a_vietnamese_frame_is_asked_for_again() -> None:
+    framed = "Giai đoạn cấp bách kéo dài até 30 de junho de 2025, eliminando gargalos institucionais [1]."
+    model = fake(framed, "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [1].")
+    answer = answerer(model)[0].ask("Giai đoạn cấp bách kéo dài đến ngày nào?")
+    assert len(model.calls) == 2 and answer.answer == "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [1]."
+    assert answer.notice is None
+
+
 def test_an_answer_with_no_verified_claim_is_asked_for_again() -> None:
     model = fake("Giai đoạn cấp bách kéo dài đến ngày 15/8/2025 [1].", "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [1].")
     answer = answerer(model)[0].ask("Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào?")
@@ -470,7 +486,7 @@ def test_a_second_echo_is_followed_by_the_answer_sentence_with_a_blank_to_fill()
 
 def test_a_foreign_sentence_pasted_into_the_blank_is_not_an_answer() -> None:
     echo = "Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào? [1]"
-    pasted = "Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày a fase urgente do plano vai até 30 de junho de 2025 [1]."
+    pasted = "Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày 30 de junho de 2025, eliminando gargalos [1]."
     model = fake(echo, echo, pasted)
     qa, _ = answerer(model, hits=[hit(PT, "articles/pt.txt")])
     answer = qa.ask("Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào?")

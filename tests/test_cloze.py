@@ -56,11 +56,12 @@ def test_a_reply_with_a_blank_left_is_not_filled() -> None:
 def test_what_was_filled_in_is_the_reply_without_the_sentence_around_the_blank() -> None:
     cloze = "Từ ngày 1/7/2025, ___ tỉnh, thành phố chính thức vận hành mô hình hai cấp."
     assert filled_in(cloze, "Từ ngày 1/7/2025, 34 tỉnh, thành phố chính thức vận hành mô hình hai cấp. [1]") == "34"
+    cloze = "Hệ thống quản lý văn bản số phải bảo đảm gửi, nhận những loại văn bản điện tử ___."
     pasted = (
-        "Hồ sơ phải được xử lý như sau: 100% dos registros e documentos de trabalho são criados e processados "
-        "em ambiente eletrônico [1]."
+        "Hệ thống quản lý văn bản số phải bảo đảm gửi, nhận những loại văn bản điện tử incluindo documentos "
+        "confidenciais [1]."
     )
-    filled = filled_in("Hồ sơ phải được xử lý như sau: ___.", pasted)
-    assert filled.startswith("100% dos registros") and "Hồ sơ" not in filled
+    filled = filled_in(cloze, pasted)
+    assert filled == "incluindo documentos confidenciais."
     assert detect_language(pasted) == "vi", "the frame makes the whole reply look Vietnamese"
     assert detect_language(filled) == "pt", "what was filled in is Portuguese"

@@ -124,6 +124,8 @@ def test_language_match_reads_the_answer_text_not_only_its_label() -> None:
     assert not judge(question(language="vi"), answer(quoted, language="vi")).language_match
     translated = "Giai đoạn cấp bách kéo dài đến hết ngày 30 tháng 6 năm 2025 [1]."
     assert judge(question(language="vi"), answer(translated, language="vi")).language_match
+    framed = "Hội nghị được tổ chức theo hình thức là combinavam atividades presenciais và online [1]."
+    assert not judge(question(language="vi"), answer(framed, language="vi")).language_match
 
 
 def test_language_match() -> None:

@@ -59,9 +59,9 @@ def fills_blanks(reply: str) -> bool:
 def filled_in(cloze: str, reply: str) -> str:
     """The words ``reply`` put into the blanks of ``cloze``: its words that the cloze lacks, in order.
 
-    The whole reply reads as Vietnamese even when the model pasted a Portuguese sentence into
-    the blank (the frame's Vietnamese words carry it), so the caller judges the language of
-    what was filled in.
+    The whole reply reads as Vietnamese when the model pasted a short Portuguese phrase into
+    the blank (the frame's Vietnamese words carry it: "… văn bản điện tử incluindo documentos
+    confidenciais"), so the caller judges the language of what was filled in.
     """
 
     def key(token: str) -> str:

@@ -2,13 +2,16 @@
 
 Vietnamese is recognised by its letters (ă đ ơ ư and the tone marks that only
 Vietnamese stacks on vowels); a Vietnamese name inside an English sentence does
-not make the sentence Vietnamese. Other texts go to ``langdetect`` (seeded, so
-the result is deterministic) restricted to the languages we expect.
+not make the sentence Vietnamese. Nor does a Vietnamese frame around a foreign answer
+("… gồm: VNeID: là "chave digital" para identificação, autenticação …"): a text in which
+too many words cannot be Vietnamese syllables is judged by those words. Other texts go to
+``langdetect`` (seeded, so the result is deterministic) restricted to the languages we expect.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from assistant.answer.constants import LANGUAGE_NAMES, word_set
 
@@ -29,6 +32,18 @@ PLAUSIBLE = ("vi", "en", "fr", "de", "ru", "uk", "pt", "es")
 DEFAULT_LANGUAGE = "en"
 # A text with fewer letters than this is too short to tell its language.
 MIN_LETTERS_FOR_LANGUAGE = 20
+# A Vietnamese-looking text with at least this share of words that cannot be Vietnamese syllables
+# is mixed: judged by its other words. Measured on the dev set's local-model answers: correct
+# Vietnamese answers stay under 0.05 (a "VNeID", an "online"), answers that are Portuguese or
+# Russian phrases in a Vietnamese frame reach 0.21-0.5 (vi-028, vi-018, vi-040, vi-037).
+MAX_FOREIGN_SHARE = 0.2
+# The shape of one Vietnamese syllable, tone marks removed: onset, one to three vowels, coda.
+# Written out because no maintained library checks it (pyvi and underthesea segment words and
+# need models; langdetect reads a Vietnamese frame's letters and says "vi").
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+_KEEP_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of ă â ê ô ơ ư
 
 
 def _vietnamese_share(words: list[str]) -> float:
@@ -38,6 +53,22 @@ def _vietnamese_share(words: list[str]) -> float:
         return 0.0
     accented = [w for w in words if _VI_ONLY.search(w) or _VI_SHARED.search(w)]
     return len(accented) / len(words)
+
+
+def _toneless(word: str) -> str:
+    """``word`` lower-cased without tone marks: "người" → "ngươi", "Nguyễn" → "nguyên"."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    kept = (ch for ch in decomposed if unicodedata.category(ch) != "Mn" or ch in _KEEP_MARKS)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def _foreign_words(words: list[str]) -> list[str] | None:
+    """The words that cannot be Vietnamese syllables ("digital", "групп", "six") when they are at
+    least :data:`MAX_FOREIGN_SHARE` of ``words``, else None. Acronyms and codes (a capital after
+    the first letter: "UBND", "VNeID") are not counted."""
+    counted = [w for w in words if not any(ch.isupper() for ch in w[1:])]
+    foreign = [w for w in counted if not _SYLLABLE.fullmatch(_toneless(w))]
+    return foreign if counted and len(foreign) >= MAX_FOREIGN_SHARE * len(counted) else None
 
 
 def _langdetect(text: str) -> str | None:
@@ -66,7 +97,10 @@ def detect_language(text: str) -> str:
         plain = [w for w in words if not (_VI_ONLY.search(w) or _VI_SHARED.search(w))]
         english = sum(w.lower() in _EN_WORDS for w in plain)
         if share >= 0.3 and not (english >= 2 and english * 2 >= len(plain)):
-            return "vi"
+            foreign = _foreign_words(words)
+            if foreign is None:
+                return "vi"
+            plain = foreign  # a Vietnamese frame around foreign phrases: judge the phrases
         if not plain:
             return "vi"
         words, text = plain, " ".join(plain)
