@@ -38,8 +38,8 @@ MIN_LETTERS_FOR_LANGUAGE = 20
 # with a few copied words stay at 0.12 or below ("Politburo và Secretariado"), most at 0.
 MAX_FOREIGN_SHARE = 0.2
 # The shape of one Vietnamese syllable, tone marks removed: onset, one to three vowels, coda.
-# Written out because no maintained library checks it (pyvi and underthesea segment words and
-# need models; langdetect reads a Vietnamese frame's letters and says "vi").
+# Written out here: langdetect, used below, reads a Vietnamese frame's letters and says "vi", and
+# the syllable test is one regular expression.
 _SYLLABLE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnpt])?"
 )
