@@ -30,9 +30,9 @@ def _kind(key: str) -> str:
 
 
 def _fit(clause: str, question_terms: set[str], passage_words: list[str]) -> int:
-    """How many of the question's concepts (passage wording) and words ``clause`` holds."""
+    """How many of the question's concepts (passage wording, folded) and words ``clause`` holds."""
     folded = fold(clause)
-    return sum(fold(word) in folded for word in passage_words) + len(terms(clause) & question_terms)
+    return sum(word in folded for word in passage_words) + len(terms(clause) & question_terms)
 
 
 def better_figures(claim: str, passage: str, question: str) -> list[tuple[str, str]]:
@@ -45,7 +45,7 @@ def better_figures(claim: str, passage: str, question: str) -> list[tuple[str, s
     claimed = figure_keys(claim) - asked
     if not claimed:
         return []
-    passage_words = [found for _, found in equivalents(question, passage)]
+    passage_words = [fold(found) for _, found in equivalents(question, passage)]
     question_terms = terms(question)
     found: list[tuple[str, str]] = []
     for sentence in sentences(passage):

@@ -56,7 +56,10 @@ def _vietnamese_share(words: list[str]) -> float:
 
 
 def _toneless(word: str) -> str:
-    """``word`` lower-cased without tone marks: "người" → "ngươi", "Nguyễn" → "nguyên"."""
+    """``word`` lower-cased without tone marks: "người" → "ngươi", "Nguyễn" → "nguyên".
+
+    Not :func:`~assistant.retrieval.text_norm.fold`: it transliterates Cyrillic, and "Туан"
+    would pass as the syllable "tuan"."""
     decomposed = unicodedata.normalize("NFD", word.lower())
     kept = (ch for ch in decomposed if unicodedata.category(ch) != "Mn" or ch in _KEEP_MARKS)
     return unicodedata.normalize("NFC", "".join(kept))
