@@ -22,21 +22,29 @@ SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "。", "; ", ": ", ", ", " ", ""]
 
 
 def chunk_id(source: str, position: str, text: str) -> str:
-    """Stable id from the source path, the position inside it, and the content."""
+    """Stable id from the source path, the position inside it, and the content.
+
+    ``position`` must contain the chunk's ordinal in the file (see :func:`_position`):
+    two units of one file can hold the same text at the same place (identical table
+    rows of one section, a repeated paragraph), and Chroma rejects a batch that
+    repeats an id, so the ordinal is what makes ids unique per file by construction.
+    """
     digest = hashlib.sha256(f"{source}\x1f{position}\x1f{text}".encode()).hexdigest()
     return digest[:32]
 
 
-def _position(meta: dict, ordinal: int) -> str:
+def _position(meta: dict, chunk_index: int) -> str:
+    """Where a chunk sits: its structural place (for readability of the hashed key) and its ordinal in the file."""
     parts = [f"{key}={meta.get(key)}" for key in ("page", "section", "sheet", "row") if meta.get(key) is not None]
-    return "|".join(parts + [f"part={ordinal}"])
+    return "|".join([*parts, f"chunk={chunk_index}"])
 
 
 def split_documents(documents: list[Document], settings: ChunkSettings, file_hash: str = "") -> list[Chunk]:
     """Split the documents of one file into chunks, numbered in reading order.
 
     ``chunk_index`` runs over the whole file, so a chunk's neighbours are the
-    chunks of the same source with index ± 1 (used for context expansion).
+    chunks of the same source with index ± 1 (used for context expansion). Ids
+    are unique within the file and the same on every run over unchanged bytes.
     """
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=settings.size,
@@ -51,9 +59,8 @@ def split_documents(documents: list[Document], settings: ChunkSettings, file_has
         if not text:
             continue
         pieces = [text] if len(text) <= settings.size else splitter.split_text(text)
-        for ordinal, piece in enumerate(p for p in pieces if p.strip()):
-            meta = ChunkMeta(**doc.metadata, chunk_index=len(chunks), file_hash=file_hash)
-            chunks.append(
-                Chunk(id=chunk_id(meta.source, _position(doc.metadata, ordinal), piece), text=piece, meta=meta)
-            )
+        for piece in (p for p in pieces if p.strip()):
+            index = len(chunks)
+            meta = ChunkMeta(**doc.metadata, chunk_index=index, file_hash=file_hash)
+            chunks.append(Chunk(id=chunk_id(meta.source, _position(doc.metadata, index), piece), text=piece, meta=meta))
     return chunks

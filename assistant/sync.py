@@ -5,6 +5,10 @@ removed, tracked by content hashes. A file's record is written only after all
 of its chunks are, so a run killed half-way leaves the previous index usable
 and the next run redoes exactly the unfinished files (chunk ids are stable, so
 redoing never duplicates).
+
+Errors are per file: a file that cannot be read, or whose chunks cannot be
+embedded or written, is listed in ``SyncReport.failed`` with a one-line reason,
+keeps no chunk in the index, and the run goes on with the other files.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from assistant.chunking import split_documents
 from assistant.errors import IngestError
 from assistant.index import CorpusIndex, FileRecord
 from assistant.ingest import load_file, load_manifest
+from assistant.ingest.base import short_cause
 from assistant.settings import Settings
 from assistant.types import Chunk
 
@@ -52,10 +57,10 @@ class SyncReport(BaseModel):
         return not self.failed
 
 
-def scan_corpus(corpus_dir: Path, manifest_name: str) -> dict[str, Path]:
+def scan_corpus(corpus_dir: Path, manifest_name: str, glossary_name: str = "glossary.yaml") -> dict[str, Path]:
     """Every candidate file under the corpus folder, keyed by its relative path.
 
-    Hidden files and folders, the manifest, and names starting with ``_`` or ``~$``
+    Hidden files and folders, the manifest, the glossary, and names starting with ``_`` or ``~$``
     (editor lock files) are not documents.
     """
     found: dict[str, Path] = {}
@@ -65,7 +70,7 @@ def scan_corpus(corpus_dir: Path, manifest_name: str) -> dict[str, Path]:
         rel = path.relative_to(corpus_dir)
         if not path.is_file() or any(part.startswith((".", "_", "~$")) for part in rel.parts):
             continue
-        if rel.as_posix() == manifest_name:
+        if rel.as_posix() in (manifest_name, glossary_name):
             continue
         found[rel.as_posix()] = path
     return found
@@ -98,7 +103,7 @@ def sync_corpus(index: CorpusIndex, settings: Settings, progress: Progress | Non
     corpus = settings.corpus
     report = SyncReport()
     manifest = load_manifest(corpus.dir, corpus)
-    files = scan_corpus(corpus.dir, corpus.manifest)
+    files = scan_corpus(corpus.dir, corpus.manifest, corpus.glossary)
     records = index.file_records()
 
     for source in sorted(set(records) - set(files)):
@@ -110,8 +115,8 @@ def sync_corpus(index: CorpusIndex, settings: Settings, progress: Progress | Non
         stat = path.stat()
         old = records.get(source)
         meta_digest = entry_hash(manifest.get(source))
-        if old and old.size == stat.st_size and old.mtime == stat.st_mtime:
-            digest = old.hash  # cheap path: bytes untouched since the last sync
+        if old and old.hash and old.size == stat.st_size and old.mtime == stat.st_mtime:
+            digest = old.hash  # cheap path: bytes untouched since the last sync (no hash: a failed write, retried)
         else:
             digest = content_hash(path)
         same = old is not None and old.hash == digest and old.meta_hash == meta_digest
@@ -165,27 +170,81 @@ def _carry_over(report: SyncReport, old: FileRecord) -> None:
 
 def _write(index: CorpusIndex, pending: list[_Pending], batch_size: int, report: SyncReport, progress: Progress | None) -> None:
     """Embed all new chunks in full batches across files, committing each file once its chunks are in."""
-    queue = [(i, c) for i, p in enumerate(pending) for c in p.chunks]
-    remaining = [len(p.chunks) for p in pending]
-    total = len(queue)
+    if any(p.chunks for p in pending):
+        index.check_model()  # a model mismatch concerns the whole index, not one file: let it stop the run
+    _Writer(index, pending, report).run(batch_size, progress)
 
-    def commit(i: int) -> None:
-        item = pending[i]
-        stale = item.old_ids - {c.id for c in item.chunks}
-        index.delete_chunks(stale)
-        index.put_file_record(item.record)
-        (report.added if item.is_new else report.changed).append(item.record.source)
 
-    for i, item in enumerate(pending):  # files that produced no chunk at all
-        if not item.chunks:
-            commit(i)
-    for start in range(0, total, batch_size):
-        batch = queue[start : start + batch_size]
-        index.add_chunks([c for _, c in batch])
-        report.chunks_written += len(batch)
-        for i, _ in batch:
-            remaining[i] -= 1
-            if remaining[i] == 0:
-                commit(i)
-        if progress:
-            progress(min(start + batch_size, total), total, "embedding chunks")
+class _Writer:
+    """Writes the pending files' chunks; an error in one file's chunks fails only that file.
+
+    Chunks are embedded in cross-file batches (large batches encode much faster).
+    When a batch fails, its files are retried one by one, so the file at fault is
+    found, its chunks are removed again and the other files are written.
+    """
+
+    def __init__(self, index: CorpusIndex, pending: list[_Pending], report: SyncReport) -> None:
+        self.index, self.pending, self.report = index, pending, report
+        self.remaining = [len(p.chunks) for p in pending]
+        self.written: list[set[str]] = [set() for _ in pending]
+        self.failed: set[int] = set()
+
+    def run(self, batch_size: int, progress: Progress | None) -> None:
+        queue = [(i, c) for i, p in enumerate(self.pending) for c in p.chunks]
+        for item in self.pending:  # a changed file's sentences are stored anew with its chunks
+            if not item.is_new:
+                self.index.delete_sentences(item.record.source)
+        for i, item in enumerate(self.pending):  # files that produced no chunk at all
+            if not item.chunks:
+                self._commit(i)
+        for start in range(0, len(queue), batch_size):
+            batch = [(i, c) for i, c in queue[start : start + batch_size] if i not in self.failed]
+            try:
+                self._add(batch)
+            except Exception:  # noqa: BLE001 - any embedding or Chroma error: find the file at fault
+                self._add_file_by_file(batch)
+            if progress:
+                progress(min(start + batch_size, len(queue)), len(queue), "embedding chunks")
+
+    def _add(self, batch: list[tuple[int, Chunk]]) -> None:
+        if batch:
+            self.index.add_chunks([c for _, c in batch])
+        for i, chunk in batch:
+            self.written[i].add(chunk.id)
+            self.report.chunks_written += 1
+            self.remaining[i] -= 1
+            if self.remaining[i] == 0:
+                self._commit(i)
+
+    def _add_file_by_file(self, batch: list[tuple[int, Chunk]]) -> None:
+        for i in dict.fromkeys(i for i, _ in batch):  # each file once, in batch order
+            try:
+                self._add([(j, c) for j, c in batch if j == i])
+            except Exception as exc:  # noqa: BLE001 - this file's chunks cannot be written
+                self._fail(i, exc)
+
+    def _commit(self, i: int) -> None:
+        item = self.pending[i]
+        try:
+            self.index.delete_chunks(item.old_ids - {c.id for c in item.chunks})
+            self.index.put_file_record(item.record)
+        except Exception as exc:  # noqa: BLE001 - without its record the file is not indexed
+            self._fail(i, exc)
+            return
+        (self.report.added if item.is_new else self.report.changed).append(item.record.source)
+
+    def _fail(self, i: int, exc: Exception) -> None:
+        """Report the file, remove every chunk of it and record the error (with no hash, so the next run retries)."""
+        item = self.pending[i]
+        self.failed.add(i)
+        reason = f"index write failed: {type(exc).__name__}: {short_cause(exc)}"
+        self.report.failed.append(SkippedFile(source=item.record.source, reason=reason))
+        self.report.chunks_written -= len(self.written[i])
+        record = item.record.model_copy(update={"hash": "", "chunks": 0, "status": "error", "error": reason})
+        try:
+            # Like an unreadable file, a file that cannot be written keeps no chunk: old, new or partial.
+            self.index.delete_chunks(self.index.chunk_ids(item.record.source) | self.written[i] | item.old_ids)
+            self.index.delete_sentences(item.record.source)
+            self.index.put_file_record(record)
+        except Exception:  # noqa: BLE001, S110 - the index itself is failing; the next run redoes this file
+            pass

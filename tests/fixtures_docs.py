@@ -277,3 +277,110 @@ def copy_seeds(folder: Path) -> list[Path]:
         return []
     folder.mkdir(parents=True, exist_ok=True)
     return [Path(shutil.copy2(p, folder / p.name)) for p in sorted(source.glob("*.txt"))]
+
+
+#: Running header of :func:`make_paged_pdf` (its date's digits must not mislead the page-number logic).
+PAGED_HEADER = "Kế hoạch số 02-KH/BCĐTW ngày 19/6/2025 của Ban Chỉ đạo Trung ương"
+#: Sentences long enough to wrap over several lines of an A4 page; the first one on page 1.
+WRAPPED_SENTENCES = (
+    ("Các bộ, ngành và địa phương rà soát toàn bộ thủ tục hành chính, cập nhật dữ liệu dân cư, đất đai và "
+     "doanh nghiệp, bảo đảm kết nối liên thông với Cổng Dịch vụ công quốc gia trước ngày 30/6/2025 để người dân "
+     "không phải nộp lại giấy tờ đã có trong cơ sở dữ liệu."),
+    ("Trung tâm phục vụ hành chính công cấp xã tiếp nhận hồ sơ của người dân và doanh nghiệp không phụ thuộc "
+     "vào địa giới hành chính, trả kết quả trực tuyến hoặc qua dịch vụ bưu chính công ích theo yêu cầu."),
+    ("Văn phòng Trung ương Đảng chủ trì hướng dẫn việc kết nối các hệ thống thông tin giữa cơ quan đảng, nhà "
+     "nước, Mặt trận Tổ quốc và các tổ chức chính trị - xã hội ở cấp tỉnh và cấp xã."),
+    ("Bộ Công an bảo đảm an ninh mạng, an toàn thông tin cho các hệ thống dùng chung, phối hợp xử lý kịp thời "
+     "các sự cố và báo cáo Ban Chỉ đạo khi phát hiện nguy cơ gián đoạn dịch vụ."),
+)
+#: The article opening each page of :func:`make_paged_pdf` (not the page number: such lines are no header).
+PAGED_ARTICLES = (1, 3, 4, 7)
+
+
+def make_paged_pdf(folder: Path, font: Path, name: str = "ke-hoach-trien-khai.pdf") -> Path:
+    """One page per :data:`WRAPPED_SENTENCES`, each with the running header :data:`PAGED_HEADER`,
+    a "Trang N/M" footer, an "Điều N." heading, that sentence (wrapping over several lines)
+    and a list item."""
+    from fpdf import FPDF
+
+    class Paged(FPDF):
+        def header(self) -> None:
+            self.set_font("DejaVu", size=9)
+            self.cell(0, 6, PAGED_HEADER, align="C")
+            self.ln(12)
+            self.set_font("DejaVu", size=12)
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("DejaVu", size=9)
+            self.cell(0, 6, f"Trang {self.page_no()}/{{nb}}", align="C")
+
+    pdf = Paged()
+    pdf.add_font("DejaVu", fname=str(font))
+    pdf.set_font("DejaVu", size=12)
+    for article, sentence in zip(PAGED_ARTICLES, WRAPPED_SENTENCES):
+        pdf.add_page()
+        for text in (f"Điều {article}. Nhiệm vụ", sentence, f"- Báo cáo kết quả thực hiện Điều {article}."):
+            pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+    path = folder / name
+    pdf.output(str(path))
+    return path
+
+
+def make_repeated_docx(folder: Path, name: str = "bang-trung-lap.docx") -> Path:
+    """One section holding a table with two identical rows, then the same table again, and two
+    identical paragraphs in two sections of the same name: units whose text and place repeat."""
+    import docx
+
+    document = docx.Document()
+    for _ in range(2):
+        document.add_heading("Danh sách thủ tục", level=1)
+        document.add_paragraph("Các thủ tục dưới đây được thực hiện trực tuyến toàn trình.")
+        for _table in range(2):
+            table = document.add_table(rows=0, cols=3)
+            for values in (PROCEDURES[0], PROCEDURES[1], PROCEDURES[1]):
+                for cell, value in zip(table.add_row().cells, values):
+                    cell.text = value
+    path = folder / name
+    document.save(str(path))
+    return path
+
+
+def make_truncated_docx(folder: Path, name: str = "cat-ngang.docx") -> Path:
+    """A valid DOCX cut to its first half (a download that stopped)."""
+    good = make_docx(folder, name="_whole.docx")
+    data = good.read_bytes()
+    good.unlink()
+    path = folder / name
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+#: Bodies of the four articles of :func:`make_articles_docx`.
+ARTICLE_BODIES = (
+    "Thành lập Tổ công tác triển khai Kế hoạch số 02-KH/BCĐTW.",
+    "Tổ công tác gồm đại diện Văn phòng, Bộ Công an và Bộ Khoa học và Công nghệ.",
+    "Tổ công tác họp định kỳ hằng tháng và báo cáo Ban Chỉ đạo.",
+    "Quyết định này có hiệu lực từ ngày ký.",
+)
+
+
+def make_articles_docx(folder: Path, name: str = "quyet-dinh.docx") -> Path:
+    """A decision whose "Chương"/"Điều N." headings are Normal paragraphs (no heading style);
+    Điều 2 carries its text on the heading line."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("QUYẾT ĐỊNH về việc thành lập Tổ công tác")
+    document.add_paragraph("Chương I")
+    document.add_paragraph("Điều 1. Thành lập")
+    document.add_paragraph(ARTICLE_BODIES[0])
+    document.add_paragraph(f"Điều 2. {ARTICLE_BODIES[1]} Trưởng nhóm do Ban Chỉ đạo chỉ định.")
+    document.add_paragraph("Chương II")
+    document.add_paragraph("Điều 3. Chế độ làm việc")
+    document.add_paragraph(ARTICLE_BODIES[2])
+    document.add_paragraph("Điều 4.")
+    document.add_paragraph(ARTICLE_BODIES[3])
+    path = folder / name
+    document.save(str(path))
+    return path

@@ -53,3 +53,12 @@ def test_ids_are_stable_and_depend_on_source_position_and_content():
 
 def test_empty_units_give_no_chunks():
     assert split_documents([Document(page_content="  \n ", metadata=_meta())], ChunkSettings()) == []
+
+
+def test_identical_units_at_one_place_get_distinct_stable_ids():
+    """Two identical table rows of one section (or identical repeated sections) once shared an id."""
+    row = _meta(source="a.docx", section="Danh sách", row=2)
+    docs = [Document(page_content="Thủ tục: Đăng ký khai sinh; Thời hạn: 30/06/2025", metadata=row) for _ in range(3)]
+    chunks = split_documents(docs, ChunkSettings())
+    assert len({c.id for c in chunks}) == 3
+    assert [c.id for c in split_documents(docs, ChunkSettings())] == [c.id for c in chunks]

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import random
 import time
 
 import pytest
 
 from assistant.sync import sync_corpus
+
+try:
+    from tests import fixtures_docs as fx
+except ImportError:  # tests/ is not a package: pytest put it on sys.path
+    import fixtures_docs as fx
 
 pytestmark = pytest.mark.slow
 
@@ -181,3 +187,103 @@ def test_changing_the_embedding_model_requires_a_rebuild(settings, embeddings):
     other.reset()
     report = sync_corpus(other, settings)
     assert sorted(report.added) == ["a.txt", "b.txt"] and other.dense_search("giai đoạn", k=1)
+
+
+def test_hostile_files_fail_alone_and_every_good_file_lands(settings, make_index):
+    corpus = settings.corpus.dir
+    _write(corpus, "good.txt", VI_TEXT)
+    fx.make_repeated_docx(corpus)  # identical table rows (and tables, and sections): once a DuplicateIDError
+    paragraph = "Ghi chú: hồ sơ nộp trực tuyến được xử lý trong ngày làm việc."
+    _write(corpus, "twice.md", f"# Ghi chú\n\n{paragraph}\n\n# Ghi chú\n\n{paragraph}\n")
+    _write(corpus, "same-paragraphs.txt", f"{paragraph}\n\n{paragraph}\n")
+    fx.make_truncated_docx(corpus)
+    (corpus / "random.pdf").write_bytes(random.Random(7).randbytes(3000))
+    (corpus / "empty.csv").write_bytes(b"")
+    (corpus / "header-only.csv").write_text("Thủ tục;Cơ quan chủ trì;Thời hạn\n", encoding="utf-8")
+    index = make_index(settings)
+
+    report = sync_corpus(index, settings)
+
+    good = ["bang-trung-lap.docx", "good.txt", "same-paragraphs.txt", "twice.md"]
+    assert sorted(report.added) == good
+    failed = {f.source: f.reason for f in report.failed}
+    assert set(failed) == {"cat-ngang.docx", "random.pdf", "empty.csv", "header-only.csv"}
+    assert all(reason and "\n" not in reason for reason in failed.values())
+    assert failed["cat-ngang.docx"].startswith("corrupt or unreadable DOCX")
+    assert failed["random.pdf"].startswith("corrupt or unreadable PDF")
+    assert failed["empty.csv"] == "empty file" and failed["header-only.csv"] == "no text"
+    records = index.file_records()
+    for source in good:
+        chunks = index.all_chunks(where={"source": source})
+        assert chunks and len(chunks) == records[source].chunks and records[source].status == "ok"
+    assert len(index.all_chunks(where={"source": "bang-trung-lap.docx"})) == 10  # 2 × (1 paragraph + 2 tables × 2 rows)
+    # The next run has nothing to redo, and fails nothing new.
+    again = sync_corpus(index, settings)
+    assert again.chunks_written == 0 and {f.source for f in again.failed} == set(failed)
+
+
+def _three_files(settings) -> None:
+    for name in ("a.txt", "b.txt", "c.txt"):
+        _write(settings.corpus.dir, name, f"Tài liệu {name}. " + VI_TEXT)
+    settings.chunking.size = 120  # several chunks per file ...
+    settings.index.batch_size = 4  # ... in batches that mix files
+
+
+def _chunks_of(settings, source: str) -> list:
+    from assistant.chunking import split_documents
+    from assistant.ingest import load_file
+
+    loaded = load_file(settings.corpus.dir / source, settings.corpus.dir, settings.corpus)
+    return split_documents(loaded.documents, settings.chunking)
+
+
+def test_a_write_error_fails_only_that_file_and_leaves_none_of_its_chunks(settings, make_index, monkeypatch):
+    _three_files(settings)
+    index = make_index(settings)
+    real_add = index.add_chunks
+    last_of_b = len(_chunks_of(settings, "b.txt")) - 1
+
+    def add(chunks):
+        # Fails late in b.txt, once its first chunks are already written.
+        if any(c.meta.source == "b.txt" and c.meta.chunk_index == last_of_b for c in chunks):
+            raise RuntimeError("disk full\nwhile writing")
+        real_add(chunks)
+
+    monkeypatch.setattr(index, "add_chunks", add)
+    report = sync_corpus(index, settings)
+
+    assert sorted(report.added) == ["a.txt", "c.txt"]
+    [failed] = report.failed
+    assert failed.source == "b.txt" and failed.reason == "index write failed: RuntimeError: disk full"
+    assert index.all_chunks(where={"source": "b.txt"}) == []
+    assert {c.meta.source for c in index.all_chunks()} == {"a.txt", "c.txt"}
+    assert report.chunks_written == index.count()
+    assert index.file_records()["b.txt"].status == "error"
+
+    # Unlike an unreadable file, a failed write is retried by the next run.
+    monkeypatch.setattr(index, "add_chunks", real_add)
+    again = sync_corpus(index, settings)
+    assert again.ok and again.changed == ["b.txt"] and sorted(again.unchanged) == ["a.txt", "c.txt"]
+    assert len(index.all_chunks(where={"source": "b.txt"})) == last_of_b + 1
+
+
+def test_a_chroma_error_in_one_file_fails_only_that_file(settings, make_index, monkeypatch):
+    """A real Chroma error (ids repeated within one batch) for one file's chunks."""
+    from assistant import sync
+
+    _three_files(settings)
+    real_split = sync.split_documents
+
+    def split(documents, chunking, file_hash=""):
+        chunks = real_split(documents, chunking, file_hash=file_hash)
+        if chunks and chunks[0].meta.source == "c.txt":
+            chunks = [c.model_copy(update={"id": chunks[0].id}) for c in chunks]
+        return chunks
+
+    monkeypatch.setattr(sync, "split_documents", split)
+    index = make_index(settings)
+    report = sync_corpus(index, settings)
+    assert sorted(report.added) == ["a.txt", "b.txt"]
+    [failed] = report.failed
+    assert failed.source == "c.txt" and failed.reason.startswith("index write failed: DuplicateIDError")
+    assert {c.meta.source for c in index.all_chunks()} == {"a.txt", "b.txt"}

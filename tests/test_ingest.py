@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from assistant.chunking import split_documents
 from assistant.errors import IngestError
 from assistant.ingest import METADATA_KEYS, SUPPORTED_EXTENSIONS, LoadedFile, clean_text, load_file, load_manifest
 from assistant.ingest.metadata import detect_language, find_date, infer_doc_type, truncate
-from assistant.settings import CorpusSettings
+from assistant.ingest.text import read_plain
+from assistant.settings import ChunkSettings, CorpusSettings
 from assistant.types import ChunkMeta
 
 try:
@@ -132,6 +134,13 @@ def test_seed_article_is_cleaned_with_url_and_language(name: str, seeds: dict[st
     assert "\n\n\n" not in text
     assert not any(line.rstrip().endswith(" |") for line in text.split("\n"))
     assert len(text) > 2000
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_seed_article_has_no_false_headings(name: str, seeds: dict[str, Path]):
+    raw = seeds[name].read_text(encoding="utf-8")
+    [unit] = read_plain(raw).units  # one unit, as before plain-text headings were recognised
+    assert unit.text == clean_text(raw)[0] and unit.section is None
 
 
 def test_seed_002_drops_banner_byline_and_related_links(seeds, corpus, settings):
@@ -286,6 +295,23 @@ def test_pdf_pages_and_blank_page_warning(corpus, settings, font):
     assert meta["language"] == "vi"
 
 
+def test_pdf_is_reflowed_without_running_header_and_footer(corpus, settings, font):
+    from pypdf import PdfReader
+
+    path = fx.make_paged_pdf(corpus, font)
+    raw = PdfReader(path).pages[0].extract_text()
+    assert fx.PAGED_HEADER in raw and "Trang 1/4" in raw and fx.WRAPPED_SENTENCES[0] not in raw  # as pypdf reads it
+    loaded = load(path, corpus, settings)
+    assert [d.metadata["page"] for d in loaded.documents] == [1, 2, 3, 4]
+    for document, article, sentence in zip(loaded.documents, fx.PAGED_ARTICLES, fx.WRAPPED_SENTENCES):
+        assert document.page_content.split("\n") == [
+            f"Điều {article}. Nhiệm vụ",
+            sentence,  # one line again
+            f"- Báo cáo kết quả thực hiện Điều {article}.",
+        ]
+    assert loaded.warnings == []
+
+
 def test_pdf_without_text_layer(corpus, settings, font):
     assert error_of(fx.make_scanned_pdf(corpus, font), corpus, settings).reason == "no text layer (scanned?)"
 
@@ -325,6 +351,35 @@ def test_docx_sections_and_table_rows(corpus, settings):
     meta = loaded.documents[0].metadata
     assert meta["title"] == "Hướng dẫn triển khai Kế hoạch 02"  # the Title paragraph
     assert meta["doc_type"] == "guidebook" and meta["language"] == "vi"
+
+
+def test_docx_plain_article_paragraphs_open_sections(corpus, settings):
+    loaded = load(fx.make_articles_docx(corpus), corpus, settings)
+    got = [(d.metadata["section"], d.page_content) for d in loaded.documents]
+    second = fx.ARTICLE_BODIES[1]
+    assert got == [
+        (None, "QUYẾT ĐỊNH về việc thành lập Tổ công tác"),
+        ("Chương I > Điều 1. Thành lập", fx.ARTICLE_BODIES[0]),
+        # The heading line carries its text: the first sentence names the section, the line stays text.
+        (f"Chương I > Điều 2. {second.rstrip('.')}", f"Điều 2. {second} Trưởng nhóm do Ban Chỉ đạo chỉ định."),
+        ("Chương II > Điều 3. Chế độ làm việc", fx.ARTICLE_BODIES[2]),
+        ("Chương II > Điều 4.", fx.ARTICLE_BODIES[3]),
+    ]
+    assert loaded.documents[0].metadata["title"] == "QUYẾT ĐỊNH về việc thành lập Tổ công tác"
+
+
+def test_docx_identical_rows_are_distinct_units_with_distinct_chunk_ids(corpus, settings):
+    loaded = load(fx.make_repeated_docx(corpus), corpus, settings)
+    rows = [d for d in loaded.documents if d.metadata["row"] is not None]
+    assert [d.metadata["row"] for d in rows[:2]] == [2, 3]
+    assert rows[0].page_content == rows[1].page_content == (
+        "Thủ tục: Đăng ký khai sinh; Cơ quan chủ trì: Bộ Tư pháp; Thời hạn: 30/06/2025"
+    )  # the row alone: no section or table name in front of it
+    assert {d.metadata["section"] for d in rows} == {"Danh sách thủ tục"}
+    chunks = split_documents(loaded.documents, ChunkSettings())
+    assert len(chunks) == len(loaded.documents) == 10
+    assert len({c.id for c in chunks}) == 10
+    assert [c.id for c in split_documents(loaded.documents, ChunkSettings())] == [c.id for c in chunks]
 
 
 def test_corrupt_docx(corpus, settings):
@@ -440,6 +495,35 @@ def test_plain_text_keeps_paragraphs(corpus, settings):
     [document] = loaded.documents
     assert document.page_content == "First paragraph line one.\nLine two.\n\nSecond paragraph."
     assert document.metadata["title"] == "First paragraph line one."
+
+
+def test_plain_text_with_chapter_lines_is_split_into_sections(corpus, settings):
+    path = corpus / "chapters.txt"
+    path.write_text(
+        "Sổ tay hướng dẫn Kế hoạch 02\n\nChương 1\nMục tiêu của Kế hoạch.\n\nChương 2\nNhiệm vụ của các cơ quan.\n",
+        encoding="utf-8",
+    )
+    got = [(d.metadata["section"], d.page_content) for d in load(path, corpus, settings).documents]
+    assert got == [
+        (None, "Sổ tay hướng dẫn Kế hoạch 02"),
+        ("Chương 1", "Mục tiêu của Kế hoạch."),
+        ("Chương 2", "Nhiệm vụ của các cơ quan."),
+    ]
+
+
+def test_plain_text_plan_numbering_nests_and_lists_stay_text(corpus, settings):
+    path = corpus / "plan.txt"
+    path.write_text(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nBảo đảm kết nối.\n2. Yêu cầu\nCác nhiệm vụ gồm:\n"
+        "1. Rà soát thủ tục\n2. Cập nhật dữ liệu\nII. NHIỆM VỤ\nTriển khai đồng bộ.\n",
+        encoding="utf-8",
+    )
+    got = [(d.metadata["section"], d.page_content) for d in load(path, corpus, settings).documents]
+    assert got == [
+        ("I. MỤC ĐÍCH, YÊU CẦU > 1. Mục đích", "Bảo đảm kết nối."),
+        ("I. MỤC ĐÍCH, YÊU CẦU > 2. Yêu cầu", "Các nhiệm vụ gồm:\n1. Rà soát thủ tục\n2. Cập nhật dữ liệu"),
+        ("II. NHIỆM VỤ", "Triển khai đồng bộ."),
+    ]
 
 
 # --- manifest and metadata -----------------------------------------------------------------------

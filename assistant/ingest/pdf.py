@@ -1,4 +1,10 @@
-"""PDF: one unit per page with text (pypdf ``PdfReader``)."""
+"""PDF: one unit per page with text (pypdf ``PdfReader``).
+
+pypdf's text has a line break at every visual line and carries the running headers,
+footers and page numbers of every page; :mod:`assistant.ingest.reflow` removes those
+and joins the lines of each sentence, page by page (a sentence running over a page
+break stays split, so every unit keeps its page).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from assistant.errors import IngestError
 from assistant.ingest.base import Hints, Parsed, Unit, short_cause, tidy
+from assistant.ingest.reflow import reflow, strip_page_furniture
 
 #: What pypdf raises on damaged files besides its own errors.
 READ_ERRORS: tuple[type[BaseException], ...] = (
@@ -25,27 +32,36 @@ ENCRYPTED = "encrypted PDF (password required)"
 def read_pdf(path: Path) -> Parsed:
     """Pages with text become units (``page`` 1-based); pages without text become warnings."""
     reader = _open(path)
-    units: list[Unit] = []
-    warnings: list[str] = []
     try:
         pages = list(reader.pages)
     except READ_ERRORS as exc:
         raise IngestError(path, f"corrupt or unreadable PDF: {short_cause(exc)}") from exc
     if not pages:
         raise IngestError(path, "corrupt or unreadable PDF: no pages")
+    texts: list[str] = []  # one per page, "" for pages without text (they take no part in header detection)
+    problems: dict[int, str] = {}
     for number, page in enumerate(pages, start=1):
         try:
             text = tidy(page.extract_text() or "")
         except READ_ERRORS as exc:
-            warnings.append(f"page {number}: unreadable ({short_cause(exc)})")
-            continue
-        if not re.search(r"[^\W_]", text):  # no letter or digit: nothing but images or marks
-            warnings.append(f"page {number}: {NO_TEXT}")
-            continue
-        units.append(Unit(text=text, page=number))
+            problems[number] = f"unreadable ({short_cause(exc)})"
+            text = ""
+        texts.append(text if _has_text(text) else "")
+    units: list[Unit] = []
+    # Running headers and footers are found across all pages before any page is re-flowed.
+    for number, text in enumerate(strip_page_furniture(texts), start=1):
+        if _has_text(text):
+            units.append(Unit(text=reflow(text), page=number))
+        elif number not in problems:  # no letter or digit (or only a running header): images or marks
+            problems[number] = NO_TEXT
+    warnings = [f"page {number}: {problems[number]}" for number in sorted(problems)]
     if not units:
         raise IngestError(path, NO_TEXT if all(NO_TEXT in w for w in warnings) else _no_pages(warnings))
     return Parsed(units=units, hints=Hints(title=_title(reader)), warnings=warnings)
+
+
+def _has_text(text: str) -> bool:
+    return bool(re.search(r"[^\W_]", text))
 
 
 def _open(path: Path) -> PdfReader:

@@ -1,9 +1,11 @@
 """Plain text and Markdown.
 
-Plain text becomes one unit; Markdown one unit per heading section, with ``section``
-the heading path "H1 > H2". LangChain's ``MarkdownHeaderTextSplitter`` is not used:
-it joins lines with ``"  \\n"`` and drops the blank lines between paragraphs, which the
-chunker relies on, and strips code indentation.
+Plain text becomes one unit, or one unit per section when it has heading lines
+written as text ("Chương 2", "Điều 4. …"; see :mod:`assistant.ingest.headings`);
+Markdown one unit per heading section. ``section`` is the heading path "H1 > H2".
+LangChain's ``MarkdownHeaderTextSplitter`` is not used: it joins lines with
+``"  \\n"`` and drops the blank lines between paragraphs, which the chunker relies
+on, and strips code indentation.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import yaml
 
 from assistant.ingest.base import Hints, Parsed, Unit
 from assistant.ingest.furniture import clean_text
+from assistant.ingest.headings import find_headings
 from assistant.ingest.metadata import find_date
 
 ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
@@ -23,13 +26,33 @@ SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 
-HeadingParser = Callable[[str], "tuple[int, str] | None"]
+HeadingParser = Callable[[str], "tuple[float, str] | None"]
+#: Marks a heading line of plain text for :func:`split_sections` (a private-use character, never in text).
+_PLAIN_MARK = "\ue003"
+_PLAIN_HEADING = re.compile(rf"^{_PLAIN_MARK}([\d.]+)\t(.*)$")
 
 
 def read_plain(text: str, site: str | None = None) -> Parsed:
-    """One unit with the cleaned text; paragraphs stay separated by blank lines."""
+    """The cleaned text, split at heading lines if it has any; paragraphs stay separated by blank lines."""
     cleaned, url = clean_text(text, site)
-    return Parsed(units=[Unit(text=cleaned)], hints=Hints(url=url, date=find_date(text)))
+    hints = Hints(url=url, date=find_date(text))
+    lines = cleaned.split("\n")
+    headings = find_headings(lines)
+    if not any(headings):
+        return Parsed(units=[Unit(text=cleaned)], hints=hints)
+    marked: list[str] = []
+    for line, heading in zip(lines, headings):
+        if heading is not None:
+            marked.append(f"{_PLAIN_MARK}{heading.level}\t{heading.title}")
+        if heading is None or heading.body:  # a heading with body text on its line keeps the line
+            marked.append(line)
+    units, _ = split_sections("\n".join(marked), _plain_heading, fences=False)
+    return Parsed(units=units, hints=hints)
+
+
+def _plain_heading(line: str) -> tuple[float, str] | None:
+    match = _PLAIN_HEADING.match(line)
+    return (float(match.group(1)), match.group(2)) if match else None
 
 
 def read_markdown(text: str, site: str | None = None) -> Parsed:
@@ -56,15 +79,15 @@ def markdown_heading(line: str) -> tuple[int, str] | None:
 
 def split_sections(
     text: str, heading: HeadingParser, *, setext: bool = False, fences: bool = True
-) -> tuple[list[Unit], list[tuple[int, str]]]:
+) -> tuple[list[Unit], list[tuple[float, str]]]:
     """Split ``text`` at heading lines; return the units and every heading seen.
 
     ``heading`` recognises a heading line. Fenced code blocks are never split; with
     ``setext`` a paragraph line underlined with ``===``/``---`` is a level 1/2 heading.
     """
     units: list[Unit] = []
-    headings: list[tuple[int, str]] = []
-    stack: list[tuple[int, str]] = []
+    headings: list[tuple[float, str]] = []
+    stack: list[tuple[float, str]] = []
     buffer: list[str] = []
     fence: str | None = None
 
@@ -74,7 +97,7 @@ def split_sections(
             units.append(Unit(text=body, section=" > ".join(t for _, t in stack) or None))
         buffer.clear()
 
-    def open_section(level: int, title: str) -> None:
+    def open_section(level: float, title: str) -> None:
         flush()
         while stack and stack[-1][0] >= level:
             stack.pop()

@@ -1,8 +1,11 @@
 """DOCX (python-docx): body paragraphs and tables in document order.
 
-Heading styles (and "Title") open sections; the paragraphs of a section form one
-unit, and every table row is a unit rendered header-aware like a spreadsheet row,
-with ``row`` its 1-based row number in the table (the header is row 1).
+Heading styles (and "Title") open sections, and so do body paragraphs that are
+structural markers written as text ("Chương II", "Điều 4. …", "1.2. Mục tiêu"; see
+:mod:`assistant.ingest.headings`). The paragraphs of a section form one unit, and
+every table row is a unit rendered header-aware like a spreadsheet row, with
+``row`` its 1-based row number in the table (the header is row 1) and the section
+it stands in.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from lxml.etree import XMLSyntaxError
 
 from assistant.errors import IngestError
 from assistant.ingest.base import Hints, Parsed, Unit, short_cause, tidy
+from assistant.ingest.headings import Heading, find_headings
 from assistant.ingest.tables import NoHeader, header_from, is_ole_file, render_row
 
 #: Paragraph style names that open a section, with the level in group 1 ("Title" is 0).
@@ -39,9 +43,9 @@ def read_docx(path: Path) -> Parsed:
         raise IngestError(path, f"corrupt or unreadable DOCX: {short_cause(exc)}") from exc
 
     walker = _Walker()
-    for block in blocks:
+    for block, plain in zip(blocks, _plain_headings(blocks)):
         if isinstance(block, Paragraph):
-            walker.paragraph(block)
+            walker.paragraph(block, plain)
         elif isinstance(block, Table):
             walker.table(block)
     walker.flush()
@@ -59,12 +63,25 @@ def heading_level(paragraph: Paragraph) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _plain_headings(blocks: list[object]) -> list[Heading | None]:
+    """The heading each unstyled paragraph is by its text, judged in context (tables count as body text)."""
+    lines: list[str | Heading] = []
+    for block in blocks:
+        if not isinstance(block, Paragraph):
+            lines.append("[table]" if isinstance(block, Table) else "")
+            continue
+        level = heading_level(block)
+        lines.append(Heading(level, block.text) if level is not None else tidy(block.text))
+    found = find_headings(lines)
+    return [None if isinstance(line, Heading) else heading for line, heading in zip(lines, found)]
+
+
 class _Walker:
     """Collects units while walking the body; tracks the heading path."""
 
     def __init__(self) -> None:
         self.units: list[Unit] = []
-        self.stack: list[tuple[int, str]] = []
+        self.stack: list[tuple[float, str]] = []
         self.paragraphs: list[str] = []
         self.rows: list[Unit] = []
         self.first_heading: str | None = None
@@ -76,19 +93,28 @@ class _Walker:
             return " > ".join(path)
         return self.stack[0][1] if self.stack else None
 
-    def paragraph(self, paragraph: Paragraph) -> None:
+    def paragraph(self, paragraph: Paragraph, plain: Heading | None = None) -> None:
+        """A body paragraph, a styled heading, or an unstyled ``plain`` heading found by its text."""
         text = tidy(paragraph.text)
         if not text:
             return
         level = heading_level(paragraph)
-        if level is None:
+        if level is not None:
+            self.first_heading = self.first_heading or text
+            self.open_section(level, text)
+        elif plain is not None:
+            # Not a title candidate: "Điều 1." names a part, not the document.
+            self.open_section(plain.level, plain.title)
+            if plain.body:
+                self.paragraphs.append(text)
+        else:
             self.paragraphs.append(text)
-            return
+
+    def open_section(self, level: float, title: str) -> None:
         self.flush()
-        self.first_heading = self.first_heading or text
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
-        self.stack.append((level, text))
+        self.stack.append((level, title))
 
     def table(self, table: Table) -> None:
         rows = [(n, cells) for n, cells in enumerate(map(_cells, table.rows), start=1) if any(cells)]

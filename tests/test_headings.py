@@ -1,0 +1,68 @@
+"""Headings written as plain text (assistant.ingest.headings)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.ingest.headings import Heading, find_headings, parse_heading
+
+
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [
+        ("Phần I", 1),
+        ("PHẦN THỨ NHẤT", 1),
+        ("Part II", 1),
+        ("Chương 2", 2),
+        ("CHƯƠNG II", 2),
+        ("Chương 1. Mục tiêu", 2),
+        ("Chapter 3: Scope", 2),
+        ("Mục 3", 3),
+        ("Section 3", 3),
+        ("Điều 4.", 4),
+        ("Điều 1. Thành lập Tổ công tác", 4),
+        ("Article 4", 4),
+        ("I. MỤC ĐÍCH, YÊU CẦU", 4.5),
+        ("1. Mục đích", 5),
+        ("1.2. Giai đoạn cấp bách", 6),
+    ],
+)
+def test_structural_markers_are_headings(line: str, level: float):
+    assert parse_heading(line) == Heading(level, line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Article 4 of the Convention applies here.",
+        "Điều 4 của Luật này quy định về thủ tục.",
+        "Mục tiêu chung của Kế hoạch",
+        "Phần lớn thủ tục đã được số hóa",
+        "1. Rà soát thủ tục hành chính. Sau đó cập nhật dữ liệu dân cư.",
+        "1. " + "Rà soát thủ tục hành chính " * 6,
+        "chương 2 bắt đầu bằng chữ thường",
+        "I. think therefore I am",
+        "2025. Năm bản lề",
+        "1.2 Không có dấu chấm sau số",
+        "1. Hoàn thành trước ngày 30/6/2025.",
+    ],
+)
+def test_sentences_are_not_headings(line: str):
+    assert parse_heading(line) is None
+
+
+def test_marker_with_body_text_on_its_line_keeps_the_line_as_body():
+    line = "Điều 2. Tổ công tác có nhiệm vụ rà soát thủ tục hành chính. Kết quả báo cáo Ban Chỉ đạo hằng tháng."
+    assert parse_heading(line) == Heading(4, "Điều 2. Tổ công tác có nhiệm vụ rà soát thủ tục hành chính", body=True)
+
+
+def test_numbered_lines_one_after_another_are_a_list():
+    lines = ["Nhiệm vụ gồm:", "1. Rà soát thủ tục", "2. Cập nhật dữ liệu", "3. Báo cáo kết quả", "Các cơ quan thực hiện."]
+    assert find_headings(lines) == [None] * 5
+
+
+def test_a_heading_needs_a_body_before_the_next_heading_of_its_level():
+    lines = ["Chương 1", "Chương 2", "Nội dung.", "I. MỤC ĐÍCH", "1. Mục đích", "Nội dung.", "Điều 9."]
+    found = find_headings(lines)
+    assert found[0] is None  # "Chương 1" would be in no section path: it stays text
+    assert [h.level if h else None for h in found[1:]] == [2, None, 4.5, 5, None, None]
