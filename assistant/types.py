@@ -76,6 +76,9 @@ class Citation(BaseModel):
     url: str | None = None
     page: int | None = None
     location: str | None = None
+    sheet: str | None = Field(default=None, description="Spreadsheet sheet of the cited chunk (as ChunkMeta.sheet).")
+    row: int | None = Field(default=None, description="1-based spreadsheet row of the cited chunk (as ChunkMeta.row).")
+    section: str | None = Field(default=None, description="Section heading of the cited chunk (as ChunkMeta.section).")
     quote: str = Field(description="A verbatim substring of the cited passage.")
     verified: bool
 
@@ -92,6 +95,10 @@ class Context(BaseModel):
     chunk_id: str = ""
     location: str | None = None
     language: str = "und"
+    page: int | None = Field(default=None, description="1-based PDF page of the passage.")
+    sheet: str | None = Field(default=None, description="Spreadsheet sheet of the passage.")
+    row: int | None = Field(default=None, description="1-based table row of the passage.")
+    section: str | None = Field(default=None, description="Section heading path of the passage.")
 
 
 class Timings(BaseModel):

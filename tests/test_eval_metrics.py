@@ -6,7 +6,7 @@ import pytest
 
 from assistant.evaluation.compare import MetricDelta, flipped_questions, metric_deltas, regressions
 from assistant.evaluation.metrics import Metrics, by_language, by_tag, compute_metrics
-from assistant.evaluation.questions import Question
+from assistant.evaluation.questions import ExpectedLocation, Question
 from assistant.evaluation.verdicts import judge
 from assistant.types import Answer, Citation, Context, Timings
 
@@ -243,3 +243,83 @@ def test_flipped_questions() -> None:
     flips = flipped_questions(now, before)
     assert [(f.id, f.direction) for f in flips] == [("a", "pass_to_fail"), ("b", "fail_to_pass")]
     assert (flips[0].baseline_answer, flips[0].current_answer, flips[0].current_failures) == ("old a", "new a", ["bad"])
+
+
+# --- citation location ---------------------------------------------------------------------------
+
+
+def located(qid: str = "loc", **where: object) -> Question:
+    return question(qid).model_copy(update={"expected_location": ExpectedLocation.model_validate(where)})
+
+
+def at(*, page: int | None = None, sheet: str | None = None, row: int | None = None, section: str | None = None,
+       location: str | None = None, source: str = f"articles/{GOOD}.txt", verified: bool = True) -> Citation:
+    return Citation(n=1, source=source, title="t", quote="ends on 30 June", verified=verified, page=page, sheet=sheet,
+                    row=row, section=section, location=location)
+
+
+@pytest.mark.parametrize(
+    ("where", "citation", "right"),
+    [
+        ({"page": 3}, at(page=3, location="p. 3"), True),
+        ({"page": 3}, at(page=4, location="p. 4"), False),
+        ({"sheet": "Budget", "row": 7}, at(sheet="Budget", row=7), True),
+        ({"sheet": "Budget", "row": 7}, at(sheet="Other", row=7), False),
+        ({"sheet": "Budget", "row": 7}, at(sheet="Budget", row=8), False),
+        ({"row": 7}, at(row=7), True),                                          # a CSV row (no sheet)
+        ({"sheet": "Budget"}, at(sheet="Budget", row=2), True),
+        ({"section": "phase 1"}, at(section="Plan > Phase 1: urgent tasks"), True),  # substring, any case
+        ({"section": "Phase 2"}, at(section="Plan > Phase 1"), False),
+        ({"page": 2, "section": "Scope"}, at(page=2, section="1. Scope"), True),
+        ({"page": 2, "section": "Scope"}, at(page=3, section="1. Scope"), False),
+        # citations without structured fields (recorded before they had them): the display location
+        ({"sheet": "Budget", "row": 7}, at(location="Budget, row 7"), True),
+        ({"sheet": "Budget", "row": 7}, at(location="Budget, row 17"), False),
+        ({"row": 7}, at(location="row 7"), True),
+        ({"row": 7}, at(location="Budget, row 7"), True),
+        ({"section": "Phase 1"}, at(location="Plan > Phase 1"), True),
+        ({"section": "Phase 1"}, at(), False),
+        # only verified citations of an expected source count
+        ({"page": 3}, at(page=3, verified=False), False),
+        ({"page": 3}, at(page=3, source="articles/other.txt"), False),
+    ],
+)
+def test_location_verdict(where: dict[str, object], citation: Citation, right: bool) -> None:
+    v = judge(located(**where), answer(citations=[citation]))
+    assert v.location_correct is right
+    assert v.passed is (citation.verified and citation.source == f"articles/{GOOD}.txt")  # location is not gated
+
+
+def test_location_verdict_needs_one_good_citation_and_no_refusal() -> None:
+    q = located(row=7)
+    assert judge(q, answer(citations=[at(row=3), at(row=7)])).location_correct is True
+    assert judge(q, answer(citations=[])).location_correct is False
+    assert judge(q, answer("Not in the documents.", refused=True, citations=[])).location_correct is False
+    assert judge(question(), answer(citations=[at(row=7)])).location_correct is None  # no expected location
+
+
+def test_location_accuracy_counts_every_located_answerable_question() -> None:
+    items = [
+        scored(located("a", row=7), answer(citations=[at(row=7)])),                              # right
+        scored(located("b", row=7), answer(citations=[at(row=8)])),                              # wrong place
+        scored(located("c", row=7), answer("Not in the documents.", refused=True, citations=[])),  # refused
+        scored(located("d", page=1), answer(citations=[at(page=1)])),                            # right
+        scored(question("e"), answer()),                                                         # no location
+        scored(question("r", refuse=True), answer("no", refused=True, citations=[])),
+    ]
+    m = compute_metrics(items)
+    assert m.location_n == 4 and m.location_accuracy == pytest.approx(2 / 4)
+    assert m.pass_rate == pytest.approx(5 / 6)  # a wrong location does not fail a question
+    none = compute_metrics([scored(question(), answer())])
+    assert none.location_n == 0 and none.location_accuracy is None
+
+
+def test_location_accuracy_drop_is_a_regression_but_a_baseline_without_it_is_not() -> None:
+    before, after = _metrics(location_accuracy=0.9, location_n=10), _metrics(location_accuracy=0.7, location_n=10)
+    deltas = {d.name: d for d in metric_deltas(after, before)}
+    assert deltas["location_accuracy"].delta == pytest.approx(-0.2) and deltas["location_accuracy"].higher_is_better
+    assert regressions(list(deltas.values()), threshold=0.02) == ["location_accuracy"]
+    old = {k: v for k, v in before.model_dump().items() if not k.startswith("location_")}
+    deltas = {d.name: d for d in metric_deltas(after, old)}
+    assert deltas["location_accuracy"].baseline is None and deltas["location_accuracy"].delta is None
+    assert regressions(list(deltas.values()), threshold=0.0) == []

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.evaluation.compare import compare, load_baseline, regressions
-from assistant.evaluation.questions import Question
+from assistant.evaluation.questions import ExpectedLocation, Question
 from assistant.evaluation.report import write_reports
 from assistant.evaluation.runner import CACHE_FILE, cache_key, run_eval
 from assistant.types import Answer, Citation, Context, Timings
@@ -157,3 +157,46 @@ def test_reports_without_baseline(tmp_path: Path) -> None:
 def test_load_baseline_needs_metrics(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_baseline(tmp_path)
+
+
+def _with_location(qs: list[Question], **where: object) -> list[Question]:
+    location = ExpectedLocation.model_validate(where)
+    return [q if q.should_refuse else q.model_copy(update={"expected_location": location}) for q in qs]
+
+
+def test_expected_location_is_scored_not_asked(tmp_path: Path) -> None:
+    q = questions()[0]
+    assert cache_key(q, {}) == cache_key(_with_location([q], row=7)[0], {})
+    run_eval(questions(), good, tmp_path, {})
+    again = Counting()
+    run = run_eval(_with_location(questions(), row=7), again, tmp_path, {})
+    assert again.asked == []  # cached answers re-scored against the new locations
+    assert run.overall.location_n == 5 and run.overall.location_accuracy == 0.0  # `good` cites no row
+
+    metrics = json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["overall"]["location_accuracy"] == 0.0 and metrics["overall"]["location_n"] == 5
+    record = json.loads((tmp_path / "results.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert record["verdicts"]["location_correct"] is False
+
+
+def test_reports_show_location_accuracy_and_misses(tmp_path: Path) -> None:
+    def cites_row(q: Question) -> Answer:
+        a = good(q)
+        if q.id in ("q0", "q1"):
+            a = a.model_copy(update={"citations": [c.model_copy(update={"row": 7, "location": "row 7"})
+                                                   for c in a.citations]})
+        return a
+
+    before = run_eval(questions(), good, tmp_path / "before", {})
+    assert before.overall.location_accuracy is None
+    run = run_eval(_with_location(questions(), row=7), cites_row, tmp_path / "after", {})
+    assert run.overall.location_accuracy == pytest.approx(2 / 5)
+    comparison = compare(run, load_baseline(tmp_path / "before"))
+    assert comparison.delta("location_accuracy").baseline is None
+    assert regressions(comparison.deltas, threshold=0.0) == []  # a baseline without it is no regression
+    write_reports(run, tmp_path / "after", comparison)
+    for name in ("report.md", "report.html"):
+        text = (tmp_path / "after" / name).read_text(encoding="utf-8")
+        assert "citation location accuracy" in text and "0.400" in text
+        assert "5 with an expected location" in text
+        assert "Citation location misses (3 of 5)" in text and "row 7" in text

@@ -148,6 +148,38 @@ def test_refusal_question_without_facts_is_valid() -> None:
     assert q.facts_match("anything") and not q.source_matches("anything")
 
 
+def test_expected_location_is_optional_and_validated() -> None:
+    q = Question.model_validate(_record(expected_location={"sheet": "Budget", "row": 7}))
+    assert q.expected_location is not None
+    assert (q.expected_location.sheet, q.expected_location.row, q.expected_location.page) == ("Budget", 7, None)
+    assert Question.model_validate(_record(expected_location={"page": 3, "section": "Phase 1"})).expected_location
+    assert Question.model_validate(_record()).expected_location is None
+
+
+@pytest.mark.parametrize(
+    ("location", "needle"),
+    [
+        ({"line": 3}, "line"),                                  # unknown key
+        ({}, "at least one of page, sheet, row, section"),      # empty object
+        ({"page": 0}, "page"),                                  # pages are 1-based
+        ({"row": 0}, "row"),
+        ({"section": ""}, "section"),
+    ],
+)
+def test_invalid_expected_location_is_rejected(location: dict[str, object], needle: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(needle)):
+        Question.model_validate(_record(expected_location=location))
+
+
+def test_expected_location_on_a_refusal_is_rejected(tmp_path: Path) -> None:
+    refusal = _record(should_refuse=True, expected_facts=[], expected_sources=[], expected_location={"page": 1})
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps(refusal) + "\n", encoding="utf-8")
+    with pytest.raises(QuestionSetError) as info:
+        load_questions(path)
+    assert info.value.line == 1 and "expected_location" in info.value.reason
+
+
 # ------------------------------------------------------------------ the loader
 
 

@@ -1,14 +1,47 @@
-"""``assistant eval`` (answers, through the chat's pipeline) and ``assistant eval-retrieval`` (search only)."""
+"""``assistant eval`` (answers, through the chat's pipeline) and ``assistant eval-retrieval`` (search only).
+
+Both take ``--corpus DIR`` to evaluate on a folder of one's own documents instead of the
+configured corpus, through a cached index of that folder (:mod:`assistant.evaluation.corpus`).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from assistant.cli.common import console, settings_from, user_errors
+
+if TYPE_CHECKING:
+    from assistant.api import Assistant
+
+CORPUS_HELP = ("Evaluate on this folder's documents instead of the configured corpus "
+               "(indexed into a cache folder; reruns re-embed only changed files).")
+
+
+def _sync_eval_corpus(bot: Assistant, corpus: Path | None) -> None:
+    """With ``--corpus``: sync the folder's cached index with a progress bar and list the skipped files."""
+    if corpus is None:
+        return
+    from assistant.cli.index_cmd import print_report
+    from assistant.evaluation.corpus import require_documents, sync_eval_index
+
+    settings = bot.settings
+    console.print(f"indexing {settings.corpus.dir} into {settings.index.dir}", highlight=False)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=console, transient=True,
+    ) as bar:
+        task = bar.add_task("indexing", total=None)
+        report = sync_eval_index(
+            bot.index, settings,
+            progress=lambda done, total, what: bar.update(task, completed=done, total=total, description=what),
+        )
+    print_report(report)
+    require_documents(report, settings.corpus.dir)
 
 
 def eval_retrieval(
@@ -16,18 +49,22 @@ def eval_retrieval(
     output: Path = typer.Option(Path("eval-results/retrieval.jsonl"), "--output", "-o", help="Per-question JSONL with the ranked contexts."),
     rewrite: bool = typer.Option(None, "--rewrite/--no-rewrite", help="Also search LLM translations of each question (default: setting retrieval.rewrite)."),
     llm: str = typer.Option(None, "--llm", help="LLM backend for --rewrite: local, openai or ollama."),
+    corpus: Path = typer.Option(None, "--corpus", exists=True, file_okay=False, help=CORPUS_HELP),
 ) -> None:
     """Print hit@1, hit@5, MRR@10, source recall and latency, overall and per question language.
 
     With --rewrite, latency includes the LLM rewrite (cached rewrites cost only the lookup).
     """
     from assistant import Assistant
+    from assistant.evaluation.corpus import corpus_overrides
     from assistant.evaluation.questions import load_questions
     from assistant.evaluation.retrieval import evaluate_retrieval, write_results
 
     with user_errors():
-        bot = Assistant(settings_from(retrieval__rewrite=rewrite), backend=llm)
         questions = load_questions(question_set)
+        settings = settings_from(retrieval__rewrite=rewrite, **corpus_overrides(corpus))
+        bot = Assistant(settings, backend=llm)
+        _sync_eval_corpus(bot, corpus)
         bot.search("warm-up", k=1)  # load the models before timing
         if bot.settings.retrieval.rewrite and bot.rewriter is None:
             console.print(f"[yellow]query rewriting needs an LLM ({bot.llm_notice or 'backend none'}); measuring without it[/yellow]")
@@ -60,20 +97,25 @@ def eval_answers(
     output: Path = typer.Option(Path("eval-results/latest"), "--output", "-o", help="Folder for results and reports."),
     fail_on_regression: bool = typer.Option(False, "--fail-on-regression", help="Exit 1 when a metric drops."),
     threshold: float = typer.Option(0.02, "--threshold", help="Largest allowed drop of a rate (absolute)."),
+    corpus: Path = typer.Option(None, "--corpus", exists=True, file_okay=False, help=CORPUS_HELP),
 ) -> None:
     """Run every question through the chat's pipeline; print metrics, compare, write reports.
 
     Interrupted runs resume: answers are cached by question and configuration. With a judge
     configured (ASSISTANT_JUDGE__BACKEND), an LLM also scores faithfulness and answer relevance;
-    otherwise that step is skipped with one line.
+    otherwise that step is skipped with one line. With --corpus, cached answers are reused
+    only for the same folder and the same file contents.
     """
     from assistant import Assistant
+    from assistant.evaluation.corpus import corpus_overrides
     from assistant.evaluation.questions import load_questions
     from assistant.evaluation.session import evaluate_set
 
     with user_errors():
         questions = load_questions(question_set)
-        bot = Assistant(settings_from(), backend=llm)
+        settings = settings_from(**corpus_overrides(corpus))
+        bot = Assistant(settings, backend=llm)
+        _sync_eval_corpus(bot, corpus)
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
             console=console, transient=True,
@@ -89,7 +131,7 @@ def eval_answers(
             outcome = evaluate_set(
                 bot, questions, output, baseline, threshold,
                 progress=lambda done, total, rate: bar.update(task, completed=done, rate=f"pass {rate:.0%}"),
-                judge_progress=on_judged,
+                judge_progress=on_judged, corpus_dir=corpus,
             )
         run, comparison, reports, dropped = outcome.run, outcome.comparison, outcome.reports, outcome.regressions
 
@@ -119,6 +161,8 @@ def _print_metrics(run, comparison) -> None:
     overall = run.overall.model_dump()
     for name, label in LABELS.items():
         value = overall.get(name)
+        if name == "location_accuracy":
+            label += f" (n={run.overall.location_n})"
         cells = [label, "–" if value is None else f"{value:.3f}"]
         if comparison is not None:
             d = comparison.delta(name)

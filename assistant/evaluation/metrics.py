@@ -8,6 +8,9 @@ Denominators (a metric is ``None`` when its denominator is zero, never 0/0):
 * ``refusal_precision``: refused answers (positive class = refused);
   ``refusal_recall``: questions that should be refused;
 * ``language_match`` and ``pass_rate``: all questions;
+* ``location_accuracy``: answerable questions with an ``expected_location`` (``location_n`` of
+  them); a refused answer, or one with no verified citation of an expected source at that
+  location, counts as wrong;
 * latency percentiles: answers with a value (``first_token_ms`` may be None).
 
 Rates are fractions in [0, 1]; latencies are milliseconds.
@@ -44,6 +47,8 @@ class Metrics(BaseModel):
     refusal_recall: float | None
     language_match: float | None
     pass_rate: float | None
+    location_accuracy: float | None = None
+    location_n: int = 0
     retrieval_ms_p50: float | None
     retrieval_ms_p95: float | None
     first_token_ms_p50: float | None
@@ -55,7 +60,7 @@ class Metrics(BaseModel):
 #: Rate metrics, where a drop is a regression.
 HIGHER_IS_BETTER: Final[tuple[str, ...]] = (
     "pass_rate", "correctness", "citation_validity", "hit_at_1", "hit_at_5", "mrr_at_10", "source_recall",
-    "refusal_precision", "refusal_recall", "language_match",
+    "refusal_precision", "refusal_recall", "language_match", "location_accuracy",
 )
 #: Latency metrics, where a rise is a regression.
 LOWER_IS_BETTER: Final[tuple[str, ...]] = (
@@ -66,6 +71,7 @@ LABELS: Final[dict[str, str]] = {
     "hit_at_1": "retrieval hit@1", "hit_at_5": "retrieval hit@5", "mrr_at_10": "retrieval MRR@10",
     "source_recall": "expected-source recall", "refusal_precision": "refusal precision",
     "refusal_recall": "refusal recall", "language_match": "answer-language match",
+    "location_accuracy": "citation location accuracy",
     "retrieval_ms_p50": "retrieval p50 (ms)", "retrieval_ms_p95": "retrieval p95 (ms)",
     "first_token_ms_p50": "first token p50 (ms)", "first_token_ms_p95": "first token p95 (ms)",
     "total_ms_p50": "total p50 (ms)", "total_ms_p95": "total p95 (ms)",
@@ -95,6 +101,10 @@ def _answerable(item: Scored) -> bool:
     return not item[2].should_refuse
 
 
+def _located(item: Scored) -> bool:
+    return item[0].expected_location is not None and not item[0].should_refuse
+
+
 def _everything(item: Scored) -> bool:
     return True
 
@@ -119,6 +129,8 @@ def compute_metrics(items: Sequence[Scored]) -> Metrics:
         refusal_recall=_ratio(refused_right, sum(1 for _, _, v in items if v.should_refuse)),
         language_match=_rate(items, _everything, lambda item: float(item[2].language_match)),
         pass_rate=_rate(items, _everything, lambda item: float(item[2].passed)),
+        location_accuracy=_rate(items, _located, lambda item: float(bool(item[2].location_correct))),
+        location_n=sum(1 for item in items if _located(item)),
         retrieval_ms_p50=_latency((t.retrieval_ms for t in timings), 50),
         retrieval_ms_p95=_latency((t.retrieval_ms for t in timings), 95),
         first_token_ms_p50=_latency((t.first_token_ms for t in timings), 50),

@@ -22,6 +22,23 @@ TAGS: Final[frozenset[str]] = frozenset(
 )
 
 
+class ExpectedLocation(BaseModel):
+    """Where, inside an expected source, a citation must point: every given key must match."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    page: int | None = Field(default=None, ge=1, description="1-based PDF page.")
+    sheet: str | None = Field(default=None, min_length=1, description="Spreadsheet sheet name (exact).")
+    row: int | None = Field(default=None, ge=1, description="1-based spreadsheet row (the header is row 1).")
+    section: str | None = Field(default=None, min_length=1, description="Substring of the cited section heading.")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ExpectedLocation:
+        if self.page is None and self.sheet is None and self.row is None and self.section is None:
+            raise ValueError("expected_location needs at least one of page, sheet, row, section")
+        return self
+
+
 class Question(BaseModel):
     """One evaluation question."""
 
@@ -35,6 +52,9 @@ class Question(BaseModel):
     should_refuse: bool
     notes: str = ""
     tags: list[str] = []
+    expected_location: ExpectedLocation | None = Field(
+        default=None, description="Where the answer sits in its source (answerable questions only)."
+    )
 
     @field_validator("question")
     @classmethod
@@ -77,6 +97,8 @@ class Question(BaseModel):
                 raise ValueError("expected_facts must be empty when should_refuse is true")
             if self.expected_sources:
                 raise ValueError("expected_sources must be empty when should_refuse is true")
+            if self.expected_location is not None:
+                raise ValueError("expected_location must be absent when should_refuse is true")
         else:
             if not self.expected_facts:
                 raise ValueError("expected_facts: an answerable question needs at least one regex")

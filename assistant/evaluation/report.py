@@ -4,7 +4,8 @@ Both reports hold the same tables: metrics (with baseline and delta columns when
 baseline is given), per-language and per-tag slices, the optional LLM judge (its
 one-line status, or its means per language and the answers it scored low or could
 not score), failing questions (question, expected facts, answer, why it failed),
-flipped questions side by side and changed configuration. Every piece of run text is escaped with ``html.escape`` (in Markdown
+citation location misses (questions with an ``expected_location`` none of whose verified
+citations points there), flipped questions side by side and changed configuration. Every piece of run text is escaped with ``html.escape`` (in Markdown
 too, since Markdown renders raw HTML). The HTML embeds the plots as data URIs; the
 Markdown links the PNG files written next to it.
 """
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 from assistant.evaluation.compare import Baseline, Comparison, compare
 from assistant.evaluation.judge_types import JUDGE_METRICS
 from assistant.evaluation.metrics import HIGHER_IS_BETTER, LABELS, LOWER_IS_BETTER, Metrics
-from assistant.evaluation.runner import EvalRun
+from assistant.evaluation.runner import EvalResult, EvalRun
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -55,6 +56,8 @@ def _metrics_table(run: EvalRun, comparison: Comparison | None) -> Table:
         rows.append(row)
     m = run.overall
     counts = f"{m.n} questions: {m.n_answerable} answerable, {m.n_should_refuse} to refuse"
+    if m.location_n:
+        counts += f", {m.location_n} with an expected location"
     return f"Metrics ({counts})", header, rows
 
 
@@ -73,6 +76,27 @@ def _failing_table(run: EvalRun) -> Table:
         for r in run.results if not r.verdicts.passed
     ]
     return f"Failing questions ({len(rows)})", ["id", "question", "expected facts", "answer", "why it failed"], rows
+
+
+def _location_table(run: EvalRun) -> list[Table]:
+    """Questions whose expected location no verified citation of an expected source points at (none without any)."""
+    located = [r for r in run.results if r.verdicts.location_correct is not None]
+    if not located:
+        return []
+    rows = [
+        [r.question.id, r.question.question, _expected_location(r),
+         "(refused)" if r.answer.refused else "; ".join(
+             f"[{c.n}] {c.source}" + (f" ({c.location})" if c.location else "") + ("" if c.verified else " unverified")
+             for c in r.answer.citations) or "(no citations)"]
+        for r in located if not r.verdicts.location_correct
+    ]
+    title = f"Citation location misses ({len(rows)} of {len(located)})"
+    return [(title, ["id", "question", "expected location", "citations"], rows)]
+
+
+def _expected_location(result: EvalResult) -> str:
+    expected = result.question.expected_location
+    return ", ".join(f"{k} {v}" for k, v in expected.model_dump(exclude_none=True).items()) if expected else ""
 
 
 #: A judge score below this lists the answer under "low judge scores".
@@ -123,7 +147,8 @@ def _flipped_table(comparison: Comparison) -> Table:
 
 def _tables(run: EvalRun, comparison: Comparison | None) -> list[Table]:
     tables = [_metrics_table(run, comparison), _slice_table("By question language", run.by_language),
-              _slice_table("By tag", run.by_tag), *_judge_tables(run, comparison), _failing_table(run)]
+              _slice_table("By tag", run.by_tag), *_judge_tables(run, comparison), _failing_table(run),
+              *_location_table(run)]
     if comparison:
         tables.append(_flipped_table(comparison))
         if comparison.config_changes:

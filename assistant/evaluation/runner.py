@@ -4,8 +4,9 @@ Files in the output directory:
 
 * ``cache.jsonl`` — one line per answered question, appended and flushed as soon as the
   answer arrives: ``{"key", "id", "answer"}``. ``key`` is the sha256 of the question's
-  JSON and the run's ``config``, so an interrupted run resumes where it stopped and a
-  changed question or configuration is asked again. A torn last line is ignored.
+  JSON and the run's ``config`` (which names the corpus), so an interrupted run resumes where
+  it stopped and a changed question, configuration or corpus is asked again. The question's
+  ``expected_location`` is left out of the key: it is scored, not asked. A torn last line is ignored.
 * ``results.jsonl`` — one line per question, in set order: the ``Answer`` record
   (``Answer.model_dump()``, as ``ask --json`` prints it) plus ``id`` and ``verdicts``.
 * ``metrics.json`` — ``{"overall", "by_language", "by_tag", "config"}``, plus, once the optional
@@ -86,8 +87,9 @@ def _canonical(value: Any) -> str:
 
 
 def cache_key(question: Question, config: dict[str, Any]) -> str:
-    """sha256 of the question's JSON and the configuration (key order does not matter)."""
-    payload = _canonical({"question": question.model_dump(mode="json"), "config": config})
+    """sha256 of the question's JSON (without ``expected_location``) and the configuration (key order does not matter)."""
+    asked = question.model_dump(mode="json", exclude={"expected_location"})
+    payload = _canonical({"question": asked, "config": config})
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

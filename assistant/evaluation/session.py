@@ -1,6 +1,8 @@
 """One evaluation run as the CLI and the web UI both perform it: answer, compare, write reports.
 
-:func:`run_config` describes everything that changes answers (the cache key of a run);
+:func:`run_config` describes everything that changes answers (the cache key of a run),
+including the corpus (a hash of its files' contents); :func:`evaluate_set` adds ``corpus_dir``,
+the folder's absolute path, for a run on a folder of one's own (``assistant eval --corpus DIR``).
 :func:`evaluate_set` composes :func:`~assistant.evaluation.runner.run_eval`, the optional
 LLM judge (:func:`~assistant.evaluation.judge.judge_run`, skipped unless configured),
 :func:`~assistant.evaluation.compare.compare` and
@@ -65,6 +67,7 @@ def evaluate_set(
     threshold: float = 0.02,
     progress: Progress | None = None,
     judge_progress: JudgeProgress | None = None,
+    corpus_dir: Path | None = None,
 ) -> EvalOutcome:
     """Answer ``questions`` through ``bot`` (the chat's pipeline), judge, compare with ``baseline``, write reports.
 
@@ -72,9 +75,13 @@ def evaluate_set(
     ``judge_progress(done, total)`` after each judged one (only when a judge is configured).
     The deterministic metrics are computed before, and independently of, the judge; the
     judge's result is ``outcome.run.judge`` (status ``skipped`` when none is configured).
-    ``regressions`` lists the metrics that dropped by more than ``threshold``.
+    ``regressions`` lists the metrics that dropped by more than ``threshold``. ``corpus_dir`` names
+    the folder ``bot`` was indexed from when it is not the configured corpus (see :func:`run_config`).
     """
-    run = run_eval(questions, lambda q: bot.ask(q.question), output, run_config(bot), progress=progress)
+    config = run_config(bot)
+    if corpus_dir is not None:  # only then: the configured corpus keeps the cache keys of earlier runs
+        config["corpus_dir"] = str(Path(corpus_dir).resolve())
+    run = run_eval(questions, lambda q: bot.ask(q.question), output, config, progress=progress)
     run.judge = judge_run(run, bot.settings, output, progress=judge_progress, embeddings=lambda: bot.index.embeddings)
     write_run(run, output)  # metrics.json gains the judge block
     comparison = compare(run, load_baseline(baseline)) if baseline else None

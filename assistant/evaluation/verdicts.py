@@ -21,7 +21,12 @@ Definitions (all case-insensitive regex matching goes through ``Question.facts_m
   is not a refusal, its text (markers and flags stripped) is written in that language too:
   sentences quoted verbatim from a Russian passage are not a Vietnamese answer. Texts too
   short to judge (under 20 letters) count as matching.
-* **passed** — ``correct and citation_valid is not False`` (language is reported, not gated).
+* **location_correct** — ``None`` unless the question has an ``expected_location``. Otherwise
+  ``False`` when the answer was refused, else ``True`` when some ``verified`` citation of an
+  expected source points at that location (:func:`citation_at`): the same page; the same
+  sheet (when given) and row; a section heading holding the expected section (case-insensitive).
+* **passed** — ``correct and citation_valid is not False`` (language and location are reported,
+  not gated).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from pydantic import BaseModel, Field
 
 from assistant.answer.citations import strip_markers
 from assistant.answer.language import written_in
-from assistant.evaluation.questions import Question
+from assistant.evaluation.questions import ExpectedLocation, Question
 from assistant.types import Answer, Citation, Context
 
 
@@ -47,6 +52,7 @@ class Verdicts(BaseModel):
     refused: bool
     should_refuse: bool
     language_match: bool
+    location_correct: bool | None = Field(default=None, description="None without an expected_location.")
     passed: bool
     failures: list[str] = Field(default_factory=list, description="Reasons the question failed (empty when passed).")
 
@@ -98,6 +104,46 @@ def citation_supports(question: Question, citation: Citation, contexts: Sequence
     )
 
 
+def _shown_at(expected: ExpectedLocation, shown: str) -> bool:
+    """Sheet, row and section against a citation's display location, formatted as ``ChunkMeta.location`` does.
+
+    Only for citations without structured fields (answers recorded before citations carried them).
+    """
+    if expected.row is not None:
+        wanted = f"row {expected.row}" if expected.sheet is None else f"{expected.sheet}, row {expected.row}"
+        if shown != wanted and not (expected.sheet is None and shown.endswith(f", {wanted}")):
+            return False
+    elif expected.sheet is not None and not shown.startswith(f"{expected.sheet}, row "):
+        return False
+    return expected.section is None or expected.section.casefold() in shown.casefold()
+
+
+def citation_at(expected: ExpectedLocation, citation: Citation) -> bool:
+    """True when ``citation`` points at ``expected``: every key the question gives must match."""
+    if expected.page is not None and citation.page != expected.page:
+        return False
+    if citation.sheet is None and citation.row is None and citation.section is None:
+        return _shown_at(expected, citation.location or "")
+    if expected.sheet is not None and citation.sheet != expected.sheet:
+        return False
+    if expected.row is not None and citation.row != expected.row:
+        return False
+    return expected.section is None or expected.section.casefold() in (citation.section or "").casefold()
+
+
+def location_verdict(question: Question, answer: Answer) -> bool | None:
+    """Whether a verified citation of an expected source is at the expected location (None without one)."""
+    expected = question.expected_location
+    if expected is None:
+        return None
+    if answer.refused:
+        return False
+    return any(
+        c.verified and _from_expected_source(question, c.source, c.url) and citation_at(expected, c)
+        for c in answer.citations
+    )
+
+
 def answer_in_language(answer: Answer, language: str) -> bool:
     """True when ``answer`` is labelled ``language`` and, unless refused, its text is written in it."""
     if answer.language != language:
@@ -142,6 +188,7 @@ def judge(question: Question, answer: Answer) -> Verdicts:
         refused=answer.refused,
         should_refuse=question.should_refuse,
         language_match=answer_in_language(answer, question.language),
+        location_correct=location_verdict(question, answer),
         passed=correct and citation_valid is not False,
         failures=failures,
     )

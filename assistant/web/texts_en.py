@@ -179,6 +179,7 @@ EN: dict[str, str] = {
     "eval.m.source_recall": "expected-source recall",
     "eval.m.refusal_precision": "refusal precision",
     "eval.m.refusal_recall": "refusal recall",
+    "eval.m.location_accuracy": "citation location accuracy",
     "eval.m.language_match": "answer-language match",
     "eval.m.retrieval_ms_p50": "retrieval p50 (ms)",
     "eval.m.retrieval_ms_p95": "retrieval p95 (ms)",

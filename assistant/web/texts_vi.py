@@ -179,6 +179,7 @@ VI: dict[str, str] = {
     "eval.m.source_recall": "độ phủ nguồn mong đợi",
     "eval.m.refusal_precision": "độ chính xác khi từ chối",
     "eval.m.refusal_recall": "độ phủ từ chối",
+    "eval.m.location_accuracy": "độ chính xác vị trí trích dẫn",
     "eval.m.language_match": "trả lời đúng ngôn ngữ câu hỏi",
     "eval.m.retrieval_ms_p50": "tìm kiếm p50 (ms)",
     "eval.m.retrieval_ms_p95": "tìm kiếm p95 (ms)",

@@ -1,0 +1,57 @@
+"""Evaluate on a folder of one's own documents (``assistant eval SET --corpus DIR``).
+
+The folder gets an embedded index of its own, kept in the cache under
+``eval-indexes/<first 16 hex of the sha256 of the folder's absolute path>``, so a rerun
+re-embeds only the files that changed (:func:`~assistant.sync.sync_corpus` is incremental
+by content hash) and the configured corpus and index are never touched. The index is a
+cache: one built with another embedding model is dropped and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from assistant.errors import IndexError_
+from assistant.index import CorpusIndex
+from assistant.settings import DEFAULT_CACHE, Settings
+from assistant.sync import Progress, SyncReport, sync_corpus
+
+#: Where the indexes of evaluation corpora live (tests point it at a temporary folder).
+EVAL_INDEXES: Path = DEFAULT_CACHE / "eval-indexes"
+
+
+def eval_index_dir(corpus_dir: Path, root: Path | None = None) -> Path:
+    """The cached index folder of ``corpus_dir``: ``root`` (default :data:`EVAL_INDEXES`) / hash of its path."""
+    key = hashlib.sha256(str(Path(corpus_dir).resolve()).encode("utf-8")).hexdigest()[:16]
+    return (root or EVAL_INDEXES) / key
+
+
+def corpus_overrides(corpus_dir: Path | None, root: Path | None = None) -> dict[str, object]:
+    """``settings_from`` overrides that evaluate on ``corpus_dir`` (none when it is None): embedded, cached index."""
+    if corpus_dir is None:
+        return {}
+    return {
+        "corpus__dir": Path(corpus_dir).resolve(),
+        "index__dir": eval_index_dir(corpus_dir, root),
+        "index__mode": "embedded",
+    }
+
+
+def sync_eval_index(index: CorpusIndex, settings: Settings, progress: Progress | None = None) -> SyncReport:
+    """Bring ``index`` (the folder's cached index) in line with ``settings.corpus.dir``.
+
+    ``report.failed`` lists every file that is not indexed, with its reason (also unchanged ones).
+    """
+    try:
+        index.check_model()
+    except IndexError_:
+        index.reset()  # built with another embedding model: a cache, so re-embed
+    return sync_corpus(index, settings, progress=progress)
+
+
+def require_documents(report: SyncReport, corpus_dir: Path) -> None:
+    """Raise ``IndexError_`` when the folder yielded no indexed document (every file skipped, or none)."""
+    if report.files_indexed == 0:
+        why = f"{len(report.failed)} file(s) skipped" if report.failed else "it holds no document"
+        raise IndexError_(f"{corpus_dir}: nothing to evaluate on, {why}")
