@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from assistant.answer import Answerer, AnswerEvent
     from assistant.retrieval.rewrite import QueryRewriter
+    from assistant.sentence_vectors import QuestionSimilarity
     from assistant.sync import Progress, SyncReport
 
 BACKENDS = ("local", "openai", "ollama", "none")
@@ -52,6 +53,11 @@ class Assistant:
         self._chat_model = chat_model
         self._index = index
         self.llm_notice: str | None = None
+        from assistant.retrieval.glossary import load_glossary, use_glossary
+
+        corpus = self.settings.corpus
+        self.glossary = load_glossary(corpus.dir / corpus.glossary)
+        use_glossary(self.glossary)
 
     # -- stages ---------------------------------------------------------------------------------
 
@@ -60,6 +66,13 @@ class Assistant:
         if self._index is None:
             self._index = open_index(self.settings)
         return self._index
+
+    @cached_property
+    def similarity(self) -> QuestionSimilarity:
+        """The embedding model's question-sentence cosine over the index's stored sentence vectors."""
+        from assistant.sentence_vectors import QuestionSimilarity, SentenceVectors
+
+        return QuestionSimilarity(self.index, SentenceVectors(self.index))
 
     @cached_property
     def chat_model(self) -> BaseChatModel | None:
@@ -125,6 +138,7 @@ class Assistant:
             llm=self.chat_model,
             settings=answer,
             mode=self.mode,
+            similarity=self.similarity,
         )
 
     # -- questions ------------------------------------------------------------------------------

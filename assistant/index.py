@@ -84,6 +84,10 @@ class CorpusIndex:
         self._chunks = self.client.get_or_create_collection(
             self.settings.collection, configuration={"hnsw": {"space": "cosine"}}
         )
+        # Passage-sentence vectors for answer scoring (assistant/sentence_vectors.py).
+        self.sentence_collection = self.client.get_or_create_collection(
+            f"{self.settings.collection}__sentences", configuration={"hnsw": {"space": "cosine"}}
+        )
 
     @property
     def embeddings(self) -> Embeddings:
@@ -137,7 +141,8 @@ class CorpusIndex:
 
     def reset(self) -> None:
         """Drop every chunk and record (for a rebuild with another embedding model)."""
-        for name in (self.settings.collection, f"{self.settings.collection}__files"):
+        for name in (self.settings.collection, f"{self.settings.collection}__files",
+                     f"{self.settings.collection}__sentences"):
             try:
                 self.client.delete_collection(name)
             except (ValueError, chromadb.errors.NotFoundError):
@@ -154,7 +159,9 @@ class CorpusIndex:
     # -- chunks ---------------------------------------------------------------------------------
 
     def add_chunks(self, chunks: list[Chunk]) -> None:
-        """Embed and upsert chunks (ids are stable, so re-adding never duplicates)."""
+        """Embed and upsert chunks and their sentences (ids are stable, so re-adding never duplicates)."""
+        from assistant.sentence_vectors import SentenceVectors  # sentence_vectors -> answer -> retrieval -> index
+
         self.check_model()
         if chunks:
             self.store.add_texts(
@@ -162,6 +169,11 @@ class CorpusIndex:
                 metadatas=[c.meta.to_chroma() for c in chunks],
                 ids=[c.id for c in chunks],
             )
+            SentenceVectors(self).add_chunks(chunks)
+
+    def delete_sentences(self, source: str) -> None:
+        """Forget the stored sentence vectors of ``source`` (before re-writing a changed file)."""
+        self.sentence_collection.delete(where={"source": source})
 
     def chunk_ids(self, source: str) -> set[str]:
         return set(self._chunks.get(where={"source": source}, include=[])["ids"])
@@ -175,6 +187,7 @@ class CorpusIndex:
         """Remove a file's chunks and its record. Returns the number of chunks removed."""
         ids = self.chunk_ids(source)
         self.delete_chunks(ids)
+        self.delete_sentences(source)
         self.drop_file_record(source)
         return len(ids)
 

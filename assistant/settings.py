@@ -34,6 +34,11 @@ class CorpusSettings(_Section):
     )
     max_file_mb: float = Field(50.0, description="Files larger than this are skipped with a reason.")
     min_chars: int = Field(20, description="A text with fewer characters than this is reported as empty.")
+    glossary: str = Field(
+        "glossary.yaml",
+        description="Optional file in the corpus folder mapping concepts to their wording across languages "
+        "(helps lexical search and the answer prompt; nothing depends on it; absent = no glossary).",
+    )
 
 
 class ChunkSettings(_Section):
@@ -129,6 +134,69 @@ class OllamaSettings(_Section):
     temperature: float = Field(0.0, description="Sampling temperature.")
 
 
+class ScoringSettings(_Section):
+    """How passage sentences are scored against a question (``assistant/answer/extractive.py``).
+
+    Values were chosen on the development sets (``evals/dev.jsonl`` and
+    ``evals/vi-docs-dev.jsonl``); their effect on the held-out set is in ``docs/answers.md``.
+    """
+
+    min_support: float = Field(
+        0.35, description="Extractive answers refuse when the best sentence scores below this (score in [0, 1])."
+    )
+    model: dict[str, float] = Field(
+        default_factory=lambda: {
+            "bias": -0.916, "coverage": 3.943, "coverage_gap": 2.994, "similarity_same": -0.092,
+            "similarity_cross": 1.168, "similarity_gap": 12.086, "cross_language": 0.353, "rank": -0.505,
+        },
+        description="Coefficients of the logistic model that turns a sentence's signals into its score "
+        "(assistant.answer.extractive.combine): bias, coverage and its gap to the question's best sentence, "
+        "similarity within and across languages and its gap to the best, a cross-language offset and the passage "
+        "rank. Fitted by benchmarks/fit_scoring.py on the "
+        "development sets.",
+    )
+    type_penalty: float = Field(
+        0.25, description="Score multiplier of a sentence that cannot supply the kind of answer asked for (a date, a %)."
+    )
+    min_cross_coverage: float = Field(
+        0.05, description="A sentence in another language than the question needs at least this coverage, else its "
+        "score is multiplied by type_penalty (cross-lingual similarity alone does not tell an answer from noise)."
+    )
+    default_similarity: float = Field(
+        0.85, description="Similarity assumed when no embedding model scores sentences (logic tests, fallbacks)."
+    )
+    max_sentences: int = Field(3, ge=1, description="Most sentences an extractive answer quotes.")
+    relative_floor: float = Field(0.5, description="A quoted sentence scores at least this share of the best one.")
+    passage_credit: float = Field(
+        0.3, description="Share of a question unit's weight earned when it occurs only elsewhere in the passage."
+    )
+    unknown_word_weight: float = Field(
+        0.05, description="Weight of a question word found in no passage (documents may be in other languages)."
+    )
+    header_credit: float = Field(
+        0.3, description="Share of a question word's weight earned when a table row holds it only as a column name."
+    )
+    max_absent_share: float = Field(
+        0.5, description="When passages are in the question's language, refuse if more than this share of the "
+        "question's words occurs in none of them (1.0 disables)."
+    )
+    min_sentence_chars: int = Field(25, description="Shorter sentences are headings, not answers.")
+    focus_share: float = Field(
+        0.34, description="A typed question's answer sentence (or a neighbour) holds a question unit found in at most "
+        "this share of the passage sentences."
+    )
+    date_window: int = Field(
+        120, description="For a 'when' question, a new date must lie this close (characters) to a question concept."
+    )
+    unit_weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "concept": 1.0, "code": 2.0, "date": 1.5, "num": 1.0, "year": 1.0, "name": 1.5, "word": 0.5, "pair": 0.5,
+        },
+        description="Base weight of each kind of question unit (glossary concept, code, date, number, year, "
+        "person name, word, adjacent word pair), before rarity weighting.",
+    )
+
+
 class AnswerSettings(_Section):
     contexts: int = Field(4, description="Passages given to the LLM (after retrieval).")
     context_window: int = Field(1, description="Neighbouring chunks added on each side of a passage.")
@@ -143,9 +211,11 @@ class AnswerSettings(_Section):
     )
     llm_min_support: float = Field(
         0.25,
-        description="With an LLM, refuse without calling it when no passage sentence covers this share of the "
-        "question (the extractive coverage score; 0 = let the model decide).",
+        description="With an LLM, refuse without calling it when no passage sentence scores this much (the "
+        "sentence score of answer.scoring, in [0, 1]; below scoring.min_support, so the model decides borderline "
+        "cases; 0 = let the model decide).",
     )
+    scoring: ScoringSettings = Field(default_factory=ScoringSettings, description="Sentence scoring and refusal.")
     translate_quotes: bool = Field(
         False,
         description="When the LLM gives no usable answer, have it translate the best sentences into the asker's "

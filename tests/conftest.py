@@ -21,8 +21,10 @@ disable_telemetry()  # the test process is an entry point too
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point the corpus and index at tmp_path so no test touches the repository's folders."""
+    from assistant.retrieval.glossary import use_glossary
     from assistant.settings import get_settings
 
+    use_glossary(None)  # each test reads the glossary of its own corpus folder (none unless it puts one there)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     monkeypatch.setenv("ASSISTANT_CORPUS__DIR", str(corpus))
@@ -31,6 +33,17 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()
+    use_glossary(None)
+
+
+@pytest.fixture
+def sample_glossary():
+    """The sample corpus's glossary (corpus/glossary.yaml) in force for this test."""
+    from assistant.retrieval.glossary import load_glossary, use_glossary
+
+    glossary = load_glossary(SAMPLE_CORPUS / "glossary.yaml")
+    use_glossary(glossary)
+    return glossary
 
 
 @pytest.fixture(scope="session")

@@ -38,6 +38,9 @@ from assistant.answer.text import figure_keys, sentences
 from assistant.settings import AnswerSettings
 from assistant.types import Chunk, ChunkMeta, Context, SearchHit
 
+# These tests use passages in the sample corpus's languages: its glossary (corpus/glossary.yaml) is in force.
+pytestmark = pytest.mark.usefixtures("sample_glossary")
+
 PT = (
     "O Plano nº 02-KH/BCĐTW foi emitido em 19 de junho de 2025. "
     "A fase urgente vai até 30 de junho de 2025 e elimina gargalos institucionais. "

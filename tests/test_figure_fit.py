@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answer.citations import check_claim
 from assistant.answer.figure_fit import better_figures
 from assistant.answer.text import figure_keys
+
+# These tests use passages in the sample corpus's languages: its glossary (corpus/glossary.yaml) is in force.
+pytestmark = pytest.mark.usefixtures("sample_glossary")
 
 UK = (
     "Зокрема, передбачається забезпечення підтримки та ефективного надання 25 повноцінних онлайн-державних послуг, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from test_answer import PT, Retriever, fake, hit
 
 from assistant.answer import Answerer
@@ -10,6 +11,9 @@ from assistant.answer.extractive import analyse
 from assistant.answer.focus import focus_evidence
 from assistant.settings import AnswerSettings
 from assistant.types import Context
+
+# These tests use passages in the sample corpus's languages: its glossary (corpus/glossary.yaml) is in force.
+pytestmark = pytest.mark.usefixtures("sample_glossary")
 
 FILLER = " ".join(f"Satz Nummer {i} beschreibt allgemeine Verwaltungsarbeit ohne besondere Angaben." for i in range(12))
 TARGET = "Die Dringlichkeitsphase dauert bis zum 30. Juni 2025 und beseitigt institutionelle Engpässe."

@@ -13,6 +13,9 @@ from assistant.retrieval.lexical import build_snapshot
 from assistant.retrieval.text_norm import bigrams, fold, is_vietnamese, lexical_terms, phonetic, tokenize
 from assistant.types import Chunk, ChunkMeta
 
+# These tests use passages in the sample corpus's languages: its glossary (corpus/glossary.yaml) is in force.
+pytestmark = pytest.mark.usefixtures("sample_glossary")
+
 
 def test_fold_strips_vietnamese_accents_and_d_stroke() -> None:
     assert fold("Bắc Giang") == "bac giang"

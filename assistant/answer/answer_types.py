@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.text import keys_of
+from assistant.answer.text import capitalised_words, keys_of, person_names
 from assistant.retrieval.text_norm import fold
 
 
@@ -222,13 +222,19 @@ def expected_types(question: str) -> list[AnswerType]:
     return found[:1]
 
 
-# A Vietnamese name as the articles write it, in Latin or Cyrillic letters: "Nguyen Van Gau", "Фам Ань Туан".
-_PERSON = re.compile(r"(?<!\w)[A-ZА-ЯІЇЄ][a-zа-яіїє]{1,5}(?:\s+[A-ZА-ЯІЇЄ][a-zа-яіїє]{1,5}){2,3}(?!\w)")
+
+
+def _names_enough(answer_type: AnswerType, sentence: str) -> bool:
+    """A "who" answer names a person or, as often in plans and lists, an agency or a role holder
+    (any capitalised word after the first); "which officials" needs that many people's names."""
+    if len(person_names(sentence)) >= answer_type.min_names:
+        return True
+    return answer_type.min_names == 1 and bool(capitalised_words(sentence))
 
 
 def supplies(answer_type: AnswerType, sentence: str, new_keys: set[str]) -> bool:
     """True when ``sentence`` (with ``new_keys``: keys not already in the question) can give that kind."""
-    if answer_type.min_names and len(_PERSON.findall(sentence)) < answer_type.min_names:
+    if answer_type.min_names and not _names_enough(answer_type, sentence):
         return False
     if answer_type.key_kinds and not any(k.split(":", 1)[0] in answer_type.key_kinds for k in new_keys):
         return False

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from assistant.answer.constants import CITATION_FORMAT, PASSAGE_TAG, REFUSAL_MARKER, UNVERIFIED_FLAG
 from assistant.answer.figure_fit import better_figures
 from assistant.answer.text import (
+    capitalised_words,
     figure_keys,
     mentions_number,
     mixed_script_words,
@@ -113,8 +114,7 @@ def faithful_translation(source: str, translation: str) -> bool:
 
 def _names(text: str) -> set[str]:
     """Word terms of the capitalised words of ``text`` after its first word (names, acronyms)."""
-    words = _WORD.findall(text)[1:]
-    return set().union(*(terms(w) for w in words if w[:1].isupper())) if words else set()
+    return set().union(set(), *(terms(w) for w in capitalised_words(text)))
 
 
 def restates(question: str, answer: str) -> bool:
@@ -338,8 +338,11 @@ def check_answer(
                 source=context.source,
                 title=context.title,
                 url=context.url,
-                page=pages[old - 1] if pages else None,
+                page=pages[old - 1] if pages else context.page,
                 location=context.location,
+                sheet=context.sheet,
+                row=context.row,
+                section=context.section,
                 quote=best_quote(context.text, [c.text for c in citing]),
                 verified=bool(citing) and all(c.verified for c in citing),
             )

@@ -105,6 +105,10 @@ def build_contexts(hits: list[SearchHit], expand: Callable[[Chunk], str], count:
             chunk_id=hit.chunk.id,
             location=meta.location,
             language=meta.language,
+            page=meta.page,
+            sheet=meta.sheet,
+            row=meta.row,
+            section=meta.section,
         )
         evidence.append(Evidence(context, meta.page))
     return evidence

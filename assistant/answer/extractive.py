@@ -1,75 +1,100 @@
 """The ``none`` backend: an answer quoted from the passages, deterministic and fast.
 
-Each sentence of the passages is scored by how much of the question it
-covers. The question is broken into *units* that can be recognised in any
-corpus language: glossary concepts (``assistant.retrieval.glossary``), exact
-keys (codes, dates, numbers), capitalised names (matched phonetically, so
-``Trần Cẩm Tú`` meets ``Тран Кам Ту``) and other words that happen to occur in
-the passages. Each unit is weighted by how rare it is among the passages'
-sentences, so ``Plan 02`` (everywhere) counts less than ``VNeID``. A question
-asking for a figure ("bao nhiêu", "how many", "when") needs a sentence with a
-figure the question does not already contain. When the best coverage is below
-:data:`MIN_SCORE` the answer is a refusal.
+Each sentence of the passages is scored by general signals, none of which needs
+knowledge of one corpus:
+
+* **similarity**: the embedding model's cross-lingual cosine between the question and
+  the sentence (stored at index time, :mod:`assistant.sentence_vectors`);
+* **coverage**: the weighted share of the question's units the sentence holds
+  (:mod:`assistant.answer.signals`: words, word pairs, codes, dates, numbers, names, and
+  glossary concepts when a glossary is given), each weighted by how rare it is among the
+  passages' sentences, so ``Plan 02`` (everywhere) counts less than ``VNeID``;
+* **type**: whether it can give the kind of answer asked for (a date for "when", a figure
+  for "how many": :mod:`assistant.answer.answer_types`);
+* **language**: whether the passage is in the question's language.
+
+:func:`combine` turns them into a score in [0, 1] with a logistic model whose coefficients are
+settings fitted on the development sets. A code, date, number or name of the question that no
+passage holds makes the answer a refusal (:func:`~assistant.answer.signals.missing_in_same_language`
+adds the checks that only passages in the question's language allow); so does a best score below
+``min_support``. Every number is a field of :class:`~assistant.settings.ScoringSettings`.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from assistant.answer.answer_types import expected_types, supplies
-from assistant.answer.constants import LEAD_INS, localized, word_set
-from assistant.answer.text import keys_of, sentence_spans, terms
-from assistant.retrieval.glossary import GLOSSARY, matched_concepts
+from assistant.answer.constants import LEAD_INS, localized
+from assistant.answer.signals import (
+    DEFAULT_SCORING,
+    date_near,
+    header_terms,
+    missing_in_same_language,
+    question_units,
+    sentence_units,
+    values_terms,
+)
+from assistant.answer.text import keys_of, sentence_spans
 from assistant.retrieval.text_norm import fold
+from assistant.settings import ScoringSettings
 from assistant.types import Context
 
-# Refuse when the best sentence covers less than this (tuned on evals/dev.jsonl).
-MIN_SCORE = 0.33
-# At most this many sentences are quoted, each scoring at least RELATIVE_FLOOR × the best.
-MAX_SENTENCES = 3
-RELATIVE_FLOOR = 0.5
-# A unit found only elsewhere in the sentence's passage earns this share of its weight.
-PASSAGE_CREDIT = 0.3
-# Base weights of question units by kind.
-UNIT_WEIGHTS = {"concept": 1.0, "code": 2.0, "date": 1.5, "num": 1.0, "year": 1.0, "name": 1.5, "word": 0.5}
-# Weight of a question word found in no passage (Vietnamese and English words rarely occur in the corpus).
-UNKNOWN_WORD_WEIGHT = 0.05
-# Score multiplier of a sentence that cannot supply the kind of answer asked for (a date, a %, ...).
-TYPE_PENALTY = 0.25
-# Each lower passage rank costs this share of the score.
-RANK_DECAY = 0.04
-# Sentences shorter than this are headings, not answers.
-MIN_SENTENCE_CHARS = 25
-
-# Languages whose capitalised words are names.
-NAME_LANGUAGES = ("vi", "en")
-# A passage sentence must contain one of the question's units found in at most this share of sentences.
-FOCUS_SHARE = 0.34
-# For a "when" question, the date must lie this close (characters) to one of the question's concepts.
-DATE_WINDOW = 120
-# Capitalised question words that are not names (folded).
-_NOT_NAMES = word_set(
-    "ke hoach ban chi dao trung uong dang nha nuoc chinh phu bo nganh hoi nghi so tay cong dich vu quoc "
-    "gia tinh uy thanh pho nhan dan ubnd hdnd chu tich bi thu pho thu tuong van phong vi co quan thuong "
-    "truc chuong phan nghi quyet ket luan tong cuc ai tu tai theo sau what which who how when where why "
-    "does did is are the according over plan guidebook chapter national central party steering committee "
-    "secretariat politburo conference portal public service provincial deputy prime minister resolution "
-    "conclusion no january february march april may june july august september october november december"
-)
-_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+# (question, [(source, sentence), ...]) -> cosine per sentence: the embedding model's similarity.
+Similarity = Callable[[str, Sequence[tuple[str, str]]], np.ndarray]
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A passage sentence with its score; ``index`` is the 0-based passage number."""
+    """A passage sentence with its score and the signals it came from; ``index`` is the 0-based passage number."""
 
     index: int
     start: int
     end: int
     text: str
     score: float
+    coverage: float = 0.0  # weighted share of the question's units the sentence holds
+    similarity: float | None = None  # the embedding model's question-sentence cosine
+    same_language: bool = True  # the passage is in the question's language
+    type_ok: bool = True  # it can supply the kind of answer asked for (a date, a number, a name)
+
+
+def combine(candidate: Candidate, best_coverage: float, best_similarity: float | None,
+            scoring: ScoringSettings = DEFAULT_SCORING) -> float:
+    """The probability-like score in [0, 1] that a sentence answers: a logistic model of its signals.
+
+    Each signal counts as it is and as its gap to the best sentence of the same question (how a
+    sentence stands among the passages matters as much as its level). The similarity counts
+    separately within and across languages, because e5's cross-lingual cosines run lower.
+    Coefficients (``scoring.model``) are fitted on the development sets by
+    ``benchmarks/fit_scoring.py``. Without an embedding model (``similarity`` None)
+    ``scoring.default_similarity`` stands in.
+    """
+    m = scoring.model
+    sim = scoring.default_similarity if candidate.similarity is None else candidate.similarity
+    best_sim = scoring.default_similarity if best_similarity is None else best_similarity
+    same = candidate.same_language
+    z = (
+        m["bias"]
+        + m["coverage"] * candidate.coverage
+        + m["coverage_gap"] * (candidate.coverage - best_coverage)
+        + (m["similarity_same"] if same else m["similarity_cross"]) * sim
+        + m["similarity_gap"] * (sim - best_sim)
+        + (0.0 if same else m["cross_language"])
+        + m["rank"] * candidate.index
+    )
+    probability = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+    # A sentence without the kind of answer asked for (no date for "when?") cannot answer, however
+    # close it is: a multiplier, so such sentences alone always fall below ``min_support``.
+    # Across languages the embedding model's cosines barely separate an answer from an off-topic
+    # sentence ("What is the capital of France?" scores like a real question): such a sentence
+    # needs some shared figure, name or word as well.
+    anchored = same or candidate.coverage >= scoring.min_cross_coverage
+    return probability if candidate.type_ok and anchored else probability * scoring.type_penalty
 
 
 @dataclass(frozen=True)
@@ -91,78 +116,41 @@ class Analysis:
         return self.candidates[0].score if self.candidates else None
 
 
-def _concept_spans(question: str) -> tuple[set[str], set[str]]:
-    """Concepts of the question and the word terms their matched forms account for."""
-    # "breakthrough (transformation) phase": also read the question without its parenthesised alternatives.
-    plain = re.sub(r"\s*\([^)]*\)", "", question)
-    folded = fold(question) + " | " + fold(plain)
-    concepts = set(matched_concepts(question)) | set(matched_concepts(plain))
-    covered: set[str] = set()
-    for concept in concepts:
-        for form in GLOSSARY[concept]:
-            if fold(form) in folded:
-                covered |= terms(form)
-    return concepts, covered
+def rescore(candidates: list[Candidate], scoring: ScoringSettings = DEFAULT_SCORING) -> list[Candidate]:
+    """The candidates with their :func:`combine` scores (best coverage and similarity taken among them)."""
+    if not candidates:
+        return []
+    best_coverage = max(c.coverage for c in candidates)
+    sims = [c.similarity for c in candidates if c.similarity is not None]
+    best_sim = max(sims) if sims else None
+    return [replace(c, score=combine(c, best_coverage, best_sim, scoring)) for c in candidates]
 
 
-def _names(question: str) -> set[str]:
-    """Word terms of capitalised words that are not the first word of the question: likely names."""
-    names: set[str] = set()
-    for m in _WORDS.finditer(question):
-        if m.start() == 0 or not m.group()[0].isupper() or fold(m.group()) in _NOT_NAMES:
-            continue
-        names |= terms(m.group())
-    return names
+def _cosines(
+    question: str, contexts: list[Context], sents: list[tuple[int, int, int, set[str]]], similarity: Similarity | None
+) -> np.ndarray | None:
+    """Each sentence's question similarity (None without a similarity function)."""
+    if similarity is None:
+        return None
+    items = [(contexts[i].source, contexts[i].text[s:e]) for i, s, e, _ in sents]
+    return np.asarray(similarity(question, items), dtype=np.float32)
 
 
-def _date_near(sentence: str, concepts: list[str], q_keys: set[str]) -> bool:
-    """True when a date not given in the question lies within :data:`DATE_WINDOW` characters of a concept.
+def analyse(
+    question: str,
+    contexts: list[Context],
+    language: str = "vi",
+    scoring: ScoringSettings = DEFAULT_SCORING,
+    similarity: Similarity | None = None,
+) -> Analysis:
+    """Score every passage sentence by similarity and weighted coverage of the question; decide on refusal.
 
-    "Hội nghị … diễn ra vào ngày nào?" is not answered by a sentence that
-    mentions the conference at its start and an unrelated deadline 300 characters later.
+    ``language`` is the question's language: passages in the same language must hold the
+    question's small numbers and most of its words (:func:`~assistant.answer.signals.missing_in_same_language`).
+    ``similarity`` gives the embedding model's question-sentence cosines; without it the score is
+    coverage alone.
     """
-    folded = fold(sentence)
-    for concept in concepts:
-        for form in GLOSSARY[concept]:
-            for m in re.finditer(rf"(?<!\w){re.escape(fold(form))}", folded):
-                window = folded[max(0, m.start() - DATE_WINDOW) : m.end() + DATE_WINDOW]
-                if any(k.startswith("date:") for k in keys_of(window) - q_keys):
-                    return True
-    return not concepts
-
-
-def question_units(question: str, language: str = "vi") -> tuple[dict[str, float], set[str]]:
-    """Units of the question with their base weights, and (separately) its other word units.
-
-    Concepts, keys and names are always counted; other words count fully only
-    when some passage contains them (see :data:`UNKNOWN_WORD_WEIGHT`).
-    """
-    concepts, covered = _concept_spans(question)
-    units: dict[str, float] = {f"c:{c}": UNIT_WEIGHTS["concept"] for c in concepts}
-    small: set[str] = set()
-    for key in keys_of(question):
-        kind, _, value = key.partition(":")
-        if kind == "num" and value.rstrip("%").isdigit() and int(value.rstrip("%")) <= 10:
-            small.add(f"k:{key}")  # "Chương 2", "Plan 02": counted like a word
-            continue
-        units[f"k:{key}"] = UNIT_WEIGHTS.get(kind, 1.0)
-    # Capitalised words are names in Vietnamese and English (German capitalises every noun).
-    names = _names(question) - covered if language in NAME_LANGUAGES else set()
-    units.update({f"t:{t}": UNIT_WEIGHTS["name"] for t in names})
-    words = terms(question) - covered - names
-    return units, {f"t:{t}" for t in words} | small
-
-
-def sentence_units(text: str) -> set[str]:
-    """Concept, key and word units present in a passage sentence."""
-    return (
-        {f"c:{c}" for c in matched_concepts(text)} | {f"k:{k}" for k in keys_of(text)} | {f"t:{t}" for t in terms(text)}
-    )
-
-
-def analyse(question: str, contexts: list[Context], language: str = "vi") -> Analysis:
-    """Score every passage sentence by weighted coverage of the question, and decide on refusal."""
-    required, words = question_units(question, language)
+    required, words = question_units(question, scoring)
     concepts = [u[2:] for u in required if u.startswith("c:")]
     wanted = expected_types(question)
     q_keys = keys_of(question)
@@ -175,59 +163,76 @@ def analyse(question: str, contexts: list[Context], language: str = "vi") -> Ana
         sents += [(i, s, e, u) for (s, e), u in zip(spans, units)]
     if not sents:
         return Analysis([], "no passages")
-    if not required:
-        return Analysis([], "no recognisable terms in the question")
     df: dict[str, int] = {}
     for *_, units in sents:
         for u in units:
             df[u] = df.get(u, 0) + 1
     missing = sorted(u for u in required if not df.get(u) and not u.startswith("c:"))
+    missing += missing_in_same_language(question, language, contexts, words, scoring)
     if missing:
         return Analysis([], f"not in the passages: {', '.join(u[2:] for u in missing)}", tuple(missing))
 
     def idf(unit: str) -> float:
         return math.log(1 + len(sents) / (df.get(unit, 0) + 1))
 
+    base = scoring.unit_weights
     weights = {u: w * idf(u) for u, w in required.items()}
-    weights.update({u: (UNIT_WEIGHTS["word"] if df.get(u) else UNKNOWN_WORD_WEIGHT) * idf(u) for u in words})
+    for u in words:
+        kind = base["pair"] if u.startswith("p:") else base["word"]
+        weights[u] = (kind if df.get(u) else scoring.unknown_word_weight) * idf(u)
     total = sum(weights.values())
-    present = {u: df[u] for u in required if df.get(u)}
-    limit = max(min(present.values(), default=0), FOCUS_SHARE * len(sents))
-    focus = {u for u, n in present.items() if n <= limit}
+    present = {u: df[u] for u in weights if df.get(u) and not u.startswith("p:")}
+    limit = max(min((present[u] for u in required if u in present), default=0), scoring.focus_share * len(sents))
+    focus = {u for u, n in present.items() if n <= limit and (u in required or not required)}
+    # A row's column names are in every row: matching them says which field, not which row.
+    headers = [{f"t:{t}" for t in header_terms(c)} - {f"t:{t}" for t in values_terms(c)} for c in contexts]
+    cosines = _cosines(question, contexts, sents, similarity)
     out = []
     for j, (i, s, e, units) in enumerate(sents):
         text = contexts[i].text[s:e]
-        if len(text) < MIN_SENTENCE_CHARS:
+        if len(text) < scoring.min_sentence_chars:
             continue
-        got = sum(w if u in units else PASSAGE_CREDIT * w if u in passage_units[i] else 0.0 for u, w in weights.items())
-        score = got / total * (1 - RANK_DECAY * i)
+        got = sum(
+            (scoring.header_credit * w if u in headers[i] else w) if u in units
+            else scoring.passage_credit * w if u in passage_units[i] else 0.0
+            for u, w in weights.items()
+        )  # fmt: skip
+        coverage = got / total if total > 0 else 0.0
         new_keys = {u[2:] for u in units if u.startswith("k:")} - q_keys
         # The question's focus may sit in the sentence before or after (same passage).
         around = units.union(*(sents[k][3] for k in (j - 1, j + 1) if 0 <= k < len(sents) and sents[k][0] == i))
-        if wanted and not (
-            around & focus
+        type_ok = not wanted or (
+            bool(around & focus or not focus)
             and all(supplies(t, text, new_keys) for t in wanted)
-            and (wanted[0].name != "date" or _date_near(text, concepts, q_keys))
-        ):
-            score *= TYPE_PENALTY
-        out.append(Candidate(i, s, e, text, score))
+            and (wanted[0].name != "date" or date_near(text, concepts, q_keys, scoring.date_window))
+        )
+        cosine = None if cosines is None else float(cosines[j])
+        out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, contexts[i].language == language, type_ok))
+    out = rescore(out, scoring)
     out.sort(key=lambda c: (-c.score, c.index, c.start))
     return Analysis(out)
 
 
-def score_sentences(question: str, contexts: list[Context], language: str = "vi") -> list[Candidate]:
+def score_sentences(
+    question: str, contexts: list[Context], language: str = "vi",
+    scoring: ScoringSettings = DEFAULT_SCORING, similarity: Similarity | None = None,
+) -> list[Candidate]:
     """The scored sentences of :func:`analyse` (empty when it refuses)."""
-    return analyse(question, contexts, language).candidates
+    return analyse(question, contexts, language, scoring, similarity).candidates
 
 
-def select_sentences(candidates: list[Candidate], min_score: float = MIN_SCORE) -> list[Candidate]:
-    """Up to :data:`MAX_SENTENCES` distinct best sentences, or none when the best is below ``min_score``."""
-    if not candidates or candidates[0].score < min_score:
+def select_sentences(
+    candidates: list[Candidate], min_score: float | None = None, scoring: ScoringSettings = DEFAULT_SCORING
+) -> list[Candidate]:
+    """Up to ``max_sentences`` distinct best sentences, or none when the best is below ``min_score``
+    (default: ``scoring.min_support``)."""
+    floor = scoring.min_support if min_score is None else min_score
+    if not candidates or candidates[0].score < floor:
         return []
     best = candidates[0].score
     chosen: list[Candidate] = []
     for c in candidates:
-        if len(chosen) >= MAX_SENTENCES or c.score < RELATIVE_FLOOR * best:
+        if len(chosen) >= scoring.max_sentences or c.score < scoring.relative_floor * best:
             break
         if any(fold(c.text) == fold(o.text) for o in chosen):
             continue
@@ -246,16 +251,17 @@ def extractive_answer(
     question: str,
     contexts: list[Context],
     language: str,
-    min_score: float = MIN_SCORE,
+    min_score: float | None = None,
     candidates: list[Candidate] | None = None,
+    scoring: ScoringSettings = DEFAULT_SCORING,
+    similarity: Similarity | None = None,
 ) -> str | None:
     """A quoted answer with ``[n]`` markers (n = passage number), or None when evidence is too weak.
 
-    ``language`` is the question's language: it picks the lead-in and whether
-    capitalised words are read as names. ``candidates`` are the scored sentences of
-    :func:`analyse` on these same contexts, when the caller already has them.
+    ``language`` is the question's language (it picks the lead-in). ``candidates`` are the
+    scored sentences of :func:`analyse` on these same contexts, when the caller already has them.
     """
     if candidates is None:
-        candidates = score_sentences(question, contexts, language)
-    chosen = select_sentences(candidates, min_score)
+        candidates = score_sentences(question, contexts, language, scoring, similarity)
+    chosen = select_sentences(candidates, min_score, scoring)
     return compose(chosen, language) if chosen else None

@@ -24,7 +24,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.answer.contexts import Evidence, trim_around, weighted_budgets
-from assistant.answer.extractive import Candidate, select_sentences
+from assistant.answer.extractive import DEFAULT_SCORING, Candidate, select_sentences
+from assistant.settings import ScoringSettings
 
 
 def _cut(evidence: list[Evidence], anchors: list[str], weights: list[float], max_chars: int) -> list[Evidence]:
@@ -37,7 +38,9 @@ def _cut(evidence: list[Evidence], anchors: list[str], weights: list[float], max
     ]
 
 
-def focus_evidence(evidence: list[Evidence], candidates: list[Candidate], max_chars: int) -> list[Evidence]:
+def focus_evidence(
+    evidence: list[Evidence], candidates: list[Candidate], max_chars: int, scoring: ScoringSettings = DEFAULT_SCORING
+) -> list[Evidence]:
     """The passages the model reads, at most ``max_chars`` characters in all.
 
     With chosen sentences: only the passages holding one, in their original order,
@@ -45,7 +48,7 @@ def focus_evidence(evidence: list[Evidence], candidates: list[Candidate], max_ch
     the spans exceed the budget). Without any (nothing scored): every passage,
     trimmed from its start (the retrieved chunk leads its expanded text).
     """
-    chosen = select_sentences(candidates, min_score=0.0)
+    chosen = select_sentences(candidates, min_score=0.0, scoring=scoring)
     if not chosen:  # nothing scored (scores are never negative): every passage, cut from its start
         return _cut(evidence, [""] * len(evidence), [1.0] * len(evidence), max_chars)
     kept: list[Evidence] = []

@@ -39,12 +39,11 @@ from assistant.answer.constants import (
 from assistant.answer.contexts import Evidence, build_contexts, format_passages
 from assistant.answer.events import AnswerEvent, DoneEvent, EvidenceEvent, TokenEvent
 from assistant.answer.extractive import (
-    MIN_SCORE,
     Analysis,
     Candidate,
+    Similarity,
     analyse,
     extractive_answer,
-    score_sentences,
     select_sentences,
 )
 from assistant.answer.focus import focus_evidence
@@ -119,8 +118,10 @@ class Answerer:
         settings: AnswerSettings,
         mode: str,
         prompts: PromptSet | None = None,
+        similarity: Similarity | None = None,
     ) -> None:
         self.retrieve = retrieve
+        self.similarity = similarity
         self.expand = expand
         self.llm = llm
         self.settings = settings
@@ -145,14 +146,15 @@ class Answerer:
             self.retrieve(standalone), self.expand, self.settings.contexts, self.settings.max_context_chars
         )
         found = [e.context for e in evidence]
-        analysis = analyse(standalone, found, language) if evidence else None
+        scoring = self.settings.scoring
+        analysis = analyse(standalone, found, language, scoring, self.similarity) if evidence else None
         refuse = (
             weak_evidence(found, self.settings.min_relevance)
             or (analysis is not None and analysis.missing_keys)
             or (llm is not None and self._unsupported(analysis))
         )
         if llm is not None and analysis is not None and not refuse:
-            evidence = focus_evidence(evidence, analysis.candidates, self.settings.llm_context_chars)
+            evidence = focus_evidence(evidence, analysis.candidates, self.settings.llm_context_chars, scoring)
         base = {"question": question, "language": language, "standalone_question": standalone if history else None}
         turn = _Turn(base, standalone, evidence, clock, (time.perf_counter() - started) * 1000.0)
         yield EvidenceEvent(turn.contexts, standalone, turn.retrieval_ms)
@@ -167,15 +169,13 @@ class Answerer:
             candidates = analysis.candidates if analysis is not None else None  # scored on these very contexts
             yield from self._extractive(turn, self.mode, None, candidates=candidates)
             return
-        strong = analysis is not None and (analysis.best_score or 0.0) >= MIN_SCORE
+        strong = analysis is not None and (analysis.best_score or 0.0) >= scoring.min_support
         yield from self._generate(turn, llm, strong)
 
     def _unsupported(self, analysis: Analysis | None) -> bool:
-        """True when no passage sentence covers enough of the question to be worth an LLM call.
-
-        Measured on evals/dev.jsonl: every unanswerable question scores below 0.31, and the
-        1.5B model, given loosely related passages, answers them rather than refusing.
-        """
+        """True when no passage sentence scores enough to be worth an LLM call (``llm_min_support``),
+        or a figure, name or (in the question's language) most of its words are in no passage:
+        the 1.5B model, given loosely related passages, answers rather than refusing."""
         if analysis is None:
             return False
         if analysis.missing:  # a name, code or date of the question occurs in no passage
@@ -194,7 +194,10 @@ class Answerer:
         """Quote the best sentences; a refusal (in ``refusal_mode``, default ``mode``, without the
         notice when ``refusal_mode`` is given) when they are too weak. ``candidates``: the
         sentences already scored on exactly these contexts, if any."""
-        text = extractive_answer(turn.standalone, turn.contexts, turn.language, candidates=candidates)
+        text = extractive_answer(
+            turn.standalone, turn.contexts, turn.language, candidates=candidates,
+            scoring=self.settings.scoring, similarity=self.similarity,
+        )  # fmt: skip
         if text is None:
             answer = refusal_answer(
                 **turn.base, prompts=self.prompts, contexts=turn.contexts, timings=turn.timings(),
@@ -282,7 +285,9 @@ class Answerer:
         """The extractive answer's best sentences, each translated into the asker's language by
         the model (``translate.txt``) and cited to its passage; None unless every sentence
         verifies and the whole reads in the asker's language (then the quotes are shown)."""
-        chosen = select_sentences(score_sentences(turn.standalone, turn.contexts, turn.language))
+        scoring = self.settings.scoring
+        analysis = analyse(turn.standalone, turn.contexts, turn.language, scoring, self.similarity)
+        chosen = select_sentences(analysis.candidates, scoring=scoring)
         lines = [localized(LEAD_INS, turn.language)]
         for candidate in chosen[:TRANSLATED_SENTENCES]:
             yield TokenEvent("\n\n" if len(lines) == 1 else "\n")
@@ -366,6 +371,8 @@ def answerer_for_index(
     Retrieves ``max(retrieval.k, 2 × answer.contexts)`` hits so that enough
     distinct passages remain after overlapping ones are merged.
     """
+    from assistant.sentence_vectors import QuestionSimilarity, SentenceVectors
+
     k = max(settings.retrieval.k, 2 * settings.answer.contexts)
     window = settings.answer.context_window
     return Answerer(
@@ -375,4 +382,5 @@ def answerer_for_index(
         settings.answer,
         settings.llm,
         prompts,
+        similarity=QuestionSimilarity(index, SentenceVectors(index)),
     )

@@ -181,6 +181,11 @@ _ACCENTED_SURNAMES = frozenset("Lê Hà Đỗ Hồ Tạ Tô Mai Cao Lý Thái".s
 MAX_NAME_SYLLABLE = 7
 
 
+def capitalised_words(text: str) -> list[str]:
+    """Capitalised words of ``text`` after its first word: names of people, agencies and places, acronyms."""
+    return [w for w in _LETTER_RUN.findall(text)[1:] if w[:1].isupper()]
+
+
 def person_names(text: str) -> list[str]:
     """Vietnamese personal names in ``text``: a surname and one to three more capitalised
     syllables ("Nguyễn Chí Dũng", "Nguyen Van Gau", "Фам Зіа Тук")."""
@@ -202,4 +207,37 @@ def person_names(text: str) -> list[str]:
                 i = j
                 continue
         i += 1
+    return names
+
+
+# Nouns that introduce a place name in Vietnamese and English administrative text ("tỉnh Nghệ An",
+# "Binh Dinh province"). Proper names are transliterated, not translated, so a place the question
+# names must occur in a passage that answers it, in whatever script.
+_PLACE_BEFORE = re.compile(r"(?i)(?<!\w)(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|province of|city of)\s+")
+_PLACE_AFTER = re.compile(r"(?i)\s+(?:province|city|district|commune|ward)(?!\w)")
+
+
+def place_names(text: str) -> list[str]:
+    """Place names in ``text``: one to three capitalised words after "tỉnh", "xã", "province of"… or
+    before "province", "district"… ("tỉnh Nghệ An" → "Nghệ An", "Binh Dinh province" → "Binh Dinh")."""
+    names: list[str] = []
+    for m in _PLACE_BEFORE.finditer(text):
+        run = re.match(r"(?:[^\W\d_]+\s*){1,3}", text[m.end() :])
+        words = run.group().split() if run else []
+        taken = []
+        for w in words:
+            if not w[0].isupper():
+                break
+            taken.append(w)
+        if taken:
+            names.append(" ".join(taken))
+    for m in _PLACE_AFTER.finditer(text):
+        before = re.findall(r"[^\W\d_]+", text[: m.start()])[-3:]
+        taken = []
+        for w in reversed(before):
+            if not w[0].isupper():
+                break
+            taken.insert(0, w)
+        if taken:
+            names.append(" ".join(taken))
     return names

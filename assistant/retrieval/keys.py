@@ -34,6 +34,8 @@ for _num, _names in _MONTHS.items():
         _MONTH_WORD[_name] = _num
 
 _CODE = re.compile(r"\b(\d{1,6})\s*-\s*([A-Z]{1,5}(?:\s*/\s*[A-Z]{1,8}){1,3})\b")
+# Vietnamese legal documents number the other way round: "1487/QĐ-UBND", "15/2025/NĐ-CP", "02/CT-TTg".
+_SLASH_CODE = re.compile(r"\b(\d{1,6})\s*/\s*(?:((?:19|20)\d\d)\s*/\s*)?([A-Z]{1,6}(?:\s*-\s*[A-Z]{1,8}){1,3})\b")
 _NUM_DATE = re.compile(r"\b(\d{1,2})\s*([/.-])\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\b")
 # Ordinal marks after a day (text already folded): "1.", "1st", "1er", pt/es "1º"/"1.º" (º folds to "o"),
 # "1°" (the degree sign often stands in for º and has no decomposition), uk/ru "1-го" ("1-go").
@@ -41,8 +43,12 @@ _ORDINAL = r"(?:\.?[o°]|\.|st|nd|rd|th|er|-go)?"
 _WORD_DATE = re.compile(rf"\b(\d{{1,2}}){_ORDINAL}\s+(?:de\s+)?([a-z]{{3,}})\b")
 _MONTH_FIRST = re.compile(r"\b([a-z]{3,})\s+(\d{1,2})(?:st|nd|rd|th)?\b")
 _VI_DATE = re.compile(r"\b(\d{1,2})\s+thang\s+(\d{1,2})\b")
-# (pattern, day group, month group, group whose span is the date): numeric, Vietnamese, "30 June", "June 30".
-_DATE_PATTERNS = ((_NUM_DATE, 1, 3, 0), (_VI_DATE, 1, 2, 0), (_WORD_DATE, 1, 2, 1), (_MONTH_FIRST, 2, 1, 2))
+# ISO dates, as spreadsheets and forms write them: "2025-09-30".
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})\b")
+# (pattern, day group, month group, group whose span is the date): ISO, numeric, Vietnamese, "30 June", "June 30".
+_DATE_PATTERNS = (
+    (_ISO_DATE, 3, 2, 0), (_NUM_DATE, 1, 3, 0), (_VI_DATE, 1, 2, 0), (_WORD_DATE, 1, 2, 1), (_MONTH_FIRST, 2, 1, 2),
+)
 # A number: digit groups split by spaces ("1 000"; no-break spaces fold to spaces) or a run of digits
 # joined by "." / "," ("1.000", "1,5", "12.345,67"); read by :func:`_number_value`.
 _NUMBER = re.compile(r"(?<![\w/.,-])([1-9]\d{0,2}(?: \d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)*)(\s*%)?(?![\w/-])")
@@ -87,9 +93,13 @@ def _number_value(raw: str) -> str | None:
 def extract_keys(text: str) -> set[str]:
     """Codes (``code:02-kh/bcdtw``), dates (``date:06-30``), numbers (``num:58``, ``num:100%``)."""
     keys: set[str] = set()
-    for number, letters in _CODE.findall(text.replace("Đ", "D").replace("đ", "d").upper()):
+    upper = text.replace("Đ", "D").replace("đ", "d").upper()
+    for number, letters in _CODE.findall(upper):
         letters = re.sub(r"\s+", "", letters).lower()
         keys.add(f"code:{int(number)}-{letters}")
+    for number, year, letters in _SLASH_CODE.findall(upper):
+        letters = re.sub(r"\s+", "", letters).lower()
+        keys.add(f"code:{int(number)}/{year + '/' if year else ''}{letters}")
     folded = fold(text)
     date_spans: list[tuple[int, int]] = []
     for pattern, day_group, month_group, span_group in _DATE_PATTERNS:

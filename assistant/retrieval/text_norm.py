@@ -51,6 +51,15 @@ _STOP = frozenset(
     "der die das und den dem des zu von mit im ist auf fur ein eine als bei "
     "de da do das dos em com para por um uma os ao na no nas nos que se el los las del en con al "
     "na ta za vid dlia iak shcho do pro po ne v s i k u o ot dlia kak chto eto".split()
+) | frozenset(
+    # Question words and auxiliaries: a question has them, the passage that answers it need not (folded).
+    "wie viele welche welcher welches welchen wann wer wo sollen soll werden wird wurde wurden sind hat haben "
+    "que cual cuales cuantos cuantas cuando quien donde como es son fue sera deben debe "
+    "qual quais quantos quantas quem onde foi devem deve "
+    "quel quelle quels quelles combien quand qui ou comment est sont "
+    "kakoi kakoe kakaia kakie kakogo skolko kogda kto gde byl byla byli budet dolzhen dolzhny li "
+    "iakii iaka iake iaki skilki koli khto de bulo bude "
+    "were been being would could can may might shall".split()
 )
 
 

@@ -1,0 +1,158 @@
+"""What a question asks for and what a passage sentence holds: the units the extractive scorer compares.
+
+A question is broken into *units* that can be recognised in any corpus language: words and
+adjacent word pairs (folded, transliterated, prefix-cut), exact keys (codes, dates, numbers),
+people's and places' names (matched phonetically) and, when a glossary file is given, its
+concepts. A sentence is described by the same units. In passages of the question's own language
+the absence of a unit is evidence too (:func:`missing_in_same_language`). Table rows ("Header:
+value; Header: value") are read with their column names apart from their values.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.text import (
+    keys_of,
+    mentions_number,
+    person_names,
+    place_names,
+    small_numbers,
+    terms,
+)
+from assistant.retrieval.glossary import concept_forms, matched_concepts
+from assistant.retrieval.lexical import PREFIX_LENGTH
+from assistant.retrieval.text_norm import bigrams, fold, lexical_terms
+from assistant.settings import ScoringSettings
+from assistant.types import Context
+
+DEFAULT_SCORING = ScoringSettings()
+
+
+def _concept_spans(question: str) -> tuple[set[str], set[str]]:
+    """Glossary concepts of the question (none without a glossary) and the word terms their forms account for."""
+    # "breakthrough (transformation) phase": also read the question without its parenthesised alternatives.
+    plain = re.sub(r"\s*\([^)]*\)", "", question)
+    folded = fold(question) + " | " + fold(plain)
+    concepts = set(matched_concepts(question)) | set(matched_concepts(plain))
+    covered: set[str] = set()
+    for concept in concepts:
+        for form in concept_forms(concept):
+            if fold(form) in folded:
+                covered |= terms(form)
+    return concepts, covered
+
+
+def date_near(sentence: str, concepts: list[str], q_keys: set[str], window: int) -> bool:
+    """True when a date not given in the question lies within ``window`` characters of a concept
+    (or when the question has no glossary concept to anchor it).
+
+    "Hội nghị … diễn ra vào ngày nào?" is not answered by a sentence that
+    mentions the conference at its start and an unrelated deadline 300 characters later.
+    """
+    folded = fold(sentence)
+    for concept in concepts:
+        for form in concept_forms(concept):
+            for m in re.finditer(rf"(?<!\w){re.escape(fold(form))}", folded):
+                near = folded[max(0, m.start() - window) : m.end() + window]
+                if any(k.startswith("date:") for k in keys_of(near) - q_keys):
+                    return True
+    return not concepts
+
+
+def _pairs(words: list[str]) -> set[str]:
+    """Adjacent word pairs: Vietnamese words are often two syllables ("cơ quan", "chủ trì")."""
+    return set(bigrams(words))
+
+
+def _ordered_terms(text: str) -> list[str]:
+    """The word terms of :func:`terms`, in reading order (stop words dropped)."""
+    return [t for t in lexical_terms(text, prefix=PREFIX_LENGTH) if not t[0].isdigit() and len(t) > 1]
+
+
+def question_units(
+    question: str, scoring: ScoringSettings = DEFAULT_SCORING
+) -> tuple[dict[str, float], set[str]]:
+    """Units of the question with their base weights: *required* ones (concepts, keys, people's
+    names), and (separately) its word and word-pair units, weighted later by where they occur."""
+    weights = scoring.unit_weights
+    concepts, covered = _concept_spans(question)
+    units: dict[str, float] = {f"c:{c}": weights["concept"] for c in concepts}
+    small: set[str] = set()
+    for key in keys_of(question):
+        kind, _, value = key.partition(":")
+        if kind == "num" and value.rstrip("%").isdigit() and int(value.rstrip("%")) <= 10:
+            small.add(f"k:{key}")  # "Chương 2", "Plan 02": counted like a word
+            continue
+        units[f"k:{key}"] = weights.get(kind, 1.0)
+    names: set[str] = set()
+    for name in person_names(question) + place_names(question):
+        names |= terms(name)
+    units.update({f"t:{t}": weights["name"] for t in names})
+    words = terms(question) - covered - names
+    pairs = _pairs([t for t in _ordered_terms(question) if t in words])
+    return units, {f"t:{t}" for t in words} | {f"p:{p}" for p in pairs} | small
+
+
+def sentence_units(text: str) -> set[str]:
+    """Concept, key, word and word-pair units present in a passage sentence."""
+    return (
+        {f"c:{c}" for c in matched_concepts(text)}
+        | {f"k:{k}" for k in keys_of(text)}
+        | {f"t:{t}" for t in terms(text)}
+        | {f"p:{p}" for p in _pairs(_ordered_terms(text))}
+    )
+
+
+def missing_in_same_language(
+    question: str, language: str, contexts: list[Context], words: set[str], scoring: ScoringSettings
+) -> list[str]:
+    """Units of the question that passages written in its own language should hold and do not.
+
+    Across languages a word's absence says nothing (the passage words it differently), but a
+    Vietnamese passage that answers a Vietnamese question about "Điều 5" or "giai đoạn 4" has
+    that number, and one that lacks most of the question's words is about something else (a
+    near row of a list). Returns ``k:num:N`` for each small number missing (digits or spelled
+    out, :func:`~assistant.answer.text.mentions_number`), and ``t:…`` words when their share
+    of the question's words exceeds ``max_absent_share``.
+    """
+    same = [c for c in contexts if c.language == language]
+    if not same:
+        return []
+    # A question names its document ("quyết định mẫu") and section ("Điều 4") as well as the text.
+    text = "\n".join(f"{c.title}\n{c.section or ''}\n{c.text}" for c in same)
+    folded = fold(text)
+    out = [f"k:num:{n}" for n in sorted(small_numbers(question)) if not mentions_number(n, text)]
+    out += [f"k:{label} {n}" for label, n in _labelled_numbers(question)
+            if f"k:num:{n}" not in out and not re.search(rf"(?<!\w){re.escape(label)}\s+0*{n}(?!\d)", folded)]
+    # Words naming a list's columns ("cơ quan chủ trì", "thời hạn") select a field; the rest name
+    # the row asked about, and a near row lacks them.
+    asked = {u[2:] for u in words if u.startswith("t:")} - set().union(*(header_terms(c) for c in same))
+    absent = sorted(asked - terms(text))
+    if asked and len(absent) / len(asked) > scoring.max_absent_share:
+        out += [f"t:{t}" for t in absent]
+    return out
+
+
+def _labelled_numbers(question: str) -> list[tuple[str, int]]:
+    """Small numbers the question gives as labels, with the word before them: ("dieu", 5) for "Điều 5",
+    ("giai doan", 4) is read as ("doan", 4). Such a label names one part of a document."""
+    return [
+        (fold(m.group(1)), int(m.group(2)))
+        for m in re.finditer(r"([^\W\d_]+)\s+0*(\d{1,2})(?!\d)(?![.,/:-]\d|\s*%)", question)
+        if 1 <= int(m.group(2)) <= 10
+    ]
+
+
+def header_terms(context: Context) -> set[str]:
+    """Word terms of the column names of a table-row passage ("Header: value; Header: value")."""
+    if context.row is None:
+        return set()
+    return set().union(set(), *(terms(part.partition(": ")[0]) for part in context.text.split("; ") if ": " in part))
+
+
+def values_terms(context: Context) -> set[str]:
+    """Word terms of the cell values of a table-row passage."""
+    if context.row is None:
+        return set()
+    return set().union(set(), *(terms(part.partition(": ")[2]) for part in context.text.split("; ") if ": " in part))

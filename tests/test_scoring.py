@@ -1,0 +1,137 @@
+"""Sentence scoring and refusal on documents no one tuned for: no glossary, ordinary words, rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.answer.answer_types import expected_types, supplies
+from assistant.answer.extractive import analyse, extractive_answer
+from assistant.errors import ConfigError
+from assistant.retrieval.glossary import active_glossary, load_glossary, matched_concepts, use_glossary
+from assistant.retrieval.keys import extract_keys
+from assistant.settings import ScoringSettings
+from assistant.types import Context
+
+
+def _ctx(
+    text: str, language: str = "vi", rank: int = 1, source: str = "so-tay.pdf", title: str = "Sổ tay hướng dẫn",
+    section: str | None = None, row: int | None = None,
+) -> Context:
+    return Context(rank=rank, source=source, title=title, text=text, score=1.0, language=language, section=section,
+                   row=row)
+
+
+GOAL = (
+    "Mục tiêu của đề án là đến năm 2026 có 100% thủ tục hành chính đủ điều kiện được cung cấp "
+    "dịch vụ công trực tuyến toàn trình."
+)
+ROWS = [
+    _ctx(f"Tên thủ tục: {name}; Cơ quan chủ trì: {lead}; Thời hạn hoàn thành: {due}", rank=n, source="ds.xlsx",
+         title="Danh mục thủ tục", row=n + 3)
+    for n, (name, lead, due) in enumerate([
+        ("Đăng ký kết hôn", "Sở Tư pháp", "2025-09-30"),
+        ("Cấp giấy phép xây dựng", "Sở Xây dựng", "2025-10-31"),
+        ("Đăng ký khai tử", "Sở Tư pháp", "2025-09-30"),
+        ("Cấp phiếu lý lịch tư pháp", "Sở Tư pháp", "2025-11-15"),
+    ], start=1)
+]  # fmt: skip
+
+
+def test_no_glossary_is_in_force_for_a_corpus_without_one() -> None:
+    assert len(active_glossary()) == 0
+    assert matched_concepts("Giai đoạn cấp bách của Kế hoạch 02") == []
+
+
+def test_a_question_in_ordinary_words_is_answered_without_any_glossary() -> None:
+    answer = extractive_answer("Mục tiêu của đề án là gì?", [_ctx(GOAL)], "vi")
+    assert answer is not None and "100%" in answer
+
+
+def test_an_agency_name_is_not_read_as_a_missing_person() -> None:
+    text = "Sở Thông tin và Truyền thông chủ trì xây dựng nền tảng chia sẻ dữ liệu của tỉnh trước ngày 30/9/2025."
+    analysis = analyse("Sở Thông tin và Truyền thông chủ trì việc gì?", [_ctx(text)], "vi")
+    assert analysis.refusal is None and analysis.candidates
+
+
+def test_a_row_answers_who_and_when_about_its_own_procedure() -> None:
+    question = "Thủ tục đăng ký kết hôn do cơ quan nào chủ trì, thời hạn hoàn thành là khi nào?"
+    answer = extractive_answer(question, ROWS, "vi")
+    assert answer is not None and "Sở Tư pháp" in answer and "Sở Xây dựng" not in answer
+
+
+def test_a_procedure_missing_from_the_list_is_refused_though_near_rows_exist() -> None:
+    analysis = analyse("Thủ tục đổi giấy phép lái xe do cơ quan nào chủ trì?", ROWS, "vi")
+    assert analysis.refusal is not None and not analysis.candidates
+
+
+def test_a_numbered_article_the_passages_lack_is_refused_in_their_own_language() -> None:
+    text = "Điều 4. Chánh Văn phòng UBND tỉnh và các thành viên Tổ công tác chịu trách nhiệm thi hành."
+    article = _ctx(text, title="Mẫu quyết định thành lập Tổ công tác", section="QUYẾT ĐỊNH > Điều 4.")
+    assert analyse("Điều 5 của quyết định quy định gì?", [article], "vi").refusal is not None
+    assert analyse("Điều 4 của quyết định quy định gì?", [article], "vi").refusal is None
+
+
+def test_absent_words_say_nothing_across_languages() -> None:
+    german = _ctx("Die Dringlichkeitsphase dauert bis zum 30. Juni 2025.", language="de")
+    analysis = analyse("Giai đoạn cấp bách kéo dài đến ngày nào?", [german], "vi")
+    assert analysis.refusal is None
+
+
+def test_embedding_similarity_ranks_across_languages_and_a_shared_key_anchors_it() -> None:
+    """With few shared words the similarity signal ranks the sentence that answers first; across
+    languages a score also needs some shared figure, name or word, else it stays below the cut."""
+    scored = {"Đăng ký kết hôn": 0.93}
+
+    def similarity(question: str, items: list[tuple[str, str]]) -> np.ndarray:
+        return np.array([next((v for k, v in scored.items() if k in text), 0.80) for _, text in items],
+                        dtype=np.float32)
+
+    scoring = ScoringSettings()
+    anchored = analyse("Which department leads the procedure due on 2025-09-30 for marriage?", ROWS, "en", scoring,
+                       similarity)
+    assert anchored.candidates[0].text.startswith("Tên thủ tục: Đăng ký kết hôn")
+    assert anchored.best_score is not None and anchored.best_score >= scoring.min_support
+    unanchored = analyse("Which department leads the marriage procedure?", ROWS, "en", scoring, similarity)
+    assert unanchored.candidates[0].text.startswith("Tên thủ tục: Đăng ký kết hôn")
+    assert (unanchored.best_score or 0.0) < scoring.min_support
+    off_topic = analyse("What is the capital of France?", ROWS, "en", scoring, lambda q, items: np.full(len(items), 0.8))
+    assert (off_topic.best_score or 0.0) < scoring.min_support
+
+
+def test_vietnamese_document_numbers_and_iso_dates_are_keys() -> None:
+    assert "code:1487/qd-ubnd" in extract_keys("Quyết định số 1487/QĐ-UBND ngày 21/4/2025")
+    assert "code:15/2025/nd-cp" in extract_keys("Nghị định 15/2025/NĐ-CP")
+    assert "date:09-30" in extract_keys("Thời hạn hoàn thành: 2025-09-30")
+    assert "code:2-kh/bcdtw" in extract_keys("Kế hoạch số 02-KH/BCĐTW")
+
+
+def test_a_who_question_is_answered_by_an_agency_or_a_named_person() -> None:
+    wanted = expected_types("Ai chịu trách nhiệm chính?")
+    assert [t.name for t in wanted] == ["person"]
+    assert supplies(wanted[0], "Cơ quan chủ trì: Sở Tư pháp", set())
+    assert supplies(wanted[0], "do bà Đặng Thị Kim Oanh làm Tổ trưởng", set())
+    assert not supplies(wanted[0], "các đơn vị báo cáo hằng ngày", set())
+
+
+def test_glossary_file_is_data_validated_with_the_file_named(tmp_path: Path) -> None:
+    good = tmp_path / "glossary.yaml"
+    good.write_text("working_group: [tổ công tác, working group, робоча група]\n", encoding="utf-8")
+    glossary = load_glossary(good)
+    use_glossary(glossary)
+    assert matched_concepts("Ai đứng đầu tổ công tác?") == ["working_group"]
+    assert len(load_glossary(tmp_path / "absent.yaml")) == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("working_group: tổ công tác\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="bad.yaml.*working_group"):
+        load_glossary(bad)
+
+
+def test_the_glossary_file_is_not_indexed_as_a_document(tmp_path: Path) -> None:
+    from assistant.sync import scan_corpus
+
+    (tmp_path / "glossary.yaml").write_text("a: [b]\n", encoding="utf-8")
+    (tmp_path / "note.txt").write_text("x" * 40, encoding="utf-8")
+    assert list(scan_corpus(tmp_path, "manifest.yaml", "glossary.yaml")) == ["note.txt"]

@@ -1,0 +1,58 @@
+"""The gate on Vietnamese documents: extractive answers over the synthetic guidebook, templates and lists.
+
+``assistant eval --corpus evals/fixtures/vi-docs --llm none`` on both question sets, each held
+to floors just below the figures recorded in docs/answers.md (the held-out set was run once,
+after tuning on the development sets; it is never tuned on). A drop below a floor fails CI.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.evaluation import corpus as eval_corpus
+
+pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "evals" / "fixtures" / "vi-docs"
+
+# set -> (correct with a verified citation, share of answerable questions refused at most,
+#         share of unanswerable questions refused at least, citation location accuracy)
+# Achieved (2026-12-04): dev 0.560, 4/25, 7/8, 0.625; held-out 0.510, 17/49, 6/15, 0.511.
+FLOORS = {
+    "vi-docs-dev.jsonl": (0.52, 0.20, 0.80, 0.58),
+    "vi-docs-heldout.jsonl": (0.47, 0.40, 0.33, 0.46),
+}
+
+
+@pytest.fixture
+def fixture_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, embeddings) -> None:
+    import assistant.models.embeddings as emb
+
+    monkeypatch.setattr(emb, "build_embeddings", lambda settings: embeddings)  # the session's loaded model
+    monkeypatch.setattr(eval_corpus, "EVAL_INDEXES", tmp_path / "eval-indexes")
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_extractive_answers_on_vietnamese_documents_hold_their_floors(name: str, fixture_index, tmp_path) -> None:
+    out = tmp_path / "run"
+    result = CliRunner().invoke(app, [
+        "eval", str(REPO / "evals" / name), "--corpus", str(FIXTURES), "--llm", "none", "--output", str(out),
+    ], env={"COLUMNS": "200"})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["overall"]
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    answerable = [r for r in results if not r["verdicts"]["should_refuse"]]
+    unanswerable = [r for r in results if r["verdicts"]["should_refuse"]]
+    verified = sum(r["verdicts"]["passed"] for r in answerable) / len(answerable)
+    false_refusals = sum(r["verdicts"]["refused"] for r in answerable) / len(answerable)
+    refusals = sum(r["verdicts"]["refused"] for r in unanswerable) / len(unanswerable)
+    floor_verified, most_false_refusals, least_refusals, floor_location = FLOORS[name]
+    assert verified >= floor_verified, f"correct with a verified citation {verified:.3f} < {floor_verified}"
+    assert false_refusals <= most_false_refusals, f"answerable refused {false_refusals:.3f} > {most_false_refusals}"
+    assert refusals >= least_refusals, f"unanswerable refused {refusals:.3f} < {least_refusals}"
+    assert metrics["location_accuracy"] >= floor_location, metrics["location_accuracy"]
