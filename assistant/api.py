@@ -101,8 +101,8 @@ class Assistant:
         """The rewriter over this assistant's LLM (None without one), whatever ``retrieval.rewrite`` says."""
         if self.chat_model is None:
             return None
-        from assistant.answer.language import language_name
         from assistant.answer.prompts import load_prompts
+        from assistant.language import language_name
         from assistant.models.llm_cache import sqlite_cached
         from assistant.retrieval.rewrite import QueryRewriter
 

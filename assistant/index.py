@@ -36,7 +36,7 @@ class FileRecord(BaseModel):
 
     source: str
     hash: str  # sha256 of the bytes
-    meta_hash: str = ""  # hash of the file's manifest entry
+    meta_hash: str = ""  # hash of the file's manifest entry, the chunk settings and the ingest version
     size: int
     mtime: float
     chunks: int

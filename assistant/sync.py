@@ -25,8 +25,8 @@ from assistant.chunking import split_documents
 from assistant.errors import IngestError
 from assistant.index import CorpusIndex, FileRecord
 from assistant.ingest import load_file, load_manifest
-from assistant.ingest.base import short_cause
-from assistant.settings import Settings
+from assistant.ingest.base import INGEST_VERSION, short_cause
+from assistant.settings import ChunkSettings, Settings
 from assistant.types import Chunk
 
 # progress(done, total, what): called as chunks are embedded.
@@ -85,9 +85,13 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def entry_hash(manifest_entry: dict | None) -> str:
-    """Hash of a file's manifest entry, so editing its metadata re-indexes it."""
-    return hashlib.sha256(json.dumps(manifest_entry or {}, sort_keys=True, default=str).encode()).hexdigest()[:16]
+def entry_hash(manifest_entry: dict | None, settings: ChunkSettings | None = None) -> str:
+    """Hash of how a file is turned into chunks: its manifest entry, the chunk settings and
+    :data:`~assistant.ingest.base.INGEST_VERSION`, so editing its metadata, resizing chunks or
+    upgrading the readers re-indexes it."""
+    how = {"entry": manifest_entry or {}, "ingest": INGEST_VERSION,
+           "chunking": settings.model_dump() if settings is not None else None}
+    return hashlib.sha256(json.dumps(how, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 class _Pending(BaseModel):
@@ -114,7 +118,7 @@ def sync_corpus(index: CorpusIndex, settings: Settings, progress: Progress | Non
     for source, path in files.items():
         stat = path.stat()
         old = records.get(source)
-        meta_digest = entry_hash(manifest.get(source))
+        meta_digest = entry_hash(manifest.get(source), settings.chunking)
         if old and old.hash and old.size == stat.st_size and old.mtime == stat.st_mtime:
             digest = old.hash  # cheap path: bytes untouched since the last sync (no hash: a failed write, retried)
         else:

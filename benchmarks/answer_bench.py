@@ -57,7 +57,7 @@ def stuff_chain_answer(bot) -> Callable:
     from langchain_core.documents import Document
     from langchain_core.prompts import ChatPromptTemplate
 
-    from assistant.answer.language import detect_language
+    from assistant.language import detect_language
     from assistant.types import Answer, Context, Timings
 
     prompt = ChatPromptTemplate.from_messages([

@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from assistant import Assistant  # noqa: E402
 from assistant.answer.contexts import build_contexts  # noqa: E402
 from assistant.answer.extractive import analyse, rescore  # noqa: E402
-from assistant.answer.language import detect_language  # noqa: E402
 from assistant.cli.common import settings_from  # noqa: E402
 from assistant.evaluation.corpus import corpus_overrides, sync_eval_index  # noqa: E402
 from assistant.evaluation.questions import load_questions  # noqa: E402
+from assistant.language import detect_language  # noqa: E402
 from assistant.retrieval import expand_context  # noqa: E402
 from assistant.retrieval.glossary import use_glossary  # noqa: E402
 from assistant.settings import ScoringSettings  # noqa: E402

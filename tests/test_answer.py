@@ -32,9 +32,9 @@ from assistant.answer.citations import check_answer, check_claim, parse_markers,
 from assistant.answer.constants import REFUSAL_MARKER, UNVERIFIED_FLAG
 from assistant.answer.contexts import build_contexts, format_passages
 from assistant.answer.extractive import extractive_answer
-from assistant.answer.language import detect_language, language_name
 from assistant.answer.prompts import default_prompts_dir
 from assistant.answer.text import figure_keys, sentences
+from assistant.language import detect_language, language_name
 from assistant.settings import AnswerSettings
 from assistant.types import Chunk, ChunkMeta, Context, SearchHit
 

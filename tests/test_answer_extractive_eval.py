@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import answerer_for_index
+from assistant import Assistant
 from assistant.answer.constants import UNVERIFIED_FLAG
 from assistant.evaluation.questions import load_questions
 from assistant.sync import sync_corpus
@@ -28,7 +28,7 @@ FLOORS = {"refusal_recall": 0.93, "correct": 0.75}
 def test_extractive_answers_on_dev_set(settings, sample_corpus, make_index) -> None:
     index = make_index(settings)
     sync_corpus(index, settings)
-    answerer = answerer_for_index(index, settings, llm=None)
+    answerer = Assistant(settings, backend="none", index=index).answerer()
     refused = correct = unanswerable = answerable = 0
     slowest = 0.0
     for q in load_questions(DEV):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.cloze import cloze_sentence, filled_in, fills_blanks
-from assistant.answer.language import detect_language
+from assistant.language import detect_language
 
 
 @pytest.mark.parametrize(

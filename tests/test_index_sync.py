@@ -92,6 +92,21 @@ def test_manifest_edit_reindexes_with_new_metadata(settings, make_index):
     assert metas == ({"Sổ tay Kế hoạch 02"}, {"guidebook"})
 
 
+def test_a_reader_upgrade_or_new_chunk_size_reindexes_unchanged_files(settings, make_index, monkeypatch):
+    from assistant import sync
+
+    _write(settings.corpus.dir, "a.txt", VI_TEXT)
+    index = make_index(settings)
+    sync_corpus(index, settings)
+    assert sync_corpus(index, settings).unchanged == ["a.txt"]
+    monkeypatch.setattr(sync, "INGEST_VERSION", "next")  # the readers now make other units of the same bytes
+    assert sync_corpus(index, settings).changed == ["a.txt"]
+    assert sync_corpus(index, settings).unchanged == ["a.txt"]
+    smaller = settings.model_copy(update={"chunking": settings.chunking.model_copy(update={"size": 120})})
+    report = sync_corpus(index, smaller)
+    assert report.changed == ["a.txt"] and report.chunks_total > 1
+
+
 def test_bad_files_are_listed_and_the_rest_still_indexes(settings, make_index):
     corpus = settings.corpus.dir
     _write(corpus, "good.txt", VI_TEXT)

@@ -10,8 +10,9 @@ import pytest
 from assistant.chunking import split_documents
 from assistant.errors import IngestError
 from assistant.ingest import METADATA_KEYS, SUPPORTED_EXTENSIONS, LoadedFile, clean_text, load_file, load_manifest
-from assistant.ingest.metadata import detect_language, find_date, infer_doc_type, truncate
+from assistant.ingest.metadata import find_date, infer_doc_type, truncate
 from assistant.ingest.text import read_plain
+from assistant.language import document_language as detect_language
 from assistant.settings import ChunkSettings, CorpusSettings
 from assistant.types import ChunkMeta
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from assistant.language import is_vietnamese
 from assistant.retrieval.filters import SearchFilters
 from assistant.retrieval.fusion import FusionWeights, fuse, lexical_raw, max_scale, minmax, mmr
 from assistant.retrieval.glossary import equivalents, expand, matched_concepts
 from assistant.retrieval.keys import extract_keys, key_overlap
 from assistant.retrieval.lexical import build_snapshot
-from assistant.retrieval.text_norm import bigrams, fold, is_vietnamese, lexical_terms, phonetic, tokenize
+from assistant.retrieval.text_norm import bigrams, fold, lexical_terms, phonetic, tokenize
 from assistant.types import Chunk, ChunkMeta
 
 # These tests use passages in the sample corpus's languages: its glossary (corpus/glossary.yaml) is in force.

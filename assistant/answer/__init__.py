@@ -1,10 +1,10 @@
 """Answers with verified citations: prompting, citations, refusal, conversation, extractive fallback.
 
-Build an :class:`Answerer` (or :func:`answerer_for_index`) and call :meth:`Answerer.stream` (events) or :meth:`Answerer.ask`.
+Build an :class:`Answerer` (the :class:`~assistant.api.Assistant` builds the configured one) and call :meth:`Answerer.stream` (events) or :meth:`Answerer.ask`.
 """
 
 from assistant.answer.events import AnswerEvent, DoneEvent, EvidenceEvent, TokenEvent
-from assistant.answer.pipeline import Answerer, answerer_for_index
+from assistant.answer.pipeline import Answerer
 from assistant.answer.prompts import PromptError, PromptSet, load_prompts
 
 __all__ = [
@@ -15,6 +15,5 @@ __all__ = [
     "PromptError",
     "PromptSet",
     "TokenEvent",
-    "answerer_for_index",
     "load_prompts",
 ]

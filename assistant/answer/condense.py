@@ -18,8 +18,8 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 from assistant.answer.citations import strip_markers
 from assistant.answer.constants import word_set
-from assistant.answer.language import language_name
 from assistant.answer.prompts import PromptSet
+from assistant.language import language_name
 from assistant.retrieval.text_norm import fold
 
 log = logging.getLogger(__name__)

@@ -7,6 +7,8 @@ model is told exactly the strings the code later looks for.
 
 from __future__ import annotations
 
+from assistant.language import LANGUAGE_NAMES  # noqa: F401 - re-exported: the prompts' language names
+
 # What the model must reply, and nothing else, when the passages do not hold the answer.
 REFUSAL_MARKER = "NOT_IN_DOCUMENTS"
 # How a passage is cited in an answer; several citations are written side by side: [1][3].
@@ -33,17 +35,6 @@ REFUSAL_FILE = "refusal.txt"
 # Languages a refusal file must cover; "default" is used for any other language.
 REQUIRED_REFUSALS = ("vi", "en", "default")
 
-# Language names as the prompts give them to the model (English name, then the native one).
-LANGUAGE_NAMES: dict[str, str] = {
-    "vi": "Vietnamese (tiếng Việt)",
-    "en": "English",
-    "fr": "French (français)",
-    "de": "German (Deutsch)",
-    "ru": "Russian (русский)",
-    "uk": "Ukrainian (українська)",
-    "pt": "Portuguese (português)",
-    "es": "Spanish (español)",
-}
 
 # Short localized texts of the answer layer (question language -> text); "en" is the fallback.
 LEAD_INS: dict[str, str] = {

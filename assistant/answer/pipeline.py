@@ -47,7 +47,6 @@ from assistant.answer.extractive import (
     select_sentences,
 )
 from assistant.answer.focus import focus_evidence
-from assistant.answer.language import detect_language, language_name, written_in
 from assistant.answer.prompts import PromptSet, load_prompts
 from assistant.answer.refusal import (
     could_become_refusal,
@@ -55,10 +54,9 @@ from assistant.answer.refusal import (
     refusal_answer,
     weak_evidence,
 )
-from assistant.index import CorpusIndex
-from assistant.retrieval import expand_context, search
+from assistant.language import detect_language, language_name, written_in
 from assistant.retrieval.glossary import equivalents
-from assistant.settings import AnswerSettings, Settings
+from assistant.settings import AnswerSettings
 from assistant.types import Answer, Chunk, Context, SearchHit, Timings
 
 log = logging.getLogger(__name__)
@@ -361,26 +359,3 @@ class Answerer:
             verified_claims=checked.verified_count,
             notice=notice,
         )
-
-
-def answerer_for_index(
-    index: CorpusIndex, settings: Settings, llm: BaseChatModel | None, prompts: PromptSet | None = None
-) -> Answerer:
-    """An :class:`Answerer` over ``index`` with hybrid search and neighbour expansion from ``settings``.
-
-    Retrieves ``max(retrieval.k, 2 × answer.contexts)`` hits so that enough
-    distinct passages remain after overlapping ones are merged.
-    """
-    from assistant.sentence_vectors import QuestionSimilarity, SentenceVectors
-
-    k = max(settings.retrieval.k, 2 * settings.answer.contexts)
-    window = settings.answer.context_window
-    return Answerer(
-        lambda question: search(index, question, k=k),
-        lambda chunk: expand_context(index, chunk, window),
-        llm,
-        settings.answer,
-        settings.llm,
-        prompts,
-        similarity=QuestionSimilarity(index, SentenceVectors(index)),
-    )

@@ -37,8 +37,8 @@ from collections.abc import Sequence
 from pydantic import BaseModel, Field
 
 from assistant.answer.citations import strip_markers
-from assistant.answer.language import written_in
 from assistant.evaluation.questions import ExpectedLocation, Question
+from assistant.language import written_in
 from assistant.types import Answer, Citation, Context
 
 

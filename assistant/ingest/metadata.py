@@ -14,18 +14,16 @@ from typing import Any, get_args
 from urllib.parse import urlparse
 
 import yaml
-from langdetect import DetectorFactory, detect
-from langdetect.lang_detect_exception import LangDetectException
 
 from assistant.errors import IngestError
 from assistant.ingest.base import Hints
+from assistant.language import document_language
 from assistant.settings import CorpusSettings
 from assistant.types import DocType
 
 MANIFEST_KEYS = ("title", "language", "url", "site", "date", "doc_type")
 DOC_TYPES: tuple[str, ...] = get_args(DocType)
 TITLE_MAX = 120
-LANGUAGE_SAMPLE = 2000
 
 #: Path keywords (diacritics removed, words joined by "-") → doc_type, checked in order.
 DOC_TYPE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -124,7 +122,7 @@ def resolve_metadata(
         "source": source,
         "title": entry.get("title") or infer_title(source, hints, texts),
         "url": url,
-        "language": entry.get("language") or detect_language("\n".join(all_texts or texts)),
+        "language": entry.get("language") or document_language("\n".join(all_texts or texts)),
         "doc_type": entry.get("doc_type") or infer_doc_type(source, url),
         "site": entry.get("site") or site_of(url),
         "date": entry.get("date") or hints.date or find_date(texts[0] if texts else ""),
@@ -151,19 +149,6 @@ def truncate(text: str, limit: int = TITLE_MAX) -> str:
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,;:-") + "…"
-
-
-def detect_language(text: str) -> str:
-    """ISO 639-1 code of ``text`` by langdetect (seeded, deterministic), or "und"."""
-    sample = text[:LANGUAGE_SAMPLE]
-    if not re.search(r"[^\W\d_]", sample):
-        return "und"
-    DetectorFactory.seed = 0
-    try:
-        code = detect(sample)
-    except LangDetectException:
-        return "und"
-    return code.split("-")[0].lower()
 
 
 def infer_doc_type(source: str, url: str | None) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.index import CorpusIndex
+from assistant.language import is_vietnamese
 from assistant.retrieval.filters import SearchFilters
 from assistant.retrieval.fusion import (
     DEFAULT_WEIGHTS,
@@ -29,7 +30,7 @@ from assistant.retrieval.fusion import (
 from assistant.retrieval.glossary import expand
 from assistant.retrieval.keys import extract_keys, key_overlap
 from assistant.retrieval.lexical import PREFIX_LENGTH, Snapshot, snapshot_for
-from assistant.retrieval.text_norm import bigrams, is_vietnamese, lexical_terms
+from assistant.retrieval.text_norm import bigrams, lexical_terms
 from assistant.types import SearchHit
 
 

@@ -92,11 +92,3 @@ def lexical_terms(text: str, prefix: int = 0, use_phonetic: bool = True) -> list
 def bigrams(terms: list[str]) -> list[str]:
     """Adjacent term pairs (``bak_ziang``): specific where single syllables are not (Vietnamese)."""
     return [f"{a}_{b}" for a, b in itertools.pairwise(terms)]
-
-
-_VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
-
-
-def is_vietnamese(text: str) -> bool:
-    """True when ``text`` uses letters found only in Vietnamese (within the languages we handle)."""
-    return len(_VIETNAMESE.findall(text)) >= 2

@@ -1,4 +1,9 @@
-"""Language of a question (or of an answer), robust for short texts.
+"""Every language fact in one place: what language a question, an answer or a document is in.
+
+Used by ingestion (a document's language), retrieval (whether a query is Vietnamese) and
+answers (the question's language, the language an answer is written in).
+
+A question or an answer (:func:`detect_language`) must be read robustly for short texts.
 
 Vietnamese is recognised by its letters (ă đ ơ ư and the tone marks that only
 Vietnamese stacks on vowels); a Vietnamese name inside an English sentence does
@@ -13,7 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from assistant.answer.constants import LANGUAGE_NAMES, word_set
+from langdetect import DetectorFactory, detect, detect_langs
+from langdetect.lang_detect_exception import LangDetectException
 
 # Letters that occur in Vietnamese but not in the other Latin-script languages we handle.
 _VI_ONLY = re.compile(r"[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịĩọỏốồổỗộớờởỡợụủũứừửữựỳỵỷỹ]", re.IGNORECASE)
@@ -23,10 +29,23 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _UKRAINIAN = re.compile(r"[іїєґ]", re.IGNORECASE)
 # Frequent English function words: two of them settle a short question.
-_EN_WORDS = word_set(
+_EN_WORDS = frozenset(
     "the what which who whom whose how when where why is are was were does did do of for to in on by with "
-    "that this it its they their and or about many much must should can will has have"
+    "that this it its they their and or about many much must should can will has have".split()
 )
+# Language names as the prompts give them to the model (English name, then the native one).
+LANGUAGE_NAMES: dict[str, str] = {
+    "vi": "Vietnamese (tiếng Việt)",
+    "en": "English",
+    "fr": "French (français)",
+    "de": "German (Deutsch)",
+    "ru": "Russian (русский)",
+    "uk": "Ukrainian (українська)",
+    "pt": "Portuguese (português)",
+    "es": "Spanish (español)",
+}
+# Characters of a document read to detect its language.
+DOCUMENT_SAMPLE = 2000
 # Languages langdetect may answer with; anything else falls back to English.
 PLAUSIBLE = ("vi", "en", "fr", "de", "ru", "uk", "pt", "es")
 DEFAULT_LANGUAGE = "en"
@@ -76,9 +95,6 @@ def _foreign_words(words: list[str]) -> list[str] | None:
 
 def _langdetect(text: str) -> str | None:
     """Most probable plausible language according to langdetect, or None."""
-    from langdetect import DetectorFactory, detect_langs
-    from langdetect.lang_detect_exception import LangDetectException
-
     DetectorFactory.seed = 0
     try:
         candidates = detect_langs(text)
@@ -122,3 +138,25 @@ def language_name(code: str) -> str:
 def written_in(text: str, language: str) -> bool:
     """True when ``text`` is in ``language``, or too short to tell (see :data:`MIN_LETTERS_FOR_LANGUAGE`)."""
     return sum(ch.isalpha() for ch in text) < MIN_LETTERS_FOR_LANGUAGE or detect_language(text) == language
+
+
+def document_language(text: str) -> str:
+    """ISO 639-1 code of a document's text by langdetect (seeded, deterministic), any language, or "und"."""
+    sample = text[:DOCUMENT_SAMPLE]
+    if not re.search(r"[^\W\d_]", sample):
+        return "und"
+    DetectorFactory.seed = 0
+    try:
+        code = detect(sample)
+    except LangDetectException:
+        return "und"
+    return code.split("-")[0].lower()
+
+
+_VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+
+
+def is_vietnamese(text: str) -> bool:
+    """True when ``text`` uses letters found only in Vietnamese (within the languages we handle): a
+    cheap test for search, where a Vietnamese query's single syllables are poor lexical evidence."""
+    return len(_VIETNAMESE.findall(text)) >= 2
