@@ -110,9 +110,21 @@ class Assistant:
         return QueryRewriter(
             sqlite_cached(self.chat_model, retrieval.rewrite_cache, retrieval.rewrite_cache_entries),
             load_prompts().render_rewrite,
-            {code: language_name(code) for code in retrieval.rewrite_languages},
+            {code: language_name(code) for code in self._rewrite_languages()},
             lock=_LOCAL_LLM_LOCK if self.mode == "local" else None,
         )
+
+    def _rewrite_languages(self) -> list[str]:
+        """``retrieval.rewrite_languages``, or else the languages of most of the indexed chunks."""
+        from assistant.retrieval.rewrite import document_languages
+
+        retrieval = self.settings.retrieval
+        if retrieval.rewrite_languages:
+            return retrieval.rewrite_languages
+        counts: dict[str, int] = {}
+        for record in self.index.file_records().values():
+            counts[record.language] = counts.get(record.language, 0) + record.chunks
+        return document_languages(counts, retrieval.rewrite_max_languages)
 
     def search(
         self, query: str, k: int | None = None, filters: SearchFilters | None = None, rewrite: bool | None = None

@@ -92,7 +92,12 @@ class RetrievalSettings(_Section):
         False, description="Translate each question with the LLM into `rewrite_languages` and search all wordings."
     )
     rewrite_languages: list[str] = Field(
-        default_factory=lambda: ["en", "ru"], description="Languages questions are translated into for rewriting."
+        default_factory=list,
+        description="Languages questions are translated into for rewriting; empty = the languages most of the "
+        "indexed chunks are written in (up to `rewrite_max_languages`), so a question meets the documents' words.",
+    )
+    rewrite_max_languages: int = Field(
+        2, ge=1, description="Most document languages a question is translated into when `rewrite_languages` is empty."
     )
     rewrite_cache: Path = Field(
         DEFAULT_CACHE / "rewrite-cache.sqlite", description="SQLite cache of LLM query rewrites (LangChain SQLiteCache)."

@@ -113,3 +113,14 @@ def test_assistant_search_uses_the_configured_rewriter(settings, sample_corpus, 
     assert len(model.prompts) == 2, "one search can ask for rewriting (the web's switch)"
     bot.search("Ai chủ trì tại điểm cầu Huế?", k=3, rewrite=False)
     assert len(model.prompts) == 2, "... or go without it"
+
+
+def test_questions_are_rewritten_into_the_documents_languages_not_their_own() -> None:
+    from assistant.retrieval.rewrite import document_languages
+
+    assert document_languages({"vi": 120, "ru": 30, "und": 500, "de": 30, "": 4}, 2) == ["vi", "de"]
+    model = CountingModel(responses=["en: Who leads the working group?"])
+    rewriter = QueryRewriter(model, render, {"vi": "Vietnamese", "en": "English"})
+    assert rewriter("Ai đứng đầu tổ công tác triển khai đề án?") == ["Who leads the working group?"]
+    assert "Vietnamese" not in model.prompts[-1]  # a Vietnamese question is not translated into Vietnamese
+    assert QueryRewriter(model, render, {"vi": "Vietnamese"})("Ai đứng đầu tổ công tác triển khai đề án?") == []

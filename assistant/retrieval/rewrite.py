@@ -1,9 +1,10 @@
 """Query rewriting with the LLM: the question translated into corpus languages, for multi-query search.
 
-The e5-small embedder matches English and Russian wording to the uk/ru/de/pt/es
-articles better than Vietnamese wording, and BM25 needs the corpus's own words.
+The e5-small embedder matches a question to passages in its own language far better than
+across languages, and BM25 needs the corpus's own words.
 One LLM call translates the question into every language of
-``retrieval.rewrite_languages``; :func:`assistant.retrieval.search` then scores
+``retrieval.rewrite_languages`` other than its own (by default the languages most of the
+indexed documents are written in, :func:`document_languages`); :func:`assistant.retrieval.search` then scores
 all wordings and mixes them (``FusionWeights.variants``).
 
 Rewrites are cached in a SQLite file (:mod:`assistant.models.llm_cache`, keyed by the
@@ -66,7 +67,13 @@ class QueryRewriter:
     def __call__(self, question: str) -> list[str]:
         from langchain_core.messages import HumanMessage
 
-        names = ", ".join(f"{name} ({code})" for code, name in self.languages.items())
+        from assistant.language import detect_language
+
+        asked = detect_language(question)
+        languages = {code: name for code, name in self.languages.items() if code != asked}
+        if not languages:
+            return []  # the documents are in the question's own language: nothing to translate into
+        names = ", ".join(f"{name} ({code})" for code, name in languages.items())
         prompt = self.render(question, names)
         try:
             with self.lock or nullcontext():
@@ -74,7 +81,7 @@ class QueryRewriter:
         except Exception as exc:  # noqa: BLE001 - any backend failure: search with the original question only
             log.warning("query rewriting failed (%s: %s); searching the original question", type(exc).__name__, exc)
             return []
-        rewrites = parse_rewrites(str(reply.text), self.languages)
+        rewrites = parse_rewrites(str(reply.text), languages)
         return [text for text in rewrites.values() if text.casefold() != question.casefold() and is_translation(question, text)]
 
 
@@ -90,3 +97,9 @@ def is_translation(question: str, text: str) -> bool:
         return False
     numbers = {k for k in extract_keys(text) if k.startswith("num:")}
     return numbers <= extract_keys(question)
+
+
+def document_languages(chunk_counts: Mapping[str, int], limit: int) -> list[str]:
+    """The ``limit`` languages with the most indexed chunks (``{language: chunks}``), unknown ones left out."""
+    known = [(n, code) for code, n in chunk_counts.items() if code and code != "und" and n > 0]
+    return [code for _, code in sorted(known, key=lambda item: (-item[0], item[1]))[:limit]]
