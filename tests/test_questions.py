@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from question_checks import smallest_span
 
 from assistant.errors import QuestionSetError
 from assistant.evaluation.questions import Question, load_questions
@@ -39,21 +40,6 @@ def seeds() -> dict[str, str]:
 
 def _files_for(question: Question, seeds: dict[str, str]) -> dict[str, str]:
     return {name: text for name, text in seeds.items() if question.source_matches(name)}
-
-
-def _smallest_span(text: str, facts: list[str]) -> int | None:
-    """Shortest stretch of ``text`` holding one match of every fact (anchored on the first fact)."""
-    spans = [[m.span() for m in re.finditer(fact, text, re.IGNORECASE)] for fact in facts]
-    if not all(spans):
-        return None
-    best: int | None = None
-    for start, end in spans[0]:
-        lo, hi = start, end
-        for others in spans[1:]:
-            s, e = min(others, key=lambda span: abs(span[0] - start))
-            lo, hi = min(lo, s), max(hi, e)
-        best = hi - lo if best is None else min(best, hi - lo)
-    return best
 
 
 # ------------------------------------------------------------------ the dev set
@@ -95,7 +81,7 @@ def test_answerable_facts_fit_in_one_passage(questions: list[Question], seeds: d
     for q in questions:
         if q.should_refuse:
             continue
-        spans = [_smallest_span(text, q.expected_facts) for text in _files_for(q, seeds).values()]
+        spans = [smallest_span(text, q.expected_facts) for text in _files_for(q, seeds).values()]
         if not any(span is not None and span <= WINDOW for span in spans):
             failures.append(f"{q.id}: smallest span {spans}")
     assert not failures, "\n".join(failures)

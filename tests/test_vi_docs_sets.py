@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from langchain_core.documents import Document
+from question_checks import smallest_span
 
 from assistant.evaluation.questions import Question, load_questions
 from assistant.ingest import load_file
@@ -59,21 +60,6 @@ def question_set(request: pytest.FixtureRequest) -> tuple[str, list[Question]]:
 
 def _files_for(question: Question, documents: dict[str, list[Document]]) -> dict[str, list[Document]]:
     return {name: docs for name, docs in documents.items() if question.source_matches(name)}
-
-
-def _smallest_span(text: str, facts: list[str]) -> int | None:
-    """Shortest stretch of ``text`` holding one match of every fact (anchored on the first fact)."""
-    spans = [[m.span() for m in re.finditer(fact, text, re.IGNORECASE)] for fact in facts]
-    if not all(spans):
-        return None
-    best: int | None = None
-    for start, end in spans[0]:
-        lo, hi = start, end
-        for others in spans[1:]:
-            s, e = min(others, key=lambda span: abs(span[0] - start))
-            lo, hi = min(lo, s), max(hi, e)
-        best = hi - lo if best is None else min(best, hi - lo)
-    return best
 
 
 # ------------------------------------------------------------------ the fixture files
@@ -162,7 +148,7 @@ def test_answerable_facts_fit_in_one_passage_of_an_expected_file(
         if not files:
             failures.append(f"{q.id}: no fixture file matches {q.expected_sources}")
             continue
-        spans = {name: _smallest_span(_text(docs), q.expected_facts) for name, docs in files.items()}
+        spans = {name: smallest_span(_text(docs), q.expected_facts) for name, docs in files.items()}
         if not any(span is not None and span <= WINDOW for span in spans.values()):
             failures.append(f"{q.id}: smallest spans {spans}")
     assert not failures, "\n".join(failures)
