@@ -144,6 +144,8 @@ class Assistant:
         retrieve: Callable[[str], list[SearchHit]] = lambda q: self.search(
             q, k=max(answer.contexts * 3, 10), filters=filters, rewrite=rewrite
         )
+        use = self.settings.retrieval.rewrite if rewrite is None else rewrite
+        rewriter = self._query_rewriter if use else None
         return Answerer(
             retrieve=retrieve,
             expand=lambda chunk: expand_context(self.index, chunk, window=answer.context_window),
@@ -151,6 +153,7 @@ class Assistant:
             settings=answer,
             mode=self.mode,
             similarity=self.similarity,
+            translate=rewriter,
         )
 
     # -- questions ------------------------------------------------------------------------------

@@ -135,3 +135,38 @@ def test_the_glossary_file_is_not_indexed_as_a_document(tmp_path: Path) -> None:
     (tmp_path / "glossary.yaml").write_text("a: [b]\n", encoding="utf-8")
     (tmp_path / "note.txt").write_text("x" * 40, encoding="utf-8")
     assert list(scan_corpus(tmp_path, "manifest.yaml", "glossary.yaml")) == ["note.txt"]
+
+
+def test_a_translated_wording_lets_an_english_question_meet_a_vietnamese_row() -> None:
+    question = "Which department leads the marriage registration procedure?"
+    scoring = ScoringSettings()
+    alone = analyse(question, ROWS, "en", scoring)
+    assert (alone.best_score or 0.0) < scoring.min_support  # no shared word: refused
+    helped = analyse(question, ROWS, "en", scoring, wordings=["Cơ quan nào chủ trì thủ tục đăng ký kết hôn?"])
+    assert helped.candidates[0].text.startswith("Tên thủ tục: Đăng ký kết hôn")
+    assert helped.best_score is not None and helped.best_score >= scoring.min_support
+
+
+def test_the_answerer_scores_with_the_translations_it_searched_with() -> None:
+    from assistant.answer import Answerer
+    from assistant.settings import AnswerSettings
+    from assistant.types import Chunk, ChunkMeta, SearchHit
+
+    hits = [
+        SearchHit(chunk=Chunk(id=f"r{c.row}", text=c.text, meta=ChunkMeta(
+            source="ds.xlsx", title="Danh mục thủ tục", language="vi", sheet="Thủ tục", row=c.row, chunk_index=c.rank)),
+            score=1.0, rank=c.rank)
+        for c in ROWS
+    ]  # fmt: skip
+    asked: list[str] = []
+
+    def translate(question: str) -> list[str]:
+        asked.append(question)
+        return ["Cơ quan nào chủ trì thủ tục đăng ký kết hôn?"]
+
+    question = "Which department leads the marriage registration procedure?"
+    plain = Answerer(lambda q: hits, lambda c: c.text, None, AnswerSettings(), "none").ask(question)
+    assert plain.refused
+    answer = Answerer(lambda q: hits, lambda c: c.text, None, AnswerSettings(), "none", translate=translate).ask(question)
+    assert asked == [question] and not answer.refused
+    assert "Sở Tư pháp" in answer.answer and answer.citations[0].row == ROWS[0].row

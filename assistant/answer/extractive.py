@@ -126,6 +126,22 @@ def rescore(candidates: list[Candidate], scoring: ScoringSettings = DEFAULT_SCOR
     return [replace(c, score=combine(c, best_coverage, best_sim, scoring)) for c in candidates]
 
 
+def _coverage(
+    weights: dict[str, float], units: set[str], headers: set[str], passage: set[str], scoring: ScoringSettings
+) -> float:
+    """Weighted share of the question units a sentence holds (a column name or the rest of its
+    passage earns a part of a unit's weight)."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    got = sum(
+        (scoring.header_credit * w if u in headers else w) if u in units
+        else scoring.passage_credit * w if u in passage else 0.0
+        for u, w in weights.items()
+    )  # fmt: skip
+    return got / total
+
+
 def _cosines(
     question: str, contexts: list[Context], sents: list[tuple[int, int, int, set[str]]], similarity: Similarity | None
 ) -> np.ndarray | None:
@@ -142,13 +158,17 @@ def analyse(
     language: str = "vi",
     scoring: ScoringSettings = DEFAULT_SCORING,
     similarity: Similarity | None = None,
+    wordings: Sequence[str] = (),
 ) -> Analysis:
     """Score every passage sentence by similarity and weighted coverage of the question; decide on refusal.
 
     ``language`` is the question's language: passages in the same language must hold the
     question's small numbers and most of its words (:func:`~assistant.answer.signals.missing_in_same_language`).
     ``similarity`` gives the embedding model's question-sentence cosines; without it the score is
-    coverage alone.
+    coverage alone. ``wordings`` are other wordings of the question (its translations into the
+    documents' languages, :mod:`assistant.retrieval.rewrite`): a sentence's coverage is the best of
+    all wordings, so an English question meets a Vietnamese row through its Vietnamese wording.
+    Refusal and the kind of answer asked for come from the question itself.
     """
     required, words = question_units(question, scoring)
     concepts = [u[2:] for u in required if u.startswith("c:")]
@@ -176,11 +196,16 @@ def analyse(
         return math.log(1 + len(sents) / (df.get(unit, 0) + 1))
 
     base = scoring.unit_weights
-    weights = {u: w * idf(u) for u, w in required.items()}
-    for u in words:
-        kind = base["pair"] if u.startswith("p:") else base["word"]
-        weights[u] = (kind if df.get(u) else scoring.unknown_word_weight) * idf(u)
-    total = sum(weights.values())
+
+    def weigh(units: dict[str, float], plain: set[str]) -> dict[str, float]:
+        weights = {u: w * idf(u) for u, w in units.items()}
+        for u in plain:
+            kind = base["pair"] if u.startswith("p:") else base["word"]
+            weights[u] = (kind if df.get(u) else scoring.unknown_word_weight) * idf(u)
+        return weights
+
+    weights = weigh(required, words)
+    weightings = [weights] + [weigh(*question_units(w, scoring)) for w in wordings if w.strip() and w != question]
     present = {u: df[u] for u in weights if df.get(u) and not u.startswith("p:")}
     limit = max(min((present[u] for u in required if u in present), default=0), scoring.focus_share * len(sents))
     focus = {u for u, n in present.items() if n <= limit and (u in required or not required)}
@@ -192,12 +217,7 @@ def analyse(
         text = contexts[i].text[s:e]
         if len(text) < scoring.min_sentence_chars:
             continue
-        got = sum(
-            (scoring.header_credit * w if u in headers[i] else w) if u in units
-            else scoring.passage_credit * w if u in passage_units[i] else 0.0
-            for u, w in weights.items()
-        )  # fmt: skip
-        coverage = got / total if total > 0 else 0.0
+        coverage = max(_coverage(w, units, headers[i], passage_units[i], scoring) for w in weightings)
         new_keys = {u[2:] for u in units if u.startswith("k:")} - q_keys
         # The question's focus may sit in the sentence before or after (same passage).
         around = units.union(*(sents[k][3] for k in (j - 1, j + 1) if 0 <= k < len(sents) and sents[k][0] == i))

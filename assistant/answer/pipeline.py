@@ -117,9 +117,11 @@ class Answerer:
         mode: str,
         prompts: PromptSet | None = None,
         similarity: Similarity | None = None,
+        translate: Callable[[str], list[str]] | None = None,
     ) -> None:
         self.retrieve = retrieve
         self.similarity = similarity
+        self.translate = translate  # the question's translations (cached by the rewriter that searched with them)
         self.expand = expand
         self.llm = llm
         self.settings = settings
@@ -145,7 +147,8 @@ class Answerer:
         )
         found = [e.context for e in evidence]
         scoring = self.settings.scoring
-        analysis = analyse(standalone, found, language, scoring, self.similarity) if evidence else None
+        wordings = self.translate(standalone) if self.translate is not None and evidence else []
+        analysis = analyse(standalone, found, language, scoring, self.similarity, wordings) if evidence else None
         refuse = (
             weak_evidence(found, self.settings.min_relevance)
             or (analysis is not None and analysis.missing_keys)
