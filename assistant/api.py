@@ -114,6 +114,11 @@ class Assistant:
             lock=_LOCAL_LLM_LOCK if self.mode == "local" else None,
         )
 
+    def _rewriter_for(self, rewrite: bool | None) -> QueryRewriter | None:
+        """The rewriter when ``rewrite`` (default: ``retrieval.rewrite``) asks for one and an LLM exists."""
+        use = self.settings.retrieval.rewrite if rewrite is None else rewrite
+        return self._query_rewriter if use else None
+
     def _rewrite_languages(self) -> list[str]:
         """``retrieval.rewrite_languages``, or else the languages of most of the indexed chunks."""
         from assistant.retrieval.rewrite import document_languages
@@ -131,8 +136,7 @@ class Assistant:
     ) -> list[SearchHit]:
         """Hybrid search; ``rewrite`` (default: ``retrieval.rewrite``) also searches the LLM's
         translations of ``query`` (no effect without an LLM)."""
-        use = self.settings.retrieval.rewrite if rewrite is None else rewrite
-        rewriter = self._query_rewriter if use else None
+        rewriter = self._rewriter_for(rewrite)
         variants = rewriter(query) if rewriter is not None else ()
         return search(self.index, query, k=k or self.settings.retrieval.k, filters=filters,
                       weights=self.settings.retrieval.fusion, variants=variants)
@@ -144,8 +148,7 @@ class Assistant:
         retrieve: Callable[[str], list[SearchHit]] = lambda q: self.search(
             q, k=max(answer.contexts * 3, 10), filters=filters, rewrite=rewrite
         )
-        use = self.settings.retrieval.rewrite if rewrite is None else rewrite
-        rewriter = self._query_rewriter if use else None
+        rewriter = self._rewriter_for(rewrite)
         return Answerer(
             retrieve=retrieve,
             expand=lambda chunk: expand_context(self.index, chunk, window=answer.context_window),

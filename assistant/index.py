@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 
 import chromadb
 import chromadb.errors
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
@@ -24,6 +25,9 @@ from pydantic import BaseModel
 from assistant.errors import IndexError_
 from assistant.settings import IndexSettings, Settings
 from assistant.types import Chunk, ChunkMeta, SearchHit
+
+# Question vectors kept per index: search and answer scoring embed the same question once.
+QUERY_VECTORS_KEPT = 64
 
 # Bookkeeping records need no vector; Chroma requires one, so each gets this constant.
 _NO_VECTOR = [0.0]
@@ -75,6 +79,8 @@ class CorpusIndex:
         self._embeddings_factory = embeddings
         self._embeddings: Embeddings | None = None
         self._embeddings_lock = threading.Lock()
+        self._query_vectors: dict[str, np.ndarray] = {}  # newest last
+        self._query_lock = threading.Lock()
         self._open_collections()
 
     def _open_collections(self) -> None:
@@ -95,6 +101,21 @@ class CorpusIndex:
             if self._embeddings is None:
                 self._embeddings = self._embeddings_factory()
         return self._embeddings
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The unit-length query embedding of ``query`` (query prompt); the last few are kept, since
+        search and answer scoring both need the same question's vector."""
+        with self._query_lock:
+            cached = self._query_vectors.get(query)
+        if cached is not None:
+            return cached
+        vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        vector /= max(float(np.linalg.norm(vector)), 1e-12)
+        with self._query_lock:
+            self._query_vectors[query] = vector
+            while len(self._query_vectors) > QUERY_VECTORS_KEPT:
+                self._query_vectors.pop(next(iter(self._query_vectors)))
+        return vector
 
     @property
     def store(self) -> Chroma:

@@ -101,16 +101,8 @@ class QuestionSimilarity:
     def __init__(self, index, store: SentenceVectors) -> None:  # noqa: ANN001 - a CorpusIndex
         self.index = index
         self.store = store
-        self._last: tuple[str, np.ndarray] | None = None
 
     def __call__(self, question: str, items: Sequence[tuple[str, str]]) -> np.ndarray:
         if not items:
             return np.zeros(0, dtype=np.float32)
-        last = self._last
-        if last is not None and last[0] == question:
-            q = last[1]
-        else:
-            q = np.asarray(self.index.embeddings.embed_query(question), dtype=np.float32)
-            q /= max(float(np.linalg.norm(q)), 1e-12)
-            self._last = (question, q)
-        return self.store.vectors(items) @ q
+        return self.store.vectors(items) @ self.index.query_vector(question)  # search embedded it already

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant import Assistant  # noqa: E402
 from assistant.answer.contexts import build_contexts  # noqa: E402
-from assistant.answer.extractive import analyse, rescore  # noqa: E402
+from assistant.answer.extractive import Candidate, analyse, features, rescore  # noqa: E402
 from assistant.cli.common import settings_from  # noqa: E402
 from assistant.evaluation.corpus import corpus_overrides, sync_eval_index  # noqa: E402
 from assistant.evaluation.questions import load_questions  # noqa: E402
@@ -40,24 +40,15 @@ from assistant.retrieval.glossary import use_glossary  # noqa: E402
 from assistant.settings import ScoringSettings  # noqa: E402
 
 console = Console()
-# The type check is not fitted: it multiplies the score (``scoring.type_penalty``), a gate for refusal.
-FEATURES = ("coverage", "coverage_gap", "similarity_same", "similarity_cross", "similarity_gap", "cross_language",
-            "rank")
-
-
 def _rows(candidates: list) -> list[list[float]]:
-    """The signals of each candidate, as :func:`~assistant.answer.extractive.combine` reads them."""
+    """The model's inputs for each candidate, exactly as :func:`~assistant.answer.extractive.combine` reads them."""
     if not candidates:
         return []
     best_cov = max(c.coverage for c in candidates)
-    best_sim = max(c.similarity or 0.0 for c in candidates)
-    out = []
-    for c in candidates:
-        sim = c.similarity if c.similarity is not None else 0.0
-        out.append([c.coverage, c.coverage - best_cov, sim if c.same_language else 0.0,
-                    0.0 if c.same_language else sim, sim - best_sim, 0.0 if c.same_language else 1.0,
-                    float(c.index)])
-    return out
+    sims = [c.similarity for c in candidates if c.similarity is not None]
+    best_sim = max(sims) if sims else None
+    default = ScoringSettings().default_similarity
+    return [list(features(c, best_cov, best_sim, default).values()) for c in candidates]
 
 
 def collect(specs: list[str]) -> list[dict]:
@@ -114,7 +105,9 @@ def main() -> None:
     x = np.array([row for r in records for row in _rows(r["candidates"])], dtype=float)
     y = np.array([float(lab) for r in records for lab in r["labels"]])
     coef = fit(x, y, args.l2)
-    model = {"bias": round(float(coef[0]), 3)} | {f: round(float(v), 3) for f, v in zip(FEATURES, coef[1:])}
+    names = list(features(Candidate(0, 0, 0, "", 0.0), 0.0, None, 0.0))  # the coefficients' names, in order
+    # The type check is not fitted: it multiplies the score (``scoring.type_penalty``), a gate for refusal.
+    model = {"bias": round(float(coef[0]), 3)} | {f: round(float(v), 3) for f, v in zip(names, coef[1:])}
     console.print("answer:\n  scoring:\n    model: " + str(model).replace("'", '"'))
     scoring = ScoringSettings(model=model)
 

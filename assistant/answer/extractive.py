@@ -63,6 +63,24 @@ class Candidate:
     type_ok: bool = True  # it can supply the kind of answer asked for (a date, a number, a name)
 
 
+def features(
+    candidate: Candidate, best_coverage: float, best_similarity: float | None, default_similarity: float
+) -> dict[str, float]:
+    """The model's inputs for one sentence, named as the coefficients of ``scoring.model`` (bias aside)."""
+    sim = default_similarity if candidate.similarity is None else candidate.similarity
+    best_sim = default_similarity if best_similarity is None else best_similarity
+    same = candidate.same_language
+    return {
+        "coverage": candidate.coverage,
+        "coverage_gap": candidate.coverage - best_coverage,
+        "similarity_same": sim if same else 0.0,
+        "similarity_cross": 0.0 if same else sim,
+        "similarity_gap": sim - best_sim,
+        "cross_language": 0.0 if same else 1.0,
+        "rank": float(candidate.index),
+    }
+
+
 def combine(candidate: Candidate, best_coverage: float, best_similarity: float | None,
             scoring: ScoringSettings = DEFAULT_SCORING) -> float:
     """The probability-like score in [0, 1] that a sentence answers: a logistic model of its signals.
@@ -75,25 +93,15 @@ def combine(candidate: Candidate, best_coverage: float, best_similarity: float |
     ``scoring.default_similarity`` stands in.
     """
     m = scoring.model
-    sim = scoring.default_similarity if candidate.similarity is None else candidate.similarity
-    best_sim = scoring.default_similarity if best_similarity is None else best_similarity
-    same = candidate.same_language
-    z = (
-        m["bias"]
-        + m["coverage"] * candidate.coverage
-        + m["coverage_gap"] * (candidate.coverage - best_coverage)
-        + (m["similarity_same"] if same else m["similarity_cross"]) * sim
-        + m["similarity_gap"] * (sim - best_sim)
-        + (0.0 if same else m["cross_language"])
-        + m["rank"] * candidate.index
-    )
+    signals = features(candidate, best_coverage, best_similarity, scoring.default_similarity)
+    z = m["bias"] + sum(m[name] * value for name, value in signals.items())
     probability = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
     # A sentence without the kind of answer asked for (no date for "when?") cannot answer, however
     # close it is: a multiplier, so such sentences alone always fall below ``min_support``.
     # Across languages the embedding model's cosines barely separate an answer from an off-topic
     # sentence ("What is the capital of France?" scores like a real question): such a sentence
     # needs some shared figure, name or word as well.
-    anchored = same or candidate.coverage >= scoring.min_cross_coverage
+    anchored = candidate.same_language or candidate.coverage >= scoring.min_cross_coverage
     return probability if candidate.type_ok and anchored else probability * scoring.type_penalty
 
 
@@ -127,11 +135,11 @@ def rescore(candidates: list[Candidate], scoring: ScoringSettings = DEFAULT_SCOR
 
 
 def _coverage(
-    weights: dict[str, float], units: set[str], headers: set[str], passage: set[str], scoring: ScoringSettings
+    weights: dict[str, float], total: float, units: set[str], headers: set[str], passage: set[str],
+    scoring: ScoringSettings,
 ) -> float:
-    """Weighted share of the question units a sentence holds (a column name or the rest of its
-    passage earns a part of a unit's weight)."""
-    total = sum(weights.values())
+    """Weighted share (of ``total``, the weights' sum) of the question units a sentence holds (a column
+    name or the rest of its passage earns a part of a unit's weight)."""
     if total <= 0:
         return 0.0
     got = sum(
@@ -206,6 +214,7 @@ def analyse(
 
     weights = weigh(required, words)
     weightings = [weights] + [weigh(*question_units(w, scoring)) for w in wordings if w.strip() and w != question]
+    totals = [sum(w.values()) for w in weightings]
     present = {u: df[u] for u in weights if df.get(u) and not u.startswith("p:")}
     limit = max(min((present[u] for u in required if u in present), default=0), scoring.focus_share * len(sents))
     focus = {u for u, n in present.items() if n <= limit and (u in required or not required)}
@@ -217,7 +226,9 @@ def analyse(
         text = contexts[i].text[s:e]
         if len(text) < scoring.min_sentence_chars:
             continue
-        coverage = max(_coverage(w, units, headers[i], passage_units[i], scoring) for w in weightings)
+        coverage = max(
+            _coverage(w, total, units, headers[i], passage_units[i], scoring) for w, total in zip(weightings, totals)
+        )
         new_keys = {u[2:] for u in units if u.startswith("k:")} - q_keys
         # The question's focus may sit in the sentence before or after (same passage).
         around = units.union(*(sents[k][3] for k in (j - 1, j + 1) if 0 <= k < len(sents) and sents[k][0] == i))

@@ -20,6 +20,7 @@ from assistant.answer.text import (
     small_numbers,
     terms,
 )
+from assistant.ingest.tables import split_row
 from assistant.retrieval.glossary import concept_forms, matched_concepts
 from assistant.retrieval.lexical import PREFIX_LENGTH
 from assistant.retrieval.text_norm import bigrams, fold, lexical_terms
@@ -146,13 +147,15 @@ def _labelled_numbers(question: str) -> list[tuple[str, int]]:
 
 def header_terms(context: Context) -> set[str]:
     """Word terms of the column names of a table-row passage ("Header: value; Header: value")."""
-    if context.row is None:
-        return set()
-    return set().union(set(), *(terms(part.partition(": ")[0]) for part in context.text.split("; ") if ": " in part))
+    return _row_terms(context, 0)
 
 
 def values_terms(context: Context) -> set[str]:
     """Word terms of the cell values of a table-row passage."""
+    return _row_terms(context, 1)
+
+
+def _row_terms(context: Context, part: int) -> set[str]:
     if context.row is None:
         return set()
-    return set().union(set(), *(terms(part.partition(": ")[2]) for part in context.text.split("; ") if ": " in part))
+    return set().union(set(), *(terms(cell[part]) for cell in split_row(context.text)))

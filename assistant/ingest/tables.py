@@ -94,6 +94,11 @@ def render_row(header: Sequence[str], row: Sequence[Cell]) -> str:
     return "; ".join(parts)
 
 
+def split_row(text: str) -> list[tuple[str, str]]:
+    """The ``(header, value)`` pairs of a row rendered by :func:`render_row` (parts without ": " skipped)."""
+    return [(name, value) for name, sep, value in (part.partition(": ") for part in text.split("; ")) if sep]
+
+
 def table_units(rows: Sequence[Sequence[Cell]], sheet: str | None) -> list[Unit]:
     """Units for the data rows of one sheet; ``[]`` when empty; NoHeader when headerless."""
     numbered = [(i, r) for i, r in enumerate(rows, start=1) if any(cell_text(c) for c in r)]

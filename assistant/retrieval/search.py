@@ -77,9 +77,7 @@ def compute_channels(index: CorpusIndex, snap: Snapshot, query: str, filters: Se
     query_keys = extract_keys(query)
 
     if snap.embeddings is not None:
-        vector = np.asarray(index.embeddings.embed_query(query), dtype=np.float32)
-        vector /= max(float(np.linalg.norm(vector)), 1e-12)
-        dense = snap.embeddings[positions] @ vector
+        dense = snap.embeddings[positions] @ index.query_vector(query)
     else:  # very large index: dense scores only for Chroma's top candidates
         where = filters.to_where() if filters else None
         dense_all = np.zeros(len(snap), dtype=np.float32)
