@@ -3,13 +3,14 @@
 Build an :class:`Answerer` (the :class:`~assistant.api.Assistant` builds the configured one) and call :meth:`Answerer.stream` (events) or :meth:`Answerer.ask`.
 """
 
-from assistant.answer.events import AnswerEvent, DoneEvent, EvidenceEvent, TokenEvent
+from assistant.answer.events import AnswerEvent, DiscardEvent, DoneEvent, EvidenceEvent, TokenEvent
 from assistant.answer.pipeline import Answerer
 from assistant.answer.prompts import PromptError, PromptSet, load_prompts
 
 __all__ = [
     "AnswerEvent",
     "Answerer",
+    "DiscardEvent",
     "DoneEvent",
     "EvidenceEvent",
     "PromptError",

@@ -1,9 +1,12 @@
 """What :meth:`assistant.answer.Answerer.stream` yields, in order.
 
 1. one :class:`EvidenceEvent` as soon as the passages are known (before generation starts);
-2. :class:`TokenEvent` pieces of the answer as it is written (raw model text; the
-   final, checked text with renumbered citations is in the :class:`DoneEvent`);
-3. one :class:`DoneEvent` with the complete :class:`~assistant.types.Answer`.
+2. :class:`TokenEvent` pieces of the answer as it is written. This is a *draft*: raw model
+   text, not yet checked. Interfaces show it as a draft (muted, "checking…"), never with a badge;
+3. a :class:`DiscardEvent` whenever the draft so far is rejected and another attempt begins:
+   interfaces remove the draft from the screen (the reasons say why it was rejected);
+4. one :class:`DoneEvent` with the complete, checked :class:`~assistant.types.Answer`, which
+   replaces the draft.
 """
 
 from __future__ import annotations
@@ -30,10 +33,18 @@ class TokenEvent:
 
 
 @dataclass(frozen=True)
+class DiscardEvent:
+    """The draft streamed so far was rejected (``reasons``); the next attempt (``next_step``) starts."""
+
+    reasons: tuple[str, ...]
+    next_step: str
+
+
+@dataclass(frozen=True)
 class DoneEvent:
     """The finished, verified answer."""
 
     answer: Answer
 
 
-AnswerEvent = EvidenceEvent | TokenEvent | DoneEvent
+AnswerEvent = EvidenceEvent | TokenEvent | DiscardEvent | DoneEvent
