@@ -160,3 +160,88 @@ def is_vietnamese(text: str) -> bool:
     """True when ``text`` uses letters found only in Vietnamese (within the languages we handle): a
     cheap test for search, where a Vietnamese query's single syllables are poor lexical evidence."""
     return len(_VIETNAMESE.findall(text)) >= 2
+
+
+# Polarity: words that negate a clause, per language (lower case, as written). A claim and the
+# passage sentence that backs it must agree on it (:func:`negated`).
+_NEGATIONS: dict[str, tuple[str, ...]] = {
+    "vi": ("không", "chưa", "chẳng", "chả", "đừng", "cấm", "nghiêm cấm"),
+    "en": ("not", "no", "never", "cannot", "nor", "neither", "none", "nothing", "prohibited", "forbidden"),
+    "de": ("nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie", "niemals", "verboten"),
+    "ru": ("не", "нет", "ни", "никогда", "нельзя", "запрещено", "запрещается"),
+    "uk": ("не", "ні", "немає", "ніколи", "заборонено", "забороняється"),
+    "pt": ("não", "nunca", "nem", "jamais", "proibido", "proibida"),
+    "es": ("no", "nunca", "ni", "jamás", "tampoco", "prohibido", "prohibida"),
+    "fr": ("ne", "pas", "jamais", "aucun", "aucune", "interdit"),
+}
+# Phrases holding a negation word that do not negate: limits, deadlines, "not only", compounds.
+_NOT_NEGATIONS: dict[str, tuple[str, ...]] = {
+    "vi": ("không chỉ", "không những", "không quá", "không chậm hơn", "không muộn hơn", "không ít hơn",
+           "hàng không", "không gian", "không khí", "chưa kể"),
+    "en": ("not only", "no later than", "not later than", "no more than", "not more than", "no less than",
+           "not less than", "no fewer than", "not fewer than"),
+    "de": ("nicht nur", "nicht später als", "nicht mehr als", "nicht weniger als"),
+    "ru": ("не только", "не позднее", "не позже", "не более", "не менее", "не реже"),
+    "uk": ("не лише", "не тільки", "не пізніше", "не більше", "не менше", "не рідше"),
+    "pt": ("não só", "não apenas", "não somente", "não mais que", "não mais de", "não menos de"),
+    "es": ("no solo", "no sólo", "no solamente", "no más tarde", "no más de", "no menos de"),
+    "fr": ("non seulement", "au plus tard"),
+}  # fmt: skip
+_LOWER_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def negated(text: str, language: str | None = None) -> bool:
+    """True when ``text`` (in ``language``, detected when not given) holds a negation word outside
+    the phrases that only look negative ("không quá 30 ngày", "no later than", "не позднее")."""
+    language = language or detect_language(text)
+    lowered = " ".join(_LOWER_WORD.findall(text.lower().replace("n't", " not")))
+    for phrase in _NOT_NEGATIONS.get(language, ()):
+        lowered = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", lowered)
+    words = f" {lowered} "
+    return any(f" {cue} " in words for cue in _NEGATIONS.get(language, _NEGATIONS[DEFAULT_LANGUAGE]))
+
+
+# Date roles: words just before a date that make it the start or the end of a period, in every
+# language we handle (folded: lower case, no diacritics, Cyrillic transliterated, as dates are found).
+_START_CUES = (
+    "tu", "ke tu", "bat dau", "from", "since", "starting", "start", "starts", "begin", "begins", "beginning",
+    "as of", "ab", "von", "seit", "beginnt", "beginn", "s", "so", "nachinaia", "z", "iz", "vid", "pochynaiuchy",
+    "desde", "a partir", "inicio", "comeca", "comienza", "a compter", "des",
+)  # fmt: skip
+_END_CUES = (
+    "den", "toi", "truoc", "cham nhat", "han", "ket thuc", "to", "until", "till", "by", "before", "end", "ends",
+    "ending", "deadline", "due", "through", "than", "bis", "endet", "ende", "frist", "spatestens", "do", "po",
+    "ate", "prazo", "termina", "fim", "hasta", "plazo", "fin", "antes", "al", "jusqu",
+)  # fmt: skip
+_RANGE_DASH = re.compile(r"^\s*[-–—]\s*$")
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def date_roles(text: str, window: int = 4) -> dict[str, set[str]]:
+    """The role ("start" or "end") of each date of ``text`` by the cue nearest before it within
+    ``window`` words ("từ 01/9/2025 đến 30/4/2026": start, end; "ab dem 1. Juli": start;
+    "hạn 2025-09-30": end); the second date of "01/5 – 31/8" is an end and the first a start.
+    Dates with no cue are left out. Keys as :func:`~assistant.retrieval.keys.extract_keys` gives."""
+    from assistant.retrieval.keys import date_mentions  # keys folds with retrieval.text_norm
+    from assistant.retrieval.text_norm import fold
+
+    folded = fold(text)
+    cues = [(c.split(), "start") for c in _START_CUES] + [(c.split(), "end") for c in _END_CUES]
+    roles: dict[str, set[str]] = {}
+    mentions = date_mentions(folded)
+    for i, mention in enumerate(mentions):
+        before = _TOKEN.findall(folded[: mention.start])[-window:]
+        best: tuple[int, str] | None = None  # (end position of the cue in ``before``, role)
+        for words, role in cues:
+            for at in range(len(before) - len(words), -1, -1):
+                if before[at : at + len(words)] == words:
+                    if best is None or at + len(words) > best[0]:
+                        best = (at + len(words), role)
+                    break
+        previous = mentions[i - 1] if i else None
+        if previous is not None and _RANGE_DASH.match(folded[previous.end : mention.start]):
+            roles.setdefault(previous.key, set()).add("start")
+            best = (len(before), "end")
+        if best is not None:
+            roles.setdefault(mention.key, set()).add(best[1])
+    return roles

@@ -106,3 +106,29 @@ class QuestionSimilarity:
         if not items:
             return np.zeros(0, dtype=np.float32)
         return self.store.vectors(items) @ self.index.query_vector(question)  # search embedded it already
+
+
+class EmbeddingSimilarity:
+    """The same cosine as :class:`QuestionSimilarity`, straight from an embedding model, without an index
+    (claim-verifier evaluation over passages that are not indexed). Vectors are kept in memory."""
+
+    def __init__(self, embeddings) -> None:  # noqa: ANN001 - a LangChain Embeddings
+        self.embeddings = embeddings
+        self._queries: dict[str, np.ndarray] = {}
+        self._sentences: dict[str, np.ndarray] = {}
+
+    def __call__(self, question: str, items: Sequence[tuple[str, str]]) -> np.ndarray:
+        if not items:
+            return np.zeros(0, dtype=np.float32)
+        if question not in self._queries:
+            self._queries[question] = _unit(np.asarray(self.embeddings.embed_query(question), dtype=np.float32))
+        missing = list(dict.fromkeys(t for _, t in items if t not in self._sentences))
+        if missing:
+            vectors = _unit(np.asarray(self.embeddings.embed_documents(missing), dtype=np.float32))
+            self._sentences.update(zip(missing, vectors))
+        return np.stack([self._sentences[t] for _, t in items]) @ self._queries[question]
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)

@@ -202,6 +202,29 @@ class ScoringSettings(_Section):
     )
 
 
+class SupportSettings(_Section):
+    """When a cited passage supports a claim (``assistant/answer/support.py``).
+
+    Thresholds were chosen on the ``dev`` split of ``evals/claims.jsonl`` by
+    ``benchmarks/claims_bench.py``; the ``heldout`` split's figures are in ``docs/answers.md``.
+    """
+
+    min_similarity_same: float = Field(
+        0.88, description="Cosine (embedding model, claim as query, sentence as passage) a passage sentence in the "
+        "claim's language needs to support it.",
+    )
+    min_similarity_cross: float = Field(
+        0.86, description="The same for a passage sentence in another language than the claim.",
+    )
+    min_coverage_same: float = Field(
+        0.5, description="Share of the claim's words a same-language sentence must hold (also the only test when no "
+        "embedding model is at hand; across languages there is then no support).",
+    )
+    role_window: int = Field(
+        4, description="Words before a date searched for a cue making it a start ('từ', 'ab') or an end ('đến', 'bis').",
+    )
+
+
 class AnswerSettings(_Section):
     contexts: int = Field(4, description="Passages given to the LLM (after retrieval).")
     context_window: int = Field(1, description="Neighbouring chunks added on each side of a passage.")
@@ -221,6 +244,7 @@ class AnswerSettings(_Section):
         "cases; 0 = let the model decide).",
     )
     scoring: ScoringSettings = Field(default_factory=ScoringSettings, description="Sentence scoring and refusal.")
+    support: SupportSettings = Field(default_factory=SupportSettings, description="When a passage supports a claim.")
     translate_quotes: bool = Field(
         False,
         description="When the LLM gives no usable answer, have it translate the best sentences into the asker's "

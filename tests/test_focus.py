@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from test_answer import PT, Retriever, fake, hit
 
+from support_fakes import AGREEING
+
 from assistant.answer import Answerer
 from assistant.answer.contexts import Evidence
 from assistant.answer.extractive import analyse
@@ -58,7 +60,7 @@ def test_focus_without_scored_sentences_keeps_the_passage_head() -> None:
 
 
 def _answerer(model, hits, **settings) -> Answerer:
-    return Answerer(Retriever(hits), lambda c: c.text, model, AnswerSettings(**settings), "local")
+    return Answerer(Retriever(hits), lambda c: c.text, model, AnswerSettings(**settings), "local", support=AGREEING)
 
 
 def test_gate_refuses_unsupported_question_without_calling_the_llm() -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from assistant.answer.constants import CITATION_FORMAT, PASSAGE_TAG, REFUSAL_MARKER, UNVERIFIED_FLAG
 from assistant.answer.figure_fit import better_figures
+from assistant.answer.support import Support, SupportChecker
 from assistant.answer.text import (
     capitalised_words,
     figure_keys,
@@ -145,6 +146,7 @@ class Claim:
     verified: bool
     problems: list[str] = field(default_factory=list)
     recited: bool = False  # its markers were moved to (or added for) the passage(s) backing it
+    support: Support | None = None  # the sentence backing it, when its figures checked out
 
 
 @dataclass
@@ -279,6 +281,16 @@ def best_quote(passage: str, claims: list[str]) -> str:
     return passage[start:end].rstrip()
 
 
+def _quote(passage: str, index: int, citing: list[Claim]) -> str:
+    """The sentence that supports the claims citing this passage when one was found, else :func:`best_quote`."""
+    for claim in citing:
+        backing = claim.support
+        if backing is not None and backing.supported and backing.sentence and backing.sentence in passage:
+            if claim.cited and claim.cited[backing.passage or 0] - 1 == index and len(backing.sentence) <= MAX_QUOTE_CHARS:
+                return backing.sentence
+    return best_quote(passage, [c.text for c in citing])
+
+
 def _rewrite_markers(sentence: str, mapping: dict[int, int]) -> str:
     """Replace each marker group by the renumbered ``[n]`` markers; drop numbers with no passage."""
 
@@ -292,23 +304,37 @@ def _rewrite_markers(sentence: str, mapping: dict[int, int]) -> str:
 
 
 def check_answer(
-    answer: str, contexts: list[Context], pages: list[int | None] | None = None, question: str = ""
-) -> CheckedAnswer:
+    answer: str, contexts: list[Context], pages: list[int | None] | None = None, question: str = "",
+    support: SupportChecker | None = None,
+) -> CheckedAnswer:  # fmt: skip
     """Verify every sentence of ``answer`` against ``contexts`` (passage n = ``contexts[n-1]``).
 
+    A claim is verified when its figures and names check out (:func:`check_claim`) and a cited
+    passage supports it (``support``; without one, only quotes and same-language sentences
+    holding its words can: :class:`~assistant.answer.support.SupportChecker`).
     Citations are renumbered in order of first use; a flagged sentence gets
     :data:`UNVERIFIED_FLAG` appended. ``pages`` gives the cited chunk's PDF page per context.
     """
+    support = support or SupportChecker(None)
     passage_keys = [figure_keys(c.text) for c in contexts]
     spans = sentence_spans(answer)
     texts = [c.text for c in contexts]
+
+    def checked(sentence: str) -> Claim:
+        claim = check_claim(sentence, texts, passage_keys, question)
+        if claim.factual and claim.verified:
+            claim.support = support.check(claim.text, [contexts[n - 1] for n in claim.cited])
+            claim.problems += claim.support.reasons
+            claim.verified = claim.support.supported
+        return claim
+
     sentences: list[str] = []
     claims: list[Claim] = []
     for s, e in spans:
         sentence = answer[s:e]
-        claim = check_claim(sentence, texts, passage_keys, question)
+        claim = checked(sentence)
         if claim.factual and not claim.verified and (fixed := recite(sentence, passage_keys, texts)) is not None:
-            rechecked = check_claim(fixed, texts, passage_keys, question)
+            rechecked = checked(fixed)
             if rechecked.verified:
                 sentence, claim = fixed, rechecked
                 claim.recited = True
@@ -343,7 +369,7 @@ def check_answer(
                 sheet=context.sheet,
                 row=context.row,
                 section=context.section,
-                quote=best_quote(context.text, [c.text for c in citing]),
+                quote=_quote(context.text, old - 1, citing),
                 verified=bool(citing) and all(c.verified for c in citing),
             )
         )

@@ -48,6 +48,7 @@ from assistant.answer.extractive import (
 )
 from assistant.answer.focus import focus_evidence
 from assistant.answer.prompts import PromptSet, load_prompts
+from assistant.answer.support import SupportChecker
 from assistant.answer.refusal import (
     could_become_refusal,
     is_refusal_output,
@@ -118,9 +119,12 @@ class Answerer:
         prompts: PromptSet | None = None,
         similarity: Similarity | None = None,
         translate: Callable[[str], list[str]] | None = None,
+        support: SupportChecker | None = None,
     ) -> None:
         self.retrieve = retrieve
         self.similarity = similarity
+        # Whether a cited passage supports a claim: the same embedding model, by default.
+        self.support = support if support is not None else SupportChecker(similarity, settings.support)
         self.translate = translate  # the question's translations (cached by the rewriter that searched with them)
         self.expand = expand
         self.llm = llm
@@ -344,7 +348,7 @@ class Answerer:
 
     def _finish(self, turn: _Turn, text: str, first_token_ms: float | None, mode: str, notice: str | None) -> Answer:
         """Verify citations and figures, flag what does not check out, and note a wrong answer language."""
-        checked = check_answer(text, turn.contexts, [e.page for e in turn.evidence], turn.standalone)
+        checked = check_answer(text, turn.contexts, [e.page for e in turn.evidence], turn.standalone, self.support)
         if mode != EXTRACTIVE and notice is None:
             plain = strip_markers(text)
             if not written_in(plain, turn.language):

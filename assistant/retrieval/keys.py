@@ -10,6 +10,7 @@ that holds a document number or a count.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from assistant.retrieval.text_norm import fold
 
@@ -90,6 +91,31 @@ def _number_value(raw: str) -> str | None:
     return f"{integer}.{decimals}" if decimals else integer
 
 
+@dataclass(frozen=True)
+class DateMention:
+    """One date in a folded text: its key (``date:06-30``) and span; ``ambiguous`` when it may be a
+    decimal number as well (a bare "1.5" is May 1st in de/ru/uk but 1.5 elsewhere)."""
+
+    key: str
+    start: int
+    end: int
+    ambiguous: bool = False
+
+
+def date_mentions(folded: str) -> list[DateMention]:
+    """The dates of an already folded text (:func:`~assistant.retrieval.text_norm.fold`), in text order."""
+    found: list[DateMention] = []
+    for pattern, day_group, month_group, span_group in _DATE_PATTERNS:
+        for m in pattern.finditer(folded):
+            raw_month = m.group(month_group)
+            month = int(raw_month) if raw_month.isdigit() else _month(raw_month)
+            key = _date_key(int(m.group(day_group)), month) if month else None
+            if key:
+                ambiguous = pattern is _NUM_DATE and m.group(2) == "." and m.group(4) is None
+                found.append(DateMention(key, *m.span(span_group), ambiguous=ambiguous))
+    return sorted(found, key=lambda d: d.start)
+
+
 def extract_keys(text: str) -> set[str]:
     """Codes (``code:02-kh/bcdtw``), dates (``date:06-30``), numbers (``num:58``, ``num:100%``)."""
     keys: set[str] = set()
@@ -102,16 +128,10 @@ def extract_keys(text: str) -> set[str]:
         keys.add(f"code:{int(number)}/{year + '/' if year else ''}{letters}")
     folded = fold(text)
     date_spans: list[tuple[int, int]] = []
-    for pattern, day_group, month_group, span_group in _DATE_PATTERNS:
-        for m in pattern.finditer(folded):
-            raw_month = m.group(month_group)
-            month = int(raw_month) if raw_month.isdigit() else _month(raw_month)
-            key = _date_key(int(m.group(day_group)), month) if month else None
-            if key:
-                keys.add(key)
-                # A bare "1.5" is May 1st in de/ru/uk but 1.5 elsewhere: keep it for the number pass too.
-                if not (pattern is _NUM_DATE and m.group(2) == "." and m.group(4) is None):
-                    date_spans.append(m.span(span_group))
+    for mention in date_mentions(folded):
+        keys.add(mention.key)
+        if not mention.ambiguous:
+            date_spans.append((mention.start, mention.end))
     for m in _NUMBER.finditer(folded):
         if any(start <= m.start() < end for start, end in date_spans):
             continue
