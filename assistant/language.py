@@ -174,31 +174,53 @@ _NEGATIONS: dict[str, tuple[str, ...]] = {
     "es": ("no", "nunca", "ni", "jamás", "tampoco", "prohibido", "prohibida"),
     "fr": ("ne", "pas", "jamais", "aucun", "aucune", "interdit"),
 }
-# Phrases holding a negation word that do not negate: limits, deadlines, "not only", compounds.
+# Phrases holding a negation word that do not negate: "not only", compounds.
 _NOT_NEGATIONS: dict[str, tuple[str, ...]] = {
-    "vi": ("không chỉ", "không những", "không quá", "không chậm hơn", "không muộn hơn", "không ít hơn",
-           "hàng không", "không gian", "không khí", "chưa kể"),
-    "en": ("not only", "no later than", "not later than", "no more than", "not more than", "no less than",
-           "not less than", "no fewer than", "not fewer than"),
-    "de": ("nicht nur", "nicht später als", "nicht mehr als", "nicht weniger als"),
-    "ru": ("не только", "не позднее", "не позже", "не более", "не менее", "не реже"),
-    "uk": ("не лише", "не тільки", "не пізніше", "не більше", "не менше", "не рідше"),
-    "pt": ("não só", "não apenas", "não somente", "não mais que", "não mais de", "não menos de"),
-    "es": ("no solo", "no sólo", "no solamente", "no más tarde", "no más de", "no menos de"),
-    "fr": ("non seulement", "au plus tard"),
+    "vi": ("không chỉ", "không những", "hàng không", "không gian", "không khí", "chưa kể"),
+    "en": ("not only",),
+    "de": ("nicht nur",),
+    "ru": ("не только",),
+    "uk": ("не лише", "не тільки"),
+    "pt": ("não só", "não apenas", "não somente"),
+    "es": ("no solo", "no sólo", "no solamente"),
+    "fr": ("non seulement",),
+}
+# A negation before one of these words states a limit, not a denial: "không quá 30 ngày",
+# "no later than", "must not exceed", "не позднее", "nicht mehr als" (a deadline or a cap).
+_LIMITS: dict[str, tuple[str, ...]] = {
+    "vi": ("quá", "vượt", "chậm hơn", "muộn hơn", "ít hơn", "nhiều hơn", "sau"),
+    "en": ("later", "more", "less", "fewer", "exceed", "exceeding", "longer", "after"),
+    "de": ("später", "mehr", "weniger", "überschreiten", "länger", "nach"),
+    "ru": ("позднее", "позже", "более", "больше", "менее", "меньше", "превышать", "реже"),
+    "uk": ("пізніше", "більше", "менше", "перевищувати", "рідше"),
+    "pt": ("mais", "menos", "exceder", "depois", "além"),
+    "es": ("más", "menos", "exceder", "después"),
+    "fr": ("plus", "moins", "dépasser"),
 }  # fmt: skip
+# Words between a negation and its limit word ("không được kéo dài quá", "must not be more than").
+LIMIT_REACH = 4
 _LOWER_WORD = re.compile(r"\w+", re.UNICODE)
+_NUMBER_SIGN = re.compile(r"(?i)\b(?:no|nº|n°)\.?\s*(?=\d)")  # "Decision No. 1234", "Resolución nº 57"
 
 
 def negated(text: str, language: str | None = None) -> bool:
     """True when ``text`` (in ``language``, detected when not given) holds a negation word outside
-    the phrases that only look negative ("không quá 30 ngày", "no later than", "не позднее")."""
+    the phrases that only look negative ("không chỉ", "not only") and the limits ("không quá 30
+    ngày", "no later than", "не позднее", "must not exceed")."""
     language = language or detect_language(text)
-    lowered = " ".join(_LOWER_WORD.findall(text.lower().replace("n't", " not")))
+    lowered = " ".join(_LOWER_WORD.findall(_NUMBER_SIGN.sub(" ", text).lower().replace("n't", " not")))
     for phrase in _NOT_NEGATIONS.get(language, ()):
         lowered = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", lowered)
-    words = f" {lowered} "
-    return any(f" {cue} " in words for cue in _NEGATIONS.get(language, _NEGATIONS[DEFAULT_LANGUAGE]))
+    words = lowered.split()
+    cues = set(_NEGATIONS.get(language, _NEGATIONS[DEFAULT_LANGUAGE]))
+    limits = [limit.split() for limit in _LIMITS.get(language, ())]
+    for i, word in enumerate(words):
+        if word not in cues and not any(" ".join(words[i : i + len(c.split())]) == c for c in cues if " " in c):
+            continue
+        ahead = words[i + 1 : i + 1 + LIMIT_REACH + 2]
+        if not any(ahead[j : j + len(limit)] == limit for limit in limits for j in range(len(ahead))):
+            return True
+    return False
 
 
 # Date roles: words just before a date that make it the start or the end of a period, in every
@@ -238,6 +260,12 @@ def date_roles(text: str, window: int = 4) -> dict[str, set[str]]:
                     if best is None or at + len(words) > best[0]:
                         best = (at + len(words), role)
                     break
+        if best is None:  # "1º de julho de 2025 até o final", "01/9/2025 đến 30/4/2026": a start
+            stop = mentions[i + 1].start if i + 1 < len(mentions) else None
+            after = [t for t in _TOKEN.findall(folded[mention.match_end : stop]) if not t.isdigit()][:window]
+            if any(after[at : at + len(words)] == words for words, role in cues if role == "end"
+                   for at in range(len(after))):  # fmt: skip
+                best = (0, "start")
         previous = mentions[i - 1] if i else None
         if previous is not None and _RANGE_DASH.match(folded[previous.end : mention.start]):
             roles.setdefault(previous.key, set()).add("start")
@@ -245,3 +273,18 @@ def date_roles(text: str, window: int = 4) -> dict[str, set[str]]:
         if best is not None:
             roles.setdefault(mention.key, set()).add(best[1])
     return roles
+
+
+# Numbers from 2 to 10 spelled out in a claim, per language, where the word means nothing else
+# in administrative text (Vietnamese "năm" is also "year", "một" also "a"; English "one" a pronoun).
+_SPELLED: dict[str, dict[str, int]] = {
+    "vi": {"hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10},
+    "en": {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+           "twice": 2},
+}  # fmt: skip
+
+
+def spelled_numbers(text: str, language: str | None = None) -> set[int]:
+    """Small numbers spelled out in ``text`` ("hai lần", "three components"), for the languages answers are in."""
+    words = _SPELLED.get(language or detect_language(text), {})
+    return {words[w] for w in _LOWER_WORD.findall(text.lower()) if w in words}

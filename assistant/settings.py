@@ -210,11 +210,16 @@ class SupportSettings(_Section):
     """
 
     min_similarity_same: float = Field(
-        0.88, description="Cosine (embedding model, claim as query, sentence as passage) a passage sentence in the "
+        0.85, description="Cosine (embedding model, claim as query, sentence as passage) a passage sentence in the "
         "claim's language needs to support it.",
     )
     min_similarity_cross: float = Field(
-        0.86, description="The same for a passage sentence in another language than the claim.",
+        0.85, description="The same for a passage sentence in another language than the claim, when the claim has an "
+        "anchor the sentence shares (a code, date, number or name).",
+    )
+    min_similarity_cross_unanchored: float = Field(
+        0.9, description="The same for a claim with no such anchor: across languages, similarity alone hardly tells "
+        "a translation from a near miss.",
     )
     min_coverage_same: float = Field(
         0.5, description="Share of the claim's words a same-language sentence must hold (also the only test when no "

@@ -104,7 +104,20 @@ class Context(BaseModel):
 class Timings(BaseModel):
     retrieval_ms: float
     first_token_ms: float | None = None
+    first_verified_ms: float | None = Field(
+        default=None, description="When the first verified sentence reached the asker (the checked answer)."
+    )
     total_ms: float
+
+
+class Attempt(BaseModel):
+    """One step of how an answer was made: a model reply, quotes, or the evidence gate, and its verdict."""
+
+    step: str = Field(description="gate, answer, compose, cloze, translate, foreign or quotes (see answer.attempts).")
+    accepted: bool
+    reasons: list[str] = Field(default_factory=list, description="Why it was turned down (empty when accepted).")
+    reply: str = Field("", description="The model's reply or the quoted text, as checked.")
+    ms: float = Field(0.0, description="How long the step took.")
 
 
 class Answer(BaseModel):
@@ -122,3 +135,4 @@ class Answer(BaseModel):
     claims: int = Field(0, description="Factual sentences in the answer.")
     verified_claims: int = Field(0, description="Sentences whose citations and figures checked out.")
     notice: str | None = Field(default=None, description="E.g. 'LLM unavailable: extractive answer'.")
+    attempts: list[Attempt] = Field(default_factory=list, description="The steps tried, in order; the last made it.")

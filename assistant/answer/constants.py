@@ -24,8 +24,9 @@ PASSAGE_TAG = "passage"
 TEMPLATE_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "system.txt": frozenset({"refusal_marker", "citation_example"}),
     "answer.txt": frozenset({"passages", "terms", "question", "language_name"}),
-    "compose.txt": frozenset({"passages", "terms", "question", "language_name"}),
-    "cloze.txt": frozenset({"passages", "terms", "question", "language_name", "cloze"}),
+    "compose.txt": frozenset({"passages", "terms", "question", "language_name", "retry"}),
+    "cloze.txt": frozenset({"passages", "terms", "question", "language_name", "cloze", "retry"}),
+    "retry.txt": frozenset({"reasons"}),
     "terms.txt": frozenset({"pairs"}),
     "translate.txt": frozenset({"sentence", "language_name"}),
     "condense.txt": frozenset({"history", "question", "language_name"}),

@@ -46,9 +46,22 @@ def better_figures(claim: str, passage: str, question: str) -> list[tuple[str, s
     if not claimed:
         return []
     passage_words = [fold(found) for _, found in equivalents(question, passage)]
-    question_terms = terms(question)
+    return _rivals(claimed, asked, sentences(passage), terms(question), passage_words)
+
+
+def misplaced_figures(claim: str, sentence: str) -> list[tuple[str, str]]:
+    """(claimed figure, rival) pairs where ``sentence`` gives the claim's figure for something else:
+    "hạ tầng số (20 điểm), dữ liệu số (25 điểm)" does not back "hạ tầng số có 25 điểm", since the
+    clause holding 20 shares more of the claim's words than the one holding 25."""
+    claimed = figure_keys(claim)
+    return _rivals(claimed, set(), [sentence], terms(claim), []) if claimed else []
+
+
+def _rivals(
+    claimed: set[str], asked: set[str], passage_sentences: list[str], question_terms: set[str], passage_words: list[str]
+) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for sentence in sentences(passage):
+    for sentence in passage_sentences:
         keys = figure_keys(sentence) - asked
         mine = claimed & keys
         if not mine or len(keys) < 2:

@@ -110,6 +110,7 @@ class PromptSet:
     condense_template: str
     rewrite_template: str
     terms_template: str
+    retry_template: str
     refusals: dict[str, str]
     directory: Path
 
@@ -118,17 +119,26 @@ class PromptSet:
         return self.answer_template.format(question=question, passages=passages, terms=terms,
                                            language_name=language_name)  # fmt: skip
 
-    def render_compose(self, question: str, passages: str, language_name: str, terms: str = "") -> str:
+    def render_compose(
+        self, question: str, passages: str, language_name: str, terms: str = "", retry: str = ""
+    ) -> str:
         """The user message asking again, when the first answer echoed the question or declined
-        although the passages support it: restate what the passages say, in the asker's language."""
+        although the passages support it: restate what the passages say, in the asker's language.
+        ``retry``: :meth:`render_retry`, why the last reply was turned down."""
         return self.compose_template.format(question=question, passages=passages, terms=terms,
-                                            language_name=language_name)  # fmt: skip
+                                            language_name=language_name, retry=retry)  # fmt: skip
 
-    def render_cloze(self, question: str, passages: str, language_name: str, cloze: str, terms: str = "") -> str:
+    def render_cloze(
+        self, question: str, passages: str, language_name: str, cloze: str, terms: str = "", retry: str = ""
+    ) -> str:
         """The user message asking to fill in the blanks of the answer sentence ``cloze``
         (see :mod:`assistant.answer.cloze`)."""
         return self.cloze_template.format(question=question, passages=passages, terms=terms,
-                                          language_name=language_name, cloze=cloze)  # fmt: skip
+                                          language_name=language_name, cloze=cloze, retry=retry)  # fmt: skip
+
+    def render_retry(self, reasons: list[str]) -> str:
+        """The line telling the model why its last reply was turned down (ends with a newline), or ""."""
+        return self.retry_template.format(reasons="; ".join(reasons)) + "\n" if reasons else ""
 
     def render_terms(self, pairs: list[tuple[str, str]]) -> str:
         """The lines pairing the question's wording with the passages' (ends with a newline), or ""."""
@@ -155,7 +165,7 @@ class PromptSet:
 
 def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
     """Read and validate ``system.txt``, ``answer.txt``, ``compose.txt``, ``cloze.txt``, ``translate.txt``,
-    ``condense.txt``, ``rewrite.txt``, ``terms.txt`` and ``refusal.txt``.
+    ``condense.txt``, ``rewrite.txt``, ``terms.txt``, ``retry.txt`` and ``refusal.txt``.
 
     Raises :class:`PromptError` naming the file on a missing file, a missing or
     unknown placeholder, or a malformed refusal line.
@@ -171,6 +181,7 @@ def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
         condense_template=_template(directory / "condense.txt").strip(),
         rewrite_template=_template(directory / "rewrite.txt").strip(),
         terms_template=_template(directory / "terms.txt").strip(),
+        retry_template=_template(directory / "retry.txt").strip(),
         refusals=_refusals(directory / REFUSAL_FILE),
         directory=directory,
     )

@@ -26,8 +26,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer.extractive import Similarity
-from assistant.answer.text import capitalised_words, figure_keys, sentence_spans, terms
-from assistant.language import date_roles, detect_language, negated
+from assistant.answer.figure_fit import misplaced_figures
+from assistant.ingest.tables import split_row
+from assistant.answer.text import (
+    capitalised_words,
+    figure_keys,
+    mentions_number,
+    person_names,
+    sentence_spans,
+    small_numbers,
+    terms,
+)
+from assistant.language import date_roles, detect_language, negated, spelled_numbers
+from assistant.retrieval.keys import date_mentions
+from assistant.retrieval.text_norm import fold
 from assistant.settings import SupportSettings
 from assistant.types import Context
 
@@ -56,6 +68,50 @@ def _quoted(claim: str, passage: str) -> bool:
     """True when ``claim`` (without a bullet and closing punctuation) is a verbatim piece of ``passage``."""
     body = _TRAILING.sub("", _BULLET.sub("", claim))
     return bool(body) and _normal(body) in _normal(passage)
+
+
+_CLOCK = re.compile(r"(?i)\b(\d{1,2})(?::\d\d)?\s*([ap])\.?\s?m\b\.?")
+
+
+def _clock_hours(claim: str) -> tuple[set[int], str]:
+    """The 24-hour values of "4 p.m." / "10 a.m." in ``claim`` (passages write "16 giờ", "16:00"),
+    and the claim without them (their digits are no count)."""
+    hours = {int(h) % 12 + (12 if half.lower() == "p" else 0) for h, half in _CLOCK.findall(claim)}
+    return hours, _CLOCK.sub(" ", claim)
+
+
+def _year_conflicts(claim: str, sentence: str) -> list[str]:
+    """A date the claim and the sentence both give, with different years ("31/3/2025" against "2026-03-31")."""
+    there: dict[str, set[int]] = {}
+    for mention in date_mentions(fold(sentence)):
+        if mention.year is not None:
+            there.setdefault(mention.key, set()).add(mention.year)
+    return [
+        f"{mention.key.removeprefix('date:')}: the passage gives the year {'/'.join(map(str, sorted(there[mention.key])))}"
+        for mention in date_mentions(fold(claim))
+        if mention.year is not None and mention.key in there and mention.year not in there[mention.key]
+    ]
+
+
+def _row_conflicts(claim: str, row: str) -> list[str]:
+    """A table row's value put in another column's place: the claim speaks of a column (the words only
+    its header has: "chủ trì"), lacks that column's value and holds another column's name-like value
+    ("Sở Nội vụ chủ trì" against "Cơ quan chủ trì: Sở Khoa học và Công nghệ; Cơ quan phối hợp: Sở Nội vụ")."""
+    fields = split_row(row)
+    if len(fields) < 2:
+        return []
+    said = terms(claim)
+    headers = [terms(h) for h, _ in fields]
+    values = [terms(v) for _, v in fields]
+    named = [v[:1].isupper() for _, v in fields]
+    reasons = []
+    for k, (header, value) in enumerate(fields):
+        own = headers[k] - set().union(*(h for j, h in enumerate(headers) if j != k))
+        if not own or not own <= said or not values[k] or values[k] <= said or not named[k]:
+            continue
+        rivals = [fields[j][1] for j in range(len(fields)) if j != k and named[j] and values[j] and values[j] <= said]
+        reasons += [f"the row gives {value} as {header}, not {rival}" for rival in rivals]
+    return reasons
 
 
 def _coverage(claim: str, sentence: str) -> float:
@@ -94,23 +150,27 @@ class SupportChecker:
 
         best = max(eligible, key=rank)
         index, sentence = sentences[best]
-        same = languages[best] == claim_language
         similarity = float(cosines[best]) if cosines is not None else None
-        reasons = self._reasons(claim, claim_language, sentences, best, same, similarity, passages[index])
+        reasons = self._reasons(claim, claim_language, sentences, languages, best, similarity, passages[index])
         return Support(not reasons, "similar" if not reasons else "none", index, sentence, similarity, tuple(reasons))
 
     def _reasons(
-        self, claim: str, claim_language: str, sentences: list[tuple[int, str]], best: int, same: bool,
+        self, claim: str, claim_language: str, sentences: list[tuple[int, str]], languages: list[str], best: int,
         similarity: float | None, passage: Context,
     ) -> list[str]:  # fmt: skip
         """Why the ``best`` sentence does not support ``claim`` (empty when it does)."""
         settings = self.settings
         index, sentence = sentences[best]
+        same = languages[best] == claim_language
         reasons: list[str] = []
         if similarity is None and not same:
             reasons.append("no embedding model to compare the claim with a passage in another language")
         elif similarity is not None:
-            floor = settings.min_similarity_same if same else settings.min_similarity_cross
+            anchored = bool(figure_keys(claim) or small_numbers(claim) or person_names(claim))
+            floor = (
+                settings.min_similarity_same if same
+                else settings.min_similarity_cross if anchored else settings.min_similarity_cross_unanchored
+            )  # fmt: skip
             if similarity < floor:
                 reasons.append(f"no passage sentence says this (closest: similarity {similarity:.2f} < {floor:.2f})")
         if same and _coverage(claim, sentence) < settings.min_coverage_same:
@@ -123,8 +183,18 @@ class SupportChecker:
             apart -= set().union(*(figure_keys(t) for t in near))
         if apart:
             reasons.append(f"{', '.join(sorted(apart))} not stated in the sentence that matches the claim")
-        sentence_language = detect_language(sentence) if not same else claim_language
-        if negated(claim, claim_language) != negated(sentence, sentence_language):
+        hours, claim_plain = _clock_hours(claim)
+        counts = small_numbers(claim_plain) | spelled_numbers(claim_plain, claim_language)
+        reasons += [f"{n} not stated in the sentence that matches the claim"
+                    for n in sorted(counts) if not mentions_number(n, sentence)]  # fmt: skip
+        reasons += [f"{h} o'clock not stated in the sentence that matches the claim"
+                    for h in sorted(hours) if not mentions_number(h, sentence)]  # fmt: skip
+        reasons += _year_conflicts(claim, sentence)
+        if same:
+            reasons += [f"{key.split(':')[1]}: the sentence gives {rival.split(':')[1]} for that"
+                        for key, rival in misplaced_figures(claim, sentence)]  # fmt: skip
+            reasons += _row_conflicts(claim, sentence)
+        if negated(claim, claim_language) != negated(sentence, languages[best]):
             said = "negates" if negated(claim, claim_language) else "does not negate"
             reasons.append(f"the claim {said} what the passage says")
         claim_roles = date_roles(claim, settings.role_window)

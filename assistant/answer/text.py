@@ -142,6 +142,8 @@ def mentions_number(n: int, text: str) -> bool:
     """True when ``text`` has ``n`` as digits (also inside a code: ``02-KH``) or spelled out."""
     if re.search(rf"(?<![\d.,])0*{n}(?!\d|[.,]\d)", text):
         return True
+    if n not in _NUMBER_WORDS:
+        return False
     words, stems = _NUMBER_WORDS[n]
     vocabulary = set(words.split())
     return any(t in vocabulary or (stems and t.startswith(stems)) for t in re.findall(r"[a-z]+", fold(text)))

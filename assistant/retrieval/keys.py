@@ -100,6 +100,21 @@ class DateMention:
     start: int
     end: int
     ambiguous: bool = False
+    match_end: int = -1  # end of the whole match ("1o de julho"), which may run past ``end``
+    year: int | None = None  # when the text gives it ("30/6/2025", "2025-06-30", "30 de junho de 2025")
+
+
+# A year written after a day and month: "30 June 2025", "30 de junho de 2025", "30 thang 6 nam 2025", "30 июня 2025".
+_YEAR_AFTER = re.compile(r"\s*,?\s*(?:de\s+|nam\s+)?((?:19|20)\d\d)\b")
+
+
+def _year_of(pattern: re.Pattern[str], m: re.Match[str], folded: str) -> int | None:
+    if pattern is _ISO_DATE:
+        return int(m.group(1))
+    if pattern is _NUM_DATE:
+        return int(m.group(4)) if m.group(4) else None
+    after = _YEAR_AFTER.match(folded, m.end())
+    return int(after.group(1)) if after else None
 
 
 def date_mentions(folded: str) -> list[DateMention]:
@@ -112,7 +127,8 @@ def date_mentions(folded: str) -> list[DateMention]:
             key = _date_key(int(m.group(day_group)), month) if month else None
             if key:
                 ambiguous = pattern is _NUM_DATE and m.group(2) == "." and m.group(4) is None
-                found.append(DateMention(key, *m.span(span_group), ambiguous=ambiguous))
+                year = _year_of(pattern, m, folded)
+                found.append(DateMention(key, *m.span(span_group), ambiguous, m.end(), year))
     return sorted(found, key=lambda d: d.start)
 
 

@@ -14,12 +14,28 @@ from assistant.web.chat import build_chat_tab
 from assistant.web.corpus import build_corpus_tab
 from assistant.web.eval_tab import build_eval_tab
 from assistant.web.feedback_tab import build_feedback_tab
+from assistant.web.gradio_texts import head_script
 from assistant.web.i18n import normalize, t
 from assistant.web.labels import Relabeler
 from assistant.web.services import Services, build_services
 from assistant.web.sidebar import build_sidebar, refresh_updates, wire_sidebar
 
 CSS_PATH = Path(__file__).with_name("style.css")
+
+
+def theme() -> gr.themes.Base:
+    """Gradio's default look, with font faces that hold every letter of the interface.
+
+    Gradio 6 ships ``SourceSansPro-SemiBold.woff2`` (the default theme's weight 600, used by
+    headings, bold text and labels) as a 55-glyph subset: space, ``A``, ``B`` and some Cyrillic.
+    In bold text those two capitals came from Source Sans while every other letter fell back to
+    another font with taller capitals, so "02-KH/BCĐTW" read "02-KH/ʙCĐTW". The complete Bold face
+    (and IBM Plex Mono's complete faces) are used instead: weight 600 resolves to 700.
+    """
+    return gr.themes.Default(
+        font=(gr.themes.LocalFont("Source Sans Pro", weights=(400, 700)), "ui-sans-serif", "system-ui", "sans-serif"),
+        font_mono=(gr.themes.LocalFont("IBM Plex Mono", weights=(400, 700)), "ui-monospace", "Consolas", "monospace"),
+    )
 
 
 def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks:
@@ -62,7 +78,7 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
             }
 
         refreshed = [
-            controls.documents, controls.languages, controls.versions, *corpus.outputs, *feedback.outputs,
+            controls.documents, controls.doc_types, controls.languages, controls.versions, *corpus.outputs, *feedback.outputs,
             *evaluation.outputs,
         ]  # fmt: skip
         inputs = {controls.lang, controls.backend}
@@ -107,6 +123,8 @@ def launch(demo: gr.Blocks, services: Services, host: str, port: int, **kwargs: 
         auth=auth,
         auth_message=t(settings.web.language, "app.subtitle") if auth else None,
         css_paths=[CSS_PATH],
+        theme=theme(),
+        head=head_script(settings.web.language),  # Gradio's own strings in the interface language
         allowed_paths=[str(settings.web.eval_runs_dir)],  # the Evaluation tab's plots and downloads
         # Twice the upload limit: files just over it get the app's own, translated message.
         max_file_size=int(settings.web.max_upload_mb * 2 * 1024 * 1024),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import gradio as gr
 
+from assistant.answer import DiscardEvent, DoneEvent, EvidenceEvent, TokenEvent
 from assistant.errors import AssistantError
 from assistant.feedback import FeedbackError, FeedbackRecord
 from assistant.retrieval import SearchFilters
@@ -40,30 +41,35 @@ def stream_answer(
     services: Services, backend: str, question: str, history: list[tuple[str, str]], filters: SearchFilters, lang: str,
     rewrite: bool | None = None,
 ) -> Iterator[str | Answer]:  # fmt: skip
-    """Message contents as the answer grows (evidence, then tokens), then the finished Answer.
+    """Message contents as the answer grows (evidence, then the draft), then the finished Answer.
 
-    Events of :meth:`Assistant.stream` are told apart by their fields: ``contexts``
-    (EvidenceEvent), ``text`` (TokenEvent), ``answer`` (DoneEvent). Retrieval runs
-    in a CPU slot, outside the model's, so evidence shows while another answer is written;
-    unless the LLM takes part in it (a follow-up to condense, ``rewrite``: translations to search).
+    The events of :meth:`Assistant.stream` (:mod:`assistant.answer.events`): the evidence shows
+    first; token pieces are an unchecked *draft*, shown muted and labelled "checking…", never with
+    a badge; a discard removes the draft from the screen at once ("retrying…") before the next
+    attempt; the checked Answer comes last and replaces the draft. Retrieval runs in a CPU slot,
+    outside the model's, so evidence shows while another answer is written; unless the LLM takes
+    part in it (a follow-up to condense, ``rewrite``: translations to search).
     """
     assistant = services.assistant(backend)
     events = assistant.stream(question, history, filters, rewrite)
     contexts: list[Context] | None = None
     with services.generating(assistant.mode if history or rewrite else "extractive"):
         first = next(events, None)
-    if first is not None and hasattr(first, "contexts"):
+    if isinstance(first, EvidenceEvent):
         contexts, first = first.contexts, None
         yield streaming_message(lang, contexts, "", t(lang, "ev.waiting" if services.busy(assistant.mode) else "ev.writing"))
-    partial, last_sent = "", 0.0
+    draft, last_sent = "", 0.0
     with services.generating(assistant.mode):
         for event in itertools.chain([first] if first is not None else [], events):
-            if hasattr(event, "text"):
-                partial += event.text
-                if time.perf_counter() - last_sent >= STREAM_INTERVAL_S:
+            if isinstance(event, TokenEvent):
+                draft += event.text
+                if time.perf_counter() - last_sent >= STREAM_INTERVAL_S and draft.strip():
                     last_sent = time.perf_counter()
-                    yield streaming_message(lang, contexts, partial)
-            elif hasattr(event, "answer"):
+                    yield streaming_message(lang, contexts, draft)
+            elif isinstance(event, DiscardEvent):  # the draft so far was rejected: off the screen now
+                draft, last_sent = "", time.perf_counter()
+                yield streaming_message(lang, contexts, "", retrying=True)
+            elif isinstance(event, DoneEvent):
                 answer = event.answer
                 if assistant.llm_notice and not answer.notice:
                     answer = answer.model_copy(update={"notice": assistant.llm_notice})
@@ -80,27 +86,29 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         gr.Chatbot(
             label=t(lang0, "chat.label"), placeholder=t(lang0, "chat.placeholder"), height="62vh",
             examples=[{"text": q} for q in EXAMPLES], sanitize_html=True, allow_tags=False, latex_delimiters=[],
-            buttons=["copy"], elem_id="chat", layout="bubble",
+            buttons=["copy"], elem_id="chat", layout="bubble", feedback_value=[],
         ),
         label="chat.label", placeholder="chat.placeholder",
     )  # fmt: skip
+    # The comment box sits right under the chat, names the question whose answer it is about,
+    # and is put away when a new question is asked.
+    with gr.Row(visible=False, elem_id="feedback-row") as feedback_row:
+        comment = gr.Textbox(label=t(lang0, "feedback.prompt_down", question=""), scale=6, lines=2,
+                             elem_id="feedback-comment")  # fmt: skip
+        comment_send = labels.add(gr.Button(t(lang0, "feedback.send"), scale=1, elem_id="feedback-send"), value="feedback.send")
+    feedback_status = gr.Markdown(elem_id="feedback-status")
     with gr.Row(equal_height=True):
         question = labels.add(
-            gr.Textbox(placeholder=t(lang0, "chat.input"), show_label=False, scale=8, autofocus=True,
-                       elem_id="question", max_lines=6),
-            placeholder="chat.input",
+            gr.Textbox(label=t(lang0, "chat.input_label"), placeholder=t(lang0, "chat.input"), show_label=False,
+                       scale=8, autofocus=True, elem_id="question", max_lines=6),
+            label="chat.input_label", placeholder="chat.input",
         )  # fmt: skip
         send = labels.add(gr.Button(t(lang0, "chat.send"), variant="primary", scale=1, elem_id="send"), value="chat.send")
         new = labels.add(gr.Button(t(lang0, "chat.new"), scale=2, elem_id="new-chat"), value="chat.new")
-    with gr.Row(visible=False, elem_id="feedback-row") as feedback_row:
-        comment = labels.add(
-            gr.Textbox(label=t(lang0, "feedback.prompt_down"), scale=6, lines=2, elem_id="feedback-comment"),
-            label="feedback.prompt_down",
-        )
-        comment_send = labels.add(gr.Button(t(lang0, "feedback.send"), scale=1, elem_id="feedback-send"), value="feedback.send")
-    feedback_status = gr.Markdown(elem_id="feedback-status")
-    turns = gr.State([])  # one dict per answered question: question, answer, message index, feedback id
-    target = gr.State(None)  # feedback id the comment box belongs to
+    turns = gr.State([])  # one dict per answered question: question, answer, message index, feedback id, rating
+    target = gr.State(None)  # the turn (its message index) the comment box belongs to
+    def unchanged() -> tuple:  # the comment box, its text, its target and the status
+        return gr.update(), gr.update(), gr.update(), gr.update()
 
     def respond(
         question: str, messages: list, turns: list, lang: str, backend: str, rewrite: bool, sources: list[str],
@@ -110,12 +118,13 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         done = [turn for turn in turns if turn["message_index"] < len(messages)]  # the conversation on screen
         if not text:
             gr.Warning(t(lang, "chat.empty"))
-            yield gr.update(), messages, done
+            yield gr.update(), messages, done, *unchanged()
             return
         history = [(turn["question"], turn["answer"]["answer"]) for turn in done]
         filters = search_filters(sources, doc_types, languages)
         messages += [_user_message(text), {"role": "assistant", "content": streaming_message(lang, None, "")}]
-        yield "", messages, done
+        put_away = (gr.update(visible=False), gr.update(value=""), None, "")  # a new answer: a new comment box
+        yield "", _chat(messages, done), done, *put_away
         try:
             for item in stream_answer(services, backend, text, history, filters, lang, bool(rewrite)):
                 if isinstance(item, Answer):
@@ -123,13 +132,13 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
                     done.append(_turn(services, backend, item, len(messages) - 1, request))
                 else:
                     messages[-1] = {"role": "assistant", "content": item}
-                yield "", messages, done
+                yield "", _chat(messages, done), done, *unchanged()
         except AssistantError as exc:
             messages[-1] = {"role": "assistant", "content": html.escape(t(lang, "chat.error", error=exc))}
-            yield "", messages, done
+            yield "", _chat(messages, done), done, *unchanged()
 
     inputs = dict(question=question, messages=chatbot, turns=turns, **controls.kwargs)
-    outputs = [question, chatbot, turns]
+    outputs = [question, chatbot, turns, feedback_row, comment, target, feedback_status]
     answer = {"fn": respond, "inputs_kwargs": inputs, "outputs": outputs, "concurrency_id": "answer",
               "concurrency_limit": services.answer_slots}  # fmt: skip
     submit = question.submit(**answer, api_name="chat")
@@ -138,36 +147,49 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         **answer, api_name=False
     )
     new.click(
-        lambda: ([], [], "", None, gr.update(visible=False), ""), None,
+        lambda: (gr.update(value=[], feedback_value=[]), [], "", None, gr.update(visible=False), ""), None,
         [chatbot, turns, question, target, feedback_row, feedback_status],
         cancels=[submit, click, example], queue=False, api_name=False,
     )  # fmt: skip
     chatbot.clear(  # the chat's own 🗑 button: forget the answers it showed
-        lambda: ([], None, gr.update(visible=False), ""), None, [turns, target, feedback_row, feedback_status],
+        lambda: (gr.update(feedback_value=[]), [], None, gr.update(visible=False), ""), None,
+        [chatbot, turns, target, feedback_row, feedback_status],
         cancels=[submit, click, example], queue=False, api_name=False,
     )  # fmt: skip
 
-    def on_like(done: list[dict], lang: str, data: gr.LikeData, request: gr.Request) -> tuple:
-        lang = normalize(lang)
-        turn = next((tn for tn in done if tn["message_index"] == _index(data.index)), None)
-        if turn is None:
-            return done, None, gr.update(visible=False), t(lang, "feedback.no_answer"), gr.update()
+    def on_like(messages: list, done: list[dict], lang: str, data: gr.LikeData, request: gr.Request) -> tuple:
+        """Save the vote on a finished answer; any other vote is refused, said so, and undone on screen."""
+        lang, index = normalize(lang), _index(data.index)
+        turn = next((tn for tn in done if tn["message_index"] == index), None)
+        if turn is None:  # still being written and checked (or not an answer): nothing is saved
+            gr.Warning(t(lang, "feedback.not_ready"))
+            return gr.update(), gr.update(), t(lang, "feedback.not_ready"), gr.update(), _undo_vote(messages, done, index)
         rating = {True: "up", False: "down"}.get(data.liked)  # "" when a vote is taken back
         try:
             feedback_id = _vote(services, turn, rating, request)
         except FeedbackError as exc:
-            return done, None, gr.update(visible=False), t(lang, "feedback.error", error=exc), gr.update()
+            status = t(lang, "feedback.error", error=exc)
+            return None, gr.update(visible=False), status, gr.update(), _undo_vote(messages, done, index)
         status = t(lang, f"feedback.saved_{rating}") if rating else t(lang, "feedback.removed")
-        prompt = gr.update(label=t(lang, f"feedback.prompt_{rating or 'down'}"), value="")
-        return done, feedback_id, gr.update(visible=bool(rating)), status, prompt
+        box = gr.update(label=_comment_label(lang, turn), value="")
+        votes = gr.update(feedback_value=feedback_values(messages, done))
+        return index if feedback_id else None, gr.update(visible=bool(rating)), status, box, votes
 
-    chatbot.like(on_like, [turns, controls.lang], [turns, target, feedback_row, feedback_status, comment],
-                 queue=False, api_name=False)  # fmt: skip
+    chatbot.like(
+        on_like, [chatbot, turns, controls.lang], [target, feedback_row, feedback_status, comment, chatbot],
+        queue=False, api_name=False, show_progress="hidden",
+    ).then(  # a refused vote was shown undone with a placeholder: now the saved votes again
+        lambda messages, done: gr.update(feedback_value=feedback_values(messages, done)), [chatbot, turns], chatbot,
+        queue=False, api_name=False, show_progress="hidden",
+    )  # fmt: skip
 
-    def on_comment(text: str, feedback_id: str | None, lang: str) -> tuple:
+    def on_comment(text: str, index: int | None, done: list[dict], lang: str) -> tuple:
         lang = normalize(lang)
+        turn = next((tn for tn in done if tn["message_index"] == index), None) if index is not None else None
         try:
-            saved = bool(feedback_id) and services.feedback.set_comment(feedback_id, text or "")
+            saved = turn is not None and bool(turn["feedback_id"]) and services.feedback.set_comment(
+                turn["feedback_id"], text or ""
+            )
         except FeedbackError as exc:
             return gr.update(), t(lang, "feedback.error", error=exc), gr.update()
         if not saved:
@@ -175,14 +197,65 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         return "", t(lang, "feedback.comment_saved"), gr.update(visible=False)
 
     for trigger in (comment_send.click, comment.submit):
-        trigger(on_comment, [comment, target, controls.lang], [comment, feedback_status, feedback_row],
+        trigger(on_comment, [comment, target, turns, controls.lang], [comment, feedback_status, feedback_row],
                 queue=False, api_name=False)  # fmt: skip
 
-    def on_language(messages: list, done: list[dict], lang: str) -> list:
-        return redraw_answers(messages, done, normalize(lang), _doc_types(services))
+    def on_language(messages: list, done: list[dict], index: int | None, lang: str) -> tuple:
+        lang = normalize(lang)
+        redrawn = redraw_answers(messages, done, lang, _doc_types(services))
+        turn = next((tn for tn in done if tn["message_index"] == index), None)
+        box = gr.update(label=_comment_label(lang, turn)) if turn is not None else gr.update()
+        return gr.update(value=redrawn, feedback_value=feedback_values(redrawn, done)), box
 
-    controls.lang.change(on_language, [chatbot, turns, controls.lang], chatbot, queue=False, api_name=False)
+    controls.lang.change(on_language, [chatbot, turns, target, controls.lang], [chatbot, comment], queue=False,
+                         api_name=False)  # fmt: skip
     return ChatTab(chatbot, question, turns)
+
+
+def feedback_values(messages: list, done: list[dict]) -> list[str | None]:
+    """The chat's ``feedback_value``: per assistant message, "Like"/"Dislike" as saved, else None.
+
+    Sent with every redraw so that a vote stays shown (a new language, a new answer below it)."""
+    ratings = {turn["message_index"]: turn.get("rating") for turn in done}
+    return [
+        {"up": "Like", "down": "Dislike"}.get(ratings.get(index) or "")
+        for index, message in enumerate(messages or [])
+        if _role(message) == "assistant"
+    ]
+
+
+UNDONE = "-"  # a feedback value that is neither "Like" nor "Dislike": both thumbs drawn unselected
+
+
+def _undo_vote(messages: list, done: list[dict], index: int) -> dict:
+    """A chat update drawing message ``index`` unvoted.
+
+    Gradio's thumbs keep the clicked state on the page until ``feedback_value`` *changes* for that
+    message, so the placeholder :data:`UNDONE` is sent first and the saved votes right after it."""
+    values = feedback_values(messages, done)
+    position = sum(1 for message in list(messages or [])[:index] if _role(message) == "assistant")
+    if position < len(values):
+        values[position] = UNDONE
+    return gr.update(feedback_value=values)
+
+
+def _role(message: object) -> str | None:
+    return message.get("role") if isinstance(message, dict) else getattr(message, "role", None)
+
+
+def _chat(messages: list, done: list[dict]) -> dict:
+    """The chat's messages with the saved votes (so that redrawing them never hides a vote)."""
+    return gr.update(value=messages, feedback_value=feedback_values(messages, done))
+
+
+def _comment_label(lang: str, turn: dict) -> str:
+    """The comment box's label: which answer (by its question) the comment is about."""
+    return t(lang, f"feedback.prompt_{turn.get('rating') or 'down'}", question=_shorten(turn["question"]))
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def redraw_answers(messages: list, done: list[dict], lang: str, doc_types: dict[str, str]) -> list:
@@ -215,6 +288,7 @@ def _turn(services: Services, backend: str, answer: Answer, message_index: int, 
         "answer": answer.model_dump(mode="json"),
         "message_index": message_index,
         "feedback_id": None,
+        "rating": None,
         "model": services.llm_label(backend) if answer.mode != "extractive" else "extractive",
         "corpus_version": str(services.corpus_version()),
         "user": getattr(request, "username", None),
@@ -227,7 +301,7 @@ def _vote(services: Services, turn: dict, rating: str | None, request: gr.Reques
     if rating is None:
         if turn["feedback_id"]:
             services.feedback.delete(turn["feedback_id"])
-        turn["feedback_id"] = None
+        turn["feedback_id"], turn["rating"] = None, None
         return None
     record = FeedbackRecord(
         rating=rating, question=answer.question, answer=answer.answer, language=answer.language,
@@ -240,4 +314,5 @@ def _vote(services: Services, turn: dict, rating: str | None, request: gr.Reques
         previous = services.feedback.get(turn["feedback_id"])
         record = record.model_copy(update={"comment": previous.comment if previous else ""})
     turn["feedback_id"] = services.feedback.save(record).id
+    turn["rating"] = rating
     return turn["feedback_id"]

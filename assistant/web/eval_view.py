@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.errors import QuestionSetError
 from assistant.evaluation.compare import Comparison
+from assistant.evaluation.judge_types import JudgeReport
 from assistant.evaluation.metrics import HIGHER_IS_BETTER, LABELS, LOWER_IS_BETTER
 from assistant.evaluation.questions import Question, load_questions
 from assistant.evaluation.runner import METRICS_FILE, EvalRun
@@ -140,7 +141,7 @@ def metrics_table(lang: str, outcome: EvalOutcome) -> str:
     known = {*HIGHER_IS_BETTER, *LOWER_IS_BETTER}
     for d in comparison.deltas if comparison is not None else []:  # others, e.g. an LLM judge's (never gated)
         if d.name not in known:
-            rows.append([d.label, _number(d.name, d.current), _number(d.name, d.baseline),
+            rows.append([metric_name(lang, d.name) if f"eval.m.{d.name}" in VI else d.label, _number(d.name, d.current), _number(d.name, d.baseline),
                          _number(d.name, d.delta, signed=True)])  # fmt: skip
     m = run.overall
     title = t(lang, "eval.h.metrics", n=m.n, answerable=m.n_answerable, refuse=m.n_should_refuse)
@@ -220,9 +221,28 @@ def summary(lang: str, outcome: EvalOutcome, set_name: str, output: Path) -> str
     rate = f"{run.overall.pass_rate:.0%}" if run.overall.pass_rate is not None else "–"
     text = t(lang, "eval.done", n=len(run.results), name=set_name, backend=run.config.get("backend", "?"),
              passed=passed, rate=rate, folder=output)  # fmt: skip
-    if run.judge is not None:  # the judge's one line: its means, or why it was skipped (English, as in the CLI)
-        return status_html(text) + status_html(run.judge.message)
+    if run.judge is not None:  # the judge's one line: its means, or why it was skipped or failed
+        return status_html(text) + status_html(judge_text(lang, run.judge))
     return status_html(text)
+
+
+def judge_text(lang: str, report: JudgeReport) -> str:
+    """The LLM judge's line in ``lang``, from the report's fields (its ``message`` is the CLI's, in English)."""
+    if report.status == "skipped":
+        return t(lang, "eval.judge.skipped")
+    if report.status == "failed":  # "LLM judge: failed to start (<the error, as raised>)"
+        reason = report.message.partition("(")[2].rpartition(")")[0] or report.message
+        return t(lang, "eval.judge.failed", reason=reason)
+    overall = report.overall
+    if overall is None or overall.n == 0:
+        return t(lang, "eval.judge.empty", judge=report.judge)
+    errors = t(lang, "eval.judge.errors", n=overall.n_errors) if overall.n_errors else ""
+    return t(lang, "eval.judge.done", judge=report.judge, faithfulness=_score(overall.faithfulness),
+             relevance=_score(overall.answer_relevance), n=overall.n, errors=errors)  # fmt: skip
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
 
 
 def progress_reporter(progress: Callable[..., Any], lang: str) -> Callable[[int, int, float | None], None]:

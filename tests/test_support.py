@@ -1,0 +1,111 @@
+"""The support check, table-driven: (claim, passage) -> verified or the reason it is not.
+
+The similarity is faked (every sentence alike, or a fixed cosine) to isolate each rule; the real
+embedding model is measured by ``tests/test_claims_gate.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from support_fakes import AGREEING
+
+from assistant.answer.support import SupportChecker
+from assistant.language import date_roles, negated
+from assistant.types import Context
+
+
+def ctx(text: str, language: str) -> Context:
+    return Context(rank=1, source="s.txt", title="s", text=text, score=1.0, language=language)
+
+
+ROW = ("STT: 1; Nhiệm vụ: Ban hành Quy chế hoạt động của Tổ công tác; Cơ quan chủ trì: Sở Khoa học và Công nghệ; "
+       "Cơ quan phối hợp: Sở Nội vụ; Thời hạn: 2025-06-15")  # fmt: skip
+PHASES = "Giai đoạn 2 – Triển khai diện rộng (từ 01/9/2025 đến 30/4/2026)."
+DE = "Der Leiter muss die volle Verantwortung übernehmen und darf sie nicht an Fachabteilungen delegieren."
+
+CASES = [
+    # (claim, passage, passage language, verified, a word of the reason)
+    ("Giai đoạn 2 – Triển khai diện rộng (từ 01/9/2025 đến 30/4/2026).", PHASES, "vi", True, None),
+    ("Giai đoạn triển khai diện rộng kết thúc ngày 30/4/2026.", PHASES, "vi", True, None),
+    ("Giai đoạn triển khai diện rộng kết thúc ngày 01/9/2025.", PHASES, "vi", False, "start"),
+    ("Giai đoạn triển khai diện rộng kết thúc ngày 30/4/2025.", PHASES, "vi", False, "year"),
+    ("Sở Khoa học và Công nghệ chủ trì ban hành Quy chế hoạt động của Tổ công tác, hạn 15/6/2025.", ROW, "vi",
+     True, None),
+    ("Sở Nội vụ chủ trì ban hành Quy chế hoạt động của Tổ công tác, hạn 15/6/2025.", ROW, "vi", False, "row"),
+    ("Người đứng đầu có thể giao việc này cho các phòng chuyên môn.", DE, "de", False, "negate"),
+    ("Người đứng đầu không được giao việc này cho các phòng chuyên môn.", DE, "de", True, None),
+    ("Ban Chỉ đạo họp thường kỳ mỗi quý hai lần.", "Ban Chỉ đạo họp thường kỳ mỗi quý một lần.", "vi", False, "2"),
+    ("Nhóm hạ tầng số có tối đa 25 điểm.", "Bộ chỉ số gồm: hạ tầng số (20 điểm), dữ liệu số (25 điểm).", "vi",
+     False, "gives 20"),
+    ("Reports are due by 4 p.m. every day.", "Báo cáo gửi trước 16 giờ hằng ngày.", "vi", True, None),
+    ("Reports are due by 5 p.m. every day.", "Báo cáo gửi trước 16 giờ hằng ngày.", "vi", False, "17"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("claim", "passage", "language", "verified", "reason"), CASES)
+def test_support_verdicts(claim: str, passage: str, language: str, verified: bool, reason: str | None) -> None:
+    support = AGREEING.check(claim, [ctx(passage, language)])
+    assert support.supported is verified, support.reasons
+    if reason is not None:
+        assert any(reason in r for r in support.reasons), support.reasons
+
+
+def test_a_quote_is_supported_whatever_the_model_says() -> None:
+    far = SupportChecker(lambda claim, items: np.zeros(len(items), dtype=np.float32))
+    assert far.check("- Giai đoạn 2 – Triển khai diện rộng (từ 01/9/2025 đến 30/4/2026)", [ctx(PHASES, "vi")]).how == "quoted"
+    assert not far.check("Giai đoạn 2 bắt đầu 01/9/2025.", [ctx(PHASES, "vi")]).supported
+
+
+def test_similarity_thresholds_depend_on_language_and_anchors() -> None:
+    def fixed(value: float) -> SupportChecker:
+        return SupportChecker(lambda claim, items: np.full(len(items), value, dtype=np.float32))
+
+    anchored, bare = "Die Frist endet am 30. Juni 2025.", "Die Frist ist verbindlich für alle."
+    passage = [ctx("Срок истекает 30 июня 2025 года и обязателен для всех.", "ru")]
+    assert fixed(0.87).check(anchored, passage).supported
+    assert not fixed(0.87).check(bare, passage).supported, "no shared anchor: the higher floor applies"
+    assert fixed(0.95).check(bare, passage).supported
+
+
+def test_without_an_embedding_model_nothing_is_verified_across_languages() -> None:
+    lexical = SupportChecker(None)
+    assert not lexical.check("The urgent phase ends on 30 June 2025.", [ctx("Die Phase endet am 30. Juni 2025.", "de")]).supported
+    same = "Giai đoạn 2 – Triển khai diện rộng kéo dài từ 01/9/2025 đến 30/4/2026."
+    assert lexical.check(same, [ctx(PHASES, "vi")]).supported
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Người đứng đầu không được giao khoán.", "vi", True),
+        ("Thời gian chạy song song không quá 30 ngày.", "vi", False),
+        ("Không chỉ cấp tỉnh mà cả cấp xã.", "vi", False),
+        ("The report is due no later than 30 June.", "en", False),
+        ("The leader must not delegate.", "en", True),
+        ("Decision No. 1234 applies.", "en", False),
+        ("Der Leiter darf nicht delegieren.", "de", True),
+        ("O prazo termina no dia 30.", "pt", False),
+        ("Não é permitido delegar.", "pt", True),
+        ("Керівник не може делегувати.", "uk", True),
+        ("Отчет представляется не позднее 30 июня.", "ru", False),
+        ("No se permite delegar.", "es", True),
+    ],
+)
+def test_negation_in_each_language(text: str, language: str, expected: bool) -> None:
+    assert negated(text, language) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("từ 01/9/2025 đến 30/4/2026", {"date:09-01": {"start"}, "date:04-30": {"end"}}),
+        ("Die Phase (ab dem 1. Juli 2025) endet am 31. Dezember 2025.", {"date:07-01": {"start"}, "date:12-31": {"end"}}),
+        ("Thời hạn hoàn thành: 2025-09-30", {"date:09-30": {"end"}}),
+        ("(01/5/2025 – 31/8/2025)", {"date:05-01": {"start"}, "date:08-31": {"end"}}),
+        ("o período de 1º de julho de 2025 até o final de 2025", {"date:07-01": {"start"}}),
+        ("Ngày 30/6/2025 là mốc quan trọng.", {}),
+    ],
+)
+def test_date_roles(text: str, expected: dict) -> None:
+    assert date_roles(text) == expected
