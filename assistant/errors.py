@@ -26,6 +26,13 @@ class ModelError(AssistantError):
     """A model could not be built, verified or loaded."""
 
 
+class ModelUnavailable(ModelError):
+    """The language model failed while answering (server down, timeout, broken stream).
+
+    Raised only by the model adapter (:meth:`assistant.answer.Answerer._stream_reply`), so that
+    the pipeline falls back to quotes for a backend failure and never for a bug of its own."""
+
+
 class IndexError_(AssistantError):
     """The vector index could not be opened or written."""
 

@@ -19,17 +19,17 @@ from langchain_core.language_models.fake_chat_models import (
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.outputs import ChatResult
 from pydantic import Field
+from support_fakes import AGREEING
 
 from assistant.answer import (
     Answerer,
+    DiscardEvent,
     DoneEvent,
     EvidenceEvent,
     PromptError,
     TokenEvent,
     load_prompts,
 )
-from support_fakes import AGREEING
-
 from assistant.answer.citations import check_answer, check_claim, parse_markers, strip_markers
 from assistant.answer.constants import REFUSAL_MARKER, UNVERIFIED_FLAG
 from assistant.answer.contexts import build_contexts, format_passages
@@ -524,7 +524,11 @@ def test_an_echo_is_followed_by_a_request_to_restate_the_passages() -> None:
     assert answer.answer == "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [1]."
     first, second = (call[-1].content for call in model.calls)
     assert first.split("Question:")[0] == second.split("Question:")[0], "same passages: the cached prompt prefix is reused"
-    assert "".join(e.text for e in events if isinstance(e, TokenEvent)).count("\n\n") == 1, "attempts kept apart"
+    discards = [e for e in events if isinstance(e, DiscardEvent)]
+    assert len(discards) == 1 and discards[0].next_step == "compose", "the rejected draft is withdrawn"
+    assert "could not be used: " in second and "did not give the number or date asked for" in second
+    assert [(a.step, a.accepted) for a in answer.attempts] == [("answer", False), ("compose", True)]
+    assert tuple(answer.attempts[0].reasons) == discards[0].reasons
 
 
 def test_translated_quotes_are_off_by_default() -> None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from test_answer import PT, Retriever, fake, hit
-
 from support_fakes import AGREEING
+from test_answer import PT, Retriever, fake, hit
 
 from assistant.answer import Answerer
 from assistant.answer.contexts import Evidence

@@ -282,12 +282,15 @@ def best_quote(passage: str, claims: list[str]) -> str:
 
 
 def _quote(passage: str, index: int, citing: list[Claim]) -> str:
-    """The sentence that supports the claims citing this passage when one was found, else :func:`best_quote`."""
+    """The sentence that supports a claim citing this passage (0-based ``index``) when the support
+    check found one, else :func:`best_quote`."""
     for claim in citing:
         backing = claim.support
-        if backing is not None and backing.supported and backing.sentence and backing.sentence in passage:
-            if claim.cited and claim.cited[backing.passage or 0] - 1 == index and len(backing.sentence) <= MAX_QUOTE_CHARS:
-                return backing.sentence
+        if backing is None or not backing.supported or not backing.sentence or backing.passage is None:
+            continue
+        own = claim.cited[backing.passage] - 1 == index and backing.sentence in passage
+        if own and len(backing.sentence) <= MAX_QUOTE_CHARS:
+            return backing.sentence
     return best_quote(passage, [c.text for c in citing])
 
 
@@ -323,7 +326,7 @@ def check_answer(
     def checked(sentence: str) -> Claim:
         claim = check_claim(sentence, texts, passage_keys, question)
         if claim.factual and claim.verified:
-            claim.support = support.check(claim.text, [contexts[n - 1] for n in claim.cited])
+            claim.support = support.check(claim.text, [contexts[n - 1] for n in claim.cited], question)
             claim.problems += claim.support.reasons
             claim.verified = claim.support.supported
         return claim

@@ -17,15 +17,9 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.answer.answer_types import gives_asked_figure, is_yes_no, says_yes_or_no
-from assistant.answer.citations import (
-    check_answer,
-    faithful_translation,
-    restates,
-    strip_markers,
-    tidy_reply,
-)
-from assistant.answer.cloze import cloze_sentence, filled_in, fills_blanks
+from assistant.answer.attempts import DECLINED, LANGUAGE, MODEL_STEPS, reply_problems, retry_hints
+from assistant.answer.citations import check_answer, faithful_translation, strip_markers, tidy_reply
+from assistant.answer.cloze import cloze_sentence
 from assistant.answer.condense import HistoryItem, condense_question
 from assistant.answer.constants import (
     LEAD_INS,
@@ -37,7 +31,7 @@ from assistant.answer.constants import (
     localized,
 )
 from assistant.answer.contexts import Evidence, build_contexts, format_passages
-from assistant.answer.events import AnswerEvent, DoneEvent, EvidenceEvent, TokenEvent
+from assistant.answer.events import AnswerEvent, DiscardEvent, DoneEvent, EvidenceEvent, TokenEvent
 from assistant.answer.extractive import (
     Analysis,
     Candidate,
@@ -48,17 +42,18 @@ from assistant.answer.extractive import (
 )
 from assistant.answer.focus import focus_evidence
 from assistant.answer.prompts import PromptSet, load_prompts
-from assistant.answer.support import SupportChecker
 from assistant.answer.refusal import (
     could_become_refusal,
     is_refusal_output,
     refusal_answer,
     weak_evidence,
 )
+from assistant.answer.support import SupportChecker
+from assistant.errors import ModelUnavailable
 from assistant.language import detect_language, language_name, written_in
 from assistant.retrieval.glossary import equivalents
 from assistant.settings import AnswerSettings
-from assistant.types import Answer, Chunk, Context, SearchHit, Timings
+from assistant.types import Answer, Attempt, Chunk, Context, SearchHit, Timings
 
 log = logging.getLogger(__name__)
 
@@ -153,147 +148,188 @@ class Answerer:
         scoring = self.settings.scoring
         wordings = self.translate(standalone) if self.translate is not None and evidence else []
         analysis = analyse(standalone, found, language, scoring, self.similarity, wordings) if evidence else None
-        refuse = (
-            weak_evidence(found, self.settings.min_relevance)
-            or (analysis is not None and analysis.missing_keys)
-            or (llm is not None and self._unsupported(analysis))
-        )
-        if llm is not None and analysis is not None and not refuse:
+        gate = self._gate(found, analysis, llm is not None)
+        if llm is not None and analysis is not None and not gate:
             evidence = focus_evidence(evidence, analysis.candidates, self.settings.llm_context_chars, scoring)
         base = {"question": question, "language": language, "standalone_question": standalone if history else None}
         turn = _Turn(base, standalone, evidence, clock, (time.perf_counter() - started) * 1000.0)
         yield EvidenceEvent(turn.contexts, standalone, turn.retrieval_ms)
 
-        if refuse:  # the closest passages are shown whole
-            yield DoneEvent(
-                refusal_answer(**base, prompts=self.prompts, contexts=turn.contexts, timings=turn.timings(),
-                               mode=self.mode)
-            )  # fmt: skip
+        if gate:  # the closest passages are shown whole
+            attempts = [Attempt(step="gate", accepted=False, reasons=gate, ms=turn.retrieval_ms)]
+            refusal = refusal_answer(
+                **base, prompts=self.prompts, contexts=turn.contexts, timings=turn.timings(), mode=self.mode
+            )
+            yield DoneEvent(refusal.model_copy(update={"attempts": attempts}))
             return
         if llm is None:
             candidates = analysis.candidates if analysis is not None else None  # scored on these very contexts
-            yield from self._extractive(turn, self.mode, None, candidates=candidates)
+            yield from self._extractive(turn, self.mode, None, [], candidates=candidates)
             return
         strong = analysis is not None and (analysis.best_score or 0.0) >= scoring.min_support
         yield from self._generate(turn, llm, strong)
 
-    def _unsupported(self, analysis: Analysis | None) -> bool:
-        """True when no passage sentence scores enough to be worth an LLM call (``llm_min_support``),
-        or a figure, name or (in the question's language) most of its words are in no passage:
-        the 1.5B model, given loosely related passages, answers rather than refusing."""
+    def _gate(self, found: list[Context], analysis: Analysis | None, with_llm: bool) -> list[str]:
+        """Why the passages cannot answer, before any answer is written (empty: go on).
+
+        Always: no passage scores ``min_relevance``, or a code, date or number of the question is in
+        no passage. With an LLM also: a name or (in the question's language) most of its words are
+        in no passage, or no sentence scores ``llm_min_support`` — the 1.5B model, given loosely
+        related passages, answers rather than refusing."""
+        if weak_evidence(found, self.settings.min_relevance):
+            return [f"no passage scores min_relevance {self.settings.min_relevance}"]
         if analysis is None:
-            return False
-        if analysis.missing:  # a name, code or date of the question occurs in no passage
-            return True
+            return []
+        if analysis.missing_keys:
+            return [f"in no passage: {', '.join(analysis.missing_keys)}"]
+        if not with_llm:
+            return []
+        if analysis.missing:
+            return [f"in no passage: {', '.join(u[2:] for u in analysis.missing)}"]
         best = analysis.best_score
-        return best is not None and best < self.settings.llm_min_support
+        if best is not None and best < self.settings.llm_min_support:
+            return [f"best sentence scores {best:.2f} < llm_min_support {self.settings.llm_min_support}"]
+        return []
 
     def _extractive(
         self,
         turn: _Turn,
         mode: str,
         notice: str | None,
+        attempts: list[Attempt],
         refusal_mode: str | None = None,
         candidates: list[Candidate] | None = None,
     ) -> Iterator[AnswerEvent]:
-        """Quote the best sentences; a refusal (in ``refusal_mode``, default ``mode``, without the
-        notice when ``refusal_mode`` is given) when they are too weak. ``candidates``: the
-        sentences already scored on exactly these contexts, if any."""
+        """Quote the best sentences (the ``quotes`` step, added to ``attempts``); a refusal (in
+        ``refusal_mode``, default ``mode``, without the notice when ``refusal_mode`` is given) when
+        they are too weak. ``candidates``: the sentences already scored on exactly these contexts."""
+        started = turn.clock.ms()
         text = extractive_answer(
             turn.standalone, turn.contexts, turn.language, candidates=candidates,
             scoring=self.settings.scoring, similarity=self.similarity,
         )  # fmt: skip
         if text is None:
+            reasons = [f"no sentence scores min_support {self.settings.scoring.min_support}"]
+            quotes = Attempt(step="quotes", accepted=False, reasons=reasons, ms=turn.clock.ms() - started)
             answer = refusal_answer(
                 **turn.base, prompts=self.prompts, contexts=turn.contexts, timings=turn.timings(),
                 mode=refusal_mode or mode, notice=None if refusal_mode else notice,
             )  # fmt: skip
-            yield DoneEvent(answer)
+            yield DoneEvent(answer.model_copy(update={"attempts": [*attempts, quotes]}))
             return
         first_token_ms = turn.clock.ms()
         for line in text.splitlines(keepends=True):
             yield TokenEvent(line)
-        yield DoneEvent(self._finish(turn, text, first_token_ms, mode, notice))
+        answer = self._finish(turn, text, first_token_ms, mode, notice)
+        quotes = Attempt(step="quotes", accepted=True, reply=text, ms=turn.clock.ms() - started)
+        yield self._done(answer, [*attempts, quotes])
+
+    @staticmethod
+    def _done(answer: Answer, attempts: list[Attempt]) -> DoneEvent:
+        """The final answer with how it was made; its first verified sentence reaches the asker now."""
+        timings = answer.timings
+        if answer.verified_claims:
+            timings = timings.model_copy(update={"first_verified_ms": timings.total_ms})
+        return DoneEvent(answer.model_copy(update={"attempts": attempts, "timings": timings}))
 
     def _generate(self, turn: _Turn, llm: BaseChatModel, strong: bool) -> Iterator[AnswerEvent]:
-        """Ask the model; when its answer declines, states nothing, only echoes the question,
-        lacks the figure asked for or is not in the asker's language, and the evidence is
-        ``strong`` (its best sentence would make an extractive answer), ask once more to restate
-        the passages (``compose.txt``), then, for a Vietnamese question, to fill in the blank of
-        its answer sentence (``cloze.txt``); failing that, have it translate the best sentences (with
-        ``answer.translate_quotes``), and failing that, show its answer in the other language
-        (with a notice) or quote the sentences (which refuses on weak evidence)."""
+        """Run the model steps of :mod:`assistant.answer.attempts` until one reply is accepted; then
+        the translated quotes, a verified reply in another language, or the quotes. A draft that is
+        turned down is withdrawn (:class:`DiscardEvent`) before the next step shows anything."""
         passages = format_passages(turn.contexts)
-        render = {"question": turn.standalone, "passages": passages, "language_name": language_name(turn.language),
+        name = language_name(turn.language)
+        render = {"question": turn.standalone, "passages": passages, "language_name": name,
                   "terms": self.prompts.render_terms(equivalents(turn.standalone, passages))}  # fmt: skip
-        # (prompt, the cloze sentence it asks to fill in, if any)
-        prompts: list[tuple[str, str | None]] = [
-            (self.prompts.render_answer(**render), None), (self.prompts.render_compose(**render), None)
-        ]
         cloze = cloze_sentence(turn.standalone, turn.language)
-        if cloze is not None:
-            prompts.append((self.prompts.render_cloze(**render, cloze=cloze), cloze))
+        attempts: list[Attempt] = []
+        reasons: list[str] = []  # why the last reply was turned down
         first_token_ms: float | None = None
-        reason: list[str] = []  # why each attempt was not usable: "declined", "no claim" or "language"
-        foreign: Answer | None = None  # a usable answer in another language than the asker's
+        drafted = False  # a draft of the current step is on screen
+        foreign: Answer | None = None  # a verified answer in another language than the asker's
+        step_name = MODEL_STEPS[0].name
         try:
-            for attempt, (prompt, frame) in enumerate(prompts):
-                if attempt:
-                    log.info("LLM answer not usable (%s); asking again (attempt %d)", reason[-1], attempt + 1)
-                    if first_token_ms is not None:
-                        yield TokenEvent("\n\n")  # the streamed attempt stays on screen until the Done event
+            for step in MODEL_STEPS:
+                if (step.strong_only and not strong) or (step.name == "cloze" and cloze is None):
+                    continue
+                step_name = step.name
+                prompt = self._prompt(step.name, render, cloze, self.prompts.render_retry(retry_hints(reasons, name)))
+                if drafted:
+                    yield DiscardEvent(tuple(reasons), step.name)
+                started = turn.clock.ms()
                 text, first = yield from self._stream_reply(llm, prompt, turn.clock)
+                drafted = first is not None
                 first_token_ms = first_token_ms if first_token_ms is not None else first
                 text = tidy_reply(text)
-                if not text or is_refusal_output(text):
-                    reason.append("declined")
-                else:
+                answer = None
+                if text and not is_refusal_output(text):
                     answer = self._finish(turn, text, first_token_ms, self.mode, None)
-                    if not self._states_an_answer(turn.standalone, answer):
-                        reason.append("no claim")
-                    elif answer.notice is not None:  # _finish found it is not in the asker's language
-                        reason.append("language")  # small models copy a Portuguese passage: ask again
-                        foreign = foreign or answer
-                    elif frame is not None and not written_in(filled_in(frame, answer.answer), turn.language):
-                        reason.append("language")  # a Portuguese sentence pasted into the blank
-                    else:
-                        yield DoneEvent(answer)
-                        return
-                if not strong:
-                    break  # weak evidence is never pressed into an answer (the quotes below refuse)
-            if strong and self.settings.translate_quotes:
-                translated = yield from self._translated_quotes(turn, llm, first_token_ms)
-                if translated is not None:
-                    yield DoneEvent(translated)
+                frame = cloze if step.name == "cloze" else None
+                reasons = reply_problems(turn.standalone, turn.language, answer, frame)
+                attempts.append(Attempt(step=step.name, accepted=not reasons, reasons=reasons, reply=text,
+                                        ms=turn.clock.ms() - started))  # fmt: skip
+                if answer is not None and not reasons:
+                    yield self._done(answer, attempts)
                     return
-        except Exception as exc:  # noqa: BLE001 - backends raise anything (httpx, openai, llama.cpp): fall back
-            log.warning("LLM %s failed (%s: %s); answering extractively", self.mode, type(exc).__name__, exc)
-            notice = localized(LLM_FALLBACK_NOTICES, turn.language).format(error=type(exc).__name__)
-            yield from self._extractive(turn, EXTRACTIVE, notice)
+                if answer is not None and reasons == [LANGUAGE] and answer.notice is not None and foreign is None:
+                    foreign = answer  # verified, only in another language (not a foreign phrase in a blank)
+            if strong and self.settings.translate_quotes:
+                step_name = "translate"
+                if drafted:
+                    yield DiscardEvent(tuple(reasons), "translate")
+                translated = yield from self._translated_quotes(turn, llm, first_token_ms, attempts)
+                drafted = True
+                if translated is not None:
+                    yield self._done(translated, attempts)
+                    return
+                reasons = attempts[-1].reasons
+        except ModelUnavailable as exc:
+            log.warning("LLM %s failed (%s); answering extractively", self.mode, exc)
+            attempts.append(Attempt(step=step_name, accepted=False, reasons=[f"model unavailable: {exc}"]))
+            if drafted:
+                yield DiscardEvent(("model unavailable",), "quotes")
+            notice = localized(LLM_FALLBACK_NOTICES, turn.language).format(error=str(exc))
+            yield from self._extractive(turn, EXTRACTIVE, notice, attempts)
             return
         if foreign is not None:  # a verified answer in another language beats quotes in another language
-            yield DoneEvent(foreign)
+            attempts.append(Attempt(step="foreign", accepted=True, reply=foreign.answer))
+            yield self._done(foreign, attempts)
             return
-        if reason[-1] == "declined":
-            # The passages passed the support gate, and small models decline answerable questions:
-            # quote the best sentences when they are strong enough for an extractive answer, which
-            # itself refuses below its own threshold.
+        if drafted:
+            yield DiscardEvent(tuple(reasons), "quotes")
+        if DECLINED in reasons:
+            # The passages passed the gate, and small models decline answerable questions: quote
+            # the best sentences, which refuses below its own threshold (in the model's mode).
             notice = localized(MODEL_DECLINED_NOTICES, turn.language)
-            yield from self._extractive(turn, EXTRACTIVE, notice, refusal_mode=self.mode)
+            yield from self._extractive(turn, EXTRACTIVE, notice, attempts, refusal_mode=self.mode)
             return
         notice = localized(NO_CLAIM_NOTICES, turn.language)  # e.g. it echoed the question or wrote only "[1]"
-        yield from self._extractive(turn, EXTRACTIVE, notice)
+        yield from self._extractive(turn, EXTRACTIVE, notice, attempts)
+
+    def _prompt(self, step: str, render: dict[str, str], cloze: str | None, retry: str) -> str:
+        """The user message of one model step (``retry``: why the last reply was turned down)."""
+        if step == "answer":
+            return self.prompts.render_answer(**render)
+        if step == "compose":
+            return self.prompts.render_compose(**render, retry=retry)
+        return self.prompts.render_cloze(**render, cloze=cloze or "", retry=retry)
 
     def _translated_quotes(
-        self, turn: _Turn, llm: BaseChatModel, first_token_ms: float | None
+        self, turn: _Turn, llm: BaseChatModel, first_token_ms: float | None, attempts: list[Attempt]
     ) -> Generator[AnswerEvent, None, Answer | None]:
         """The extractive answer's best sentences, each translated into the asker's language by
         the model (``translate.txt``) and cited to its passage; None unless every sentence
-        verifies and the whole reads in the asker's language (then the quotes are shown)."""
+        verifies and the whole reads in the asker's language (then the quotes are shown).
+        The step is added to ``attempts``."""
+        started = turn.clock.ms()
         scoring = self.settings.scoring
         analysis = analyse(turn.standalone, turn.contexts, turn.language, scoring, self.similarity)
         chosen = select_sentences(analysis.candidates, scoring=scoring)
         lines = [localized(LEAD_INS, turn.language)]
+
+        def turned_down(reason: str) -> None:
+            attempts.append(Attempt(step="translate", accepted=False, reasons=[reason], reply="\n".join(lines[1:]),
+                                    ms=turn.clock.ms() - started))  # fmt: skip
+
         for candidate in chosen[:TRANSLATED_SENTENCES]:
             yield TokenEvent("\n\n" if len(lines) == 1 else "\n")
             prompt = self.prompts.render_translate(sentence=candidate.text, language_name=language_name(turn.language))
@@ -301,29 +337,19 @@ class Answerer:
             first_token_ms = first_token_ms if first_token_ms is not None else first
             text = " ".join(strip_markers(tidy_reply(text)).split())
             if not text or is_refusal_output(text) or not faithful_translation(candidate.text, text):
+                turned_down(f"no faithful translation of: {candidate.text[:80]}")
                 return None
             lines.append(f"- {text} [{candidate.index + 1}]")
         if len(lines) == 1:
+            turned_down("no sentence to translate")
             return None
         body = "\n".join(lines)
         answer = self._finish(turn, body, first_token_ms, self.mode, localized(TRANSLATED_NOTICES, turn.language))
         if answer.verified_claims < answer.claims or not written_in(strip_markers(body), turn.language):
-            log.info("translated quotes not usable (%d/%d verified)", answer.verified_claims, answer.claims)
+            turned_down(f"{answer.verified_claims}/{answer.claims} claims verified")
             return None
+        attempts.append(Attempt(step="translate", accepted=True, reply=body, ms=turn.clock.ms() - started))
         return answer
-
-    @staticmethod
-    def _states_an_answer(question: str, answer: Answer) -> bool:
-        """True unless the model's answer has no verified claim, left a cloze blank empty, only
-        echoes the question (a yes/no question's echo must open with yes or no), or lacks the
-        figure asked for ("bao nhiêu phần trăm?" answered without a %)."""
-        plain = strip_markers(answer.answer)
-        return (
-            answer.verified_claims > 0
-            and fills_blanks(plain)
-            and (not restates(question, plain) or (is_yes_no(question) and says_yes_or_no(plain)))
-            and gives_asked_figure(question, plain)
-        )
 
     def _stream_reply(
         self, llm: BaseChatModel, user_message: str, clock: _Clock
@@ -332,12 +358,14 @@ class Answerer:
         messages = [SystemMessage(self.prompts.system), HumanMessage(user_message)]
         parts: list[str] = []
         first_token_ms: float | None = None
-        for chunk in llm.stream(messages):
-            parts.append(str(chunk.text))
+        chunks = _chunks(llm, messages)
+        for chunk in chunks:
+            parts.append(chunk)
             if first_token_ms is None:
                 text = "".join(parts)
                 if could_become_refusal(text):
                     if is_refusal_output(text):
+                        chunks.close()
                         break  # the whole answer is the refusal marker: stop generating
                     continue  # hold back what may still become the marker
                 first_token_ms = clock.ms()
@@ -366,3 +394,21 @@ class Answerer:
             verified_claims=checked.verified_count,
             notice=notice,
         )
+
+
+def _chunks(llm: BaseChatModel, messages: list) -> Generator[str, None, None]:
+    """The model adapter: the reply's text pieces. Any error the backend raises (httpx, openai,
+    llama.cpp, a broken stream) becomes :class:`ModelUnavailable`; errors in our own code are
+    not caught, so a bug in a check fails loudly instead of reading as "LLM unavailable"."""
+    try:
+        stream = iter(llm.stream(messages))
+    except Exception as exc:  # noqa: BLE001 - backends raise anything
+        raise ModelUnavailable(type(exc).__name__) from exc
+    while True:
+        try:
+            chunk = next(stream)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - backends raise anything
+            raise ModelUnavailable(type(exc).__name__) from exc
+        yield str(chunk.text)

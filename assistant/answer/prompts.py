@@ -119,9 +119,7 @@ class PromptSet:
         return self.answer_template.format(question=question, passages=passages, terms=terms,
                                            language_name=language_name)  # fmt: skip
 
-    def render_compose(
-        self, question: str, passages: str, language_name: str, terms: str = "", retry: str = ""
-    ) -> str:
+    def render_compose(self, question: str, passages: str, language_name: str, terms: str = "", retry: str = "") -> str:
         """The user message asking again, when the first answer echoed the question or declined
         although the passages support it: restate what the passages say, in the asker's language.
         ``retry``: :meth:`render_retry`, why the last reply was turned down."""

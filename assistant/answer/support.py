@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 from assistant.answer.extractive import Similarity
 from assistant.answer.figure_fit import misplaced_figures
-from assistant.ingest.tables import split_row
 from assistant.answer.text import (
     capitalised_words,
     figure_keys,
@@ -37,6 +36,7 @@ from assistant.answer.text import (
     small_numbers,
     terms,
 )
+from assistant.ingest.tables import split_row
 from assistant.language import date_roles, detect_language, negated, spelled_numbers
 from assistant.retrieval.keys import date_mentions
 from assistant.retrieval.text_norm import fold
@@ -126,8 +126,11 @@ class SupportChecker:
         self.similarity = similarity
         self.settings = settings or SupportSettings()
 
-    def check(self, claim: str, passages: Sequence[Context]) -> Support:
-        """Whether one of ``passages`` (the ones ``claim`` cites) supports ``claim`` (plain text, no markers)."""
+    def check(self, claim: str, passages: Sequence[Context], question: str = "") -> Support:
+        """Whether one of ``passages`` (the ones ``claim`` cites) supports ``claim`` (plain text, no markers).
+
+        Small numbers and names the ``question`` gives ("Kế hoạch 02", "Sở Tư pháp có…?") are its
+        subject, not the claim's news, and need not be in the matching sentence."""
         for i, passage in enumerate(passages):
             if _quoted(claim, passage.text):
                 return Support(True, "quoted", i, claim)
@@ -151,12 +154,12 @@ class SupportChecker:
         best = max(eligible, key=rank)
         index, sentence = sentences[best]
         similarity = float(cosines[best]) if cosines is not None else None
-        reasons = self._reasons(claim, claim_language, sentences, languages, best, similarity, passages[index])
+        reasons = self._reasons(claim, claim_language, sentences, languages, best, similarity, passages[index], question)
         return Support(not reasons, "similar" if not reasons else "none", index, sentence, similarity, tuple(reasons))
 
     def _reasons(
         self, claim: str, claim_language: str, sentences: list[tuple[int, str]], languages: list[str], best: int,
-        similarity: float | None, passage: Context,
+        similarity: float | None, passage: Context, question: str,
     ) -> list[str]:  # fmt: skip
         """Why the ``best`` sentence does not support ``claim`` (empty when it does)."""
         settings = self.settings
@@ -185,6 +188,7 @@ class SupportChecker:
             reasons.append(f"{', '.join(sorted(apart))} not stated in the sentence that matches the claim")
         hours, claim_plain = _clock_hours(claim)
         counts = small_numbers(claim_plain) | spelled_numbers(claim_plain, claim_language)
+        counts -= small_numbers(question) | spelled_numbers(question)
         reasons += [f"{n} not stated in the sentence that matches the claim"
                     for n in sorted(counts) if not mentions_number(n, sentence)]  # fmt: skip
         reasons += [f"{h} o'clock not stated in the sentence that matches the claim"
@@ -205,7 +209,7 @@ class SupportChecker:
                 reasons.append(f"{key.removeprefix('date:')} is the {'/'.join(sorted(there))} in the passage, "
                                f"the {'/'.join(sorted(roles))} in the claim")  # fmt: skip
         if same:
-            known = terms(passage.text)
+            known = terms(passage.text) | terms(question)
             absent = [w for w in capitalised_words(claim) if terms(w) and not terms(w) <= known]
             reasons += [f"name {w} not in the passage" for w in absent]
         return reasons

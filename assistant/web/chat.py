@@ -162,7 +162,6 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         lang, index = normalize(lang), _index(data.index)
         turn = next((tn for tn in done if tn["message_index"] == index), None)
         if turn is None:  # still being written and checked (or not an answer): nothing is saved
-            gr.Warning(t(lang, "feedback.not_ready"))
             return gr.update(), gr.update(), t(lang, "feedback.not_ready"), gr.update(), _undo_vote(messages, done, index)
         rating = {True: "up", False: "down"}.get(data.liked)  # "" when a vote is taken back
         try:

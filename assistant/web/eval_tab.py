@@ -178,7 +178,7 @@ def build_eval_tab(services: Services, labels: Relabeler, controls: Controls) ->
     run.click(
         on_run, [set_choice, upload, baseline_choice, controls.lang, controls.backend], [status, *shown, baseline_choice],
         api_name=False, concurrency_id="eval", concurrency_limit=1,
-        show_progress_on=[status],  # one progress bar, not one on each visible output
+        show_progress_on=None,
     )  # fmt: skip
     return tab
 

@@ -190,7 +190,7 @@ def closest_block(lang: str, contexts: Sequence[Context]) -> str:
         for c in contexts
     )
     return (
-        f'<details class="p2-closest"><summary>{esc(t(lang, "src.closest"))} ({len(contexts)})</summary>'
+        f'<details class="p2-closest" open><summary>{esc(t(lang, "src.closest"))} ({len(contexts)})</summary>'
         f'<ol class="p2-ev-list">{items}</ol></details>'
     )
 

@@ -1,0 +1,83 @@
+"""The answer policy's acceptance check, table-driven (reply -> verdict), and the attempts an answer records."""
+
+from __future__ import annotations
+
+import pytest
+from test_answer import BrokenModel, answerer, fake
+
+from assistant.answer import attempts as policy
+from assistant.answer.attempts import (
+    BLANK_LEFT,
+    DECLINED,
+    ECHO,
+    LANGUAGE,
+    NO_FIGURE,
+    NO_VERIFIED_CLAIM,
+    reply_problems,
+)
+from assistant.types import Answer, Timings
+
+# The sample passages are Portuguese, German and Russian and no embedding model runs here: the
+# sample glossary (data) bridges the question's words, as in tests/test_answer.py.
+pytestmark = pytest.mark.usefixtures("sample_glossary")
+QUESTION = "Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào?"
+
+
+def reply(text: str, verified: int = 1, notice: str | None = None) -> Answer:
+    return Answer(question=QUESTION, answer=text, refused=False, language="vi", mode="local",
+                  timings=Timings(retrieval_ms=1.0, total_ms=2.0), claims=1, verified_claims=verified, notice=notice)  # fmt: skip
+
+
+CASES = [
+    # (reply as checked, or None for a declined one; cloze frame; reasons)
+    (None, None, [DECLINED]),
+    (reply("Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [1]."), None, []),
+    (reply("Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [1].", verified=0), None, [NO_VERIFIED_CLAIM]),
+    (reply("Giai đoạn cấp bách kéo dài đến ngày ___ [1]."), None, [BLANK_LEFT, ECHO, NO_FIGURE]),
+    (reply("Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào đó [1]."), None, [ECHO, NO_FIGURE]),
+    (reply("The urgent phase lasts until 30 June 2025 [1].", notice="not in Vietnamese"), None, [LANGUAGE]),
+    (
+        reply("Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày a fase urgente vai até 30 de junho de 2025 e "
+              "elimina gargalos institucionais [1]."),
+        "Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày ___.",
+        [LANGUAGE],
+    ),
+]
+
+
+@pytest.mark.parametrize(("answer", "frame", "reasons"), CASES)
+def test_reply_verdicts(answer: Answer | None, frame: str | None, reasons: list[str]) -> None:
+    assert reply_problems(QUESTION, "vi", answer, frame) == reasons
+
+
+def test_an_extractive_answer_records_its_one_step() -> None:
+    answer = answerer(None)[0].ask(QUESTION)
+    assert [(a.step, a.accepted) for a in answer.attempts] == [("quotes", True)]
+    assert answer.timings.first_verified_ms is not None and answer.verified_claims >= 1
+
+
+def test_a_refusal_records_why() -> None:
+    answer = answerer(None)[0].ask("Kế hoạch 99-KH/XYZ ban hành ngày nào?")
+    assert answer.refused and answer.attempts[0].step == "gate" and "99-kh/xyz" in answer.attempts[0].reasons[0]
+    assert answer.timings.first_verified_ms is None
+
+
+def test_a_backend_failure_falls_back_to_quotes_and_is_on_record() -> None:
+    answer = answerer(BrokenModel())[0].ask(QUESTION)
+    assert answer.mode == "extractive" and answer.notice
+    assert answer.attempts[0].step == "answer" and "model unavailable" in answer.attempts[0].reasons[0]
+    assert answer.attempts[-1].step == "quotes"
+
+
+def test_a_bug_in_our_own_checks_is_not_reported_as_an_unavailable_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> list[str]:
+        raise ZeroDivisionError("a bug in a check")
+
+    monkeypatch.setattr("assistant.answer.pipeline.reply_problems", broken)
+    with pytest.raises(ZeroDivisionError):
+        answerer(fake("Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [1]."))[0].ask(QUESTION)
+
+
+def test_each_model_step_is_declared() -> None:
+    assert [s.name for s in policy.MODEL_STEPS] == ["answer", "compose", "cloze"]
+    assert [s.strong_only for s in policy.MODEL_STEPS] == [False, True, True]
