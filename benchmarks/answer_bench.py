@@ -36,6 +36,7 @@ def summarise(name: str, items: list) -> dict:
     unanswerable = [(q, a, v) for q, a, v in items if q.should_refuse]
     correct_cited = sum(1 for _, _, v in answerable if v.correct and v.citation_valid)
     firsts = [a.timings.first_token_ms for _, a, _ in items if a.timings.first_token_ms is not None]
+    verified = [a.timings.first_verified_ms for _, a, _ in items if a.timings.first_verified_ms is not None]
     return {
         "name": name,
         "n": len(items),
@@ -47,6 +48,8 @@ def summarise(name: str, items: list) -> dict:
         "evidence_p50": _p([a.timings.retrieval_ms for _, a, _ in items], 50),
         "first_p50": _p(firsts, 50),
         "first_p95": _p(firsts, 95),
+        "verified_p50": _p(verified, 50),
+        "verified_p95": _p(verified, 95),
         "total_p50": _p([a.timings.total_ms for _, a, _ in items], 50),
     }
 
@@ -125,13 +128,15 @@ def main(argv: list[str] | None = None) -> list[dict]:
 
     table = Table(title=f"Answers on {args.questions.name} ({len(questions)} questions)")
     for col in ("run", "correct", "correct + verified citation", "refusals (unanswerable)", "false refusals",
-                "answer language", "evidence p50", "first token p50 / p95", "total p50"):
+                "answer language", "evidence p50", "first token p50 / p95", "first verified sentence p50 / p95",
+                "total p50"):
         table.add_column(col, justify="right")
     ms = lambda v: "–" if v is None else f"{v / 1000:.1f} s"  # noqa: E731
     for r in rows:
         table.add_row(r["name"], f"{r['correct']:.2f}", f"{r['correct_cited']:.2f}", f"{r['refusals']:.2f}",
                       f"{r['false_refusals']:.2f}", f"{r['language']:.2f}", f"{(r['evidence_p50'] or 0):.0f} ms",
-                      f"{ms(r['first_p50'])} / {ms(r['first_p95'])}", ms(r["total_p50"]))
+                      f"{ms(r['first_p50'])} / {ms(r['first_p95'])}",
+                      f"{ms(r.get('verified_p50'))} / {ms(r.get('verified_p95'))}", ms(r["total_p50"]))
     console.print(table)
     return rows
 

@@ -323,3 +323,15 @@ def test_location_accuracy_drop_is_a_regression_but_a_baseline_without_it_is_not
     deltas = {d.name: d for d in metric_deltas(after, old)}
     assert deltas["location_accuracy"].baseline is None and deltas["location_accuracy"].delta is None
     assert regressions(list(deltas.values()), threshold=0.0) == []
+
+
+def test_which_step_made_each_answer_is_counted() -> None:
+    from assistant.types import Attempt
+
+    quoted = answer().model_copy(update={"attempts": [Attempt(step="quotes", accepted=True)]})
+    retried = answer().model_copy(update={"attempts": [
+        Attempt(step="answer", accepted=False, reasons=["declined"]), Attempt(step="compose", accepted=True)]})  # fmt: skip
+    gated = answer(refused=True).model_copy(update={"attempts": [Attempt(step="gate", accepted=False, reasons=["x"])]})
+    items = [scored(question("a"), quoted), scored(question("b"), retried), scored(question("c", refuse=True), gated),
+             scored(question("d"), answer())]  # fmt: skip
+    assert compute_metrics(items).answered_by == {"quotes": 1, "compose": 1, "gate (refused)": 1, "unrecorded": 1}

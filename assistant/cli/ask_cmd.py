@@ -12,12 +12,10 @@ from assistant.types import Answer
 LLM_OPTION = typer.Option(None, "--llm", help="Answer backend: local, openai, ollama or none (extractive).")
 
 
-def _print_answer(answer: Answer, streamed_text: str) -> None:
-    if answer.answer.strip() != streamed_text.strip():
-        # The checked answer renumbers citations and flags unverified claims: it is the one to trust.
-        if streamed_text:
-            console.rule("checked answer", style="dim")
-        console.print(answer.answer, highlight=False)
+def _print_answer(answer: Answer, drafted: bool) -> None:
+    if drafted:  # the draft above was unchecked: the checked answer follows, marked as such
+        console.rule("checked answer", style="dim")
+    console.print(answer.answer, highlight=False)
     if answer.notice:
         console.print(f"[yellow]{answer.notice}[/yellow]", highlight=False)
     if answer.refused and answer.contexts:
@@ -38,25 +36,34 @@ def _print_answer(answer: Answer, streamed_text: str) -> None:
 
 
 def _run(bot, question: str, history: list[tuple[str, str]] | None, as_json: bool) -> Answer:
-    from assistant.answer import DoneEvent, TokenEvent
+    """Stream the answer: the draft dimmed under "draft (checking…)", withdrawn drafts marked as such,
+    then the checked answer with its citations."""
+    from assistant.answer import DiscardEvent, DoneEvent, TokenEvent
 
     if as_json:
         return bot.ask(question, history)
     answer: Answer | None = None
-    streamed = ""
+    drafting = drafted = False
     for event in bot.stream(question, history):
         if isinstance(event, TokenEvent):
-            streamed += event.text
-            sys.stdout.write(event.text)
-            sys.stdout.flush()
+            if not drafting:
+                console.print("[dim italic]draft (checking…)[/dim italic]", highlight=False)
+                drafting = drafted = True
+            console.print(event.text, style="dim", end="", highlight=False, markup=False)
+        elif isinstance(event, DiscardEvent):
+            if drafting:
+                console.print()
+            reasons = "; ".join(event.reasons) or "rejected"
+            console.print(f"[yellow]↺ draft withdrawn ({reasons}); trying {event.next_step}…[/yellow]", highlight=False)
+            drafting = False
         elif isinstance(event, DoneEvent):
             answer = event.answer
-    if streamed:
-        sys.stdout.write("\n")
+    if drafting:
+        console.print()
     assert answer is not None
     if bot.llm_notice and not answer.notice:
         answer = answer.model_copy(update={"notice": bot.llm_notice})
-    _print_answer(answer, streamed)
+    _print_answer(answer, drafted)
     return answer
 
 

@@ -18,10 +18,11 @@ Rates are fractions in [0, 1]; latencies are milliseconds.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from assistant.evaluation.questions import Question
 from assistant.evaluation.retrieval import percentile
@@ -55,6 +56,11 @@ class Metrics(BaseModel):
     first_token_ms_p95: float | None
     total_ms_p50: float | None
     total_ms_p95: float | None
+    first_verified_ms_p50: float | None = None
+    first_verified_ms_p95: float | None = None
+    answered_by: dict[str, int] = Field(
+        default_factory=dict, description="How many answers each step of the answer policy made (its last attempt)."
+    )
 
 
 #: Rate metrics, where a drop is a regression.
@@ -137,7 +143,18 @@ def compute_metrics(items: Sequence[Scored]) -> Metrics:
         first_token_ms_p95=_latency((t.first_token_ms for t in timings), 95),
         total_ms_p50=_latency((t.total_ms for t in timings), 50),
         total_ms_p95=_latency((t.total_ms for t in timings), 95),
+        first_verified_ms_p50=_latency((t.first_verified_ms for t in timings), 50),
+        first_verified_ms_p95=_latency((t.first_verified_ms for t in timings), 95),
+        answered_by=dict(Counter(final_step(a) for _, a, _ in items).most_common()),
     )
+
+
+def final_step(answer: Answer) -> str:
+    """The step of the answer policy that made ``answer`` ("quotes", "compose"…; "… (refused)" for a refusal)."""
+    if not answer.attempts:
+        return "unrecorded"
+    last = answer.attempts[-1]
+    return last.step if last.accepted else f"{last.step} (refused)"
 
 
 def by_language(items: Sequence[Scored]) -> dict[str, Metrics]:

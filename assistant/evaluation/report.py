@@ -61,6 +61,16 @@ def _metrics_table(run: EvalRun, comparison: Comparison | None) -> Table:
     return f"Metrics ({counts})", header, rows
 
 
+def _steps_table(run: EvalRun) -> Table:
+    """How often each step of the answer policy made the final answer, and when the first verified sentence came."""
+    m = run.overall
+    rows = [[step, str(n), f"{n / m.n:.0%}" if m.n else "–"] for step, n in m.answered_by.items()]
+    for name, value in (("first verified sentence p50 (ms)", m.first_verified_ms_p50),
+                        ("first verified sentence p95 (ms)", m.first_verified_ms_p95)):  # fmt: skip
+        rows.append([name, f"{value:.0f}" if value is not None else "–", ""])
+    return "Which step made the answer", ["step", "answers", "share"], rows
+
+
 def _slice_table(title: str, slices: dict[str, Metrics]) -> Table:
     header = ["slice", "n"] + [LABELS[c] for c in SLICE_COLUMNS]
     rows = [[key, str(m.n)] + [_fmt(c, getattr(m, c)) for c in SLICE_COLUMNS] for key, m in slices.items()]
@@ -146,7 +156,7 @@ def _flipped_table(comparison: Comparison) -> Table:
 
 
 def _tables(run: EvalRun, comparison: Comparison | None) -> list[Table]:
-    tables = [_metrics_table(run, comparison), _slice_table("By question language", run.by_language),
+    tables = [_metrics_table(run, comparison), _steps_table(run), _slice_table("By question language", run.by_language),
               _slice_table("By tag", run.by_tag), *_judge_tables(run, comparison), _failing_table(run),
               *_location_table(run)]
     if comparison:
