@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.answer import Answerer, AnswerEvent
+    from assistant.answer.renderings import Rendering, SourceRenderer
     from assistant.retrieval.rewrite import QueryRewriter
     from assistant.sentence_vectors import QuestionSimilarity
     from assistant.sync import Progress, SyncReport
@@ -191,6 +192,23 @@ class Assistant:
         if self.llm_notice and not answer.notice:
             answer = answer.model_copy(update={"notice": self.llm_notice})
         return answer
+
+    @cached_property
+    def renderer(self) -> SourceRenderer:
+        """Renders cited sentences in the interface language (cached; no model: a note instead)."""
+        from assistant.answer.prompts import load_prompts
+        from assistant.answer.renderings import SourceRenderer
+        from assistant.models.llm_cache import sqlite_cached
+
+        answer = self.settings.answer
+        llm = self.chat_model
+        if llm is not None:
+            llm = sqlite_cached(llm, answer.renderings_cache, answer.renderings_cache_entries)
+        return SourceRenderer(llm, load_prompts(), lock=_LOCAL_LLM_LOCK if self.mode == "local" else None)
+
+    def render_source(self, sentence: str, language: str) -> Rendering:
+        """A cited ``sentence`` rendered in ``language`` for reading, labelled unchecked, figures compared."""
+        return self.renderer.render(sentence, language)
 
     # -- corpus ---------------------------------------------------------------------------------
 

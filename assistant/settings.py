@@ -250,6 +250,11 @@ class AnswerSettings(_Section):
     )
     scoring: ScoringSettings = Field(default_factory=ScoringSettings, description="Sentence scoring and refusal.")
     support: SupportSettings = Field(default_factory=SupportSettings, description="When a passage supports a claim.")
+    renderings_cache: Path = Field(
+        DEFAULT_CACHE / "renderings-cache.sqlite",
+        description="SQLite cache of machine renderings of cited sentences in the interface language.",
+    )
+    renderings_cache_entries: int = Field(5000, ge=1, description="Most renderings kept; the oldest are dropped first.")
     translate_quotes: bool = Field(
         False,
         description="When the LLM gives no usable answer, have it translate the best sentences into the asker's "
