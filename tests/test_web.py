@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -85,7 +84,13 @@ def test_app_refuses_public_address_without_users(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_WEB__")}
     env.update(GRADIO_SERVER_NAME="0.0.0.0", GRADIO_SERVER_PORT="7999")
     result = subprocess.run(
-        [sys.executable, str(REPO / "app.py")], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, str(REPO / "app.py")],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode != 0
     assert "refusing to listen on '0.0.0.0'" in result.stderr
@@ -152,8 +157,11 @@ def test_highlight_marks_the_quote_escaped() -> None:
 
 def test_document_text_is_escaped_everywhere() -> None:
     evil = context(text=f"Hội nghị {XSS} 58 xã, phường.", title=f"T {XSS}", location=XSS)
-    ans = answer(text=f"Trả lời {XSS} [1] {UNVERIFIED_FLAG}", contexts=[evil], citations=[
-        Citation(n=1, source="a.txt", title=XSS, url="javascript:alert(1)", quote=XSS, verified=False)])
+    ans = answer(
+        text=f"Trả lời {XSS} [1] {UNVERIFIED_FLAG}",
+        contexts=[evil],
+        citations=[Citation(n=1, source="a.txt", title=XSS, url="javascript:alert(1)", quote=XSS, verified=False)],
+    )
     rendered = final_message("vi", ans, {"a.txt": "article"}) + evidence_block("en", [evil], open_=True)
     assert "<script" not in rendered and "<img" not in rendered
     assert not re.search(r"<[a-z][^>]*\son\w+\s*=", rendered, re.IGNORECASE)  # no element with an on* handler
@@ -194,7 +202,7 @@ def test_refusal_sentence_comes_first_and_passages_are_collapsed() -> None:
     long = context(text="Một đoạn rất dài. " * 60)
     msg = final_message("vi", answer(text="Tài liệu không nêu.", refused=True, citations=[], contexts=[long] * 4), {})
     assert msg.startswith('<div class="p2-refusal">Tài liệu không nêu.</div>')
-    assert '<details class="p2-closest">' in msg and "<details class=\"p2-closest\" open" not in msg
+    assert '<details class="p2-closest">' in msg and '<details class="p2-closest" open' not in msg
     assert "(4)" in msg and msg.index("p2-refusal") < msg.index("p2-closest")
 
 
@@ -277,7 +285,9 @@ def test_stream_answer_evidence_then_draft_then_answer(tmp_path: Path, monkeypat
     assert isinstance(items[-1], Answer)
     final = final_message("vi", items[-1], {})
     assert "p2-draft" not in final and "✓ đã đối chiếu" in final, "the checked answer replaces the draft"
-    assert services._assistants["none"].calls == [("Bao nhiêu xã?", [("q", "a")], filters, True)], "rewrite reaches search"
+    assert services._assistants["none"].calls == [("Bao nhiêu xã?", [("q", "a")], filters, True)], (
+        "rewrite reaches search"
+    )
 
 
 def test_draft_label_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -352,15 +362,14 @@ def test_votes_only_on_checked_answers_and_the_comment_box_follows(tmp_path: Pat
     args = ("vi", "none", False, [], [], [])
     shown = []  # the chat's messages at each step (the handler reuses its list)
     for step in respond("Bao nhiêu xã?", [], [], *args, request):
-        shown.append(copy.deepcopy(step[1]["value"]))
-    _, chat_update, done, *_ = step
-    messages = chat_update["value"]
-    assert [turn["message_index"] for turn in done] == [1] and chat_update["feedback_value"] == [None]
+        shown.append(copy.deepcopy(step[1]))
+    _, messages, done, *_ = step
+    assert isinstance(messages, list), "the /chat API returns the messages themselves"
+    assert [turn["message_index"] for turn in done] == [1]
 
     # a vote on the answer while it was still a draft: refused, said so, drawn undone, nothing saved
-    drafting = next(m for m in shown if "p2-draft" in m[1]["content"])
-    with pytest.warns(UserWarning, match="chưa viết và kiểm tra xong"):  # gr.Warning: a toast in the browser
-        target, row, status, _, votes = on_like(drafting, [], "vi", like(1, False), request)
+    drafting = next(m for m in shown if len(m) == 2 and "p2-draft" in m[1]["content"])
+    target, row, status, _, votes = on_like(drafting, [], "vi", like(1, False), request)
     assert "chưa viết và kiểm tra xong" in status and target == row == {"__type__": "update"}
     assert votes["feedback_value"] == [chat.UNDONE] and services.feedback.count() == 0
 
@@ -376,10 +385,9 @@ def test_votes_only_on_checked_answers_and_the_comment_box_follows(tmp_path: Pat
     assert chat_update["feedback_value"] == ["Dislike"] and "«Bao nhiêu xã?»" in box["label"]
     assert "what was wrong" in box["label"]
 
-    # the next question puts the comment box away and keeps the earlier vote drawn
-    _, first_update, _, row, comment, target, status = next(respond("Câu khác?", messages, done, *args, request))
+    # the next question puts the comment box away
+    _, _, _, row, comment, target, status = next(respond("Câu khác?", messages, done, *args, request))
     assert row["visible"] is False and comment["value"] == "" and target is None and status == ""
-    assert first_update["feedback_value"] == ["Dislike", None]
 
     # taking the vote back removes the saved row
     target, row, status, _, votes = on_like(messages, done, "vi", like(1, ""), request)
@@ -467,12 +475,12 @@ def test_gradio_strings_are_translated_from_gradio_own_english() -> None:
 
 def test_theme_fonts_hold_every_letter_of_the_interface() -> None:
     """The bold face must not be a subset: "02-KH/BCĐTW" once drew A and B from another font (small capitals)."""
+    import unicodedata
+
     from fontTools.ttLib import TTFont
     from gradio.themes.utils.fonts import LocalFont, font_file_path
 
     from assistant.web.app import theme
-
-    import unicodedata
 
     letters = {c for texts in i18n.TEXTS.values() for text in texts.values() for c in text
                if c.isalpha() and unicodedata.name(c, "").startswith("LATIN")}  # fmt: skip

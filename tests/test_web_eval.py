@@ -63,12 +63,14 @@ QUESTIONS = [question("q1"), question("q2", language="vi"), question("q3"), ques
 
 def answer_with(bad: set[str]):
     """Right answers, except: ids in ``bad`` get a wrong, uncited, hostile answer; r1 is answered instead of refused."""
+
     def answer_fn(q: Question) -> Answer:
         if q.should_refuse:
             return answer(q, text="The World Cup was won by France.", cite=False)
         if q.id in bad:
             return answer(q, text=f"{XSS} sometime in May", cite=False)
         return answer(q)
+
     return answer_fn
 
 
@@ -192,7 +194,12 @@ def test_every_verdict_reason_is_translated() -> None:
         judge(r, answer(r, cite=False)),  # answered instead of refusing
         judge(q, answer(q, text="nothing", refused=True, cite=False)),  # refused
         judge(q, answer(q, text="sometime in May", cite=False)),  # facts missing, no citations
-        judge(q, answer(q).model_copy(update={"citations": [Citation(n=1, source="other.txt", title="t", quote="x", verified=True)]})),
+        judge(
+            q,
+            answer(q).model_copy(
+                update={"citations": [Citation(n=1, source="other.txt", title="t", quote="x", verified=True)]}
+            ),
+        ),
     ]
     reasons = [reason for verdicts in cases for reason in verdicts.failures]
     assert len(reasons) == 5
@@ -296,9 +303,10 @@ def test_summary_shows_the_judge_line_escaped(tmp_path: Path) -> None:
 
     done = outcome(tmp_path, set())
     assert "LLM judge" not in summary("en", done, "small.jsonl", tmp_path)
-    done.run.judge = JudgeReport(status="skipped", message="LLM judge: skipped (no judge configured; <set> it)")
+    done.run.judge = JudgeReport(status="failed", message="LLM judge: failed to start (no model <set> it)")
     html = summary("en", done, "small.jsonl", tmp_path)
-    assert "LLM judge: skipped (no judge configured; &lt;set&gt; it)" in html
+    assert "LLM judge: could not start (no model &lt;set&gt; it)." in html
+    assert "Mô hình giám khảo: không khởi động được (no model &lt;set&gt; it)." in summary("vi", done, "s", tmp_path)
 
 
 def test_prune_runs_keeps_the_newest_run_folders_and_nothing_else_is_touched(tmp_path: Path) -> None:

@@ -123,7 +123,7 @@ def launch(demo: gr.Blocks, services: Services, host: str, port: int, **kwargs: 
         auth=auth,
         auth_message=t(settings.web.language, "app.subtitle") if auth else None,
         css_paths=[CSS_PATH],
-        theme=None,
+        theme=theme(),
         head=head_script(settings.web.language),  # Gradio's own strings in the interface language
         allowed_paths=[str(settings.web.eval_runs_dir)],  # the Evaluation tab's plots and downloads
         # Twice the upload limit: files just over it get the app's own, translated message.

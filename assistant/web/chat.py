@@ -57,7 +57,9 @@ def stream_answer(
         first = next(events, None)
     if isinstance(first, EvidenceEvent):
         contexts, first = first.contexts, None
-        yield streaming_message(lang, contexts, "", t(lang, "ev.waiting" if services.busy(assistant.mode) else "ev.writing"))
+        yield streaming_message(
+            lang, contexts, "", t(lang, "ev.waiting" if services.busy(assistant.mode) else "ev.writing")
+        )
     draft, last_sent = "", 0.0
     with services.generating(assistant.mode):
         for event in itertools.chain([first] if first is not None else [], events):
@@ -95,7 +97,9 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
     with gr.Row(visible=False, elem_id="feedback-row") as feedback_row:
         comment = gr.Textbox(label=t(lang0, "feedback.prompt_down", question=""), scale=6, lines=2,
                              elem_id="feedback-comment")  # fmt: skip
-        comment_send = labels.add(gr.Button(t(lang0, "feedback.send"), scale=1, elem_id="feedback-send"), value="feedback.send")
+        comment_send = labels.add(
+            gr.Button(t(lang0, "feedback.send"), scale=1, elem_id="feedback-send"), value="feedback.send"
+        )
     feedback_status = gr.Markdown(elem_id="feedback-status")
     with gr.Row(equal_height=True):
         question = labels.add(
@@ -103,10 +107,13 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
                        scale=8, autofocus=True, elem_id="question", max_lines=6),
             label="chat.input_label", placeholder="chat.input",
         )  # fmt: skip
-        send = labels.add(gr.Button(t(lang0, "chat.send"), variant="primary", scale=1, elem_id="send"), value="chat.send")
+        send = labels.add(
+            gr.Button(t(lang0, "chat.send"), variant="primary", scale=1, elem_id="send"), value="chat.send"
+        )
         new = labels.add(gr.Button(t(lang0, "chat.new"), scale=2, elem_id="new-chat"), value="chat.new")
     turns = gr.State([])  # one dict per answered question: question, answer, message index, feedback id, rating
     target = gr.State(None)  # the turn (its message index) the comment box belongs to
+
     def unchanged() -> tuple:  # the comment box, its text, its target and the status
         return gr.update(), gr.update(), gr.update(), gr.update()
 
@@ -124,7 +131,7 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         filters = search_filters(sources, doc_types, languages)
         messages += [_user_message(text), {"role": "assistant", "content": streaming_message(lang, None, "")}]
         put_away = (gr.update(visible=False), gr.update(value=""), None, "")  # a new answer: a new comment box
-        yield "", _chat(messages, done), done, *put_away
+        yield "", messages, done, *put_away
         try:
             for item in stream_answer(services, backend, text, history, filters, lang, bool(rewrite)):
                 if isinstance(item, Answer):
@@ -132,10 +139,10 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
                     done.append(_turn(services, backend, item, len(messages) - 1, request))
                 else:
                     messages[-1] = {"role": "assistant", "content": item}
-                yield "", _chat(messages, done), done, *unchanged()
+                yield "", messages, done, *unchanged()
         except AssistantError as exc:
             messages[-1] = {"role": "assistant", "content": html.escape(t(lang, "chat.error", error=exc))}
-            yield "", _chat(messages, done), done, *unchanged()
+            yield "", messages, done, *unchanged()
 
     inputs = dict(question=question, messages=chatbot, turns=turns, **controls.kwargs)
     outputs = [question, chatbot, turns, feedback_row, comment, target, feedback_status]
@@ -162,7 +169,13 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         lang, index = normalize(lang), _index(data.index)
         turn = next((tn for tn in done if tn["message_index"] == index), None)
         if turn is None:  # still being written and checked (or not an answer): nothing is saved
-            return gr.update(), gr.update(), t(lang, "feedback.not_ready"), gr.update(), _undo_vote(messages, done, index)
+            return (
+                gr.update(),
+                gr.update(),
+                t(lang, "feedback.not_ready"),
+                gr.update(),
+                _undo_vote(messages, done, index),
+            )
         rating = {True: "up", False: "down"}.get(data.liked)  # "" when a vote is taken back
         try:
             feedback_id = _vote(services, turn, rating, request)
@@ -186,8 +199,10 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         lang = normalize(lang)
         turn = next((tn for tn in done if tn["message_index"] == index), None) if index is not None else None
         try:
-            saved = turn is not None and bool(turn["feedback_id"]) and services.feedback.set_comment(
-                turn["feedback_id"], text or ""
+            saved = (
+                turn is not None
+                and bool(turn["feedback_id"])
+                and services.feedback.set_comment(turn["feedback_id"], text or "")
             )
         except FeedbackError as exc:
             return gr.update(), t(lang, "feedback.error", error=exc), gr.update()
@@ -214,7 +229,7 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
 def feedback_values(messages: list, done: list[dict]) -> list[str | None]:
     """The chat's ``feedback_value``: per assistant message, "Like"/"Dislike" as saved, else None.
 
-    Sent with every redraw so that a vote stays shown (a new language, a new answer below it)."""
+    Sent with each vote and each redraw in another language, so that a vote stays drawn."""
     ratings = {turn["message_index"]: turn.get("rating") for turn in done}
     return [
         {"up": "Like", "down": "Dislike"}.get(ratings.get(index) or "")
@@ -240,11 +255,6 @@ def _undo_vote(messages: list, done: list[dict], index: int) -> dict:
 
 def _role(message: object) -> str | None:
     return message.get("role") if isinstance(message, dict) else getattr(message, "role", None)
-
-
-def _chat(messages: list, done: list[dict]) -> dict:
-    """The chat's messages with the saved votes (so that redrawing them never hides a vote)."""
-    return gr.update(value=messages, feedback_value=feedback_values(messages, done))
 
 
 def _comment_label(lang: str, turn: dict) -> str:

@@ -131,8 +131,15 @@ def build_eval_tab(services: Services, labels: Relabeler, controls: Controls) ->
             return status_html(str(exc))
         return status_html(t(lang, "eval.set_ok", name=Path(path).name, n=len(questions)))
 
-    def on_run(set_name: str | None, uploaded: str | None, baseline_key: str | None, lang: str, backend: str,
-               request: gr.Request, progress: gr.Progress = gr.Progress()) -> dict[Any, Any]:  # noqa: B008 - Gradio's idiom
+    def on_run(
+        set_name: str | None,
+        uploaded: str | None,
+        baseline_key: str | None,
+        lang: str,
+        backend: str,
+        request: gr.Request,
+        progress: gr.Progress = gr.Progress(),
+    ) -> dict[Any, Any]:  # noqa: B008 - Gradio's idiom
         lang = normalize(lang)
         _require_admin(services, lang, request)
         hidden = {results: gr.update(visible=False)}
@@ -178,7 +185,7 @@ def build_eval_tab(services: Services, labels: Relabeler, controls: Controls) ->
     run.click(
         on_run, [set_choice, upload, baseline_choice, controls.lang, controls.backend], [status, *shown, baseline_choice],
         api_name=False, concurrency_id="eval", concurrency_limit=1,
-        show_progress_on=None,
+        show_progress_on=[status],  # one progress bar, not one on each visible output
     )  # fmt: skip
     return tab
 

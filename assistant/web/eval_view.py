@@ -48,11 +48,14 @@ def question_sets(folder: Path) -> list[str]:
     """Names of the ``*.jsonl`` question sets in ``folder`` (not hidden files, not the feedback drafts)."""
     if not folder.is_dir():
         return []
-    return sorted(p.name for p in folder.glob("*.jsonl") if p.is_file() and not p.name.startswith(".") and p.name != DRAFTS)
+    return sorted(
+        p.name for p in folder.glob("*.jsonl") if p.is_file() and not p.name.startswith(".") and p.name != DRAFTS
+    )
 
 
 def baselines(evals_dir: Path, runs_dir: Path) -> dict[str, Path]:
     """Runs to compare with, ``key -> folder``: saved baselines first, then previous runs, newest first."""
+
     def runs(folder: Path) -> list[Path]:
         return [p for p in folder.iterdir() if (p / METRICS_FILE).is_file()] if folder.is_dir() else []
 
@@ -80,7 +83,9 @@ def check_question_set(path: Path, name: str, max_mb: float, lang: str) -> list[
 def new_run_dir(runs_dir: Path, set_name: str, backend: str, now: datetime | None = None) -> Path:
     """A fresh folder ``<time>-<set>-<backend>`` under ``runs_dir`` (suffixed when the name is taken)."""
     stamp = f"{now or datetime.now(UTC):%Y%m%d-%H%M%S}"
-    slug = "-".join(re.sub(r"[^A-Za-z0-9_.]+", "-", part).strip("-.")[:40] or "x" for part in (Path(set_name).stem, backend))
+    slug = "-".join(
+        re.sub(r"[^A-Za-z0-9_.]+", "-", part).strip("-.")[:40] or "x" for part in (Path(set_name).stem, backend)
+    )
     runs_dir.mkdir(parents=True, exist_ok=True)
     for n in range(1, 1000):
         folder = runs_dir / (f"{stamp}-{slug}" + (f"-{n}" if n > 1 else ""))
@@ -141,7 +146,7 @@ def metrics_table(lang: str, outcome: EvalOutcome) -> str:
     known = {*HIGHER_IS_BETTER, *LOWER_IS_BETTER}
     for d in comparison.deltas if comparison is not None else []:  # others, e.g. an LLM judge's (never gated)
         if d.name not in known:
-            rows.append([metric_name(lang, d.name) if f"eval.m.{d.name}" in VI else d.label, _number(d.name, d.current), _number(d.name, d.baseline),
+            rows.append([d.label, _number(d.name, d.current), _number(d.name, d.baseline),
                          _number(d.name, d.delta, signed=True)])  # fmt: skip
     m = run.overall
     title = t(lang, "eval.h.metrics", n=m.n, answerable=m.n_answerable, refuse=m.n_should_refuse)
@@ -164,7 +169,7 @@ def failure_text(lang: str, reason: str) -> str:
     """A verdict's failure reason in ``lang`` (unknown reasons as written)."""
     for prefix, key in _REASONS:
         if reason.startswith(prefix):
-            return t(lang, key, facts=reason[len(prefix):])
+            return t(lang, key, facts=reason[len(prefix) :])
     return reason
 
 
@@ -219,7 +224,9 @@ def summary(lang: str, outcome: EvalOutcome, set_name: str, output: Path) -> str
     run = outcome.run
     passed = sum(r.verdicts.passed for r in run.results)
     rate = f"{run.overall.pass_rate:.0%}" if run.overall.pass_rate is not None else "–"
-    text = t(lang, "eval.done", n=len(run.results), name=set_name, backend=run.config.get("backend", "?"),
+    backend = str(run.config.get("backend", "?"))
+    backend = t(lang, f"mode.{backend}") if f"mode.{backend}" in VI else backend  # "extractive": in words
+    text = t(lang, "eval.done", n=len(run.results), name=set_name, backend=backend,
              passed=passed, rate=rate, folder=output)  # fmt: skip
     if run.judge is not None:  # the judge's one line: its means, or why it was skipped or failed
         return status_html(text) + status_html(judge_text(lang, run.judge))

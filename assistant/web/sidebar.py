@@ -39,7 +39,9 @@ class Controls:
                 "doc_types": self.doc_types, "languages": self.languages}  # fmt: skip
 
 
-def search_filters(sources: list[str] | None, doc_types: list[str] | None, languages: list[str] | None) -> SearchFilters:
+def search_filters(
+    sources: list[str] | None, doc_types: list[str] | None, languages: list[str] | None
+) -> SearchFilters:
     return SearchFilters(sources=list(sources or []), doc_types=list(doc_types or []), languages=list(languages or []))
 
 
@@ -100,14 +102,21 @@ def build_sidebar(services: Services, labels: Relabeler) -> Controls:
     lang0 = services.settings.web.language
     with gr.Sidebar(open=True, width=330):
         lang = gr.Radio(
-            [(name, code) for code, name in LANGUAGES.items()], value=lang0, label=t(lang0, "lang.label"),
+            [(name, code) for code, name in LANGUAGES.items()],
+            value=lang0,
+            label=t(lang0, "lang.label"),
             elem_id="lang-switch",
         )
         labels.add(lang, label="lang.label")
         labels.add(gr.Markdown(t(lang0, "side.filters")), value="side.filters")
         documents = labels.add(
-            gr.Dropdown([], multiselect=True, label=t(lang0, "filters.documents"), elem_id="filter-docs",
-                        allow_custom_value=True),
+            gr.Dropdown(
+                [],
+                multiselect=True,
+                label=t(lang0, "filters.documents"),
+                elem_id="filter-docs",
+                allow_custom_value=True,
+            ),
             label="filters.documents",
         )
         doc_types = labels.add(  # choices: the types of the indexed documents (refresh_updates)

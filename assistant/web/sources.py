@@ -130,7 +130,7 @@ def answer_markdown(lang: str, text: str) -> str:
     safe = safe.replace("](", "]&#40;")  # no Markdown links or images from model output
     badge = (
         f'<span class="p2-unverified" title="{esc(t(lang, "answer.unverified_hint"))}">'
-        f'{esc(t(lang, "answer.unverified"))}</span>'
+        f"{esc(t(lang, 'answer.unverified'))}</span>"
     )
     return safe.replace(UNVERIFIED_FLAG, badge)
 
@@ -144,11 +144,7 @@ def preview_html(lang: str, citation: Citation, context: Context | None, doc_typ
     ]
     meta = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     passage = highlight(context.text, citation.quote) if context else esc(citation.quote)
-    status = (
-        ""
-        if citation.verified
-        else f'<div class="p2-unverified-note">{esc(t(lang, "src.unverified_hint"))}</div>'
-    )
+    status = "" if citation.verified else f'<div class="p2-unverified-note">{esc(t(lang, "src.unverified_hint"))}</div>'
     return (
         f'<div class="p2-preview"><div class="p2-preview-title">{esc(citation.title or citation.source)}</div>'
         f'<div class="p2-meta">{esc(citation.source)}</div><table class="p2-meta-table">{meta}</table>{status}'
@@ -165,7 +161,9 @@ def sources_block(lang: str, answer: Answer, doc_types: Mapping[str, str]) -> st
     for citation in sorted(answer.citations, key=lambda c: c.n):
         context = context_for(citation, answer.contexts)
         where = _location(citation, context)
-        badge_class, badge = ("p2-ok", t(lang, "src.verified")) if citation.verified else ("p2-warn", t(lang, "src.unverified"))
+        badge_class, badge = (
+            ("p2-ok", t(lang, "src.verified")) if citation.verified else ("p2-warn", t(lang, "src.unverified"))
+        )
         items.append(
             f'<details class="p2-source" data-n="{citation.n}"><summary><b>[{citation.n}]</b> '
             f"{esc(citation.title or citation.source)}"
@@ -173,7 +171,9 @@ def sources_block(lang: str, answer: Answer, doc_types: Mapping[str, str]) -> st
             + f' <span class="p2-badge {badge_class}">{esc(badge)}</span></summary>'
             f"{preview_html(lang, citation, context, doc_types.get(citation.source))}</details>"
         )
-    return f'<div class="p2-sources"><div class="p2-sources-title">{esc(t(lang, "src.title"))}</div>{"".join(items)}</div>'
+    return (
+        f'<div class="p2-sources"><div class="p2-sources-title">{esc(t(lang, "src.title"))}</div>{"".join(items)}</div>'
+    )
 
 
 def closest_block(lang: str, contexts: Sequence[Context]) -> str:
@@ -190,7 +190,7 @@ def closest_block(lang: str, contexts: Sequence[Context]) -> str:
         for c in contexts
     )
     return (
-        f'<details class="p2-closest" open><summary>{esc(t(lang, "src.closest"))} ({len(contexts)})</summary>'
+        f'<details class="p2-closest"><summary>{esc(t(lang, "src.closest"))} ({len(contexts)})</summary>'
         f'<ol class="p2-ev-list">{items}</ol></details>'
     )
 

@@ -196,8 +196,6 @@ EN: dict[str, str] = {
     "eval.m.first_token_ms_p95": "first token p95 (ms)",
     "eval.m.total_ms_p50": "total p50 (ms)",
     "eval.m.total_ms_p95": "total p95 (ms)",
-    "eval.m.judge_faithfulness": "judge: faithfulness to the documents",
-    "eval.m.judge_answer_relevance": "judge: answer relevance",
     "eval.judge.skipped": "LLM judge: not run (none configured; set ASSISTANT_JUDGE__BACKEND and its settings "
     "to enable it).",
     "eval.judge.failed": "LLM judge: could not start ({reason}).",

@@ -197,8 +197,6 @@ VI: dict[str, str] = {
     "eval.m.first_token_ms_p95": "token đầu tiên p95 (ms)",
     "eval.m.total_ms_p50": "tổng thời gian p50 (ms)",
     "eval.m.total_ms_p95": "tổng thời gian p95 (ms)",
-    "eval.m.judge_faithfulness": "giám khảo: độ trung thành với tài liệu",
-    "eval.m.judge_answer_relevance": "giám khảo: độ liên quan của câu trả lời",
     "eval.judge.skipped": "Mô hình giám khảo: không chạy (chưa cấu hình; đặt ASSISTANT_JUDGE__BACKEND và các "
     "thiết lập đi kèm để bật).",
     "eval.judge.failed": "Mô hình giám khảo: không khởi động được ({reason}).",

@@ -64,14 +64,14 @@ def ask(page, question: str) -> object:
     before = page.locator("#chat .p2-footer").count()
     page.fill("#question textarea", question)
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        f"document.querySelectorAll('#chat .p2-footer').length > {before}", timeout=TIMEOUT
-    )
+    page.wait_for_function(f"document.querySelectorAll('#chat .p2-footer').length > {before}", timeout=TIMEOUT)
     return page.locator("#chat .message.bot, #chat [data-testid='bot']").last
 
 
 # Gradio's own English strings (the upload area, the thumbs, the chat's buttons), as Gradio writes them.
-GRADIO_ENGLISH = sorted({text for key, text in EN.items() if key.startswith("gradio.")} | {"Drop File Here", "Like", "Dislike"})
+GRADIO_ENGLISH = sorted(
+    {text for key, text in EN.items() if key.startswith("gradio.")} | {"Drop File Here", "Like", "Dislike"}
+)
 # Text nodes, aria-labels and titles outside message contents that are exactly one of GRADIO_ENGLISH.
 FIND_ENGLISH = """(strings) => {
   const found = [], visible = (el) => el && el.getClientRects().length > 0;
@@ -117,7 +117,7 @@ def test_bold_title_draws_every_capital_in_one_font(page) -> None:
     finally:
         cdp.detach()
     assert len(fonts) == 1, f"the title is drawn with several fonts: {fonts}"
-    assert fonts[0]["familyName"] == "Source Sans Pro" and fonts[0]["glyphCount"] >= len("Trợ lý Kế hoạch 02-KH/BCĐTW") - 4
+    assert fonts[0]["isCustomFont"] and fonts[0]["familyName"].startswith("Source Sans"), fonts  # the theme's font
 
 
 def test_versions_show_names_not_codes(page) -> None:
@@ -186,7 +186,9 @@ def test_thumbs_down_with_comment_is_stored(page, app) -> None:
         "document.querySelector('#feedback-status')?.innerText.includes('Đã lưu góp ý')", timeout=TIMEOUT
     )
     with sqlite3.connect(app.index / "feedback.sqlite3") as conn:
-        rows = conn.execute("select rating, comment, question, citations, backend, corpus_version from feedback").fetchall()
+        rows = conn.execute(
+            "select rating, comment, question, citations, backend, corpus_version from feedback"
+        ).fetchall()
     assert len(rows) == 1
     rating, text, question, citations, backend, corpus_version = rows[0]
     assert (rating, text, question, backend) == ("down", "Thiếu nguồn chính thức", QUESTION_VI, "extractive")
@@ -217,7 +219,9 @@ def test_admin_upload_becomes_answerable(page, app, tmp_path: Path) -> None:
     ask(page, "Mã số thử nghiệm XJ-4471 được cấp cho xã nào?")
     last = page.locator("#chat .p2-footer").last.locator("xpath=..")
     assert "Hòa An" in last.inner_text()
-    assert "ghi-chu-thu-nghiem.md" in last.locator(".p2-sources").inner_text() or "Ghi chú thử nghiệm" in last.inner_text()
+    assert (
+        "ghi-chu-thu-nghiem.md" in last.locator(".p2-sources").inner_text() or "Ghi chú thử nghiệm" in last.inner_text()
+    )
     shot(page, "06-uploaded-answer")
 
 
@@ -228,9 +232,7 @@ def test_planted_script_never_runs(page) -> None:
         if not details.get_attribute("open"):
             details.locator("summary").first.click()
     page.get_by_role("tab", name="Tài liệu").click()
-    page.wait_for_function(
-        "document.querySelector('#corpus-table')?.innerText.includes('planted.md')", timeout=TIMEOUT
-    )
+    page.wait_for_function("document.querySelector('#corpus-table')?.innerText.includes('planted.md')", timeout=TIMEOUT)
     page.get_by_role("tab", name="Hỏi đáp").click()
     page.mouse.move(10, 10)
     page.wait_for_timeout(500)
@@ -246,7 +248,9 @@ def test_english_interface_and_refusal_with_closest_passages(page) -> None:
     page.wait_for_function("document.querySelector('#send')?.innerText.includes('Send')", timeout=TIMEOUT)
     assert "Plan 02-KH/BCĐTW Assistant" in page.inner_text("#title")
     # the answers already on screen are drawn again with English labels
-    page.wait_for_function("document.querySelector('#chat .p2-sources')?.innerText.includes('checked')", timeout=TIMEOUT)
+    page.wait_for_function(
+        "document.querySelector('#chat .p2-sources')?.innerText.includes('checked')", timeout=TIMEOUT
+    )
     assert "đã đối chiếu" not in page.inner_text("#chat")
     new_chat(page)
     ask(page, "What is the capital of France?")
@@ -271,9 +275,10 @@ new MutationObserver(() => {
   const bots = document.querySelectorAll('#chat [data-testid=bot]');
   const last = bots[bots.length - 1];
   if (!last) return;
-  const draft = last.querySelector('.p2-draft'), text = draft && draft.querySelector('.p2-draft-text');
+  const draft = last.querySelector('.p2-draft:not(.p2-retrying)'), text = draft && draft.querySelector('.p2-draft-text');
   window.__states.push({
-    draft: !!draft, label: draft ? draft.querySelector('.p2-draft-label').innerText : null,
+    draft: !!draft, retrying: !!last.querySelector('.p2-retrying'), drafts: last.querySelectorAll('.p2-draft-text').length,
+    label: draft ? draft.querySelector('.p2-draft-label').innerText : null,
     italic: text ? getComputedStyle(text).fontStyle === 'italic' : null,
     muted: text ? getComputedStyle(text).color !== getComputedStyle(last).color : null,
     badge: !!last.querySelector('.p2-badge, .p2-sources'), footer: !!last.querySelector('.p2-footer')});
@@ -310,7 +315,12 @@ def test_local_model_answers_with_query_rewriting_switched_on(page, app) -> None
     states = page.evaluate("window.__states")
     drafts = [s for s in states if s["draft"]]
     assert drafts, "the model's text was shown as a draft while it streamed"
-    assert all(s["label"] == EN["draft.checking"] and s["italic"] and s["muted"] for s in drafts), drafts[:3]
+    odd = [s for s in drafts if not (s["label"] == EN["draft.checking"] and s["italic"] and s["muted"])]
+    assert not odd, odd[:3]
     assert not any(s["draft"] and (s["badge"] or s["footer"]) for s in states)
-    assert states[-1]["footer"] and not states[-1]["draft"], "the checked answer replaced the draft"
+    # a draft the pipeline turned down (the 0.5B's often is) left the screen at once
+    assert all(s["drafts"] == 0 for s in states if s["retrying"])
+    assert states[-1]["footer"] and not states[-1]["draft"] and not states[-1]["retrying"], (
+        "the checked answer replaced it"
+    )
     shot(page, "09-local-model-rewrite")

@@ -56,23 +56,36 @@ def choose(page, dropdown: str, option: str) -> None:
 def test_eval_bad_upload_names_the_line(page, tmp_path: Path) -> None:
     good = SMALL_SET.read_text(encoding="utf-8").splitlines()[1]
     bad = tmp_path / "hong.jsonl"
-    bad.write_text(f"{good}\n{{\"id\": \"x\", \"question\": \"?\"\n", encoding="utf-8")
+    bad.write_text(f'{good}\n{{"id": "x", "question": "?"\n', encoding="utf-8")
     page.locator("#eval-upload input[type='file']").set_input_files(str(bad))
     page.wait_for_function(
         "document.querySelector('#eval-status')?.innerText.includes('hong.jsonl, dòng 2')", timeout=TIMEOUT
     )
     assert "Traceback" not in page.inner_text("#eval-status")
     shot(page, "01-bad-upload")
-    page.locator("#eval-upload button[aria-label='Clear']").first.click()  # back to the listed sets
+    page.locator("#eval-upload button[aria-label='Xoá']").first.click()  # back to the listed sets
     page.locator("#eval-upload input[type='file']").wait_for(state="attached", timeout=TIMEOUT)
+
+
+# The most progress bars drawn at once in the Evaluation tab while a run goes on.
+PROGRESS_OBSERVER = """
+window.__bars = 0;
+new MutationObserver(() => {
+  const shown = [...document.querySelectorAll('#eval-admin [data-testid=status-tracker]')]
+    .filter(t => !t.classList.contains('hide') && t.getClientRects().length > 0);
+  window.__bars = Math.max(window.__bars, shown.length);
+}).observe(document.querySelector('#eval-admin'), {subtree: true, childList: true, attributes: true});
+"""
 
 
 def test_eval_small_set_runs_and_reports(page, app) -> None:
     choose(page, "#eval-set", "small.jsonl")
+    page.evaluate(PROGRESS_OBSERVER)
     page.click("#eval-run")
     page.locator("#eval-metrics table").wait_for(state="visible", timeout=TIMEOUT)
+    assert page.evaluate("window.__bars") == 1, "one progress bar for a run"
     status = page.inner_text("#eval-status")
-    assert "Đã chạy 5 câu hỏi của small.jsonl" in status
+    assert "Đã chạy 5 câu hỏi của small.jsonl (trích nguyên văn tài liệu)" in status  # the backend in words
     metrics = page.inner_text("#eval-metrics")
     assert "tỷ lệ đạt" in metrics and "5 câu hỏi" in metrics
     page.locator("#eval-plots img").first.wait_for(state="visible", timeout=TIMEOUT)
@@ -88,6 +101,8 @@ def test_eval_small_set_runs_and_reports(page, app) -> None:
     runs = list((app.workdir / "eval-results" / "web").glob("*-small-extractive"))
     assert len(runs) == 1 and (runs[0] / "report.html").is_file() and (runs[0] / "questions.jsonl").is_file()
     assert page.inner_text("#eval-banner").strip() == ""  # no baseline chosen
+    judge = page.locator("#eval-status .p2-eval-status").nth(1).inner_text()  # no judge is configured here
+    assert judge.startswith("Mô hình giám khảo") and "LLM judge" not in status
     shot(page, "02-report")
 
 
@@ -95,9 +110,7 @@ def test_eval_rerun_against_the_previous_run(page, app) -> None:
     (previous,) = (app.workdir / "eval-results" / "web").glob("*-small-extractive")
     choose(page, "#eval-baseline", f"runs/{previous.name}")
     page.click("#eval-run")
-    page.wait_for_function(
-        "document.querySelector('#eval-metrics')?.innerText.includes('Chênh lệch')", timeout=TIMEOUT
-    )
+    page.wait_for_function("document.querySelector('#eval-metrics')?.innerText.includes('Chênh lệch')", timeout=TIMEOUT)
     banner = page.locator("#eval-banner .p2-no-regression, #eval-banner .p2-regression").first
     banner.wait_for(state="visible", timeout=TIMEOUT)
     assert "p2-no-regression" in banner.get_attribute("class")  # the same extractive answers again

@@ -1,0 +1,232 @@
+"""Drafts, discards and votes while an answer streams, in headless Chromium, with a scripted event stream.
+
+The pipeline's events are played from a script (real :mod:`assistant.answer.events` objects, with
+pauses) by a stand-in assistant defined here, in the tests; everything else is the product: the
+app is built by :func:`assistant.web.app.build_app` and served in this process by
+:func:`assistant.web.app.launch`. A script makes the states a user can meet observable at a set
+pace: a draft on screen, a draft rejected mid-way, a vote given while the answer is written.
+The tests share one page and run in file order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from procs import free_port
+
+from assistant.answer import DiscardEvent, DoneEvent, EvidenceEvent, TokenEvent
+from assistant.types import Answer, Citation, Context, Timings
+
+pytestmark = pytest.mark.slow
+
+TIMEOUT = 30_000
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+LIKE_VI, DISLIKE_VI, DISLIKED_VI = "Câu trả lời tốt", "Câu trả lời chưa tốt", "Đã đánh giá: chưa tốt"
+CONTEXT = Context(rank=1, source="articles/a.txt", url="https://example.gov.vn/a", title="Bài A", score=0.9,
+                  text="Hội nghị có 58 xã, phường tham dự.", location="p. 2", language="vi")  # fmt: skip
+
+
+def checked(question: str) -> Answer:
+    citation = Citation(n=1, source="articles/a.txt", title="Bài A", quote="58 xã, phường", verified=True)
+    return Answer(question=question, answer="Có 58 xã, phường [1].", refused=False, language="vi", mode="extractive",
+                  citations=[citation], contexts=[CONTEXT], timings=Timings(retrieval_ms=5, total_ms=9))  # fmt: skip
+
+
+def tokens(text: str, pause: float) -> list:
+    return [item for word in text.split(" ") for item in (TokenEvent(word + " "), pause)]
+
+
+# Question -> events and pauses (seconds). The draft of each stays on screen long enough to be seen.
+SCRIPTS = {
+    "Câu hỏi nháp?": [0.3, *tokens("Bản nháp chưa kiểm tra về 58 xã", 0.25), 1.5],
+    "Câu hỏi bị loại?": [0.3, *tokens("Nháp sai có mã XK-1 không đúng", 0.2), 1.0,
+                         DiscardEvent(("no claim",), "compose"), 1.5, *tokens("Có 58 xã", 0.3), 1.0],
+    "Câu hỏi dài?": [0.3, *tokens("Một bản nháp viết chậm", 0.5), 4.0],
+}  # fmt: skip
+
+
+@dataclass
+class NoDocuments:
+    def file_records(self) -> dict:
+        return {}
+
+    def count(self) -> int:
+        return 0
+
+
+@dataclass
+class ScriptedAssistant:
+    """Plays :data:`SCRIPTS` as :meth:`Assistant.stream` would: evidence, the script, the checked answer."""
+
+    mode: str = "extractive"
+    llm_notice: str | None = None
+    chat_model: object = None
+    index: NoDocuments = field(default_factory=NoDocuments)
+
+    def stream(self, question, history, filters, rewrite=None):
+        yield EvidenceEvent([CONTEXT], question, 1.0)
+        for item in SCRIPTS[question]:
+            if isinstance(item, float):
+                time.sleep(item)
+            else:
+                yield item
+        yield DoneEvent(checked(question))
+
+
+@dataclass
+class ScriptedApp:
+    url: str
+    services: object
+
+
+@pytest.fixture(scope="module")
+def scripted_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScriptedApp]:
+    from assistant.feedback import FeedbackStore, default_url
+    from assistant.settings import CorpusSettings, IndexSettings, Settings, WebSettings
+    from assistant.web.app import build_app, launch
+    from assistant.web.services import Services
+
+    root = tmp_path_factory.mktemp("scripted")
+    settings = Settings(llm="none", corpus=CorpusSettings(dir=root / "corpus"), index=IndexSettings(dir=root / "index"),
+                        web=WebSettings(evals_dir=root / "evals", eval_runs_dir=root / "runs"))  # fmt: skip
+    (root / "index").mkdir()
+    services = Services(settings=settings, feedback=FeedbackStore(default_url(root / "index")),
+                        drafts_path=root / "drafts.jsonl", backends=["none"])  # fmt: skip
+    services._assistants["none"] = ScriptedAssistant()
+    demo = build_app(settings, services)
+    port = free_port()
+    launch(demo, services, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
+    try:
+        yield ScriptedApp(f"http://127.0.0.1:{port}/", services)
+    finally:
+        demo.close()
+        services.feedback.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, scripted_app: ScriptedApp) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+    page = context.new_page()
+    page.artifacts = ARTIFACTS
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(scripted_app.url)
+    page.wait_for_selector("#question textarea", timeout=TIMEOUT)
+    yield page
+    context.close()
+
+
+# Each change of the last answer: its draft text, label, style, and whether a badge or a retry line shows.
+OBSERVER = """
+window.__states = [];
+new MutationObserver(() => {
+  const bots = document.querySelectorAll('#chat [data-testid=bot]');
+  const last = bots[bots.length - 1];
+  if (!last) return;
+  const draft = last.querySelector('.p2-draft:not(.p2-retrying)'), text = draft && draft.querySelector('.p2-draft-text');
+  window.__states.push({
+    text: last.innerText, draft: !!draft, retrying: !!last.querySelector('.p2-retrying'),
+    label: draft ? draft.querySelector('.p2-draft-label').innerText : null,
+    italic: text ? getComputedStyle(text).fontStyle === 'italic' : null,
+    muted: text ? getComputedStyle(text).color !== getComputedStyle(last).color : null,
+    badge: !!last.querySelector('.p2-badge, .p2-sources'), footer: !!last.querySelector('.p2-footer')});
+}).observe(document.querySelector('#chat'), {subtree: true, childList: true, characterData: true});
+"""
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(page.artifacts / f"browser-drafts-{name}.png"), full_page=True)
+
+
+def ask(page, question: str) -> None:
+    page.evaluate(OBSERVER)
+    page.fill("#question textarea", question)
+    page.keyboard.press("Enter")
+
+
+def wait_done(page, answers: int) -> list[dict]:
+    page.wait_for_function(f"document.querySelectorAll('#chat .p2-footer').length >= {answers}", timeout=TIMEOUT)
+    return page.evaluate("window.__states")
+
+
+def last_button(page, label: str):
+    """The button labelled ``label`` under the last answer."""
+    return page.locator("#chat .message-buttons-left").last.locator(f"button[aria-label='{label}']")
+
+
+def test_draft_is_muted_and_labelled_until_checked(page) -> None:
+    ask(page, "Câu hỏi nháp?")
+    draft = page.locator("#chat .p2-draft-text").last
+    draft.wait_for(state="visible", timeout=TIMEOUT)
+    page.wait_for_function("document.querySelector('#chat .p2-draft-text')?.innerText.includes('58')", timeout=TIMEOUT)
+    assert "đang kiểm tra…" in page.locator("#chat .p2-draft-label").last.inner_text()
+    assert draft.evaluate("e => getComputedStyle(e).fontStyle") == "italic"
+    assert page.locator("#chat .p2-badge, #chat .p2-sources").count() == 0, "no ✓ on a draft"
+    shot(page, "01-draft")
+    states = wait_done(page, 1)
+    drafts = [s for s in states if s["draft"]]
+    assert drafts and all(s["italic"] and s["muted"] and "đang kiểm tra…" in s["label"] for s in drafts)
+    assert not any(s["draft"] and (s["badge"] or s["footer"]) for s in states), "a badge only after checking"
+    assert states[-1]["badge"] and not states[-1]["draft"], "the checked answer, with its badge, replaced the draft"
+    assert page.locator("#chat .p2-draft").count() == 0 and "✓ đã đối chiếu" in page.inner_text("#chat")
+
+
+def test_rejected_draft_leaves_the_screen(page) -> None:
+    ask(page, "Câu hỏi bị loại?")
+    page.wait_for_function("document.querySelector('#chat')?.innerText.includes('XK-1')", timeout=TIMEOUT)
+    page.locator("#chat .p2-retrying").wait_for(state="visible", timeout=TIMEOUT)
+    assert "XK-1" not in page.inner_text("#chat"), "the rejected text is gone as soon as it is rejected"
+    assert "đang thử lại…" in page.locator("#chat .p2-retrying").inner_text()
+    shot(page, "02-retrying")
+    states = wait_done(page, 2)
+    rejected = next(n for n, s in enumerate(states) if s["retrying"])
+    assert any("XK-1" in s["text"] for s in states[:rejected]), "the first draft was on screen"
+    assert not any("XK-1" in s["text"] for s in states[rejected:]), "and never again after the discard"
+    assert any(s["draft"] and "58" in s["text"] for s in states[rejected:]), "the next attempt drafts anew"
+    assert states[-1]["badge"] and "XK-1" not in page.inner_text("#chat")
+
+
+def test_vote_while_streaming_is_refused_clearly(page, scripted_app: ScriptedApp) -> None:
+    feedback = scripted_app.services.feedback
+    ask(page, "Câu hỏi dài?")
+    page.locator("#chat .p2-draft-text").last.wait_for(state="visible", timeout=TIMEOUT)
+    last_button(page, DISLIKE_VI).click()
+    page.wait_for_function(
+        "document.querySelector('#feedback-status')?.innerText.includes('Chưa ghi nhận đánh giá')", timeout=TIMEOUT
+    )
+    # drawn unvoted again while the answer is still a draft, and nothing was saved
+    last_button(page, DISLIKE_VI).wait_for(state="visible", timeout=5_000)
+    assert last_button(page, DISLIKED_VI).count() == 0 and page.locator("#chat .p2-draft").count() == 1
+    assert feedback.count() == 0 and not page.locator("#feedback-row").is_visible()
+    shot(page, "03-vote-refused")
+    wait_done(page, 3)
+    last_button(page, DISLIKE_VI).click()  # the checked answer takes the vote
+    last_button(page, DISLIKED_VI).wait_for(state="visible", timeout=5_000)
+    page.wait_for_function("document.querySelector('#feedback-status')?.innerText.includes('Đã ghi nhận 👎')",
+                           timeout=TIMEOUT)  # fmt: skip
+    (record,) = feedback.records()
+    assert (record.rating, record.question) == ("down", "Câu hỏi dài?")
+    assert "«Câu hỏi dài?»" in page.inner_text("#feedback-comment")
+    shot(page, "04-vote-saved")
+
+
+def test_vote_stays_drawn_across_a_language_switch(page) -> None:
+    page.locator("#lang-switch label", has_text="English").click()
+    last_button(page, "Disliked").wait_for(state="visible", timeout=TIMEOUT)
+    assert "«Câu hỏi dài?»" in page.inner_text("#feedback-comment") and "what was wrong" in page.inner_text(
+        "#feedback-comment"
+    )
+    page.locator("#lang-switch label", has_text="Tiếng Việt").click()
+    last_button(page, DISLIKED_VI).wait_for(state="visible", timeout=TIMEOUT)
+    assert page.locator(f"#chat button[aria-label='{LIKE_VI}']").count() == 3
+
+
+def test_a_new_question_puts_the_comment_box_away(page) -> None:
+    assert page.locator("#feedback-row").is_visible()
+    ask(page, "Câu hỏi nháp?")
+    page.locator("#feedback-row").wait_for(state="hidden", timeout=TIMEOUT)
+    wait_done(page, 4)
+    assert page.locator(f"#chat button[aria-label='{DISLIKED_VI}']").count() == 1, "the earlier vote stays"
