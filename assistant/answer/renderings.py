@@ -26,7 +26,8 @@ from assistant.language import detect_language, language_name
 
 @dataclass(frozen=True)
 class Rendering:
-    """A sentence rendered in ``language``; ``text`` is None when none could be made (``note`` says why)."""
+    """A sentence rendered in ``language``; ``text`` is None when none could be made, and ``note`` says why:
+    "no model" (none configured), "model unavailable" or "no translation" (an empty reply)."""
 
     original: str
     language: str
@@ -60,7 +61,7 @@ class SourceRenderer:
         if detect_language(sentence) == language:
             return Rendering(sentence, language, sentence)
         if self.llm is None:
-            return Rendering(sentence, language, note="no language model is configured to translate sources")
+            return Rendering(sentence, language, note="no model")
         prompt = self.prompts.render_translate(sentence=sentence, language_name=language_name(language))
         messages = [SystemMessage(self.prompts.system), HumanMessage(prompt)]
         try:
@@ -69,11 +70,11 @@ class SourceRenderer:
                     reply = self._invoke(messages)
             else:
                 reply = self._invoke(messages)
-        except ModelUnavailable as exc:
-            return Rendering(sentence, language, note=f"the language model is unavailable ({exc})")
+        except ModelUnavailable:
+            return Rendering(sentence, language, note="model unavailable")
         text = " ".join(strip_markers(tidy_reply(reply)).split())
         if not text:
-            return Rendering(sentence, language, note="the language model gave no translation")
+            return Rendering(sentence, language, note="no translation")
         return Rendering(sentence, language, text, tuple(figure_mismatches(sentence, text)))
 
     def _invoke(self, messages: list) -> str:

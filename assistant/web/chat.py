@@ -17,6 +17,7 @@ from assistant.retrieval import SearchFilters
 from assistant.types import Answer, Context
 from assistant.web.i18n import normalize, t
 from assistant.web.labels import Relabeler
+from assistant.web.reader import build_source_reader
 from assistant.web.services import Services
 from assistant.web.sidebar import Controls, search_filters
 from assistant.web.sources import final_message, streaming_message
@@ -223,6 +224,7 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
 
     controls.lang.change(on_language, [chatbot, turns, target, controls.lang], [chatbot, comment], queue=False,
                          api_name=False)  # fmt: skip
+    build_source_reader(services, labels, turns, controls)
     return ChatTab(chatbot, question, turns)
 
 

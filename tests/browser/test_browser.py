@@ -6,6 +6,7 @@ previous one's conversation). Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -324,3 +325,15 @@ def test_local_model_answers_with_query_rewriting_switched_on(page, app) -> None
         "the checked answer replaced it"
     )
     shot(page, "09-local-model-rewrite")
+    # a cited sentence in another language can be read in English: rendered on demand by the same
+    # model, shown beside the original and labelled as an unchecked machine translation
+    page.locator("#source-reader").get_by_text(EN["reader.title"]).click()
+    page.locator("#reader-read").click()
+    page.wait_for_function(
+        f"document.querySelector('#reader-out')?.innerText.includes({json.dumps(EN['reader.machine'])})",
+        timeout=120_000,
+    )
+    out = page.locator("#reader-out").inner_text()
+    assert "Original (" in out and out.index("Original (") < out.index(EN["reader.machine"])
+    assert EN["reader.match"] in out or EN["reader.mismatch"] in out, "figures and names were compared"
+    shot(page, "10-source-reader")
