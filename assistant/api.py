@@ -113,6 +113,7 @@ class Assistant:
             load_prompts().render_rewrite,
             {code: language_name(code) for code in self._rewrite_languages()},
             lock=_LOCAL_LLM_LOCK if self.mode == "local" else None,
+            min_length_ratio=retrieval.rewrite_min_length_ratio,
         )
 
     def _rewriter_for(self, rewrite: bool | None) -> QueryRewriter | None:

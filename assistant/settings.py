@@ -96,6 +96,9 @@ class RetrievalSettings(_Section):
         description="Languages questions are translated into for rewriting; empty = the languages most of the "
         "indexed chunks are written in (up to `rewrite_max_languages`), so a question meets the documents' words.",
     )
+    rewrite_min_length_ratio: float = Field(
+        0.4, description="A rewrite shorter than this share of the question is dropped (a fragment, not a translation).",
+    )
     rewrite_max_languages: int = Field(
         2, ge=1, description="Most document languages a question is translated into when `rewrite_languages` is empty."
     )
@@ -202,6 +205,29 @@ class ScoringSettings(_Section):
     )
 
 
+class CheckSettings(_Section):
+    """How answers are checked and quoted (``assistant/answer/citations.py``, ``attempts.py``).
+
+    Chosen on the development sets (``evals/dev.jsonl``; see docs/answers.md, "Verify" and "Try once more").
+    """
+
+    max_quote_chars: int = Field(300, ge=40, description="Longest quote taken from a passage for a citation.")
+    min_attribution_overlap: int = Field(
+        2, ge=1, description="An unmarked sentence without figures is attributed to a passage only when they share "
+        "at least this many glossary concepts and names.",
+    )
+    min_new_terms: int = Field(
+        2, ge=1, description="An answer adding fewer words than this to the question (and no figure) only echoes it.",
+    )
+    translation_length_ratio: tuple[float, float] = Field(
+        (0.3, 3.0), description="A translated quote shorter or longer than these shares of its source is a summary "
+        "or a ramble, not a translation.",
+    )
+    translated_sentences: int = Field(
+        2, ge=1, description="Most sentences translated when answer.translate_quotes is on (each costs a generation).",
+    )
+
+
 class SupportSettings(_Section):
     """When a cited passage supports a claim (``assistant/answer/support.py``).
 
@@ -250,6 +276,7 @@ class AnswerSettings(_Section):
     )
     scoring: ScoringSettings = Field(default_factory=ScoringSettings, description="Sentence scoring and refusal.")
     support: SupportSettings = Field(default_factory=SupportSettings, description="When a passage supports a claim.")
+    checks: CheckSettings = Field(default_factory=CheckSettings, description="How answers are checked and quoted.")
     renderings_cache: Path = Field(
         DEFAULT_CACHE / "renderings-cache.sqlite",
         description="SQLite cache of machine renderings of cited sentences in the interface language.",

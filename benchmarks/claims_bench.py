@@ -33,6 +33,7 @@ from assistant.evaluation.claims import (  # noqa: E402
 from assistant.models.embeddings import build_embeddings  # noqa: E402
 from assistant.sentence_vectors import EmbeddingSimilarity  # noqa: E402
 from assistant.settings import SupportSettings  # noqa: E402
+from benchmarks.sweep_grid import parse_grid  # noqa: E402
 
 console = Console()
 CLAIMS = Path(__file__).resolve().parents[1] / "evals" / "claims.jsonl"
@@ -46,15 +47,6 @@ def _table(title: str, rows: dict[str, dict]) -> Table:
         table.add_row(name, str(m["n"]), str(m["supported"]), str(m["unsupported"]), f"{m['precision']:.3f}",
                       f"{m['recall']:.3f}", f"{m['false_accept']:.3f}")  # fmt: skip
     return table
-
-
-def _parse_grid(items: list[str]) -> dict[str, list]:
-    grid: dict[str, list] = {}
-    for item in items:
-        name, _, values = item.partition("=")
-        kind = type(SupportSettings.model_fields[name].default)
-        grid[name] = [kind(v) for v in values.split(",")]
-    return grid
 
 
 def main() -> None:
@@ -71,7 +63,7 @@ def main() -> None:
 
     if args.sweep:
         dev = [p for p in pairs if p.split == "dev"]
-        grid = _parse_grid(args.sweep)
+        grid = parse_grid(SupportSettings, args.sweep)
         table = Table(title=f"dev split ({len(dev)} pairs): sweep")
         for name in grid:
             table.add_column(name, justify="right")

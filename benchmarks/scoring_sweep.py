@@ -32,6 +32,7 @@ from assistant.evaluation.questions import Question, load_questions  # noqa: E40
 from assistant.evaluation.verdicts import judge  # noqa: E402
 from assistant.retrieval.glossary import use_glossary  # noqa: E402
 from assistant.settings import ScoringSettings  # noqa: E402
+from benchmarks.sweep_grid import parse_grid  # noqa: E402
 
 console = Console()
 
@@ -42,15 +43,6 @@ def _bot(corpus: Path | None) -> Assistant:
     if corpus is not None:
         sync_eval_index(bot.index, settings)
     return bot
-
-
-def _parse_grid(items: list[str]) -> dict[str, list]:
-    grid: dict[str, list] = {}
-    for item in items:
-        name, _, values = item.partition("=")
-        kind = type(ScoringSettings.model_fields[name].default)
-        grid[name] = [kind(v) for v in values.split(",")]
-    return grid
 
 
 def main() -> None:
@@ -68,7 +60,7 @@ def main() -> None:
         bot = _bot(Path(corpus) if corpus else None)
         sets.append((Path(path).stem, bot, load_questions(Path(path))))
 
-    grid = _parse_grid(args.grid)
+    grid = parse_grid(ScoringSettings, args.grid)
     names = list(grid)
     table = Table(title="Sentence-scoring sweep (extractive)")
     for col in [*names, "set", "correct+verified", "answerable refused", "unanswerable refused", "location"]:

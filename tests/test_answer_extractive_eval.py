@@ -8,7 +8,6 @@ when the answer is not a refusal and every ``expected_facts`` regex matches it
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -30,11 +29,8 @@ def test_extractive_answers_on_dev_set(settings, sample_corpus, make_index) -> N
     sync_corpus(index, settings)
     answerer = Assistant(settings, backend="none", index=index).answerer()
     refused = correct = unanswerable = answerable = 0
-    slowest = 0.0
     for q in load_questions(DEV):
-        started = time.perf_counter()
         answer = answerer.ask(q.question)
-        slowest = max(slowest, time.perf_counter() - started)
         assert answer.mode == "extractive" and answer.contexts
         if q.should_refuse:
             unanswerable += 1
@@ -50,4 +46,5 @@ def test_extractive_answers_on_dev_set(settings, sample_corpus, make_index) -> N
             assert all(any(c.quote in t for t in texts) for c in answer.citations), q.id
     assert refused / unanswerable >= FLOORS["refusal_recall"], f"refused {refused}/{unanswerable}"
     assert correct / answerable >= FLOORS["correct"], f"correct {correct}/{answerable}"
-    assert slowest < 5.0, f"slowest extractive answer took {slowest:.1f}s"
+    # Speed is measured by benchmarks/answer_bench.py (--llm none) and recorded in docs/answers.md,
+    # not asserted here.

@@ -25,9 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answer.answer_types import gives_asked_figure, is_yes_no, says_yes_or_no
-from assistant.answer.citations import restates, strip_markers
+from assistant.answer.citations import DEFAULT_CHECKS, restates, strip_markers
 from assistant.answer.cloze import filled_in, fills_blanks
 from assistant.language import written_in
+from assistant.settings import CheckSettings
 from assistant.types import Answer
 
 DECLINED = "declined"
@@ -59,7 +60,9 @@ class Step:
 MODEL_STEPS = (Step("answer", False), Step("compose", True), Step("cloze", True))
 
 
-def reply_problems(question: str, language: str, answer: Answer | None, frame: str | None = None) -> list[str]:
+def reply_problems(
+    question: str, language: str, answer: Answer | None, frame: str | None = None, checks: CheckSettings = DEFAULT_CHECKS
+) -> list[str]:
     """Why a model reply cannot be the answer (empty when it can).
 
     ``answer`` is the reply as checked (None when the model declined or wrote nothing);
@@ -73,7 +76,7 @@ def reply_problems(question: str, language: str, answer: Answer | None, frame: s
         problems.append(NO_VERIFIED_CLAIM)
     if not fills_blanks(plain):
         problems.append(BLANK_LEFT)
-    if restates(question, plain) and not (is_yes_no(question) and says_yes_or_no(plain)):
+    if restates(question, plain, checks) and not (is_yes_no(question) and says_yes_or_no(plain)):
         problems.append(ECHO)
     if not gives_asked_figure(question, plain):
         problems.append(NO_FIGURE)

@@ -31,18 +31,12 @@ from assistant.answer.text import (
     terms,
 )
 from assistant.retrieval.glossary import matched_concepts, without_concepts
+from assistant.settings import CheckSettings
 from assistant.types import Citation, Context
 
 MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;–-]\s*\d+)*)\s*\]")
-# Longest quote taken from a passage (cut at a word boundary; still a verbatim substring).
-MAX_QUOTE_CHARS = 300
-# A sentence with fewer words (or numbers) than this is not a claim.
-MIN_CLAIM_WORDS = 1
-# An unmarked sentence without figures is attributed to a passage only when they share at least
-# this many glossary concepts and names.
-MIN_ATTRIBUTION_OVERLAP = 2
-# An answer that adds fewer word terms than this to the question (and no figure) only echoes it.
-MIN_NEW_TERMS = 2
+# Thresholds: answer.checks (CheckSettings), with these defaults for callers that pass none.
+DEFAULT_CHECKS = CheckSettings()
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 
 
@@ -70,7 +64,7 @@ def is_claim(sentence: str) -> bool:
     plain = strip_markers(sentence)
     if not plain or REFUSAL_MARKER in plain or plain.endswith(("?", ":")):
         return False  # a question (often the model echoing the user's) or a lead-in states nothing
-    return len(_WORD.findall(plain)) >= MIN_CLAIM_WORDS
+    return bool(_WORD.findall(plain))
 
 
 _PROMPT_TAG = re.compile(rf"</?{PASSAGE_TAG}(?:\s+n=\d+)?>")
@@ -95,16 +89,12 @@ def tidy_reply(reply: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-# A translation shorter or longer than this share of its source is a summary or a ramble.
-TRANSLATION_LENGTH_RATIO = (0.3, 3.0)
-
-
-def faithful_translation(source: str, translation: str) -> bool:
+def faithful_translation(source: str, translation: str, checks: CheckSettings = DEFAULT_CHECKS) -> bool:
     """True when ``translation`` keeps every code, date and number of ``source``, names every
     glossary concept it names (agencies, documents, phases: "Departamento de Ciência e Tecnologia"
     must not become "Công nghệ và Tự nhiên"), and is of comparable length
-    (:data:`TRANSLATION_LENGTH_RATIO`): "HACKED" is no translation of a sentence."""
-    low, high = TRANSLATION_LENGTH_RATIO
+    (``checks.translation_length_ratio``): "HACKED" is no translation of a sentence."""
+    low, high = checks.translation_length_ratio
     ratio = len(translation) / max(len(source), 1)
     return (
         figure_keys(source) <= figure_keys(translation)
@@ -118,8 +108,8 @@ def _names(text: str) -> set[str]:
     return set().union(set(), *(terms(w) for w in capitalised_words(text)))
 
 
-def restates(question: str, answer: str) -> bool:
-    """True when ``answer`` only echoes ``question``: no new figure and under :data:`MIN_NEW_TERMS` new terms.
+def restates(question: str, answer: str, checks: CheckSettings = DEFAULT_CHECKS) -> bool:
+    """True when ``answer`` only echoes ``question``: no new figure and under ``checks.min_new_terms`` new terms.
 
     Small models often answer "how many communes attended?" with "The conference was attended
     by how many communes [1]." (measured: 6 of 81 dev answers). For a yes/no question such a
@@ -133,7 +123,7 @@ def restates(question: str, answer: str) -> bool:
     said = terms(without_concepts(plain, matched_concepts(question)))
     if (_names(plain) & said) - terms(question):
         return False  # a name or acronym the question lacks ("VNeID") is an answer
-    return len(said - terms(question)) < MIN_NEW_TERMS
+    return len(said - terms(question)) < checks.min_new_terms
 
 
 @dataclass
@@ -220,7 +210,9 @@ def _overlap(sentence: str, passage: str) -> int:
     return concepts + len(_names(sentence) & terms(passage))
 
 
-def recite(sentence: str, passage_keys: list[set[str]], passages: list[str] | None = None) -> str | None:
+def recite(
+    sentence: str, passage_keys: list[set[str]], passages: list[str] | None = None, checks: CheckSettings = DEFAULT_CHECKS
+) -> str | None:
     """``sentence`` citing the passage(s) that back it, or None.
 
     Small models often cite the wrong passage number for a figure they copied correctly
@@ -228,7 +220,7 @@ def recite(sentence: str, passage_keys: list[set[str]], passages: list[str] | No
     with document codes, dates or numbers above ten is pointed to the first passage holding
     every figure, else to the first pair that does together. A sentence without such
     figures and without markers is attributed to the given passage sharing the most
-    glossary concepts and names with it (at least :data:`MIN_ATTRIBUTION_OVERLAP`), when
+    glossary concepts and names with it (at least ``checks.min_attribution_overlap``), when
     ``passages`` are given.
     A sentence citing a passage that was never given is not re-cited (it stays flagged).
     """
@@ -250,14 +242,14 @@ def recite(sentence: str, passage_keys: list[set[str]], passages: list[str] | No
         # Small numbers ("4", "giai đoạn 2") occur in too many passages to attribute by; words decide.
         shared = [_overlap(plain, p) for p in passages]
         best = max(shared, default=0)
-        holder = (shared.index(best) + 1,) if best >= MIN_ATTRIBUTION_OVERLAP else None
+        holder = (shared.index(best) + 1,) if best >= checks.min_attribution_overlap else None
     if holder is None:
         return None
     body, punct = re.match(r"(.*?)([.!?…]*)$", MARKER.sub("", sentence).rstrip(), re.DOTALL).groups()  # type: ignore[union-attr]
     return f"{body.rstrip()} {''.join(CITATION_FORMAT.format(n=n) for n in holder)}{punct}"
 
 
-def best_quote(passage: str, claims: list[str]) -> str:
+def best_quote(passage: str, claims: list[str], max_chars: int = DEFAULT_CHECKS.max_quote_chars) -> str:
     """The passage sentence that best matches ``claims`` (shared figures, concepts, then words), verbatim."""
     spans = sentence_spans(passage) or [(0, len(passage))]
     want_keys = set().union(*(figure_keys(c) for c in claims)) if claims else set()
@@ -275,13 +267,13 @@ def best_quote(passage: str, claims: list[str]) -> str:
         )
 
     start, end = max(spans, key=score)
-    if end - start > MAX_QUOTE_CHARS:
-        cut = passage.rfind(" ", start, start + MAX_QUOTE_CHARS)
-        end = cut if cut > start else start + MAX_QUOTE_CHARS
+    if end - start > max_chars:
+        cut = passage.rfind(" ", start, start + max_chars)
+        end = cut if cut > start else start + max_chars
     return passage[start:end].rstrip()
 
 
-def _quote(passage: str, index: int, citing: list[Claim]) -> str:
+def _quote(passage: str, index: int, citing: list[Claim], max_chars: int) -> str:
     """The sentence that supports a claim citing this passage (0-based ``index``) when the support
     check found one, else :func:`best_quote`."""
     for claim in citing:
@@ -289,9 +281,9 @@ def _quote(passage: str, index: int, citing: list[Claim]) -> str:
         if backing is None or not backing.supported or not backing.sentence or backing.passage is None:
             continue
         own = claim.cited[backing.passage] - 1 == index and backing.sentence in passage
-        if own and len(backing.sentence) <= MAX_QUOTE_CHARS:
+        if own and len(backing.sentence) <= max_chars:
             return backing.sentence
-    return best_quote(passage, [c.text for c in citing])
+    return best_quote(passage, [c.text for c in citing], max_chars)
 
 
 def _rewrite_markers(sentence: str, mapping: dict[int, int]) -> str:
@@ -308,7 +300,7 @@ def _rewrite_markers(sentence: str, mapping: dict[int, int]) -> str:
 
 def check_answer(
     answer: str, contexts: list[Context], pages: list[int | None] | None = None, question: str = "",
-    support: SupportChecker | None = None,
+    support: SupportChecker | None = None, checks: CheckSettings = DEFAULT_CHECKS,
 ) -> CheckedAnswer:  # fmt: skip
     """Verify every sentence of ``answer`` against ``contexts`` (passage n = ``contexts[n-1]``).
 
@@ -336,7 +328,7 @@ def check_answer(
     for s, e in spans:
         sentence = answer[s:e]
         claim = checked(sentence)
-        if claim.factual and not claim.verified and (fixed := recite(sentence, passage_keys, texts)) is not None:
+        if claim.factual and not claim.verified and (fixed := recite(sentence, passage_keys, texts, checks)) is not None:
             rechecked = checked(fixed)
             if rechecked.verified:
                 sentence, claim = fixed, rechecked
@@ -372,7 +364,7 @@ def check_answer(
                 sheet=context.sheet,
                 row=context.row,
                 section=context.section,
-                quote=_quote(context.text, old - 1, citing),
+                quote=_quote(context.text, old - 1, citing, checks.max_quote_chars),
                 verified=bool(citing) and all(c.verified for c in citing),
             )
         )

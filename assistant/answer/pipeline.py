@@ -58,9 +58,6 @@ from assistant.types import Answer, Attempt, Chunk, Context, SearchHit, Timings
 log = logging.getLogger(__name__)
 
 EXTRACTIVE = "extractive"
-# When none of the model's replies is usable, at most this many of the best sentences are
-# translated for the asker (each costs a generation of about its own length).
-TRANSLATED_SENTENCES = 2
 
 
 class _Clock:
@@ -264,7 +261,7 @@ class Answerer:
                 if text and not is_refusal_output(text):
                     answer = self._finish(turn, text, first_token_ms, self.mode, None)
                 frame = cloze if step.name == "cloze" else None
-                reasons = reply_problems(turn.standalone, turn.language, answer, frame)
+                reasons = reply_problems(turn.standalone, turn.language, answer, frame, self.settings.checks)
                 attempts.append(Attempt(step=step.name, accepted=not reasons, reasons=reasons, reply=text,
                                         ms=turn.clock.ms() - started))  # fmt: skip
                 if answer is not None and not reasons:
@@ -330,13 +327,13 @@ class Answerer:
             attempts.append(Attempt(step="translate", accepted=False, reasons=[reason], reply="\n".join(lines[1:]),
                                     ms=turn.clock.ms() - started))  # fmt: skip
 
-        for candidate in chosen[:TRANSLATED_SENTENCES]:
+        for candidate in chosen[: self.settings.checks.translated_sentences]:
             yield TokenEvent("\n\n" if len(lines) == 1 else "\n")
             prompt = self.prompts.render_translate(sentence=candidate.text, language_name=language_name(turn.language))
             text, first = yield from self._stream_reply(llm, prompt, turn.clock)
             first_token_ms = first_token_ms if first_token_ms is not None else first
             text = " ".join(strip_markers(tidy_reply(text)).split())
-            if not text or is_refusal_output(text) or not faithful_translation(candidate.text, text):
+            if not text or is_refusal_output(text) or not faithful_translation(candidate.text, text, self.settings.checks):
                 turned_down(f"no faithful translation of: {candidate.text[:80]}")
                 return None
             lines.append(f"- {text} [{candidate.index + 1}]")
@@ -376,7 +373,9 @@ class Answerer:
 
     def _finish(self, turn: _Turn, text: str, first_token_ms: float | None, mode: str, notice: str | None) -> Answer:
         """Verify citations and figures, flag what does not check out, and note a wrong answer language."""
-        checked = check_answer(text, turn.contexts, [e.page for e in turn.evidence], turn.standalone, self.support)
+        checked = check_answer(
+            text, turn.contexts, [e.page for e in turn.evidence], turn.standalone, self.support, self.settings.checks
+        )
         if mode != EXTRACTIVE and notice is None:
             plain = strip_markers(text)
             if not written_in(plain, turn.language):

@@ -22,6 +22,7 @@ from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 from assistant.retrieval.keys import extract_keys
+from assistant.settings import RetrievalSettings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -43,6 +44,9 @@ def parse_rewrites(text: str, languages: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
+# retrieval.rewrite_min_length_ratio, for callers that pass none.
+DEFAULT_MIN_LENGTH_RATIO = RetrievalSettings.model_fields["rewrite_min_length_ratio"].default
+
 class QueryRewriter:
     """Callable: question → its translations (the original question is not included).
 
@@ -58,11 +62,13 @@ class QueryRewriter:
         render: Callable[[str, str], str],
         languages: Mapping[str, str],
         lock: threading.Lock | None = None,
+        min_length_ratio: float = DEFAULT_MIN_LENGTH_RATIO,
     ) -> None:
         self.llm = llm
         self.render = render
         self.languages = dict(languages)
         self.lock = lock
+        self.min_length_ratio = min_length_ratio  # retrieval.rewrite_min_length_ratio
 
     def __call__(self, question: str) -> list[str]:
         from langchain_core.messages import HumanMessage
@@ -82,18 +88,15 @@ class QueryRewriter:
             log.warning("query rewriting failed (%s: %s); searching the original question", type(exc).__name__, exc)
             return []
         rewrites = parse_rewrites(str(reply.text), languages)
-        return [text for text in rewrites.values() if text.casefold() != question.casefold() and is_translation(question, text)]
+        return [text for text in rewrites.values() if text.casefold() != question.casefold() and is_translation(question, text, self.min_length_ratio)]
 
 
-# A translation shorter than this share of the question is an answer or a fragment, not a translation.
-MIN_LENGTH_RATIO = 0.4
-
-
-def is_translation(question: str, text: str) -> bool:
-    """Whether ``text`` can be a translation of ``question``: not much shorter, and with no number
+def is_translation(question: str, text: str, min_length_ratio: float = DEFAULT_MIN_LENGTH_RATIO) -> bool:
+    """Whether ``text`` can be a translation of ``question``: not shorter than ``min_length_ratio`` of it
+    (``retrieval.rewrite_min_length_ratio``; shorter is an answer or a fragment), and with no number
     the question lacks. A small model sometimes answers instead ("70%"), and searching an
     invented figure would pull in passages about it."""
-    if len(text) < MIN_LENGTH_RATIO * len(question):
+    if len(text) < min_length_ratio * len(question):
         return False
     numbers = {k for k in extract_keys(text) if k.startswith("num:")}
     return numbers <= extract_keys(question)

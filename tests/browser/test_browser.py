@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from observers import DRAFT_OBSERVER
 
 from assistant.web.texts_en import EN
 from assistant.web.texts_vi import VI
@@ -267,24 +268,6 @@ def test_english_interface_and_refusal_with_closest_passages(page) -> None:
     closest.locator("summary").click()  # the passages are one click away
     closest.locator(".p2-passage").first.wait_for(state="visible", timeout=TIMEOUT)
     shot(page, "08-english-refusal")
-
-
-# Each change of the last answer while it streams: its draft (label, style), and whether a badge shows.
-DRAFT_OBSERVER = """
-window.__states = [];
-new MutationObserver(() => {
-  const bots = document.querySelectorAll('#chat [data-testid=bot]');
-  const last = bots[bots.length - 1];
-  if (!last) return;
-  const draft = last.querySelector('.p2-draft:not(.p2-retrying)'), text = draft && draft.querySelector('.p2-draft-text');
-  window.__states.push({
-    draft: !!draft, retrying: !!last.querySelector('.p2-retrying'), drafts: last.querySelectorAll('.p2-draft-text').length,
-    label: draft ? draft.querySelector('.p2-draft-label').innerText : null,
-    italic: text ? getComputedStyle(text).fontStyle === 'italic' : null,
-    muted: text ? getComputedStyle(text).color !== getComputedStyle(last).color : null,
-    badge: !!last.querySelector('.p2-badge, .p2-sources'), footer: !!last.querySelector('.p2-footer')});
-}).observe(document.querySelector('#chat'), {subtree: true, childList: true, characterData: true});
-"""
 
 
 def test_local_model_answers_with_query_rewriting_switched_on(page, app) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from observers import DRAFT_OBSERVER
 from procs import free_port
 
 from assistant.answer import DiscardEvent, DoneEvent, EvidenceEvent, TokenEvent
@@ -119,30 +120,12 @@ def page(browser, scripted_app: ScriptedApp) -> Iterator[object]:
     context.close()
 
 
-# Each change of the last answer: its draft text, label, style, and whether a badge or a retry line shows.
-OBSERVER = """
-window.__states = [];
-new MutationObserver(() => {
-  const bots = document.querySelectorAll('#chat [data-testid=bot]');
-  const last = bots[bots.length - 1];
-  if (!last) return;
-  const draft = last.querySelector('.p2-draft:not(.p2-retrying)'), text = draft && draft.querySelector('.p2-draft-text');
-  window.__states.push({
-    text: last.innerText, draft: !!draft, retrying: !!last.querySelector('.p2-retrying'),
-    label: draft ? draft.querySelector('.p2-draft-label').innerText : null,
-    italic: text ? getComputedStyle(text).fontStyle === 'italic' : null,
-    muted: text ? getComputedStyle(text).color !== getComputedStyle(last).color : null,
-    badge: !!last.querySelector('.p2-badge, .p2-sources'), footer: !!last.querySelector('.p2-footer')});
-}).observe(document.querySelector('#chat'), {subtree: true, childList: true, characterData: true});
-"""
-
-
 def shot(page, name: str) -> None:
     page.screenshot(path=str(page.artifacts / f"browser-drafts-{name}.png"), full_page=True)
 
 
 def ask(page, question: str) -> None:
-    page.evaluate(OBSERVER)
+    page.evaluate(DRAFT_OBSERVER)
     page.fill("#question textarea", question)
     page.keyboard.press("Enter")
 
