@@ -163,16 +163,17 @@ def is_vietnamese(text: str) -> bool:
 
 
 # Polarity: words that negate a clause, per language (lower case, as written). A claim and the
-# passage sentence that backs it must agree on it (:func:`negated`).
+# passage sentence that backs it must agree on it (:func:`negated`). "Without" is one: Vietnamese
+# says "không gián đoạn" where German says "ohne Unterbrechung".
 _NEGATIONS: dict[str, tuple[str, ...]] = {
     "vi": ("không", "chưa", "chẳng", "chả", "đừng", "cấm", "nghiêm cấm"),
-    "en": ("not", "no", "never", "cannot", "nor", "neither", "none", "nothing", "prohibited", "forbidden"),
-    "de": ("nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie", "niemals", "verboten"),
-    "ru": ("не", "нет", "ни", "никогда", "нельзя", "запрещено", "запрещается"),
-    "uk": ("не", "ні", "немає", "ніколи", "заборонено", "забороняється"),
-    "pt": ("não", "nunca", "nem", "jamais", "proibido", "proibida"),
-    "es": ("no", "nunca", "ni", "jamás", "tampoco", "prohibido", "prohibida"),
-    "fr": ("ne", "pas", "jamais", "aucun", "aucune", "interdit"),
+    "en": ("not", "no", "never", "cannot", "nor", "neither", "none", "nothing", "prohibited", "forbidden", "without"),
+    "de": ("nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie", "niemals", "verboten", "ohne"),
+    "ru": ("не", "нет", "ни", "никогда", "нельзя", "запрещено", "запрещается", "без"),
+    "uk": ("не", "ні", "немає", "ніколи", "заборонено", "забороняється", "без"),
+    "pt": ("não", "nunca", "nem", "jamais", "proibido", "proibida", "sem"),
+    "es": ("no", "nunca", "ni", "jamás", "tampoco", "prohibido", "prohibida", "sin"),
+    "fr": ("ne", "pas", "jamais", "aucun", "aucune", "interdit", "sans"),
 }
 # Phrases holding a negation word that do not negate: "not only", compounds.
 _NOT_NEGATIONS: dict[str, tuple[str, ...]] = {

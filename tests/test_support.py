@@ -90,6 +90,8 @@ def test_without_an_embedding_model_nothing_is_verified_across_languages() -> No
         ("Керівник не може делегувати.", "uk", True),
         ("Отчет представляется не позднее 30 июня.", "ru", False),
         ("No se permite delegar.", "es", True),
+        ("Das System läuft ohne Unterbrechung.", "de", True),  # "without" negates as "không gián đoạn" does
+        ("O sistema funciona sem interrupção.", "pt", True),
     ],
 )
 def test_negation_in_each_language(text: str, language: str, expected: bool) -> None:
