@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -30,7 +28,7 @@ from assistant.answer.constants import (
     WRONG_LANGUAGE_NOTICES,
     localized,
 )
-from assistant.answer.contexts import Evidence, build_contexts, format_passages
+from assistant.answer.contexts import build_contexts, format_passages
 from assistant.answer.events import AnswerEvent, DiscardEvent, DoneEvent, EvidenceEvent, TokenEvent
 from assistant.answer.extractive import (
     Analysis,
@@ -49,47 +47,16 @@ from assistant.answer.refusal import (
     weak_evidence,
 )
 from assistant.answer.support import SupportChecker
+from assistant.answer.turn import Clock, Turn
 from assistant.errors import ModelUnavailable
 from assistant.language import detect_language, language_name, written_in
 from assistant.retrieval.glossary import equivalents
 from assistant.settings import AnswerSettings
-from assistant.types import Answer, Attempt, Chunk, Context, SearchHit, Timings
+from assistant.types import Answer, Attempt, Chunk, Context, SearchHit
 
 log = logging.getLogger(__name__)
 
 EXTRACTIVE = "extractive"
-
-
-class _Clock:
-    """Milliseconds since the question arrived."""
-
-    def __init__(self) -> None:
-        self.start = time.perf_counter()
-
-    def ms(self) -> float:
-        return (time.perf_counter() - self.start) * 1000.0
-
-
-@dataclass(frozen=True)
-class _Turn:
-    """One question on its way through the pipeline: what the answering steps share."""
-
-    base: dict[str, Any]  # the Answer fields known up front: question, language, standalone_question
-    standalone: str
-    evidence: list[Evidence]
-    clock: _Clock
-    retrieval_ms: float
-
-    @property
-    def contexts(self) -> list[Context]:
-        return [e.context for e in self.evidence]
-
-    @property
-    def language(self) -> str:
-        return str(self.base["language"])
-
-    def timings(self, first_token_ms: float | None = None) -> Timings:
-        return Timings(retrieval_ms=self.retrieval_ms, first_token_ms=first_token_ms, total_ms=self.clock.ms())
 
 
 class Answerer:
@@ -133,7 +100,7 @@ class Answerer:
 
     def stream(self, question: str, history: Sequence[HistoryItem] | None = None) -> Iterator[AnswerEvent]:
         """Evidence first, then answer tokens, then the verified :class:`Answer`."""
-        clock = _Clock()
+        clock = Clock()
         language = detect_language(question)
         llm = self.llm if self.mode != EXTRACTIVE else None
         standalone = condense_question(question, history, llm, self.prompts, language)
@@ -149,7 +116,7 @@ class Answerer:
         if llm is not None and analysis is not None and not gate:
             evidence = focus_evidence(evidence, analysis.candidates, self.settings.llm_context_chars, scoring)
         base = {"question": question, "language": language, "standalone_question": standalone if history else None}
-        turn = _Turn(base, standalone, evidence, clock, (time.perf_counter() - started) * 1000.0)
+        turn = Turn(base, standalone, evidence, clock, (time.perf_counter() - started) * 1000.0)
         yield EvidenceEvent(turn.contexts, standalone, turn.retrieval_ms)
 
         if gate:  # the closest passages are shown whole
@@ -190,16 +157,18 @@ class Answerer:
 
     def _extractive(
         self,
-        turn: _Turn,
+        turn: Turn,
         mode: str,
         notice: str | None,
         attempts: list[Attempt],
         refusal_mode: str | None = None,
         candidates: list[Candidate] | None = None,
+        first_token_ms: float | None = None,
     ) -> Iterator[AnswerEvent]:
         """Quote the best sentences (the ``quotes`` step, added to ``attempts``); a refusal (in
         ``refusal_mode``, default ``mode``, without the notice when ``refusal_mode`` is given) when
-        they are too weak. ``candidates``: the sentences already scored on exactly these contexts."""
+        they are too weak. ``candidates``: the sentences already scored on exactly these contexts;
+        ``first_token_ms``: when a model's draft (since withdrawn) first reached the asker."""
         started = turn.clock.ms()
         text = extractive_answer(
             turn.standalone, turn.contexts, turn.language, candidates=candidates,
@@ -214,7 +183,7 @@ class Answerer:
             )  # fmt: skip
             yield DoneEvent(answer.model_copy(update={"attempts": [*attempts, quotes]}))
             return
-        first_token_ms = turn.clock.ms()
+        first_token_ms = first_token_ms if first_token_ms is not None else turn.clock.ms()
         for line in text.splitlines(keepends=True):
             yield TokenEvent(line)
         answer = self._finish(turn, text, first_token_ms, mode, notice)
@@ -229,7 +198,7 @@ class Answerer:
             timings = timings.model_copy(update={"first_verified_ms": timings.total_ms})
         return DoneEvent(answer.model_copy(update={"attempts": attempts, "timings": timings}))
 
-    def _generate(self, turn: _Turn, llm: BaseChatModel, strong: bool) -> Iterator[AnswerEvent]:
+    def _generate(self, turn: Turn, llm: BaseChatModel, strong: bool) -> Iterator[AnswerEvent]:
         """Run the model steps of :mod:`assistant.answer.attempts` until one reply is accepted; then
         the translated quotes, a verified reply in another language, or the quotes. A draft that is
         turned down is withdrawn (:class:`DiscardEvent`) before the next step shows anything."""
@@ -285,7 +254,7 @@ class Answerer:
             if drafted:
                 yield DiscardEvent(("model unavailable",), "quotes")
             notice = localized(LLM_FALLBACK_NOTICES, turn.language).format(error=str(exc))
-            yield from self._extractive(turn, EXTRACTIVE, notice, attempts)
+            yield from self._extractive(turn, EXTRACTIVE, notice, attempts, first_token_ms=first_token_ms)
             return
         if foreign is not None:  # a verified answer in another language beats quotes in another language
             attempts.append(Attempt(step="foreign", accepted=True, reply=foreign.answer))
@@ -297,10 +266,12 @@ class Answerer:
             # The passages passed the gate, and small models decline answerable questions: quote
             # the best sentences, which refuses below its own threshold (in the model's mode).
             notice = localized(MODEL_DECLINED_NOTICES, turn.language)
-            yield from self._extractive(turn, EXTRACTIVE, notice, attempts, refusal_mode=self.mode)
+            yield from self._extractive(
+                turn, EXTRACTIVE, notice, attempts, refusal_mode=self.mode, first_token_ms=first_token_ms
+            )
             return
         notice = localized(NO_CLAIM_NOTICES, turn.language)  # e.g. it echoed the question or wrote only "[1]"
-        yield from self._extractive(turn, EXTRACTIVE, notice, attempts)
+        yield from self._extractive(turn, EXTRACTIVE, notice, attempts, first_token_ms=first_token_ms)
 
     def _prompt(self, step: str, render: dict[str, str], cloze: str | None, retry: str) -> str:
         """The user message of one model step (``retry``: why the last reply was turned down)."""
@@ -311,7 +282,7 @@ class Answerer:
         return self.prompts.render_cloze(**render, cloze=cloze or "", retry=retry)
 
     def _translated_quotes(
-        self, turn: _Turn, llm: BaseChatModel, first_token_ms: float | None, attempts: list[Attempt]
+        self, turn: Turn, llm: BaseChatModel, first_token_ms: float | None, attempts: list[Attempt]
     ) -> Generator[AnswerEvent, None, Answer | None]:
         """The extractive answer's best sentences, each translated into the asker's language by
         the model (``translate.txt``) and cited to its passage; None unless every sentence
@@ -349,7 +320,7 @@ class Answerer:
         return answer
 
     def _stream_reply(
-        self, llm: BaseChatModel, user_message: str, clock: _Clock
+        self, llm: BaseChatModel, user_message: str, clock: Clock
     ) -> Generator[AnswerEvent, None, tuple[str, float | None]]:
         """Stream one reply as token events; returns its text and the first token's time (ms)."""
         messages = [SystemMessage(self.prompts.system), HumanMessage(user_message)]
@@ -371,7 +342,7 @@ class Answerer:
                 yield TokenEvent(parts[-1])
         return "".join(parts).strip(), first_token_ms
 
-    def _finish(self, turn: _Turn, text: str, first_token_ms: float | None, mode: str, notice: str | None) -> Answer:
+    def _finish(self, turn: Turn, text: str, first_token_ms: float | None, mode: str, notice: str | None) -> Answer:
         """Verify citations and figures, flag what does not check out, and note a wrong answer language."""
         checked = check_answer(
             text, turn.contexts, [e.page for e in turn.evidence], turn.standalone, self.support, self.settings.checks
