@@ -40,7 +40,8 @@ def test_ask_json_prints_one_record_with_verified_citations(indexed):
     cited = record["citations"][0]
     assert cited["verified"] and cited["source"].endswith("003_be6f62edfe8253c2.txt")
     assert any(cited["quote"] in ctx["text"] for ctx in record["contexts"])
-    assert set(record["timings"]) >= {"retrieval_ms", "first_token_ms", "total_ms"}
+    assert set(record["timings"]) >= {"retrieval_ms", "first_token_ms", "first_verified_ms", "total_ms"}
+    assert [(a["step"], a["accepted"]) for a in record["attempts"]] == [("quotes", True)], "how it was made"
 
 
 def test_ask_refuses_unanswerable_in_the_question_language(indexed):
