@@ -27,6 +27,7 @@ from assistant.answer import (
     DoneEvent,
     EvidenceEvent,
     PromptError,
+    SentenceEvent,
     TokenEvent,
     load_prompts,
 )
@@ -381,8 +382,13 @@ def test_streaming_yields_evidence_before_tokens_and_a_verified_answer() -> None
     assert isinstance(events[0], EvidenceEvent) and [c.source for c in events[0].contexts] == [
         "articles/pt.txt", "articles/de.txt"], "the passages holding the best sentences, in rank order"
     assert all(c.text in h.chunk.text for c, h in zip(events[0].contexts, HITS)), "cut verbatim"
-    assert all(isinstance(e, TokenEvent) for e in events[1:-1]) and len(events) > 3
+    assert all(isinstance(e, (TokenEvent, SentenceEvent)) for e in events[1:-1]) and len(events) > 3
+    checked = [e for e in events if isinstance(e, SentenceEvent)]
+    assert [(e.text, e.verified) for e in checked] == [("Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [2].", True)], (
+        "the first sentence is checked as soon as the next one starts; the last one with the whole answer"
+    )
     answer = events[-1].answer
+    assert answer.timings.first_verified_ms is not None and answer.timings.first_verified_ms < answer.timings.total_ms
     assert isinstance(events[-1], DoneEvent)
     assert not answer.refused and answer.language == "vi" and answer.mode == "local"
     assert answer.answer.startswith("Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [1].")

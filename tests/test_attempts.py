@@ -81,3 +81,19 @@ def test_a_bug_in_our_own_checks_is_not_reported_as_an_unavailable_model(monkeyp
 def test_each_model_step_is_declared() -> None:
     assert [s.name for s in policy.MODEL_STEPS] == ["answer", "compose", "cloze"]
     assert [s.strong_only for s in policy.MODEL_STEPS] == [False, True, True]
+
+
+def test_each_sentence_is_checked_while_the_reply_streams() -> None:
+    from assistant.answer import DiscardEvent, SentenceEvent, TokenEvent
+
+    wrong = "Giai đoạn cấp bách kéo dài đến ngày 31/7/2025 [1]. Kế hoạch có 77 nhiệm vụ [1]."
+    right = "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025 [1]. Giai đoạn này xóa bỏ các điểm nghẽn thể chế [1]."
+    events = list(answerer(fake(wrong, right))[0].stream(QUESTION))
+    kinds = [type(e).__name__ for e in events if not isinstance(e, TokenEvent)]
+    checked = [e for e in events if isinstance(e, SentenceEvent)]
+    assert checked[0].text.startswith("Giai đoạn cấp bách kéo dài đến ngày 31/7/2025") and not checked[0].verified
+    assert any("07-31" in p for p in checked[0].problems), checked[0].problems
+    assert kinds.index("DiscardEvent") < len(kinds) - 1 and checked[-1].verified, "then the retry's sentence verifies"
+    draft = "".join(e.text for e in events[: events.index(checked[0])] if isinstance(e, TokenEvent))
+    assert draft[: checked[0].end].endswith(checked[0].text), "the offset points into the streamed draft"
+    assert isinstance(events[-1].answer.attempts[0].reasons, list) and any(isinstance(e, DiscardEvent) for e in events)

@@ -587,3 +587,22 @@ def test_delete_moves_the_file_to_the_trash(tmp_path: Path, settings) -> None:
     assert not doc.exists() and [p.name.endswith("-a.md") for p in (settings.corpus.dir / TRASH).iterdir()] == [True]
     delete_document(services, "../outside.md")
     assert outside.exists()
+
+
+def test_a_checked_sentence_takes_its_final_form_while_the_rest_stays_a_draft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.answer import DoneEvent, SentenceEvent, TokenEvent
+
+    first = "Có 58 xã, phường [1]. "
+    events = [*drafted(first, "Hội nghị diễn ra"), SentenceEvent(first.strip(), len(first.rstrip()), True),
+              TokenEvent(" tại tỉnh 31/6/2025 [1]. "), SentenceEvent("Hội nghị diễn ra tại tỉnh 31/6/2025 [1].",
+              len(first) + len("Hội nghị diễn ra tại tỉnh 31/6/2025 [1]."), False, ("date not in the passage",)),
+              DoneEvent(answer())]  # fmt: skip
+    texts = [i for i in stream(scripted_services(tmp_path, *events), monkeypatch) if isinstance(i, str)]
+    mixed = next(i for i in texts if "p2-sentence-ok" in i and "Hội nghị diễn ra" in i)
+    assert "Có 58 xã, phường [1]. ✓" in mixed and "đang kiểm tra…" in mixed, "checked sentence marked, rest a draft"
+    assert mixed.index("p2-sentence-ok") < mixed.index("p2-draft-text")
+    flagged = texts[-1]
+    assert "p2-sentence-flag" in flagged and "⚠" in flagged and "date not in the passage" in flagged
+    assert "p2-badge" not in flagged and "p2-sources" not in flagged, "no source list until the answer is checked"

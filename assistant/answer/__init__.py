@@ -3,7 +3,7 @@
 Build an :class:`Answerer` (the :class:`~assistant.api.Assistant` builds the configured one) and call :meth:`Answerer.stream` (events) or :meth:`Answerer.ask`.
 """
 
-from assistant.answer.events import AnswerEvent, DiscardEvent, DoneEvent, EvidenceEvent, TokenEvent
+from assistant.answer.events import AnswerEvent, DiscardEvent, DoneEvent, EvidenceEvent, SentenceEvent, TokenEvent
 from assistant.answer.pipeline import Answerer
 from assistant.answer.prompts import PromptError, PromptSet, load_prompts
 
@@ -15,6 +15,7 @@ __all__ = [
     "EvidenceEvent",
     "PromptError",
     "PromptSet",
+    "SentenceEvent",
     "TokenEvent",
     "load_prompts",
 ]

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answer.attempts import DECLINED, LANGUAGE, MODEL_STEPS, reply_problems, retry_hints
 from assistant.answer.citations import check_answer, faithful_translation, strip_markers, tidy_reply
@@ -29,7 +28,14 @@ from assistant.answer.constants import (
     localized,
 )
 from assistant.answer.contexts import build_contexts, format_passages
-from assistant.answer.events import AnswerEvent, DiscardEvent, DoneEvent, EvidenceEvent, TokenEvent
+from assistant.answer.events import (
+    AnswerEvent,
+    DiscardEvent,
+    DoneEvent,
+    EvidenceEvent,
+    SentenceEvent,
+    TokenEvent,
+)
 from assistant.answer.extractive import (
     Analysis,
     Candidate,
@@ -41,12 +47,13 @@ from assistant.answer.extractive import (
 from assistant.answer.focus import focus_evidence
 from assistant.answer.prompts import PromptSet, load_prompts
 from assistant.answer.refusal import (
-    could_become_refusal,
     is_refusal_output,
     refusal_answer,
     weak_evidence,
 )
+from assistant.answer.replies import stream_reply
 from assistant.answer.support import SupportChecker
+from assistant.answer.text import sentence_spans
 from assistant.answer.turn import Clock, Turn
 from assistant.errors import ModelUnavailable
 from assistant.language import detect_language, language_name, written_in
@@ -191,11 +198,13 @@ class Answerer:
         yield self._done(answer, [*attempts, quotes])
 
     @staticmethod
-    def _done(answer: Answer, attempts: list[Attempt]) -> DoneEvent:
-        """The final answer with how it was made; its first verified sentence reaches the asker now."""
+    def _done(answer: Answer, attempts: list[Attempt], first_verified_ms: float | None = None) -> DoneEvent:
+        """The final answer with how it was made. Its first verified sentence reached the asker at
+        ``first_verified_ms`` (checked while streaming) or reaches them now."""
         timings = answer.timings
         if answer.verified_claims:
-            timings = timings.model_copy(update={"first_verified_ms": timings.total_ms})
+            first = first_verified_ms if first_verified_ms is not None else timings.total_ms
+            timings = timings.model_copy(update={"first_verified_ms": first})
         return DoneEvent(answer.model_copy(update={"attempts": attempts, "timings": timings}))
 
     def _generate(self, turn: Turn, llm: BaseChatModel, strong: bool) -> Iterator[AnswerEvent]:
@@ -222,7 +231,9 @@ class Answerer:
                 if drafted:
                     yield DiscardEvent(tuple(reasons), step.name)
                 started = turn.clock.ms()
-                text, first = yield from self._stream_reply(llm, prompt, turn.clock)
+                text, first, verified_ms = yield from stream_reply(
+                    llm, self.prompts.system, prompt, turn.clock, lambda draft, done: self._check_sentences(turn, draft, done)
+                )
                 drafted = first is not None
                 first_token_ms = first_token_ms if first_token_ms is not None else first
                 text = tidy_reply(text)
@@ -234,7 +245,7 @@ class Answerer:
                 attempts.append(Attempt(step=step.name, accepted=not reasons, reasons=reasons, reply=text,
                                         ms=turn.clock.ms() - started))  # fmt: skip
                 if answer is not None and not reasons:
-                    yield self._done(answer, attempts)
+                    yield self._done(answer, attempts, verified_ms)
                     return
                 if answer is not None and reasons == [LANGUAGE] and answer.notice is not None and foreign is None:
                     foreign = answer  # verified, only in another language (not a foreign phrase in a blank)
@@ -301,7 +312,7 @@ class Answerer:
         for candidate in chosen[: self.settings.checks.translated_sentences]:
             yield TokenEvent("\n\n" if len(lines) == 1 else "\n")
             prompt = self.prompts.render_translate(sentence=candidate.text, language_name=language_name(turn.language))
-            text, first = yield from self._stream_reply(llm, prompt, turn.clock)
+            text, first, _ = yield from stream_reply(llm, self.prompts.system, prompt, turn.clock)
             first_token_ms = first_token_ms if first_token_ms is not None else first
             text = " ".join(strip_markers(tidy_reply(text)).split())
             if not text or is_refusal_output(text) or not faithful_translation(candidate.text, text, self.settings.checks):
@@ -319,28 +330,21 @@ class Answerer:
         attempts.append(Attempt(step="translate", accepted=True, reply=body, ms=turn.clock.ms() - started))
         return answer
 
-    def _stream_reply(
-        self, llm: BaseChatModel, user_message: str, clock: Clock
-    ) -> Generator[AnswerEvent, None, tuple[str, float | None]]:
-        """Stream one reply as token events; returns its text and the first token's time (ms)."""
-        messages = [SystemMessage(self.prompts.system), HumanMessage(user_message)]
-        parts: list[str] = []
-        first_token_ms: float | None = None
-        chunks = _chunks(llm, messages)
-        for chunk in chunks:
-            parts.append(chunk)
-            if first_token_ms is None:
-                text = "".join(parts)
-                if could_become_refusal(text):
-                    if is_refusal_output(text):
-                        chunks.close()
-                        break  # the whole answer is the refusal marker: stop generating
-                    continue  # hold back what may still become the marker
-                first_token_ms = clock.ms()
-                yield TokenEvent(text)
+    def _check_sentences(self, turn: Turn, draft: str, checked_to: int) -> Iterator[SentenceEvent]:
+        """The complete sentences of ``draft`` after ``checked_to`` (all but the one still being written), checked."""
+        spans = sentence_spans(draft)
+        for start, end in spans[:-1]:
+            if end <= checked_to:
+                continue
+            sentence = draft[start:end]
+            checked = check_answer(sentence, turn.contexts, [e.page for e in turn.evidence], turn.standalone,
+                                   self.support, self.settings.checks)  # fmt: skip
+            claims = [c for c in checked.claims if c.factual]
+            if claims:
+                yield SentenceEvent(sentence, end, all(c.verified for c in claims),
+                                    tuple(p for c in claims for p in c.problems))  # fmt: skip
             else:
-                yield TokenEvent(parts[-1])
-        return "".join(parts).strip(), first_token_ms
+                yield SentenceEvent(sentence, end, False, ("states nothing",))
 
     def _finish(self, turn: Turn, text: str, first_token_ms: float | None, mode: str, notice: str | None) -> Answer:
         """Verify citations and figures, flag what does not check out, and note a wrong answer language."""
@@ -364,21 +368,3 @@ class Answerer:
             verified_claims=checked.verified_count,
             notice=notice,
         )
-
-
-def _chunks(llm: BaseChatModel, messages: list) -> Generator[str, None, None]:
-    """The model adapter: the reply's text pieces. Any error the backend raises (httpx, openai,
-    llama.cpp, a broken stream) becomes :class:`ModelUnavailable`; errors in our own code are
-    not caught, so a bug in a check fails loudly instead of reading as "LLM unavailable"."""
-    try:
-        stream = iter(llm.stream(messages))
-    except Exception as exc:  # noqa: BLE001 - backends raise anything
-        raise ModelUnavailable(type(exc).__name__) from exc
-    while True:
-        try:
-            chunk = next(stream)
-        except StopIteration:
-            return
-        except Exception as exc:  # noqa: BLE001 - backends raise anything
-            raise ModelUnavailable(type(exc).__name__) from exc
-        yield str(chunk.text)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from assistant.answer import DiscardEvent, DoneEvent, EvidenceEvent, TokenEvent
+from assistant.answer import DiscardEvent, DoneEvent, EvidenceEvent, SentenceEvent, TokenEvent
 from assistant.errors import AssistantError
 from assistant.feedback import FeedbackError, FeedbackRecord
 from assistant.retrieval import SearchFilters
@@ -46,7 +46,8 @@ def stream_answer(
 
     The events of :meth:`Assistant.stream` (:mod:`assistant.answer.events`): the evidence shows
     first; token pieces are an unchecked *draft*, shown muted and labelled "checking…", never with
-    a badge; a discard removes the draft from the screen at once ("retrying…") before the next
+    a badge; each sentence of the draft, once checked, shows in its checked form with its mark
+    (✓ verified, ⚠ not); a discard removes the draft from the screen at once ("retrying…") before the next
     attempt; the checked Answer comes last and replaces the draft. Retrieval runs in a CPU slot,
     outside the model's, so evidence shows while another answer is written; unless the LLM takes
     part in it (a follow-up to condense, ``rewrite``: translations to search).
@@ -62,15 +63,20 @@ def stream_answer(
             lang, contexts, "", t(lang, "ev.waiting" if services.busy(assistant.mode) else "ev.writing")
         )
     draft, last_sent = "", 0.0
+    checked: list[SentenceEvent] = []  # the draft's sentences checked so far, each shown with its mark
     with services.generating(assistant.mode):
         for event in itertools.chain([first] if first is not None else [], events):
             if isinstance(event, TokenEvent):
                 draft += event.text
                 if time.perf_counter() - last_sent >= STREAM_INTERVAL_S and draft.strip():
                     last_sent = time.perf_counter()
-                    yield streaming_message(lang, contexts, draft)
+                    yield streaming_message(lang, contexts, draft, checked=checked)
+            elif isinstance(event, SentenceEvent):  # a sentence of the draft takes its checked form at once
+                checked.append(event)
+                last_sent = time.perf_counter()
+                yield streaming_message(lang, contexts, draft, checked=checked)
             elif isinstance(event, DiscardEvent):  # the draft so far was rejected: off the screen now
-                draft, last_sent = "", time.perf_counter()
+                draft, checked, last_sent = "", [], time.perf_counter()
                 yield streaming_message(lang, contexts, "", retrying=True)
             elif isinstance(event, DoneEvent):
                 answer = event.answer

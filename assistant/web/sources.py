@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlparse
 
+from assistant.answer.events import SentenceEvent
 from assistant.types import Answer, Citation, Context
 from assistant.web.i18n import TEXTS, doc_type_name, language_name, t
 
@@ -202,13 +203,22 @@ def footer(lang: str, answer: Answer) -> str:
     return f'<div class="p2-footer">{esc(text)}{notice}</div>'
 
 
-def draft_block(lang: str, partial: str) -> str:
-    """An unchecked draft: muted, labelled "checking…", plain escaped text, never a badge."""
-    return (
-        f'<div class="p2-draft" title="{esc(t(lang, "draft.hint"))}">'
-        f'<div class="p2-draft-label">{esc(t(lang, "draft.checking"))}</div>'
-        f'<div class="p2-draft-text">{esc(partial.strip())}</div></div>'
+def draft_block(lang: str, partial: str, checked: Sequence[SentenceEvent] = ()) -> str:
+    """The draft: its checked sentences in their final form, each with its mark (✓ verified, ⚠ not,
+    with the reasons as a tooltip), then the unchecked rest, muted and labelled "checking…"."""
+    done = "".join(
+        f'<span class="p2-sentence {"p2-sentence-ok" if s.verified else "p2-sentence-flag"}" '
+        f'title="{esc(t(lang, "draft.verified") if s.verified else "; ".join(s.problems))}">'
+        f'{esc(s.text.strip())} {"✓" if s.verified else "⚠"}</span> '
+        for s in checked
     )
+    rest = partial[checked[-1].end :] if checked else partial
+    pending = ""
+    if rest.strip() or not checked:
+        pending = (f'<div class="p2-draft-label">{esc(t(lang, "draft.checking"))}</div>'
+                   f'<div class="p2-draft-text">{esc(rest.strip())}</div>')  # fmt: skip
+    checked_html = f'<div class="p2-checked">{done}</div>' if done else ""
+    return f'<div class="p2-draft" title="{esc(t(lang, "draft.hint"))}">{checked_html}{pending}</div>'
 
 
 def retrying_block(lang: str) -> str:
@@ -217,14 +227,15 @@ def retrying_block(lang: str) -> str:
 
 
 def streaming_message(
-    lang: str, contexts: Sequence[Context] | None, partial: str, status: str = "", *, retrying: bool = False
+    lang: str, contexts: Sequence[Context] | None, partial: str, status: str = "", *, retrying: bool = False,
+    checked: Sequence[SentenceEvent] = (),
 ) -> str:
     """The assistant's message while the answer is being written: evidence, then the draft so far
     (or, after a rejected draft and before the next one, a "retrying" line)."""
     drafting = bool(partial.strip())
     evidence = evidence_block(lang, contexts, open_=not (drafting or retrying), status=status)
     if drafting:
-        return evidence + "\n\n" + draft_block(lang, partial)
+        return evidence + "\n\n" + draft_block(lang, partial, checked)
     return evidence + ("\n\n" + retrying_block(lang) if retrying else "")
 
 

@@ -79,6 +79,7 @@ EN: dict[str, str] = {
     "mode.openai": "model server",
     "mode.ollama": "Ollama",
     "draft.checking": "✍️ Draft — checking…",
+    "draft.verified": "This sentence was checked against the passage it cites.",
     "draft.hint": "A draft not yet checked against the documents; the checked answer will replace it.",
     "draft.retrying": "🔄 The draft did not pass — retrying…",
     "answer.refused": "The documents do not say this. Below are the closest passages found.",

@@ -79,6 +79,7 @@ VI: dict[str, str] = {
     "mode.openai": "máy chủ mô hình",
     "mode.ollama": "Ollama",
     "draft.checking": "✍️ Bản nháp — đang kiểm tra…",
+    "draft.verified": "Câu này đã được đối chiếu với đoạn trích dẫn.",
     "draft.hint": "Bản nháp chưa được đối chiếu với tài liệu; câu trả lời đã kiểm tra sẽ thay thế nó.",
     "draft.retrying": "🔄 Bản nháp chưa đạt — đang thử lại…",
     "answer.refused": "Tài liệu không nêu thông tin này. Dưới đây là những đoạn gần nhất đã tìm thấy.",
