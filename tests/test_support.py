@@ -55,6 +55,7 @@ def test_a_quote_is_supported_whatever_the_model_says() -> None:
     far = SupportChecker(lambda claim, items: np.zeros(len(items), dtype=np.float32))
     assert far.check("- Giai đoạn 2 – Triển khai diện rộng (từ 01/9/2025 đến 30/4/2026)", [ctx(PHASES, "vi")]).how == "quoted"
     assert not far.check("Giai đoạn 2 bắt đầu 01/9/2025.", [ctx(PHASES, "vi")]).supported
+    assert not far.check("Giai đoạn 2.", [ctx(PHASES, "vi")]).supported, "a two-word piece is no quote"
 
 
 def test_similarity_thresholds_depend_on_language_and_anchors() -> None:

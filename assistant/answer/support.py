@@ -64,10 +64,17 @@ def _normal(text: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
 
 
+# A verbatim piece shorter than this many words (and without a figure) is no quote: "Có." occurs anywhere.
+MIN_QUOTE_WORDS = 4
+
+
 def _quoted(claim: str, passage: str) -> bool:
-    """True when ``claim`` (without a bullet and closing punctuation) is a verbatim piece of ``passage``."""
+    """True when ``claim`` (without a bullet and closing punctuation) is a verbatim piece of ``passage``
+    that says something: at least :data:`MIN_QUOTE_WORDS` words, or a code, date or number."""
     body = _TRAILING.sub("", _BULLET.sub("", claim))
-    return bool(body) and _normal(body) in _normal(passage)
+    if len(body.split()) < MIN_QUOTE_WORDS and not figure_keys(body):
+        return False
+    return _normal(body) in _normal(passage)
 
 
 _CLOCK = re.compile(r"(?i)\b(\d{1,2})(?::\d\d)?\s*([ap])\.?\s?m\b\.?")
