@@ -41,3 +41,26 @@ def test_an_answer_without_a_draft_prints_no_draft_marks() -> None:
         _run(ScriptedBot([EvidenceEvent([], "q", 1.0), DoneEvent(FINAL)]), "q", None, as_json=False)
     out = captured.get()
     assert "draft" not in out and "checked answer" not in out and "30/6/2025" in out
+
+
+def test_read_sources_renders_a_foreign_quote_labelled_with_its_differences() -> None:
+    from assistant.answer.renderings import Rendering
+    from assistant.cli.ask_cmd import _print_renderings
+    from assistant.types import Citation, Context
+
+    de = "Die Dringlichkeitsphase dauert bis zum 30. Juni 2025."
+    answer = FINAL.model_copy(update={
+        "citations": [Citation(n=1, source="de.txt", title="Artikel", quote=de, verified=True)],
+        "contexts": [Context(rank=1, source="de.txt", title="Artikel", text=de, score=1.0, language="de")],
+    })  # fmt: skip
+
+    class Bot:
+        def render_source(self, sentence: str, language: str) -> Rendering:
+            assert (sentence, language) == (de, "vi")
+            return Rendering(sentence, language, "Giai đoạn cấp bách kéo dài đến 31/7/2025.", ("06-30 is missing",))
+
+    with console.capture() as captured:
+        _print_renderings(Bot(), answer)
+    out = captured.get()
+    assert "machine translation from de, not checked" in out and "31/7/2025" in out
+    assert "differs from the original: 06-30 is missing" in out

@@ -43,3 +43,15 @@ def test_without_a_model_or_with_a_broken_one_there_is_a_note_not_a_rendering() 
 
 def test_figure_mismatches_reads_names_phonetically() -> None:
     assert figure_mismatches("Чан Кам Ту очолив 6 груп до 30 червня.", "Trần Cẩm Tú dẫn đầu 6 nhóm đến 30/6.") == []
+
+
+def test_a_rendering_is_cached_by_sentence_and_language(tmp_path) -> None:  # noqa: ANN001
+    from test_answer import fake
+
+    from assistant.models.llm_cache import sqlite_cached
+
+    model = fake("Giai đoạn cấp bách kéo dài đến ngày 30/6/2025.", "Die zweite Antwort.", "The urgent phase ends on 30 June 2025.")
+    renderer = SourceRenderer(sqlite_cached(model, tmp_path / "renderings.sqlite"), load_prompts())
+    first, again = renderer.render(DE, "vi"), renderer.render(DE, "vi")
+    assert first.text == again.text == "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025." and len(model.calls) == 1
+    assert renderer.render(DE, "en").text == "Die zweite Antwort." and len(model.calls) == 2, "another language"

@@ -64,7 +64,7 @@ def is_claim(sentence: str) -> bool:
     plain = strip_markers(sentence)
     if not plain or REFUSAL_MARKER in plain or plain.endswith(("?", ":")):
         return False  # a question (often the model echoing the user's) or a lead-in states nothing
-    return bool(_WORD.findall(plain))
+    return _WORD.search(plain) is not None
 
 
 _PROMPT_TAG = re.compile(rf"</?{PASSAGE_TAG}(?:\s+n=\d+)?>")

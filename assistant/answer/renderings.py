@@ -12,16 +12,18 @@ Renderings are cached by sentence and language (an SQLite LLM cache, ``answer.re
 from __future__ import annotations
 
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answer.citations import strip_markers, tidy_reply
 from assistant.answer.prompts import PromptSet
+from assistant.answer.replies import invoke_reply
 from assistant.answer.text import figure_keys, mentions_number, person_names, small_numbers, terms
 from assistant.errors import ModelUnavailable
 from assistant.language import detect_language, language_name
+from assistant.types import Answer, Citation
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,19 @@ def figure_mismatches(original: str, rendering: str) -> list[str]:
     return problems
 
 
+def foreign_citations(answer: Answer, lang: str) -> list[tuple[Citation, str]]:
+    """The citations of ``answer`` whose quote is in another language than ``lang``, with that language."""
+    found = []
+    for citation in answer.citations:
+        same = [c for c in answer.contexts if c.source == citation.source]
+        context = next((c for c in same if citation.quote in c.text), same[0] if same else None)
+        language = context.language if context is not None and context.language not in ("", "und") else None
+        language = language or detect_language(citation.quote)
+        if citation.quote and language != lang:
+            found.append((citation, language))
+    return found
+
+
 class SourceRenderer:
     """Renders quoted sentences with a chat model (None: no rendering, with a note saying so)."""
 
@@ -63,24 +78,12 @@ class SourceRenderer:
         if self.llm is None:
             return Rendering(sentence, language, note="no model")
         prompt = self.prompts.render_translate(sentence=sentence, language_name=language_name(language))
-        messages = [SystemMessage(self.prompts.system), HumanMessage(prompt)]
         try:
-            if self.lock is not None:
-                with self.lock:
-                    reply = self._invoke(messages)
-            else:
-                reply = self._invoke(messages)
+            with self.lock or nullcontext():
+                reply = invoke_reply(self.llm, self.prompts.system, prompt)
         except ModelUnavailable:
             return Rendering(sentence, language, note="model unavailable")
         text = " ".join(strip_markers(tidy_reply(reply)).split())
         if not text:
             return Rendering(sentence, language, note="no translation")
         return Rendering(sentence, language, text, tuple(figure_mismatches(sentence, text)))
-
-    def _invoke(self, messages: list) -> str:
-        """The model adapter: a backend failure becomes :class:`ModelUnavailable`."""
-        assert self.llm is not None
-        try:
-            return str(self.llm.invoke(messages).text)
-        except Exception as exc:  # noqa: BLE001 - backends raise anything (httpx, openai, llama.cpp)
-            raise ModelUnavailable(type(exc).__name__) from exc

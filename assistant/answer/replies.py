@@ -55,6 +55,16 @@ def stream_reply(
     return "".join(parts).strip(), first_token_ms, first_verified_ms
 
 
+def invoke_reply(llm: BaseChatModel, system: str, user_message: str) -> str:
+    """The model's whole reply to one message, not streamed, so an LLM cache on ``llm`` serves repeats
+    (a backend failure is raised as :class:`ModelUnavailable`)."""
+    try:
+        reply = llm.invoke([SystemMessage(system), HumanMessage(user_message)])
+    except Exception as exc:  # noqa: BLE001 - backends raise anything (httpx, openai, llama.cpp)
+        raise ModelUnavailable(type(exc).__name__) from exc
+    return str(reply.text)
+
+
 def _chunks(llm: BaseChatModel, messages: list) -> Generator[str, None, None]:
     """The model adapter: the reply's text pieces; a backend failure is raised as :class:`ModelUnavailable`."""
     try:

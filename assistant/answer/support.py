@@ -150,7 +150,8 @@ class SupportChecker:
         holding = [k for k, (_, text) in enumerate(sentences) if figures & figure_keys(text)]
         eligible = holding or list(range(len(sentences)))
         claim_language = detect_language(claim)
-        languages = [self._language(passages[i]) for i, _ in sentences]
+        by_passage = [self._language(passage) for passage in passages]
+        languages = [by_passage[i] for i, _ in sentences]
         cosines = self._cosines(claim, passages, sentences)
 
         def rank(k: int) -> float:
@@ -205,8 +206,9 @@ class SupportChecker:
             reasons += [f"{key.split(':')[1]}: the sentence gives {rival.split(':')[1]} for that"
                         for key, rival in misplaced_figures(claim, sentence)]  # fmt: skip
             reasons += _row_conflicts(claim, sentence)
-        if negated(claim, claim_language) != negated(sentence, languages[best]):
-            said = "negates" if negated(claim, claim_language) else "does not negate"
+        denies = negated(claim, claim_language)
+        if denies != negated(sentence, languages[best]):
+            said = "negates" if denies else "does not negate"
             reasons.append(f"the claim {said} what the passage says")
         claim_roles = date_roles(claim, settings.role_window)
         passage_roles = date_roles(sentence, settings.role_window)

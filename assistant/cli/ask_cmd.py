@@ -35,6 +35,23 @@ def _print_answer(answer: Answer, drafted: bool) -> None:
     )
 
 
+def _print_renderings(bot, answer: Answer) -> None:  # noqa: ANN001 - an Assistant
+    """Each cited sentence in another language than the question's, rendered in it by the model:
+    labelled as an unchecked machine translation, with the figures and names that differ."""
+    from assistant.answer.renderings import foreign_citations
+
+    for citation, language in foreign_citations(answer, answer.language):
+        rendering = bot.render_source(citation.quote, answer.language)
+        if rendering.text is None:
+            console.print(f"[dim][{citation.n}] ({language}) no translation: {rendering.note}[/dim]", highlight=False)
+            continue
+        console.print(f"[bold][{citation.n}][/bold] [dim]machine translation from {language}, not checked:[/dim]",
+                      highlight=False)  # fmt: skip
+        console.print(f"    {rendering.text}", highlight=False, markup=False)
+        for mismatch in rendering.mismatches:
+            console.print(f"    [yellow]differs from the original: {mismatch}[/yellow]", highlight=False)
+
+
 def _run(bot, question: str, history: list[tuple[str, str]] | None, as_json: bool) -> Answer:
     """Stream the answer: the draft dimmed under "draft (checking…)", withdrawn drafts marked as such,
     then the checked answer with its citations."""
@@ -71,6 +88,9 @@ def ask(
     question: str = typer.Argument(..., help="The question, in Vietnamese, English or another language."),
     llm: str = LLM_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
+    read_sources: bool = typer.Option(
+        False, "--read-sources", help="Also render cited sentences in other languages in the question's (needs an LLM)."
+    ),
 ) -> None:
     """Answer one question from the documents, citing its sources."""
     from assistant import Assistant
@@ -78,6 +98,8 @@ def ask(
     with user_errors():
         bot = Assistant(settings_from(), backend=llm)
         answer = _run(bot, question, None, as_json)
+        if read_sources and not as_json:
+            _print_renderings(bot, answer)
     if as_json:
         sys.stdout.write(answer.model_dump_json() + "\n")
 

@@ -9,26 +9,13 @@ from __future__ import annotations
 
 import gradio as gr
 
-from assistant.answer.renderings import Rendering
-from assistant.language import detect_language
+from assistant.answer.renderings import Rendering, foreign_citations
 from assistant.types import Answer, Citation
 from assistant.web.i18n import normalize, t
 from assistant.web.labels import Relabeler
 from assistant.web.services import Services
 from assistant.web.sidebar import Controls
-from assistant.web.sources import context_for, esc
-
-
-def foreign_citations(answer: Answer, lang: str) -> list[tuple[Citation, str]]:
-    """The citations of ``answer`` whose quote is in another language than ``lang``, with that language."""
-    found = []
-    for citation in answer.citations:
-        context = context_for(citation, answer.contexts)
-        language = context.language if context is not None and context.language not in ("", "und") else None
-        language = language or detect_language(citation.quote)
-        if citation.quote and language != lang:
-            found.append((citation, language))
-    return found
+from assistant.web.sources import esc
 
 
 def reader_choices(done: list[dict], lang: str) -> dict:
