@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
     from assistant.answer import Answerer, AnswerEvent
     from assistant.answer.renderings import Rendering, SourceRenderer
+    from assistant.facts.model import Fact
+    from assistant.facts.select import FactFilter
+    from assistant.facts.store import FactBook
     from assistant.retrieval.rewrite import QueryRewriter
     from assistant.sentence_vectors import QuestionSimilarity
     from assistant.sync import Progress, SyncReport
@@ -54,11 +57,30 @@ class Assistant:
         self._chat_model = chat_model
         self._index = index
         self.llm_notice: str | None = None
+        self._facts_lock = threading.Lock()
+        self._facts_cache: tuple[tuple, FactBook] | None = None
         from assistant.retrieval.glossary import load_glossary, use_glossary
 
         corpus = self.settings.corpus
         self.glossary = load_glossary(corpus.dir / corpus.glossary)
         use_glossary(self.glossary)
+
+    def facts(self, fact_filter: FactFilter | None = None) -> list[Fact]:
+        """The corpus's deadlines, responsibilities and targets (merged, verified), filtered."""
+        from assistant.facts.select import select
+
+        return select(self.fact_book().facts, fact_filter)
+
+    def fact_book(self) -> FactBook:
+        """The merged facts and their conflicts, read again only when the indexed files changed
+        (by this process or another instance sharing the index)."""
+        from assistant.facts.store import load_book
+
+        stamp = tuple(sorted((source, r.hash) for source, r in self.index.file_records().items()))
+        with self._facts_lock:
+            if self._facts_cache is None or self._facts_cache[0] != stamp:
+                self._facts_cache = (stamp, load_book(self.index, self.settings.facts))
+            return self._facts_cache[1]
 
     # -- stages ---------------------------------------------------------------------------------
 
@@ -159,6 +181,7 @@ class Assistant:
             mode=self.mode,
             similarity=self.similarity,
             translate=rewriter,
+            facts=self.fact_book if self.settings.facts.enabled and self.settings.facts.answer_from_facts else None,
         )
 
     # -- questions ------------------------------------------------------------------------------

@@ -33,6 +33,10 @@ class CorpusSettings(_Section):
         "manifest.yaml", description="Sidecar file in the corpus folder with per-file metadata (title, url, ...)."
     )
     max_file_mb: float = Field(50.0, description="Files larger than this are skipped with a reason.")
+    max_unzipped_mb: float = Field(
+        200.0, gt=0, description="DOCX and XLSX files are ZIP archives: one whose parts unpack to more than this "
+        "(a zip bomb) is skipped with a reason before any reader opens it; uploads over it are refused.",
+    )
     min_chars: int = Field(20, description="A text with fewer characters than this is reported as empty.")
     glossary: str = Field(
         "glossary.yaml",
@@ -67,6 +71,10 @@ class IndexSettings(_Section):
     port: int = Field(8000, description="Chroma server port (server mode).")
     collection: str = Field("plan02", description="Chroma collection holding the chunks.")
     batch_size: int = Field(256, description="Chunks embedded and written per batch (larger batches encode faster; a file is committed once all its chunks are written).")
+    migrate_batch_size: int = Field(
+        500, ge=1, description="Records read and written per request when `assistant migrate index` copies an "
+        "embedded index to a Chroma server.",
+    )
 
 
 class FusionWeights(_Section):
@@ -291,6 +299,41 @@ class AnswerSettings(_Section):
     )
 
 
+class FactSettings(_Section):
+    """The facts layer: deadlines, responsibilities and targets extracted from the corpus (assistant.facts)."""
+
+    enabled: bool = Field(True, description="Extract facts when indexing (the at-a-glance view and `assistant glance`).")
+    max_sentence_chars: int = Field(
+        600, ge=50, description="Longer sentences are skipped: a run-on block (a flattened table) is not one statement."
+    )
+    date_cue_window: int = Field(
+        4, ge=1, description="Words before a date searched for a start or end cue ('từ', 'đến', 'bis', 'до').",
+    )
+    document_date_words: int = Field(
+        3, ge=0, description="A date at most this many words after a document code is that document's date, not a deadline.",
+    )
+    min_target_value: float = Field(
+        2, description="Smaller numbers (not percentages) are not targets: list items, ordinals, counts of steps.",
+    )
+    unit_words: int = Field(4, ge=1, description="Words after a target's number kept as its unit.")
+    actor_max_words: int = Field(8, ge=1, description="Longest actor name, in words.")
+    actor_lower_words: int = Field(
+        2, ge=0, description="Lowercase words taken after a head standing alone ('Tổ công tác', 'ministries of …').",
+    )
+    merge_min_similarity: float = Field(
+        0.8, description="Two statements of the same date, value or actor are one fact when their sentences are at "
+        "least this similar (cosine of the embedding model's passage vectors; across languages too).",
+    )
+    conflict_min_similarity: float = Field(
+        0.9, description="Two facts with different dates or numbers disagree when their sentences are at least this "
+        "similar (the chat then quotes both).",
+    )
+    answer_from_facts: bool = Field(
+        True, description="Answer a deadline, target or responsibility question from the verified fact its best "
+        "sentence states, quoting every document that states it (the 'facts' answer step).",
+    )
+
+
 class WebSettings(_Section):
     users: dict[str, SecretStr] = Field(
         default_factory=dict, description="Login name -> password for officials (JSON in ASSISTANT_WEB__USERS)."
@@ -303,6 +346,22 @@ class WebSettings(_Section):
     upload_dir: str = Field("uploads", description="Sub-folder of the corpus where uploads are stored.")
     feedback_url: str | None = Field(
         None, description="SQLAlchemy URL for feedback (e.g. postgresql://...); default SQLite in the index folder."
+    )
+    feedback_spool: Path | None = Field(
+        None, description="Local SQLite file keeping the votes and comments the feedback database could not take "
+        "(server down), sent in order once it answers again; default: feedback-spool.sqlite3 in the index folder "
+        "when feedback_url is set.",
+    )
+    feedback_retries: int = Field(
+        2, ge=0, description="Further attempts at a feedback write when the database of feedback_url cannot be "
+        "reached, before the vote is kept in the spool.",
+    )
+    feedback_retry_wait_s: float = Field(
+        0.5, ge=0, description="Pause before the first retry of a feedback write; doubled before each further one.",
+    )
+    feedback_connect_timeout_s: int = Field(
+        5, ge=1, description="Seconds a connection to the PostgreSQL database of feedback_url may take before the "
+        "attempt counts as failed.",
     )
     concurrency: int = Field(4, description="Answers generated at the same time (extra requests queue).")
     evals_dir: Path = Field(
@@ -358,6 +417,7 @@ class Settings(BaseSettings):
     ollama: OllamaSettings = Field(default_factory=OllamaSettings, description="An Ollama server.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="How answers are built.")
     web: WebSettings = Field(default_factory=WebSettings, description="The web chat.")
+    facts: FactSettings = Field(default_factory=FactSettings, description="The facts layer (at a glance).")
     judge: JudgeSettings = Field(
         default_factory=JudgeSettings, description="Optional LLM judge for `assistant eval` (off by default)."
     )

@@ -48,6 +48,8 @@ class SyncReport(BaseModel):
     failed: list[SkippedFile] = Field(default_factory=list)
     warnings: dict[str, list[str]] = Field(default_factory=dict)
     chunks_written: int = 0
+    facts: int = Field(0, description="Facts stored for the at-a-glance view (0 when the facts layer is off).")
+    facts_rebuilt: list[str] = Field(default_factory=list, description="Documents whose facts were extracted anew.")
     chunks_total: int = 0
     files_indexed: int = 0
     seconds: float = 0.0
@@ -160,6 +162,11 @@ def sync_corpus(index: CorpusIndex, settings: Settings, progress: Progress | Non
         pending.append(_Pending(record=record, chunks=chunks, old_ids=index.chunk_ids(source) if old else set(), is_new=old is None))
 
     _write(index, pending, settings.index.batch_size, report, progress)
+    if settings.facts.enabled:
+        from assistant.facts.store import update_facts  # facts -> answer -> retrieval -> index -> here
+
+        facts = update_facts(index, settings.facts, progress)
+        report.facts, report.facts_rebuilt = facts.facts, facts.rebuilt
     report.chunks_total = index.count()
     report.files_indexed = sum(1 for r in index.file_records().values() if r.status == "ok")
     report.seconds = time.perf_counter() - started

@@ -35,5 +35,12 @@ if [ "$EXTRAS" = "test" ] && [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ];
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+# Feedback tests start a real PostgreSQL (tests/services.py): Debian's initdb/pg_ctl, on PATH or in its own folder.
+if [ "$EXTRAS" = "test" ] && ! command -v pg_ctl >/dev/null && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 \
+   && [ "$(id -u)" = "0" ]; then
+  echo "==> installing postgresql for the feedback tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+
 echo "==> building models (reused when already built)"
 "$VENV/bin/assistant" models build

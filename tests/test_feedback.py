@@ -1,4 +1,9 @@
-"""The feedback store: durable, concurrent, exportable; thumbs-down as draft regression cases."""
+"""The feedback store: durable, concurrent, exportable; thumbs-down as draft regression cases.
+
+The store's promises are checked against SQLite and against a real PostgreSQL server (``url`` and
+``store`` are parametrized; the server comes from tests/services.py). What only PostgreSQL needs —
+two instances at once, an outage — is in test_postgres_feedback.py.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import io
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path
 
@@ -27,6 +33,8 @@ from assistant.feedback import (
 )  # fmt: skip
 from assistant.types import Citation
 
+pytest_plugins = ["services"]
+
 
 def record(**over) -> FeedbackRecord:
     base = {
@@ -38,13 +46,23 @@ def record(**over) -> FeedbackRecord:
     return FeedbackRecord(**{**base, **over})
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The default SQLite file in the index folder, or a fresh database on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return default_url(tmp_path / "index")
+    return request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> FeedbackStore:
-    return FeedbackStore(default_url(tmp_path / "index"))
+def store(url: str) -> Iterator[FeedbackStore]:
+    store = FeedbackStore(url)
+    yield store
+    store.close()
 
 
-def test_sqlite_in_wal_mode_in_the_index_folder(tmp_path: Path, store: FeedbackStore) -> None:
-    store.save(record())
+def test_sqlite_in_wal_mode_in_the_index_folder(tmp_path: Path) -> None:
+    FeedbackStore(default_url(tmp_path / "index")).save(record())
     db = tmp_path / "index" / "feedback.sqlite3"
     assert db.exists()
     with sqlite3.connect(db) as conn:
@@ -52,38 +70,43 @@ def test_sqlite_in_wal_mode_in_the_index_folder(tmp_path: Path, store: FeedbackS
 
 
 def test_round_trip_keeps_every_field(store: FeedbackStore) -> None:
-    saved = store.save(record(user="an"))
-    got = store.get(saved.id)
-    assert got == saved
+    saved = record(user="an")
+    write = store.save(saved)
+    assert (write.id, write.found, write.queued) == (saved.id, True, False)
+    assert store.get(saved.id) == saved
+    assert store.get("missing") is None
 
 
-def test_survives_a_restart(tmp_path: Path) -> None:
-    url = default_url(tmp_path)
+def test_survives_a_restart(url: str) -> None:
     first = FeedbackStore(url)
     ids = {first.save(record(question=f"q{i}")).id for i in range(5)}
     first.close()
-    assert {r.id for r in FeedbackStore(url).records()} == ids
+    again = FeedbackStore(url)
+    assert {r.id for r in again.records()} == ids and again.count() == 5
+    again.close()
 
 
 def test_changed_vote_replaces_the_row_and_comment_attaches(store: FeedbackStore) -> None:
-    saved = store.save(record(rating="up", comment=""))
+    saved = record(rating="up", comment="")
+    store.save(saved)
     store.save(saved.model_copy(update={"rating": "down"}))
-    assert store.set_comment(saved.id, "  nguồn sai  ")
-    assert not store.set_comment("missing", "x")
+    assert store.set_comment(saved.id, "  nguồn sai  ").found
+    assert not store.set_comment("missing", "x").found
     [only] = store.records()
     assert (only.rating, only.comment) == ("down", "nguồn sai")
-    assert store.delete(saved.id) and store.records() == []
+    assert store.delete(saved.id).found and store.records() == []
+    assert not store.delete(saved.id).found
 
 
-def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
-    url = default_url(tmp_path)
-    stores = [FeedbackStore(url) for _ in range(2)]  # two "instances" on one file
+def test_concurrent_writers_lose_nothing(url: str) -> None:
+    stores = [FeedbackStore(url) for _ in range(2)]  # two "instances" on one store
     errors: list[BaseException] = []
 
     def write(worker: int) -> None:
         try:
             for i in range(25):
                 saved = stores[worker % 2].save(record(question=f"w{worker}-{i}"))
+                assert not saved.queued
                 stores[worker % 2].set_comment(saved.id, f"c{worker}-{i}")
         except BaseException as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
@@ -94,6 +117,8 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
+    for one in stores:
+        one.close()
     rows = FeedbackStore(url).records()
     assert len(rows) == 200
     assert {r.question for r in rows} == {f"w{w}-{i}" for w in range(8) for i in range(25)}
@@ -117,7 +142,8 @@ def test_any_sqlalchemy_url(tmp_path: Path) -> None:
 
 
 def test_csv_and_jsonl_exports(tmp_path: Path, store: FeedbackStore) -> None:
-    saved = store.save(record(comment='a "quoted", comma'))
+    saved = record(comment='a "quoted", comma')
+    store.save(saved)
     rows = list(csv.DictReader(io.StringIO(to_csv(store.records()))))
     assert rows[0]["id"] == saved.id and rows[0]["comment"] == 'a "quoted", comma'
     assert json.loads(rows[0]["citations"])[0]["source"] == "articles/a.txt"

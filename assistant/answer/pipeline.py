@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from langchain_core.language_models import BaseChatModel
 
@@ -45,6 +47,7 @@ from assistant.answer.extractive import (
     select_sentences,
 )
 from assistant.answer.focus import focus_evidence
+from assistant.answer.from_facts import fact_answer
 from assistant.answer.prompts import PromptSet, load_prompts
 from assistant.answer.refusal import (
     is_refusal_output,
@@ -60,6 +63,9 @@ from assistant.language import detect_language, language_name, written_in
 from assistant.retrieval.glossary import equivalents
 from assistant.settings import AnswerSettings
 from assistant.types import Answer, Attempt, Chunk, Context, SearchHit
+
+if TYPE_CHECKING:
+    from assistant.facts.store import FactBook
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +92,10 @@ class Answerer:
         similarity: Similarity | None = None,
         translate: Callable[[str], list[str]] | None = None,
         support: SupportChecker | None = None,
+        facts: Callable[[], FactBook] | None = None,
     ) -> None:
         self.retrieve = retrieve
+        self.facts = facts  # the corpus's verified facts, for the ``facts`` step (None: no such step)
         self.similarity = similarity
         # Whether a cited passage supports a claim: the same embedding model, by default.
         self.support = support if support is not None else SupportChecker(similarity, settings.support)
@@ -133,6 +141,11 @@ class Answerer:
             )
             yield DoneEvent(refusal.model_copy(update={"attempts": attempts}))
             return
+        if analysis is not None and self.facts is not None:
+            from_facts = self._from_facts(turn, analysis.candidates, with_llm=llm is not None)
+            if from_facts is not None:
+                yield from from_facts
+                return
         if llm is None:
             candidates = analysis.candidates if analysis is not None else None  # scored on these very contexts
             yield from self._extractive(turn, self.mode, None, [], candidates=candidates)
@@ -196,6 +209,32 @@ class Answerer:
         answer = self._finish(turn, text, first_token_ms, mode, notice)
         quotes = Attempt(step="quotes", accepted=True, reply=text, ms=turn.clock.ms() - started)
         yield self._done(answer, [*attempts, quotes])
+
+    def _from_facts(self, turn: Turn, candidates: list[Candidate], with_llm: bool) -> Iterator[AnswerEvent] | None:
+        """The ``facts`` step (:mod:`assistant.answer.from_facts`): None when no verified fact answers.
+        With a model it answers only from a sentence in the asker's language (the model would
+        otherwise write the answer in that language)."""
+        started = turn.clock.ms()
+        if with_llm and candidates and not candidates[0].same_language:
+            return None
+        book = self.facts()
+        found = fact_answer(
+            turn.standalone, turn.evidence, candidates, book.facts, book.conflicts, turn.language,
+            self.settings.scoring.min_support,
+        )  # fmt: skip
+        if found is None:
+            return None
+
+        def events() -> Iterator[AnswerEvent]:
+            with_facts = replace(turn, evidence=found.evidence)
+            first_token_ms = turn.clock.ms()
+            for line in found.text.splitlines(keepends=True):
+                yield TokenEvent(line)
+            answer = self._finish(with_facts, found.text, first_token_ms, self.mode, None)
+            step = Attempt(step="facts", accepted=True, reply=found.text, ms=turn.clock.ms() - started)
+            yield self._done(answer, [step])
+
+        return events()
 
     @staticmethod
     def _done(answer: Answer, attempts: list[Attempt], first_verified_ms: float | None = None) -> DoneEvent:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.errors import QuestionSetError
 
 TAGS: Final[frozenset[str]] = frozenset(
-    {"deadline", "numeric", "document", "people", "roles", "structure", "scenario", "unanswerable"}
+    {"deadline", "numeric", "document", "people", "roles", "structure", "scenario", "unanswerable", "quiz"}
 )
 
 

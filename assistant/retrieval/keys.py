@@ -143,22 +143,44 @@ def extract_keys(text: str) -> set[str]:
         letters = re.sub(r"\s+", "", letters).lower()
         keys.add(f"code:{int(number)}/{year + '/' if year else ''}{letters}")
     folded = fold(text)
-    date_spans: list[tuple[int, int]] = []
-    for mention in date_mentions(folded):
-        keys.add(mention.key)
-        if not mention.ambiguous:
-            date_spans.append((mention.start, mention.end))
+    mentions = date_mentions(folded)
+    keys.update(mention.key for mention in mentions)
+    for number in number_mentions(folded, mentions):
+        keys.add(f"year:{number.value}" if number.year else f"num:{number.value}{'%' if number.percent else ''}")
+    return keys
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """One number of a folded text outside its dates: canonical value ("1000", "2.5"), span, and kind."""
+
+    value: str
+    start: int
+    end: int
+    percent: bool = False
+    year: bool = False
+
+
+def number_mentions(folded: str, dates: list[DateMention] | None = None) -> list[NumberMention]:
+    """The numbers of an already folded text that are not part of one of its (unambiguous) dates."""
+    dates = date_mentions(folded) if dates is None else dates
+    date_spans = [(d.start, d.end) for d in dates if not d.ambiguous]
+    found = []
     for m in _NUMBER.finditer(folded):
         if any(start <= m.start() < end for start, end in date_spans):
             continue
         value = _number_value(m.group(1))
-        if value is None:
-            continue
-        if _YEAR.match(value):
-            keys.add(f"year:{value}")
-            continue
-        keys.add(f"num:{value}{'%' if m.group(2) else ''}")
-    return keys
+        if value is not None:
+            found.append(NumberMention(value, m.start(), m.end(), bool(m.group(2)), bool(_YEAR.match(value))))
+    return found
+
+
+_CODE_FOLDED = (re.compile(_CODE.pattern, re.IGNORECASE), re.compile(_SLASH_CODE.pattern, re.IGNORECASE))
+
+
+def code_spans(folded: str) -> list[tuple[int, int]]:
+    """Spans of the document codes ("02-kh/bcdtw", "1487/qd-ubnd") of an already folded text."""
+    return sorted(m.span() for pattern in _CODE_FOLDED for m in pattern.finditer(folded))
 
 
 # How much a matched key of each kind counts; a document code is nearly decisive, a year says little.

@@ -12,7 +12,7 @@ import gradio as gr
 
 from assistant.answer import DiscardEvent, DoneEvent, EvidenceEvent, SentenceEvent, TokenEvent
 from assistant.errors import AssistantError
-from assistant.feedback import FeedbackError, FeedbackRecord
+from assistant.feedback import FeedbackError, FeedbackRecord, Write
 from assistant.retrieval import SearchFilters
 from assistant.types import Answer, Context
 from assistant.web.i18n import normalize, t
@@ -185,14 +185,17 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
             )
         rating = {True: "up", False: "down"}.get(data.liked)  # "" when a vote is taken back
         try:
-            feedback_id = _vote(services, turn, rating, request)
+            write = _vote(services, turn, rating, request)
         except FeedbackError as exc:
             status = t(lang, "feedback.error", error=exc)
             return None, gr.update(visible=False), status, gr.update(), _undo_vote(messages, done, index)
-        status = t(lang, f"feedback.saved_{rating}") if rating else t(lang, "feedback.removed")
+        if write is not None and write.queued:  # the database is down: kept locally, sent once it is back
+            status = t(lang, "feedback.queued")
+        else:
+            status = t(lang, f"feedback.saved_{rating}") if rating else t(lang, "feedback.removed")
         box = gr.update(label=_comment_label(lang, turn), value="")
         votes = gr.update(feedback_value=feedback_values(messages, done))
-        return index if feedback_id else None, gr.update(visible=bool(rating)), status, box, votes
+        return index if turn["feedback_id"] else None, gr.update(visible=bool(rating)), status, box, votes
 
     chatbot.like(
         on_like, [chatbot, turns, controls.lang], [target, feedback_row, feedback_status, comment, chatbot],
@@ -206,16 +209,16 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         lang = normalize(lang)
         turn = next((tn for tn in done if tn["message_index"] == index), None) if index is not None else None
         try:
-            saved = (
-                turn is not None
-                and bool(turn["feedback_id"])
-                and services.feedback.set_comment(turn["feedback_id"], text or "")
+            write = (
+                services.feedback.set_comment(turn["feedback_id"], text or "")
+                if turn is not None and turn["feedback_id"]
+                else None
             )
         except FeedbackError as exc:
             return gr.update(), t(lang, "feedback.error", error=exc), gr.update()
-        if not saved:
+        if write is None or not write.found:
             return gr.update(), t(lang, "feedback.no_answer"), gr.update()
-        return "", t(lang, "feedback.comment_saved"), gr.update(visible=False)
+        return "", t(lang, "feedback.comment_queued" if write.queued else "feedback.comment_saved"), gr.update(visible=False)
 
     for trigger in (comment_send.click, comment.submit):
         trigger(on_comment, [comment, target, turns, controls.lang], [comment, feedback_status, feedback_row],
@@ -312,14 +315,14 @@ def _turn(services: Services, backend: str, answer: Answer, message_index: int, 
     }
 
 
-def _vote(services: Services, turn: dict, rating: str | None, request: gr.Request) -> str | None:
-    """Save (or take back, as a removed row) the vote on ``turn``; returns the feedback id."""
+def _vote(services: Services, turn: dict, rating: str | None, request: gr.Request) -> Write | None:
+    """Save (or take back, as a removed row) the vote on ``turn``; returns what became of it (None: nothing
+    to take back)."""
     answer = Answer.model_validate(turn["answer"])
     if rating is None:
-        if turn["feedback_id"]:
-            services.feedback.delete(turn["feedback_id"])
+        write = services.feedback.delete(turn["feedback_id"]) if turn["feedback_id"] else None
         turn["feedback_id"], turn["rating"] = None, None
-        return None
+        return write
     record = FeedbackRecord(
         rating=rating, question=answer.question, answer=answer.answer, language=answer.language,
         refused=answer.refused, citations=answer.citations, backend=answer.mode, model=turn["model"],
@@ -330,6 +333,6 @@ def _vote(services: Services, turn: dict, rating: str | None, request: gr.Reques
     if turn["feedback_id"]:
         previous = services.feedback.get(turn["feedback_id"])
         record = record.model_copy(update={"comment": previous.comment if previous else ""})
-    turn["feedback_id"] = services.feedback.save(record).id
-    turn["rating"] = rating
-    return turn["feedback_id"]
+    write = services.feedback.save(record)
+    turn["feedback_id"], turn["rating"] = write.id, rating
+    return write

@@ -18,7 +18,7 @@ from assistant.web.access import is_admin
 from assistant.web.i18n import normalize, t
 from assistant.web.labels import Relabeler
 from assistant.web.services import Services
-from assistant.web.sources import html_table
+from assistant.web.sources import esc, html_table
 
 COLUMNS = ("time", "rating", "question", "comment", "backend", "id")
 RECENT = 200
@@ -37,9 +37,13 @@ class FeedbackTab:
 
     def refresh(self, services: Services, lang: str, username: str | None) -> dict[Any, Any]:
         admin = is_admin(services.settings.web, username)
-        records = services.feedback.records(limit=RECENT) if admin else []
+        try:
+            records = services.feedback.records(limit=RECENT) if admin else []
+            table = feedback_table(lang, records)
+        except FeedbackError as exc:  # the database is down: say so in the tab, the rest of the page still loads
+            records, table = [], f"<p>{esc(t(lang, 'fb.unavailable', error=exc))}</p>"
         return {
-            self.table: feedback_table(lang, records),
+            self.table: table,
             self.draft_choice: gr.update(choices=draft_choices(records), value=None),
             self.box: gr.update(visible=admin),
             self.note: gr.update(visible=not admin),

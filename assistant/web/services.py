@@ -18,7 +18,7 @@ from pathlib import Path
 
 from assistant.api import Assistant
 from assistant.errors import AssistantError
-from assistant.feedback import FeedbackStore, default_url
+from assistant.feedback import FeedbackStore, open_feedback_store
 from assistant.index import CorpusIndex, FileRecord
 from assistant.settings import Settings
 
@@ -173,10 +173,9 @@ def serving_settings(settings: Settings) -> Settings:
 
 def build_services(settings: Settings, drafts_path: Path | None = None) -> Services:
     settings = serving_settings(settings)
-    url = settings.web.feedback_url or default_url(settings.index.dir)
     return Services(
         settings=settings,
-        feedback=FeedbackStore(url),
+        feedback=open_feedback_store(settings),
         drafts_path=drafts_path or Path("evals") / "drafts.jsonl",
         backends=available_backends(settings),
     )

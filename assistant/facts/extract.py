@@ -1,0 +1,38 @@
+"""Facts of one document: every chunk read by the rule for its shape (a list row or prose)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from assistant.facts.lexicon import LEXICON
+from assistant.facts.model import Fact
+from assistant.facts.rows import is_row, row_facts
+from assistant.facts.rules import sentence_facts
+from assistant.facts.verify import verify
+from assistant.settings import FactSettings
+from assistant.types import Chunk
+
+# Bump when the rules change in a way the lexicon and settings do not show: stored facts are rebuilt.
+RULES_VERSION = 1
+
+
+def extractor_version(settings: FactSettings) -> str:
+    """Identifies what produced stored facts: the rules, their vocabulary and settings."""
+    digest = hashlib.sha256(LEXICON.read_bytes())
+    digest.update(f"{RULES_VERSION}\x1f{settings.model_dump_json()}".encode())
+    return digest.hexdigest()[:16]
+
+
+def extract_facts(chunks: Iterable[Chunk], settings: FactSettings) -> list[Fact]:
+    """Verified facts of ``chunks`` (one document's), each with its id; a sentence repeated in
+    overlapping chunks gives its facts once."""
+    seen: set[tuple[str, str, str]] = set()
+    facts: list[Fact] = []
+    for chunk in sorted(chunks, key=lambda c: c.meta.chunk_index):
+        for fact in row_facts(chunk) if is_row(chunk) else sentence_facts(chunk, settings):
+            marker = (fact.key, fact.text, fact.evidence[0].source)
+            if marker not in seen:
+                seen.add(marker)
+                facts.append(verify(fact).with_id())
+    return facts

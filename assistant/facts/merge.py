@@ -1,0 +1,82 @@
+"""One fact stated in several documents or languages becomes one, with all its evidence.
+
+Statements merge when they agree on what makes the fact (:attr:`Fact.key`: the date and its
+role, the number, or the actor) and say the same thing: their sentences are at least
+``merge_min_similarity`` apart by the embedding model's passage vectors, which are
+cross-lingual ("the urgent phase ends 30 June 2025" in Ukrainian, German and Portuguese).
+Rows never merge with each other (each row of a list is its own fact).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from assistant.facts.model import Fact
+from assistant.facts.verify import verify
+
+
+def merge_facts(facts: list[Fact], vectors: np.ndarray | None, min_similarity: float) -> list[Fact]:
+    """Merged facts, in the order of their first statement. ``vectors[i]`` is the unit vector of
+    ``facts[i]``'s sentence (None: only identical sentences merge)."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, fact in enumerate(facts):
+        groups[fact.key].append(i)
+    parent = list(range(len(facts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for members in groups.values():
+        for a_pos, a in enumerate(members):
+            for b in members[a_pos + 1 :]:
+                if _same(facts[a], facts[b], vectors, a, b, min_similarity):
+                    parent[root(b)] = root(a)
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(facts)):
+        clusters[root(i)].append(i)
+    return [_combine([facts[i] for i in members]) for members in sorted(clusters.values(), key=min)]
+
+
+def _same(a: Fact, b: Fact, vectors: np.ndarray | None, i: int, j: int, min_similarity: float) -> bool:
+    if a.evidence[0].row is not None and b.evidence[0].row is not None:
+        return a.text == b.text and a.evidence[0].source != b.evidence[0].source  # one task listed in two lists
+    if a.text == b.text:
+        return True
+    return vectors is not None and float(vectors[i] @ vectors[j]) >= min_similarity
+
+
+def _combine(group: list[Fact]) -> Fact:
+    """The first statement, with the evidence and levels of all (actor from the first that names one)."""
+    first = group[0]
+    if len(group) == 1:
+        return first
+    evidence = [e for fact in group for e in fact.evidence]
+    levels = [lvl for lvl in ("central", "province", "commune") if any(lvl in f.levels for f in group)]
+    actor = first.actor or next((f.actor for f in group if f.actor), None)
+    return verify(first.model_copy(update={"evidence": evidence, "levels": levels, "actor": actor}))
+
+
+def find_conflicts(facts: list[Fact], vectors: np.ndarray | None, min_similarity: float) -> dict[str, list[Fact]]:
+    """Facts that state the same thing with another date or number: same kind (and date role),
+    a different key, no sentence in common, and sentences at least ``min_similarity`` alike.
+    ``vectors[i]`` is the unit vector of ``facts[i]``'s first sentence. Responsibilities never
+    conflict (several actors may share one duty)."""
+    conflicts: dict[str, list[Fact]] = defaultdict(list)
+    if vectors is None:
+        return conflicts
+    for i, a in enumerate(facts):
+        for j in range(i + 1, len(facts)):
+            b = facts[j]
+            if a.kind != b.kind or a.kind == "responsibility" or a.key == b.key or a.date_role != b.date_role:
+                continue
+            if {e.quote for e in a.evidence} & {e.quote for e in b.evidence}:
+                continue  # one sentence stating two dates ("until 30 June, then from 1 July") is no conflict
+            if float(vectors[i] @ vectors[j]) >= min_similarity:
+                conflicts[a.id].append(b)
+                conflicts[b.id].append(a)
+    return conflicts

@@ -1,0 +1,84 @@
+"""Typed facts: deadlines, responsibilities and numeric targets, each with the evidence that states it."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+FactKind = Literal["deadline", "responsibility", "target"]
+Level = Literal["central", "province", "commune"]
+DateRole = Literal["by", "from"]
+KINDS: tuple[FactKind, ...] = ("deadline", "responsibility", "target")
+LEVELS: tuple[Level, ...] = ("central", "province", "commune")
+
+
+class Evidence(BaseModel):
+    """Where a fact is stated: one document, one position in it, and the verbatim sentence or row."""
+
+    source: str = Field(description="Path relative to the corpus folder (as ChunkMeta.source).")
+    title: str = ""
+    language: str = "und"
+    doc_type: str = "other"
+    chunk_id: str = ""
+    chunk_index: int = Field(0, description="Position of the chunk in its document (for ordering).")
+    file_hash: str = ""
+    page: int | None = None
+    section: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    quote: str = Field(description="A verbatim substring of the chunk's text that states the fact.")
+
+    @property
+    def location(self) -> str | None:
+        """'p. 3', 'Sheet, row 7', 'row 7' or the section heading, as citations show positions."""
+        if self.page is not None:
+            return f"p. {self.page}"
+        if self.row is not None:
+            return f"{self.sheet}, row {self.row}" if self.sheet else f"row {self.row}"
+        return self.section
+
+
+class Fact(BaseModel):
+    """One deadline, responsibility or target, with every place that states it.
+
+    A fact extracted from one sentence or row has one evidence item; facts merged across
+    documents and languages (:mod:`assistant.facts.merge`) keep all of them.
+    """
+
+    id: str = ""
+    kind: FactKind
+    date: str | None = Field(None, description="ISO date (YYYY-MM-DD), or --MM-DD when no year is stated.")
+    date_role: DateRole | None = Field(None, description="by: an end or deadline; from: a start.")
+    value: float | None = Field(None, description="A target's number (100 for 100 %).")
+    unit: str | None = Field(None, description="What a target counts, as written after its number ('%' for percent).")
+    actor: str | None = Field(None, description="Who must act, verbatim as the source names it.")
+    levels: list[Level] = Field(default_factory=list, description="Levels of government the fact applies to.")
+    text: str = Field(description="What is stated: the sentence, or a list row's task, in the source language.")
+    language: str = "und"
+    renderings: dict[str, str] = Field(
+        default_factory=dict, description="Normalised wording per language (from an LLM), kept only when checked."
+    )
+    evidence: list[Evidence] = Field(default_factory=list)
+    verified: bool = Field(False, description="Its date, number and actor occur in every quote (see facts.verify).")
+    problems: list[str] = Field(default_factory=list, description="Why it is not verified.")
+
+    @property
+    def key(self) -> str:
+        """What must agree for two statements to be one fact: the date and role, the value, or the actor."""
+        if self.kind == "deadline":
+            return f"deadline|{self.date}|{self.date_role}"
+        if self.kind == "target":
+            return f"target|{self.value:g}" if self.value is not None else "target|"
+        return f"responsibility|{(self.actor or '').casefold()}"
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(e.source for e in self.evidence))
+
+    def with_id(self) -> Fact:
+        """This fact with a stable id from its key and its first evidence (same input, same id)."""
+        first = self.evidence[0] if self.evidence else None
+        seed = "\x1f".join([self.key, self.text, first.source if first else "", first.chunk_id if first else ""])
+        return self.model_copy(update={"id": hashlib.sha256(seed.encode()).hexdigest()[:20]})

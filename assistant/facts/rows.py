@@ -1,0 +1,66 @@
+"""Facts from list rows: a procedure or task list's row with a lead agency and a deadline.
+
+Rows reach the index rendered as ``"Header: value; …"`` (:func:`assistant.ingest.tables.render_row`).
+Each column gets a role from its header (``lexicon.yaml`` ``columns``) or, for dates, from its
+value; the task is the task column, else the first column holding words. A row gives a deadline
+when it has a date, a responsibility when it names a lead agency, and a target when a target
+column holds a number.
+"""
+
+from __future__ import annotations
+
+from assistant.facts import lexicon
+from assistant.facts.model import Fact
+from assistant.facts.rules import evidence_of, levels_of
+from assistant.ingest.tables import split_row
+from assistant.retrieval.keys import date_mentions, number_mentions
+from assistant.retrieval.text_norm import fold
+from assistant.types import Chunk
+
+
+def is_row(chunk: Chunk) -> bool:
+    """A chunk that is one table row (spreadsheet, CSV or a DOCX table)."""
+    return chunk.meta.row is not None and len(split_row(chunk.text)) >= 2
+
+
+def _date(value: str) -> str | None:
+    mentions = [m for m in date_mentions(fold(value)) if not m.ambiguous]
+    if len(mentions) != 1:
+        return None
+    month_day = mentions[0].key.removeprefix("date:")
+    return f"{mentions[0].year}-{month_day}" if mentions[0].year else f"--{month_day}"
+
+
+def row_facts(chunk: Chunk) -> list[Fact]:
+    """The deadline, responsibility and target facts of one rendered row."""
+    cells = split_row(chunk.text)
+    roles = {name: lexicon.header_role(name) for name, _ in cells}
+    language = chunk.meta.language
+    deadline = next(((name, _date(v)) for name, v in cells if roles[name] == "deadline" and _date(v)), None)
+    actor = next((v for name, v in cells if roles[name] == "actor" and any(ch.isalpha() for ch in v)), None)
+    task = next((v for name, v in cells if roles[name] == "task"), None) or next(
+        (v for name, v in cells if roles[name] is None and sum(ch.isalpha() for ch in v) >= 3), None
+    )
+    if task is None:
+        return []
+    levels = levels_of(actor, language) if actor else []
+    evidence = [evidence_of(chunk, chunk.text)]
+    facts = []
+    if deadline:
+        facts.append(Fact(kind="deadline", date=deadline[1], date_role="by", actor=actor, levels=levels, text=task,
+                          language=language, evidence=evidence))  # fmt: skip
+    if actor:
+        facts.append(Fact(kind="responsibility", actor=actor, levels=levels, text=task, language=language,
+                          date=deadline[1] if deadline else None, date_role="by" if deadline else None,
+                          evidence=evidence))  # fmt: skip
+    for name, value in cells:
+        if roles[name] not in ("target", None) or value == task:
+            continue
+        if roles[name] is None and not lexicon.find(lexicon.words(value), lexicon.phrases("goal", language), language):
+            continue  # a number in a plain column (a count in a task's name, a code) sets no goal
+        numbers = [n for n in number_mentions(fold(value)) if not n.year]
+        if len(numbers) == 1:
+            unit = next((v for n, v in cells if roles[n] == "unit"), None)
+            facts.append(Fact(kind="target", value=float(numbers[0].value), unit="%" if numbers[0].percent else unit,
+                              actor=actor, levels=levels, text=task, language=language, evidence=evidence))  # fmt: skip
+    return facts

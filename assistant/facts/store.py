@@ -1,0 +1,142 @@
+"""Facts stored with the index, rebuilt for changed files only.
+
+Each document's facts (before merging) live in a Chroma collection beside the chunks
+(``<collection>__facts``), with the document's file hash and the extractor version, and
+the vector of the sentence that states them. :func:`update_facts` rebuilds the facts of a
+document whose hash or extractor changed and drops those of documents gone from the index;
+:func:`load_facts` reads them all back and merges them. Being in Chroma, facts follow the
+index wherever it lives (embedded or a server) and are versioned with the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from assistant.facts.extract import extract_facts, extractor_version
+from assistant.facts.merge import find_conflicts, merge_facts
+from assistant.facts.model import Fact
+from assistant.settings import FactSettings
+
+Progress = Callable[[int, int, str], None]
+BATCH = 256
+
+
+class FactsReport(BaseModel):
+    rebuilt: list[str] = Field(default_factory=list, description="Documents whose facts were extracted anew.")
+    removed: list[str] = Field(default_factory=list, description="Documents whose facts were dropped.")
+    facts: int = Field(0, description="Stored facts (before merging).")
+    seconds: float = 0.0
+
+
+def _collection(index):  # noqa: ANN001, ANN202 - a CorpusIndex; a chromadb Collection
+    return index.client.get_or_create_collection(
+        f"{index.settings.collection}__facts", configuration={"hnsw": {"space": "cosine"}}
+    )
+
+
+def _stored(collection) -> dict[str, tuple[str, str]]:  # noqa: ANN001
+    """source -> (file hash, extractor version) of the stored facts."""
+    got = collection.get(include=["metadatas"])
+    return {m["source"]: (m["file_hash"], m["extractor"]) for m in got["metadatas"] or []}
+
+
+def update_facts(index, settings: FactSettings, progress: Progress | None = None) -> FactsReport:  # noqa: ANN001
+    """Bring the stored facts in line with the index's documents (see the module docstring)."""
+    from assistant.sentence_vectors import SentenceVectors
+
+    started = time.perf_counter()
+    collection = _collection(index)
+    version = extractor_version(settings)
+    records = {s: r for s, r in index.file_records().items() if r.status == "ok" and r.hash}
+    stored = _stored(collection)
+    report = FactsReport()
+    for source in sorted(set(stored) - set(records)):
+        collection.delete(where={"source": source})
+        report.removed.append(source)
+    todo = [s for s, r in sorted(records.items()) if stored.get(s) != (r.hash, version)]
+    sentences = SentenceVectors(index)
+    for n, source in enumerate(todo, start=1):
+        facts = extract_facts(index.all_chunks(where={"source": source}), settings)
+        collection.delete(where={"source": source})
+        if facts:
+            vectors = sentences.vectors([(source, f.evidence[0].quote) for f in facts])
+            for start in range(0, len(facts), BATCH):
+                part = facts[start : start + BATCH]
+                collection.upsert(
+                    ids=[f.id for f in part],
+                    embeddings=vectors[start : start + BATCH],
+                    documents=[f.text for f in part],
+                    metadatas=[
+                        {
+                            "source": source,
+                            "file_hash": records[source].hash,
+                            "extractor": version,
+                            "kind": f.kind,
+                            "fact": f.model_dump_json(),
+                        }
+                        for f in part
+                    ],
+                )
+        else:  # a marker, so an unchanged document with no facts is not re-read every time
+            collection.upsert(
+                ids=[f"::none::{source}"], embeddings=[np.zeros(vectors_dim(index), dtype=np.float32)],
+                documents=[""], metadatas=[{"source": source, "file_hash": records[source].hash,
+                                            "extractor": version, "kind": "none", "fact": ""}],
+            )  # fmt: skip
+        report.rebuilt.append(source)
+        if progress:
+            progress(n, len(todo), "extracting facts")
+    report.facts = collection.count()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def vectors_dim(index) -> int:  # noqa: ANN001
+    return len(index.query_vector("dimension"))
+
+
+class FactBook(BaseModel):
+    """The merged facts of an index, and which of them disagree (see :func:`merge.find_conflicts`)."""
+
+    facts: list[Fact] = Field(default_factory=list)
+    conflicts: dict[str, list[Fact]] = Field(default_factory=dict)
+
+
+def _read(index) -> tuple[list[Fact], np.ndarray | None]:  # noqa: ANN001
+    got = _collection(index).get(include=["metadatas", "embeddings"])
+    facts, vectors = [], []
+    for meta, vector in zip(got["metadatas"] or [], got["embeddings"] if got["embeddings"] is not None else []):
+        if meta.get("kind") == "none":
+            continue
+        facts.append(Fact.model_validate(json.loads(meta["fact"])))
+        vectors.append(np.asarray(vector, dtype=np.float32))
+    order = sorted(range(len(facts)), key=lambda i: (facts[i].evidence[0].source, _position(facts[i])))
+    return [facts[i] for i in order], (np.stack([vectors[i] for i in order]) if facts else None)
+
+
+def load_facts(index, settings: FactSettings, merged: bool = True) -> list[Fact]:  # noqa: ANN001
+    """Every stored fact, merged across documents and languages unless ``merged`` is False."""
+    facts, vectors = _read(index)
+    return merge_facts(facts, vectors, settings.merge_min_similarity) if merged and facts else facts
+
+
+def load_book(index, settings: FactSettings) -> FactBook:  # noqa: ANN001
+    """The merged facts and their conflicts."""
+    facts, vectors = _read(index)
+    if not facts:
+        return FactBook()
+    merged = merge_facts(facts, vectors, settings.merge_min_similarity)
+    first = {f.id: i for i, f in enumerate(facts)}
+    merged_vectors = np.stack([vectors[first[f.id]] for f in merged])
+    conflicts = find_conflicts(merged, merged_vectors, settings.conflict_min_similarity)
+    return FactBook(facts=merged, conflicts=dict(conflicts))
+
+
+def _position(fact: Fact) -> tuple[int, int, int]:
+    first = fact.evidence[0]
+    return (first.chunk_index, first.page or 0, first.row or 0)

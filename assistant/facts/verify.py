@@ -1,0 +1,53 @@
+"""Is a fact what its quotes say? Its date, number and actor must occur in them.
+
+Every quote must hold the fact's day and month (and its year, when the quote states years),
+and its number; the actor, named verbatim in one language, must occur in at least one quote.
+A rendering (normalised wording from an LLM) is kept only when it holds the same date and
+number, and the actor where the rendering's language is the actor's.
+"""
+
+from __future__ import annotations
+
+from assistant.facts.model import Fact
+from assistant.retrieval.keys import extract_keys
+from assistant.retrieval.text_norm import fold
+
+
+def figure_problems(fact: Fact, text: str) -> list[str]:
+    """What of the fact's date and number ``text`` does not state."""
+    keys = extract_keys(text)
+    problems = []
+    if fact.date:
+        month_day = fact.date[-5:]
+        year = fact.date[:4] if not fact.date.startswith("--") else None
+        if f"date:{month_day}" not in keys:
+            problems.append(f"date {fact.date} not stated")
+        elif year and any(k.startswith("year:") for k in keys) and f"year:{year}" not in keys:
+            problems.append(f"year {year} not stated")
+    if fact.value is not None:
+        value = f"{fact.value:g}"
+        if f"num:{value}" not in keys and f"num:{value}%" not in keys:
+            problems.append(f"number {value} not stated")
+    return problems
+
+
+def verify(fact: Fact) -> Fact:
+    """The fact with ``verified`` and ``problems`` set from its evidence and renderings."""
+    problems = []
+    for evidence in fact.evidence:
+        problems += [f"{p} in {evidence.source}" for p in figure_problems(fact, evidence.quote)]
+    if fact.actor and not any(fold(fact.actor) in fold(e.quote) for e in fact.evidence):
+        problems.append(f"actor {fact.actor!r} not in any quote")
+    renderings = {}
+    for language, text in fact.renderings.items():
+        wrong = figure_problems(fact, text)
+        if fact.actor and language == fact.language and fold(fact.actor) not in fold(text):
+            wrong.append("actor missing")
+        if wrong:
+            problems.append(f"{language} rendering dropped: {', '.join(wrong)}")
+        else:
+            renderings[language] = text
+    if not fact.evidence:
+        problems.append("no evidence")
+    return fact.model_copy(update={"verified": not any("rendering" not in p for p in problems),
+                                   "problems": problems, "renderings": renderings})  # fmt: skip

@@ -1,0 +1,211 @@
+"""The facts layer's rules, one language and one document shape at a time, without a model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.facts.extract import extract_facts
+from assistant.facts.merge import merge_facts
+from assistant.facts.model import Evidence, Fact
+from assistant.facts.rows import row_facts
+from assistant.facts.rules import actor_spans
+from assistant.facts.verify import verify
+from assistant.settings import FactSettings
+from assistant.types import Chunk, ChunkMeta
+
+SETTINGS = FactSettings()
+
+
+def chunk(text: str, language: str, source: str = "doc.txt", **meta: object) -> Chunk:
+    return Chunk(id=f"{source}-{meta.get('row', 0)}", text=text,
+                 meta=ChunkMeta(source=source, title=source, language=language, **meta))  # fmt: skip
+
+
+def facts_of(text: str, language: str, kind: str) -> list[Fact]:
+    return [f for f in extract_facts([chunk(text, language)], SETTINGS) if f.kind == kind]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "date", "role"),
+    [
+        ("vi", "Các sở, ngành gửi phương án chuyển đổi trước ngày 30/9/2025.", "2025-09-30", "by"),
+        ("vi", "Giai đoạn 2 triển khai từ ngày 01/7/2025.", "2025-07-01", "from"),
+        ("en", "The ministries must complete the list by 30 June 2025.", "2025-06-30", "by"),
+        ("de", "Die Phase dauert bis zum 31. Dezember 2025.", "2025-12-31", "by"),
+        ("ru", "Срочный этап продлится до 30 июня 2025 года.", "2025-06-30", "by"),
+        ("uk", "Система працює з 1 липня 2025 року.", "2025-07-01", "from"),
+        ("pt", "A fase urgente vai até 30 de junho de 2025.", "2025-06-30", "by"),
+        ("es", "La fase dura hasta el 31 de diciembre de 2025.", "2025-12-31", "by"),
+    ],
+)
+def test_a_date_with_a_start_or_end_cue_is_a_deadline(language, text, date, role):
+    deadlines = facts_of(text, language, "deadline")
+    assert [(f.date, f.date_role) for f in deadlines] == [(date, role)]
+    assert deadlines[0].evidence[0].quote == text and deadlines[0].verified
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("vi", "Ban hành kèm theo Quyết định số 1487/QĐ-UBND ngày 21/4/2025 của Chủ tịch UBND tỉnh."),
+        ("uk", "План № 02-KH/BCĐTW від 19 червня 2025 року має на меті конкретизувати цілі."),
+        ("en", "On 25 June 2025 the conference was held in the province."),  # an event, no cue
+    ],
+)
+def test_a_documents_own_date_or_an_event_date_is_not_a_deadline(language, text):
+    assert facts_of(text, language, "deadline") == []
+
+
+def test_a_date_without_a_year_takes_the_one_year_of_its_sentence_or_none():
+    [fact] = facts_of("Năm 2026, các xã hoàn thành báo cáo trước ngày 15/3.", "vi", "deadline")
+    assert fact.date == "2026-03-15"
+    [fact] = facts_of("Các xã hoàn thành báo cáo trước ngày 15/3.", "vi", "deadline")
+    assert fact.date == "--03-15"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "values"),
+    [
+        ("vi", "Phấn đấu 100% thủ tục hành chính được cung cấp trực tuyến toàn trình.", [100.0]),
+        ("vi", "Bảo đảm ít nhất 1.000 hồ sơ trực tuyến mỗi năm.", [1000.0]),
+        ("en", "The plan aims to provide at least 982 online public services.", [982.0]),
+        ("ru", "Предусматривается предоставление 25 онлайн-услуг.", [25.0]),
+        ("pt", "Pelo menos 80% dos registros são processados online.", [80.0]),
+    ],
+)
+def test_a_number_in_a_sentence_that_sets_a_goal_is_a_target(language, text, values):
+    targets = facts_of(text, language, "target")
+    assert [f.value for f in targets] == values
+    assert all(f.unit for f in targets)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("vi", "Tỉnh có 68 xã, phường sau sắp xếp."),  # a present count, no goal
+        ("en", "To implement Resolution No. 57, ministries must act in 2025."),  # an identifier and a year
+        ("vi", "Thực hiện Kế hoạch số 02-KH/BCĐTW, các sở phải báo cáo."),  # a code
+    ],
+)
+def test_counts_identifiers_codes_and_years_are_not_targets(language, text):
+    assert facts_of(text, language, "target") == []
+
+
+def test_the_unit_is_the_words_after_the_number_in_the_original_script():
+    [fact] = facts_of("Передбачається надання 982 онлайн-державних послуг для людей.", "uk", "target")
+    assert fact.unit.startswith("онлайн")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "actors"),
+    [
+        ("vi", "Sở Tư pháp chủ trì kết nối cơ sở dữ liệu hộ tịch.", ["Sở Tư pháp"]),
+        ("vi", "Sở Khoa học và Công nghệ tổng hợp và gửi báo cáo hằng tháng.", ["Sở Khoa học và Công nghệ"]),
+        ("vi", "Tổ công tác cấp tỉnh phải báo cáo Ban Chỉ đạo.", ["Tổ công tác cấp tỉnh"]),
+        ("en", "The Ministry of Public Security must complete the data connection.", ["Ministry of Public Security"]),
+        (
+            "uk",
+            "Центральний керівний комітет та Постійне агентство повинні стежити.",
+            ["Центральний керівний комітет", "Постійне агентство"],
+        ),
+        ("pt", "Os ministérios e departamentos devem concluir a lista.", ["ministérios", "departamentos"]),
+    ],
+)
+def test_the_actors_named_before_a_duty_bear_it(language, text, actors):
+    facts = facts_of(text, language, "responsibility")
+    assert [f.actor for f in facts] == actors
+    assert all(f.verified for f in facts)
+
+
+def test_a_sentence_without_a_duty_word_states_no_responsibility():
+    assert facts_of("Sở Tư pháp nằm ở trung tâm thành phố.", "vi", "responsibility") == []
+
+
+def test_two_names_joined_by_a_conjunction_are_two_actors():
+    names = [name for name, _ in actor_spans("Sở Tư pháp và Sở Nội vụ phối hợp.", "vi", SETTINGS)]
+    assert names == ["Sở Tư pháp", "Sở Nội vụ"]
+
+
+def test_levels_come_from_the_actor_or_the_sentence():
+    [fact] = facts_of("UBND cấp xã phải cập nhật số liệu.", "vi", "responsibility")
+    assert fact.levels == ["commune"]
+
+
+ROW = (
+    "STT: 3; Nhiệm vụ: Rà soát danh mục thủ tục hành chính; Cơ quan chủ trì: Văn phòng UBND tỉnh; "
+    "Cơ quan phối hợp: Sở Nội vụ; Thời hạn: 2025-07-31; Sản phẩm: Ít nhất 1.450 lượt cán bộ được bồi dưỡng"
+)
+
+
+def test_a_list_row_gives_its_deadline_its_lead_agency_and_its_target_with_sheet_and_row():
+    facts = row_facts(chunk(ROW, "vi", "list.xlsx", sheet="Nhiệm vụ", row=6))
+    by_kind = {f.kind: f for f in facts}
+    assert by_kind["deadline"].date == "2025-07-31" and by_kind["deadline"].actor == "Văn phòng UBND tỉnh"
+    assert by_kind["responsibility"].actor == "Văn phòng UBND tỉnh"  # the lead, not the partner
+    assert by_kind["responsibility"].text == "Rà soát danh mục thủ tục hành chính"
+    assert by_kind["target"].value == 1450
+    assert by_kind["deadline"].evidence[0].location == "Nhiệm vụ, row 6"
+    assert all(verify(f).verified for f in facts)
+
+
+def test_a_row_without_a_task_gives_nothing_and_a_row_without_a_date_no_deadline():
+    assert row_facts(chunk("STT: 1; Cơ quan chủ trì: Sở Y tế", "vi", "l.csv", row=2)) == []
+    facts = row_facts(chunk("Tên thủ tục: Đăng ký kết hôn; Cơ quan chủ trì: Sở Tư pháp", "vi", "l.csv", row=3))
+    assert [f.kind for f in facts] == ["responsibility"]
+
+
+def test_a_fact_whose_quote_lacks_its_date_or_number_is_not_verified():
+    evidence = [Evidence(source="a.txt", quote="The phase ends on 30 June 2025.")]
+    assert verify(Fact(kind="deadline", date="2025-06-30", date_role="by", text="x", evidence=evidence)).verified
+    wrong = verify(Fact(kind="deadline", date="2025-06-29", date_role="by", text="x", evidence=evidence))
+    assert not wrong.verified and "2025-06-29" in wrong.problems[0]
+    assert not verify(Fact(kind="target", value=25, text="x", evidence=evidence)).verified
+    assert not verify(Fact(kind="responsibility", actor="Ministry", text="x", evidence=evidence)).verified
+
+
+def test_a_rendering_that_changes_a_figure_is_dropped_and_the_fact_stays_verified():
+    evidence = [Evidence(source="a.txt", quote="Bis zum 30. Juni 2025 endet die Phase.")]
+    fact = Fact(
+        kind="deadline",
+        date="2025-06-30",
+        date_role="by",
+        text="x",
+        language="de",
+        evidence=evidence,
+        renderings={"vi": "Giai đoạn kết thúc ngày 30/6/2025.", "en": "The phase ends on 31 June 2025."},
+    )
+    checked = verify(fact)
+    assert checked.verified and list(checked.renderings) == ["vi"]
+    assert any("en rendering dropped" in p for p in checked.problems)
+
+
+def _stated(text: str, source: str, language: str) -> Fact:
+    return verify(Fact(kind="deadline", date="2025-06-30", date_role="by", text=text, language=language,
+                       evidence=[Evidence(source=source, language=language, quote=text)])).with_id()  # fmt: skip
+
+
+def test_statements_of_one_date_merge_only_when_their_sentences_say_the_same():
+    facts = [
+        _stated("Терміновий етап (до 30 червня 2025 року).", "uk.txt", "uk"),
+        _stated("A fase urgente (até 30 de junho de 2025).", "pt.txt", "pt"),
+        _stated("Các sở gửi báo cáo trước ngày 30/6/2025.", "vi.txt", "vi"),
+    ]
+    vectors = np.array([[1.0, 0.0], [0.96, 0.28], [0.0, 1.0]])
+    merged = merge_facts(facts, vectors, min_similarity=0.9)
+    assert [f.sources for f in merged] == [["uk.txt", "pt.txt"], ["vi.txt"]]
+    assert merged[0].verified
+    assert len(merge_facts(facts, None, 0.9)) == 3  # without vectors only identical sentences merge
+
+
+def test_rows_of_one_list_never_merge():
+    rows = [row_facts(chunk(f"Nhiệm vụ: Việc {i}; Cơ quan chủ trì: Sở Y tế; Thời hạn: 2025-07-31", "vi", "l.xlsx",
+                            sheet="S", row=i)) for i in (2, 3)]  # fmt: skip
+    deadlines = [f.with_id() for facts in rows for f in facts if f.kind == "deadline"]
+    assert len(merge_facts(deadlines, np.ones((2, 2)) / np.sqrt(2), 0.5)) == 2
+
+
+def test_a_sentence_repeated_in_overlapping_chunks_gives_its_facts_once():
+    text = "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025."
+    chunks = [chunk(text, "vi"), chunk(text + " Thêm.", "vi", row=None).model_copy(update={"id": "other"})]
+    assert len([f for f in extract_facts(chunks, SETTINGS) if f.kind == "deadline"]) == 1

@@ -1,0 +1,70 @@
+"""The ``facts`` answer step on hand-made passages and facts (no model, no index)."""
+
+from __future__ import annotations
+
+from assistant.answer.contexts import Evidence as ContextEvidence
+from assistant.answer.extractive import Candidate
+from assistant.answer.from_facts import fact_answer
+from assistant.facts.model import Evidence, Fact
+from assistant.facts.verify import verify
+from assistant.types import Context
+
+SENTENCE = "Các sở gửi phương án chuyển đổi trước ngày 30/9/2025."
+PASSAGE = "Mục 6.3. " + SENTENCE + " Sở Khoa học và Công nghệ thẩm định."
+OTHER = "Die Frist für die Pläne endet am 30. September 2025."
+
+
+def _evidence(sentence: str) -> list[ContextEvidence]:
+    passage = PASSAGE.replace(SENTENCE, sentence)
+    context = Context(rank=1, source="so-tay.pdf", title="Sổ tay", text=passage, score=1.0, page=8, language="vi")
+    return [ContextEvidence(context=context, page=8)]
+
+
+def _candidate(sentence: str, score: float) -> Candidate:
+    start = PASSAGE.index(SENTENCE)
+    return Candidate(index=0, start=start, end=start + len(sentence), text=sentence, score=score)
+
+
+def _fact(date: str = "2025-09-30", role: str = "by", quotes: tuple[tuple[str, str], ...] = (("so-tay.pdf", SENTENCE),
+          ("de.txt", OTHER))) -> Fact:  # fmt: skip
+    evidence = [Evidence(source=s, title=s, quote=q, page=8 if s.endswith(".pdf") else None) for s, q in quotes]
+    return verify(Fact(kind="deadline", date=date, date_role=role, text=SENTENCE, evidence=evidence)).with_id()
+
+
+def ask(question: str, facts: list[Fact], conflicts: dict | None = None, score: float = 0.9,  # noqa: ANN201
+        sentence: str = SENTENCE):  # fmt: skip
+    candidates = [_candidate(sentence, score)]
+    return fact_answer(question, _evidence(sentence), candidates, facts, conflicts or {}, "vi", min_score=0.5)
+
+
+def test_the_fact_the_best_sentence_states_is_quoted_with_every_document_that_states_it():
+    found = ask("Hạn gửi phương án chuyển đổi là ngày nào?", [_fact()])
+    assert found is not None
+    lines = found.text.splitlines()
+    assert lines[1] == f"- {SENTENCE} [1]"
+    assert lines[2] == "Cùng nội dung trong 1 tài liệu khác:"
+    assert lines[3] == f"- {OTHER} [2]"
+    assert [e.context.source for e in found.evidence] == ["so-tay.pdf", "de.txt"]
+    assert found.evidence[1].context.text == OTHER  # the cited passage holds the quote verbatim
+
+
+def test_a_document_stating_another_date_for_the_same_thing_is_quoted_as_disagreeing():
+    fact = _fact(quotes=(("so-tay.pdf", SENTENCE),))
+    other = _fact(date="2025-10-15", quotes=(("ke-hoach.docx", "Các sở gửi phương án trước ngày 15/10/2025."),))
+    found = ask("Hạn gửi phương án là ngày nào?", [fact, other], conflicts={fact.id: [other]})
+    assert found is not None and found.conflicts == [other]
+    assert "Lưu ý: tài liệu sau nêu khác:" in found.text and "15/10/2025. [2]" in found.text
+
+
+def test_no_answer_from_facts_when_it_would_not_be_one_plain_answer():
+    when = "Hạn gửi phương án chuyển đổi là ngày nào?"
+    two_dates = "Các sở gửi phương án từ ngày 01/7/2025 đến ngày 30/9/2025."
+    both = [_fact(date=d, role=r, quotes=(("so-tay.pdf", two_dates),)) for d, r in (("2025-07-01", "from"),
+                                                                                    ("2025-09-30", "by"))]
+    assert all(f.verified for f in both)
+    assert ask(when, both, sentence=two_dates) is None  # one sentence, two dates
+    assert ask("Phương án bắt đầu từ ngày nào?", [_fact()]) is None  # asks for a start, the sentence gives an end
+    assert ask("Sổ tay nói gì về phương án chuyển đổi?", [_fact()]) is None  # asks for no date, number or actor
+    assert ask(when, [_fact()], score=0.3) is None  # the sentence is too weak an answer
+    unverified = _fact().model_copy(update={"verified": False})
+    assert ask(when, [unverified]) is None
