@@ -68,6 +68,7 @@ def _table(title: str, rows: dict[str, GlanceScore]) -> Table:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--errors", action="store_true", help="List dev statements missed and wrongly extracted.")
+    parser.add_argument("--gold", type=Path, default=GOLD, help="The gold list (default: evals/glance_gold.json).")
     args = parser.parse_args()
 
     corpus = build_corpus()
@@ -76,7 +77,7 @@ def main() -> None:
     sync_eval_index(index, settings)
     update_facts(index, settings.facts)
     records = index.file_records()
-    gold, documents = load_gold(GOLD)
+    gold, documents = load_gold(args.gold)
     kinds = {source: f"{r.doc_type or 'other'}/{r.language}" for source, r in records.items()}
 
     statements = load_facts(index, settings.facts, merged=False)
