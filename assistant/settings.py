@@ -320,6 +320,10 @@ class FactSettings(_Section):
     actor_lower_words: int = Field(
         2, ge=0, description="Lowercase words taken after a head standing alone ('Tổ công tác', 'ministries of …').",
     )
+    duty_reach: int = Field(
+        3, ge=0, description="Most words between an actor (or a list of actors) and the duty word after it, or the "
+        "request verb before it, for the actor to bear the duty.",
+    )
     merge_min_similarity: float = Field(
         0.8, description="Two statements of the same date, value or actor are one fact when their sentences are at "
         "least this similar (cosine of the embedding model's passage vectors; across languages too).",

@@ -29,7 +29,8 @@ from assistant.cli.common import settings_from  # noqa: E402
 from assistant.evaluation.corpus import corpus_overrides, sync_eval_index  # noqa: E402
 from assistant.evaluation.glance import GlanceScore, load_gold, merge_pairs, score  # noqa: E402
 from assistant.facts.extract import extract_facts  # noqa: E402
-from assistant.facts.store import load_facts, update_facts  # noqa: E402
+from assistant.facts.merge import merge_facts  # noqa: E402
+from assistant.facts.store import load_facts, read_stored, update_facts  # noqa: E402
 from assistant.index import open_index  # noqa: E402
 from assistant.settings import DEFAULT_CACHE  # noqa: E402
 
@@ -68,6 +69,7 @@ def _table(title: str, rows: dict[str, GlanceScore]) -> Table:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--errors", action="store_true", help="List dev statements missed and wrongly extracted.")
+    parser.add_argument("--merge-sweep", default="", help="Comma-separated merge_min_similarity values (dev only).")
     parser.add_argument("--gold", type=Path, default=GOLD, help="The gold list (default: evals/glance_gold.json).")
     args = parser.parse_args()
 
@@ -100,10 +102,17 @@ def main() -> None:
                 console.print(f"[red]wrong[/red] {f.kind} {what} {f.evidence[0].source}: {f.text[:140]}")
 
     merged = load_facts(index, settings.facts)
-    precision, recall = merge_pairs(merged, gold)
-    verified = sum(f.verified for f in merged)
-    console.print(f"merging (pairs of statements in different documents): precision {precision:.2f}, "
-                  f"recall {recall:.2f}; merged facts {len(merged)}, verified {verified}")  # fmt: skip
+    for split in ("dev", "heldout"):
+        precision, recall = merge_pairs(merged, gold, {s for s in documents if split_of(s) == split})
+        console.print(f"{split} merging (pairs of statements in different documents): precision {precision:.2f}, "
+                      f"recall {recall:.2f}")  # fmt: skip
+    console.print(f"merged facts {len(merged)}, verified {sum(f.verified for f in merged)}")
+    if args.merge_sweep:
+        statements, vectors = read_stored(index)
+        dev = {s for s in documents if split_of(s) == "dev"}
+        for value in (float(v) for v in args.merge_sweep.split(",")):
+            precision, recall = merge_pairs(merge_facts(statements, vectors, value), gold, dev)
+            console.print(f"  dev merge at {value}: precision {precision:.2f}, recall {recall:.2f}")
 
     timing = Table(title="extraction time per document (rules, no LLM)")
     for column in ("document", "chunks", "facts", "ms"):

@@ -9,7 +9,7 @@ from assistant.facts.extract import extract_facts
 from assistant.facts.merge import merge_facts
 from assistant.facts.model import Evidence, Fact
 from assistant.facts.rows import row_facts
-from assistant.facts.rules import actor_spans
+from assistant.facts.actors import find_actors
 from assistant.facts.verify import verify
 from assistant.settings import FactSettings
 from assistant.types import Chunk, ChunkMeta
@@ -123,7 +123,7 @@ def test_a_sentence_without_a_duty_word_states_no_responsibility():
 
 
 def test_two_names_joined_by_a_conjunction_are_two_actors():
-    names = [name for name, _ in actor_spans("Sở Tư pháp và Sở Nội vụ phối hợp.", "vi", SETTINGS)]
+    names = [a.name for a in find_actors("Sở Tư pháp và Sở Nội vụ phối hợp.", "vi", SETTINGS)]
     assert names == ["Sở Tư pháp", "Sở Nội vụ"]
 
 
@@ -209,3 +209,8 @@ def test_a_sentence_repeated_in_overlapping_chunks_gives_its_facts_once():
     text = "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025."
     chunks = [chunk(text, "vi"), chunk(text + " Thêm.", "vi", row=None).model_copy(update={"id": "other"})]
     assert len([f for f in extract_facts(chunks, SETTINGS) if f.kind == "deadline"]) == 1
+
+
+def test_a_contact_list_row_assigns_nothing():
+    row = "Đơn vị: Sở Tư pháp; Người đầu mối: Trịnh Thu Hương; Chức vụ: Trưởng phòng; Điện thoại: 0200 555 0145"
+    assert row_facts(chunk(row, "vi", "contacts.csv", row=7)) == []

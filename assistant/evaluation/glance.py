@@ -77,8 +77,9 @@ def load_gold(path: Path) -> tuple[list[GoldStatement], list[str]]:
     return statements, list(data.get("documents", []))
 
 
-def _words(text: str) -> list[str]:
-    return [w[:STEM] for w in re.findall(r"[^\W_]+", fold(text)) if len(w) > 2 or w.isdigit()]
+def _words(text: str, short: bool = False) -> list[str]:
+    """Word stems; ``short`` keeps one- and two-letter words (Vietnamese syllables: "Sở Y tế")."""
+    return [w[:STEM] for w in re.findall(r"[^\W_]+", fold(text)) if short or len(w) > 2 or w.isdigit()]
 
 
 def same_place(fact: Fact, gold: GoldStatement) -> bool:
@@ -94,7 +95,7 @@ def same_place(fact: Fact, gold: GoldStatement) -> bool:
 def same_actor(extracted: str | None, gold: str | None) -> bool:
     if not extracted or not gold:
         return False
-    a, b = set(_words(extracted)), set(_words(gold))
+    a, b = set(_words(extracted, short=True)), set(_words(gold, short=True))
     return bool(b) and len(a & b) / len(b) >= 0.5
 
 
@@ -136,8 +137,12 @@ def score(extracted: list[Fact], gold: list[GoldStatement], group_of) -> GlanceR
     return result
 
 
-def merge_pairs(merged: list[Fact], gold: list[GoldStatement]) -> tuple[float, float]:
-    """Precision and recall of merging, over pairs of matched statements from different documents."""
+def merge_pairs(merged: list[Fact], gold: list[GoldStatement], sources: set[str] | None = None) -> tuple[float, float]:
+    """Precision and recall of merging, over pairs of matched statements from different documents
+    (only statements of ``sources``, when given)."""
+    if sources is not None:
+        merged = [m.model_copy(update={"evidence": [e for e in m.evidence if e.source in sources]}) for m in merged]
+        merged = [m for m in merged if m.evidence]
 
     def gold_id(fact: Fact, evidence_index: int) -> str | None:
         single = fact.model_copy(update={"evidence": [fact.evidence[evidence_index]]})

@@ -13,14 +13,16 @@ from assistant.facts.verify import verify
 from assistant.settings import FactSettings
 from assistant.types import Chunk
 
-# Bump when the rules change in a way the lexicon and settings do not show: stored facts are rebuilt.
-RULES_VERSION = 1
+# The files whose change changes the facts: stored facts made by other versions are rebuilt.
+_EXTRACTOR_FILES = ("extract.py", "rules.py", "actors.py", "rows.py", "verify.py", "lexicon.py", "model.py")
 
 
 def extractor_version(settings: FactSettings) -> str:
-    """Identifies what produced stored facts: the rules, their vocabulary and settings."""
+    """Identifies what produced stored facts: the rules' code, their vocabulary and the settings."""
     digest = hashlib.sha256(LEXICON.read_bytes())
-    digest.update(f"{RULES_VERSION}\x1f{settings.model_dump_json()}".encode())
+    for name in _EXTRACTOR_FILES:
+        digest.update(LEXICON.with_name(name).read_bytes())
+    digest.update(settings.model_dump_json().encode())
     return digest.hexdigest()[:16]
 
 

@@ -30,6 +30,11 @@ class Word:
     start: int
     end: int
 
+    def key(self, language: str) -> str:
+        """What a phrase is matched against: the word in lower case with its diacritics in Vietnamese
+        ("sở", "sổ" and "số" are three words), folded elsewhere."""
+        return self.text.lower() if language == "vi" else self.folded
+
 
 def words(text: str) -> list[Word]:
     """The words of ``text`` with their spans, each folded."""
@@ -41,24 +46,24 @@ def _lexicon() -> dict:
     return yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
 
 
-def _folded(phrases: list[str]) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(w.folded for w in words(p)) for p in phrases if words(p))
+def _folded(phrases: list[str], language: str = "") -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(w.key(language) for w in words(p)) for p in phrases if words(p))
 
 
 @cache
 def phrases(table: str, language: str) -> tuple[tuple[str, ...], ...]:
-    """The folded phrases of one table (``obligation``, ``goal``, ``actor_heads``…) for ``language``."""
-    return _folded(_lexicon().get(table, {}).get(language, []))
+    """The phrases of one table (``obligation``, ``goal``, ``actor_heads``…) for ``language``, as matched."""
+    return _folded(_lexicon().get(table, {}).get(language, []), language)
 
 
 @cache
 def level_phrases(level: str, language: str) -> tuple[tuple[str, ...], ...]:
-    return _folded(_lexicon()["levels"][level].get(language, []))
+    return _folded(_lexicon()["levels"][level].get(language, []), language)
 
 
 @cache
 def column_phrases(role: str) -> tuple[tuple[str, ...], ...]:
-    """Header words of a list column role (every language at once: headers are short)."""
+    """Header words of a list column role (every language at once, folded: headers are short)."""
     return _folded(_lexicon()["columns"][role])
 
 
@@ -77,7 +82,7 @@ def match_at(seq: list[Word], i: int, phrase: tuple[str, ...], language: str) ->
     """True when ``phrase`` starts at word ``i`` of ``seq``."""
     exact = language == "vi"
     return i + len(phrase) <= len(seq) and all(
-        _word_matches(seq[i + j].folded, stem, exact) for j, stem in enumerate(phrase)
+        _word_matches(seq[i + j].key(language), stem, exact) for j, stem in enumerate(phrase)
     )
 
 
@@ -107,7 +112,7 @@ def question_role(question: str, language: str) -> str | None:
     seq = words(question)
     found = set()
     for role in ("by", "from"):
-        table = _folded(_lexicon()["question_roles"][role].get(language, []))
+        table = _folded(_lexicon()["question_roles"][role].get(language, []), language)
         if find(seq, table, language):
             found.add(role)
     return found.pop() if len(found) == 1 else None

@@ -19,27 +19,21 @@ from assistant.facts.verify import verify
 
 def merge_facts(facts: list[Fact], vectors: np.ndarray | None, min_similarity: float) -> list[Fact]:
     """Merged facts, in the order of their first statement. ``vectors[i]`` is the unit vector of
-    ``facts[i]``'s sentence (None: only identical sentences merge)."""
-    groups: dict[str, list[int]] = defaultdict(list)
+    ``facts[i]``'s sentence (None: only identical sentences merge).
+
+    Complete linkage: a statement joins a group only when it says the same as every statement
+    already in it, so a chain of loosely similar sentences never becomes one fact."""
+    clusters: list[list[int]] = []
+    by_key: dict[str, list[int]] = defaultdict(list)  # key -> positions in ``clusters``
     for i, fact in enumerate(facts):
-        groups[fact.key].append(i)
-    parent = list(range(len(facts)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for members in groups.values():
-        for a_pos, a in enumerate(members):
-            for b in members[a_pos + 1 :]:
-                if _same(facts[a], facts[b], vectors, a, b, min_similarity):
-                    parent[root(b)] = root(a)
-    clusters: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(facts)):
-        clusters[root(i)].append(i)
-    return [_combine([facts[i] for i in members]) for members in sorted(clusters.values(), key=min)]
+        for c in by_key[fact.key]:
+            if all(_same(facts[j], fact, vectors, j, i, min_similarity) for j in clusters[c]):
+                clusters[c].append(i)
+                break
+        else:
+            by_key[fact.key].append(len(clusters))
+            clusters.append([i])
+    return [_combine([facts[i] for i in members]) for members in clusters]
 
 
 def _same(a: Fact, b: Fact, vectors: np.ndarray | None, i: int, j: int, min_similarity: float) -> bool:

@@ -1,10 +1,10 @@
 """Facts from list rows: a procedure or task list's row with a lead agency and a deadline.
 
 Rows reach the index rendered as ``"Header: value; …"`` (:func:`assistant.ingest.tables.render_row`).
-Each column gets a role from its header (``lexicon.yaml`` ``columns``) or, for dates, from its
-value; the task is the task column, else the first column holding words. A row gives a deadline
-when it has a date, a responsibility when it names a lead agency, and a target when a target
-column holds a number.
+Each column gets a role from its header (``lexicon.yaml`` ``columns``). A row with a task column
+gives a deadline when its deadline column holds a date, a responsibility when it names a lead
+agency, and a target when a target column (or a column stating a goal) holds a number. A row
+with no task column (a contact list: unit, person, phone) assigns nothing.
 """
 
 from __future__ import annotations
@@ -38,9 +38,10 @@ def row_facts(chunk: Chunk) -> list[Fact]:
     language = chunk.meta.language
     deadline = next(((name, _date(v)) for name, v in cells if roles[name] == "deadline" and _date(v)), None)
     actor = next((v for name, v in cells if roles[name] == "actor" and any(ch.isalpha() for ch in v)), None)
-    task = next((v for name, v in cells if roles[name] == "task"), None) or next(
-        (v for name, v in cells if roles[name] is None and sum(ch.isalpha() for ch in v) >= 3), None
-    )
+    # The task is the wordiest column whose header names a task ("Tên thủ tục" over "Mã thủ tục"). A row
+    # with none (a contact list: unit, person, phone) assigns nothing, whatever its other columns hold.
+    tasks = [v for name, v in cells if roles[name] == "task"]
+    task = max(tasks, key=lambda v: sum(ch.isalpha() for ch in v), default=None)
     if task is None:
         return []
     levels = levels_of(actor, language) if actor else []

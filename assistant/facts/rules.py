@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from assistant.answer.text import sentence_spans
 from assistant.facts import lexicon
-from assistant.facts.lexicon import Word
+from assistant.facts.actors import Actor, bearers
 from assistant.facts.model import Evidence, Fact, Level
 from assistant.language import date_roles
 from assistant.retrieval.keys import code_spans, date_mentions, number_mentions
@@ -66,18 +66,21 @@ def sentence_facts(chunk: Chunk, settings: FactSettings) -> list[Fact]:
         sentence = _Sentence(chunk.text[start:end], start, language)
         if len(sentence.text) > settings.max_sentence_chars:
             continue  # a run-on block (a table flattened into one line) is not one statement
-        actors = actor_spans(sentence.text, language, settings)
-        facts += _deadlines(chunk, sentence, actors, settings)
-        facts += _targets(chunk, sentence, settings)
-        facts += _responsibilities(chunk, sentence, actors)
+        duty = bearers(sentence.text, language, settings)
+        facts += _deadlines(chunk, sentence, duty, settings)
+        if not _heading(sentence.text):
+            facts += _targets(chunk, sentence, settings)
+            facts += _responsibilities(chunk, sentence, duty)
     return facts
 
 
-def _first_actor(actors: list[tuple[str, int]]) -> str | None:
-    return actors[0][0] if actors else None
+def _heading(text: str) -> bool:
+    """A title or heading written in capitals ("TỔ CHỨC THỰC HIỆN"): it states nothing."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
 
 
-def _deadlines(chunk: Chunk, sentence: _Sentence, actors: list[tuple[str, int]], settings: FactSettings) -> list[Fact]:
+def _deadlines(chunk: Chunk, sentence: _Sentence, duty: list[Actor], settings: FactSettings) -> list[Fact]:
     folded = fold(sentence.text)
     roles = date_roles(sentence.text, window=settings.date_cue_window)
     codes = code_spans(folded)
@@ -95,7 +98,7 @@ def _deadlines(chunk: Chunk, sentence: _Sentence, actors: list[tuple[str, int]],
         for role in sorted(roles[mention.key]):
             facts.append(Fact(
                 kind="deadline", date=date, date_role="by" if role == "end" else "from",
-                actor=_first_actor(actors), levels=levels_of(sentence.text, sentence.language), text=sentence.text,
+                actor=duty[0].name if duty else None, levels=levels_of(sentence.text, sentence.language), text=sentence.text,
                 language=sentence.language, evidence=[evidence_of(chunk, sentence.text)],
             ))  # fmt: skip
     return facts
@@ -119,9 +122,10 @@ def _targets(chunk: Chunk, sentence: _Sentence, settings: FactSettings) -> list[
         value = float(number.value)
         if value < settings.min_target_value and not number.percent:
             continue  # "1", "2": list items, ordinals and counts of steps, not targets
-        unit = (
-            "%" if number.percent else _unit_after(sentence.text, folded, number.start, number.end, settings.unit_words)
-        )
+        span = _locate(sentence.text, folded, number.start, number.end)
+        if span is None or (not number.percent and _not_a_quantity(sentence.text, *span, sentence.language)):
+            continue
+        unit = "%" if number.percent else _unit_after(sentence.text, span[1], settings.unit_words)
         facts.append(Fact(
             kind="target", value=value, unit=unit or None, levels=levels_of(sentence.text, sentence.language),
             text=sentence.text, language=sentence.language, evidence=[evidence_of(chunk, sentence.text)],
@@ -129,107 +133,44 @@ def _targets(chunk: Chunk, sentence: _Sentence, settings: FactSettings) -> list[
     return facts
 
 
-def _unit_after(text: str, folded: str, number_start: int, number_end: int, limit: int) -> str:
-    """Up to ``limit`` words after a number, stopping at punctuation ("982 online public services").
-
-    Folding changes lengths (Cyrillic is transliterated), so the number is found again in the
-    original text: the same occurrence of the same digits."""
+def _locate(text: str, folded: str, number_start: int, number_end: int) -> tuple[int, int] | None:
+    """The span in ``text`` of a number found in its folded form (folding changes lengths: Cyrillic
+    is transliterated), as the same occurrence of the same digits."""
     raw = folded[number_start:number_end].strip()
-    occurrence = folded[:number_start].count(raw)
     at = -1
-    for _ in range(occurrence + 1):
+    for _ in range(folded[:number_start].count(raw) + 1):
         at = text.find(raw, at + 1)
         if at < 0:
-            return ""
-    rest = text[at + len(raw) :]
+            return None
+    return at, at + len(raw)
+
+
+def _not_a_quantity(text: str, start: int, end: int, language: str) -> bool:
+    """An item number ("2) …"), a reference ("Chương 2", "раздел 2") or a span of time ("10 ngày")."""
+    before, after = text[:start], text[end:]
+    if not before.strip(" •–-*") and after[:1] in (")", "."):
+        return True
+    previous = lexicon.words(before)[-2:]
+    if any(lexicon.match_at(previous, i, p, language) and i + len(p) == len(previous)
+           for p in lexicon.phrases("reference_words", language) for i in range(len(previous))):  # fmt: skip
+        return True
+    following = lexicon.words(after)[:1]
+    return bool(following) and bool(lexicon.find(following, lexicon.phrases("duration_units", language), language))
+
+
+def _unit_after(text: str, end: int, limit: int) -> str:
+    """Up to ``limit`` words after a number, stopping at punctuation ("982 online public services")."""
+    rest = text[end:]
     stop = _PUNCT.search(rest)
     return " ".join(w.text for w in lexicon.words(rest[: stop.start()] if stop else rest)[:limit])
 
 
-def _responsibilities(chunk: Chunk, sentence: _Sentence, actors: list[tuple[str, int]]) -> list[Fact]:
-    seq = lexicon.words(sentence.text)
-    duties = lexicon.find(seq, lexicon.phrases("obligation", sentence.language), sentence.language)
-    if not duties or not actors:
-        return []
-    first_duty = seq[duties[0][0]].start
-    # The actors named before the first duty word bear it; with none before, the first one after does.
-    bearers = [a for a in actors if a[1] < first_duty] or actors[:1]
+def _responsibilities(chunk: Chunk, sentence: _Sentence, duty: list[Actor]) -> list[Fact]:
     return [
         Fact(
-            kind="responsibility", actor=name, levels=levels_of(name, sentence.language)
+            kind="responsibility", actor=actor.name, levels=levels_of(actor.name, sentence.language)
             or levels_of(sentence.text, sentence.language), text=sentence.text, language=sentence.language,
             evidence=[evidence_of(chunk, sentence.text)],
         )
-        for name, _ in bearers
+        for actor in duty
     ]  # fmt: skip
-
-
-def actor_spans(text: str, language: str, settings: FactSettings) -> list[tuple[str, int]]:
-    """Names of bodies and office holders in ``text`` with their start offsets, in text order."""
-    seq = lexicon.words(text)
-    found: list[tuple[int, int]] = []
-    for first, last in lexicon.find(seq, lexicon.phrases("actor_heads", language), language):
-        found.append(_extend(text, seq, first, last, language, settings))
-    for first, last in lexicon.find(seq, lexicon.phrases("proper_heads", language), language):
-        if seq[first].text[:1].isupper():
-            found.append(_extend(text, seq, first, last, language, settings))
-    spans: list[tuple[int, int]] = []
-    for first, last in sorted(found):
-        if spans and first < spans[-1][1]:  # overlapping: keep the longer
-            if last > spans[-1][1]:
-                spans[-1] = (spans[-1][0], last)
-            continue
-        spans.append((first, last))
-    return [(text[seq[a].start : seq[b - 1].end], seq[a].start) for a, b in spans]
-
-
-def _boundary(text: str, left: Word, right: Word) -> bool:
-    """Punctuation between two words ends a name."""
-    return bool(_PUNCT.search(text[left.end : right.start]))
-
-
-def _starts_name(seq: list[Word], i: int, language: str) -> bool:
-    """A head word at ``i``: "và Sở Nội vụ" starts a second name instead of continuing the first."""
-    heads = lexicon.phrases("actor_heads", language) + lexicon.phrases("proper_heads", language)
-    return any(lexicon.match_at(seq, i, p, language) for p in heads)
-
-
-def _extend(
-    text: str, seq: list[Word], first: int, last: int, language: str, settings: FactSettings
-) -> tuple[int, int]:
-    """Grow a head into the whole name: its capitalised words and inner joiners ("Sở Khoa học và
-    Công nghệ", "Ministry of Public Security"), a few lowercase words after a lone head ("Tổ công
-    tác", "ministries of…"), adjectives before it in inflected languages, and a level ("cấp tỉnh")."""
-    joiners = {p[0] for p in lexicon.phrases("name_joiners", language) if len(p) == 1}
-    stops = lexicon.phrases("obligation", language) + lexicon.phrases("conjunctions", language)
-    end, capitalised, compound = last, False, False
-    while end < len(seq) and end - first < settings.actor_max_words and not _boundary(text, seq[end - 1], seq[end]):
-        word = seq[end]
-        next_capital = end + 1 < len(seq) and seq[end + 1].text[:1].isupper()
-        if word.text[:1].isupper():
-            end, capitalised, compound = end + 1, True, False
-        elif word.folded in joiners and next_capital and not _starts_name(seq, end + 1, language):
-            end += 1
-        elif any(lexicon.match_at(seq, end, p, language) for p in stops):
-            break
-        elif language == "vi" and capitalised and not compound:
-            end, compound = end + 1, True  # a capitalised name's second syllable ("Tư pháp", "Công an")
-        elif not capitalised and end - last < settings.actor_lower_words:
-            end += 1
-        else:
-            break
-    if end < len(seq) and not _boundary(text, seq[end - 1], seq[end]):  # "cấp tỉnh", "provincial"
-        for level in ("central", "province", "commune"):
-            matched = [p for p in lexicon.level_phrases(level, language) if lexicon.match_at(seq, end, p, language)]
-            if matched:
-                end += max(len(p) for p in matched)
-                break
-    start = first
-    suffixes = lexicon.endings(language)
-    while start > 0 and suffixes and first - start < 2 and not _boundary(text, seq[start - 1], seq[start]):
-        before = seq[start - 1].folded
-        if len(before) > 3 and before.endswith(suffixes):
-            start -= 1
-        else:
-            break
-    return start, min(end, len(seq))

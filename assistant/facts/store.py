@@ -107,7 +107,7 @@ class FactBook(BaseModel):
     conflicts: dict[str, list[Fact]] = Field(default_factory=dict)
 
 
-def _read(index) -> tuple[list[Fact], np.ndarray | None]:  # noqa: ANN001
+def read_stored(index) -> tuple[list[Fact], np.ndarray | None]:  # noqa: ANN001
     got = _collection(index).get(include=["metadatas", "embeddings"])
     facts, vectors = [], []
     for meta, vector in zip(got["metadatas"] or [], got["embeddings"] if got["embeddings"] is not None else []):
@@ -121,13 +121,13 @@ def _read(index) -> tuple[list[Fact], np.ndarray | None]:  # noqa: ANN001
 
 def load_facts(index, settings: FactSettings, merged: bool = True) -> list[Fact]:  # noqa: ANN001
     """Every stored fact, merged across documents and languages unless ``merged`` is False."""
-    facts, vectors = _read(index)
+    facts, vectors = read_stored(index)
     return merge_facts(facts, vectors, settings.merge_min_similarity) if merged and facts else facts
 
 
 def load_book(index, settings: FactSettings) -> FactBook:  # noqa: ANN001
     """The merged facts and their conflicts."""
-    facts, vectors = _read(index)
+    facts, vectors = read_stored(index)
     if not facts:
         return FactBook()
     merged = merge_facts(facts, vectors, settings.merge_min_similarity)

@@ -1,0 +1,143 @@
+"""Who must act: names of bodies and office holders, and which of them a sentence gives a duty.
+
+A name starts at a head word (``lexicon.yaml`` ``actor_heads``, or ``proper_heads`` written
+with a capital) and grows over the words that continue it (:func:`_extend`). Names listed
+together ("A, B và C", "A, B та C") form a chain. The chain that bears a sentence's duty is
+the one right after a request verb ("yêu cầu", "просит", "solicitou"), else the one that ends
+at most ``duty_reach`` words before a duty word ("phải", "chủ trì", "must", "повинні").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.facts import lexicon
+from assistant.facts.lexicon import Word
+from assistant.retrieval.keys import code_spans
+from assistant.settings import FactSettings
+
+_BOUNDARY = re.compile(r"[,;:.!?()\[\]«»“”\"–—]")
+_SEPARATOR = re.compile(r"^[\s,;]*$")
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    first: int  # first word
+    last: int  # one past the last word
+    start: int  # character offset in the sentence
+
+
+def find_actors(text: str, language: str, settings: FactSettings) -> list[Actor]:
+    """The names of bodies and office holders in ``text``, in text order (none inside a document code)."""
+    seq = lexicon.words(text)
+    codes = code_spans(text.replace("Đ", "D").replace("đ", "d"))
+    found: list[tuple[int, int]] = []
+    heads = lexicon.phrases("actor_heads", language) + lexicon.phrases("collective_heads", language)
+    for first, last in lexicon.find(seq, heads, language):
+        found.append(_extend(text, seq, first, last, language, settings))
+    for first, last in lexicon.find(seq, lexicon.phrases("proper_heads", language), language):
+        if seq[first].text[:1].isupper():
+            found.append(_extend(text, seq, first, last, language, settings))
+    spans: list[tuple[int, int]] = []
+    for first, last in sorted(found):
+        if any(start <= seq[first].start < end for start, end in codes):
+            continue  # "57/KH-UBND": part of a document number
+        if spans and first < spans[-1][1]:  # overlapping: keep the longer
+            if last > spans[-1][1]:
+                spans[-1] = (spans[-1][0], last)
+            continue
+        spans.append((first, last))
+    return [Actor(text[seq[a].start : seq[b - 1].end], a, b, seq[a].start) for a, b in spans]
+
+
+def bearers(text: str, language: str, settings: FactSettings) -> list[Actor]:
+    """The actors a sentence gives a duty (see the module docstring); empty when it gives none."""
+    seq = lexicon.words(text)
+    actors = find_actors(text, language, settings)
+    if not actors:
+        return []
+    chains = _chains(text, seq, actors, language)
+    for _, request_end in lexicon.find(seq, lexicon.phrases("request", language), language):
+        for chain in chains:
+            if 0 <= chain[0].first - request_end <= settings.duty_reach:
+                return chain
+    for duty_start, _ in lexicon.find(seq, lexicon.phrases("obligation", language), language):
+        for chain in chains:
+            if 0 <= duty_start - chain[-1].last <= settings.duty_reach:
+                return chain
+    return []
+
+
+def _chains(text: str, seq: list[Word], actors: list[Actor], language: str) -> list[list[Actor]]:
+    """Actors listed together: only commas, semicolons and conjunctions between them."""
+    conjunctions = {p[0] for p in lexicon.phrases("conjunctions", language) if len(p) == 1}
+    chains: list[list[Actor]] = []
+    for actor in actors:
+        if chains:
+            between = seq[chains[-1][-1].last : actor.first]
+            gap = text[seq[chains[-1][-1].last - 1].end : actor.start]
+            if all(w.key(language) in conjunctions for w in between) and _SEPARATOR.match(_strip_words(gap, between)):
+                chains[-1].append(actor)
+                continue
+        chains.append([actor])
+    return chains
+
+
+def _strip_words(gap: str, between: list[Word]) -> str:
+    for word in between:
+        gap = gap.replace(word.text, " ", 1)
+    return gap
+
+
+def _boundary(text: str, left: Word, right: Word) -> bool:
+    """Punctuation between two words ends a name."""
+    return bool(_BOUNDARY.search(text[left.end : right.start]))
+
+
+def _starts_name(seq: list[Word], i: int, language: str) -> bool:
+    """A head word at ``i``: "và Sở Nội vụ" starts a second name instead of continuing the first."""
+    heads = lexicon.phrases("actor_heads", language) + lexicon.phrases("proper_heads", language)
+    return any(lexicon.match_at(seq, i, p, language) for p in heads)
+
+
+def _extend(
+    text: str, seq: list[Word], first: int, last: int, language: str, settings: FactSettings
+) -> tuple[int, int]:
+    """Grow a head into the whole name: its capitalised words and inner joiners ("Sở Khoa học và
+    Công nghệ", "Ministry of Public Security"), a few lowercase words after a lone head ("Tổ công
+    tác", "ministries of…"), adjectives before it in inflected languages, and a level ("cấp tỉnh")."""
+    joiners = {p[0] for p in lexicon.phrases("name_joiners", language) if len(p) == 1}
+    stops = lexicon.phrases("obligation", language) + lexicon.phrases("conjunctions", language)
+    end, capitalised, compound = last, False, False
+    while end < len(seq) and end - first < settings.actor_max_words and not _boundary(text, seq[end - 1], seq[end]):
+        word = seq[end]
+        next_capital = end + 1 < len(seq) and seq[end + 1].text[:1].isupper()
+        if word.text[:1].isupper():
+            end, capitalised, compound = end + 1, True, False
+        elif word.key(language) in joiners and next_capital and not _starts_name(seq, end + 1, language):
+            end += 1
+        elif any(lexicon.match_at(seq, end, p, language) for p in stops):
+            break
+        elif language == "vi" and capitalised and not compound:
+            end, compound = end + 1, True  # a capitalised name's second syllable ("Tư pháp", "Công an")
+        elif not capitalised and end - last < settings.actor_lower_words:
+            end += 1
+        else:
+            break
+    if end < len(seq) and not _boundary(text, seq[end - 1], seq[end]):  # "cấp tỉnh", "provincial"
+        for level in ("central", "province", "commune"):
+            matched = [p for p in lexicon.level_phrases(level, language) if lexicon.match_at(seq, end, p, language)]
+            if matched:
+                end += max(len(p) for p in matched)
+                break
+    start = first
+    suffixes = lexicon.endings(language)
+    while start > 0 and suffixes and first - start < 2 and not _boundary(text, seq[start - 1], seq[start]):
+        before = seq[start - 1].folded
+        if len(before) > 3 and before.endswith(suffixes):
+            start -= 1
+        else:
+            break
+    return start, min(end, len(seq))
