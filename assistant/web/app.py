@@ -1,4 +1,4 @@
-"""The Gradio app: a side panel and four tabs, each built by its own module; and how it is launched."""
+"""The Gradio app: a side panel and five tabs, each built by its own module; and how it is launched."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from assistant.web.chat import build_chat_tab
 from assistant.web.corpus import build_corpus_tab
 from assistant.web.eval_tab import build_eval_tab
 from assistant.web.feedback_tab import build_feedback_tab
+from assistant.web.glance_tab import build_glance_tab
 from assistant.web.gradio_texts import head_script
 from assistant.web.i18n import normalize, t
 from assistant.web.labels import Relabeler
@@ -50,6 +51,8 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
         with gr.Tabs():
             with labels.add(gr.Tab(t(lang0, "tab.chat"), id="chat"), label="tab.chat"):
                 build_chat_tab(services, labels, controls)
+            with labels.add(gr.Tab(t(lang0, "tab.glance"), id="glance"), label="tab.glance") as glance_tab:
+                build_glance_tab(services, labels, controls, glance_tab)
             with labels.add(gr.Tab(t(lang0, "tab.corpus"), id="corpus"), label="tab.corpus") as corpus_tab:
                 corpus = build_corpus_tab(services, labels, controls.lang)
             with labels.add(gr.Tab(t(lang0, "tab.feedback"), id="feedback"), label="tab.feedback") as feedback_tab:

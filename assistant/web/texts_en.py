@@ -182,7 +182,7 @@ EN: dict[str, str] = {
     "glance.col.verified": "✓/⚠",
     "glance.count": "{n} of {total} rows.",
     "glance.caption": "Chart: {dated} dated deadlines (◆ deadline, ▶ start date, bar: a phase).",
-    "glance.caption_undated": " {undated} deadlines without a year are in the table only, not on the chart.",
+    "glance.caption_undated": " Deadlines without a year ({undated}) are in the table only, not on the chart.",
     "glance.empty": "No overview data yet: index the documents first (`assistant index`).",
     "glance.no_dates": "No deadline with a full date to draw.",
     "glance.pick": "Select a row of the table to see its sources.",
@@ -288,4 +288,9 @@ EN: dict[str, str] = {
     "gradio.conversation": "chatbot conversation",
     "gradio.download": "Download",
     "gradio.remove": "Remove",
+    "gradio.copy_table": "Copy table data",
+    "gradio.fullscreen": "Fullscreen",
+    "gradio.exit_fullscreen": "Exit fullscreen mode",
+    "gradio.table_actions": "Table actions",
+    "gradio.cell_menu": "Open cell menu",
 }

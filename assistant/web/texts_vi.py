@@ -288,4 +288,9 @@ VI: dict[str, str] = {
     "gradio.conversation": "Cuộc trò chuyện",
     "gradio.download": "Tải về",
     "gradio.remove": "Bỏ tệp",
+    "gradio.copy_table": "Sao chép dữ liệu bảng",
+    "gradio.fullscreen": "Toàn màn hình",
+    "gradio.exit_fullscreen": "Thoát toàn màn hình",
+    "gradio.table_actions": "Thao tác với bảng",
+    "gradio.cell_menu": "Mở trình đơn ô",
 }
