@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from assistant.facts.actors import find_actors
 from assistant.facts.extract import extract_facts
 from assistant.facts.merge import merge_facts
 from assistant.facts.model import Evidence, Fact
 from assistant.facts.rows import row_facts
-from assistant.facts.actors import find_actors
 from assistant.facts.verify import verify
 from assistant.settings import FactSettings
 from assistant.types import Chunk, ChunkMeta
