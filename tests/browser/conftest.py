@@ -14,14 +14,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from procs import free_port, stop
+from procs import free_port, stop, wait_until_up
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -69,19 +67,6 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"app exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"app did not answer at {url}:\n{log.read_text(errors='replace')[-3000:]}")
-
-
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     root = tmp_path_factory.mktemp("webapp")
@@ -111,7 +96,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
         process = subprocess.Popen([sys.executable, str(REPO / "app.py")], env=env, cwd=root, stdout=out, stderr=out)
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_until_up(url, process, log)
+        wait_until_up(url, process, log)
         yield App(url, corpus, index, root, process)
     finally:
         stop(process)

@@ -16,14 +16,12 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from procs import free_port, stop
+from procs import free_port, stop, wait_until_up
 
 from assistant.web.texts_en import EN
 
@@ -90,19 +88,6 @@ def _glance(env: dict[str, str], root: Path, *args: str) -> list[dict]:
     return json.loads(done.stdout)
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"app exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"app did not answer at {url}:\n{log.read_text(errors='replace')[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def glance_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GlanceApp]:
     root = tmp_path_factory.mktemp("glance")
@@ -123,7 +108,7 @@ def glance_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GlanceApp]:
         process = subprocess.Popen([sys.executable, str(REPO / "app.py")], env=env, cwd=root, stdout=out, stderr=out)
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_until_up(url, process, log)
+        wait_until_up(url, process, log)
         yield GlanceApp(url, facts, commune)
     finally:
         stop(process)
