@@ -45,6 +45,15 @@ LEAD_INS: dict[str, str] = {
     "de": "Laut den Dokumenten:",
     "ru": "Согласно документам:",
 }
+# The facts step (answer/from_facts.py): the other documents stating the same fact, or another figure.
+AGREE: dict[str, str] = {
+    "vi": "Cùng nội dung trong {n} tài liệu khác:",
+    "en": "Also stated in {n} other document(s):",
+}
+DISAGREE: dict[str, str] = {
+    "vi": "Lưu ý: tài liệu sau nêu khác:",
+    "en": "Note: this document says otherwise:",
+}
 LLM_FALLBACK_NOTICES: dict[str, str] = {
     "vi": "Mô hình ngôn ngữ không khả dụng ({error}); đây là câu trả lời trích nguyên văn từ tài liệu.",
     "en": "The language model is unavailable ({error}); this is an extractive answer quoted from the documents.",

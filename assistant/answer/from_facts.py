@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answer.answer_types import expected_types
-from assistant.answer.constants import LEAD_INS, localized
+from assistant.answer.constants import AGREE, DISAGREE, LEAD_INS, localized
 from assistant.answer.contexts import Evidence as ContextEvidence
 from assistant.answer.extractive import Candidate
 from assistant.facts.lexicon import question_role
@@ -27,14 +27,6 @@ KIND_OF_TYPE: dict[str, FactKind] = {
     "date": "deadline", "count": "target", "percent": "target", "money": "target",
     "person": "responsibility", "organisation": "responsibility",
 }  # fmt: skip
-AGREE: dict[str, str] = {
-    "vi": "Cùng nội dung trong {n} tài liệu khác:",
-    "en": "Also stated in {n} other document(s):",
-}
-DISAGREE: dict[str, str] = {
-    "vi": "Lưu ý: tài liệu sau nêu khác:",
-    "en": "Note: this document says otherwise:",
-}
 
 
 @dataclass(frozen=True)
