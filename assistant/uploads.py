@@ -1,22 +1,28 @@
-"""Checks for documents uploaded through the web UI: pure functions, no I/O except :func:`read_head`.
+"""Checks for documents uploaded through the web UI: pure functions, no I/O except
+:func:`read_head` and :func:`check_archive_upload` (which read the file).
 
 An upload is accepted only when its extension is one of :data:`UPLOAD_EXTENSIONS`,
 its size is within the limit, its first bytes look like that format, and its
-name can be made safe: Unicode-normalised (NFC, so Vietnamese names survive),
-reduced to its last path component, free of control characters and of leading
-dots, underscores and ``~$`` (which the corpus scan would skip), and placed
-strictly inside the upload folder. Each rejection carries a ``code`` that the
-web layer turns into a translated message.
+name is a plain file name that can be made safe. A name carrying a path (``/``,
+``\\``, ``..``) or a control character (a NUL) is refused: a browser sends the bare
+name, so such a name comes from a hostile or broken client. The name is then
+Unicode-normalised (NFC, so Vietnamese names survive), freed of leading dots,
+underscores and ``~$`` (which the corpus scan would skip), and placed strictly
+inside the upload folder. A DOCX or XLSX must also be an Office archive of its
+kind that does not unpack past ``corpus.max_unzipped_mb`` (a zip bomb). Each
+rejection carries a ``code`` that the web layer turns into a translated message.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, IngestError
+from assistant.ingest.archive import ZIP_ERRORS, check_archive
 from assistant.ingest.base import SUPPORTED_EXTENSIONS
 
 #: What officials may upload (a subset of what the indexer reads; HTML is for crawled pages only).
@@ -26,6 +32,10 @@ HEAD_BYTES = 4096
 _ZIP_MAGIC = b"PK\x03\x04"
 _MAGIC: dict[str, tuple[bytes, ...]] = {".pdf": (b"%PDF-",), ".docx": (_ZIP_MAGIC,), ".xlsx": (_ZIP_MAGIC,)}
 _TEXT_EXTENSIONS = frozenset({".csv", ".md", ".txt"})
+#: The part every file of a ZIP-based type holds: another ZIP (a .zip, .jar or .apk) renamed is refused.
+_MAIN_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
+# A path separator or a control character: never in the bare file name a browser sends.
+_PATH_OR_CONTROL = re.compile(r"[/\\\x00-\x1f\x7f]")
 # Anything but letters, digits, marks, spaces and a few safe punctuation marks becomes "_".
 _UNSAFE = re.compile(r"[^\w\s.\-()+,]", re.UNICODE)
 _WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
@@ -119,11 +129,38 @@ def destination(folder: Path, safe_name: str) -> Path:
     return target
 
 
-def check_upload(filename: str, size: int, head: bytes, max_mb: float) -> Accepted:
-    """Every rule for one file: name, type, size, content. Raises UploadRejected for the first broken rule."""
+def check_name(filename: str) -> str:
+    """The safe name of ``filename``; UploadRejected("bad_name") for a path, a control character or nothing usable."""
+    if _PATH_OR_CONTROL.search(filename) or filename.strip() in {"", ".", ".."}:
+        raise UploadRejected(filename, "bad_name")
     safe = sanitize_filename(filename)
     if not safe:
         raise UploadRejected(filename, "bad_name")
+    return safe
+
+
+def check_archive_upload(filename: str, path: Path, max_unzipped_mb: float) -> None:
+    """For a DOCX or XLSX: refuse a zip bomb or a damaged archive (``bad_archive``, with the reason) and
+    a ZIP of another kind (``bad_content``). Reads the archive's directory, and unpacks its parts as a
+    bounded stream (:func:`assistant.ingest.archive.check_archive`); other types pass."""
+    ext = PurePosixPath(filename).suffix.lower()
+    if ext not in _MAIN_PART:
+        return
+    try:
+        check_archive(path, max_unzipped_mb, ext[1:].upper())
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except IngestError as exc:
+        raise UploadRejected(filename, "bad_archive", reason=exc.reason) from exc
+    except ZIP_ERRORS:
+        raise UploadRejected(filename, "bad_content", ext=ext) from None
+    if _MAIN_PART[ext] not in names:
+        raise UploadRejected(filename, "bad_content", ext=ext)
+
+
+def check_upload(filename: str, size: int, head: bytes, max_mb: float) -> Accepted:
+    """Every rule for one file: name, type, size, content. Raises UploadRejected for the first broken rule."""
+    safe = check_name(filename)
     ext = check_type(filename, safe)
     check_size(filename, size, max_mb)
     check_content(filename, ext, head)

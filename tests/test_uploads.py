@@ -92,10 +92,13 @@ def test_too_large_reports_size_and_limit() -> None:
 
 def test_plan_keeps_good_files_and_reports_each_bad_one() -> None:
     plan = plan_uploads(
-        [("a.md", 5, TEXT), ("b.exe", 5, b"MZ"), ("A.md", 5, TEXT), ("../c.txt", 5, TEXT)], max_mb=1
+        [("a.md", 5, TEXT), ("b.exe", 5, b"MZ"), ("A.md", 5, TEXT), ("../c.txt", 5, TEXT), ("d e.txt", 5, TEXT)],
+        max_mb=1,
     )
-    assert [a.safe_name for a in plan.accepted] == ["a.md", "c.txt"]
-    assert [(r.filename, r.code) for r in plan.rejected] == [("b.exe", "bad_type"), ("A.md", "duplicate")]
+    assert [a.safe_name for a in plan.accepted] == ["a.md", "d e.txt"]
+    assert [(r.filename, r.code) for r in plan.rejected] == [
+        ("b.exe", "bad_type"), ("A.md", "duplicate"), ("../c.txt", "bad_name"),
+    ]  # fmt: skip
 
 
 def test_destination_stays_inside_the_folder(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from langchain_core.documents import Document
 
 from assistant.errors import IngestError
+from assistant.ingest.archive import check_archive
 from assistant.ingest.base import SUPPORTED_EXTENSIONS, LoadedFile, Parsed, Unit, relative_source
 from assistant.ingest.encoding import decode_bytes
 from assistant.ingest.markup import read_html
@@ -36,6 +37,8 @@ FILE_READERS: dict[str, Callable[[Path], Parsed]] = {
     ".docx": read_docx,
     ".xlsx": read_xlsx,
 }
+#: ZIP-based formats, checked by :func:`check_archive` (zip bombs, damaged parts) before their reader opens them.
+ARCHIVES: dict[str, str] = {".docx": "DOCX", ".xlsx": "XLSX"}
 
 
 def load_file(
@@ -56,7 +59,7 @@ def load_file(
         manifest = load_manifest(Path(corpus_dir), settings)
     entry = manifest.get(source, {})
 
-    parsed = _read(path, suffix, entry.get("site"))
+    parsed = _read(path, suffix, entry.get("site"), settings)
     units = [_normalise(u) for u in parsed.units]
     units = [u for u in units if u.text]
     chars = sum(len(u.text) for u in units)
@@ -89,7 +92,9 @@ def _check_file(path: Path, suffix: str, settings: CorpusSettings) -> None:
         raise IngestError(path, "empty file")
 
 
-def _read(path: Path, suffix: str, site: str | None) -> Parsed:
+def _read(path: Path, suffix: str, site: str | None, settings: CorpusSettings) -> Parsed:
+    if suffix in ARCHIVES:
+        check_archive(path, settings.max_unzipped_mb, ARCHIVES[suffix])
     if suffix in FILE_READERS:
         return FILE_READERS[suffix](path)
     try:

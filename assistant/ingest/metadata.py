@@ -166,7 +166,10 @@ def site_of(url: str | None) -> str | None:
     """Host name of ``url`` without "www.", or None."""
     if not url:
         return None
-    host = (urlparse(url).hostname or "").lower()
+    try:
+        host = (urlparse(url).hostname or "").lower()
+    except ValueError:  # "https://exa[mple.vn/" (a damaged page) names no site
+        return None
     return host.removeprefix("www.") or None
 
 

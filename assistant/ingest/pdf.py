@@ -21,9 +21,10 @@ from assistant.ingest.base import Hints, Parsed, Unit, short_cause, tidy
 from assistant.ingest.reflow import reflow, strip_page_furniture
 
 #: What pypdf raises on damaged files besides its own errors.
+#: (NotImplementedError: a filter or an encoding pypdf does not support, as a damaged name can read.)
 READ_ERRORS: tuple[type[BaseException], ...] = (
     PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-    zlib.error, struct.error, RecursionError, OSError,
+    zlib.error, struct.error, RecursionError, OSError, NotImplementedError,
 )  # fmt: skip
 NO_TEXT = "no text layer (scanned?)"
 ENCRYPTED = "encrypted PDF (password required)"

@@ -10,10 +10,13 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
+from lxml.etree import LxmlError
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -29,6 +32,12 @@ WIDTH_SAMPLE = 50
 #: Single-cell rows above the header (a sheet title) skipped while looking for it.
 MAX_TITLE_ROWS = 3
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: What openpyxl raises on a damaged workbook: its own error, ZIP and XML errors (lxml or the
+#: standard library's, depending on the part), and the errors of values that are not what it expects.
+XLSX_ERRORS: tuple[type[BaseException], ...] = (
+    InvalidFileException, zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, AttributeError, IndexError,
+    OSError, EOFError, LxmlError, ParseError, RecursionError,
+)  # fmt: skip
 
 
 class NoHeader(Exception):
@@ -127,14 +136,14 @@ def read_xlsx(path: Path) -> Parsed:
         raise IngestError(path, "password-protected or legacy Excel file (save it as .xlsx)")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+    except XLSX_ERRORS as exc:
         raise IngestError(path, f"corrupt or unreadable XLSX: {short_cause(exc)}") from exc
     units: list[Unit] = []
     warnings: list[str] = []
     headerless: list[str] = []
     try:
         sheets = [(ws.title, list(ws.iter_rows(values_only=True))) for ws in workbook.worksheets]
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile, OSError) as exc:
+    except XLSX_ERRORS as exc:
         raise IngestError(path, f"corrupt or unreadable XLSX: {short_cause(exc)}") from exc
     finally:
         workbook.close()

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
 from docx.opc.exceptions import OpcError
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
-from lxml.etree import XMLSyntaxError
+from lxml.etree import LxmlError
 
 from assistant.errors import IngestError
 from assistant.ingest.base import Hints, Parsed, Unit, short_cause, tidy
@@ -28,7 +29,13 @@ from assistant.ingest.tables import NoHeader, header_from, is_ole_file, render_r
 #: Paragraph style names that open a section, with the level in group 1 ("Title" is 0).
 HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift|tiêu đề)\s*([1-9])$", re.IGNORECASE)
 TITLE_STYLES = frozenset({"title"})
-READ_ERRORS = (OpcError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError, OSError)
+#: What python-docx raises on a damaged package: its own error, ZIP and XML errors, and the
+#: AttributeError/TypeError/IndexError of an XML element that is not the class it expects (a
+#: relationship list or a style where damaged XML put a plain element), also while walking the body.
+READ_ERRORS: tuple[type[BaseException], ...] = (
+    OpcError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, LxmlError, OSError, EOFError,
+    AttributeError, TypeError, IndexError, RecursionError,
+)  # fmt: skip
 
 
 def read_docx(path: Path) -> Parsed:
@@ -36,12 +43,15 @@ def read_docx(path: Path) -> Parsed:
     if is_ole_file(path):
         raise IngestError(path, "password-protected or legacy Word file (save it as .docx)")
     try:
-        document = docx.Document(str(path))
-        blocks = list(document.iter_inner_content())
-        core_title = (document.core_properties.title or "").strip()
+        return _read_docx(path)
     except READ_ERRORS as exc:
         raise IngestError(path, f"corrupt or unreadable DOCX: {short_cause(exc)}") from exc
 
+
+def _read_docx(path: Path) -> Parsed:
+    document = docx.Document(str(path))
+    blocks = list(document.iter_inner_content())
+    core_title = (document.core_properties.title or "").strip()
     walker = _Walker()
     for block, plain in zip(blocks, _plain_headings(blocks)):
         if isinstance(block, Paragraph):

@@ -16,6 +16,7 @@ from assistant.index import FileRecord
 from assistant.uploads import (
     UPLOAD_EXTENSIONS,
     UploadRejected,
+    check_archive_upload,
     destination,
     plan_uploads,
     read_head,
@@ -24,7 +25,7 @@ from assistant.web.access import is_admin
 from assistant.web.i18n import doc_type_name, language_name, normalize, t
 from assistant.web.labels import Relabeler
 from assistant.web.services import Services
-from assistant.web.sources import html_table
+from assistant.web.sources import html_table, md_text
 
 COLUMNS = ("title", "source", "type", "language", "chunks", "indexed", "status")
 TRASH = ".trash"  # deleted documents are moved here (hidden: the corpus scan skips it)
@@ -80,7 +81,8 @@ def documents_table(lang: str, records: dict[str, FileRecord]) -> str:
 
 
 def rejection_text(lang: str, exc: UploadRejected) -> str:
-    return t(lang, f"upload.{exc.code}", name=exc.filename, **exc.detail)
+    """The message for a refused file; the name and details as written, never as Markdown or HTML."""
+    return t(lang, f"upload.{exc.code}", name=md_text(exc.filename), **{k: md_text(v) for k, v in exc.detail.items()})
 
 
 def save_uploads(services: Services, paths: list[Path], lang: str) -> tuple[list[str], list[str]]:
@@ -93,13 +95,14 @@ def save_uploads(services: Services, paths: list[Path], lang: str) -> tuple[list
     saved = []
     for item in plan.accepted:
         try:
+            check_archive_upload(item.original, by_name[item.original], services.settings.corpus.max_unzipped_mb)
             target = destination(folder, item.safe_name)
         except UploadRejected as exc:
             messages.append(rejection_text(lang, exc))
             continue
         shutil.copyfile(by_name[item.original], target)
         saved.append(target.relative_to(services.settings.corpus.dir.resolve()).as_posix())
-        messages.append(t(lang, "upload.saved", name=item.safe_name))
+        messages.append(t(lang, "upload.saved", name=md_text(item.safe_name)))
     return saved, messages
 
 
@@ -110,7 +113,7 @@ def index_corpus(services: Services, saved: list[str], lang: str, progress: gr.P
         progress=lambda done, total, what: progress((done, total), desc=t(lang, "progress.index"), unit="chunks")
     )
     messages = [
-        t(lang, "upload.failed", name=f.source, reason=f.reason) for f in report.failed if f.source in saved
+        t(lang, "upload.failed", name=md_text(f.source), reason=md_text(f.reason)) for f in report.failed if f.source in saved
     ]
     files = len(report.added) + len(report.changed)
     messages.append(t(lang, "upload.indexed", files=files, chunks=report.chunks_written, seconds=round(report.seconds, 1)))
@@ -167,7 +170,7 @@ def build_corpus_tab(services: Services, labels: Relabeler, lang_box: gr.Radio) 
                 if saved:
                     messages += index_corpus(services, saved, lang, progress)
             except AssistantError as exc:  # e.g. the index cannot be written: say so, keep the files
-                messages.append(t(lang, "upload.failed", name=", ".join(saved), reason=exc))
+                messages.append(t(lang, "upload.failed", name=md_text(", ".join(saved)), reason=md_text(exc)))
         return {**tab.refresh(services, lang, request.username), status: "\n\n".join(messages), files: None}
 
     def on_delete(source: str | None, lang: str, request: gr.Request) -> dict:
@@ -177,7 +180,7 @@ def build_corpus_tab(services: Services, labels: Relabeler, lang_box: gr.Radio) 
             return {status: t(lang, "delete.none")}
         with services.corpus_lock:
             chunks = delete_document(services, source)
-        return {**tab.refresh(services, lang, request.username), status: t(lang, "delete.done", name=source, chunks=chunks)}
+        return {**tab.refresh(services, lang, request.username), status: t(lang, "delete.done", name=md_text(source), chunks=chunks)}
 
     refresh.click(on_refresh, lang_box, outputs, api_name=False)
     upload_event = upload.click(

@@ -18,7 +18,7 @@ from assistant.web.access import is_admin
 from assistant.web.i18n import normalize, t
 from assistant.web.labels import Relabeler
 from assistant.web.services import Services
-from assistant.web.sources import esc, html_table
+from assistant.web.sources import esc, html_table, md_text
 
 COLUMNS = ("time", "rating", "question", "comment", "backend", "id")
 RECENT = 200
@@ -101,7 +101,8 @@ def build_feedback_tab(services: Services, labels: Relabeler, lang_box: gr.Radio
         table = gr.HTML(feedback_table(lang0, []), elem_id="feedback-table")
         with gr.Row():
             draft_choice = labels.add(gr.Dropdown([], label=t(lang0, "fb.draft_choice"), scale=4), label="fb.draft_choice")
-            draft = labels.add(gr.Button(t(lang0, "fb.draft_button"), scale=2), value="fb.draft_button")
+            draft = labels.add(gr.Button(t(lang0, "fb.draft_button"), scale=2, elem_id="feedback-draft"),
+                               value="fb.draft_button")  # fmt: skip
         status = gr.Markdown()
     tab = FeedbackTab(table, draft_choice, box, note)
 
@@ -115,7 +116,7 @@ def build_feedback_tab(services: Services, labels: Relabeler, lang_box: gr.Radio
             case = append_draft(record, services.drafts_path)
         except (FeedbackError, OSError, ValueError) as exc:
             raise gr.Error(t(lang, "feedback.error", error=exc)) from exc
-        return t(lang, "fb.draft_saved", id=case["id"], path=services.drafts_path)
+        return t(lang, "fb.draft_saved", id=md_text(case["id"]), path=md_text(services.drafts_path))
 
     def on_refresh(lang: str, request: gr.Request) -> dict[Any, Any]:
         return tab.refresh(services, normalize(lang), request.username)

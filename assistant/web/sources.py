@@ -33,6 +33,19 @@ def esc(text: object) -> str:
     return escaped.replace("\r", "").replace("\n", "<br>")
 
 
+# Markdown syntax (emphasis, code, links and images, tables, KaTeX) escaped with a backslash.
+_MARKDOWN_CHARS = re.compile(r"([\\`*_\[\]!|~$])")
+# Control characters (a NUL in a file name) shown as their code point, not passed to the page.
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def md_text(text: object) -> str:
+    """Outside text (a file name, an error) for a message rendered as Markdown: shown as written,
+    never as HTML, a link, an image or formatting; control characters as ``U+0000``; on one line."""
+    text = _CONTROL_CHARS.sub(lambda m: f"U+{ord(m.group()):04X}", str(text))
+    return _MARKDOWN_CHARS.sub(r"\\\1", html.escape(text, quote=True))
+
+
 def html_table(headers: Sequence[str], rows: Sequence[Sequence[object]], css_class: str = "p2-table") -> str:
     """A plain HTML table, every cell escaped."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
@@ -44,7 +57,10 @@ def safe_url(url: str | None) -> str | None:
     """``url`` if it is an absolute http(s) URL, else None (no ``javascript:`` or ``data:`` links)."""
     if not url:
         return None
-    parsed = urlparse(url.strip())
+    try:
+        parsed = urlparse(url.strip())
+    except ValueError:  # "https://exa[mple.vn/", from a damaged page: no link
+        return None
     return url.strip() if parsed.scheme in {"http", "https"} and parsed.netloc else None
 
 
@@ -134,6 +150,11 @@ def answer_markdown(lang: str, text: str) -> str:
         f"{esc(t(lang, 'answer.unverified'))}</span>"
     )
     return safe.replace(UNVERIFIED_FLAG, badge)
+
+
+def question_markdown(text: str) -> str:
+    """A question as the chat shows it: HTML escaped, Markdown links and images defused (as in answers)."""
+    return html.escape(text, quote=True).replace("](", "]&#40;")
 
 
 def preview_html(lang: str, citation: Citation, context: Context | None, doc_type: str | None) -> str:
