@@ -75,6 +75,21 @@ class IndexSettings(_Section):
         500, ge=1, description="Records read and written per request when `assistant migrate index` copies an "
         "embedded index to a Chroma server.",
     )
+    min_free_mb: float = Field(
+        256.0, ge=0, description="Indexing into the embedded folder stops with an error, before each batch, when "
+        "its disk has less free space than this: Chroma hangs when the disk fills up during a write (measured: "
+        "about 14 kB per chunk with its sentence vectors, so about 4 MB per batch of 256).",
+    )
+    lexical_snapshot: bool = Field(
+        True, description="Keep the lexical snapshot (BM25 over the chunks, their keys, texts and vectors) on disk and "
+        "load it at start-up instead of rebuilding it (about 7 s per 10k chunks here), keyed by the corpus version "
+        "(the file records' hashes, the chunk count, the embedding model and the tokenizer's code): a snapshot whose "
+        "key differs is never loaded, but rebuilt and saved again.",
+    )
+    lexical_cache_dir: Path | None = Field(
+        None, description="Folder of the saved lexical snapshots, one subfolder per collection (and per server in "
+        "server mode); default: `dir` (the embedded index's folder, or the instance's local folder in server mode).",
+    )
 
 
 class FusionWeights(_Section):
@@ -140,6 +155,10 @@ class OpenAISettings(_Section):
     model: str = Field("local-model", description="Model name the endpoint serves.")
     api_key: SecretStr | None = Field(None, description="API key; many local servers accept any value.")
     timeout_s: float = Field(120.0, description="Request timeout in seconds.")
+    max_retries: int = Field(
+        1, ge=0, description="Further attempts at a request that failed or timed out, before the answer falls back "
+        "to quotes: a dead endpoint costs up to (max_retries + 1) x timeout_s per question.",
+    )
     max_tokens: int = Field(320, description="Longest answer in tokens.")
     temperature: float = Field(0.0, description="Sampling temperature.")
 
@@ -338,6 +357,40 @@ class FactSettings(_Section):
     )
 
 
+class QuizSettings(_Section):
+    """The quiz builder (``assistant/quiz/generate.py``): which items are kept, and how they are written."""
+
+    retrieval_top_k: int = Field(
+        5, ge=1, description="An item is kept only when the assistant's own search, given its stem, ranks the cited "
+        "passage (same chunk, or a hit holding the quote) within this many hits.",
+    )
+    topic_top_n: int = Field(
+        20, ge=1, description="A topic given as a search query selects the facts whose evidence chunk is among this "
+        "many hits of the search for it.",
+    )
+    actor_min_mentions: int = Field(
+        2, ge=1, description="An actor (a name written with a capital) is used as a key or a distractor only when a "
+        "list row gives it as lead, or when this many distinct sentences give it a duty (a name found in one "
+        "sentence only is often a phrase the extractor cut wrongly).",
+    )
+    numerical_tolerance: dict[Literal["easy", "medium", "hard"], float] = Field(
+        default_factory=lambda: {"easy": 0.1, "medium": 0.05, "hard": 0.0},
+        description="Accepted error of a numerical item, as a share of the key, per difficulty.",
+    )
+    matching_pairs: int = Field(4, ge=3, le=8, description="Pairs of a matching item (fewer facts: no item).")
+    longest_ratio: float = Field(
+        1.5, gt=1, description="A multiple-choice item is dropped when its key is longer than this many times its "
+        "longest distractor (flaw rule longest_key).",
+    )
+    duplicate_threshold: float = Field(
+        0.8, gt=0, le=1, description="Two items whose stem-and-key texts are at least this similar (assistant.quiz."
+        "dedupe) are near duplicates: the later one is dropped.",
+    )
+    max_attempts_per_item: int = Field(
+        6, ge=1, description="Candidates tried per requested item before the builder stops (each costs one search).",
+    )
+
+
 class WebSettings(_Section):
     users: dict[str, SecretStr] = Field(
         default_factory=dict, description="Login name -> password for officials (JSON in ASSISTANT_WEB__USERS)."
@@ -422,6 +475,7 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="How answers are built.")
     web: WebSettings = Field(default_factory=WebSettings, description="The web chat.")
     facts: FactSettings = Field(default_factory=FactSettings, description="The facts layer (at a glance).")
+    quiz: QuizSettings = Field(default_factory=QuizSettings, description="The quiz builder for trainers.")
     judge: JudgeSettings = Field(
         default_factory=JudgeSettings, description="Optional LLM judge for `assistant eval` (off by default)."
     )

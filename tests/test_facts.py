@@ -86,6 +86,7 @@ def test_a_number_in_a_sentence_that_sets_a_goal_is_a_target(language, text, val
         ("vi", "Tỉnh có 68 xã, phường sau sắp xếp."),  # a present count, no goal
         ("en", "To implement Resolution No. 57, ministries must act in 2025."),  # an identifier and a year
         ("vi", "Thực hiện Kế hoạch số 02-KH/BCĐTW, các sở phải báo cáo."),  # a code
+        ("pt", "Os ministérios devem implementar o Plano n.º 2 com urgência."),  # a number sign with a dot
     ],
 )
 def test_counts_identifiers_codes_and_years_are_not_targets(language, text):

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import ask_cmd, documents_cmd, eval_cmd, glance_cmd, index_cmd, migrate_cmd, models_cmd, search_cmd
+from assistant.cli import (
+    ask_cmd,
+    documents_cmd,
+    eval_cmd,
+    glance_cmd,
+    index_cmd,
+    migrate_cmd,
+    models_cmd,
+    quiz_cmd,
+    search_cmd,
+)
 
 app = typer.Typer(
     name="assistant",
@@ -20,6 +30,7 @@ app.command("search")(search_cmd.search)
 app.command("documents")(documents_cmd.documents)
 app.command("eval")(eval_cmd.eval_answers)
 app.command("glance")(glance_cmd.glance)
+app.command("quiz")(quiz_cmd.quiz)
 app.command("eval-retrieval")(eval_cmd.eval_retrieval)
 app.add_typer(models_cmd.app, name="models")
 app.add_typer(migrate_cmd.app, name="migrate")

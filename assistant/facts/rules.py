@@ -29,8 +29,8 @@ from assistant.retrieval.text_norm import fold
 from assistant.settings import FactSettings
 from assistant.types import Chunk
 
-# A number right after a number sign is an identifier ("Resolution No. 57", "Nghị quyết số 57", "№ 2").
-_NUMBER_SIGN = re.compile(r"(?i)(?:\bno|\bnr|\bso|\bn[o°º]|#)\.?\s*$")
+# A number right after a number sign is an identifier ("Resolution No. 57", "Nghị quyết số 57", "№ 2", "n.º 2").
+_NUMBER_SIGN = re.compile(r"(?i)(?:\bno|\bnr|\bso|\bn\.?[o°º]|#)\.?\s*$")
 # A number right after a structural word is a reference, not a quantity ("Điều 3", "Chương 2", "p. 12").
 _PUNCT = re.compile(r"[,;:.!?()\[\]«»“”\"–—]")
 

@@ -48,3 +48,12 @@ class MoodleXmlError(QuizError):
         self.question = question
         self.reason = reason
         super().__init__(f"Moodle XML question {question}: {reason}" if question else f"Moodle XML: {reason}")
+
+
+class QuizRequestError(QuizError):
+    """A quiz request (or a review action on a built quiz) that cannot be carried out. ``field`` names the option."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
