@@ -114,7 +114,7 @@ def test_keys_used_in_code_exist() -> None:
     used = set()
     for path in (REPO / "assistant" / "web").glob("*.py"):
         used |= set(re.findall(r"""["']((?:app|tab|side|filters|backend|chat|ev|src|answer|feedback|corpus|upload"""
-                                r"""|delete|access|fb|lang|versions|progress|mode|type|eval|draft|gradio|glance)\.[a-z_.]+)["']""",
+                                r"""|delete|access|fb|lang|versions|progress|mode|type|eval|draft|gradio|glance|quiz)\.[a-z_.]+)["']""",
                                path.read_text()))  # fmt: skip
     missing = sorted(k for k in used if k not in i18n.VI)
     assert not missing, missing

@@ -1,4 +1,4 @@
-"""The Gradio app: a side panel and five tabs, each built by its own module; and how it is launched."""
+"""The Gradio app: a side panel and six tabs, each built by its own module; and how it is launched."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from assistant.web.glance_tab import build_glance_tab
 from assistant.web.gradio_texts import head_script
 from assistant.web.i18n import normalize, t
 from assistant.web.labels import Relabeler
+from assistant.web.quiz_tab import build_quiz_tab
 from assistant.web.services import Services, build_services
 from assistant.web.sidebar import build_sidebar, refresh_updates, wire_sidebar
 
@@ -53,6 +54,8 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
                 build_chat_tab(services, labels, controls)
             with labels.add(gr.Tab(t(lang0, "tab.glance"), id="glance"), label="tab.glance") as glance_tab:
                 build_glance_tab(services, labels, controls, glance_tab)
+            with labels.add(gr.Tab(t(lang0, "tab.quiz"), id="quiz"), label="tab.quiz") as quiz_tab:
+                build_quiz_tab(services, labels, controls, quiz_tab)
             with labels.add(gr.Tab(t(lang0, "tab.corpus"), id="corpus"), label="tab.corpus") as corpus_tab:
                 corpus = build_corpus_tab(services, labels, controls.lang)
             with labels.add(gr.Tab(t(lang0, "tab.feedback"), id="feedback"), label="tab.feedback") as feedback_tab:

@@ -1,0 +1,449 @@
+"""What the Quiz tab (Câu hỏi ôn tập) shows and reads, built without Gradio.
+
+- the form's choices in the interface language, and the :class:`~assistant.quiz.request.QuizRequest` it makes;
+- the items as escaped HTML (stem, options with the key marked, explanation, citation with its quote), an item
+  the trainer kept despite failed checks marked as such;
+- the quality report as escaped HTML, and as the Markdown / JSON files that go with every download;
+- the review form of one item, and the changes it asks for (for :meth:`QuizSession.edit`);
+- the build's progress, told from the builder's own count of kept and checked candidates.
+
+Every text of the corpus or of the trainer reaches the page through :func:`~assistant.web.sources.esc`
+or :func:`~assistant.web.sources.html_table`. :mod:`assistant.web.quiz_tab` wires these to the page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from assistant.quiz.errors import QuizItemError
+from assistant.quiz.export import FORMATS
+from assistant.quiz.export.common import ExportResult
+from assistant.quiz.flaws import Flaw
+from assistant.quiz.items import ITEM_TYPES, MULTICHOICE_OPTIONS, DropReason, Quiz, QuizItem
+from assistant.quiz.numbers import format_number, parse_number
+from assistant.quiz.report import report_data, report_markdown
+from assistant.quiz.request import QuizRequest
+from assistant.quiz.session import EditResult
+from assistant.web.i18n import normalize, t
+from assistant.web.sources import esc, html_table, safe_url
+
+DIFFICULTIES: Final[tuple[str, ...]] = ("easy", "medium", "hard")
+QUIZ_LANGUAGES: Final[tuple[str, ...]] = ("vi", "en", "source")
+LETTERS: Final[str] = "ABCD"
+ARROWS: Final[tuple[str, ...]] = ("→", "->", "=>")
+CHOICE_STEM_CHARS = 90
+DROPPED_STEM_CHARS = 200
+# Items the trainer kept although their checks failed: item id -> what the checks found.
+Forced = Mapping[str, Sequence[DropReason]]
+
+
+# -- the form -------------------------------------------------------------------------------------
+
+
+def type_choices(lang: str) -> list[tuple[str, str]]:
+    return [(t(lang, f"quiz.type.{kind}"), kind) for kind in ITEM_TYPES]
+
+
+def difficulty_choices(lang: str) -> list[tuple[str, str]]:
+    return [(t(lang, f"quiz.difficulty.{level}"), level) for level in DIFFICULTIES]
+
+
+def language_choices(lang: str) -> list[tuple[str, str]]:
+    return [(t(lang, f"quiz.lang.{code}"), code) for code in QUIZ_LANGUAGES]
+
+
+def whole(value: float | str | None) -> int:
+    """A whole number from a Gradio number field; ValueError for a blank or a fraction."""
+    if value is None or value == "":
+        raise ValueError("blank")
+    number = float(value)
+    if not number.is_integer():
+        raise ValueError(f"{value!r} is not a whole number")
+    return int(number)
+
+
+def request_from_form(documents: Sequence[str] | None, doc_type: str | None, topic: str | None,
+                      items: float | None, types: Sequence[str] | None, language: str | None,
+                      difficulty: str | None, seed: float | None) -> QuizRequest:  # fmt: skip
+    """The request the form describes; ``ValueError`` for a count or seed that is not a whole number,
+    ``QuizRequestError`` (naming the field) for anything the request refuses."""
+    return QuizRequest(
+        documents=list(documents or []), doc_type=doc_type or None, topic=(topic or "").strip() or None,
+        items=whole(items), types=list(types or []), language=language or "vi", difficulty=difficulty or "medium",
+        seed=whole(seed),
+    )  # fmt: skip
+
+
+# -- the items ------------------------------------------------------------------------------------
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def forced_codes(problems: Sequence[DropReason]) -> str:
+    return ", ".join(dict.fromkeys(problem.code for problem in problems))
+
+
+def item_choices(lang: str, quiz: Quiz | None, forced: Forced | None = None) -> list[tuple[str, str]]:
+    """The review dropdown: '1. [Đúng / Sai] stem…' per item (⚠ for a forced one), valued by item id."""
+    forced = forced or {}
+    choices = []
+    for n, item in enumerate(quiz.items if quiz else [], start=1):
+        mark = "⚠ " if item.id in forced else ""
+        kind = t(lang, f"quiz.type.{item.type}")
+        choices.append((f"{n}. {mark}[{kind}] {_short(item.stem, CHOICE_STEM_CHARS)}", item.id))
+    return choices
+
+
+def _key_html(lang: str, item: QuizItem) -> str:
+    """The key of a non-multichoice item, labelled; the item's own texts escaped."""
+    if item.type == "truefalse":
+        body = esc(t(lang, "quiz.true" if item.truth else "quiz.false"))
+        return f'<div class="p2-quiz-answer">{esc(t(lang, "quiz.answer"))}: <b class="p2-quiz-key">✓ {body}</b></div>'
+    if item.type == "shortanswer":
+        answers = " / ".join(f'<b class="p2-quiz-key">{esc(answer)}</b>' for answer in item.answers)
+        return f'<div class="p2-quiz-answer">{esc(t(lang, "quiz.accepted"))}: {answers}</div>'
+    if item.type == "numerical":
+        assert item.value is not None  # set by the model
+        within = t(lang, "quiz.tolerance", tolerance=format_number(item.tolerance or 0.0))
+        tolerance = f' <span class="p2-meta">({esc(within)})</span>' if item.tolerance else ""
+        return (f'<div class="p2-quiz-answer">{esc(t(lang, "quiz.answer"))}: '
+                f'<b class="p2-quiz-key">✓ {esc(format_number(item.value))}</b>{tolerance}</div>')  # fmt: skip
+    rows = "".join(f'<tr><td>{esc(pair.left)}</td><td class="p2-quiz-arrow">→</td>'
+                   f'<td class="p2-quiz-key">{esc(pair.right)}</td></tr>' for pair in item.pairs)  # fmt: skip
+    return f'<table class="p2-quiz-pairs">{rows}</table>'
+
+
+def _options_html(lang: str, item: QuizItem) -> str:
+    """The options A–D, the key marked with ✓, a class and the word 'key' (not by colour alone)."""
+    rows = []
+    for letter, option in zip(LETTERS, item.options, strict=False):
+        if option.correct:
+            rows.append(f'<li class="p2-quiz-option p2-quiz-key"><b>{letter}. ✓ {esc(option.text)}</b> '
+                        f'<span class="p2-badge p2-ok">{esc(t(lang, "quiz.key"))}</span></li>')  # fmt: skip
+        else:
+            rows.append(f'<li class="p2-quiz-option">{letter}. {esc(option.text)}</li>')
+    return f'<ul class="p2-quiz-options">{"".join(rows)}</ul>'
+
+
+def _citation_html(lang: str, item: QuizItem) -> str:
+    cite = item.citation
+    where = " · ".join(part for part in (cite.source, cite.position.label(normalize(lang))) if part)
+    url = safe_url(cite.url)
+    link = (f' <a class="p2-link" href="{esc(url)}" target="_blank" rel="noopener noreferrer nofollow">'
+            f'{esc(t(lang, "src.open"))}</a>') if url else ""  # fmt: skip
+    return (
+        f'<div class="p2-quiz-cite"><span class="p2-sources-title">📎 {esc(t(lang, "quiz.source"))}:</span> '
+        f'<span class="p2-preview-title">{esc(cite.title)}</span> <span class="p2-meta">({esc(where)})</span>{link}'
+        f'<blockquote class="p2-passage"><mark class="p2-quote">{esc(cite.quote)}</mark></blockquote></div>'
+    )
+
+
+def item_html(lang: str, item: QuizItem, number: int, problems: Sequence[DropReason] | None = None,
+              picked: bool = False) -> str:  # fmt: skip
+    """One item: number, type, difficulty and id; stem; options or key; explanation; citation. ``problems``:
+    the failed checks of an item the trainer kept anyway (then marked); ``picked``: the item under review.
+    Every text is escaped."""
+    lang = normalize(lang)
+    head = " · ".join((t(lang, f"quiz.type.{item.type}"), t(lang, f"quiz.difficulty.{item.difficulty}")))
+    forced = ""
+    css = "p2-quiz-item p2-quiz-picked" if picked else "p2-quiz-item"
+    if problems:
+        css += " p2-quiz-forced"
+        note = t(lang, "quiz.forced", codes=forced_codes(problems))
+        listed = "".join(f"<li>{esc(p.code)}: {esc(p.message)}</li>" for p in problems)
+        forced = f'<div class="p2-unverified-note p2-quiz-forced-note">{esc(note)}<ul>{listed}</ul></div>'
+    body = _options_html(lang, item) if item.type == "multichoice" else _key_html(lang, item)
+    explanation = (f'<div class="p2-quiz-expl"><b>{esc(t(lang, "quiz.explanation"))}:</b> {esc(item.explanation)}</div>'
+                   if item.explanation else "")  # fmt: skip
+    title = t(lang, "quiz.item", n=number)
+    return (
+        f'<li class="{css}" data-item-id="{esc(item.id)}"><div class="p2-quiz-head"><b>{esc(title)}</b>'
+        f' <span class="p2-meta">{esc(head)} · <code>{esc(item.id)}</code></span></div>{forced}'
+        f'<div class="p2-quiz-stem">{esc(item.stem)}</div>{body}{explanation}{_citation_html(lang, item)}</li>'
+    )  # fmt: skip
+
+
+def items_html(lang: str, quiz: Quiz | None, forced: Forced | None = None, picked: str | None = None) -> str:
+    """Every item of the quiz, in order (a note when there is no quiz yet); ``picked``: the id under review."""
+    if quiz is None or not quiz.items:
+        return f'<div class="p2-meta">{esc(t(lang, "quiz.no_quiz"))}</div>'
+    forced = forced or {}
+    items = "".join(item_html(lang, item, n, forced.get(item.id), item.id == picked)
+                    for n, item in enumerate(quiz.items, start=1))  # fmt: skip
+    return f'<div class="p2-quiz-list"><ol class="p2-quiz-items">{items}</ol></div>'
+
+
+# -- the quality report ---------------------------------------------------------------------------
+
+
+def flaw_counts(quiz: Quiz, forced: Forced | None = None) -> dict[str, int]:
+    """Item-writing flaws (``flaw.*``) among the dropped candidates and the items kept despite them."""
+    codes = [reason.code for dropped in quiz.report.dropped for reason in dropped.reasons]
+    codes += [problem.code for problems in (forced or {}).values() for problem in problems]
+    return dict(Counter(code for code in codes if code.startswith("flaw.")).most_common())
+
+
+def report_html(lang: str, quiz: Quiz | None, flaws: Sequence[Flaw] = (), forced: Forced | None = None,
+                seconds: float | None = None) -> str:  # fmt: skip
+    """Kept and dropped, the reasons with their counts, the flaw counts, the forced items and the dropped ones."""
+    if quiz is None:
+        return ""
+    lang, forced = normalize(lang), forced or {}
+    report = quiz.report
+    types = Counter(item.type for item in quiz.items)
+    summary = [t(lang, "quiz.report.kept", n=report.kept), t(lang, "quiz.report.dropped", n=len(report.dropped))]
+    if seconds is not None:
+        summary.append(t(lang, "quiz.report.seconds", seconds=f"{seconds:.1f}"))
+    parts = [
+        f'<div class="p2-quiz-report"><div class="p2-sources-title">{esc(t(lang, "quiz.report_title"))}</div>',
+        f'<div class="p2-quiz-summary">{" · ".join(f"<b>{esc(s)}</b>" for s in summary)}</div>',
+    ]
+    if types:
+        listed = ", ".join(f"{t(lang, f'quiz.type.{kind}')} {n}" for kind, n in types.most_common())
+        parts.append(f'<div class="p2-meta">{esc(t(lang, "quiz.report.types", types=listed))}</div>')
+    reasons = report.reason_counts()
+    if reasons:
+        parts.append(f"<h4>{esc(t(lang, 'quiz.report.reasons'))}</h4>")
+        parts.append(html_table([t(lang, "quiz.col.reason"), t(lang, "quiz.col.count")], list(reasons.items()),
+                                css_class="p2-table p2-quiz-table"))  # fmt: skip
+    parts.append(f"<h4>{esc(t(lang, 'quiz.report.flaws'))}</h4>")
+    counts = flaw_counts(quiz, forced)
+    if counts:
+        parts.append(html_table([t(lang, "quiz.col.reason"), t(lang, "quiz.col.count")], list(counts.items()),
+                                css_class="p2-table p2-quiz-table"))  # fmt: skip
+    elif not flaws:
+        parts.append(f'<div class="p2-meta">{esc(t(lang, "quiz.report.no_flaws"))}</div>')
+    for flaw in flaws:
+        parts.append(f'<div class="p2-unverified-note">{esc(t(lang, "quiz.report.quiz_flaw"))}: '
+                     f"<code>{esc(flaw.code)}</code> {esc(flaw.message)}</div>")  # fmt: skip
+    shown = [(item, forced[item.id]) for item in quiz.items if item.id in forced]
+    if shown:
+        parts.append(f"<h4>{esc(t(lang, 'quiz.report.forced'))}</h4>")
+        rows = [(item.id, _short(item.stem, DROPPED_STEM_CHARS), "; ".join(f"{p.code}: {p.message}" for p in problems))
+                for item, problems in shown]  # fmt: skip
+        parts.append(html_table([t(lang, "quiz.col.id"), t(lang, "quiz.col.stem"), t(lang, "quiz.col.why")], rows,
+                                css_class="p2-table p2-quiz-table"))  # fmt: skip
+    if report.dropped:
+        rows = [(_short(d.stem, DROPPED_STEM_CHARS) or "—", "; ".join(f"{r.code}: {r.message}" for r in d.reasons))
+                for d in report.dropped]  # fmt: skip
+        table = html_table(
+            [t(lang, "quiz.col.stem"), t(lang, "quiz.col.why")], rows, css_class="p2-table p2-quiz-table"
+        )
+        summary_line = esc(t(lang, "quiz.report.dropped_items", n=len(rows)))
+        parts.append(f'<details class="p2-quiz-dropped"><summary>{summary_line}</summary>{table}</details>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def quality_report(quiz: Quiz, request: QuizRequest, flaws: Sequence[Flaw], seconds: float,
+                   exports: Mapping[str, ExportResult], forced: Forced | None = None) -> dict[str, Any]:  # fmt: skip
+    """The report that goes with every download: :func:`assistant.quiz.report.report_data` (as the CLI writes
+    it), plus the items kept despite failed checks and what each format took or left out."""
+    forced = forced or {}
+    data = report_data(quiz, request, list(flaws), seconds)
+    data["forced"] = [
+        {"item_id": item.id, "stem": item.stem, "problems": [p.model_dump() for p in forced[item.id]]}
+        for item in quiz.items if item.id in forced
+    ]  # fmt: skip
+    data["exports"] = {fmt: result.model_dump(mode="json") for fmt, result in exports.items()}
+    for result in data["exports"].values():
+        result["path"] = str(result["path"]).rsplit("/", 1)[-1]  # the file name, not the server's folder
+    return data
+
+
+def quality_markdown(data: Mapping[str, Any]) -> str:
+    """The CLI's Markdown report, then the forced items and each format's outcome."""
+    lines = [report_markdown(dict(data)).rstrip("\n")]
+    if data.get("forced"):
+        lines += ["", "## Kept by the trainer although the checks failed", ""]
+        for forced in data["forced"]:
+            why = "; ".join(f"`{p['code']}` {p['message']}" for p in forced["problems"])
+            lines.append(f"- {forced['item_id']}: {' '.join(forced['stem'].split())[:160]} — {why}")
+    if data.get("exports"):
+        lines += ["", "## Exports", "", "| format | file | items written | left out |", "|---|---|---|---|"]
+        for fmt, result in data["exports"].items():
+            lines.append(f"| {fmt} | `{result['path']}` | {result['written']} | {len(result['skipped'])} |")
+        for fmt, result in data["exports"].items():
+            lines += [f"- {fmt}: left out {s['item_id']}: {s['reason']}" for s in result["skipped"]]
+    return "\n".join(lines) + "\n"
+
+
+def skipped_notes(lang: str, exports: Mapping[str, ExportResult], names: Mapping[str, str]) -> list[str]:
+    """One line per format that left items out (Kahoot holds no short answers, …); ``names``: the formats' labels."""
+    notes = []
+    for fmt in FORMATS:
+        result = exports.get(fmt)
+        if result is not None and result.skipped:
+            reasons = "; ".join(dict.fromkeys(skip.reason for skip in result.skipped))
+            notes.append(t(lang, "quiz.skipped", format=names.get(fmt, fmt), n=len(result.skipped), reasons=reasons))
+    return notes
+
+
+# -- the review -----------------------------------------------------------------------------------
+
+
+@dataclass
+class EditForm:
+    """The review form of one item: which fields show, and their values."""
+
+    stem: str = ""
+    options: list[str] = field(default_factory=lambda: [""] * MULTICHOICE_OPTIONS)
+    key_choices: list[tuple[str, str]] = field(default_factory=list)
+    key: str | None = None
+    lines: str = ""
+    lines_label: str = ""  # a text key: accepted answers, or matching pairs
+    value: str = ""
+    tolerance: str = ""
+    explanation: str = ""
+    kind: str | None = None
+
+    @property
+    def shows_options(self) -> bool:
+        return self.kind == "multichoice"
+
+    @property
+    def shows_key(self) -> bool:
+        return self.kind in {"multichoice", "truefalse"}
+
+    @property
+    def shows_lines(self) -> bool:
+        return self.kind in {"shortanswer", "matching"}
+
+    @property
+    def shows_number(self) -> bool:
+        return self.kind == "numerical"
+
+
+def key_choices(lang: str, kind: str | None) -> list[tuple[str, str]]:
+    if kind == "multichoice":
+        return [(letter, letter) for letter in LETTERS]
+    if kind == "truefalse":
+        return [(t(lang, "quiz.true"), "true"), (t(lang, "quiz.false"), "false")]
+    return []
+
+
+def edit_form(lang: str, item: QuizItem | None) -> EditForm:
+    """The form filled with ``item`` (an empty, hidden form for None)."""
+    if item is None:
+        return EditForm()
+    form = EditForm(
+        stem=item.stem, explanation=item.explanation, kind=item.type, key_choices=key_choices(lang, item.type)
+    )
+    if item.type == "multichoice":
+        form.options = [option.text for option in item.options]
+        form.key = next(letter for letter, option in zip(LETTERS, item.options, strict=False) if option.correct)
+    elif item.type == "truefalse":
+        form.key = "true" if item.truth else "false"
+    elif item.type == "shortanswer":
+        form.lines, form.lines_label = "\n".join(item.answers), "quiz.edit.answers"
+    elif item.type == "numerical":
+        assert item.value is not None and item.tolerance is not None  # set by the model
+        form.value, form.tolerance = format_number(item.value), format_number(item.tolerance)
+    else:
+        form.lines, form.lines_label = "\n".join(f"{p.left} → {p.right}" for p in item.pairs), "quiz.edit.pairs"
+    return form
+
+
+class FormError(Exception):
+    """A review form that cannot be read; ``key`` and ``values`` make the message in the interface language."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        self.key, self.values = key, values
+        super().__init__(key)
+
+
+def _split_pair(line: str, number: int) -> dict[str, str]:
+    for arrow in ARROWS:
+        left, found, right = line.rpartition(arrow)
+        if found:
+            return {"left": left.strip(), "right": right.strip()}
+    raise FormError("quiz.check.no_arrow", line=number)
+
+
+def changes_from_form(item: QuizItem, stem: str | None, options: Sequence[str | None], key: str | None,
+                      lines: str | None, value: str | None, tolerance: str | None,
+                      explanation: str | None) -> dict[str, Any]:  # fmt: skip
+    """The fields of ``item`` the form sets (for :meth:`QuizSession.edit`): the stem and explanation, and the
+    options and key, accepted answers, number and tolerance, or pairs, as the item's type has them.
+
+    An option keeps its feedback while its text is unchanged. Raises ``FormError`` for a pair without an
+    arrow, ``QuizItemError`` (naming the field) for a number that is not one.
+    """
+    changes: dict[str, Any] = {"stem": stem or "", "explanation": explanation or ""}
+    if item.type == "multichoice":
+        texts = [(text or "").strip() for text in options]
+        changes["options"] = [
+            {"text": text, "correct": letter == key,
+             "feedback": old.feedback if text == old.text else ""}
+            for letter, text, old in zip(LETTERS, texts, item.options, strict=False)
+        ]  # fmt: skip
+    elif item.type == "truefalse":
+        changes["truth"] = key == "true"
+    elif item.type == "shortanswer":
+        changes["answers"] = [line.strip() for line in (lines or "").splitlines() if line.strip()]
+    elif item.type == "numerical":
+        changes["value"] = parse_number((value or "").strip(), item.language, field="value")
+        changes["tolerance"] = parse_number((tolerance or "0").strip() or "0", item.language, field="tolerance")
+    else:
+        rows = [(n, line) for n, line in enumerate((lines or "").splitlines(), start=1) if line.strip()]
+        changes["pairs"] = [_split_pair(line, n) for n, line in rows]
+    return changes
+
+
+def check_html(lang: str, result: EditResult) -> str:
+    """What the re-check after an edit found: passed and saved, refused, or saved by force (then marked)."""
+    if not result.problems:
+        return f'<div class="p2-badge p2-ok p2-quiz-check">{esc(t(lang, "quiz.check.passed"))}</div>'
+    key, css = (
+        ("quiz.check.forced", "p2-unverified-note") if result.applied else ("quiz.check.refused", "p2-regression")
+    )
+    listed = "".join(f"<li><code>{esc(p.code)}</code> {esc(p.message)}</li>" for p in result.problems)
+    return f'<div class="{css} p2-quiz-check">{esc(t(lang, key))}<ul>{listed}</ul></div>'
+
+
+def message_html(text: str, ok: bool = True) -> str:
+    return f'<div class="{"p2-meta" if ok else "p2-regression"} p2-quiz-check">{esc(text)}</div>'
+
+
+def invalid_html(lang: str, error: FormError | QuizItemError) -> str:
+    if isinstance(error, FormError):
+        return message_html(t(lang, error.key, **error.values), ok=False)
+    return message_html(t(lang, "quiz.check.invalid", field=error.field, reason=error.reason), ok=False)
+
+
+def after_edit(forced: Forced, old_id: str, result: EditResult) -> dict[str, list[DropReason]]:
+    """The forced items after an edit: an applied edit moves the mark to the revised item when it still
+    fails a check, and lifts it when it passes; a refused edit changes nothing."""
+    marks = {item_id: list(problems) for item_id, problems in forced.items()}
+    if result.applied:
+        marks.pop(old_id, None)
+        if result.problems:
+            marks[result.item.id] = list(result.problems)
+    return marks
+
+
+# -- progress -------------------------------------------------------------------------------------
+
+
+def progress_text(lang: str, kept: int, items: int, checked: int) -> tuple[float, str]:
+    """The bar's fraction and line while candidates are checked."""
+    return min(kept / max(items, 1), 1.0), t(lang, "quiz.progress.items", kept=kept, items=items, checked=checked)
+
+
+def reporting(search: Callable[..., Any], state: Callable[[], tuple[int, int]], items: int, lang: str,
+              report: Callable[[float, str], None]) -> Callable[..., Any]:  # fmt: skip
+    """``search`` that first reports the progress: the builder searches once per candidate it checks, so
+    ``state()`` (kept, checked) read there moves with the build."""
+
+    def wrapped(query: str, k: int, filters: Any) -> Any:
+        kept, checked = state()
+        report(*progress_text(lang, kept, items, checked))
+        return search(query, k, filters)
+
+    return wrapped
