@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from assistant.errors import ModelError
-from assistant.index import CorpusIndex, FileRecord, open_index
+from assistant.index import CorpusIndex, FileRecord, index_errors, open_index
 from assistant.retrieval import SearchFilters, expand_context, search
 from assistant.settings import Settings, load_settings
 from assistant.types import Answer, SearchHit
@@ -76,11 +76,12 @@ class Assistant:
         (by this process or another instance sharing the index)."""
         from assistant.facts.store import load_book
 
-        stamp = tuple(sorted((source, r.hash) for source, r in self.index.file_records().items()))
-        with self._facts_lock:
-            if self._facts_cache is None or self._facts_cache[0] != stamp:
-                self._facts_cache = (stamp, load_book(self.index, self.settings.facts))
-            return self._facts_cache[1]
+        with index_errors(self.settings.index):
+            stamp = tuple(sorted((source, r.hash) for source, r in self.index.file_records().items()))
+            with self._facts_lock:
+                if self._facts_cache is None or self._facts_cache[0] != stamp:
+                    self._facts_cache = (stamp, load_book(self.index, self.settings.facts))
+                return self._facts_cache[1]
 
     # -- stages ---------------------------------------------------------------------------------
 
@@ -162,8 +163,9 @@ class Assistant:
         translations of ``query`` (no effect without an LLM)."""
         rewriter = self._rewriter_for(rewrite)
         variants = rewriter(query) if rewriter is not None else ()
-        return search(self.index, query, k=k or self.settings.retrieval.k, filters=filters,
-                      weights=self.settings.retrieval.fusion, variants=variants)
+        with index_errors(self.settings.index):
+            return search(self.index, query, k=k or self.settings.retrieval.k, filters=filters,
+                          weights=self.settings.retrieval.fusion, variants=variants)
 
     def answerer(self, filters: SearchFilters | None = None, rewrite: bool | None = None) -> Answerer:
         from assistant.answer import Answerer
@@ -195,12 +197,15 @@ class Assistant:
     ) -> Iterator[AnswerEvent]:
         """Evidence first, then answer tokens, then the finished, verified :class:`Answer`.
 
-        ``rewrite`` overrides ``retrieval.rewrite`` for this question (see :meth:`search`)."""
-        if self.mode != "local":
-            yield from self.answerer(filters, rewrite).stream(question, history)
-            return
-        with _LOCAL_LLM_LOCK:
-            yield from self.answerer(filters, rewrite).stream(question, history)
+        ``rewrite`` overrides ``retrieval.rewrite`` for this question (see :meth:`search`). A Chroma
+        server that cannot be reached raises :class:`~assistant.errors.IndexUnavailable`; the next
+        question connects again."""
+        with index_errors(self.settings.index):
+            if self.mode != "local":
+                yield from self.answerer(filters, rewrite).stream(question, history)
+                return
+            with _LOCAL_LLM_LOCK:
+                yield from self.answerer(filters, rewrite).stream(question, history)
 
     def ask(
         self,
@@ -239,7 +244,9 @@ class Assistant:
     def sync(self, progress: Progress | None = None) -> SyncReport:
         from assistant.sync import sync_corpus
 
-        return sync_corpus(self.index, self.settings, progress=progress)
+        with index_errors(self.settings.index):
+            return sync_corpus(self.index, self.settings, progress=progress)
 
     def documents(self) -> dict[str, FileRecord]:
-        return self.index.file_records()
+        with index_errors(self.settings.index):
+            return self.index.file_records()

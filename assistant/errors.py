@@ -37,6 +37,20 @@ class IndexError_(AssistantError):
     """The vector index could not be opened or written."""
 
 
+class IndexUnavailable(IndexError_):
+    """The Chroma server cannot be reached. Nothing is lost: the next request tries again, so the
+    app works again by itself once the server is back."""
+
+
+class IndexCorrupt(IndexError_):
+    """The embedded index folder is damaged; ``assistant index --rebuild`` rebuilds it from the corpus."""
+
+
+class IndexFull(IndexError_):
+    """The disk holding the embedded index has too little free space left: indexing stopped before
+    Chroma ran out of it (the files indexed so far are kept; the rest are indexed by the next run)."""
+
+
 class QuestionSetError(AssistantError):
     """A question set (evals/*.jsonl) has a malformed line."""
 

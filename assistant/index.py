@@ -10,11 +10,18 @@ what has been indexed.
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
 
 import chromadb
 import chromadb.errors
+import httpx
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
@@ -22,7 +29,7 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel
 
-from assistant.errors import IndexError_
+from assistant.errors import IndexCorrupt, IndexError_, IndexFull, IndexUnavailable
 from assistant.settings import IndexSettings, Settings
 from assistant.types import Chunk, ChunkMeta, SearchHit
 
@@ -33,6 +40,15 @@ QUERY_VECTORS_KEPT = 64
 _NO_VECTOR = [0.0]
 # The record (in the files collection) naming the embedding model the chunks were embedded with.
 _INDEX_RECORD = "::index::"
+# The record (in the files collection) whose token changes with every write to the index: readers that keep
+# something derived from the chunks (the lexical snapshot) compare it instead of re-reading the index.
+_CHANGE_RECORD = "::changed::"
+# Chunks read per request when all of them are read (a single request for 100k vectors is ~1 GB of JSON).
+CHUNK_PAGE = 5000
+
+
+def _new_token() -> dict[str, str]:
+    return {"token": uuid.uuid4().hex}
 
 
 class FileRecord(BaseModel):
@@ -53,17 +69,83 @@ class FileRecord(BaseModel):
     warnings: str = ""
 
 
+# The embedded index's database file (Chroma's layout), checked by SQLite itself when opening fails.
+CHROMA_DB = "chroma.sqlite3"
+REBUILD_HINT = "run `assistant index --rebuild` to rebuild it from the corpus"
+
+
 def open_client(settings: IndexSettings) -> ClientAPI:
-    """Open Chroma in the configured mode, with anonymized telemetry off."""
+    """Open Chroma in the configured mode, with anonymized telemetry off.
+
+    Raises :class:`IndexUnavailable` when the server cannot be reached and :class:`IndexCorrupt`
+    when the embedded folder's database is damaged (named with the rebuild command)."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    try:
-        if settings.mode == "server":
+    if settings.mode == "server":
+        try:
             return chromadb.HttpClient(host=settings.host, port=settings.port, settings=chroma_settings)
+        except Exception as exc:  # noqa: BLE001 - chromadb raises plain Exception/ValueError subclasses here
+            raise IndexUnavailable(_unreachable(settings, exc)) from exc
+    try:
         settings.dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.dir), settings=chroma_settings)
-    except Exception as exc:  # chromadb raises plain Exception/ValueError subclasses for connection errors
-        where = f"{settings.host}:{settings.port}" if settings.mode == "server" else str(settings.dir)
-        raise IndexError_(f"cannot open Chroma ({settings.mode}) at {where}: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - the Rust bindings raise InternalError, AttributeError, ...
+        problem = damage(settings.dir)
+        if problem is not None:
+            raise IndexCorrupt(_damaged(settings, problem)) from exc
+        raise IndexError_(f"cannot open Chroma ({settings.mode}) at {settings.dir}: {exc}") from exc
+
+
+def _unreachable(settings: IndexSettings, exc: Exception) -> str:
+    return f"the Chroma server at {settings.host}:{settings.port} cannot be reached ({type(exc).__name__}: {exc})"
+
+
+def _damaged(settings: IndexSettings, problem: str) -> str:
+    return f"the index folder {settings.dir} is damaged ({problem}); {REBUILD_HINT}"
+
+
+def damage(folder: Path) -> str | None:
+    """What SQLite's own check finds wrong with the embedded index's database, or None when it is sound
+    (or absent). Called only after Chroma failed: the check reads the whole file."""
+    database = folder / CHROMA_DB
+    if not database.is_file():
+        return None
+    try:
+        with closing(sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return f"{CHROMA_DB}: {exc}"
+    problems = [str(row[0]) for row in rows if row and row[0] != "ok"]
+    return f"{CHROMA_DB}: {'; '.join(problems[:3])}" if problems else None
+
+
+@contextmanager
+def index_errors(settings: IndexSettings) -> Iterator[None]:
+    """Turn Chroma failures that are no bug into domain errors: a lost connection to the server into
+    :class:`IndexUnavailable` (the next request connects again) and, in embedded mode, a failure on a
+    database SQLite finds damaged into :class:`IndexCorrupt`. Anything else is raised unchanged."""
+    try:
+        yield
+    except httpx.TransportError as exc:  # the HTTP client's connect, read and protocol errors
+        if settings.mode != "server":
+            raise  # not Chroma's: the embedded index speaks no HTTP
+        raise IndexUnavailable(_unreachable(settings, exc)) from exc
+    except chromadb.errors.ChromaError as exc:
+        problem = damage(settings.dir) if settings.mode == "embedded" else None
+        if problem is None:
+            raise
+        raise IndexCorrupt(_damaged(settings, problem)) from exc
+
+
+def set_aside_damaged(settings: IndexSettings) -> Path | None:
+    """Move a damaged embedded index folder aside (``<dir>.damaged-<time>``, kept for inspection) so a
+    rebuild starts from an empty one; returns where it went, None when there was nothing to move."""
+    if settings.mode != "embedded" or not settings.dir.exists():
+        return None
+    target = settings.dir.with_name(f"{settings.dir.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    settings.dir.rename(target)
+    # chromadb keeps one system per path in the process, also a half-built one from the failed open.
+    chromadb.api.client.SharedSystemClient.clear_system_cache()
+    return target
 
 
 class CorpusIndex:
@@ -81,7 +163,24 @@ class CorpusIndex:
         self._embeddings_lock = threading.Lock()
         self._query_vectors: dict[str, np.ndarray] = {}  # newest last
         self._query_lock = threading.Lock()
-        self._open_collections()
+        with index_errors(settings):
+            self._open_collections()
+
+    def check_space(self) -> None:
+        """Raise :class:`IndexFull` when the embedded folder's disk has less than ``min_free_mb`` free.
+
+        Called before each write batch: when the disk fills up in the middle of a write, Chroma's
+        embedded database hangs (measured with chromadb 1.5.9 on a full tmpfs) instead of failing."""
+        if self.settings.mode != "embedded":
+            return  # a server watches its own disk
+        free = shutil.disk_usage(self.settings.dir).free
+        if free < self.settings.min_free_mb * 1024 * 1024:
+            raise IndexFull(
+                f"the disk holding the index folder {self.settings.dir} has {free / 1024 / 1024:.1f} MB free, "
+                f"less than index.min_free_mb = {self.settings.min_free_mb:g}: indexing stopped before the disk "
+                "filled up. Free some space (or point index.dir elsewhere) and run `assistant index` again; "
+                "the files indexed so far are kept and the others are indexed then"
+            )
 
     def _open_collections(self) -> None:
         self._store: Chroma | None = None
@@ -136,8 +235,22 @@ class CorpusIndex:
         return {
             rid: FileRecord(**meta)
             for rid, meta in zip(got["ids"], got["metadatas"] or [])
-            if rid != _INDEX_RECORD
+            if not rid.startswith("::")  # bookkeeping records (_INDEX_RECORD, _CHANGE_RECORD)
         }
+
+    def mark_changed(self) -> None:
+        """Give the index a new change token (called after every write of chunks or records)."""
+        self.files.upsert(ids=[_CHANGE_RECORD], embeddings=[_NO_VECTOR], metadatas=[_new_token()])
+
+    def change_token(self) -> str:
+        """The token of the last write (one cheap read); "" for an index never written since tokens exist."""
+        got = self.files.get(ids=[_CHANGE_RECORD], include=["metadatas"])
+        return str(got["metadatas"][0].get("token", "")) if got["ids"] else ""
+
+    @property
+    def collection_id(self) -> str:
+        """Chroma's id of the chunk collection: a rebuilt or migrated collection gets a new one."""
+        return str(self._chunks.id)
 
     def check_model(self) -> None:
         """Refuse to mix embedding models: vectors of two models are not comparable.
@@ -170,12 +283,16 @@ class CorpusIndex:
                 pass  # already absent
         self._open_collections()
         self._model_checked = not self.model_label
+        self.mark_changed()
 
     def put_file_record(self, record: FileRecord) -> None:
-        self.files.upsert(ids=[record.source], embeddings=[_NO_VECTOR], metadatas=[record.model_dump()])
+        """Write a file's record, and a new change token with it (one write, not two)."""
+        self.files.upsert(ids=[record.source, _CHANGE_RECORD], embeddings=[_NO_VECTOR, _NO_VECTOR],
+                          metadatas=[record.model_dump(), _new_token()])  # fmt: skip
 
     def drop_file_record(self, source: str) -> None:
         self.files.delete(ids=[source])
+        self.mark_changed()
 
     # -- chunks ---------------------------------------------------------------------------------
 
@@ -191,6 +308,7 @@ class CorpusIndex:
                 ids=[c.id for c in chunks],
             )
             SentenceVectors(self).add_chunks(chunks)
+            self.mark_changed()
 
     def delete_sentences(self, source: str) -> None:
         """Forget the stored sentence vectors of ``source`` (before re-writing a changed file)."""
@@ -203,6 +321,8 @@ class CorpusIndex:
         ids = list(ids)
         for start in range(0, len(ids), 500):
             self._chunks.delete(ids=ids[start : start + 500])
+        if ids:
+            self.mark_changed()
 
     def delete_source(self, source: str) -> int:
         """Remove a file's chunks and its record. Returns the number of chunks removed."""
@@ -233,6 +353,23 @@ class CorpusIndex:
         ]
         vectors = got.get("embeddings") if with_embeddings else None
         return chunks, (vectors if vectors is not None and len(vectors) else None)
+
+    def chunk_pages(self, with_embeddings: bool = True, page: int = CHUNK_PAGE) -> Iterator[tuple[list[Chunk], list | None]]:
+        """Every chunk (and optionally its vector), ``page`` at a time: memory stays flat while a large index is read."""
+        include = ["documents", "metadatas"] + (["embeddings"] if with_embeddings else [])
+        offset = 0
+        while True:
+            got = self._chunks.get(include=include, limit=page, offset=offset)
+            chunks = [
+                Chunk(id=i, text=t, meta=ChunkMeta.from_chroma(m))
+                for i, t, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])
+            ]
+            vectors = got.get("embeddings") if with_embeddings else None
+            if chunks:
+                yield chunks, (vectors if vectors is not None and len(vectors) else None)
+            if len(chunks) < page:
+                return
+            offset += page
 
     def count(self) -> int:
         return self._chunks.count()

@@ -8,7 +8,9 @@ redoing never duplicates).
 
 Errors are per file: a file that cannot be read, or whose chunks cannot be
 embedded or written, is listed in ``SyncReport.failed`` with a one-line reason,
-keeps no chunk in the index, and the run goes on with the other files.
+keeps no chunk in the index, and the run goes on with the other files. A disk
+too full to write on stops the whole run between two batches with
+:class:`~assistant.errors.IndexFull`, which leaves the index as a kill would.
 """
 
 from __future__ import annotations
@@ -202,6 +204,8 @@ class _Writer:
 
     def run(self, batch_size: int, progress: Progress | None) -> None:
         queue = [(i, c) for i, p in enumerate(self.pending) for c in p.chunks]
+        if queue:
+            self.index.check_space()
         for item in self.pending:  # a changed file's sentences are stored anew with its chunks
             if not item.is_new:
                 self.index.delete_sentences(item.record.source)
@@ -210,9 +214,12 @@ class _Writer:
                 self._commit(i)
         for start in range(0, len(queue), batch_size):
             batch = [(i, c) for i, c in queue[start : start + batch_size] if i not in self.failed]
+            # A full disk stops the whole run between batches, like a kill: Chroma hangs when it fills up mid-write.
+            self.index.check_space()
             try:
                 self._add(batch)
             except Exception:  # noqa: BLE001 - any embedding or Chroma error: find the file at fault
+                self.index.check_space()  # unless the disk filled up during this very batch
                 self._add_file_by_file(batch)
             if progress:
                 progress(min(start + batch_size, len(queue)), len(queue), "embedding chunks")

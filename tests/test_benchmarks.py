@@ -37,3 +37,23 @@ def test_retrieval_ablation_baselines_quick(capsys, embedding_settings, sample_c
     # MiniLM comes from the `bench` extra, which the `test` extra includes: CI measures the row.
     minilm = "tutorial: all-MiniLM-L6-v2, 1000/200, cosine"
     assert minilm in results, out
+
+
+def test_scale_bench_tiny(capsys, tmp_path, monkeypatch, embedding_settings):
+    import sys
+
+    spec = importlib.util.spec_from_file_location("scale_bench", BENCH / "scale_bench.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "scale_bench", module)  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    out = tmp_path / "scale.json"
+    rows = module.main(["--sizes", "20", "40", "--real-max", "20", "--modes", "embedded",
+                                      "--queries", "3", "--out", str(out), "--work", str(tmp_path)])  # fmt: skip
+    printed = capsys.readouterr().out
+    assert "| embedded | 40 | precomputed |" in printed and "| embedded | 20 | real |" in printed
+    assert [(r["size"], r["vectors"]) for r in rows] == [(20, "real"), (40, "precomputed")]
+    for row in rows:
+        assert row["index_chunks_per_s"] > 0 and 0 < row["p50_ms"] <= row["p95_ms"]
+        assert row["snapshot_loaded"] == "loaded", "the second process rebuilt the lexical snapshot"
+        assert row["disk_mb"] > 0 and row["snapshot_mb"] > 0 and row["rss_peak_mb"] > row["rss_over_model_mb"] > 0
+    assert out.exists() and out.with_suffix(".png").stat().st_size > 0

@@ -1,4 +1,5 @@
-"""From search hits to the passages shown to the model: expanded, deduplicated, trimmed, fenced."""
+"""From search hits to the passages shown to the model: expanded, deduplicated, trimmed, cleared of
+instructions addressed to an AI model, fenced."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answer.constants import PASSAGE_TAG
+from assistant.answer.instructions import withhold_instructions
 from assistant.answer.text import sentence_spans
 from assistant.types import Chunk, Context, SearchHit
 
@@ -91,7 +93,11 @@ def build_contexts(hits: list[SearchHit], expand: Callable[[Chunk], str], count:
             continue
         chosen.append((hit, expand(chunk) or chunk.text))
     budgets = weighted_budgets([len(text) for _, text in chosen], [1.0] * len(chosen), max_chars, floor=0)
-    trimmed = [trim_around(text, hit.chunk.text, max(b, 1)) for (hit, text), b in zip(chosen, budgets)]
+    # Text speaking to an AI model ("ignore previous instructions …") is no evidence: it is withheld
+    # before anything quotes it, shows it to the model or checks a claim against it.
+    trimmed = [
+        withhold_instructions(trim_around(text, hit.chunk.text, max(b, 1))) for (hit, text), b in zip(chosen, budgets)
+    ]
     evidence = []
     for rank, ((hit, _), text) in enumerate(zip(chosen, trimmed), start=1):
         meta = hit.chunk.meta

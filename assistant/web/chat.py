@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 import gradio as gr
 
 from assistant.answer import DiscardEvent, DoneEvent, EvidenceEvent, SentenceEvent, TokenEvent
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, IndexUnavailable
 from assistant.feedback import FeedbackError, FeedbackRecord, Write
 from assistant.retrieval import SearchFilters
 from assistant.types import Answer, Context
@@ -20,7 +21,7 @@ from assistant.web.labels import Relabeler
 from assistant.web.reader import build_source_reader
 from assistant.web.services import Services
 from assistant.web.sidebar import Controls, search_filters
-from assistant.web.sources import final_message, streaming_message
+from assistant.web.sources import final_message, md_text, question_markdown, streaming_message
 
 EXAMPLES = [
     "Hội nghị tại tỉnh Bắc Giang có bao nhiêu xã, phường?",
@@ -29,6 +30,7 @@ EXAMPLES = [
     "What must the two-tier local government achieve from 1 July 2025?",
 ]
 STREAM_INTERVAL_S = 0.05  # at most this often a partial answer is sent to the browser
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -86,7 +88,7 @@ def stream_answer(
 
 
 def _user_message(question: str) -> dict[str, str]:
-    return {"role": "user", "content": html.escape(question, quote=False)}
+    return {"role": "user", "content": question_markdown(question)}
 
 
 def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) -> ChatTab:
@@ -148,7 +150,7 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
                     messages[-1] = {"role": "assistant", "content": item}
                 yield "", messages, done, *unchanged()
         except AssistantError as exc:
-            messages[-1] = {"role": "assistant", "content": html.escape(t(lang, "chat.error", error=exc))}
+            messages[-1] = {"role": "assistant", "content": html.escape(error_message(lang, exc))}
             yield "", messages, done, *unchanged()
 
     inputs = dict(question=question, messages=chatbot, turns=turns, **controls.kwargs)
@@ -187,7 +189,7 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         try:
             write = _vote(services, turn, rating, request)
         except FeedbackError as exc:
-            status = t(lang, "feedback.error", error=exc)
+            status = t(lang, "feedback.error", error=md_text(exc))
             return None, gr.update(visible=False), status, gr.update(), _undo_vote(messages, done, index)
         if write is not None and write.queued:  # the database is down: kept locally, sent once it is back
             status = t(lang, "feedback.queued")
@@ -215,7 +217,7 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
                 else None
             )
         except FeedbackError as exc:
-            return gr.update(), t(lang, "feedback.error", error=exc), gr.update()
+            return gr.update(), t(lang, "feedback.error", error=md_text(exc)), gr.update()
         if write is None or not write.found:
             return gr.update(), t(lang, "feedback.no_answer"), gr.update()
         return "", t(lang, "feedback.comment_queued" if write.queued else "feedback.comment_saved"), gr.update(visible=False)
@@ -235,6 +237,17 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
                          api_name=False)  # fmt: skip
     build_source_reader(services, labels, turns, controls)
     return ChatTab(chatbot, question, turns)
+
+
+def error_message(lang: str, exc: AssistantError) -> str:
+    """What the chat shows for a question that could not be answered, in the interface language.
+
+    An index server out of reach is said in plain words (the details go to the log): the next
+    question connects again, so the user only has to ask again."""
+    if isinstance(exc, IndexUnavailable):
+        log.warning("question not answered: %s", exc)
+        return t(lang, "chat.index_unavailable")
+    return t(lang, "chat.error", error=exc)
 
 
 def feedback_values(messages: list, done: list[dict]) -> list[str | None]:

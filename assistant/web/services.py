@@ -19,7 +19,7 @@ from pathlib import Path
 from assistant.api import Assistant
 from assistant.errors import AssistantError
 from assistant.feedback import FeedbackStore, open_feedback_store
-from assistant.index import CorpusIndex, FileRecord
+from assistant.index import CorpusIndex, FileRecord, index_errors
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,8 @@ class Services:
             return self._assistants[name]
 
     def documents(self) -> dict[str, FileRecord]:
-        return self.index.file_records()
+        with index_errors(self.settings.index):  # a server out of reach: IndexUnavailable
+            return self.index.file_records()
 
     def corpus_version(self) -> CorpusVersion:
         return corpus_version(self.documents())
