@@ -17,8 +17,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 import zipfile
 import zlib
@@ -31,7 +29,7 @@ import hostile_files as hf
 import lxml.html
 import pytest
 from markdown_it import MarkdownIt
-from procs import free_port, stop
+from procs import free_port, stop, wait_until_up
 
 from assistant.types import Answer, Citation, Context, Timings
 
@@ -394,19 +392,6 @@ class RunningApp:
     process: subprocess.Popen
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"app exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"app did not answer at {url}:\n{log.read_text(errors='replace')[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """app.py with a user and an admin configured, extractive, over a one-file corpus (nothing indexed)."""
@@ -426,7 +411,7 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
         process = subprocess.Popen([sys.executable, str(REPO / "app.py")], env=env, cwd=root, stdout=out, stderr=out)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url + "/", process, log)
+        wait_until_up(url + "/", process, log, timeout=180)
         yield RunningApp(url, corpus, process)
     finally:
         stop(process)

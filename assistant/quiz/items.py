@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -73,6 +73,24 @@ def _raise_from(exc: ValidationError) -> QuizItemError:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class _Checked(_Model):
+    """A model whose validation errors are ``QuizItemError`` naming the field, built or parsed."""
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _raise_from(exc) from None
+
+    @classmethod
+    def parse(cls, data: Any) -> Self:
+        """Validate a mapping (e.g. read from JSON); errors are ``QuizItemError``."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise _raise_from(exc) from None
 
 
 class Position(_Model):
@@ -137,7 +155,7 @@ def item_id(item_type: str, stem: str, key: object) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:ID_LENGTH]
 
 
-class QuizItem(_Model):
+class QuizItem(_Checked):
     """One question with its key, explanation and citation. Which fields are used depends on ``type``:
 
     - ``multichoice``: ``options`` (exactly 4, exactly one ``correct``, optional per-option feedback);
@@ -163,20 +181,6 @@ class QuizItem(_Model):
     difficulty: Difficulty = "medium"
     category: list[Line] = Field(default_factory=list, description="Topic path, outermost first.")
     citation: QuizCitation
-
-    def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise _raise_from(exc) from None
-
-    @classmethod
-    def parse(cls, data: Any) -> QuizItem:
-        """Validate a mapping (e.g. read from JSON); errors are ``QuizItemError``."""
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            raise _raise_from(exc) from None
 
     @model_validator(mode="after")
     def _check(self) -> QuizItem:
@@ -311,7 +315,7 @@ class QualityReport(_Model):
         return f"kept {self.kept}, dropped {len(self.dropped)}" + (f" ({counts})" if counts else "")
 
 
-class Quiz(_Model):
+class Quiz(_Checked):
     """A quiz: its items (in order) and the quality report that goes with every export."""
 
     title: Line
@@ -319,20 +323,6 @@ class Quiz(_Model):
     seed: int = Field(description="The seed the quiz was built with (same seed and corpus, same quiz).")
     items: list[QuizItem]
     report: QualityReport
-
-    def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise _raise_from(exc) from None
-
-    @classmethod
-    def parse(cls, data: Any) -> Quiz:
-        """Validate a mapping (e.g. read from JSON); errors are ``QuizItemError``."""
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            raise _raise_from(exc) from None
 
     @model_validator(mode="after")
     def _check(self) -> Quiz:
