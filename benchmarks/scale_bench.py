@@ -24,7 +24,8 @@ first query after start-up (the lexical snapshot: built by the first process, lo
 disk by the second when ``index.lexical_snapshot`` is on), retrieval p50/p95 of the rest,
 peak RSS (and its growth over the loaded model), the chroma server's peak RSS, the size of
 the index on disk. Prints a table, writes ``benchmarks/results/scale_bench.json`` and
-``benchmarks/results/scale_bench.png``. Every row carries the load average when it ran.
+``benchmarks/results/scale_bench.png`` (git-ignored; the README's copies are ``docs/scale_bench.*``).
+Every row carries the load average when it ran.
 """
 
 from __future__ import annotations
