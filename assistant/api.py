@@ -58,7 +58,7 @@ class Assistant:
         self._index = index
         self.llm_notice: str | None = None
         self._facts_lock = threading.Lock()
-        self._facts_cache: tuple[tuple, FactBook] | None = None
+        self._facts_cache: tuple[str, FactBook] | None = None
         from assistant.retrieval.glossary import load_glossary, use_glossary
 
         corpus = self.settings.corpus
@@ -72,15 +72,15 @@ class Assistant:
         return select(self.fact_book().facts, fact_filter)
 
     def fact_book(self) -> FactBook:
-        """The merged facts and their conflicts, read again only when the indexed files changed
-        (by this process or another instance sharing the index)."""
+        """The merged facts and their conflicts, read again only when the index's change token moved
+        (a write by this process or another instance sharing the index)."""
         from assistant.facts.store import load_book
 
         with index_errors(self.settings.index):
-            stamp = tuple(sorted((source, r.hash) for source, r in self.index.file_records().items()))
+            token = self.index.change_token()  # read before the facts: a write after this moves it again
             with self._facts_lock:
-                if self._facts_cache is None or self._facts_cache[0] != stamp:
-                    self._facts_cache = (stamp, load_book(self.index, self.settings.facts))
+                if self._facts_cache is None or self._facts_cache[0] != token:
+                    self._facts_cache = (token, load_book(self.index, self.settings.facts))
                 return self._facts_cache[1]
 
     # -- stages ---------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from assistant.types import Chunk
 
 # A number right after a number sign is an identifier ("Resolution No. 57", "Nghị quyết số 57", "№ 2", "n.º 2").
 _NUMBER_SIGN = re.compile(r"(?i)(?:\bno|\bnr|\bso|\bn\.?[o°º]|#)\.?\s*$")
-# A number right after a structural word is a reference, not a quantity ("Điều 3", "Chương 2", "p. 12").
+# Punctuation that ends a target's unit.
 _PUNCT = re.compile(r"[,;:.!?()\[\]«»“”\"–—]")
 
 

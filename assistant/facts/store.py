@@ -91,6 +91,8 @@ def update_facts(index, settings: FactSettings, progress: Progress | None = None
         report.rebuilt.append(source)
         if progress:
             progress(n, len(todo), "extracting facts")
+    if report.rebuilt or report.removed:
+        index.mark_changed()  # readers of the facts (Assistant.fact_book) key on the change token
     report.facts = collection.count()
     report.seconds = time.perf_counter() - started
     return report
