@@ -2,13 +2,19 @@
 
     .venv/bin/python benchmarks/glance_bench.py               # both splits, the settings in force
     .venv/bin/python benchmarks/glance_bench.py --errors      # dev statements missed and wrongly extracted
+    .venv/bin/python benchmarks/glance_bench.py --llm local --render-limit 20   # and renderings by the local model
 
 Builds (or reuses, in the cache) an index over the sample articles and the Vietnamese fixture
 documents, then reports statement precision and recall per split, document type and language,
 the precision and recall of merging across documents, the facts' verification, the extraction
 time per document and the time to rebuild after one changed file. Rules are tuned on the dev
 documents only (``--errors`` shows only dev); held-out figures are reported as they come out.
-No LLM is used: facts come from rules (normalised wording by an LLM is not built yet).
+
+Facts come from rules, with or without an LLM. With ``--llm local`` the verified facts of both
+splits (an evenly spread sample of ``--render-limit``) are then worded in Vietnamese and English
+by the local model (:mod:`assistant.facts.render`, no cache, nothing stored) and the renderings
+kept and dropped, by failed check, are reported with the seconds per rendering. Renderings do not
+change precision or recall: the gold is scored on the rules' statements.
 """
 
 from __future__ import annotations
@@ -30,9 +36,10 @@ from assistant.evaluation.corpus import corpus_overrides, sync_eval_index  # noq
 from assistant.evaluation.glance import GlanceScore, load_gold, merge_pairs, score  # noqa: E402
 from assistant.facts.extract import extract_facts  # noqa: E402
 from assistant.facts.merge import merge_facts  # noqa: E402
+from assistant.facts.model import Fact  # noqa: E402
 from assistant.facts.store import load_facts, read_stored, update_facts  # noqa: E402
 from assistant.index import open_index  # noqa: E402
-from assistant.settings import DEFAULT_CACHE  # noqa: E402
+from assistant.settings import DEFAULT_CACHE, LocalLLMSettings, Settings  # noqa: E402
 
 console = Console()
 GOLD = REPO / "evals" / "glance_gold.json"
@@ -66,11 +73,54 @@ def _table(title: str, rows: dict[str, GlanceScore]) -> Table:
     return table
 
 
+def spread(facts: list[Fact], limit: int) -> list[Fact]:
+    """At most ``limit`` of ``facts``, evenly spaced (all when ``limit`` is 0)."""
+    if not limit or limit >= len(facts):
+        return facts
+    return [facts[i * len(facts) // limit] for i in range(limit)]
+
+
+def render_table(facts: list[Fact], model: str, limit: int) -> None:
+    """Word the verified ``facts`` (a sample of ``limit``) with the local ``model``; print kept, dropped and time."""
+    from assistant.answer.prompts import load_prompts
+    from assistant.answer.renderings import SourceRenderer
+    from assistant.facts.render import LANGUAGES, render_facts, wanted_languages
+    from assistant.models.llm import build_chat_model
+
+    chosen = spread([f for f in facts if wanted_languages(f, LANGUAGES)], limit)
+    llm = build_chat_model(Settings(llm="local", local=LocalLLMSettings(model=model)))
+    report = render_facts(chosen, SourceRenderer(llm, load_prompts()))  # no cache: every rendering is timed
+    table = Table(title=f"renderings by {model} (vi and en; facts in neither language get both)")
+    for column in ("facts", "asked", "kept", "dropped", "s per rendering"):
+        table.add_column(column, justify="right")
+    per = report.seconds / report.asked if report.asked else 0.0
+    table.add_row(str(len(chosen)), str(report.asked), str(report.kept), str(len(report.dropped)), f"{per:.1f}")
+    console.print(table)
+    reasons = Table(title="dropped renderings per failed check (one rendering may fail several)")
+    for column in ("check", "renderings"):
+        reasons.add_column(column, justify="right" if column != "check" else "left")
+    for check, n in sorted(report.reason_counts().items(), key=lambda item: -item[1]):
+        reasons.add_row(check, str(n))
+    console.print(reasons)
+    if report.note:
+        console.print(f"[yellow]{report.note}[/yellow]")
+    for fact in report.facts:
+        for language, text in fact.renderings.items():
+            console.print(f"[green]kept[/green] {language}: {text}  [dim]<- {fact.text[:100]}[/dim]", highlight=False)
+    for drop in report.dropped:
+        checks = ", ".join(dict.fromkeys(check for check, _ in drop.reasons))
+        console.print(f"[red]dropped[/red] {drop.language} ({checks}): {drop.text[:160]}", highlight=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--errors", action="store_true", help="List dev statements missed and wrongly extracted.")
     parser.add_argument("--merge-sweep", default="", help="Comma-separated merge_min_similarity values (dev only).")
     parser.add_argument("--gold", type=Path, default=GOLD, help="The gold list (default: evals/glance_gold.json).")
+    parser.add_argument("--llm", choices=("none", "local"), default="none",
+                        help="local: also word the facts in vi and en with the local model (default none).")  # fmt: skip
+    parser.add_argument("--render-limit", type=int, default=0, help="Render at most this many facts (0: all).")
+    parser.add_argument("--model", default="qwen2.5-1.5b", help="The local model for --llm local.")
     args = parser.parse_args()
 
     corpus = build_corpus()
@@ -107,6 +157,9 @@ def main() -> None:
         console.print(f"{split} merging (pairs of statements in different documents): precision {precision:.2f}, "
                       f"recall {recall:.2f}")  # fmt: skip
     console.print(f"merged facts {len(merged)}, verified {sum(f.verified for f in merged)}")
+    if args.llm == "local":
+        console.print("P/R above are the rules' statements: renderings do not change them.")
+        render_table([f for f in merged if set(f.sources) & set(documents)], args.model, args.render_limit)
     if args.merge_sweep:
         statements, vectors = read_stored(index)
         dev = {s for s in documents if split_of(s) == "dev"}

@@ -146,9 +146,10 @@ def test_rows_in_vietnamese() -> None:
     assert rows[ALL.index(DUTY)][3] == "Sở Tư pháp" and rows[ALL.index(DUTY)][7] == "⚠"
 
 
-def test_rows_in_english_use_a_checked_rendering_else_say_the_source_language() -> None:
+def test_rows_in_english_use_a_labelled_machine_rendering_else_say_the_source_language() -> None:
     [rendered] = table_rows("en", [UKRAINIAN])
-    assert rendered[5] == "The urgent phase lasts until 30 June 2025." and rendered[2] == "by 2025-06-30"
+    assert rendered[5].startswith("The urgent phase lasts until 30 June 2025. (machine wording of the Ukrainian")
+    assert "meaning was not" in rendered[5] and rendered[2] == "by 2025-06-30"
     [vietnamese] = table_rows("en", [START])
     assert vietnamese[5] == f"{PHASE} (Vietnamese)"
     [ukrainian] = table_rows("vi", [UKRAINIAN])
@@ -160,7 +161,7 @@ def test_a_merged_fact_speaks_through_its_source_in_the_interface_language() -> 
     merged = fact("deadline", URGENT_UK, ev("uk.txt", URGENT_UK, "uk"), ev("so-tay.md", URGENT_VI),
                   date="2025-06-30", date_role="by")  # fmt: skip
     assert statement("vi", merged) == (URGENT_VI, None)
-    assert statement("en", merged) == (URGENT_UK, "uk")
+    assert statement("en", merged) == (URGENT_UK, "(Ukrainian)")
 
 
 def test_long_statements_are_cut_but_keep_their_language_label() -> None:

@@ -29,6 +29,7 @@ TEMPLATE_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "retry.txt": frozenset({"reasons"}),
     "terms.txt": frozenset({"pairs"}),
     "translate.txt": frozenset({"sentence", "language_name"}),
+    "fact_render.txt": frozenset({"statement", "actor", "figures", "language_name"}),
     "condense.txt": frozenset({"history", "question", "language_name"}),
     "rewrite.txt": frozenset({"question", "languages"}),
 }

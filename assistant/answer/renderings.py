@@ -75,15 +75,22 @@ class SourceRenderer:
         """``sentence`` in ``language``; the original itself when it is already in that language."""
         if detect_language(sentence) == language:
             return Rendering(sentence, language, sentence)
+        text, note = self.reply(self.prompts.render_translate(sentence=sentence, language_name=language_name(language)))
+        if note:
+            return Rendering(sentence, language, note=note)
+        if not text:
+            return Rendering(sentence, language, note="no translation")
+        return Rendering(sentence, language, text, tuple(figure_mismatches(sentence, text)))
+
+    def reply(self, prompt: str) -> tuple[str, str]:
+        """The model's tidied reply to ``prompt`` (citation markers stripped, on one line) and "", or ""
+        and why there is none: "no model" or "model unavailable". Other prompts than the translation
+        (a fact's normalised wording, :mod:`assistant.facts.render`) share the model, cache and lock."""
         if self.llm is None:
-            return Rendering(sentence, language, note="no model")
-        prompt = self.prompts.render_translate(sentence=sentence, language_name=language_name(language))
+            return "", "no model"
         try:
             with self.lock or nullcontext():
                 reply = invoke_reply(self.llm, self.prompts.system, prompt)
         except ModelUnavailable:
-            return Rendering(sentence, language, note="model unavailable")
-        text = " ".join(strip_markers(tidy_reply(reply)).split())
-        if not text:
-            return Rendering(sentence, language, note="no translation")
-        return Rendering(sentence, language, text, tuple(figure_mismatches(sentence, text)))
+            return "", "model unavailable"
+        return " ".join(strip_markers(tidy_reply(reply)).split()), ""

@@ -6,9 +6,12 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli.common import EXIT_ERROR, console, err_console, user_errors
+
+RENDER_LANGUAGES = ["vi", "en"]
 
 
 def glance(
@@ -22,6 +25,16 @@ def glance(
     verified_only: bool = typer.Option(False, "--verified-only", help="Leave out facts whose quotes do not check out."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, xlsx, json or ics (calendar of deadlines)."),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file (needed for xlsx; else stdout)."),
+    render: bool = typer.Option(
+        False,
+        "--render",
+        help="First word each verified fact in --render-lang with the LLM; keep and store only "
+        "renderings whose figures and actor match the quote.",
+    ),
+    render_lang: list[str] = typer.Option(
+        RENDER_LANGUAGES, "--render-lang", help="A language to render facts in (repeatable; default vi and en)."
+    ),
+    llm: str = typer.Option(None, "--llm", help="LLM for --render: local, openai or ollama (default: setting `llm`)."),
 ) -> None:
     """Deadlines in date order, then responsibilities and targets, each with where it is stated."""
     from pydantic import ValidationError
@@ -44,7 +57,10 @@ def glance(
         err_console.print(f"[red]error:[/red] unknown value: {bad}")
         raise typer.Exit(EXIT_ERROR) from exc
     with user_errors():
-        facts = Assistant(backend="none").facts(chosen)
+        bot = Assistant(backend=llm) if render else Assistant(backend="none")
+        if render:
+            _render(bot, render_lang)
+        facts = bot.facts(chosen)
         if fmt == "table":
             _print_table(facts)
         elif output is not None:
@@ -54,6 +70,31 @@ def glance(
             sys.stdout.buffer.write(export.to_ics(facts))
         else:
             sys.stdout.write(export.to_csv(facts) if fmt == "csv" else export.to_json(facts) + "\n")
+
+
+def _render(bot, languages: list[str]) -> None:  # noqa: ANN001 - an Assistant
+    """Render the facts with a progress bar and say how many renderings were kept and dropped, and why."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("rendering facts", total=None)
+
+        def progress(done: int, total: int, what: str) -> None:
+            bar.update(task, completed=done, total=total, description=what)
+
+        report = bot.render_facts(languages, progress)
+    reasons = ", ".join(f"{check} {n}" for check, n in sorted(report.reason_counts().items()))
+    summary = f"renderings: {report.asked} asked, {report.kept} kept, {len(report.dropped)} dropped"
+    err_console.print(summary + (f" (failed checks: {reasons})" if reasons else ""), highlight=False)
+    if report.note:
+        err_console.print(f"[yellow]{report.note}[/yellow]", highlight=False)
 
 
 def _print_table(facts: list) -> None:
@@ -70,7 +111,8 @@ def _print_table(facts: list) -> None:
             else (f"{fact.value:g} {fact.unit or ''}".strip() if fact.value is not None else (fact.date or ""))
         )
         table.add_row(
-            fact.kind, when, fact.actor or "", ", ".join(fact.levels), fact.text[:160],
+            fact.kind, when, fact.actor or "", ", ".join(fact.levels),
+            "\n".join([fact.text[:160], *(escape(f"[{lang}] {text}") for lang, text in fact.renderings.items())]),
             "\n".join(f"{e.source}" + (f" ({e.location})" if e.location else "") for e in fact.evidence[:4])
             + (f"\n+{len(fact.evidence) - 4} more" if len(fact.evidence) > 4 else ""),
             "✓" if fact.verified else "⚠",

@@ -6,6 +6,11 @@ the vector of the sentence that states them. :func:`update_facts` rebuilds the f
 document whose hash or extractor changed and drops those of documents gone from the index;
 :func:`load_facts` reads them all back and merges them. Being in Chroma, facts follow the
 index wherever it lives (embedded or a server) and are versioned with the corpus.
+
+Renderings (a fact's checked wording in other languages, :mod:`assistant.facts.render`) are
+stored in the fact's record by :func:`save_renderings`. They are an add-on, not part of the
+extractor version: when a document's facts are extracted again, a new fact with the same key
+and text gets the renderings its predecessor had, checked again, without asking a model.
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ def update_facts(index, settings: FactSettings, progress: Progress | None = None
     sentences = SentenceVectors(index)
     for n, source in enumerate(todo, start=1):
         facts = extract_facts(index.all_chunks(where={"source": source}), settings)
+        facts = _carry_renderings(facts, _stored_renderings(collection, source))
         collection.delete(where={"source": source})
         if facts:
             vectors = sentences.vectors([(source, f.evidence[0].quote) for f in facts])
@@ -96,6 +102,49 @@ def update_facts(index, settings: FactSettings, progress: Progress | None = None
     report.facts = collection.count()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _stored_renderings(collection, source: str) -> dict[tuple[str, str], dict[str, str]]:  # noqa: ANN001
+    """(key, text) -> renderings of the stored facts of ``source`` that have any."""
+    got = collection.get(where={"source": source}, include=["metadatas"])
+    found = {}
+    for meta in got["metadatas"] or []:
+        if meta.get("kind") != "none":
+            fact = Fact.model_validate_json(meta["fact"])
+            if fact.renderings:
+                found[(fact.key, fact.text)] = fact.renderings
+    return found
+
+
+def _carry_renderings(facts: list[Fact], stored: dict[tuple[str, str], dict[str, str]]) -> list[Fact]:
+    """New facts with the renderings stored for a fact of the same key and text (checked again)."""
+    if not stored:
+        return facts
+    from assistant.facts.render import apply_renderings
+
+    return [apply_renderings(f, stored[(f.key, f.text)]) if (f.key, f.text) in stored else f for f in facts]
+
+
+def save_renderings(index, facts: list[Fact]) -> int:  # noqa: ANN001
+    """Store the renderings of ``facts`` in their records (a merged fact's is its first statement's,
+    whose id it has), beside any already stored; returns how many records changed."""
+    with_renderings = {f.id: f.renderings for f in facts if f.renderings}
+    if not with_renderings:
+        return 0
+    collection = _collection(index)
+    got = collection.get(ids=list(with_renderings), include=["metadatas"])
+    ids, metadatas = [], []
+    for record_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+        stored = Fact.model_validate_json(meta["fact"])
+        renderings = {**stored.renderings, **with_renderings[record_id]}
+        if renderings != stored.renderings:
+            ids.append(record_id)
+            metadatas.append({**meta, "fact": stored.model_copy(update={"renderings": renderings}).model_dump_json()})
+    for start in range(0, len(ids), BATCH):
+        collection.update(ids=ids[start : start + BATCH], metadatas=metadatas[start : start + BATCH])
+    if ids:
+        index.mark_changed()  # readers of the facts (Assistant.fact_book) key on the change token
+    return len(ids)
 
 
 def vectors_dim(index) -> int:  # noqa: ANN001

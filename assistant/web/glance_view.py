@@ -78,21 +78,23 @@ def language_label(lang: str, code: str) -> str:
 
 
 def statement(lang: str, fact: Fact) -> tuple[str, str | None]:
-    """The fact's wording for ``lang`` and, when it is not in ``lang``, the code of the language it is in.
+    """The fact's wording for ``lang`` and the label to show beside it (None when it needs none).
 
-    In order: a checked rendering in ``lang`` (renderings are kept only when their figures and actor
-    match the quote); the fact's text when it is in ``lang``; the quote of a source written in ``lang``
-    (a merged fact stated in several languages); else the source-language text.
+    In order: the fact's text when it is in ``lang``; the quote of a source written in ``lang`` (a
+    merged fact stated in several languages); a model's rendering in ``lang``, labelled as machine
+    wording (its dates, numbers and actor were checked against the quote, its meaning was not:
+    docs/facts.md, "Renderings"); else the source-language text, labelled with its language.
     """
     lang = normalize(lang)
-    if fact.renderings.get(lang):
-        return fact.renderings[lang], None
     if fact.language == lang:
         return fact.text, None
     same = next((e.quote for e in fact.evidence if e.language == lang and e.quote.strip()), None)
     if same:
         return same, None
-    return fact.text, fact.language
+    if fact.renderings.get(lang):
+        original = language_label(lang, fact.language).strip("()")
+        return fact.renderings[lang], t(lang, "glance.machine", language=original)
+    return fact.text, language_label(lang, fact.language)
 
 
 def levels_text(lang: str, fact: Fact) -> str:
@@ -115,10 +117,10 @@ def table_rows(lang: str, facts: Sequence[Fact]) -> list[list[object]]:
     """One row per fact, numbered from 1 (the number maps a selected row back to its fact)."""
     rows: list[list[object]] = []
     for n, fact in enumerate(facts, start=1):
-        text, source_language = statement(lang, fact)
+        text, label = statement(lang, fact)
         shown = _cut(text, TABLE_TEXT_CHARS)
-        if source_language:
-            shown = f"{shown} {language_label(lang, source_language)}"
+        if label:
+            shown = f"{shown} {label}"
         rows.append([
             n, t(lang, f"glance.kind.{fact.kind}"), when(lang, fact), fact.actor or "", levels_text(lang, fact),
             shown, len(fact.sources), "✓" if fact.verified else "⚠",
@@ -245,8 +247,8 @@ def date_range(data: Timeline) -> list[str] | None:
 def hover_text(lang: str, fact: Fact) -> str:
     """The hover label of a marker: role and date, the statement, who acts and how many sources —
     every text escaped (Plotly renders a few HTML tags in labels)."""
-    said, source_language = statement(lang, fact)
-    said = _cut(said, HOVER_TEXT_CHARS) + (f" {language_label(lang, source_language)}" if source_language else "")
+    said, label = statement(lang, fact)
+    said = _cut(said, HOVER_TEXT_CHARS) + (f" {label}" if label else "")
     text = "<br>".join(html.escape(line) for line in textwrap.wrap(said, HOVER_WIDTH))
     role = t(lang, f"glance.role.{fact.date_role or 'by'}")
     lines = [f"<b>{html.escape(role)}: {html.escape(show_date(lang, fact.date or ''))}</b>", text]
@@ -328,8 +330,8 @@ def evidence_panel(lang: str, fact: Fact | None, passages: Mapping[str, Passage]
     if fact is None:
         return f'<div class="p2-glance-panel p2-meta">{esc(t(lang, "glance.pick"))}</div>'
     passages = passages or {}
-    text, source_language = statement(lang, fact)
-    label = f' <span class="p2-meta">{esc(language_label(lang, source_language))}</span>' if source_language else ""
+    text, note = statement(lang, fact)
+    label = f' <span class="p2-meta">{esc(note)}</span>' if note else ""
     head = " · ".join(p for p in (t(lang, f"glance.kind.{fact.kind}"), when(lang, fact)) if p)
     who = " · ".join(p for p in (fact.actor or "", levels_text(lang, fact)) if p)
     status = (
