@@ -8,7 +8,7 @@ and falling back to extractive answers when the LLM cannot be built.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -22,8 +22,11 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.answer import Answerer, AnswerEvent
+    from assistant.answer.bridge import PhraseBridge
     from assistant.answer.renderings import Rendering, SourceRenderer
     from assistant.facts.model import Fact
+    from assistant.facts.render import Progress as RenderProgress
+    from assistant.facts.render import RenderReport
     from assistant.facts.select import FactFilter
     from assistant.facts.store import FactBook
     from assistant.retrieval.rewrite import QueryRewriter
@@ -83,6 +86,23 @@ class Assistant:
                     self._facts_cache = (token, load_book(self.index, self.settings.facts))
                 return self._facts_cache[1]
 
+    def render_facts(
+        self, languages: Sequence[str] = ("vi", "en"), progress: RenderProgress | None = None
+    ) -> RenderReport:
+        """Word each verified fact in ``languages`` with this assistant's LLM (through :attr:`renderer`:
+        cached, one local call at a time), keep the checked renderings and store them with the facts
+        (see :mod:`assistant.facts.render`). No LLM: nothing changes and the report's note says why."""
+        from assistant.facts.render import NO_MODEL_NOTE, render_facts
+        from assistant.facts.store import save_renderings
+
+        report = render_facts(self.fact_book().facts, self.renderer, languages, progress)
+        if report.note == NO_MODEL_NOTE and self.llm_notice:  # configured, but it could not be built
+            report.note = self.llm_notice.removesuffix("; answering extractively") + ": facts left as they are"
+        if report.kept:
+            with index_errors(self.settings.index):
+                save_renderings(self.index, report.facts)
+        return report
+
     # -- stages ---------------------------------------------------------------------------------
 
     @property
@@ -90,6 +110,15 @@ class Assistant:
         if self._index is None:
             self._index = open_index(self.settings)
         return self._index
+
+    @cached_property
+    def bridge(self) -> PhraseBridge:
+        """Question phrases linked to passages of another language by the index's embedding model."""
+        from assistant.answer.bridge import PhraseBridge
+        from assistant.sentence_vectors import unit_vectors
+
+        embeddings = self.index.embeddings
+        return PhraseBridge(lambda texts: unit_vectors(embeddings.embed_documents(texts)), self.settings.answer.bridge)
 
     @cached_property
     def similarity(self) -> QuestionSimilarity:
@@ -184,6 +213,7 @@ class Assistant:
             similarity=self.similarity,
             translate=rewriter,
             facts=self.fact_book if self.settings.facts.enabled and self.settings.facts.answer_from_facts else None,
+            bridge=self.bridge if answer.bridge.enabled else None,
         )
 
     # -- questions ------------------------------------------------------------------------------

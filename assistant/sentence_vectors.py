@@ -129,6 +129,11 @@ class EmbeddingSimilarity:
         return np.stack([self._sentences[t] for _, t in items]) @ self._queries[question]
 
 
+def unit_vectors(vectors) -> np.ndarray:  # noqa: ANN001 - a list of lists or an array
+    """``vectors`` as a float32 array of unit rows (cosine = dot product)."""
+    return _unit(np.asarray(vectors, dtype=np.float32))
+
+
 def _unit(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)

@@ -1,8 +1,9 @@
 """The gate on Vietnamese documents: extractive answers over the synthetic guidebook, templates and lists.
 
-``assistant eval --corpus evals/fixtures/vi-docs --llm none`` on both question sets, each held
-to floors just below the figures recorded in docs/answers.md (the held-out set was run once,
-after tuning on the development sets; it is never tuned on). A drop below a floor fails CI.
+``assistant eval --corpus evals/fixtures/vi-docs --llm none`` on both question sets over corpus A, and
+on the held-out set over corpus B (``evals/fixtures/vi-docs-b``, written before the last round of
+tuning by someone who had not read the answer code), each held to floors just below the figures
+recorded in docs/answers.md. Held-out sets are never tuned on. A drop below a floor fails CI.
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from assistant.evaluation import corpus as eval_corpus
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO / "evals" / "fixtures" / "vi-docs"
+FIXTURES = REPO / "evals" / "fixtures"
 
-# set -> (correct with a verified citation, share of answerable questions refused at most,
-#         share of unanswerable questions refused at least, citation location accuracy)
-# Achieved (2026-12-04): dev 0.560, 4/25, 7/8, 0.625; held-out 0.510, 17/49, 6/15, 0.511.
+# set -> (corpus folder, (correct with a verified citation, share of answerable questions refused at most,
+#         share of unanswerable questions refused at least, citation location accuracy))
+# Achieved: see docs/answers.md, "Across languages without an LLM" (2026-12-05).
 FLOORS = {
-    "vi-docs-dev.jsonl": (0.52, 0.20, 0.80, 0.58),
-    "vi-docs-heldout.jsonl": (0.47, 0.40, 0.33, 0.46),
+    "vi-docs-dev.jsonl": ("vi-docs", (0.60, 0.10, 0.70, 0.66)),  # achieved 0.640, 1/25, 6/8, 0.708
+    "vi-docs-heldout.jsonl": ("vi-docs", (0.59, 0.14, 0.30, 0.65)),  # achieved 0.633, 4/49, 5/15, 0.702
+    "vi-docs-b-heldout.jsonl": ("vi-docs-b", (0.57, 0.20, 0.33, 0.69)),  # achieved 0.618, 8/55, 6/16, 0.735
 }
 
 
@@ -41,7 +43,7 @@ def fixture_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, embeddings) -
 def test_extractive_answers_on_vietnamese_documents_hold_their_floors(name: str, fixture_index, tmp_path) -> None:
     out = tmp_path / "run"
     result = CliRunner().invoke(app, [
-        "eval", str(REPO / "evals" / name), "--corpus", str(FIXTURES), "--llm", "none", "--output", str(out),
+        "eval", str(REPO / "evals" / name), "--corpus", str(FIXTURES / FLOORS[name][0]), "--llm", "none", "--output", str(out),
     ], env={"COLUMNS": "200"})  # fmt: skip
     assert result.exit_code == 0, result.output
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["overall"]
@@ -51,7 +53,7 @@ def test_extractive_answers_on_vietnamese_documents_hold_their_floors(name: str,
     verified = sum(r["verdicts"]["passed"] for r in answerable) / len(answerable)
     false_refusals = sum(r["verdicts"]["refused"] for r in answerable) / len(answerable)
     refusals = sum(r["verdicts"]["refused"] for r in unanswerable) / len(unanswerable)
-    floor_verified, most_false_refusals, least_refusals, floor_location = FLOORS[name]
+    floor_verified, most_false_refusals, least_refusals, floor_location = FLOORS[name][1]
     assert verified >= floor_verified, f"correct with a verified citation {verified:.3f} < {floor_verified}"
     assert false_refusals <= most_false_refusals, f"answerable refused {false_refusals:.3f} > {most_false_refusals}"
     assert refusals >= least_refusals, f"unanswerable refused {refusals:.3f} < {least_refusals}"

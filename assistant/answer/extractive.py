@@ -33,11 +33,13 @@ from assistant.answer.constants import LEAD_INS, localized
 from assistant.answer.signals import (
     DEFAULT_SCORING,
     date_near,
+    false_friends,
     header_terms,
     missing_in_same_language,
     question_units,
     sentence_units,
     values_terms,
+    word_surfaces,
 )
 from assistant.answer.text import keys_of, sentence_spans
 from assistant.retrieval.text_norm import fold
@@ -167,6 +169,7 @@ def analyse(
     scoring: ScoringSettings = DEFAULT_SCORING,
     similarity: Similarity | None = None,
     wordings: Sequence[str] = (),
+    bridged: Sequence[str] = (),
 ) -> Analysis:
     """Score every passage sentence by similarity and weighted coverage of the question; decide on refusal.
 
@@ -176,6 +179,9 @@ def analyse(
     coverage alone. ``wordings`` are other wordings of the question (its translations into the
     documents' languages, :mod:`assistant.retrieval.rewrite`): a sentence's coverage is the best of
     all wordings, so an English question meets a Vietnamese row through its Vietnamese wording.
+    ``bridged`` wordings are made of the passages' own phrases nearest the question's
+    (:mod:`assistant.answer.bridge`): coverage through them earns ``scoring.bridge_credit`` of
+    its weight, enough to anchor a sentence in another language, not to outrank a real match.
     Refusal and the kind of answer asked for come from the question itself.
     """
     required, words = question_units(question, scoring)
@@ -213,21 +219,31 @@ def analyse(
         return weights
 
     weights = weigh(required, words)
-    weightings = [weights] + [weigh(*question_units(w, scoring)) for w in wordings if w.strip() and w != question]
-    totals = [sum(w.values()) for w in weightings]
+    others = [(w, 1.0) for w in wordings] + [(w, scoring.bridge_credit) for w in bridged]
+    weightings = [(weights, 1.0)] + [
+        (weigh(*question_units(w, scoring)), credit) for w, credit in others if w.strip() and w != question
+    ]
+    totals = [sum(w.values()) for w, _ in weightings]
     present = {u: df[u] for u in weights if df.get(u) and not u.startswith("p:")}
     limit = max(min((present[u] for u in required if u in present), default=0), scoring.focus_share * len(sents))
     focus = {u for u, n in present.items() if n <= limit and (u in required or not required)}
     # A row's column names are in every row: matching them says which field, not which row.
     headers = [{f"t:{t}" for t in header_terms(c)} - {f"t:{t}" for t in values_terms(c)} for c in contexts]
     cosines = _cosines(question, contexts, sents, similarity)
+    surfaces = word_surfaces(question, words)
     out = []
     for j, (i, s, e, units) in enumerate(sents):
         text = contexts[i].text[s:e]
         if len(text) < scoring.min_sentence_chars:
             continue
+        same_language = contexts[i].language == language
+        # The question's own words meet a sentence in another language only as written (no false friends).
+        own = units if same_language else units - false_friends(units, text, surfaces)
+        own_passage = passage_units[i] if same_language else passage_units[i] - false_friends(
+            passage_units[i], contexts[i].text, surfaces)
         coverage = max(
-            _coverage(w, total, units, headers[i], passage_units[i], scoring) for w, total in zip(weightings, totals)
+            credit * _coverage(w, total, own if n == 0 else units, headers[i], own_passage if n == 0 else passage_units[i], scoring)
+            for n, ((w, credit), total) in enumerate(zip(weightings, totals))
         )
         new_keys = {u[2:] for u in units if u.startswith("k:")} - q_keys
         # The question's focus may sit in the sentence before or after (same passage).
@@ -238,7 +254,7 @@ def analyse(
             and (wanted[0].name != "date" or date_near(text, concepts, q_keys, scoring.date_window))
         )
         cosine = None if cosines is None else float(cosines[j])
-        out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, contexts[i].language == language, type_ok))
+        out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, same_language, type_ok))
     out = rescore(out, scoring)
     out.sort(key=lambda c: (-c.score, c.index, c.start))
     return Analysis(out)

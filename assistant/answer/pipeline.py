@@ -93,8 +93,11 @@ class Answerer:
         translate: Callable[[str], list[str]] | None = None,
         support: SupportChecker | None = None,
         facts: Callable[[], FactBook] | None = None,
+        bridge: Callable[[str, list[Context], str], list[str]] | None = None,
     ) -> None:
         self.retrieve = retrieve
+        # Question phrases found in passages of another language (assistant.answer.bridge): more wordings.
+        self.bridge = bridge
         self.facts = facts  # the corpus's verified facts, for the ``facts`` step (None: no such step)
         self.similarity = similarity
         # Whether a cited passage supports a claim: the same embedding model, by default.
@@ -126,7 +129,8 @@ class Answerer:
         found = [e.context for e in evidence]
         scoring = self.settings.scoring
         wordings = self.translate(standalone) if self.translate is not None and evidence else []
-        analysis = analyse(standalone, found, language, scoring, self.similarity, wordings) if evidence else None
+        bridged = self.bridge(standalone, found, language) if self.bridge is not None and evidence else []
+        analysis = analyse(standalone, found, language, scoring, self.similarity, wordings, bridged) if evidence else None
         gate = self._gate(found, analysis, llm is not None)
         if llm is not None and analysis is not None and not gate:
             evidence = focus_evidence(evidence, analysis.candidates, self.settings.llm_context_chars, scoring)

@@ -95,6 +95,29 @@ def question_units(
     return units, {f"t:{t}" for t in words} | {f"p:{p}" for p in pairs} | small
 
 
+def word_surfaces(question: str, words: set[str]) -> dict[str, set[str]]:
+    """For each plain word unit of the question (``t:…``), the words of the question it comes
+    from, lower-cased with their accents: across languages a unit counts only written exactly so."""
+    found: dict[str, set[str]] = {}
+    for word in re.findall(r"[^\W\d_]+", question):
+        for term in terms(word):
+            if f"t:{term}" in words:
+                found.setdefault(f"t:{term}", set()).add(word.casefold())
+    return found
+
+
+def false_friends(units: set[str], text: str, surfaces: dict[str, set[str]]) -> set[str]:
+    """The word and word-pair units of ``units`` that ``text`` (a sentence in another language than
+    the question) holds only through accent folding: English "day" is not Vietnamese "đầy", nor
+    "long" "lòng". Folding serves spelling variants within a language; across languages a shared
+    word (an acronym, a name in Latin letters) is written the same."""
+    written = {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
+    false = {u for u, forms in surfaces.items() if u in units and not forms & written}
+    false_terms = {u[2:] for u in false}
+    false |= {u for u in units if u.startswith("p:") and set(u[2:].split("_")) & false_terms}
+    return false
+
+
 def sentence_units(text: str) -> set[str]:
     """Concept, key, word and word-pair units present in a passage sentence."""
     return (

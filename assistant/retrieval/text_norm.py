@@ -63,6 +63,11 @@ _STOP = frozenset(
 )
 
 
+def is_stop_word(word: str) -> bool:
+    """Whether ``word`` is a function or question word of a corpus language (it carries no topic)."""
+    return fold(word) in _STOP
+
+
 def phonetic(token: str) -> str:
     """A coarse sound key for a folded token, so Latin and transliterated Cyrillic names meet."""
     for src, dst in _PHONETIC:
