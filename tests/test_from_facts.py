@@ -68,3 +68,28 @@ def test_no_answer_from_facts_when_it_would_not_be_one_plain_answer():
     assert ask(when, [_fact()], score=0.3) is None  # the sentence is too weak an answer
     unverified = _fact().model_copy(update={"verified": False})
     assert ask(when, [unverified]) is None
+
+
+def test_with_a_model_the_facts_step_reads_the_passages_it_scored_not_the_models_cut() -> None:
+    """With an LLM the model sees a focused cut of the passages (passages without a chosen sentence
+    dropped), while the sentence scores index the retrieved ones: the facts step must read those."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    from assistant.answer import Answerer
+    from assistant.facts.store import FactBook
+    from assistant.settings import AnswerSettings
+    from assistant.types import Chunk, ChunkMeta, SearchHit
+
+    def hit(text: str, source: str, rank: int) -> SearchHit:
+        meta = ChunkMeta(source=source, title=source, language="vi", chunk_index=0)
+        return SearchHit(chunk=Chunk(id=f"{source}#0", text=text, meta=meta), score=2.0 - rank / 10, rank=rank)
+
+    noise = "Sở Nội vụ tổng hợp danh sách cán bộ tham gia tập huấn về kỹ năng số cho cấp xã."
+    hits = [hit(noise, "a.docx", 1), hit(PASSAGE, "so-tay.pdf", 2)]
+    fact = _fact(quotes=(("so-tay.pdf", SENTENCE),))
+    llm = GenericFakeChatModel(messages=iter(["Không dùng đến."] * 5))
+    answerer = Answerer(lambda q: hits, lambda c: c.text, llm, AnswerSettings(llm_min_support=0.0), "local",
+                        facts=lambda: FactBook(facts=[fact]))  # fmt: skip
+    answer = answerer.ask("Các sở phải gửi phương án chuyển đổi trước ngày nào?")
+    assert [a.step for a in answer.attempts] == ["facts"]
+    assert "30/9/2025" in answer.answer and answer.citations[0].source == "so-tay.pdf"

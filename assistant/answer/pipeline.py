@@ -29,6 +29,7 @@ from assistant.answer.constants import (
     WRONG_LANGUAGE_NOTICES,
     localized,
 )
+from assistant.answer.contexts import Evidence as ContextEvidence
 from assistant.answer.contexts import build_contexts, format_passages
 from assistant.answer.events import (
     AnswerEvent,
@@ -132,6 +133,7 @@ class Answerer:
         bridged = self.bridge(standalone, found, language) if self.bridge is not None and evidence else []
         analysis = analyse(standalone, found, language, scoring, self.similarity, wordings, bridged) if evidence else None
         gate = self._gate(found, analysis, llm is not None)
+        retrieved = evidence  # what analysis.candidates index (the model may see a focused cut of it)
         if llm is not None and analysis is not None and not gate:
             evidence = focus_evidence(evidence, analysis.candidates, self.settings.llm_context_chars, scoring)
         base = {"question": question, "language": language, "standalone_question": standalone if history else None}
@@ -146,7 +148,7 @@ class Answerer:
             yield DoneEvent(refusal.model_copy(update={"attempts": attempts}))
             return
         if analysis is not None and self.facts is not None:
-            from_facts = self._from_facts(turn, analysis.candidates, with_llm=llm is not None)
+            from_facts = self._from_facts(turn, retrieved, analysis.candidates, with_llm=llm is not None)
             if from_facts is not None:
                 yield from from_facts
                 return
@@ -214,8 +216,11 @@ class Answerer:
         quotes = Attempt(step="quotes", accepted=True, reply=text, ms=turn.clock.ms() - started)
         yield self._done(answer, [*attempts, quotes])
 
-    def _from_facts(self, turn: Turn, candidates: list[Candidate], with_llm: bool) -> Iterator[AnswerEvent] | None:
+    def _from_facts(
+        self, turn: Turn, retrieved: list[ContextEvidence], candidates: list[Candidate], with_llm: bool
+    ) -> Iterator[AnswerEvent] | None:
         """The ``facts`` step (:mod:`assistant.answer.from_facts`): None when no verified fact answers.
+        ``retrieved`` is the evidence the candidates were scored on (before the LLM's focusing cut).
         With a model it answers only from a sentence in the asker's language (the model would
         otherwise write the answer in that language)."""
         started = turn.clock.ms()
@@ -223,7 +228,7 @@ class Answerer:
             return None
         book = self.facts()
         found = fact_answer(
-            turn.standalone, turn.evidence, candidates, book.facts, book.conflicts, turn.language,
+            turn.standalone, retrieved, candidates, book.facts, book.conflicts, turn.language,
             self.settings.scoring.min_support,
         )  # fmt: skip
         if found is None:
