@@ -74,8 +74,10 @@ def test_a_hub_close_to_every_question_phrase_is_discounted() -> None:
     # "example" is as close to "monthly" as "tháng" is, but it is also close to "report": CSLS prefers
     # the phrase that stands out for one question phrase only.
     table = {
-        "monthly": [1, 0, 0, 0], "report": [0, 1, 0, 0],
-        "tháng": [0.96, 0.0, 0.28, 0], "example": [0.7, 0.7, 0.14, 0],
+        "monthly": [1, 0, 0, 0],
+        "report": [0, 1, 0, 0],
+        "tháng": [0.96, 0.0, 0.28, 0],
+        "example": [0.7, 0.7, 0.14, 0],
     }
     embed, _ = fake_embedder(table)
     settings = SETTINGS.model_copy(update={"min_similarity": 0.5, "neighbours": 2})
@@ -102,7 +104,7 @@ def test_phrase_vectors_are_cached() -> None:
 
 def test_a_word_shared_only_through_accent_folding_is_a_false_friend() -> None:
     question = "By what time of day must communes send VNeID figures?"
-    required, words = question_units(question)
+    _, words = question_units(question)
     surfaces = word_surfaces(question, words)
     sentence = "Số liệu đầy đủ trên VNeID."
     units = sentence_units(sentence)
@@ -141,8 +143,12 @@ def test_real_model_links_english_phrases_to_their_vietnamese_wording(real_bridg
 def test_real_model_bridge_lets_the_answering_row_outrank_its_neighbours(real_bridge, embeddings) -> None:
     question = "How many working days does the group have to issue the plan?"
     contexts = [
-        ctx("Điều 2. Tổ công tác trình ban hành kế hoạch trong thời hạn 10 ngày làm việc kể từ ngày quyết định "
-            "có hiệu lực.", "vi", "qd.docx"),
+        ctx(
+            "Điều 2. Tổ công tác trình ban hành kế hoạch trong thời hạn 10 ngày làm việc kể từ ngày quyết định "
+            "có hiệu lực.",
+            "vi",
+            "qd.docx",
+        ),
         ctx("Điều 3. Quyết định này có hiệu lực kể từ ngày ký và thay thế các văn bản trước đây.", "vi", "qd.docx"),
     ]
     similarity = EmbeddingSimilarity(embeddings)
