@@ -145,6 +145,11 @@ class Assistant:
         return self.backend if self.chat_model is not None else "extractive"
 
     @property
+    def model_lock(self) -> threading.RLock | None:
+        """The lock serialising calls to the in-process llama.cpp model (None for other backends)."""
+        return _LOCAL_LLM_LOCK if self.mode == "local" else None
+
+    @property
     def rewriter(self) -> QueryRewriter | None:
         """Translates questions for multi-query search when ``retrieval.rewrite`` is on and an LLM is available."""
         return self._query_rewriter if self.settings.retrieval.rewrite else None
@@ -164,7 +169,7 @@ class Assistant:
             sqlite_cached(self.chat_model, retrieval.rewrite_cache, retrieval.rewrite_cache_entries),
             load_prompts().render_rewrite,
             {code: language_name(code) for code in self._rewrite_languages()},
-            lock=_LOCAL_LLM_LOCK if self.mode == "local" else None,
+            lock=self.model_lock,
             min_length_ratio=retrieval.rewrite_min_length_ratio,
         )
 
@@ -263,7 +268,7 @@ class Assistant:
         llm = self.chat_model
         if llm is not None:
             llm = sqlite_cached(llm, answer.renderings_cache, answer.renderings_cache_entries)
-        return SourceRenderer(llm, load_prompts(), lock=_LOCAL_LLM_LOCK if self.mode == "local" else None)
+        return SourceRenderer(llm, load_prompts(), lock=self.model_lock)
 
     def render_source(self, sentence: str, language: str) -> Rendering:
         """A cited ``sentence`` rendered in ``language`` for reading, labelled unchecked, figures compared."""

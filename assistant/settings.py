@@ -216,6 +216,10 @@ class ScoringSettings(_Section):
         "question's words occurs in none of them (1.0 disables)."
     )
     min_sentence_chars: int = Field(25, description="Shorter sentences are headings, not answers.")
+    bridge_credit: float = Field(
+        0.5, ge=0.0, le=1.0, description="Share of coverage earned through the passage phrases nearest the "
+        "question's (answer.bridge): an anchor across languages, weaker than the question's own words.",
+    )
     focus_share: float = Field(
         0.34, description="A typed question's answer sentence (or a neighbour) holds a question unit found in at most "
         "this share of the passage sentences."
@@ -283,6 +287,28 @@ class SupportSettings(_Section):
     )
 
 
+class BridgeSettings(_Section):
+    """Question phrases linked to phrases of passages in another language by the embedding model
+    (``assistant/answer/bridge.py``). Chosen on the development sets (``evals/vi-docs-dev.jsonl``,
+    ``evals/dev.jsonl``); the fresh held-out set's figures are in ``docs/answers.md``."""
+
+    enabled: bool = Field(True, description="Link question phrases to passage phrases across languages.")
+    max_words: int = Field(2, ge=1, le=5, description="Longest phrase, in words, on either side.")
+    min_single_chars: int = Field(
+        4, ge=1, description="A one-word phrase needs this many letters (short syllables and abbreviations link to "
+        "anything).",
+    )
+    min_similarity: float = Field(
+        0.885, description="Cosine (passage form on both sides) a link needs between a question phrase and its "
+        "passage phrase.",
+    )
+    min_margin: float = Field(
+        0.02, description="CSLS margin a link needs: how far the pair stands above each side's nearest neighbours.",
+    )
+    neighbours: int = Field(3, ge=1, description="Nearest neighbours averaged for the CSLS correction.")
+    cache_entries: int = Field(20000, ge=1, description="Phrase vectors kept in memory.")
+
+
 class AnswerSettings(_Section):
     contexts: int = Field(4, description="Passages given to the LLM (after retrieval).")
     context_window: int = Field(1, description="Neighbouring chunks added on each side of a passage.")
@@ -304,6 +330,9 @@ class AnswerSettings(_Section):
     scoring: ScoringSettings = Field(default_factory=ScoringSettings, description="Sentence scoring and refusal.")
     support: SupportSettings = Field(default_factory=SupportSettings, description="When a passage supports a claim.")
     checks: CheckSettings = Field(default_factory=CheckSettings, description="How answers are checked and quoted.")
+    bridge: BridgeSettings = Field(
+        default_factory=BridgeSettings, description="Question phrases found in passages of another language."
+    )
     renderings_cache: Path = Field(
         DEFAULT_CACHE / "renderings-cache.sqlite",
         description="SQLite cache of machine renderings of cited sentences in the interface language.",
@@ -388,6 +417,27 @@ class QuizSettings(_Section):
     )
     max_attempts_per_item: int = Field(
         6, ge=1, description="Candidates tried per requested item before the builder stops (each costs one search).",
+    )
+    polish_attempts: int = Field(
+        1, ge=1, description="LLM mode: requests to the language model per item for a reworded stem; each one after "
+        "the first says why the previous one was turned down (each is a model call: 13-15 s measured on the local 1.5B "
+        "model, two shared cores).",
+    )
+    polish_max_chars: int = Field(
+        300, ge=20, description="LLM mode: a reworded stem, or the explanation sentence, longer than this many "
+        "characters is turned down (llm.too_long); the template's item is kept.",
+    )
+    polish_max_tokens: int = Field(
+        120, ge=16, description="LLM mode: the longest reply asked of the model (a stem and one explanation sentence); "
+        "applied to models that take a max_tokens setting.",
+    )
+    polish_name_run: int = Field(
+        2, ge=1, description="LLM mode: a reworded stem gives an actor key away (llm.key_in_stem) when it holds this "
+        "many consecutive words of the actor's name that the template's stem did not hold.",
+    )
+    polish_passage_chars: int = Field(
+        400, ge=40, description="LLM mode: characters of the cited passage shown to the model (a longer one is cut "
+        "at a word), so a prompt stays short on the local model.",
     )
 
 

@@ -1,14 +1,17 @@
-"""The quiz builder on the sample articles and on the Vietnamese fixture documents.
+"""The quiz builder on the sample articles and on the Vietnamese fixture documents, with and without the LLM.
 
-    .venv/bin/python benchmarks/quiz_bench.py                    # 30 items from each, Vietnamese quiz
+    .venv/bin/python benchmarks/quiz_bench.py                    # 30 items from each, Vietnamese quiz, templates
+    .venv/bin/python benchmarks/quiz_bench.py --llm none local   # also with the local model rewording the stems
     .venv/bin/python benchmarks/quiz_bench.py --lang en --dump /tmp/quiz   # also write each quiz as JSON
 
 Builds (or reuses, in the cache) the index over both sets that ``glance_bench.py`` builds, then per
-set builds a quiz of ``--items`` items of every type, without an LLM (the LLM mode is not built),
-and reports items kept and dropped with reasons, the share whose key the assistant confirms by
-answering the stem (``Assistant(backend="none").ask(stem)``: the key in the answer text or in its
-citations' quotes; a matching item counts when every left side's answer confirms its right
-side), the item-writing flaws, and the time taken.
+mode and set builds a quiz of ``--items`` items of every type: ``none`` with the templates only,
+``local`` with the local model (``local.model``, ``--model``) rewording each stem (``QuizRequest.llm``).
+It reports items kept and dropped with reasons, how many kept stems the model wrote and why its other
+rewordings were turned down, the share whose key the assistant confirms by answering the stem
+(``Assistant(backend="none").ask(stem)``: the key in the answer text or in its citations' quotes; a
+matching item counts when every left side's answer confirms its right side), the item-writing flaws,
+and the time taken.
 """
 
 from __future__ import annotations
@@ -68,9 +71,12 @@ def confirmed(assistant: Assistant, builder: QuizBuilder, item: QuizItem) -> boo
     return key is not None and _confirms(assistant, item.stem, key)
 
 
-def run(assistant: Assistant, name: str, args: argparse.Namespace) -> dict:
-    request = QuizRequest(items=args.items, language=args.lang, seed=args.seed, **SETS[name])
-    builder = builder_for(assistant, request)
+def run(builder_assistant: Assistant, assistant: Assistant, name: str, args: argparse.Namespace) -> dict:
+    """One quiz of set ``name``, built with ``builder_assistant`` (its model rewords the stems when it has one),
+    its keys confirmed by ``assistant`` answering extractively."""
+    llm = builder_assistant.backend != "none"
+    request = QuizRequest(items=args.items, language=args.lang, seed=args.seed, llm=llm, **SETS[name])
+    builder = builder_for(builder_assistant, request)
     builder.run()
     quiz = builder.quiz()
     started = time.perf_counter()
@@ -80,11 +86,19 @@ def run(assistant: Assistant, name: str, args: argparse.Namespace) -> dict:
     flaws_dropped = Counter(
         r.code.removeprefix("flaw.") for d in quiz.report.dropped for r in d.reasons if r.code.startswith("flaw.")
     )
+    mode = builder_assistant.backend
     if args.dump:
         args.dump.mkdir(parents=True, exist_ok=True)
-        (args.dump / f"{name}-{args.lang}.json").write_text(quiz.model_dump_json(indent=2), encoding="utf-8")
+        (args.dump / f"{name}-{args.lang}-{mode}.json").write_text(quiz.model_dump_json(indent=2), encoding="utf-8")
+    attempts = [a for item in quiz.items for a in item.attempts] + [a for d in quiz.report.dropped for a in d.attempts]
     return {
+        "mode": mode,
         "set": name,
+        "reworded": sum(item.written_by == "llm" for item in quiz.items),
+        "asked": len(attempts),
+        "turned_down": sum(not a.kept for a in attempts),
+        "refusals": quiz.report.rewording_counts(quiz.items),
+        "notes": quiz.report.notes,
         "kept": len(quiz.items),
         "dropped": len(quiz.report.dropped),
         "reasons": quiz.report.reason_counts(),
@@ -108,27 +122,49 @@ def main() -> None:
     parser.add_argument("--lang", default="vi", choices=["vi", "en", "source"], help="Quiz language (default vi).")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dump", type=Path, default=None, help="Folder to write each quiz as JSON (for review).")
+    parser.add_argument(
+        "--llm",
+        nargs="+",
+        default=["none"],
+        choices=["none", "local"],
+        help="Modes to run: none (templates) and/or local (the local model rewords the stems).",
+    )
+    parser.add_argument("--model", default=None, help="The local model (default: the settings' local.model).")
+    parser.add_argument("--index-root", type=Path, default=None,
+                        help="Keep the index under this folder instead of the shared evaluation cache (another "
+                        "process may be writing the shared one).")  # fmt: skip
     args = parser.parse_args()
 
     corpus = build_corpus()
-    settings = settings_from(**corpus_overrides(corpus))
+    settings = settings_from(**corpus_overrides(corpus, args.index_root), local__model=args.model)
     index = open_index(settings)
     sync_eval_index(index, settings)
     update_facts(index, settings.facts)
     assistant = Assistant(settings=settings, backend="none", index=index)
-    results = [run(assistant, name, args) for name in SETS]
+    builders = {mode: assistant if mode == "none" else Assistant(settings=settings, backend=mode, index=index)
+                for mode in args.llm}  # fmt: skip
+    results = [run(builders[mode], assistant, name, args) for mode in args.llm for name in SETS]
 
-    table = Table(title=f"quiz bench: {args.items} items asked per set, language {args.lang}, templates (no LLM)")
-    for column in ("set", "kept", "types", "dropped", "reasons", "key confirmed", "flaws", "build", "answering"):
+    model = settings.local.model if "local" in args.llm else "none"
+    table = Table(title=f"quiz bench: {args.items} items asked per set, language {args.lang}, local model {model}")
+    columns = ("mode", "set", "kept", "types", "dropped", "reasons", "reworded (kept)", "rewordings turned down",
+               "key confirmed", "flaws", "build", "answering")  # fmt: skip
+    for column in columns:
         table.add_column(column, overflow="fold")
     for r in results:
         flaws = f"kept items: {_counts(r['flaws_kept'])}; dropped by: {_counts(r['flaws_dropped'])}"
         if r["quiz_flaws"]:
             flaws += f"; quiz: {', '.join(r['quiz_flaws'])}"
         share = f"{r['confirmed']}/{r['kept']} ({r['confirmed'] / r['kept']:.0%})" if r["kept"] else "–"
-        table.add_row(r["set"], str(r["kept"]), _counts(r["types"]), str(r["dropped"]), _counts(r["reasons"]), share,
-                      flaws, f"{r['build_s']:.1f} s", f"{r['ask_s']:.1f} s")  # fmt: skip
+        reworded = f"{r['reworded']}/{r['kept']} ({r['asked']} asked)" if r["mode"] != "none" else "–"
+        down = f"{r['turned_down']}: {_counts(r['refusals'])}" if r["mode"] != "none" else "–"
+        table.add_row(r["mode"], r["set"], str(r["kept"]), _counts(r["types"]), str(r["dropped"]),
+                      _counts(r["reasons"]), reworded, down, share, flaws, f"{r['build_s']:.1f} s",
+                      f"{r['ask_s']:.1f} s")  # fmt: skip
     console.print(table)
+    for r in results:
+        for note in r["notes"]:
+            console.print(f"[yellow]{r['mode']} {r['set']}:[/yellow] {note}")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,17 @@ CASES: list[tuple[str, QuizItem, list[str]]] = [
         ["stem_word_in_key"],  # "sở" no, "tỉnh" yes: "là", "của" are stop words
     ),
     (
+        "a date's parts are not stem words",
+        choice("Theo danh mục: «Giai đoạn 1 – Chuẩn bị (từ ____ đến 31/8/2025)» Ngày ở chỗ trống là ngày nào?",
+               "1/5/2025", "31/5/2025", "30/6/2025", "1/7/2025"),
+        [],
+    ),
+    (
+        "a whole number token is a stem word",
+        choice("Nhiệm vụ nào thuộc giai đoạn 1?", "Khảo sát đợt 1", "Khảo sát đợt hai", "Báo cáo năm", "Tổng kết"),
+        ["stem_word_in_key"],
+    ),
+    (
         "a/an cue",
         choice("The plan is coordinated by an", "agency", "ministry", "committee", "board", language="en"),
         ["grammatical_cue"],

@@ -181,6 +181,24 @@ def test_the_request_from_the_form() -> None:
         request_from_form([], "", "", 2.5, ["truefalse"], "vi", "medium", 0)
     with pytest.raises(ValueError):
         request_from_form([], "", "", None, ["truefalse"], "vi", "medium", 0)
+    assert not request.llm and request_from_form([], "", "", 5, ["truefalse"], "vi", "medium", 0, llm=True).llm
+
+
+def test_a_reworded_stem_and_a_turned_down_rewording_are_shown() -> None:
+    from assistant.quiz.items import Attempt
+
+    refused = Attempt(stem="Ngày 30/6?", reasons=[DropReason(code="llm.key_in_stem", message="states the answer")])
+    template = make_item("multichoice", attempts=[refused])
+    reworded = make_item("multichoice", stem="Giai đoạn cấp bách kết thúc vào ngày nào?", written_by="llm",
+                         attempts=[Attempt(stem="Giai đoạn cấp bách kết thúc vào ngày nào?", kept=True)])  # fmt: skip
+    assert "Bản viết lại của mô hình ngôn ngữ bị loại (llm.key_in_stem)" in item_html("vi", template, 1)
+    assert "reworded by the language model" in item_html("en", reworded, 2)
+    assert "written" not in item_html("en", make_item("multichoice"), 3)  # a template item never offered to a model
+    quiz = quiz_of([template, reworded]).model_copy(
+        update={"report": QualityReport(kept=2, notes=["The language model could not be reached (x)."])}
+    )
+    html = report_html("en", quiz)
+    assert "Reworded by the model: 1 of 2" in html and "llm.key_in_stem" in html and "could not be reached" in html
 
 
 def _form_values(form) -> tuple:

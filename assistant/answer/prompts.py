@@ -25,6 +25,11 @@ from assistant.answer.constants import (
 from assistant.errors import ConfigError
 
 # Filled when the prompts are loaded; every other placeholder is filled per question.
+# The quiz builder's rewording prompt (assistant/quiz/polish.py) and its placeholders, checked like the others.
+QUIZ_POLISH_FILE = "quiz_polish.txt"
+QUIZ_POLISH_PLACEHOLDERS = frozenset(
+    {"language_name", "stem", "passage", "answer", "retry", "blank", "stem_label", "explanation_label"}
+)
 _CONSTANTS = {"refusal_marker": REFUSAL_MARKER, "citation_example": CITATION_EXAMPLE}
 _REFUSAL_LINE = re.compile(r"^([a-z]{2,3}|default)\s*:\s*(.+)$")
 
@@ -60,10 +65,10 @@ def _read(path: Path) -> str:
         raise PromptError(path, f"cannot read prompt file: {exc}") from exc
 
 
-def _template(path: Path) -> str:
-    """The template text, checked to use exactly its expected placeholders."""
+def _template(path: Path, expected: frozenset[str] | None = None) -> str:
+    """The template text, checked to use exactly its expected placeholders (default: by its file name)."""
     text = _read(path)
-    expected = TEMPLATE_PLACEHOLDERS[path.name]
+    expected = TEMPLATE_PLACEHOLDERS[path.name] if expected is None else expected
     found = _placeholders(path, text)
     problems = []
     if expected - found:
@@ -100,17 +105,19 @@ def _refusals(path: Path) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class PromptSet:
-    """The loaded prompts: the fixed system prompt, seven templates and the refusal messages."""
+    """The loaded prompts: the fixed system prompt, the templates and the refusal messages."""
 
     system: str
     answer_template: str
     compose_template: str
     cloze_template: str
     translate_template: str
+    fact_render_template: str
     condense_template: str
     rewrite_template: str
     terms_template: str
     retry_template: str
+    quiz_polish_template: str
     refusals: dict[str, str]
     directory: Path
 
@@ -148,6 +155,12 @@ class PromptSet:
         """The user message asking for one passage sentence in the asker's language."""
         return self.translate_template.format(sentence=sentence, language_name=language_name)
 
+    def render_fact(self, statement: str, actor: str, figures: str, language_name: str) -> str:
+        """The user message asking for a fact's normalised wording in another language
+        (:mod:`assistant.facts.render`); ``actor`` and ``figures`` must be copied unchanged."""
+        return self.fact_render_template.format(statement=statement, actor=actor, figures=figures,
+                                                language_name=language_name)  # fmt: skip
+
     def render_condense(self, question: str, history: str, language_name: str) -> str:
         """The user message asking to rewrite a follow-up as a standalone question."""
         return self.condense_template.format(question=question, history=history, language_name=language_name)
@@ -156,6 +169,13 @@ class PromptSet:
         """The user message asking for translations of a question (multi-query retrieval)."""
         return self.rewrite_template.format(question=question, languages=languages)
 
+    def render_quiz_polish(self, *, stem: str, passage: str, answer: str, language_name: str, blank: str,
+                           stem_label: str, explanation_label: str, retry: str = "") -> str:  # fmt: skip
+        """The user message asking to reword a quiz item's stem and explain its key (:mod:`assistant.quiz.polish`)."""
+        return self.quiz_polish_template.format(stem=stem, passage=passage, answer=answer, language_name=language_name,
+                                                blank=blank, stem_label=stem_label, explanation_label=explanation_label,
+                                                retry=retry).strip()  # fmt: skip
+
     def refusal(self, language: str) -> str:
         """The refusal message in ``language`` (ISO 639-1), else the default one."""
         return self.refusals.get(language, self.refusals["default"])
@@ -163,7 +183,8 @@ class PromptSet:
 
 def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
     """Read and validate ``system.txt``, ``answer.txt``, ``compose.txt``, ``cloze.txt``, ``translate.txt``,
-    ``condense.txt``, ``rewrite.txt``, ``terms.txt``, ``retry.txt`` and ``refusal.txt``.
+    ``fact_render.txt``, ``condense.txt``, ``rewrite.txt``, ``terms.txt``, ``retry.txt``, ``quiz_polish.txt``
+    and ``refusal.txt``.
 
     Raises :class:`PromptError` naming the file on a missing file, a missing or
     unknown placeholder, or a malformed refusal line.
@@ -176,10 +197,12 @@ def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
         compose_template=_template(directory / "compose.txt").strip(),
         cloze_template=_template(directory / "cloze.txt").strip(),
         translate_template=_template(directory / "translate.txt").strip(),
+        fact_render_template=_template(directory / "fact_render.txt").strip(),
         condense_template=_template(directory / "condense.txt").strip(),
         rewrite_template=_template(directory / "rewrite.txt").strip(),
         terms_template=_template(directory / "terms.txt").strip(),
         retry_template=_template(directory / "retry.txt").strip(),
+        quiz_polish_template=_template(directory / QUIZ_POLISH_FILE, QUIZ_POLISH_PLACEHOLDERS).strip(),
         refusals=_refusals(directory / REFUSAL_FILE),
         directory=directory,
     )

@@ -1,13 +1,20 @@
-"""``assistant quiz``: a checked quiz from the corpus's verified facts, exported with its quality report."""
+"""``assistant quiz``: a checked quiz from the corpus's verified facts, exported with its quality report.
+
+``--llm local`` (or openai, ollama: the backends of ``assistant ask --llm``) rewords the stems with that
+model; every rewording is checked like any item, and one that fails leaves the template's wording."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from assistant.cli.common import EXIT_ERROR, console, err_console, user_errors
+
+if TYPE_CHECKING:
+    from assistant.quiz.items import Quiz
 
 # The CLI's format names and the exporters' ones.
 FORMATS = {
@@ -29,6 +36,12 @@ def quiz(
     seed: int = typer.Option(0, "--seed", help="Same seed and corpus, same quiz."),
     fmt: str = typer.Option("gift", "--format", "-f", help=", ".join(FORMATS) + "."),
     output: Path = typer.Option(None, "--output", "-o", help="The export file (default: quiz<ext> here)."),
+    llm: str = typer.Option(
+        "none",
+        "--llm",
+        help="Reword the stems with this backend's model (local, openai, ollama); checked like "
+        "every item. none (default): templates only.",
+    ),
 ) -> None:
     """Write a quiz whose every item cites its source and passed the checks; print what was dropped and why."""
     from assistant import Assistant
@@ -45,11 +58,15 @@ def quiz(
     with user_errors():
         request = QuizRequest(
             documents=doc, doc_type=doc_type, topic=topic, items=items, language=lang, difficulty=difficulty,
-            seed=seed, **({"types": item_type} if item_type else {}),
+            seed=seed, llm=llm != "none", **({"types": item_type} if item_type else {}),
         )  # fmt: skip
-        session = QuizSession.build(Assistant(backend="none"), request)
+        session = QuizSession.build(Assistant(backend=llm), request)
         built = session.quiz
         _print_summary(built.report.kept, built.report.reason_counts(), len(built.report.dropped))
+        if request.llm:
+            _print_rewordings(built)
+        for note in built.report.notes:
+            err_console.print(f"[yellow]note:[/yellow] {note}")
         if not built.items:
             err_console.print("No item passed the checks: nothing exported. Is the index built (`assistant index`)?")
             raise typer.Exit(EXIT_ERROR)
@@ -64,6 +81,14 @@ def quiz(
     for flaw in data["quiz_flaws"]:
         err_console.print(f"[yellow]quiz flaw {flaw['code']}:[/yellow] {flaw['message']}")
     console.print(f"{result.written} items written to {output}; report in {report}")
+
+
+def _print_rewordings(built: Quiz) -> None:
+    """How many kept stems the model wrote, and why its other rewordings were turned down."""
+    reworded = sum(item.written_by == "llm" for item in built.items)
+    console.print(f"stems reworded by the language model: {reworded} of {len(built.items)}")
+    for code, n in built.report.rewording_counts(built.items).items():
+        console.print(f"  rewording turned down, {code}: {n}")
 
 
 def _print_summary(kept: int, reasons: dict[str, int], dropped: int) -> None:

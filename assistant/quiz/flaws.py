@@ -92,6 +92,8 @@ NOT_NEGATIONS: Final[dict[str, tuple[str, ...]]] = {
 _CONTRACTION = re.compile(r"\b\w+n['’]t\b", re.IGNORECASE)
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+# Punctuation around a token ("(31/8/2025),", "«Giai"); a percent sign belongs to its number.
+_EDGE = re.compile(r"^[^\w%]+|[^\w%]+$")
 _MONTHS_EN: Final[dict[str, int]] = {
     name: number
     for number, names in enumerate(
@@ -131,7 +133,17 @@ def _fold(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return _TOKEN.findall(_fold(text))
+    """The folded words of ``text``. A whitespace-separated token holding a digit ("1/5/2025", "1.450",
+    "85%") is one word, so its parts are no words of their own: the "1" of "Giai đoạn 1" is not a word
+    of the key "1/5/2025", while a stem and a key that both hold the token "1" share it."""
+    words: list[str] = []
+    for token in _fold(text).split():
+        core = _EDGE.sub("", token)
+        if any(ch.isdigit() for ch in core):
+            words.append(core)
+        else:
+            words += _TOKEN.findall(token)
+    return words
 
 
 def check_item(item: QuizItem, *, longest_ratio: float = DEFAULT_LONGEST_RATIO) -> list[Flaw]:

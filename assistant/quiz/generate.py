@@ -1,4 +1,4 @@
-"""Building a quiz from the corpus's verified facts, without an LLM: :func:`build_quiz`.
+"""Building a quiz from the corpus's verified facts: :func:`build_quiz`, with or without an LLM.
 
 The material (documents, a document type, a topic query) chooses facts; each is written as an
 item of one of the requested types (:mod:`assistant.quiz.writers`, wording from
@@ -7,9 +7,16 @@ with its reasons, which the quiz's :class:`~assistant.quiz.items.QualityReport` 
 same seed and corpus give the same quiz: facts are ordered by id and every choice is drawn from
 one ``random.Random(seed)``.
 
+LLM mode (``QuizRequest.llm`` and a chat model, which :func:`builder_for` takes from the assistant):
+an item that passed its checks, or failed only the search (:data:`~assistant.quiz.polish.CURABLE`),
+is reworded by the model (:mod:`assistant.quiz.polish`) and checked again the same way; the
+rewording replaces the template's stem only when it passes. Each item says who wrote it
+(``written_by``) and lists the model's tries with why they were turned down (``attempts``). With
+the same seed, corpus and model replies, the quiz is the same.
+
 :class:`QuizBuilder` keeps what the review needs (each kept item's :class:`ItemSource`, the
 candidates not yet tried): :mod:`assistant.quiz.session` uses it to edit, discard and
-regenerate single items. The LLM path (more natural stems passing the same checks) is not built.
+regenerate single items.
 """
 
 from __future__ import annotations
@@ -18,25 +25,30 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.facts.model import Evidence, Fact
 from assistant.quiz.checks import SearchFn, check_all
 from assistant.quiz.distractors import FactPool
 from assistant.quiz.errors import QuizRequestError
 from assistant.quiz.flaws import Flaw, check_quiz
-from assistant.quiz.items import DroppedItem, DropReason, ItemType, QualityReport, Quiz, QuizItem
+from assistant.quiz.items import Attempt, DroppedItem, DropReason, ItemType, QualityReport, Quiz, QuizItem
+from assistant.quiz.polish import Polisher, curable
 from assistant.quiz.request import ItemSource, QuizRequest
 from assistant.quiz.templates import Templates, default_templates
 from assistant.quiz.writers import Draft, WriteContext, matching_groups, write_item, write_matching
 from assistant.settings import QuizSettings
 
 if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
     from assistant.api import Assistant
 
 # A planned candidate: one fact (with the evidence to cite) and a type, or a group of facts to match.
 Entry = tuple[Fact, Evidence, ItemType] | list[tuple[Fact, Evidence]]
+NO_MODEL_NOTE = "No language model is configured: the items keep the templates' wording."
 
 
 def _applicable(fact: Fact, item_type: ItemType) -> bool:
@@ -67,6 +79,9 @@ class QuizBuilder:
     settings: QuizSettings
     templates: Templates
     topic_chunks: set[str] | None = None
+    llm: BaseChatModel | None = None  # used when the request asks for the LLM mode
+    llm_lock: AbstractContextManager[Any] | None = None  # held around each model call (the local model)
+    notes: list[str] = field(default_factory=list)  # for the quality report
     kept: list[QuizItem] = field(default_factory=list)
     sources: dict[str, ItemSource] = field(default_factory=dict)
     dropped: list[DroppedItem] = field(default_factory=list)
@@ -76,6 +91,7 @@ class QuizBuilder:
     seconds: float = 0.0
     rng: random.Random = field(init=False, repr=False)
     context: WriteContext = field(init=False, repr=False)
+    polisher: Polisher | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.request.seed)
@@ -85,6 +101,12 @@ class QuizBuilder:
             filters=self.request.filters(), title=self.request.title or self.templates.titles[language],
         )  # fmt: skip
         self.plan = self._plan()
+        if self.request.llm and self.llm is not None:
+            from assistant.answer.prompts import load_prompts
+
+            self.polisher = Polisher(self.llm, load_prompts(), self.templates, self.settings, self.llm_lock)
+        elif self.request.llm and not self.notes:
+            self.notes.append(NO_MODEL_NOTE)
 
     def _plan(self) -> list[Entry]:
         chosen = []
@@ -136,12 +158,24 @@ class QuizBuilder:
         item, source = written
         self.checked += 1
         reasons = check_all(item, source, kept=self.kept, search=self.search, settings=self.settings)
+        attempts: list[Attempt] = []
+        if self.polisher is not None and not isinstance(entry, list) and curable(reasons):
+            polished = self.polisher.polish(written, entry[0], entry[1], self.check)
+            attempts = polished.attempts
+            if polished.draft is not None:
+                (item, source), reasons = polished.draft, []
+            elif attempts:
+                item = item.model_copy(update={"attempts": attempts})
         if reasons:
-            self.dropped.append(DroppedItem(stem=item.stem, item_id=item.id, reasons=reasons))
+            self.dropped.append(DroppedItem(stem=item.stem, item_id=item.id, reasons=reasons, attempts=attempts))
             return None
         self.kept.insert(len(self.kept) if position is None else position, item)
         self.sources[item.id] = source
         return item
+
+    def check(self, item: QuizItem, source: ItemSource) -> list[DropReason]:
+        """Every check of an item against the quiz as it stands (:func:`~assistant.quiz.checks.check_all`)."""
+        return check_all(item, source, kept=self.kept, search=self.search, settings=self.settings)
 
     def drop(self, item_id: str, code: str, message: str) -> QuizItem:
         """Take a kept item out of the quiz, recording why (a trainer's discard or regenerate)."""
@@ -163,8 +197,9 @@ class QuizBuilder:
         language = self.request.language if self.request.language != "source" else "und"
         if language == "und" and languages:
             language = languages.most_common(1)[0][0]
-        return Quiz(title=self.context.title, language=language, seed=self.request.seed, items=items,
-                    report=QualityReport(kept=len(items), dropped=list(self.dropped)))  # fmt: skip
+        notes = self.notes + ([self.polisher.notice] if self.polisher is not None and self.polisher.notice else [])
+        report = QualityReport(kept=len(items), dropped=list(self.dropped), notes=notes)
+        return Quiz(title=self.context.title, language=language, seed=self.request.seed, items=items, report=report)
 
     def quiz_flaws(self) -> list[Flaw]:
         """Flaws of the quiz as a whole (the key is the longest option too often)."""
@@ -172,7 +207,9 @@ class QuizBuilder:
 
 
 def builder_for(assistant: Assistant, request: QuizRequest, templates: Templates | None = None) -> QuizBuilder:
-    """A :class:`QuizBuilder` over the assistant's verified facts, its search and its index."""
+    """A :class:`QuizBuilder` over the assistant's verified facts, its search and its index; for the LLM mode,
+    with the assistant's chat model (its backend chosen by the settings or the caller) and, for the local
+    model, the lock every local generation takes."""
     from assistant.facts.select import FactFilter
 
     settings = assistant.settings.quiz
@@ -186,9 +223,15 @@ def builder_for(assistant: Assistant, request: QuizRequest, templates: Templates
         return "\n".join(chunk.text for chunk in assistant.index.all_chunks(where={"source": source}))
 
     search: SearchFn = lambda query, k, filters: assistant.search(query, k=k, filters=filters)  # noqa: E731
+    llm = assistant.chat_model if request.llm else None
+    notes = []
+    if request.llm and llm is None:  # backend "none", or a model that could not be built
+        why = (assistant.llm_notice or "").removesuffix("; answering extractively") or f"backend {assistant.backend!r}"
+        notes.append(f"{NO_MODEL_NOTE} ({why})")
     return QuizBuilder(pool=FactPool(facts, settings, document_text), request=request, search=search,
-                       settings=settings, templates=templates or default_templates(),
-                       topic_chunks=topic_chunks)  # fmt: skip
+                       settings=settings, templates=templates or default_templates(), topic_chunks=topic_chunks,
+                       llm=llm, llm_lock=assistant.model_lock if llm is not None else None,
+                       notes=notes)  # fmt: skip
 
 
 def build_quiz(assistant: Assistant, request: QuizRequest) -> Quiz:
@@ -206,10 +249,12 @@ def build_from_facts(
     *,
     document_text: Callable[[str], str] | None = None,
     templates: Templates | None = None,
+    llm: BaseChatModel | None = None,
 ) -> QuizBuilder:
-    """A run builder over given facts and a given search (no index): for tests and other corpora."""
+    """A run builder over given facts and a given search (no index): for tests and other corpora. ``llm``
+    rewords the items when ``request.llm`` asks for it."""
     settings = settings or QuizSettings()
     builder = QuizBuilder(pool=FactPool(facts, settings, document_text), request=request, search=search,
-                          settings=settings, templates=templates or default_templates())  # fmt: skip
+                          settings=settings, templates=templates or default_templates(), llm=llm)  # fmt: skip
     builder.run()
     return builder

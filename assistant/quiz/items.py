@@ -18,6 +18,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from typing import Annotated, Any, Final, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -28,6 +29,7 @@ from assistant.quiz.numbers import format_number
 ItemType = Literal["multichoice", "truefalse", "shortanswer", "numerical", "matching"]
 ITEM_TYPES: Final[tuple[str, ...]] = ("multichoice", "truefalse", "shortanswer", "numerical", "matching")
 Difficulty = Literal["easy", "medium", "hard"]
+WrittenBy = Literal["template", "llm"]
 
 MULTICHOICE_OPTIONS: Final[int] = 4
 MIN_MATCHING_PAIRS: Final[int] = 3
@@ -144,6 +146,28 @@ class Pair(_Model):
     right: Line
 
 
+class DropReason(_Model):
+    """Why a candidate item (or a language model's rewording of one) was not kept: a short code (for
+    counting) and a message (for the trainer)."""
+
+    code: Line
+    message: Line
+
+
+class Attempt(_Model):
+    """One request to a language model to reword an item (:mod:`assistant.quiz.polish`), and its outcome."""
+
+    draft: Text = Field(default="", description="The template's stem the model was asked to reword.")
+    stem: Text = Field(default="", description="The stem the model proposed (empty when its reply held none).")
+    explanation: Text = Field(default="", description="The explanation sentence the model proposed.")
+    kept: bool = Field(
+        default=False, description="Whether the proposed stem passed every check and replaced the template's."
+    )
+    reasons: list[DropReason] = Field(
+        default_factory=list, description="Why the proposed stem or explanation was turned down (none: both kept)."
+    )
+
+
 def _fold(text: str) -> str:
     """Case-folded, single-spaced: the form two texts are compared in."""
     return " ".join(text.casefold().split())
@@ -181,6 +205,12 @@ class QuizItem(_Checked):
     difficulty: Difficulty = "medium"
     category: list[Line] = Field(default_factory=list, description="Topic path, outermost first.")
     citation: QuizCitation
+    written_by: WrittenBy = Field(
+        default="template", description="Who wrote the stem: the templates, or a language model (checked the same way)."
+    )
+    attempts: list[Attempt] = Field(
+        default_factory=list, description="The language model's tries at rewording the item (none without a model)."
+    )
 
     @model_validator(mode="after")
     def _check(self) -> QuizItem:
@@ -283,19 +313,13 @@ def _unused(kind: str) -> str:
     return f"not used by a {kind} item"
 
 
-class DropReason(_Model):
-    """Why a candidate item was not kept: a short code (for counting) and a message (for the trainer)."""
-
-    code: Line
-    message: Line
-
-
 class DroppedItem(_Model):
     """A candidate item that failed a check, with every reason."""
 
     stem: Text
     item_id: str = ""
     reasons: list[DropReason] = Field(min_length=1)
+    attempts: list[Attempt] = Field(default_factory=list, description="The language model's tries at rewording it.")
 
 
 class QualityReport(_Model):
@@ -303,10 +327,19 @@ class QualityReport(_Model):
 
     kept: int = Field(ge=0)
     dropped: list[DroppedItem] = Field(default_factory=list)
+    notes: list[Line] = Field(default_factory=list, description="What the trainer should know about the build "
+                              "(the language model was asked for but unavailable, …).")  # fmt: skip
 
     def reason_counts(self) -> dict[str, int]:
         """How often each reason code dropped an item, most frequent first."""
         counts = Counter(reason.code for dropped in self.dropped for reason in dropped.reasons)
+        return dict(counts.most_common())
+
+    def rewording_counts(self, items: Sequence[QuizItem]) -> dict[str, int]:
+        """How often each reason turned down a language model's rewording, over ``items`` (the quiz's) and the
+        dropped candidates, most frequent first."""
+        attempts = [a for item in items for a in item.attempts] + [a for d in self.dropped for a in d.attempts]
+        counts = Counter(reason.code for attempt in attempts for reason in attempt.reasons)
         return dict(counts.most_common())
 
     def summary(self) -> str:

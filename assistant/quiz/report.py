@@ -1,4 +1,6 @@
-"""The quality report written beside every export: items kept and dropped with reasons, as Markdown and JSON."""
+"""The quality report written beside every export: items kept and dropped with reasons, who wrote the items
+(templates, or a language model whose rewordings passed the checks) and why rewordings were turned down, as
+Markdown and JSON."""
 
 from __future__ import annotations
 
@@ -14,10 +16,14 @@ from assistant.quiz.request import QuizRequest
 def report_data(quiz: Quiz, request: QuizRequest, flaws: list[Flaw], seconds: float,
                 export: ExportResult | None = None) -> dict:  # fmt: skip
     """The report as plain data (what the JSON file holds)."""
+    written_by = Counter(item.written_by for item in quiz.items)
     return {
         "title": quiz.title,
         "request": request.model_dump(mode="json"),
-        "mode": "templates (no LLM)",
+        "mode": "templates reworded by a language model" if request.llm else "templates (no LLM)",
+        "written_by": {"template": written_by["template"], "llm": written_by["llm"]},
+        "rewordings_turned_down": quiz.report.rewording_counts(quiz.items),
+        "notes": list(quiz.report.notes),
         "kept": quiz.report.kept,
         "dropped": len(quiz.report.dropped),
         "reasons": quiz.report.reason_counts(),
@@ -39,15 +45,21 @@ def report_markdown(data: dict) -> str:
         f"# {data['title']}: quality report",
         "",
         (
-            f"Built from the corpus's verified facts with templates (no LLM) in {data['seconds']} s; "
+            f"Built from the corpus's verified facts with {data['mode']} in {data['seconds']} s; "
             f"seed {data['request']['seed']}, language {data['request']['language']}, "
             f"difficulty {data['request']['difficulty']}."
         ),
         "",
         f"- kept: **{data['kept']}** ({', '.join(f'{t} {n}' for t, n in sorted(data['types'].items())) or 'none'})",
         f"- dropped: **{data['dropped']}**",
-        "",
     ]
+    written = data.get("written_by", {})
+    if data["request"].get("llm"):
+        turned_down = ", ".join(f"`{code}` {n}" for code, n in data.get("rewordings_turned_down", {}).items())
+        lines.append(f"- stems reworded by the language model: **{written.get('llm', 0)}** of {data['kept']}"
+                     + (f"; rewordings turned down: {turned_down}" if turned_down else ""))  # fmt: skip
+    lines += [f"- note: {note}" for note in data.get("notes", [])]
+    lines.append("")
     if data["reasons"]:
         lines += ["| reason | items |", "|---|---|"] + [f"| `{code}` | {n} |" for code, n in data["reasons"].items()]
         lines.append("")

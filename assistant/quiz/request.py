@@ -37,6 +37,11 @@ class QuizRequest(BaseModel):
     difficulty: Difficulty = Field("medium", description="easy, medium or hard (distractor closeness, tolerance).")
     seed: int = Field(0, description="Same seed and corpus, same quiz.")
     title: str | None = Field(None, description="The quiz's title (default: from the templates).")
+    llm: bool = Field(
+        False,
+        description="Reword each stem with the assistant's language model (checked like any item; an item "
+        "whose rewording fails keeps the template's wording). Without a model, templates only.",
+    )
 
     def __init__(self, **data: Any) -> None:
         try:

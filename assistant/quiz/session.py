@@ -9,7 +9,8 @@ This is the Python API the web chat's quiz tab calls (the tab itself is not buil
     session.regenerate(item_id)                   # the next untried candidate, checked, in its place
 
 Every change is recorded in the quality report (a discarded or replaced item is listed as dropped
-with the reason ``review.discarded`` / ``review.regenerated``).
+with the reason ``review.discarded`` / ``review.regenerated``). In the LLM mode a replacement is
+reworded by the model like any candidate; an edited item is checked again whoever wrote it.
 """
 
 from __future__ import annotations

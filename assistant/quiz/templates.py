@@ -42,6 +42,8 @@ EXPLANATION_FIELDS: Final[dict[str, frozenset[str]]] = {
     "foreign": frozenset({"language"}),
     "rendering": frozenset({"quiz_language", "language"}),
 }
+# The kinds of key a question asks for; ``asks`` lists, per language, the words a question for each says.
+ASKED_KINDS: Final[tuple[str, ...]] = ("date", "number", "actor")
 DOCUMENT_FIELDS: Final[dict[str, frozenset[str]]] = {
     "same_language": frozenset({"doc_type", "title"}),
     "other_language": frozenset({"doc_type", "language", "source"}),
@@ -61,6 +63,7 @@ class Templates(BaseModel):
     months: dict[str, list[str]]
     documents: dict[str, dict[str, str]]
     stems: dict[str, dict[str, str]]
+    asks: dict[str, dict[str, list[str]]]
     explanations: dict[str, dict[str, str]]
 
     def stem(self, language: str, name: str, /, **values: str) -> str:
@@ -124,6 +127,9 @@ def load_templates(path: Path = TEMPLATES_FILE) -> Templates:
     for language in languages:
         if "other" not in templates.doc_types[language]:
             raise ConfigError(f"{path}: doc_types.{language}.other is missing")
+        for kind in ASKED_KINDS:
+            if not templates.asks.get(language, {}).get(kind):
+                raise ConfigError(f"{path}: asks.{language}.{kind} is missing")
     if "en" in languages and len(templates.months.get("en", [])) != 12:
         raise ConfigError(f"{path}: months.en needs the 12 month names")
     return templates

@@ -2,7 +2,9 @@
 
 For every signed-in user (trainers are ordinary users), like the At a glance tab. The trainer chooses the
 material (documents, a document type, a topic query), the number of items, the types, the quiz language,
-the difficulty and the seed; :class:`~assistant.quiz.session.QuizSession` builds the quiz with a progress
+the difficulty and the seed, and may have the language model chosen in the side panel reword the stems
+(offered only when a model is chosen; every rewording is checked like any item, and one that fails keeps
+the template's wording); :class:`~assistant.quiz.session.QuizSession` builds the quiz with a progress
 bar and keeps it for the review in the browser session: edit an item (checked again; an item that fails
 is kept only when the trainer forces it, and is then marked), discard it, regenerate it. After every
 change the quiz is written in every export format (:func:`assistant.quiz.export.export`) with its quality
@@ -131,6 +133,14 @@ def forget(review: Review | None) -> None:
         shutil.rmtree(review.folder, ignore_errors=True)
 
 
+def polish_props(lang: str, backend: str) -> dict[str, Any]:
+    """The label, hint and state of the box asking the language model to reword the stems: offered only when
+    the side panel's backend has a model (not the extractive one)."""
+    on = backend != "none"
+    return {"label": t(lang, "quiz.polish"), "info": t(lang, "quiz.polish_info" if on else "quiz.polish_off"),
+            "interactive": on}  # fmt: skip
+
+
 def signed_in(services: Services, username: str | None) -> bool:
     """Anyone the app let in: the local user without login, else a signed-in user (trainers are users)."""
     return not login_required(services.settings.web) or username is not None
@@ -256,6 +266,8 @@ def build_quiz_tab(services: Services, labels: Relabeler, controls: Controls, ta
                          elem_id="quiz-types"),
         label="quiz.types", choices=type_choices,
     )  # fmt: skip
+    # Relabelled with the side panel's backend (see polish_update), not by ``labels``.
+    polish = gr.Checkbox(False, elem_id="quiz-polish", **polish_props(lang0, services.default_backend))
     build = labels.add(gr.Button(t(lang0, "quiz.build"), variant="primary", elem_id="quiz-build"), value="quiz.build")
     status = gr.HTML(elem_id="quiz-status")
     with gr.Column(visible=False, elem_id="quiz-results") as results:
@@ -313,6 +325,11 @@ def build_quiz_tab(services: Services, labels: Relabeler, controls: Controls, ta
             updates.update(form.fill(lang, edit_form(lang, review.item(picked))))
         return updates
 
+    def polish_update(lang: str, backend: str | None) -> Any:
+        """The polish box in ``lang``: offered only with a language model (unticked without one)."""
+        props = polish_props(normalize(lang), backend or services.default_backend)
+        return gr.update(**props) if props["interactive"] else gr.update(value=False, **props)
+
     def require(lang: str, request: gr.Request) -> None:
         if not signed_in(services, request.username):
             raise gr.Error(t(lang, "access.denied"))
@@ -333,8 +350,10 @@ def build_quiz_tab(services: Services, labels: Relabeler, controls: Controls, ta
     def on_build(values: dict[Any, Any], request: gr.Request, progress: gr.Progress = gr.Progress()) -> dict[Any, Any]:
         lang = normalize(values[controls.lang])
         require(lang, request)
+        backend = values[controls.backend] or services.default_backend
+        polishing = bool(values[polish]) and backend != "none"
         try:
-            quiz_request = request_from_form(*(values[c] for c in material))
+            quiz_request = request_from_form(*(values[c] for c in material), llm=polishing)
         except QuizRequestError as exc:
             return {status: message_html(t(lang, "quiz.bad_request", field=exc.field, reason=exc.reason), ok=False)}
         except ValueError:
@@ -342,7 +361,7 @@ def build_quiz_tab(services: Services, labels: Relabeler, controls: Controls, ta
         progress(0, desc=t(lang, "quiz.progress.facts"))
         try:
             with services.generating("none"):  # CPU work in this process, as retrieval
-                builder = builder_for(services.assistant(None), quiz_request)
+                builder = builder_for(services.assistant(backend if polishing else None), quiz_request)
                 search = builder.search
                 builder.search = reporting(search, lambda: (len(builder.kept), builder.checked), quiz_request.items,
                                            lang, lambda done, line: progress(done, desc=line))  # fmt: skip
@@ -436,9 +455,10 @@ def build_quiz_tab(services: Services, labels: Relabeler, controls: Controls, ta
                         **view(review, lang, following)}  # fmt: skip
             return {check: message_html(t(lang, "quiz.regenerated")), **view(review, lang, replacement.id)}
 
-    def relabel(review: Review | None, picked: str | None, lang: str, current: str | None) -> dict[Any, Any]:
+    def relabel(review: Review | None, picked: str | None, lang: str, current: str | None,
+                backend: str | None) -> dict[Any, Any]:  # fmt: skip
         lang = normalize(lang)
-        updates = on_open(lang, current)
+        updates = {**on_open(lang, current), polish: polish_update(lang, backend)}
         if review is None:
             return updates
         quiz = review.session.quiz
@@ -454,7 +474,7 @@ def build_quiz_tab(services: Services, labels: Relabeler, controls: Controls, ta
     material = [documents, doc_type, topic, count, types, language, difficulty, seed]  # request_from_form's order
     built = [review_state, status, check, results, *shown, *form.outputs]
     tab.select(on_open, [controls.lang, doc_type], [status, documents, doc_type], api_name=False)
-    build.click(on_build, {*material, review_state, controls.lang}, built, api_name=False,
+    build.click(on_build, {*material, polish, review_state, controls.lang, controls.backend}, built, api_name=False,
                 show_progress_on=[status])  # one progress bar, not one on each visible output  # fmt: skip
     pick.input(on_pick, [review_state, pick, controls.lang], [items_view, check, *form.outputs], api_name=False).then(
         None, js=SHOW_PICKED
@@ -465,7 +485,8 @@ def build_quiz_tab(services: Services, labels: Relabeler, controls: Controls, ta
     discard.click(on_discard, [review_state, pick, controls.lang], changed, api_name=False, show_progress_on=[check])
     regenerate.click(on_regenerate, [review_state, pick, controls.lang], changed, api_name=False,
                      show_progress_on=[check])  # fmt: skip
-    controls.lang.change(relabel, [review_state, pick, controls.lang, doc_type],
-                         [status, documents, doc_type, items_view, report_view, pick, export_note, form.key,
+    controls.lang.change(relabel, [review_state, pick, controls.lang, doc_type, controls.backend],
+                         [status, documents, doc_type, polish, items_view, report_view, pick, export_note, form.key,
                           form.lines],
                          api_name=False)  # fmt: skip
+    controls.backend.change(polish_update, [controls.lang, controls.backend], [polish], queue=False, api_name=False)

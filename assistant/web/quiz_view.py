@@ -2,7 +2,8 @@
 
 - the form's choices in the interface language, and the :class:`~assistant.quiz.request.QuizRequest` it makes;
 - the items as escaped HTML (stem, options with the key marked, explanation, citation with its quote), an item
-  the trainer kept despite failed checks marked as such;
+  the trainer kept despite failed checks marked as such, a stem the language model reworded marked too (and,
+  for a template item, why the model's rewording was turned down);
 - the quality report as escaped HTML, and as the Markdown / JSON files that go with every download;
 - the review form of one item, and the changes it asks for (for :meth:`QuizSession.edit`);
 - the build's progress, told from the builder's own count of kept and checked candidates.
@@ -67,13 +68,14 @@ def whole(value: float | str | None) -> int:
 
 def request_from_form(documents: Sequence[str] | None, doc_type: str | None, topic: str | None,
                       items: float | None, types: Sequence[str] | None, language: str | None,
-                      difficulty: str | None, seed: float | None) -> QuizRequest:  # fmt: skip
-    """The request the form describes; ``ValueError`` for a count or seed that is not a whole number,
-    ``QuizRequestError`` (naming the field) for anything the request refuses."""
+                      difficulty: str | None, seed: float | None, llm: bool | None = False) -> QuizRequest:  # fmt: skip
+    """The request the form describes (``llm``: reword the stems with the language model); ``ValueError`` for
+    a count or seed that is not a whole number, ``QuizRequestError`` (naming the field) for anything the
+    request refuses."""
     return QuizRequest(
         documents=list(documents or []), doc_type=doc_type or None, topic=(topic or "").strip() or None,
         items=whole(items), types=list(types or []), language=language or "vi", difficulty=difficulty or "medium",
-        seed=whole(seed),
+        seed=whole(seed), llm=bool(llm),
     )  # fmt: skip
 
 
@@ -159,14 +161,26 @@ def item_html(lang: str, item: QuizItem, number: int, problems: Sequence[DropRea
         listed = "".join(f"<li>{esc(p.code)}: {esc(p.message)}</li>" for p in problems)
         forced = f'<div class="p2-unverified-note p2-quiz-forced-note">{esc(note)}<ul>{listed}</ul></div>'
     body = _options_html(lang, item) if item.type == "multichoice" else _key_html(lang, item)
+    written = _written_html(lang, item)
     explanation = (f'<div class="p2-quiz-expl"><b>{esc(t(lang, "quiz.explanation"))}:</b> {esc(item.explanation)}</div>'
                    if item.explanation else "")  # fmt: skip
     title = t(lang, "quiz.item", n=number)
     return (
         f'<li class="{css}" data-item-id="{esc(item.id)}"><div class="p2-quiz-head"><b>{esc(title)}</b>'
         f' <span class="p2-meta">{esc(head)} · <code>{esc(item.id)}</code></span></div>{forced}'
-        f'<div class="p2-quiz-stem">{esc(item.stem)}</div>{body}{explanation}{_citation_html(lang, item)}</li>'
+        f'<div class="p2-quiz-stem">{esc(item.stem)}</div>{written}{body}{explanation}{_citation_html(lang, item)}</li>'
     )  # fmt: skip
+
+
+def _written_html(lang: str, item: QuizItem) -> str:
+    """A stem the language model reworded, marked; for a template item, why the model's rewording was turned down."""
+    if item.written_by == "llm":
+        return f'<div class="p2-meta p2-quiz-written">{esc(t(lang, "quiz.written_by.llm"))}</div>'
+    codes = dict.fromkeys(reason.code for attempt in item.attempts for reason in attempt.reasons)
+    if not codes:
+        return ""
+    note = t(lang, "quiz.rewording_refused", codes=", ".join(codes))
+    return f'<div class="p2-meta p2-quiz-written">{esc(note)}</div>'
 
 
 def items_html(lang: str, quiz: Quiz | None, forced: Forced | None = None, picked: str | None = None) -> str:
@@ -200,6 +214,10 @@ def report_html(lang: str, quiz: Quiz | None, flaws: Sequence[Flaw] = (), forced
     summary = [t(lang, "quiz.report.kept", n=report.kept), t(lang, "quiz.report.dropped", n=len(report.dropped))]
     if seconds is not None:
         summary.append(t(lang, "quiz.report.seconds", seconds=f"{seconds:.1f}"))
+    reworded = sum(item.written_by == "llm" for item in quiz.items)
+    refused = report.rewording_counts(quiz.items)
+    if reworded or refused:
+        summary.append(t(lang, "quiz.report.reworded", n=reworded, kept=report.kept))
     parts = [
         f'<div class="p2-quiz-report"><div class="p2-sources-title">{esc(t(lang, "quiz.report_title"))}</div>',
         f'<div class="p2-quiz-summary">{" · ".join(f"<b>{esc(s)}</b>" for s in summary)}</div>',
@@ -207,6 +225,11 @@ def report_html(lang: str, quiz: Quiz | None, flaws: Sequence[Flaw] = (), forced
     if types:
         listed = ", ".join(f"{t(lang, f'quiz.type.{kind}')} {n}" for kind, n in types.most_common())
         parts.append(f'<div class="p2-meta">{esc(t(lang, "quiz.report.types", types=listed))}</div>')
+    parts += [f'<div class="p2-unverified-note p2-quiz-note">{esc(note)}</div>' for note in report.notes]
+    if refused:
+        parts.append(f"<h4>{esc(t(lang, 'quiz.report.rewordings_refused'))}</h4>")
+        parts.append(html_table([t(lang, "quiz.col.reason"), t(lang, "quiz.col.count")], list(refused.items()),
+                                css_class="p2-table p2-quiz-table"))  # fmt: skip
     reasons = report.reason_counts()
     if reasons:
         parts.append(f"<h4>{esc(t(lang, 'quiz.report.reasons'))}</h4>")

@@ -182,6 +182,8 @@ EN: dict[str, str] = {
     "glance.col.text": "Statement",
     "glance.col.sources": "Sources",
     "glance.col.verified": "✓/⚠",
+    "glance.machine": "(machine wording of the {language} source: its dates, numbers and actor were checked, "
+    "its meaning was not)",
     "glance.count": "{n} of {total} rows.",
     "glance.caption": "Chart: {dated} dated deadlines (◆ deadline, ▶ start date, bar: a phase).",
     "glance.caption_undated": " Deadlines without a year ({undated}) are in the table only, not on the chart.",
@@ -222,6 +224,10 @@ EN: dict[str, str] = {
     "quiz.difficulty.easy": "Easy",
     "quiz.difficulty.medium": "Medium",
     "quiz.difficulty.hard": "Hard",
+    "quiz.polish": "Polish with the language model",
+    "quiz.polish_info": "The model chosen in the side panel rewords each question more naturally; every rewording "
+    "passes the same checks, and one that fails keeps the template's wording. Slower: a few seconds per item.",
+    "quiz.polish_off": "Needs a language model: choose one in the side panel (How answers are written).",
     "quiz.build": "🛠️ Build quiz",
     "quiz.progress.facts": "Reading the verified facts",
     "quiz.progress.items": "Kept {kept}/{items} items ({checked} checked)",
@@ -242,6 +248,9 @@ EN: dict[str, str] = {
     "quiz.false": "False",
     "quiz.explanation": "Explanation",
     "quiz.source": "Source",
+    "quiz.written_by.llm": "✍ Question reworded by the language model (checked like every item)",
+    "quiz.rewording_refused": "The language model's rewording was turned down ({codes}); the template's wording is "
+    "kept.",
     "quiz.forced": "⚠ Kept at the trainer's request although it fails the checks: {codes}",
     "quiz.report_title": "Quality report",
     "quiz.report.kept": "Kept: {n}",
@@ -250,6 +259,8 @@ EN: dict[str, str] = {
     "quiz.report.types": "Types: {types}",
     "quiz.report.reasons": "Why items were dropped",
     "quiz.report.flaws": "Item-writing flaws (rules)",
+    "quiz.report.reworded": "Reworded by the model: {n} of {kept}",
+    "quiz.report.rewordings_refused": "Why the model's rewordings were turned down",
     "quiz.report.no_flaws": "No item-writing flaw.",
     "quiz.report.quiz_flaw": "Flaw of the whole quiz",
     "quiz.report.forced": "Items kept although they fail the checks",

@@ -127,6 +127,12 @@ def save_and_wait(page, text: str) -> str:
 
 
 def test_build_a_five_item_quiz(page, quiz_app: QuizApp) -> None:
+    polish = page.locator("#quiz-polish input[type=checkbox]")  # the app answers extractively: no model to reword
+    assert (
+        polish.is_disabled()
+        and not polish.is_checked()
+        and "Cần một mô hình ngôn ngữ" in page.inner_text("#quiz-polish")
+    )
     page.fill("#quiz-count input", str(ITEMS))
     page.fill("#quiz-seed input", str(SEED))
     for label in ("Điền số", "Ghép nối"):  # numerical and matching off: the three types of the CLI run
@@ -251,6 +257,7 @@ def test_english_labels(page) -> None:
     page.wait_for_function("document.querySelector('#quiz-build')?.innerText.includes('Build quiz')", timeout=TIMEOUT)
     page.wait_for_function("document.querySelector('#quiz-report')?.innerText.includes('Kept: ')", timeout=TIMEOUT)
     assert "Item 1" in page.inner_text("#quiz-items") and "Multiple choice" in page.inner_text("#quiz-types")
+    assert "Needs a language model" in page.inner_text("#quiz-polish")
     page.get_by_role("tab", name="Quiz").wait_for(timeout=TIMEOUT)
     shot(page, "05-english")
 
