@@ -14,17 +14,24 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from assistant.errors import ConfigError
 
+# The answer path's and the tools' sections live in their own modules; every section is imported
+# from here (one import path).
+from assistant.settings_answer import (  # noqa: F401 - re-exported
+    AnswerSettings,
+    BridgeSettings,
+    CheckSettings,
+    ScoringSettings,
+    SupportSettings,
+)
+from assistant.settings_base import DEFAULT_CACHE, _Section
+from assistant.settings_tools import FactSettings, QuizSettings  # noqa: F401 - re-exported
+
 PRESETS_DIR = Path(__file__).parent / "presets"
-DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "plan02-assistant"
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class CorpusSettings(_Section):
@@ -167,278 +174,6 @@ class OllamaSettings(_Section):
     base_url: str = Field("http://127.0.0.1:11434", description="Ollama server.")
     model: str = Field("qwen2.5:1.5b-instruct", description="Ollama model tag.")
     temperature: float = Field(0.0, description="Sampling temperature.")
-
-
-class ScoringSettings(_Section):
-    """How passage sentences are scored against a question (``assistant/answer/extractive.py``).
-
-    Values were chosen on the development sets (``evals/dev.jsonl`` and
-    ``evals/vi-docs-dev.jsonl``); their effect on the held-out set is in ``docs/answers.md``.
-    """
-
-    min_support: float = Field(
-        0.35, description="Extractive answers refuse when the best sentence scores below this (score in [0, 1])."
-    )
-    model: dict[str, float] = Field(
-        default_factory=lambda: {
-            "bias": -0.916, "coverage": 3.943, "coverage_gap": 2.994, "similarity_same": -0.092,
-            "similarity_cross": 1.168, "similarity_gap": 12.086, "cross_language": 0.353, "rank": -0.505,
-        },
-        description="Coefficients of the logistic model that turns a sentence's signals into its score "
-        "(assistant.answer.extractive.combine): bias, coverage and its gap to the question's best sentence, "
-        "similarity within and across languages and its gap to the best, a cross-language offset and the passage "
-        "rank. Fitted by benchmarks/fit_scoring.py on the "
-        "development sets.",
-    )
-    type_penalty: float = Field(
-        0.25, description="Score multiplier of a sentence that cannot supply the kind of answer asked for (a date, a %)."
-    )
-    min_cross_coverage: float = Field(
-        0.05, description="A sentence in another language than the question needs at least this coverage, else its "
-        "score is multiplied by type_penalty (cross-lingual similarity alone does not tell an answer from noise)."
-    )
-    default_similarity: float = Field(
-        0.85, description="Similarity assumed when no embedding model scores sentences (logic tests, fallbacks)."
-    )
-    max_sentences: int = Field(3, ge=1, description="Most sentences an extractive answer quotes.")
-    relative_floor: float = Field(0.5, description="A quoted sentence scores at least this share of the best one.")
-    passage_credit: float = Field(
-        0.3, description="Share of a question unit's weight earned when it occurs only elsewhere in the passage."
-    )
-    unknown_word_weight: float = Field(
-        0.05, description="Weight of a question word found in no passage (documents may be in other languages)."
-    )
-    header_credit: float = Field(
-        0.3, description="Share of a question word's weight earned when a table row holds it only as a column name."
-    )
-    max_absent_share: float = Field(
-        0.5, description="When passages are in the question's language, refuse if more than this share of the "
-        "question's words occurs in none of them (1.0 disables)."
-    )
-    min_sentence_chars: int = Field(25, description="Shorter sentences are headings, not answers.")
-    bridge_credit: float = Field(
-        0.5, ge=0.0, le=1.0, description="Share of coverage earned through the passage phrases nearest the "
-        "question's (answer.bridge): an anchor across languages, weaker than the question's own words.",
-    )
-    focus_share: float = Field(
-        0.34, description="A typed question's answer sentence (or a neighbour) holds a question unit found in at most "
-        "this share of the passage sentences."
-    )
-    date_window: int = Field(
-        120, description="For a 'when' question, a new date must lie this close (characters) to a question concept."
-    )
-    unit_weights: dict[str, float] = Field(
-        default_factory=lambda: {
-            "concept": 1.0, "code": 2.0, "date": 1.5, "num": 1.0, "year": 1.0, "name": 1.5, "word": 0.5, "pair": 0.5,
-        },
-        description="Base weight of each kind of question unit (glossary concept, code, date, number, year, "
-        "person name, word, adjacent word pair), before rarity weighting.",
-    )
-
-
-class CheckSettings(_Section):
-    """How answers are checked and quoted (``assistant/answer/citations.py``, ``attempts.py``).
-
-    Chosen on the development sets (``evals/dev.jsonl``; see docs/answers.md, "Verify" and "Try once more").
-    """
-
-    max_quote_chars: int = Field(300, ge=40, description="Longest quote taken from a passage for a citation.")
-    min_attribution_overlap: int = Field(
-        2, ge=1, description="An unmarked sentence without figures is attributed to a passage only when they share "
-        "at least this many glossary concepts and names.",
-    )
-    min_new_terms: int = Field(
-        2, ge=1, description="An answer adding fewer words than this to the question (and no figure) only echoes it.",
-    )
-    translation_length_ratio: tuple[float, float] = Field(
-        (0.3, 3.0), description="A translated quote shorter or longer than these shares of its source is a summary "
-        "or a ramble, not a translation.",
-    )
-    translated_sentences: int = Field(
-        2, ge=1, description="Most sentences translated when answer.translate_quotes is on (each costs a generation).",
-    )
-
-
-class SupportSettings(_Section):
-    """When a cited passage supports a claim (``assistant/answer/support.py``).
-
-    Thresholds were chosen on the ``dev`` split of ``evals/claims.jsonl`` by
-    ``benchmarks/claims_bench.py``; the ``heldout`` split's figures are in ``docs/answers.md``.
-    """
-
-    min_similarity_same: float = Field(
-        0.85, description="Cosine (embedding model, claim as query, sentence as passage) a passage sentence in the "
-        "claim's language needs to support it.",
-    )
-    min_similarity_cross: float = Field(
-        0.85, description="The same for a passage sentence in another language than the claim, when the claim has an "
-        "anchor the sentence shares (a code, date, number or name).",
-    )
-    min_similarity_cross_unanchored: float = Field(
-        0.9, description="The same for a claim with no such anchor: across languages, similarity alone hardly tells "
-        "a translation from a near miss.",
-    )
-    min_coverage_same: float = Field(
-        0.5, description="Share of the claim's words a same-language sentence must hold (also the only test when no "
-        "embedding model is at hand; across languages there is then no support).",
-    )
-    role_window: int = Field(
-        4, description="Words before a date searched for a cue making it a start ('từ', 'ab') or an end ('đến', 'bis').",
-    )
-
-
-class BridgeSettings(_Section):
-    """Question phrases linked to phrases of passages in another language by the embedding model
-    (``assistant/answer/bridge.py``). Chosen on the development sets (``evals/vi-docs-dev.jsonl``,
-    ``evals/dev.jsonl``); the fresh held-out set's figures are in ``docs/answers.md``."""
-
-    enabled: bool = Field(True, description="Link question phrases to passage phrases across languages.")
-    max_words: int = Field(2, ge=1, le=5, description="Longest phrase, in words, on either side.")
-    min_single_chars: int = Field(
-        4, ge=1, description="A one-word phrase needs this many letters (short syllables and abbreviations link to "
-        "anything).",
-    )
-    min_similarity: float = Field(
-        0.885, description="Cosine (passage form on both sides) a link needs between a question phrase and its "
-        "passage phrase.",
-    )
-    min_margin: float = Field(
-        0.02, description="CSLS margin a link needs: how far the pair stands above each side's nearest neighbours.",
-    )
-    neighbours: int = Field(3, ge=1, description="Nearest neighbours averaged for the CSLS correction.")
-    cache_entries: int = Field(20000, ge=1, description="Phrase vectors kept in memory.")
-
-
-class AnswerSettings(_Section):
-    contexts: int = Field(4, description="Passages given to the LLM (after retrieval).")
-    context_window: int = Field(1, description="Neighbouring chunks added on each side of a passage.")
-    max_context_chars: int = Field(
-        3200, description="Budget of passage characters shown as evidence and quoted by extractive answers."
-    )
-    llm_context_chars: int = Field(
-        1400, description="Most passage characters in the LLM prompt: the best sentences, as an extractive answer picks them."
-    )
-    min_relevance: float = Field(
-        0.0, description="Refuse when the best passage's fused score is below this (0 = let the model decide)."
-    )
-    llm_min_support: float = Field(
-        0.25,
-        description="With an LLM, refuse without calling it when no passage sentence scores this much (the "
-        "sentence score of answer.scoring, in [0, 1]; below scoring.min_support, so the model decides borderline "
-        "cases; 0 = let the model decide).",
-    )
-    scoring: ScoringSettings = Field(default_factory=ScoringSettings, description="Sentence scoring and refusal.")
-    support: SupportSettings = Field(default_factory=SupportSettings, description="When a passage supports a claim.")
-    checks: CheckSettings = Field(default_factory=CheckSettings, description="How answers are checked and quoted.")
-    bridge: BridgeSettings = Field(
-        default_factory=BridgeSettings, description="Question phrases found in passages of another language."
-    )
-    renderings_cache: Path = Field(
-        DEFAULT_CACHE / "renderings-cache.sqlite",
-        description="SQLite cache of machine renderings of cited sentences in the interface language.",
-    )
-    renderings_cache_entries: int = Field(5000, ge=1, description="Most renderings kept; the oldest are dropped first.")
-    translate_quotes: bool = Field(
-        False,
-        description="When the LLM gives no usable answer, have it translate the best sentences into the asker's "
-        "language instead of quoting them; a translation must keep every figure and glossary concept, else the "
-        "quotes are shown (measured: the 1.5B model's translations all fail that check, at 10-20 s per "
-        "sentence; meant for a stronger model; docs/answers.md).",
-    )
-
-
-class FactSettings(_Section):
-    """The facts layer: deadlines, responsibilities and targets extracted from the corpus (assistant.facts)."""
-
-    enabled: bool = Field(True, description="Extract facts when indexing (the at-a-glance view and `assistant glance`).")
-    max_sentence_chars: int = Field(
-        600, ge=50, description="Longer sentences are skipped: a run-on block (a flattened table) is not one statement."
-    )
-    date_cue_window: int = Field(
-        4, ge=1, description="Words before a date searched for a start or end cue ('từ', 'đến', 'bis', 'до').",
-    )
-    document_date_words: int = Field(
-        3, ge=0, description="A date at most this many words after a document code is that document's date, not a deadline.",
-    )
-    min_target_value: float = Field(
-        2, description="Smaller numbers (not percentages) are not targets: list items, ordinals, counts of steps.",
-    )
-    unit_words: int = Field(4, ge=1, description="Words after a target's number kept as its unit.")
-    actor_max_words: int = Field(8, ge=1, description="Longest actor name, in words.")
-    actor_lower_words: int = Field(
-        2, ge=0, description="Lowercase words taken after a head standing alone ('Tổ công tác', 'ministries of …').",
-    )
-    duty_reach: int = Field(
-        3, ge=0, description="Most words between an actor (or a list of actors) and the duty word after it, or the "
-        "request verb before it, for the actor to bear the duty.",
-    )
-    merge_min_similarity: float = Field(
-        0.8, description="Two statements of the same date, value or actor are one fact when their sentences are at "
-        "least this similar (cosine of the embedding model's passage vectors; across languages too).",
-    )
-    conflict_min_similarity: float = Field(
-        0.9, description="Two facts with different dates or numbers disagree when their sentences are at least this "
-        "similar (the chat then quotes both).",
-    )
-    answer_from_facts: bool = Field(
-        True, description="Answer a deadline, target or responsibility question from the verified fact its best "
-        "sentence states, quoting every document that states it (the 'facts' answer step).",
-    )
-
-
-class QuizSettings(_Section):
-    """The quiz builder (``assistant/quiz/generate.py``): which items are kept, and how they are written."""
-
-    retrieval_top_k: int = Field(
-        5, ge=1, description="An item is kept only when the assistant's own search, given its stem, ranks the cited "
-        "passage (same chunk, or a hit holding the quote) within this many hits.",
-    )
-    topic_top_n: int = Field(
-        20, ge=1, description="A topic given as a search query selects the facts whose evidence chunk is among this "
-        "many hits of the search for it.",
-    )
-    actor_min_mentions: int = Field(
-        2, ge=1, description="An actor (a name written with a capital) is used as a key or a distractor only when a "
-        "list row gives it as lead, or when this many distinct sentences give it a duty (a name found in one "
-        "sentence only is often a phrase the extractor cut wrongly).",
-    )
-    numerical_tolerance: dict[Literal["easy", "medium", "hard"], float] = Field(
-        default_factory=lambda: {"easy": 0.1, "medium": 0.05, "hard": 0.0},
-        description="Accepted error of a numerical item, as a share of the key, per difficulty.",
-    )
-    matching_pairs: int = Field(4, ge=3, le=8, description="Pairs of a matching item (fewer facts: no item).")
-    longest_ratio: float = Field(
-        1.5, gt=1, description="A multiple-choice item is dropped when its key is longer than this many times its "
-        "longest distractor (flaw rule longest_key).",
-    )
-    duplicate_threshold: float = Field(
-        0.8, gt=0, le=1, description="Two items whose stem-and-key texts are at least this similar (assistant.quiz."
-        "dedupe) are near duplicates: the later one is dropped.",
-    )
-    max_attempts_per_item: int = Field(
-        6, ge=1, description="Candidates tried per requested item before the builder stops (each costs one search).",
-    )
-    polish_attempts: int = Field(
-        1, ge=1, description="LLM mode: requests to the language model per item for a reworded stem; each one after "
-        "the first says why the previous one was turned down (each is a model call: 13-15 s measured on the local 1.5B "
-        "model, two shared cores).",
-    )
-    polish_max_chars: int = Field(
-        300, ge=20, description="LLM mode: a reworded stem, or the explanation sentence, longer than this many "
-        "characters is turned down (llm.too_long); the template's item is kept.",
-    )
-    polish_max_tokens: int = Field(
-        120, ge=16, description="LLM mode: the longest reply asked of the model (a stem and one explanation sentence); "
-        "applied to models that take a max_tokens setting.",
-    )
-    polish_name_run: int = Field(
-        2, ge=1, description="LLM mode: a reworded stem gives an actor key away (llm.key_in_stem) when it holds this "
-        "many consecutive words of the actor's name that the template's stem did not hold.",
-    )
-    polish_passage_chars: int = Field(
-        400, ge=40, description="LLM mode: characters of the cited passage shown to the model (a longer one is cut "
-        "at a word), so a prompt stays short on the local model.",
-    )
 
 
 class WebSettings(_Section):

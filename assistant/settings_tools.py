@@ -1,0 +1,103 @@
+"""Settings of the facts layer and the quiz builder (see assistant.settings)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from assistant.settings_base import _Section
+
+
+class FactSettings(_Section):
+    """The facts layer: deadlines, responsibilities and targets extracted from the corpus (assistant.facts)."""
+
+    enabled: bool = Field(True, description="Extract facts when indexing (the at-a-glance view and `assistant glance`).")
+    max_sentence_chars: int = Field(
+        600, ge=50, description="Longer sentences are skipped: a run-on block (a flattened table) is not one statement."
+    )
+    date_cue_window: int = Field(
+        4, ge=1, description="Words before a date searched for a start or end cue ('từ', 'đến', 'bis', 'до').",
+    )
+    document_date_words: int = Field(
+        3, ge=0, description="A date at most this many words after a document code is that document's date, not a deadline.",
+    )
+    min_target_value: float = Field(
+        2, description="Smaller numbers (not percentages) are not targets: list items, ordinals, counts of steps.",
+    )
+    unit_words: int = Field(4, ge=1, description="Words after a target's number kept as its unit.")
+    actor_max_words: int = Field(8, ge=1, description="Longest actor name, in words.")
+    actor_lower_words: int = Field(
+        2, ge=0, description="Lowercase words taken after a head standing alone ('Tổ công tác', 'ministries of …').",
+    )
+    duty_reach: int = Field(
+        3, ge=0, description="Most words between an actor (or a list of actors) and the duty word after it, or the "
+        "request verb before it, for the actor to bear the duty.",
+    )
+    merge_min_similarity: float = Field(
+        0.8, description="Two statements of the same date, value or actor are one fact when their sentences are at "
+        "least this similar (cosine of the embedding model's passage vectors; across languages too).",
+    )
+    conflict_min_similarity: float = Field(
+        0.9, description="Two facts with different dates or numbers disagree when their sentences are at least this "
+        "similar (the chat then quotes both).",
+    )
+    answer_from_facts: bool = Field(
+        True, description="Answer a deadline, target or responsibility question from the verified fact its best "
+        "sentence states, quoting every document that states it (the 'facts' answer step).",
+    )
+
+
+class QuizSettings(_Section):
+    """The quiz builder (``assistant/quiz/generate.py``): which items are kept, and how they are written."""
+
+    retrieval_top_k: int = Field(
+        5, ge=1, description="An item is kept only when the assistant's own search, given its stem, ranks the cited "
+        "passage (same chunk, or a hit holding the quote) within this many hits.",
+    )
+    topic_top_n: int = Field(
+        20, ge=1, description="A topic given as a search query selects the facts whose evidence chunk is among this "
+        "many hits of the search for it.",
+    )
+    actor_min_mentions: int = Field(
+        2, ge=1, description="An actor (a name written with a capital) is used as a key or a distractor only when a "
+        "list row gives it as lead, or when this many distinct sentences give it a duty (a name found in one "
+        "sentence only is often a phrase the extractor cut wrongly).",
+    )
+    numerical_tolerance: dict[Literal["easy", "medium", "hard"], float] = Field(
+        default_factory=lambda: {"easy": 0.1, "medium": 0.05, "hard": 0.0},
+        description="Accepted error of a numerical item, as a share of the key, per difficulty.",
+    )
+    matching_pairs: int = Field(4, ge=3, le=8, description="Pairs of a matching item (fewer facts: no item).")
+    longest_ratio: float = Field(
+        1.5, gt=1, description="A multiple-choice item is dropped when its key is longer than this many times its "
+        "longest distractor (flaw rule longest_key).",
+    )
+    duplicate_threshold: float = Field(
+        0.8, gt=0, le=1, description="Two items whose stem-and-key texts are at least this similar (assistant.quiz."
+        "dedupe) are near duplicates: the later one is dropped.",
+    )
+    max_attempts_per_item: int = Field(
+        6, ge=1, description="Candidates tried per requested item before the builder stops (each costs one search).",
+    )
+    polish_attempts: int = Field(
+        1, ge=1, description="LLM mode: requests to the language model per item for a reworded stem; each one after "
+        "the first says why the previous one was turned down (each is a model call: 13-15 s measured on the local 1.5B "
+        "model, two shared cores).",
+    )
+    polish_max_chars: int = Field(
+        300, ge=20, description="LLM mode: a reworded stem, or the explanation sentence, longer than this many "
+        "characters is turned down (llm.too_long); the template's item is kept.",
+    )
+    polish_max_tokens: int = Field(
+        120, ge=16, description="LLM mode: the longest reply asked of the model (a stem and one explanation sentence); "
+        "applied to models that take a max_tokens setting.",
+    )
+    polish_name_run: int = Field(
+        2, ge=1, description="LLM mode: a reworded stem gives an actor key away (llm.key_in_stem) when it holds this "
+        "many consecutive words of the actor's name that the template's stem did not hold.",
+    )
+    polish_passage_chars: int = Field(
+        400, ge=40, description="LLM mode: characters of the cited passage shown to the model (a longer one is cut "
+        "at a word), so a prompt stays short on the local model.",
+    )
