@@ -160,3 +160,33 @@ def test_real_model_bridge_lets_the_answering_row_outrank_its_neighbours(real_br
     assert "10 ngày làm việc" in best.text
     assert best.score >= ScoringSettings().min_support
     assert best.score > without.candidates[0].score
+
+
+# -- the bridge through the whole answer path ------------------------------------------------------------
+
+
+def test_with_a_model_that_fails_the_quoted_fallback_keeps_the_bridged_wording() -> None:
+    """The quotes an LLM answer falls back to are scored with the same wordings as the first scoring:
+    a foreign sentence the bridge anchored is still quoted, not refused."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    from assistant.answer import Answerer
+    from assistant.answer.constants import REFUSAL_MARKER
+    from assistant.settings import AnswerSettings
+    from assistant.types import Chunk, ChunkMeta, SearchHit
+
+    passage = "Tổ công tác trình ban hành kế hoạch trong thời hạn 10 ngày làm việc kể từ ngày ký."
+    meta = ChunkMeta(source="qd.docx", title="qd.docx", language="vi", chunk_index=0)
+    hits = [SearchHit(chunk=Chunk(id="qd.docx#0", text=passage, meta=meta), score=1.0, rank=1)]
+
+    def bridge(question: str, contexts: list[Context], language: str) -> list[str]:
+        return ["tổ công tác; ban hành kế hoạch; ngày làm việc"]
+
+    question = "Within how many working days must the group issue the plan?"
+    settings = AnswerSettings(llm_min_support=0.0)
+    quoted = Answerer(lambda q: hits, lambda c: c.text, None, settings, "none", bridge=bridge).ask(question)
+    assert not quoted.refused and "10 ngày làm việc" in quoted.answer
+    declining = GenericFakeChatModel(messages=iter([REFUSAL_MARKER] * 6))
+    answer = Answerer(lambda q: hits, lambda c: c.text, declining, settings, "local", bridge=bridge).ask(question)
+    assert not answer.refused and "10 ngày làm việc" in answer.answer
+    assert answer.attempts[-1].step == "quotes" and answer.attempts[-1].accepted

@@ -137,7 +137,8 @@ class Answerer:
         if llm is not None and analysis is not None and not gate:
             evidence = focus_evidence(evidence, analysis.candidates, self.settings.llm_context_chars, scoring)
         base = {"question": question, "language": language, "standalone_question": standalone if history else None}
-        turn = Turn(base, standalone, evidence, clock, (time.perf_counter() - started) * 1000.0)
+        turn = Turn(base, standalone, evidence, clock, (time.perf_counter() - started) * 1000.0,
+                    tuple(wordings), tuple(bridged))  # fmt: skip
         yield EvidenceEvent(turn.contexts, standalone, turn.retrieval_ms)
 
         if gate:  # the closest passages are shown whole
@@ -196,6 +197,8 @@ class Answerer:
         they are too weak. ``candidates``: the sentences already scored on exactly these contexts;
         ``first_token_ms``: when a model's draft (since withdrawn) first reached the asker."""
         started = turn.clock.ms()
+        if candidates is None:
+            candidates = self._analyse(turn).candidates
         text = extractive_answer(
             turn.standalone, turn.contexts, turn.language, candidates=candidates,
             scoring=self.settings.scoring, similarity=self.similarity,
@@ -215,6 +218,11 @@ class Answerer:
         answer = self._finish(turn, text, first_token_ms, mode, notice)
         quotes = Attempt(step="quotes", accepted=True, reply=text, ms=turn.clock.ms() - started)
         yield self._done(answer, [*attempts, quotes])
+
+    def _analyse(self, turn: Turn) -> Analysis:
+        """The turn's passages (as the answer now holds them) scored with the question's other wordings."""
+        return analyse(turn.standalone, turn.contexts, turn.language, self.settings.scoring, self.similarity,
+                       turn.wordings, turn.bridged)  # fmt: skip
 
     def _from_facts(
         self, turn: Turn, retrieved: list[ContextEvidence], candidates: list[Candidate], with_llm: bool
@@ -349,8 +357,7 @@ class Answerer:
         The step is added to ``attempts``."""
         started = turn.clock.ms()
         scoring = self.settings.scoring
-        analysis = analyse(turn.standalone, turn.contexts, turn.language, scoring, self.similarity)
-        chosen = select_sentences(analysis.candidates, scoring=scoring)
+        chosen = select_sentences(self._analyse(turn).candidates, scoring=scoring)
         lines = [localized(LEAD_INS, turn.language)]
 
         def turned_down(reason: str) -> None:

@@ -29,6 +29,10 @@ class Turn:
     evidence: list[Evidence]
     clock: Clock
     retrieval_ms: float
+    # Other wordings of the question the sentence scores used: translations, and the foreign passages'
+    # phrases nearest the question's (assistant.answer.bridge); later re-scorings use them too.
+    wordings: tuple[str, ...] = ()
+    bridged: tuple[str, ...] = ()
 
     @property
     def contexts(self) -> list[Context]:
