@@ -4,7 +4,7 @@ Without an LLM nothing translates an English question for a Vietnamese row: the 
 cosine to the whole question is the only cross-language signal, and e5-small's cosines barely
 tell an answer from noise across languages (see ``docs/answers.md``). Short phrases translate
 better than whole sentences: "working days" lies closest to "ngày làm việc", "monthly" to
-"mỗi tháng". :class:`PhraseBridge` embeds the question's phrases (1–3 words) and the phrases of
+"mỗi tháng". :class:`PhraseBridge` embeds the question's phrases (1 to ``max_words`` words, 2 by default) and the phrases of
 the passages written in another language, links each question phrase to its nearest passage
 phrase, and keeps a link only when it is close and stands out (CSLS, the hubness correction of
 bilingual lexicon induction: a phrase near everything, "example" in e-mail addresses, is
@@ -82,7 +82,8 @@ class PhraseBridge:
         s = self.settings
         asked = phrases(question, s.max_words, s.min_single_chars)
         offered = list(dict.fromkeys(p for t in texts for p in phrases(t, s.max_words, s.min_single_chars)))
-        offered = [p for p in offered if fold(p) not in {fold(a) for a in asked}]  # shared words are matched already
+        shared = {fold(a) for a in asked}
+        offered = [p for p in offered if fold(p) not in shared]  # shared words are matched already
         if not asked or not offered:
             return []
         sims = self._vectors(asked) @ self._vectors(offered).T

@@ -231,6 +231,11 @@ def analyse(
     headers = [{f"t:{t}" for t in header_terms(c)} - {f"t:{t}" for t in values_terms(c)} for c in contexts]
     cosines = _cosines(question, contexts, sents, similarity)
     surfaces = word_surfaces(question, words)
+    # A passage in another language holds the question's words only as written (no false friends).
+    own_passages = [
+        units if c.language == language else units - false_friends(units, c.text, surfaces)
+        for c, units in zip(contexts, passage_units)
+    ]
     out = []
     for j, (i, s, e, units) in enumerate(sents):
         text = contexts[i].text[s:e]
@@ -239,10 +244,8 @@ def analyse(
         same_language = contexts[i].language == language
         # The question's own words meet a sentence in another language only as written (no false friends).
         own = units if same_language else units - false_friends(units, text, surfaces)
-        own_passage = passage_units[i] if same_language else passage_units[i] - false_friends(
-            passage_units[i], contexts[i].text, surfaces)
         coverage = max(
-            credit * _coverage(w, total, own if n == 0 else units, headers[i], own_passage if n == 0 else passage_units[i], scoring)
+            credit * _coverage(w, total, own if n == 0 else units, headers[i], own_passages[i] if n == 0 else passage_units[i], scoring)
             for n, ((w, credit), total) in enumerate(zip(weightings, totals))
         )
         new_keys = {u[2:] for u in units if u.startswith("k:")} - q_keys
