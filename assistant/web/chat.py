@@ -123,8 +123,16 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
     turns = gr.State([])  # one dict per answered question: question, answer, message index, feedback id, rating
     target = gr.State(None)  # the turn (its message index) the comment box belongs to
 
-    def unchanged() -> tuple:  # the comment box, its text, its target and the status
-        return gr.update(), gr.update(), gr.update(), gr.update()
+    def put_away(question: str) -> tuple:
+        """A new question puts the comment box away (its text, its target, the status), at once.
+
+        Its own quick event ahead of the answer, not the answer's first streamed update: that update
+        was at times not applied in the browser when another event (a language switch) was in flight,
+        and the box of the previous answer stayed open under the new one.
+        """
+        if not (question or "").strip():  # nothing is asked: a comment being written stays
+            return gr.update(), gr.update(), gr.update(), gr.update()
+        return gr.update(visible=False), gr.update(value=""), None, ""
 
     def respond(
         question: str, messages: list, turns: list, lang: str, backend: str, rewrite: bool, sources: list[str],
@@ -134,13 +142,12 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         done = [turn for turn in turns if turn["message_index"] < len(messages)]  # the conversation on screen
         if not text:
             gr.Warning(t(lang, "chat.empty"))
-            yield gr.update(), messages, done, *unchanged()
+            yield gr.update(), messages, done
             return
         history = [(turn["question"], turn["answer"]["answer"]) for turn in done]
         filters = search_filters(sources, doc_types, languages)
         messages += [_user_message(text), {"role": "assistant", "content": streaming_message(lang, None, "")}]
-        put_away = (gr.update(visible=False), gr.update(value=""), None, "")  # a new answer: a new comment box
-        yield "", messages, done, *put_away
+        yield "", messages, done
         try:
             for item in stream_answer(services, backend, text, history, filters, lang, bool(rewrite)):
                 if isinstance(item, Answer):
@@ -148,18 +155,19 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
                     done.append(_turn(services, backend, item, len(messages) - 1, request))
                 else:
                     messages[-1] = {"role": "assistant", "content": item}
-                yield "", messages, done, *unchanged()
+                yield "", messages, done
         except AssistantError as exc:
             messages[-1] = {"role": "assistant", "content": html.escape(error_message(lang, exc))}
-            yield "", messages, done, *unchanged()
+            yield "", messages, done
 
     inputs = dict(question=question, messages=chatbot, turns=turns, **controls.kwargs)
-    outputs = [question, chatbot, turns, feedback_row, comment, target, feedback_status]
-    answer = {"fn": respond, "inputs_kwargs": inputs, "outputs": outputs, "concurrency_id": "answer",
+    answer = {"fn": respond, "inputs_kwargs": inputs, "outputs": [question, chatbot, turns], "concurrency_id": "answer",
               "concurrency_limit": services.answer_slots}  # fmt: skip
-    submit = question.submit(**answer, api_name="chat")
-    click = send.click(**answer, api_name=False)
-    example = chatbot.example_select(_example_text, None, question, queue=False, api_name=False).then(
+    away = {"fn": put_away, "inputs": question, "outputs": [feedback_row, comment, target, feedback_status],
+            "queue": False, "api_name": False, "show_progress": "hidden"}  # fmt: skip
+    submit = question.submit(**away).then(**answer, api_name="chat")
+    click = send.click(**away).then(**answer, api_name=False)
+    example = chatbot.example_select(_example_text, None, question, queue=False, api_name=False).then(**away).then(
         **answer, api_name=False
     )
     new.click(

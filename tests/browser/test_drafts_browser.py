@@ -199,9 +199,10 @@ def test_vote_while_streaming_is_refused_clearly(page, scripted_app: ScriptedApp
 def test_vote_stays_drawn_across_a_language_switch(page) -> None:
     page.locator("#lang-switch label", has_text="English").click()
     last_button(page, "Disliked").wait_for(state="visible", timeout=TIMEOUT)
-    assert "«Câu hỏi dài?»" in page.inner_text("#feedback-comment") and "what was wrong" in page.inner_text(
-        "#feedback-comment"
-    )
+    # Gradio's own button labels are switched in the page at once; the comment box's once the server answers
+    page.wait_for_function("document.querySelector('#feedback-comment')?.innerText.includes('what was wrong')",
+                           timeout=TIMEOUT)  # fmt: skip
+    assert "«Câu hỏi dài?»" in page.inner_text("#feedback-comment")
     page.locator("#lang-switch label", has_text="Tiếng Việt").click()
     last_button(page, DISLIKED_VI).wait_for(state="visible", timeout=TIMEOUT)
     assert page.locator(f"#chat button[aria-label='{LIKE_VI}']").count() == 3
