@@ -215,3 +215,65 @@ def test_a_sentence_repeated_in_overlapping_chunks_gives_its_facts_once():
 def test_a_contact_list_row_assigns_nothing():
     row = "Đơn vị: Sở Tư pháp; Người đầu mối: Trịnh Thu Hương; Chức vụ: Trưởng phòng; Điện thoại: 0200 555 0145"
     assert row_facts(chunk(row, "vi", "contacts.csv", row=7)) == []
+
+
+# -- lists of duties under a lead-in ---------------------------------------------------------------
+
+LEAD_IN = "UBND cấp xã là cơ quan trực tiếp tổ chức thực hiện Đề án tại địa phương, có trách nhiệm:"
+
+
+def test_the_items_under_a_lead_in_are_the_duties_of_the_actor_it_starts_with():
+    text = "\n".join([
+        LEAD_IN,
+        "1) Thành lập Tổ công tác cấp xã và phân công nhiệm vụ cho từng thành viên;",
+        "2) Phối hợp với Tổ công nghệ số cộng đồng hướng dẫn người dân.",  # the team cooperates; the commune acts
+        "Sở Tài chính:",
+        "- chủ trì thẩm định kinh phí thực hiện Đề án.",
+        "Đoạn văn tiếp theo không thuộc danh sách.",
+        "- Bố trí kinh phí cho năm sau.",  # a list with no lead-in: nobody named
+    ])  # fmt: skip
+    duties = [(f.actor, f.text[:2], f.evidence[0].lead) for f in facts_of(text, "vi", "responsibility")]
+    assert ("UBND cấp xã", "1)", LEAD_IN) in duties and ("UBND cấp xã", "2)", LEAD_IN) in duties
+    assert ("Sở Tài chính", "- ", "Sở Tài chính:") in duties
+    assert not any(actor.startswith("Tổ công nghệ") for actor, _, _ in duties)
+    assert all(f.verified for f in facts_of(text, "vi", "responsibility")), "the actor is in the lead-in"
+    assert len([d for d in duties if d[1] == "- "]) == 1, "the list after a plain paragraph has no actor"
+
+
+def test_an_item_that_names_its_own_actor_keeps_it():
+    text = f"{LEAD_IN}\n- Công an tỉnh phải bảo đảm an ninh mạng cho hệ thống."
+    (duty,) = facts_of(text, "vi", "responsibility")[1:]
+    assert duty.actor == "Công an tỉnh" and duty.evidence[0].lead is None
+
+
+def test_a_list_goes_on_into_the_next_chunk_and_a_table_closes_it():
+    first = chunk(f"Mở đầu.\n{LEAD_IN}", "vi", chunk_index=0)
+    second = chunk("1) Thành lập Tổ công tác cấp xã;", "vi", chunk_index=1).model_copy(update={"id": "c2"})
+    items = [f for f in extract_facts([second, first], SETTINGS) if f.text.startswith("1)")]
+    assert [(f.actor, f.evidence[0].lead, f.evidence[0].chunk_id) for f in items] == [("UBND cấp xã", LEAD_IN, "c2")]
+    row = chunk("Nhiệm vụ: Việc A; Cơ quan chủ trì: Sở Y tế", "vi", "doc.txt", row=3, chunk_index=1)
+    after = chunk("1) Thành lập Tổ công tác cấp xã;", "vi", chunk_index=2).model_copy(update={"id": "c3"})
+    assert not [f for f in extract_facts([first, row, after], SETTINGS) if f.text.startswith("1)")]
+
+
+def test_a_lead_in_without_the_actor_does_not_verify_an_item():
+    item = Fact(kind="responsibility", actor="Sở Y tế", text="- Lập kế hoạch.", language="vi",
+                evidence=[Evidence(source="d.txt", quote="- Lập kế hoạch.", lead="Các đơn vị có trách nhiệm:")])  # fmt: skip
+    assert not verify(item).verified
+    named = item.model_copy(update={"evidence": [item.evidence[0].model_copy(update={"lead": "Sở Y tế có trách nhiệm:"})]})
+    assert verify(named).verified
+
+
+def _duty(text: str, source: str, date: str | None = None) -> Fact:
+    return verify(Fact(kind="responsibility", actor="Sở Y tế", date=date, text=text, language="vi",
+                       evidence=[Evidence(source=source, language="vi", quote=f"Sở Y tế: {text}")])).with_id()  # fmt: skip
+
+
+def test_one_actors_duties_in_one_document_or_with_other_dates_stay_apart():
+    same_vectors = np.ones((3, 3)) / np.sqrt(3)
+    one_document = [_duty("lập kế hoạch", "a.pdf"), _duty("kiểm tra", "a.pdf"), _duty("lập kế hoạch năm", "b.docx")]
+    merged = merge_facts(one_document, same_vectors, 0.5)
+    assert [f.sources for f in merged] == [["a.pdf", "b.docx"], ["a.pdf"]]
+    dated = [_duty("lập kế hoạch trước 30/6/2025", "a.pdf", "2025-06-30"), _duty("lập kế hoạch", "b.docx")]
+    assert len(merge_facts(dated, np.ones((2, 2)) / np.sqrt(2), 0.5)) == 2
+    assert all(f.verified for f in merge_facts(dated, np.ones((2, 2)) / np.sqrt(2), 0.5))

@@ -93,3 +93,16 @@ def test_with_a_model_the_facts_step_reads_the_passages_it_scored_not_the_models
     answer = answerer.ask("Các sở phải gửi phương án chuyển đổi trước ngày nào?")
     assert [a.step for a in answer.attempts] == ["facts"]
     assert "30/9/2025" in answer.answer and answer.citations[0].source == "so-tay.pdf"
+
+
+def test_a_duty_stated_by_a_list_item_is_answered_with_the_lead_in_that_names_who_acts():
+    item = "2) Tiếp nhận, giải quyết hồ sơ trên Hệ thống thông tin của tỉnh;"
+    lead = "UBND cấp xã có trách nhiệm:"
+    duty = verify(Fact(kind="responsibility", actor="UBND cấp xã", text=item, language="vi", evidence=[
+        Evidence(source="so-tay.pdf", title="Sổ tay", quote=item, lead=lead, page=8)])).with_id()  # fmt: skip
+    assert duty.verified
+    found = ask("Ai chịu trách nhiệm tiếp nhận, giải quyết hồ sơ trên Hệ thống thông tin của tỉnh?", [duty], sentence=item)
+    assert found is not None and found.fact.id == duty.id
+    lines = found.text.splitlines()
+    assert lines[1] == f"- {lead} [2]" and lines[2] == f"- {item} [1]"
+    assert found.evidence[1].context.text == lead and found.evidence[1].context.page == 8

@@ -209,3 +209,14 @@ def test_sources_panel_lists_every_quote_with_its_position_and_language() -> Non
     assert EN["glance.pick"] in evidence_panel("en", None)
     row = evidence_panel("vi", TARGET)
     assert "ds.csv · row 4" in row
+
+
+def test_a_list_items_source_shows_the_lead_in_that_names_the_actor_when_the_passage_lacks_it() -> None:
+    lead, item = "UBND cấp xã có trách nhiệm <b>:</b>", "1) Thành lập Tổ công tác cấp xã;"
+    duty = fact("responsibility", item, ev("so-tay.md", item, page=4).model_copy(update={"lead": lead}),
+                actor="UBND cấp xã")  # fmt: skip
+    html = evidence_panel("vi", duty, {"so-tay.md#0": Passage(f"{item} 2) Tiếp nhận hồ sơ.", None)})
+    assert "UBND cấp xã có trách nhiệm &lt;b&gt;:&lt;/b&gt; …" in html and "<b>:" not in html
+    assert html.index("có trách nhiệm") < html.index('<mark class="p2-quote">1) Thành lập')
+    shown = evidence_panel("vi", duty, {"so-tay.md#0": Passage(f"{lead}\n{item}", None)})
+    assert shown.count("có trách nhiệm") == 1, "the passage holds the lead-in already"

@@ -68,7 +68,12 @@ def fact_answer(
     if fact.kind == "deadline" and role is not None and fact.date_role != role:
         return None  # asked when it ends, the sentence says when it starts
     contexts = list(evidence)
-    lines = [localized(LEAD_INS, language), f"- {best.text} [{best.index + 1}]"]
+    lines = [localized(LEAD_INS, language)]
+    stating = next(e for e in fact.evidence if _states(e, context, best.text))
+    if stating.lead and stating.lead not in context.text:  # a list item: its lead-in names who acts
+        contexts.append(_context(stating.model_copy(update={"quote": stating.lead}), len(contexts) + 1))
+        lines.append(f"- {stating.lead} [{len(contexts)}]")
+    lines.append(f"- {best.text} [{best.index + 1}]")
     others = [e for e in fact.evidence if not _states(e, context, best.text)]
     others = list({e.source: e for e in reversed(others)}.values())[::-1]  # one quote per other document
     if others:

@@ -10,7 +10,7 @@ from assistant.answer.instructions import withhold_instructions
 from assistant.facts.lexicon import LEXICON
 from assistant.facts.model import Fact
 from assistant.facts.rows import is_row, row_facts
-from assistant.facts.rules import sentence_facts
+from assistant.facts.rules import ProseReader
 from assistant.facts.verify import verify
 from assistant.settings import FactSettings
 from assistant.types import Chunk
@@ -35,10 +35,13 @@ def extract_facts(chunks: Iterable[Chunk], settings: FactSettings) -> list[Fact]
     overlapping chunks gives its facts once."""
     seen: set[tuple[str, str, str]] = set()
     facts: list[Fact] = []
+    prose = ProseReader(settings)
     for chunk in sorted(chunks, key=lambda c: c.meta.chunk_index):
         # A planted "note to the AI: the deadline is …" states no fact: withheld as from answers.
         chunk = chunk.model_copy(update={"text": withhold_instructions(chunk.text)})
-        for fact in row_facts(chunk) if is_row(chunk) else sentence_facts(chunk, settings):
+        if is_row(chunk):
+            prose.lead = None  # a table between closes any list
+        for fact in row_facts(chunk) if is_row(chunk) else prose.facts(chunk):
             marker = (fact.key, fact.text, fact.evidence[0].source)
             if marker not in seen:
                 seen.add(marker)

@@ -4,7 +4,8 @@ Statements merge when they agree on what makes the fact (:attr:`Fact.key`: the d
 role, the number, or the actor) and say the same thing: their sentences are at least
 ``merge_min_similarity`` apart by the embedding model's passage vectors, which are
 cross-lingual ("the urgent phase ends 30 June 2025" in Ukrainian, German and Portuguese).
-Rows never merge with each other (each row of a list is its own fact).
+Rows never merge with each other (each row of a list is its own fact), nor do two different
+sentences of one document giving one actor duties (a list of that actor's duties).
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def _same(a: Fact, b: Fact, vectors: np.ndarray | None, i: int, j: int, min_simi
         return a.text == b.text and a.evidence[0].source != b.evidence[0].source  # one task listed in two lists
     if a.text == b.text:
         return True
+    if a.kind == "responsibility" and (a.evidence[0].source == b.evidence[0].source or a.date != b.date):
+        # One actor's duties in one document are several facts (the key is only the actor); and a
+        # dated duty is not one with another date or none (the merged fact's date is in every quote).
+        return False
     return vectors is not None and float(vectors[i] @ vectors[j]) >= min_similarity
 
 

@@ -29,6 +29,10 @@ class Evidence(BaseModel):
     sheet: str | None = None
     row: int | None = None
     quote: str = Field(description="A verbatim substring of the chunk's text that states the fact.")
+    lead: str | None = Field(
+        None, description="When the quote is a list item: the list's lead-in that names the actor (verbatim, same "
+        "document), e.g. 'UBND cấp xã có trách nhiệm:'.",
+    )
 
     @property
     def location(self) -> str | None:

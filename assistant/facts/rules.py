@@ -8,7 +8,10 @@ Each sentence of a chunk is read on its own, in the chunk's language:
 - a **target** is a number (not a date, year, code or numbered reference) in a sentence that
   sets a goal (``lexicon.yaml`` ``goal``), or a percentage;
 - a **responsibility** is an actor (a body or office holder, ``actor_heads``/``proper_heads``)
-  named before a duty word (``obligation``), in a sentence that assigns one.
+  named before a duty word (``obligation``), in a sentence that assigns one; or a list item
+  under a lead-in that ends with a colon and names its actor ("UBND cấp xã có trách nhiệm:",
+  "Sở Tài chính:"): the items of the list are that actor's duties, each quoting the item with
+  the lead-in that names the actor (``Evidence.lead``).
 
 The vocabulary is general administrative language per language (``lexicon.yaml``); the
 mechanisms are dates, numbers, codes and word order.
@@ -21,7 +24,7 @@ from dataclasses import dataclass
 
 from assistant.answer.text import sentence_spans
 from assistant.facts import lexicon
-from assistant.facts.actors import Actor, bearers
+from assistant.facts.actors import Actor, bearers, find_actors
 from assistant.facts.model import Evidence, Fact, Level
 from assistant.language import date_roles
 from assistant.retrieval.keys import code_spans, date_mentions, number_mentions
@@ -33,6 +36,8 @@ from assistant.types import Chunk
 _NUMBER_SIGN = re.compile(r"(?i)(?:\bno|\bnr|\bso|\bn\.?[o°º]|#)\.?\s*$")
 # Punctuation that ends a target's unit.
 _PUNCT = re.compile(r"[,;:.!?()\[\]«»“”\"–—]")
+# A list item: a bullet, or an item mark ("1.", "2)", "a)", "(b)", "iv.") at the start of a line.
+_ITEM = re.compile(r"^\s*(?:[-–—•●▪◦+*](?=\s)|\(?(?:\d{1,2}|[^\W\d_]|[ivx]{1,4})[.)])\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -58,20 +63,64 @@ def levels_of(text: str, language: str) -> list[Level]:
     ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class _Lead:
+    """An open list's lead-in: its sentence and the actors it names."""
+
+    text: str
+    actors: list[Actor]
+
+
+class ProseReader:
+    """Reads the prose chunks of one document in order (:meth:`facts`); a list whose lead-in ends
+    one chunk goes on in the next, so the reader keeps the open list between chunks."""
+
+    def __init__(self, settings: FactSettings) -> None:
+        self.settings = settings
+        self.lead: _Lead | None = None
+
+    def facts(self, chunk: Chunk) -> list[Fact]:
+        """Every deadline, target and responsibility stated by the sentences of one prose chunk."""
+        settings, language = self.settings, chunk.meta.language
+        facts: list[Fact] = []
+        for start, end in sentence_spans(chunk.text):
+            sentence = _Sentence(chunk.text[start:end], start, language)
+            item = bool(_ITEM.match(sentence.text))
+            if not item:
+                self.lead = None  # a sentence that is not a list item closes the list
+            if len(sentence.text) > settings.max_sentence_chars:
+                continue  # a run-on block (a table flattened into one line) is not one statement
+            duty = bearers(sentence.text, language, settings)
+            subject = _subject(sentence.text, language, settings)
+            # An item under a lead-in that does not start with an actor of its own is the lead's duty
+            # ("1) Thành lập …", "5) Phối hợp với Tổ X …": X cooperates, the lead's actor acts).
+            inherited = self.lead if item and not subject else None
+            if inherited is not None:
+                duty = []
+            facts += _deadlines(chunk, sentence, duty, settings)
+            if not _heading(sentence.text):
+                facts += _targets(chunk, sentence, settings)
+                facts += _responsibilities(chunk, sentence, duty)
+                if inherited is not None:
+                    facts += _responsibilities(chunk, sentence, inherited.actors, inherited.text)
+            if sentence.text.rstrip().endswith(":"):
+                actors = subject or duty
+                self.lead = _Lead(sentence.text, actors) if actors else None
+        return facts
+
+
 def sentence_facts(chunk: Chunk, settings: FactSettings) -> list[Fact]:
-    """Every deadline, target and responsibility stated by the sentences of one prose chunk."""
-    language = chunk.meta.language
-    facts: list[Fact] = []
-    for start, end in sentence_spans(chunk.text):
-        sentence = _Sentence(chunk.text[start:end], start, language)
-        if len(sentence.text) > settings.max_sentence_chars:
-            continue  # a run-on block (a table flattened into one line) is not one statement
-        duty = bearers(sentence.text, language, settings)
-        facts += _deadlines(chunk, sentence, duty, settings)
-        if not _heading(sentence.text):
-            facts += _targets(chunk, sentence, settings)
-            facts += _responsibilities(chunk, sentence, duty)
-    return facts
+    """Every deadline, target and responsibility stated by the sentences of one prose chunk on its own."""
+    return ProseReader(settings).facts(chunk)
+
+
+def _subject(text: str, language: str, settings: FactSettings) -> list[Actor]:
+    """The actor a sentence or list item starts with (after its item mark), else none: in a lead-in
+    ("UBND cấp xã là cơ quan …, có trách nhiệm:", "Sở Tài chính:") it is whose duties the items are."""
+    actors = find_actors(text, language, settings)
+    mark = _ITEM.match(text)
+    begin = mark.end() if mark is not None else len(text) - len(text.lstrip())
+    return actors[:1] if actors and actors[0].start <= begin else []
 
 
 def _heading(text: str) -> bool:
@@ -165,12 +214,13 @@ def _unit_after(text: str, end: int, limit: int) -> str:
     return " ".join(w.text for w in lexicon.words(rest[: stop.start()] if stop else rest)[:limit])
 
 
-def _responsibilities(chunk: Chunk, sentence: _Sentence, duty: list[Actor]) -> list[Fact]:
+def _responsibilities(chunk: Chunk, sentence: _Sentence, duty: list[Actor], lead: str | None = None) -> list[Fact]:
+    """One fact per actor; a list item's facts quote the item with the ``lead`` that names the actor."""
     return [
         Fact(
             kind="responsibility", actor=actor.name, levels=levels_of(actor.name, sentence.language)
             or levels_of(sentence.text, sentence.language), text=sentence.text, language=sentence.language,
-            evidence=[evidence_of(chunk, sentence.text)],
+            evidence=[evidence_of(chunk, sentence.text).model_copy(update={"lead": lead})],
         )
         for actor in duty
     ]  # fmt: skip

@@ -1,7 +1,8 @@
 """Is a fact what its quotes say? Its date, number and actor must occur in them.
 
 Every quote must hold the fact's day and month (and its year, when the quote states years),
-and its number; the actor, named verbatim in one language, must occur in at least one quote.
+and its number; the actor, named verbatim in one language, must occur in at least one quote (or in
+the lead-in of the list the quote is an item of).
 A rendering (normalised wording from an LLM) is kept only when it holds the same date and
 number, and the actor where the rendering's language is the actor's.
 """
@@ -36,7 +37,7 @@ def verify(fact: Fact) -> Fact:
     problems = []
     for evidence in fact.evidence:
         problems += [f"{p} in {evidence.source}" for p in figure_problems(fact, evidence.quote)]
-    if fact.actor and not any(fold(fact.actor) in fold(e.quote) for e in fact.evidence):
+    if fact.actor and not any(fold(fact.actor) in fold(f"{e.lead or ''} {e.quote}") for e in fact.evidence):
         problems.append(f"actor {fact.actor!r} not in any quote")
     renderings = {}
     for language, text in fact.renderings.items():

@@ -345,6 +345,8 @@ def evidence_panel(lang: str, fact: Fact | None, passages: Mapping[str, Passage]
     for evidence in fact.evidence:
         passage = passages.get(evidence.chunk_id)
         body = highlight(passage.text, evidence.quote) if passage else highlight(evidence.quote, evidence.quote)
+        if evidence.lead and (passage is None or evidence.lead not in passage.text):  # the item's list names the actor
+            body = f'<span class="p2-meta">{esc(evidence.lead)} …</span><br>{body}'
         meta = [evidence.source, evidence.location, doc_type_name(lang, evidence.doc_type),
                 language_name(lang, evidence.language)]  # fmt: skip
         url = safe_url(passage.url if passage else None)
