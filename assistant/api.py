@@ -8,7 +8,7 @@ and falling back to extractive answers when the LLM cannot be built.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -87,15 +87,20 @@ class Assistant:
                 return self._facts_cache[1]
 
     def render_facts(
-        self, languages: Sequence[str] = ("vi", "en"), progress: RenderProgress | None = None
+        self,
+        languages: Sequence[str] = ("vi", "en"),
+        progress: RenderProgress | None = None,
+        only: Collection[str] | None = None,
     ) -> RenderReport:
-        """Word each verified fact in ``languages`` with this assistant's LLM (through :attr:`renderer`:
-        cached, one local call at a time), keep the checked renderings and store them with the facts
-        (see :mod:`assistant.facts.render`). No LLM: nothing changes and the report's note says why."""
+        """Word each verified fact (of ids ``only``, when given) in ``languages`` with this assistant's
+        LLM (through :attr:`renderer`: cached, one local call at a time), keep the checked renderings
+        and store them with the facts (see :mod:`assistant.facts.render`). No LLM: nothing changes and
+        the report's note says why."""
         from assistant.facts.render import NO_MODEL_NOTE, render_facts
         from assistant.facts.store import save_renderings
 
-        report = render_facts(self.fact_book().facts, self.renderer, languages, progress)
+        facts = [f for f in self.fact_book().facts if only is None or f.id in only]
+        report = render_facts(facts, self.renderer, languages, progress)
         if report.note == NO_MODEL_NOTE and self.llm_notice:  # configured, but it could not be built
             report.note = self.llm_notice.removesuffix("; answering extractively") + ": facts left as they are"
         if report.kept:

@@ -159,6 +159,31 @@ def test_renderings_are_stored_and_survive_a_restart_and_a_re_index(indexed) -> 
 
 
 @pytest.mark.slow
+def test_the_glance_tab_words_only_the_rows_shown_and_says_what_it_kept(indexed, tmp_path) -> None:
+    from assistant.api import Assistant
+    from assistant.feedback import FeedbackStore, default_url
+    from assistant.web.glance_tab import render_shown
+    from assistant.web.services import Services
+    from assistant.web.texts_en import EN
+    from assistant.web.texts_vi import VI as VI_TEXTS
+
+    settings, index = indexed
+    en = "Sở Tư pháp (Department of Justice) must connect the civil status database by 30/11/2025."
+    services = Services(settings=settings, feedback=FeedbackStore(default_url(tmp_path)), drafts_path=tmp_path / "d",
+                        backends=["none", "local"])  # fmt: skip
+    services._assistants["local"] = Assistant(settings, chat_model=fake(en, en), index=index)
+    first, second = (f.id for f in services.assistant("local").facts())
+    steps: list[tuple[int, int]] = []
+    line = render_shown(services, "local", [first], "en", lambda n, total, _: steps.append((n, total)))
+    assert line == EN["glance.rendered"].format(asked=1, kept=1, dropped=0) and steps == [(1, 1)]
+    stored = {f.id: f.renderings for f in Assistant(settings, backend="none", index=index).facts()}
+    assert stored == {first: {"en": en}, second: {}}, "only the row shown was worded, and it was stored"
+    assert render_shown(services, "local", [first], "en") == EN["glance.render_none"], "nothing left to word"
+    assert render_shown(services, "none", [second], "vi") == VI_TEXTS["glance.render_off"]
+    assert {f.id: f.renderings for f in Assistant(settings, backend="none", index=index).facts()} == stored
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python is not installed")
 def test_the_real_small_model_renders_facts_end_to_end() -> None:
     from assistant.models.gguf import ensure_gguf

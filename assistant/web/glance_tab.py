@@ -22,7 +22,9 @@ import pandas as pd
 from assistant.errors import AssistantError
 from assistant.facts import export
 from assistant.facts.model import Fact
+from assistant.facts.render import Progress as RenderProgress
 from assistant.facts.select import FactFilter, select
+from assistant.web.access import is_admin
 from assistant.web.glance_view import (
     Passage,
     caption,
@@ -78,6 +80,26 @@ def export_files(facts: list[Fact]) -> dict[str, str]:
     return {fmt: str(path) for fmt, path in paths.items()}
 
 
+def render_shown(
+    services: Services, backend: str | None, shown: list[str], lang: str, progress: RenderProgress | None = None
+) -> str:
+    """Word the facts ``shown`` in Vietnamese and English with ``backend``'s model; what was kept and
+    dropped, as a line in ``lang`` (the side panel's backend; without a model, a line saying so)."""
+    backend = backend or services.default_backend
+    if backend == "none":
+        return t(lang, "glance.render_off")
+    assistant = services.assistant(backend)
+    try:
+        with services.generating(assistant.mode):
+            report = assistant.render_facts(("vi", "en"), progress, only=set(shown))
+    except AssistantError as exc:
+        raise gr.Error(t(lang, "glance.error", error=exc)) from exc
+    if not report.asked and not report.note:
+        return t(lang, "glance.render_none")
+    line = t(lang, "glance.rendered", asked=report.asked, kept=report.kept, dropped=len(report.dropped))
+    return f"{line} {report.note}".strip()
+
+
 def build_glance_tab(services: Services, labels: Relabeler, controls: Controls, tab: gr.Tab) -> None:
     """The tab's components and events; ``tab`` is the ``gr.Tab`` they are in (its opening loads the facts)."""
     lang0 = services.settings.web.language
@@ -89,6 +111,9 @@ def build_glance_tab(services: Services, labels: Relabeler, controls: Controls, 
         refresh = labels.add(gr.Button(t(lang0, "glance.refresh"), size="sm", scale=0, min_width=120,
                                        elem_id="glance-refresh"), value="glance.refresh")  # fmt: skip
         note = gr.Markdown(elem_id="glance-caption")
+        render = labels.add(gr.Button(t(lang0, "glance.render"), size="sm", scale=0, min_width=220,
+                                      elem_id="glance-render"), value="glance.render")  # fmt: skip
+    render_status = gr.Markdown(elem_id="glance-render-status")
     plot = labels.add(gr.Plot(label=t(lang0, "glance.plot"), elem_id="glance-plot"), label="glance.plot")
     with gr.Row():
         kinds = labels.add(
@@ -172,7 +197,21 @@ def build_glance_tab(services: Services, labels: Relabeler, controls: Controls, 
         html = evidence_panel(lang, fact, passages_for(services, fact) if fact else None)
         return {picked_state: fact_id if fact else None, panel: html}
 
+    def on_render(
+        shown: list[str], picked: str | None, lang: str, backend: str | None, kinds_v: Any, levels_v: Any,
+        actor_v: Any, types_v: Any, verified_v: Any, request: gr.Request, progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> dict[Any, Any]:  # fmt: skip
+        """Admins: word the rows shown with the side panel's model (progress bar), then reload the facts."""
+        lang = normalize(lang)
+        if not is_admin(services.settings.web, request.username):
+            raise gr.Error(t(lang, "access.denied"))
+        desc = t(lang, "glance.rendering")
+        line = render_shown(services, backend, shown, lang, lambda n, total, _: progress((n, total), desc=desc))
+        return {render_status: line, **load(picked, lang, kinds_v, levels_v, actor_v, types_v, verified_v)}
+
     loaded = [facts_state, types, *view_outputs]
+    render.click(on_render, [shown_state, picked_state, controls.lang, controls.backend, *filters],
+                 [render_status, *loaded], api_name=False, concurrency_id="render", concurrency_limit=1)  # fmt: skip
     for trigger in (tab.select, refresh.click):
         trigger(load, [picked_state, controls.lang, *filters], loaded, api_name=False)
     gr.on([kinds.input, levels.input, actor.input, types.input, verified.input], view,

@@ -198,6 +198,11 @@ EN: dict[str, str] = {
     "glance.download_csv": "⬇️ Download CSV",
     "glance.download_xlsx": "⬇️ Download XLSX",
     "glance.download_ics": "⬇️ Download calendar (ICS)",
+    "glance.render": "✍️ Word the rows shown (language model)",
+    "glance.render_off": "This needs a language model: choose one in the side panel.",
+    "glance.rendering": "Wording in Vietnamese and English",
+    "glance.rendered": "Asked the model for {asked} wordings, kept {kept} that passed the checks (dates, numbers and actor as in the quote), dropped {dropped}.",
+    "glance.render_none": "The rows shown need no wording (not verified, or already in Vietnamese and English).",
     "glance.error": "Could not read the overview data: {error}",
     "tab.quiz": "📝 Quiz",
     "quiz.intro": "### Quiz\nBuild questions from the verified facts of the documents. Every item has its key, an "

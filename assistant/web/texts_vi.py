@@ -198,6 +198,11 @@ VI: dict[str, str] = {
     "glance.download_csv": "⬇️ Tải CSV",
     "glance.download_xlsx": "⬇️ Tải XLSX",
     "glance.download_ics": "⬇️ Tải lịch (ICS)",
+    "glance.render": "✍️ Diễn đạt lại các dòng đang hiển thị (mô hình ngôn ngữ)",
+    "glance.render_off": "Cần một mô hình ngôn ngữ: chọn mô hình ở bảng bên trái.",
+    "glance.rendering": "Đang diễn đạt lại bằng tiếng Việt và tiếng Anh",
+    "glance.rendered": "Đã nhờ mô hình viết {asked} câu, giữ {kept} câu qua kiểm tra (ngày, số, chủ thể khớp với trích dẫn), bỏ {dropped} câu.",
+    "glance.render_none": "Các dòng đang hiển thị không cần diễn đạt lại (chưa được kiểm chứng, hoặc đã có tiếng Việt và tiếng Anh).",
     "glance.error": "Không đọc được dữ liệu tổng quan: {error}",
     "tab.quiz": "📝 Câu hỏi ôn tập",
     "quiz.intro": "### Câu hỏi ôn tập\nSoạn bộ câu hỏi từ các điều đã kiểm chứng trong tài liệu. Mỗi câu có đáp án, "

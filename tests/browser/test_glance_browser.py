@@ -211,5 +211,13 @@ def test_english_labels_and_the_source_language_said(page, glance_app: GlanceApp
     shot(page, "04-english")
 
 
+def test_wording_the_rows_needs_a_model_and_says_so(page) -> None:
+    page.locator("#glance-render").click()  # the app answers extractively: no model to word with
+    page.wait_for_function(
+        "document.querySelector('#glance-render-status')?.innerText.includes('needs a language model')", timeout=TIMEOUT
+    )
+    assert "(machine wording" not in page.inner_text("#glance-table"), "nothing was worded"
+
+
 def test_document_text_never_runs_as_code(page) -> None:
     assert page.evaluate("typeof window.__pwned") == "undefined"
