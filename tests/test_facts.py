@@ -223,7 +223,7 @@ LEAD_IN = "UBND cấp xã là cơ quan trực tiếp tổ chức thực hiện �
 
 
 def test_the_items_under_a_lead_in_are_the_duties_of_the_actor_it_starts_with():
-    text = "\n".join([
+    lines = [
         LEAD_IN,
         "1) Thành lập Tổ công tác cấp xã và phân công nhiệm vụ cho từng thành viên;",
         "2) Phối hợp với Tổ công nghệ số cộng đồng hướng dẫn người dân.",  # the team cooperates; the commune acts
@@ -231,7 +231,8 @@ def test_the_items_under_a_lead_in_are_the_duties_of_the_actor_it_starts_with():
         "- chủ trì thẩm định kinh phí thực hiện Đề án.",
         "Đoạn văn tiếp theo không thuộc danh sách.",
         "- Bố trí kinh phí cho năm sau.",  # a list with no lead-in: nobody named
-    ])  # fmt: skip
+    ]
+    text = "\n".join(lines)
     duties = [(f.actor, f.text[:2], f.evidence[0].lead) for f in facts_of(text, "vi", "responsibility")]
     assert ("UBND cấp xã", "1)", LEAD_IN) in duties and ("UBND cấp xã", "2)", LEAD_IN) in duties
     assert ("Sở Tài chính", "- ", "Sở Tài chính:") in duties

@@ -10,9 +10,11 @@ from pathlib import Path
 
 from assistant.errors import AssistantError
 from assistant.facts.model import Fact
+from assistant.spreadsheet import as_text, guarded
 
 FORMATS = ("table", "csv", "xlsx", "json", "ics")
-COLUMNS = ("kind", "date", "role", "value", "unit", "actor", "levels", "text", "language", "verified", "sources")
+COLUMNS = ("kind", "date", "role", "value", "unit", "actor", "levels", "text", "language", "renderings", "verified",
+           "sources")  # fmt: skip
 
 
 class ExportError(AssistantError):
@@ -31,6 +33,7 @@ def fact_row(fact: Fact) -> dict[str, str]:
         "levels": ", ".join(fact.levels),
         "text": fact.text,
         "language": fact.language,
+        "renderings": "\n".join(f"{lang}: {text}" for lang, text in sorted(fact.renderings.items())),
         "verified": "yes" if fact.verified else "no",
         "sources": "; ".join(f"{e.source} ({e.location})" if e.location else e.source for e in fact.evidence),
     }
@@ -40,7 +43,7 @@ def to_csv(facts: list[Fact]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
-    writer.writerows(fact_row(f) for f in facts)
+    writer.writerows(guarded(fact_row(f)) for f in facts)
     return out.getvalue()
 
 
@@ -57,6 +60,7 @@ def write_xlsx(facts: list[Fact], path: Path) -> None:
     sheet.append(list(COLUMNS))
     for fact in facts:
         sheet.append([fact_row(fact)[c] for c in COLUMNS])
+        as_text(sheet[sheet.max_row])
     workbook.save(path)
 
 

@@ -11,6 +11,7 @@ from typing import Literal
 
 from assistant.feedback.records import DRAFT_PREFIX, FeedbackRecord
 from assistant.feedback.table import EXPORT_FIELDS, _row
+from assistant.spreadsheet import guarded
 
 # -- export -------------------------------------------------------------------------------------
 
@@ -22,12 +23,12 @@ def _flat(record: FeedbackRecord) -> dict[str, str]:
 
 
 def to_csv(records: Iterable[FeedbackRecord]) -> str:
-    """CSV with a header row; citations as a JSON string."""
+    """CSV with a header row; citations as a JSON string; text cells guarded (assistant.spreadsheet)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
     writer.writeheader()
     for record in records:
-        writer.writerow(_flat(record))
+        writer.writerow(guarded(_flat(record)))
     return out.getvalue()
 
 

@@ -2,7 +2,8 @@
 
 UTF-8 with a byte-order mark (so spreadsheet programs read Vietnamese correctly), comma-separated,
 quoted where needed. Lists (category, accepted answers, pairs) are JSON in their cell; numbers
-are written with a decimal point. A trainer can edit the sheet and load it back: every row is
+are written with a decimal point; a cell starting like a formula ("=", "-"…) gets a leading apostrophe,
+taken off again on reading (:mod:`assistant.spreadsheet`). A trainer can edit the sheet and load it back: every row is
 re-checked as an item, and its id recomputed when the stem or the key changed (an empty ``id``
 cell is filled in).
 """
@@ -18,6 +19,7 @@ from assistant.quiz.errors import ExportError, QuizItemError
 from assistant.quiz.export.common import OPTION_LETTERS, ExportResult, ensure_parent
 from assistant.quiz.items import Quiz, QuizItem
 from assistant.quiz.numbers import format_number
+from assistant.spreadsheet import guarded, unguard
 
 FORMAT: Final[str] = "csv"
 COLUMNS: Final[tuple[str, ...]] = (
@@ -74,7 +76,7 @@ def write_csv(quiz: Quiz, path: Path) -> ExportResult:
             writer = csv.DictWriter(handle, fieldnames=COLUMNS)
             writer.writeheader()
             for item in quiz.items:
-                writer.writerow(_row(item))
+                writer.writerow(guarded(_row(item)))
     except OSError as exc:
         raise ExportError(FORMAT, f"cannot write: {exc.strerror}", path) from exc
     return ExportResult(format=FORMAT, path=path, written=len(quiz.items))
@@ -139,4 +141,5 @@ def read_csv(path: Path) -> list[QuizItem]:
         missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
         if missing:
             raise QuizItemError("header", f"missing column(s) {', '.join(missing)}")
-        return [_item(row, number) for number, row in enumerate(reader, start=1)]
+        rows = ({key: unguard(value or "") for key, value in row.items() if key is not None} for row in reader)
+        return [_item(row, number) for number, row in enumerate(rows, start=1)]

@@ -17,6 +17,7 @@ from typing import Final
 from assistant.quiz.errors import ExportError
 from assistant.quiz.export.common import ExportResult, SkippedItem, ensure_parent, labels
 from assistant.quiz.items import Quiz, QuizItem
+from assistant.spreadsheet import as_text
 
 FORMAT: Final[str] = "kahoot_xlsx"
 HEADER: Final[tuple[str, ...]] = (
@@ -83,9 +84,7 @@ def write_kahoot(quiz: Quiz, path: Path, *, time_limit: int = DEFAULT_TIME_LIMIT
             skipped.append(SkippedItem(item_id=item.id, reason=str(exc)))
             continue
         sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text, not a formula
+        as_text(sheet[sheet.max_row])
         written += 1
     try:
         workbook.save(ensure_parent(path, FORMAT))
