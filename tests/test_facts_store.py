@@ -107,8 +107,10 @@ def test_exports_read_back(settings, indexed, tmp_path):
 def test_glance_command_filters_and_exports(settings, indexed, tmp_path, monkeypatch):
     from assistant.cli import app
 
-    monkeypatch.setattr("assistant.index.open_index", lambda s: indexed)
+    # assistant.api first: importing it binds assistant.index.open_index, which must not be the stand-in
+    # yet, or the stand-in would be what is "restored" after the test (and later tests see this index).
     monkeypatch.setattr("assistant.api.open_index", lambda s: indexed)
+    monkeypatch.setattr("assistant.index.open_index", lambda s: indexed)
     runner = CliRunner()
     shown = runner.invoke(app, ["glance", "--level", "commune", "--format", "csv"])
     assert shown.exit_code == 0, shown.output
