@@ -231,18 +231,24 @@ def test_figures_are_compared_as_values_in_any_language() -> None:
     assert unbacked_figures("Có 1.450 hồ sơ?", ["1,450 records"]) == []
 
 
+def _checks(builder, item, settings: QuizSettings):  # noqa: ANN001, ANN202 - test helper
+    """The item's source and fact, and the codes of the problems :func:`stem_problems` finds in a stem."""
+    source = builder.sources[item.id]
+    fact = next(f for f in builder.pool.facts if f.id == source.fact_ids[0])
+    backing = [item.stem, fact.evidence[0].quote]
+
+    def codes(stem: str) -> set[str]:
+        return {p.code for p in stem_problems(stem, item, source, fact, backing, "____", settings)}
+
+    return source, fact, codes
+
+
 def test_a_statement_and_a_cloze_keep_their_shape() -> None:
     builder = run(items=6, types=["truefalse", "shortanswer", "numerical"], documents=["guide-vi.pdf"])
     settings = QuizSettings()
     seen = set()
     for item in builder.quiz().items:
-        source = builder.sources[item.id]
-        fact = next(f for f in builder.pool.facts if f.id == source.fact_ids[0])
-        backing = [item.stem, fact.evidence[0].quote]
-
-        def codes(stem: str, item=item, source=source, fact=fact, backing=backing) -> set[str]:
-            return {p.code for p in stem_problems(stem, item, source, fact, backing, "____", settings)}
-
+        codes = _checks(builder, item, settings)[2]
         seen.add(item.type)
         if item.type == "shortanswer":  # fill in the blank: the blank stays
             assert "llm.no_blank" in codes("Tỷ lệ này đạt bao nhiêu phần trăm?")
@@ -259,13 +265,7 @@ def test_a_rewording_keeps_the_rows_task_the_drafts_figures_and_one_script() -> 
     assert {item.type for item in builder.quiz().items} == {"truefalse", "shortanswer"}
     settings = QuizSettings()
     for item in builder.quiz().items:
-        source = builder.sources[item.id]
-        fact = next(f for f in builder.pool.facts if f.id == source.fact_ids[0])
-        backing = [item.stem, fact.evidence[0].quote]
-
-        def codes(stem: str, item=item, source=source, fact=fact, backing=backing) -> set[str]:
-            return {p.code for p in stem_problems(stem, item, source, fact, backing, "____", settings)}
-
+        source, fact, codes = _checks(builder, item, settings)
         task = fact.text
         if item.type == "truefalse":
             shown = source.key.write("vi", builder.templates)

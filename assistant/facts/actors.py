@@ -52,10 +52,11 @@ def find_actors(text: str, language: str, settings: FactSettings) -> list[Actor]
     return [Actor(text[seq[a].start : seq[b - 1].end], a, b, seq[a].start) for a, b in spans]
 
 
-def bearers(text: str, language: str, settings: FactSettings) -> list[Actor]:
-    """The actors a sentence gives a duty (see the module docstring); empty when it gives none."""
+def bearers(text: str, language: str, settings: FactSettings, actors: list[Actor] | None = None) -> list[Actor]:
+    """The actors a sentence gives a duty (see the module docstring); empty when it gives none.
+    ``actors``: the sentence's :func:`find_actors`, when the caller has them already."""
     seq = lexicon.words(text)
-    actors = find_actors(text, language, settings)
+    actors = find_actors(text, language, settings) if actors is None else actors
     if not actors:
         return []
     chains = _chains(text, seq, actors, language)

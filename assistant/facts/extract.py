@@ -41,7 +41,10 @@ def extract_facts(chunks: Iterable[Chunk], settings: FactSettings) -> list[Fact]
         chunk = chunk.model_copy(update={"text": withhold_instructions(chunk.text)})
         if is_row(chunk):
             prose.lead = None  # a table between closes any list
-        for fact in row_facts(chunk) if is_row(chunk) else prose.facts(chunk):
+            found = row_facts(chunk)
+        else:
+            found = prose.facts(chunk)
+        for fact in found:
             marker = (fact.key, fact.text, fact.evidence[0].source)
             if marker not in seen:
                 seen.add(marker)

@@ -90,8 +90,9 @@ class ProseReader:
                 self.lead = None  # a sentence that is not a list item closes the list
             if len(sentence.text) > settings.max_sentence_chars:
                 continue  # a run-on block (a table flattened into one line) is not one statement
-            duty = bearers(sentence.text, language, settings)
-            subject = _subject(sentence.text, language, settings)
+            actors = find_actors(sentence.text, language, settings)
+            duty = bearers(sentence.text, language, settings, actors)
+            subject = _subject(sentence.text, actors)
             # An item under a lead-in that does not start with an actor of its own is the lead's duty
             # ("1) Thành lập …", "5) Phối hợp với Tổ X …": X cooperates, the lead's actor acts).
             inherited = self.lead if item and not subject else None
@@ -114,10 +115,10 @@ def sentence_facts(chunk: Chunk, settings: FactSettings) -> list[Fact]:
     return ProseReader(settings).facts(chunk)
 
 
-def _subject(text: str, language: str, settings: FactSettings) -> list[Actor]:
-    """The actor a sentence or list item starts with (after its item mark), else none: in a lead-in
-    ("UBND cấp xã là cơ quan …, có trách nhiệm:", "Sở Tài chính:") it is whose duties the items are."""
-    actors = find_actors(text, language, settings)
+def _subject(text: str, actors: list[Actor]) -> list[Actor]:
+    """The actor (of ``actors``, the text's) a sentence or list item starts with, after its item mark,
+    else none: in a lead-in ("UBND cấp xã là cơ quan …, có trách nhiệm:", "Sở Tài chính:") it is
+    whose duties the items are."""
     mark = _ITEM.match(text)
     begin = mark.end() if mark is not None else len(text) - len(text.lstrip())
     return actors[:1] if actors and actors[0].start <= begin else []
