@@ -302,10 +302,14 @@ class CorpusIndex:
 
         self.check_model()
         if chunks:
-            self.store.add_texts(
-                texts=[c.text for c in chunks],
-                metadatas=[c.meta.to_chroma() for c in chunks],
+            # Embedded here rather than by the LangChain store: the vector is of the chunk with its
+            # context header, the stored document the chunk's own text (what quotes and BM25 read).
+            vectors = self.embeddings.embed_documents([c.embedding_text for c in chunks])
+            self._chunks.upsert(
                 ids=[c.id for c in chunks],
+                embeddings=[list(map(float, v)) for v in vectors],
+                documents=[c.text for c in chunks],
+                metadatas=[c.meta.to_chroma() for c in chunks],
             )
             SentenceVectors(self).add_chunks(chunks)
             self.mark_changed()

@@ -54,6 +54,14 @@ class Chunk(BaseModel):
     id: str
     text: str
     meta: ChunkMeta
+    context: str = Field(
+        default="", description="Title and heading embedded in front of the text (set at splitting, not stored)."
+    )
+
+    @property
+    def embedding_text(self) -> str:
+        """What the embedding model reads for this chunk: its context header, then its text."""
+        return f"{self.context}\n\n{self.text}" if self.context else self.text
 
 
 class SearchHit(BaseModel):

@@ -62,3 +62,27 @@ def test_identical_units_at_one_place_get_distinct_stable_ids():
     chunks = split_documents(docs, ChunkSettings())
     assert len({c.id for c in chunks}) == 3
     assert [c.id for c in split_documents(docs, ChunkSettings())] == [c.id for c in chunks]
+
+
+def test_a_chunk_is_embedded_with_its_sheet_and_section_but_not_the_title():
+    row = Document(page_content="STT: 1; Chức vụ: Chủ tịch UBND xã; Vai trò: Tổ trưởng",
+                   metadata=_meta(source="mau.docx", title="Mẫu quyết định", section="Điều 1. Thành lập Tổ công tác",
+                                  row=2))  # fmt: skip
+    listed = Document(page_content="Thủ tục: Đăng ký kết hôn; Thời hạn: 30/9/2025",
+                      metadata=_meta(source="list.xlsx", title="Danh mục", sheet="Thủ tục ưu tiên", row=4))
+    prose = Document(page_content="Đề án có ba giai đoạn.", metadata=_meta(title="Sổ tay", page=7))
+    chunks = split_documents([row, listed, prose], ChunkSettings(context_header=True))
+    assert [c.context for c in chunks] == ["Điều 1. Thành lập Tổ công tác", "Thủ tục ưu tiên", ""]
+    assert chunks[0].embedding_text == "Điều 1. Thành lập Tổ công tác\n\n" + row.page_content
+    assert chunks[2].embedding_text == prose.page_content  # nothing to add: the title is shared by every chunk
+    assert [c.text for c in chunks] == [d.page_content for d in (row, listed, prose)]  # what quotes read
+
+
+def test_a_heading_repeating_the_sheet_name_is_given_once_and_the_header_is_off_by_default():
+    doc = Document(page_content="STT: 1; Nhiệm vụ: Ban hành quy chế",
+                   metadata=_meta(source="list.xlsx", sheet="Nhiệm vụ", section="nhiệm vụ", row=2))
+    on = split_documents([doc], ChunkSettings(context_header=True))[0]
+    assert on.context == "Nhiệm vụ"
+    off = split_documents([doc], ChunkSettings())[0]
+    assert off.context == "" and off.embedding_text == doc.page_content
+    assert off.id == on.id  # the header is not part of the chunk's identity

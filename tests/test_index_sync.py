@@ -302,3 +302,26 @@ def test_a_chroma_error_in_one_file_fails_only_that_file(settings, make_index, m
     [failed] = report.failed
     assert failed.source == "c.txt" and failed.reason.startswith("index write failed: DuplicateIDError")
     assert {c.meta.source for c in index.all_chunks()} == {"a.txt", "b.txt"}
+
+
+def test_chunks_are_embedded_with_their_heading_and_stored_as_their_own_text(settings, make_index):
+    """The vector is of "heading + text", the stored document (what quotes and BM25 read) the text alone."""
+    import numpy as np
+
+    _write(settings.corpus.dir, "mau.md", "# Điều 2. Nhiệm vụ của Tổ công tác\n\nBan hành kế hoạch trong 10 ngày làm việc.\n")
+    headed_settings = settings.model_copy(update={"chunking": settings.chunking.model_copy(update={"context_header": True})})
+    index = make_index(headed_settings)
+    sync_corpus(index, headed_settings)
+    got = index._chunks.get(include=["documents", "embeddings", "metadatas"])
+    assert got["documents"] == ["Ban hành kế hoạch trong 10 ngày làm việc."]
+    assert got["metadatas"][0]["section"] == "Điều 2. Nhiệm vụ của Tổ công tác"
+    stored = np.asarray(got["embeddings"][0])
+    headed, plain = (np.asarray(v) for v in index.embeddings.embed_documents([
+        "Điều 2. Nhiệm vụ của Tổ công tác\n\nBan hành kế hoạch trong 10 ngày làm việc.",
+        "Ban hành kế hoạch trong 10 ngày làm việc.",
+    ]))  # fmt: skip
+    assert np.allclose(stored, headed, atol=1e-5) and not np.allclose(stored, plain, atol=1e-3)
+    # The setting is part of how a file becomes chunks: turning it off re-embeds the file, text alone.
+    assert sync_corpus(index, settings).changed == ["mau.md"]
+    again = np.asarray(index._chunks.get(include=["embeddings"])["embeddings"][0])
+    assert np.allclose(again, plain, atol=1e-5)
