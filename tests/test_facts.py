@@ -156,6 +156,19 @@ def test_a_row_without_a_task_gives_nothing_and_a_row_without_a_date_no_deadline
     assert [f.kind for f in facts] == ["responsibility"]
 
 
+def test_a_row_of_figures_by_year_gives_one_target_per_year():
+    text = "Chỉ tiêu: Tỷ lệ hồ sơ được xử lý trực tuyến; Năm 2025: 60%; Năm 2026: 75%"
+    facts = row_facts(chunk(text, "vi", "so-tay.pdf", row=3))
+    assert [(f.kind, f.value, f.unit, f.text) for f in facts] == [
+        ("target", 60.0, "%", "Tỷ lệ hồ sơ được xử lý trực tuyến (Năm 2025)"),
+        ("target", 75.0, "%", "Tỷ lệ hồ sơ được xử lý trực tuyến (Năm 2026)"),
+    ]
+    assert all(f.evidence[0].quote == text and f.evidence[0].row == 3 for f in facts)
+    # Years as columns, but no figure under them, or no words naming what is measured: nothing.
+    assert row_facts(chunk("Đơn vị: Sở Y tế; Năm 2025: chưa giao", "vi", "l.csv", row=2)) == []
+    assert row_facts(chunk("STT: 1; Năm 2025: 60%", "vi", "l.csv", row=2)) == []
+
+
 def test_a_fact_whose_quote_lacks_its_date_or_number_is_not_verified():
     evidence = [Evidence(source="a.txt", quote="The phase ends on 30 June 2025.")]
     assert verify(Fact(kind="deadline", date="2025-06-30", date_role="by", text="x", evidence=evidence)).verified

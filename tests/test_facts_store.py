@@ -65,6 +65,19 @@ def test_indexing_stores_facts_and_rebuilds_only_changed_files(settings, indexed
     assert not any("danh-sach.csv" in f.sources for f in load_facts(indexed, settings.facts))
 
 
+def test_a_reader_upgrade_rereads_the_facts_of_unchanged_files(settings, indexed, monkeypatch):
+    """Facts come from chunks: new readers (same bytes, new chunks) mean the facts are read again,
+    or they would quote chunks that no longer exist."""
+    from assistant import sync
+
+    monkeypatch.setattr(sync, "INGEST_VERSION", "next")
+    report = sync_corpus(indexed, settings)
+    assert sorted(report.facts_rebuilt) == ["danh-sach.csv", "so-tay.md", "uk.txt"]
+    chunk_ids = {c.id for c in indexed.all_chunks()}
+    assert all(e.chunk_id in chunk_ids for f in load_facts(indexed, settings.facts) for e in f.evidence)
+    assert sync_corpus(indexed, settings).facts_rebuilt == []
+
+
 def test_a_deadline_stated_in_two_languages_is_one_fact_with_both_quotes(settings, indexed):
     [urgent] = [f for f in load_facts(indexed, settings.facts) if f.date == "2025-06-30"]
     assert urgent.sources == ["so-tay.md", "uk.txt"] and urgent.verified

@@ -4,7 +4,9 @@ Rows reach the index rendered as ``"Header: value; …"`` (:func:`assistant.inge
 Each column gets a role from its header (``lexicon.yaml`` ``columns``). A row with a task column
 gives a deadline when its deadline column holds a date, a responsibility when it names a lead
 agency, and a target when a target column (or a column stating a goal) holds a number. A row
-with no task column (a contact list: unit, person, phone) assigns nothing.
+with no task column gives targets only when its columns are years ("Chỉ tiêu: Tỷ lệ …; Năm 2025:
+85%; Năm 2026: 100%", a plan's table of figures by year): one per year with a number. Otherwise
+(a contact list: unit, person, phone) it assigns nothing.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def row_facts(chunk: Chunk) -> list[Fact]:
     tasks = [v for name, v in cells if roles[name] == "task"]
     task = max(tasks, key=lambda v: sum(ch.isalpha() for ch in v), default=None)
     if task is None:
-        return []
+        return _by_year(chunk, cells)
     levels = levels_of(actor, language) if actor else []
     evidence = [evidence_of(chunk, chunk.text)]
     facts = []
@@ -64,4 +66,21 @@ def row_facts(chunk: Chunk) -> list[Fact]:
             unit = next((v for n, v in cells if roles[n] == "unit"), None)
             facts.append(Fact(kind="target", value=float(numbers[0].value), unit="%" if numbers[0].percent else unit,
                               actor=actor, levels=levels, text=task, language=language, evidence=evidence))  # fmt: skip
+    return facts
+
+
+def _by_year(chunk: Chunk, cells: list[tuple[str, str]]) -> list[Fact]:
+    """Targets of a row whose columns are years: what is measured is the wordiest cell outside them."""
+    years = [(name, value) for name, value in cells if any(m.year for m in number_mentions(fold(name)))]
+    others = [value for name, value in cells if (name, value) not in years]
+    label = max(others, key=lambda v: sum(ch.isalpha() for ch in v), default="")
+    if not years or not any(ch.isalpha() for ch in label):
+        return []
+    facts = []
+    for name, value in years:
+        numbers = [n for n in number_mentions(fold(value)) if not n.year]
+        if len(numbers) == 1 and not any(ch.isalpha() for ch in value):
+            facts.append(Fact(kind="target", value=float(numbers[0].value), unit="%" if numbers[0].percent else None,
+                              text=f"{label} ({name})", language=chunk.meta.language,
+                              evidence=[evidence_of(chunk, chunk.text)]))  # fmt: skip
     return facts

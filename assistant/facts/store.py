@@ -45,9 +45,16 @@ def _collection(index):  # noqa: ANN001, ANN202 - a CorpusIndex; a chromadb Coll
 
 
 def _stored(collection) -> dict[str, tuple[str, str]]:  # noqa: ANN001
-    """source -> (file hash, extractor version) of the stored facts."""
+    """source -> (chunking key, extractor version) of the stored facts (see :func:`_chunking`)."""
     got = collection.get(include=["metadatas"])
     return {m["source"]: (m["file_hash"], m["extractor"]) for m in got["metadatas"] or []}
+
+
+def _chunking(record) -> str:  # noqa: ANN001 - a FileRecord
+    """What a document's facts were read from: its bytes *and* how they became chunks (the reader version,
+    chunk settings and manifest entry, ``meta_hash``). A re-chunked file whose bytes did not change (a
+    reader upgrade) gets its facts read again from its new chunks."""
+    return f"{record.hash}|{record.meta_hash}"
 
 
 def update_facts(index, settings: FactSettings, progress: Progress | None = None) -> FactsReport:  # noqa: ANN001
@@ -63,7 +70,7 @@ def update_facts(index, settings: FactSettings, progress: Progress | None = None
     for source in sorted(set(stored) - set(records)):
         collection.delete(where={"source": source})
         report.removed.append(source)
-    todo = [s for s, r in sorted(records.items()) if stored.get(s) != (r.hash, version)]
+    todo = [s for s, r in sorted(records.items()) if stored.get(s) != (_chunking(r), version)]
     sentences = SentenceVectors(index)
     for n, source in enumerate(todo, start=1):
         facts = extract_facts(index.all_chunks(where={"source": source}), settings)
@@ -80,7 +87,7 @@ def update_facts(index, settings: FactSettings, progress: Progress | None = None
                     metadatas=[
                         {
                             "source": source,
-                            "file_hash": records[source].hash,
+                            "file_hash": _chunking(records[source]),
                             "extractor": version,
                             "kind": f.kind,
                             "fact": f.model_dump_json(),
@@ -91,7 +98,7 @@ def update_facts(index, settings: FactSettings, progress: Progress | None = None
         else:  # a marker, so an unchanged document with no facts is not re-read every time
             collection.upsert(
                 ids=[f"::none::{source}"], embeddings=[np.zeros(vectors_dim(index), dtype=np.float32)],
-                documents=[""], metadatas=[{"source": source, "file_hash": records[source].hash,
+                documents=[""], metadatas=[{"source": source, "file_hash": _chunking(records[source]),
                                             "extractor": version, "kind": "none", "fact": ""}],
             )  # fmt: skip
         report.rebuilt.append(source)

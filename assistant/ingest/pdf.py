@@ -3,7 +3,9 @@
 pypdf's text has a line break at every visual line and carries the running headers,
 footers and page numbers of every page; :mod:`assistant.ingest.reflow` removes those
 and joins the lines of each sentence, page by page (a sentence running over a page
-break stays split, so every unit keeps its page).
+break stays split, so every unit keeps its page). A table of figures on a page
+(:mod:`assistant.ingest.pdf_tables`) becomes one unit per row, "Header: value; …", as a
+spreadsheet's rows do, so a row keeps its columns' names ("Năm 2026: 75%").
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from assistant.errors import IngestError
 from assistant.ingest.base import Hints, Parsed, Unit, short_cause, tidy
+from assistant.ingest.pdf_tables import find_tables
 from assistant.ingest.reflow import reflow, strip_page_furniture
 
 #: What pypdf raises on damaged files besides its own errors.
@@ -52,13 +55,31 @@ def read_pdf(path: Path) -> Parsed:
     # Running headers and footers are found across all pages before any page is re-flowed.
     for number, text in enumerate(strip_page_furniture(texts), start=1):
         if _has_text(text):
-            units.append(Unit(text=reflow(text), page=number))
+            units.extend(page_units(text, number))
         elif number not in problems:  # no letter or digit (or only a running header): images or marks
             problems[number] = NO_TEXT
     warnings = [f"page {number}: {problems[number]}" for number in sorted(problems)]
     if not units:
         raise IngestError(path, NO_TEXT if all(NO_TEXT in w for w in warnings) else _no_pages(warnings))
     return Parsed(units=units, hints=Hints(title=_title(reader)), warnings=warnings)
+
+
+def page_units(text: str, page: int) -> list[Unit]:
+    """One page's units: its re-flowed text, and each row of a table of figures on it as a unit of its own
+    (:mod:`assistant.ingest.pdf_tables`; ``row`` counts from the table's header as row 1, as in a sheet)."""
+    lines = text.split("\n")
+    units: list[Unit] = []
+    done = 0
+    for table in find_tables(text):
+        before = reflow("\n".join(lines[done : table.first_line]))
+        if _has_text(before):
+            units.append(Unit(text=before, page=page))
+        units.extend(Unit(text=row, page=page, row=n) for n, row in enumerate(table.rendered(), start=2))
+        done = table.end_line
+    rest = reflow("\n".join(lines[done:]))
+    if _has_text(rest):
+        units.append(Unit(text=rest, page=page))
+    return units
 
 
 def _has_text(text: str) -> bool:
