@@ -1,7 +1,9 @@
-"""The claim verifier on ``evals/claims.jsonl`` with the real embedding model, held to floors.
+"""The claim verifier on ``evals/claims.jsonl`` and ``evals/claims-b.jsonl`` with the real embedding model, held to floors.
 
-The thresholds (``answer.support``) were chosen on the ``dev`` split; ``heldout`` was run once
-afterwards. Floors sit just below the figures recorded in docs/answers.md; a verifier that
+The thresholds (``answer.support``) were chosen on the ``dev`` split of ``claims.jsonl``; its ``heldout``
+was run once afterwards, then read again (docs/answers.md). ``claims-b.jsonl`` (120 pairs over the
+held-out corpus B, written after the thresholds were set by someone who had not read the verifier)
+was run once and is never tuned on. Floors sit just below the figures recorded in docs/answers.md; a verifier that
 verifies more unsupported claims, or fewer supported ones, fails CI.
 """
 
@@ -18,16 +20,19 @@ from assistant.settings import SupportSettings
 
 pytestmark = pytest.mark.slow
 CLAIMS = Path(__file__).resolve().parents[1] / "evals" / "claims.jsonl"
+FRESH = CLAIMS.with_name("claims-b.jsonl")
 
 # split -> (precision at least, recall at least, false-accept rate at most)
-# Achieved (2026-12-04): dev 0.894 / 0.636 / 0.078; held-out 0.833 / 0.625 / 0.121.
-FLOORS = {"dev": (0.87, 0.61, 0.09), "heldout": (0.80, 0.60, 0.14)}
+# Achieved (2026-12-04): dev 0.894 / 0.636 / 0.078; held-out 0.833 / 0.625 / 0.121;
+# claims-b (2026-12-05, its one run): 0.833 / 0.750 / 0.150.
+FLOORS = {"dev": (0.87, 0.61, 0.09), "heldout": (0.80, 0.60, 0.14), "fresh": (0.80, 0.72, 0.17)}
 
 
 @pytest.fixture(scope="module")
 def verdicts(embeddings):  # noqa: ANN201
     checker = SupportChecker(EmbeddingSimilarity(embeddings), SupportSettings())
-    return verify_pairs(load_claims(CLAIMS), checker)
+    fresh = [v.model_copy(update={"split": "fresh"}) for v in verify_pairs(load_claims(FRESH), checker)]
+    return verify_pairs(load_claims(CLAIMS), checker) + fresh
 
 
 def test_the_claims_file_is_large_balanced_and_covers_every_kind() -> None:
@@ -40,6 +45,9 @@ def test_the_claims_file_is_large_balanced_and_covers_every_kind() -> None:
     assert {"unrelated", "negated", "wrong_figure", "wrong_date", "wrong_actor", "wrong_phase", "start_for_end"} <= kinds
     languages = {p.passage_language for p in pairs} | {p.claim_language for p in pairs}
     assert {"vi", "en", "uk", "de", "ru", "pt", "es"} <= languages
+    fresh = load_claims(FRESH)
+    assert len(fresh) >= 100 and sum(p.supported for p in fresh) * 2 == len(fresh)
+    assert {p.kind for p in fresh if not p.supported} == kinds and all(p.split == "heldout" for p in fresh)
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))
