@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from langchain_core.language_models import BaseChatModel
 
 from assistant.answer.attempts import DECLINED, LANGUAGE, MODEL_STEPS, reply_problems, retry_hints
-from assistant.answer.citations import check_answer, faithful_translation, strip_markers, tidy_reply
+from assistant.answer.citations import check_answer, strip_markers, tidy_reply
 from assistant.answer.cloze import cloze_sentence
 from assistant.answer.condense import HistoryItem, condense_question
 from assistant.answer.constants import (
-    LEAD_INS,
     LLM_FALLBACK_NOTICES,
     MODEL_DECLINED_NOTICES,
     NO_CLAIM_NOTICES,
-    TRANSLATED_NOTICES,
     WRONG_LANGUAGE_NOTICES,
     localized,
 )
@@ -45,7 +43,6 @@ from assistant.answer.extractive import (
     Similarity,
     analyse,
     extractive_answer,
-    select_sentences,
 )
 from assistant.answer.focus import focus_evidence
 from assistant.answer.from_facts import fact_answer
@@ -58,6 +55,7 @@ from assistant.answer.refusal import (
 from assistant.answer.replies import stream_reply
 from assistant.answer.support import SupportChecker
 from assistant.answer.text import sentence_spans
+from assistant.answer.translated import translated_quotes
 from assistant.answer.turn import Clock, Turn
 from assistant.errors import ModelUnavailable
 from assistant.language import detect_language, language_name, written_in
@@ -309,7 +307,11 @@ class Answerer:
                 step_name = "translate"
                 if drafted:
                     yield DiscardEvent(tuple(reasons), "translate")
-                translated = yield from self._translated_quotes(turn, llm, first_token_ms, attempts)
+                translated = yield from translated_quotes(
+                    turn, llm, self._analyse(turn).candidates, self.prompts, self.settings,
+                    lambda t, body, first, notice: self._finish(t, body, first, self.mode, notice),
+                    first_token_ms, attempts,
+                )  # fmt: skip
                 drafted = True
                 if translated is not None:
                     yield self._done(translated, attempts)
@@ -347,43 +349,6 @@ class Answerer:
         if step == "compose":
             return self.prompts.render_compose(**render, retry=retry)
         return self.prompts.render_cloze(**render, cloze=cloze or "", retry=retry)
-
-    def _translated_quotes(
-        self, turn: Turn, llm: BaseChatModel, first_token_ms: float | None, attempts: list[Attempt]
-    ) -> Generator[AnswerEvent, None, Answer | None]:
-        """The extractive answer's best sentences, each translated into the asker's language by
-        the model (``translate.txt``) and cited to its passage; None unless every sentence
-        verifies and the whole reads in the asker's language (then the quotes are shown).
-        The step is added to ``attempts``."""
-        started = turn.clock.ms()
-        scoring = self.settings.scoring
-        chosen = select_sentences(self._analyse(turn).candidates, scoring=scoring)
-        lines = [localized(LEAD_INS, turn.language)]
-
-        def turned_down(reason: str) -> None:
-            attempts.append(Attempt(step="translate", accepted=False, reasons=[reason], reply="\n".join(lines[1:]),
-                                    ms=turn.clock.ms() - started))  # fmt: skip
-
-        for candidate in chosen[: self.settings.checks.translated_sentences]:
-            yield TokenEvent("\n\n" if len(lines) == 1 else "\n")
-            prompt = self.prompts.render_translate(sentence=candidate.text, language_name=language_name(turn.language))
-            text, first, _ = yield from stream_reply(llm, self.prompts.system, prompt, turn.clock)
-            first_token_ms = first_token_ms if first_token_ms is not None else first
-            text = " ".join(strip_markers(tidy_reply(text)).split())
-            if not text or is_refusal_output(text) or not faithful_translation(candidate.text, text, self.settings.checks):
-                turned_down(f"no faithful translation of: {candidate.text[:80]}")
-                return None
-            lines.append(f"- {text} [{candidate.index + 1}]")
-        if len(lines) == 1:
-            turned_down("no sentence to translate")
-            return None
-        body = "\n".join(lines)
-        answer = self._finish(turn, body, first_token_ms, self.mode, localized(TRANSLATED_NOTICES, turn.language))
-        if answer.verified_claims < answer.claims or not written_in(strip_markers(body), turn.language):
-            turned_down(f"{answer.verified_claims}/{answer.claims} claims verified")
-            return None
-        attempts.append(Attempt(step="translate", accepted=True, reply=body, ms=turn.clock.ms() - started))
-        return answer
 
     def _check_sentences(self, turn: Turn, draft: str, checked_to: int) -> Iterator[SentenceEvent]:
         """The complete sentences of ``draft`` after ``checked_to`` (all but the one still being written), checked."""
