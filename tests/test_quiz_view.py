@@ -267,7 +267,7 @@ def test_progress_is_told_on_each_search_of_the_build() -> None:
 
 
 def test_a_reviewed_quiz_is_written_in_every_format_with_its_report(tmp_path: Path) -> None:
-    from assistant.web.quiz_tab import Review, write_downloads
+    from assistant.web.quiz_review import Review, write_downloads
 
     request = QuizRequest(items=4, types=["multichoice", "truefalse"], documents=["list-vi.xlsx"], seed=3)
     builder = build(corpus("vi"), **request.model_dump(exclude={"title"}))

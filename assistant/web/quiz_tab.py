@@ -13,29 +13,23 @@ report, ready to download. What is shown is built by :mod:`assistant.web.quiz_vi
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-import threading
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from assistant.errors import AssistantError
-from assistant.quiz.errors import ExportError, QuizItemError, QuizRequestError
-from assistant.quiz.export import EXTENSIONS, FORMATS, export
-from assistant.quiz.export.common import ExportResult
+from assistant.quiz.errors import QuizItemError, QuizRequestError
+from assistant.quiz.export import FORMATS
 from assistant.quiz.generate import builder_for
-from assistant.quiz.items import ITEM_TYPES, DropReason, QuizItem
-from assistant.quiz.report import report_json
-from assistant.quiz.request import MAX_ITEMS, QuizRequest
+from assistant.quiz.items import ITEM_TYPES
+from assistant.quiz.request import MAX_ITEMS
 from assistant.quiz.session import QuizSession
 from assistant.web.access import login_required
 from assistant.web.i18n import normalize, t
 from assistant.web.labels import Relabeler
+from assistant.web.quiz_form import build_form
+from assistant.web.quiz_review import Review, forget, write_downloads
 from assistant.web.quiz_view import (
-    LETTERS,
     EditForm,
     FormError,
     after_edit,
@@ -46,91 +40,20 @@ from assistant.web.quiz_view import (
     invalid_html,
     item_choices,
     items_html,
-    key_choices,
     language_choices,
     message_html,
-    quality_markdown,
-    quality_report,
     report_html,
     reporting,
     request_from_form,
-    skipped_notes,
     type_choices,
 )  # fmt: skip
 from assistant.web.services import Services
 from assistant.web.sidebar import Controls, document_choices
 from assistant.web.sidebar import type_choices as doc_type_choices
 
-FILE_STEM = "plan02-quiz"
 DEFAULT_ITEMS = 10
 # After an item is picked, it is scrolled into view in the list.
 SHOW_PICKED = "() => document.querySelector('#quiz-items .p2-quiz-picked')?.scrollIntoView({block: 'nearest'})"
-
-
-@dataclass
-class Downloads:
-    """The files of one version of the quiz, and what the formats left out."""
-
-    results: dict[str, ExportResult]  # format -> what its writer wrote
-    report: list[str]  # the quality report as Markdown and JSON
-    errors: dict[str, str] = field(default_factory=dict)  # format -> why it could not be written
-
-    @property
-    def files(self) -> dict[str, str]:
-        return {fmt: str(result.path) for fmt, result in self.results.items()}
-
-    def notes(self, lang: str) -> str:
-        """Formats that left items out, and formats that failed, in the interface language."""
-        names = {fmt: t(lang, f"quiz.download.{fmt}").removeprefix("⬇️ ") for fmt in FORMATS}
-        notes = skipped_notes(lang, self.results, names)
-        notes += [t(lang, "quiz.export_error", format=names[fmt], error=why) for fmt, why in self.errors.items()]
-        return "".join(message_html(note) for note in notes)
-
-
-@dataclass
-class Review:
-    """A built quiz under review in one browser session, with the items kept despite failed checks."""
-
-    session: QuizSession
-    request: QuizRequest
-    forced: dict[str, list[DropReason]] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)  # one change at a time (a double click)
-    folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="plan02-quiz-")))
-    version: int = 0
-    downloads: Downloads | None = None  # the latest version's files
-
-    def item(self, item_id: str | None) -> QuizItem | None:
-        return next((item for item in self.session.quiz.items if item.id == item_id), None)
-
-
-def write_downloads(review: Review) -> Downloads:
-    """The quiz in every format and its quality report, in a fresh folder (the previous one is removed:
-    Gradio serves copies from its own cache)."""
-    quiz = review.session.quiz
-    review.version += 1
-    folder = review.folder / f"v{review.version}"
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(review.folder / f"v{review.version - 1}", ignore_errors=True)
-    results: dict[str, ExportResult] = {}
-    errors: dict[str, str] = {}
-    for fmt in FORMATS if quiz.items else ():
-        try:
-            results[fmt] = export(quiz, fmt, folder / f"{FILE_STEM}{EXTENSIONS[fmt]}")
-        except ExportError as exc:
-            errors[fmt] = exc.reason
-    data = quality_report(quiz, review.request, review.session.quiz_flaws(), review.session.seconds, results,
-                          review.forced)  # fmt: skip
-    markdown, json_file = folder / f"{FILE_STEM}.report.md", folder / f"{FILE_STEM}.report.json"
-    markdown.write_text(quality_markdown(data), encoding="utf-8")
-    json_file.write_text(report_json(data), encoding="utf-8")
-    review.downloads = Downloads(results, [str(markdown), str(json_file)], errors)
-    return review.downloads
-
-
-def forget(review: Review | None) -> None:
-    """Remove a review's files (a new quiz replaced it, or the browser session ended)."""
-    if review is not None:
-        shutil.rmtree(review.folder, ignore_errors=True)
 
 
 def polish_props(lang: str, backend: str) -> dict[str, Any]:
@@ -144,92 +67,6 @@ def polish_props(lang: str, backend: str) -> dict[str, Any]:
 def signed_in(services: Services, username: str | None) -> bool:
     """Anyone the app let in: the local user without login, else a signed-in user (trainers are users)."""
     return not login_required(services.settings.web) or username is not None
-
-
-@dataclass
-class QuizForm:
-    """The review form's components."""
-
-    box: gr.Column
-    stem: gr.Textbox
-    options_box: gr.Column
-    options: list[gr.Textbox]
-    key: gr.Radio
-    lines: gr.Textbox
-    number_box: gr.Row
-    value: gr.Textbox
-    tolerance: gr.Textbox
-    explanation: gr.Textbox
-    force: gr.Checkbox
-
-    @property
-    def inputs(self) -> list[Any]:
-        return [self.stem, *self.options, self.key, self.lines, self.value, self.tolerance, self.explanation]
-
-    def read(self, values: dict[Any, Any]) -> tuple[Any, ...]:
-        """What the trainer typed, as :func:`~assistant.web.quiz_view.changes_from_form` takes it."""
-        return (values[self.stem], [values[box] for box in self.options], values[self.key], values[self.lines],
-                values[self.value], values[self.tolerance], values[self.explanation])  # fmt: skip
-
-    @property
-    def outputs(self) -> list[Any]:
-        return [self.box, self.stem, self.options_box, *self.options, self.key, self.lines, self.number_box,
-                self.value, self.tolerance, self.explanation, self.force]  # fmt: skip
-
-    def fill(self, lang: str, form: EditForm) -> dict[Any, Any]:
-        """The form showing ``form`` (hidden when no item is picked); the force box unticked."""
-        return {
-            self.box: gr.update(visible=form.kind is not None),
-            self.stem: form.stem,
-            self.options_box: gr.update(visible=form.shows_options),
-            **{box: text for box, text in zip(self.options, form.options, strict=True)},
-            self.key: gr.update(choices=form.key_choices, value=form.key, visible=form.shows_key),
-            self.lines: gr.update(value=form.lines, visible=form.shows_lines, **self._lines_label(lang, form)),
-            self.number_box: gr.update(visible=form.shows_number),
-            self.value: form.value,
-            self.tolerance: form.tolerance,
-            self.explanation: form.explanation,
-            self.force: False,
-        }
-
-    def relabel(self, lang: str, item: QuizItem | None) -> dict[Any, Any]:
-        """The language-dependent parts only (the trainer's unsaved text stays)."""
-        form = edit_form(lang, item)
-        return {
-            self.key: gr.update(choices=key_choices(lang, form.kind)),
-            self.lines: gr.update(**self._lines_label(lang, form)),
-        }
-
-    @staticmethod
-    def _lines_label(lang: str, form: EditForm) -> dict[str, str]:
-        return {"label": t(lang, form.lines_label)} if form.lines_label else {}
-
-
-def _build_form(lang0: str, labels: Relabeler) -> QuizForm:
-    with gr.Column(visible=False, elem_id="quiz-editor") as box:
-        stem = labels.add(gr.Textbox(label=t(lang0, "quiz.edit.stem"), lines=3, elem_id="quiz-edit-stem"),
-                          label="quiz.edit.stem")  # fmt: skip
-        with gr.Column(visible=False, elem_id="quiz-edit-options") as options_box:
-            options = [
-                labels.add(gr.Textbox(label=t(lang0, "quiz.edit.option", letter=letter), max_lines=3,
-                                      elem_id=f"quiz-edit-option-{letter}"),
-                           label=lambda lg, letter=letter: t(lg, "quiz.edit.option", letter=letter))
-                for letter in LETTERS
-            ]  # fmt: skip
-        key = labels.add(gr.Radio([], label=t(lang0, "quiz.edit.key"), visible=False, elem_id="quiz-edit-key"),
-                         label="quiz.edit.key")  # fmt: skip
-        lines = gr.Textbox(label=t(lang0, "quiz.edit.answers"), lines=4, visible=False, elem_id="quiz-edit-lines")
-        with gr.Row(visible=False, elem_id="quiz-edit-number") as number_box:
-            value = labels.add(gr.Textbox(label=t(lang0, "quiz.edit.value"), elem_id="quiz-edit-value"),
-                               label="quiz.edit.value")  # fmt: skip
-            tolerance = labels.add(gr.Textbox(label=t(lang0, "quiz.edit.tolerance"), elem_id="quiz-edit-tolerance"),
-                                   label="quiz.edit.tolerance")  # fmt: skip
-        explanation = labels.add(
-            gr.Textbox(label=t(lang0, "quiz.edit.explanation"), lines=3, elem_id="quiz-edit-explanation"),
-            label="quiz.edit.explanation",
-        )
-        force = labels.add(gr.Checkbox(False, label=t(lang0, "quiz.force"), elem_id="quiz-force"), label="quiz.force")
-    return QuizForm(box, stem, options_box, options, key, lines, number_box, value, tolerance, explanation, force)
 
 
 def build_quiz_tab(services: Services, labels: Relabeler, controls: Controls, tab: gr.Tab) -> None:
@@ -279,7 +116,7 @@ def build_quiz_tab(services: Services, labels: Relabeler, controls: Controls, ta
             with gr.Column(scale=2, elem_id="quiz-review"):
                 labels.add(gr.Markdown(t(lang0, "quiz.review_title")), value="quiz.review_title")
                 pick = labels.add(gr.Dropdown([], label=t(lang0, "quiz.pick"), elem_id="quiz-pick"), label="quiz.pick")
-                form = _build_form(lang0, labels)
+                form = build_form(lang0, labels)
                 with gr.Row():
                     save = labels.add(gr.Button(t(lang0, "quiz.save"), variant="primary", size="sm",
                                                 elem_id="quiz-save"), value="quiz.save")  # fmt: skip
