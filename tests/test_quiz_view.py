@@ -19,12 +19,9 @@ from assistant.quiz.flaws import Flaw
 from assistant.quiz.items import DroppedItem, DropReason, QualityReport, Quiz, QuizItem
 from assistant.quiz.request import QuizRequest
 from assistant.quiz.session import EditResult, QuizSession
+from assistant.web.quiz_edit import FormError, after_edit, changes_from_form, edit_form
 from assistant.web.quiz_view import (
-    FormError,
-    after_edit,
-    changes_from_form,
     check_html,
-    edit_form,
     flaw_counts,
     item_choices,
     item_html,

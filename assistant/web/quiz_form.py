@@ -1,5 +1,5 @@
 """The quiz tab's review form: the Gradio components that edit one item, filled from and read into
-:class:`~assistant.web.quiz_view.EditForm` (what the form shows is decided there, without Gradio)."""
+:class:`~assistant.web.quiz_edit.EditForm` (what the form shows is decided there, without Gradio)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import gradio as gr
 from assistant.quiz.items import QuizItem
 from assistant.web.i18n import t
 from assistant.web.labels import Relabeler
-from assistant.web.quiz_view import LETTERS, EditForm, edit_form, key_choices
+from assistant.web.quiz_edit import LETTERS, EditForm, edit_form, key_choices
 
 
 @dataclass
@@ -35,7 +35,7 @@ class QuizForm:
         return [self.stem, *self.options, self.key, self.lines, self.value, self.tolerance, self.explanation]
 
     def read(self, values: dict[Any, Any]) -> tuple[Any, ...]:
-        """What the trainer typed, as :func:`~assistant.web.quiz_view.changes_from_form` takes it."""
+        """What the trainer typed, as :func:`~assistant.web.quiz_edit.changes_from_form` takes it."""
         return (values[self.stem], [values[box] for box in self.options], values[self.key], values[self.lines],
                 values[self.value], values[self.tolerance], values[self.explanation])  # fmt: skip
 

@@ -27,16 +27,12 @@ from assistant.quiz.session import QuizSession
 from assistant.web.access import login_required
 from assistant.web.i18n import normalize, t
 from assistant.web.labels import Relabeler
+from assistant.web.quiz_edit import EditForm, FormError, after_edit, changes_from_form, edit_form
 from assistant.web.quiz_form import build_form
 from assistant.web.quiz_review import Review, forget, write_downloads
 from assistant.web.quiz_view import (
-    EditForm,
-    FormError,
-    after_edit,
-    changes_from_form,
     check_html,
     difficulty_choices,
-    edit_form,
     invalid_html,
     item_choices,
     items_html,
