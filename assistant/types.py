@@ -30,9 +30,10 @@ class ChunkMeta(BaseModel):
 
     @property
     def location(self) -> str | None:
-        """Human-readable position: 'p. 3', 'Sheet1, row 7' or a section heading."""
+        """Human-readable position: 'p. 3', 'p. 4, row 3' (a table row on a PDF page), 'Sheet1, row 7' or a
+        section heading."""
         if self.page is not None:
-            return f"p. {self.page}"
+            return f"p. {self.page}, row {self.row}" if self.row is not None else f"p. {self.page}"
         if self.sheet is not None and self.row is not None:
             return f"{self.sheet}, row {self.row}"
         if self.row is not None:

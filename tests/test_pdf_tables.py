@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.ingest.pdf import page_units
 from assistant.ingest.pdf_tables import find_tables
+from assistant.types import ChunkMeta
 
 PAGE = """2.2. Chỉ tiêu cụ thể
 Các chỉ tiêu chủ yếu được giao theo từng năm như bảng dưới đây.
@@ -32,6 +33,8 @@ def test_the_page_keeps_its_prose_around_the_rows_each_unit_with_its_page():
     units = page_units(PAGE, 4)
     assert [(u.page, u.row) for u in units] == [(4, None), (4, 2), (4, 3), (4, 4), (4, None)]
     assert units[0].text.endswith("như bảng dưới đây.")
+    shown = ChunkMeta(source="s.pdf", title="S", language="vi", page=4, row=units[2].row).location
+    assert shown == "p. 4, row 3"  # where a citation of the row points
     assert units[-1].text == ("Ngoài các chỉ tiêu trên, mỗi xã tự xác định ít nhất 02 chỉ tiêu đặc thù và đăng ký "
                               "trước ngày 10/6/2025.")  # re-flowed as before
 

@@ -36,9 +36,9 @@ class Evidence(BaseModel):
 
     @property
     def location(self) -> str | None:
-        """'p. 3', 'Sheet, row 7', 'row 7' or the section heading, as citations show positions."""
+        """'p. 3', 'p. 4, row 3', 'Sheet, row 7', 'row 7' or the section heading, as citations show positions."""
         if self.page is not None:
-            return f"p. {self.page}"
+            return f"p. {self.page}, row {self.row}" if self.row is not None else f"p. {self.page}"
         if self.row is not None:
             return f"{self.sheet}, row {self.row}" if self.sheet else f"row {self.row}"
         return self.section
