@@ -307,7 +307,7 @@ class CorpusIndex:
             vectors = self.embeddings.embed_documents([c.embedding_text for c in chunks])
             self._chunks.upsert(
                 ids=[c.id for c in chunks],
-                embeddings=[list(map(float, v)) for v in vectors],
+                embeddings=vectors,
                 documents=[c.text for c in chunks],
                 metadatas=[c.meta.to_chroma() for c in chunks],
             )

@@ -56,7 +56,7 @@ class Chunk(BaseModel):
     text: str
     meta: ChunkMeta
     context: str = Field(
-        default="", description="Title and heading embedded in front of the text (set at splitting, not stored)."
+        default="", description="Sheet and section heading embedded in front of the text (set at splitting, not stored)."
     )
 
     @property

@@ -76,11 +76,11 @@ def _by_year(chunk: Chunk, cells: list[tuple[str, str]]) -> list[Fact]:
     label = max(others, key=lambda v: sum(ch.isalpha() for ch in v), default="")
     if not years or not any(ch.isalpha() for ch in label):
         return []
+    evidence = [evidence_of(chunk, chunk.text)]
     facts = []
     for name, value in years:
         numbers = [n for n in number_mentions(fold(value)) if not n.year]
         if len(numbers) == 1 and not any(ch.isalpha() for ch in value):
             facts.append(Fact(kind="target", value=float(numbers[0].value), unit="%" if numbers[0].percent else None,
-                              text=f"{label} ({name})", language=chunk.meta.language,
-                              evidence=[evidence_of(chunk, chunk.text)]))  # fmt: skip
+                              text=f"{label} ({name})", language=chunk.meta.language, evidence=evidence))  # fmt: skip
     return facts

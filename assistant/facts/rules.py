@@ -110,11 +110,6 @@ class ProseReader:
         return facts
 
 
-def sentence_facts(chunk: Chunk, settings: FactSettings) -> list[Fact]:
-    """Every deadline, target and responsibility stated by the sentences of one prose chunk on its own."""
-    return ProseReader(settings).facts(chunk)
-
-
 def _subject(text: str, actors: list[Actor]) -> list[Actor]:
     """The actor (of ``actors``, the text's) a sentence or list item starts with, after its item mark,
     else none: in a lead-in ("UBND cấp xã là cơ quan …, có trách nhiệm:", "Sở Tài chính:") it is

@@ -47,7 +47,7 @@ def _collection(index):  # noqa: ANN001, ANN202 - a CorpusIndex; a chromadb Coll
 def _stored(collection) -> dict[str, tuple[str, str]]:  # noqa: ANN001
     """source -> (chunking key, extractor version) of the stored facts (see :func:`_chunking`)."""
     got = collection.get(include=["metadatas"])
-    return {m["source"]: (m["file_hash"], m["extractor"]) for m in got["metadatas"] or []}
+    return {m["source"]: (m.get("chunking"), m["extractor"]) for m in got["metadatas"] or []}
 
 
 def _chunking(record) -> str:  # noqa: ANN001 - a FileRecord
@@ -87,7 +87,7 @@ def update_facts(index, settings: FactSettings, progress: Progress | None = None
                     metadatas=[
                         {
                             "source": source,
-                            "file_hash": _chunking(records[source]),
+                            "chunking": _chunking(records[source]),
                             "extractor": version,
                             "kind": f.kind,
                             "fact": f.model_dump_json(),
@@ -98,7 +98,7 @@ def update_facts(index, settings: FactSettings, progress: Progress | None = None
         else:  # a marker, so an unchanged document with no facts is not re-read every time
             collection.upsert(
                 ids=[f"::none::{source}"], embeddings=[np.zeros(vectors_dim(index), dtype=np.float32)],
-                documents=[""], metadatas=[{"source": source, "file_hash": _chunking(records[source]),
+                documents=[""], metadatas=[{"source": source, "chunking": _chunking(records[source]),
                                             "extractor": version, "kind": "none", "fact": ""}],
             )  # fmt: skip
         report.rebuilt.append(source)

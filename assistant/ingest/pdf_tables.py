@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.ingest.reflow import SENTENCE_END
 from assistant.ingest.tables import render_row
 
 #: A figure cell: 85%, 1.000, 186,4, 12, 30/6/2025 (a lone figure, no words).
@@ -38,8 +39,6 @@ MIN_ROWS = 2
 MAX_COLUMNS = 8
 #: Most lines one row label wraps over.
 MAX_ROW_LINES = 3
-#: A header ending like this is a sentence.
-_SENTENCE_END = re.compile(r"[.?!;:…]$")
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def _header(line: str, columns: int) -> list[str] | None:
     "Chỉ tiêu Năm 2025 Năm 2026" → ["Chỉ tiêu", "Năm 2025", "Năm 2026"]: each column name is a figure
     and the words before it, as many as stand between the last two figures ("Năm")."""
     line = line.strip()
-    if not line or _SENTENCE_END.search(line):
+    if not line or SENTENCE_END.search(line):
         return None
     tokens = line.split()
     figures = [i for i, token in enumerate(tokens) if FIGURE.match(token)]
@@ -104,7 +103,7 @@ def _row(lines: list[str], i: int, columns: int) -> tuple[list[str] | None, int]
             tokens = line.split()
             text = " ".join([*label, *tokens[:-columns]])
             return ([text, *tokens[-columns:]], j + 1) if text else (None, i)
-        if count or _SENTENCE_END.search(line):
+        if count or SENTENCE_END.search(line):
             return None, i  # another number of figures, or a sentence: the table has ended
         label.append(line)
     return None, i
