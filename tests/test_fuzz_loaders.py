@@ -200,8 +200,10 @@ def _members(data: bytes) -> list[tuple[zipfile.ZipInfo, bytes]] | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return [(info, archive.read(info)) for info in archive.infolist()]
-    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError):
-        return None  # already broken by an earlier byte edit: leave it so
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError):
+        # Already broken by an earlier byte edit: leave it so. RuntimeError: a flipped bit marked a part
+        # encrypted ("File <ZipInfo …> is encrypted"; NotImplementedError, an unknown method, is one too).
+        return None
 
 
 def _rezip(members: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
