@@ -224,6 +224,7 @@ class Assistant:
             translate=rewriter,
             facts=self.fact_book if self.settings.facts.enabled and self.settings.facts.answer_from_facts else None,
             bridge=self.bridge if answer.bridge.enabled else None,
+            chunks_of=lambda source: self.index.all_chunks(where={"source": source}),
         )
 
     # -- questions ------------------------------------------------------------------------------

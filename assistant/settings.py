@@ -25,6 +25,7 @@ from assistant.settings_answer import (  # noqa: F401 - re-exported
     AnswerSettings,
     BridgeSettings,
     CheckSettings,
+    OutlineSettings,
     ScoringSettings,
     SupportSettings,
 )

@@ -149,6 +149,24 @@ class BridgeSettings(_Section):
     cache_entries: int = Field(20000, ge=1, description="Phrase vectors kept in memory.")
 
 
+class OutlineSettings(_Section):
+    """Questions asking how many numbered parts a document has ("bao nhiêu điều", "how many chapters"),
+    answered by counting them (``assistant/answer/outline.py``)."""
+
+    enabled: bool = Field(True, description="Answer a count of numbered parts by listing them.")
+    min_parts: int = Field(
+        2, ge=1, description="Fewest parts (numbered 1 to n, none missing) a document needs for its count to answer.",
+    )
+    max_listed: int = Field(
+        12, ge=2, description="Most numbered lines quoted under a count; a longer series shows its first ones, "
+        "an ellipsis and its last.",
+    )
+    max_quotes: int = Field(
+        2, ge=0, description="Best passage sentences quoted after the count when the question also asks something "
+        "else ('… có mấy điều và ai ký?').",
+    )
+
+
 class AnswerSettings(_Section):
     contexts: int = Field(4, description="Passages given to the LLM (after retrieval).")
     context_window: int = Field(1, description="Neighbouring chunks added on each side of a passage.")
@@ -172,6 +190,9 @@ class AnswerSettings(_Section):
     checks: CheckSettings = Field(default_factory=CheckSettings, description="How answers are checked and quoted.")
     bridge: BridgeSettings = Field(
         default_factory=BridgeSettings, description="Question phrases found in passages of another language."
+    )
+    outline: OutlineSettings = Field(
+        default_factory=OutlineSettings, description="Counts of a document's numbered parts (articles, chapters)."
     )
     renderings_cache: Path = Field(
         DEFAULT_CACHE / "renderings-cache.sqlite",

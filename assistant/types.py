@@ -122,7 +122,7 @@ class Timings(BaseModel):
 class Attempt(BaseModel):
     """One step of how an answer was made: a model reply, quotes, or the evidence gate, and its verdict."""
 
-    step: str = Field(description="gate, answer, compose, cloze, translate, foreign or quotes (see answer.attempts).")
+    step: str = Field(description="gate, outline, facts, answer, compose, cloze, translate, foreign or quotes (see answer.attempts).")
     accepted: bool
     reasons: list[str] = Field(default_factory=list, description="Why it was turned down (empty when accepted).")
     reply: str = Field("", description="The model's reply or the quoted text, as checked.")

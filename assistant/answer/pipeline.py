@@ -46,6 +46,7 @@ from assistant.answer.extractive import (
 )
 from assistant.answer.focus import focus_evidence
 from assistant.answer.from_facts import fact_answer
+from assistant.answer.outline import asks_more, outline_answer, with_quotes
 from assistant.answer.prompts import PromptSet, load_prompts
 from assistant.answer.refusal import (
     is_refusal_output,
@@ -93,8 +94,10 @@ class Answerer:
         support: SupportChecker | None = None,
         facts: Callable[[], FactBook] | None = None,
         bridge: Callable[[str, list[Context], str], list[str]] | None = None,
+        chunks_of: Callable[[str], list[Chunk]] | None = None,
     ) -> None:
         self.retrieve = retrieve
+        self.chunks_of = chunks_of  # a document's chunks, for the ``outline`` step (None: no such step)
         # Question phrases found in passages of another language (assistant.answer.bridge): more wordings.
         self.bridge = bridge
         self.facts = facts  # the corpus's verified facts, for the ``facts`` step (None: no such step)
@@ -145,6 +148,10 @@ class Answerer:
                 **base, prompts=self.prompts, contexts=turn.contexts, timings=turn.timings(), mode=self.mode
             )
             yield DoneEvent(refusal.model_copy(update={"attempts": attempts}))
+            return
+        from_outline = self._from_outline(turn, retrieved, analysis) if analysis is not None else None
+        if from_outline is not None:
+            yield from from_outline
             return
         if analysis is not None and self.facts is not None:
             from_facts = self._from_facts(turn, retrieved, analysis.candidates, with_llm=llm is not None)
@@ -239,17 +246,39 @@ class Answerer:
         )  # fmt: skip
         if found is None:
             return None
+        return self._direct(turn, "facts", found.text, found.evidence, started)
 
-        def events() -> Iterator[AnswerEvent]:
-            with_facts = replace(turn, evidence=found.evidence)
-            first_token_ms = turn.clock.ms()
-            for line in found.text.splitlines(keepends=True):
-                yield TokenEvent(line)
-            answer = self._finish(with_facts, found.text, first_token_ms, self.mode, None)
-            step = Attempt(step="facts", accepted=True, reply=found.text, ms=turn.clock.ms() - started)
-            yield self._done(answer, [step])
+    def _from_outline(
+        self, turn: Turn, retrieved: list[ContextEvidence], analysis: Analysis
+    ) -> Iterator[AnswerEvent] | None:
+        """The ``outline`` step (:mod:`assistant.answer.outline`): None when the question asks for no
+        count of numbered parts, or no retrieved document numbers them. Not when the passages lack the
+        question's words or figures (the refusal signals of quotes): another document's parts are no answer."""
+        settings = self.settings.outline
+        if self.chunks_of is None or not settings.enabled or analysis.refusal or analysis.missing:
+            return None
+        started = turn.clock.ms()
+        found = outline_answer(
+            turn.standalone, turn.language, retrieved, self.chunks_of, settings.min_parts, settings.max_listed,
+            stated=[c.text for c in analysis.candidates],
+        )
+        if found is None:
+            return None
+        if asks_more(turn.standalone, turn.language):  # "… có mấy điều và ai ký?": the best sentences too
+            strong = [c for c in analysis.candidates if c.score >= self.settings.scoring.min_support]
+            fresh = [c for c in strong if c.text not in found.text][: settings.max_quotes]
+            found = with_quotes(found, [(c.text, retrieved[c.index]) for c in fresh], turn.language)
+        return self._direct(turn, "outline", found.text, found.evidence, started)
 
-        return events()
+    def _direct(
+        self, turn: Turn, step: str, text: str, evidence: list[ContextEvidence], started: float
+    ) -> Iterator[AnswerEvent]:
+        """An answer written without a model (the ``facts`` and ``outline`` steps) from its own passages."""
+        first_token_ms = turn.clock.ms()
+        for line in text.splitlines(keepends=True):
+            yield TokenEvent(line)
+        answer = self._finish(replace(turn, evidence=evidence), text, first_token_ms, self.mode, None)
+        yield self._done(answer, [Attempt(step=step, accepted=True, reply=text, ms=turn.clock.ms() - started)])
 
     @staticmethod
     def _done(answer: Answer, attempts: list[Attempt], first_verified_ms: float | None = None) -> DoneEvent:
