@@ -28,10 +28,13 @@ _VI_SHARED = re.compile(r"[àáâãèéêìíòóôõùúý]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _UKRAINIAN = re.compile(r"[іїєґ]", re.IGNORECASE)
-# Frequent English function words: two of them settle a short question.
+# Frequent English function words: two of them settle a short question. Words that are as frequent in
+# another corpus language are left out: "do" (Portuguese "of the"), "in" (German), "was" and "will"
+# (German "what", "wants"), "or" (French); with them "A reunião do Comitê Central do Partido" and
+# "Die Sitzung fand in Hanoi in der Zentrale statt" were English.
 _EN_WORDS = frozenset(
-    "the what which who whom whose how when where why is are was were does did do of for to in on by with "
-    "that this it its they their and or about many much must should can will has have".split()
+    "the what which who whom whose how when where why is are were does did of for to on by with "
+    "that this it its they their and about many much must should can has have".split()
 )
 # Language names as the prompts give them to the model (English name, then the native one).
 LANGUAGE_NAMES: dict[str, str] = {

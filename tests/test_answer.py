@@ -191,6 +191,11 @@ def test_missing_prompt_file_is_named(tmp_path: Path) -> None:
         ("Qui a présidé la conférence ?", "fr"),
         ("Сколько страниц в Руководстве?", "ru"),
         ("", "en"),
+        # Words English shares with another corpus language do not make a text English.
+        ("A reunião do Comitê Central do Partido", "pt"),
+        ("Die Sitzung fand in Hanoi in der Zentrale statt.", "de"),
+        ("Was will die Regierung bis Juli erreichen?", "de"),
+        ("What do communes do in July?", "en"),
         # Vietnamese answers keep names, acronyms and the odd loanword...
         ("Đồng chí Nguyen Van Gau chủ trì hội nghị tại điểm cầu Bac Giang [1].", "vi"),
         ("Người dân dùng VNeID và Cổng Dịch vụ công quốc gia để nộp hồ sơ online [1].", "vi"),

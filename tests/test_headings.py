@@ -66,3 +66,21 @@ def test_a_heading_needs_a_body_before_the_next_heading_of_its_level():
     found = find_headings(lines)
     assert found[0] is None  # "Chương 1" would be in no section path: it stays text
     assert [h.level if h else None for h in found[1:]] == [2, None, 4.5, 5, None, None]
+
+
+def test_a_bare_chapter_marker_takes_its_title_in_capitals_from_the_next_line():
+    """Legal documents write "Chương I" and, on the next line, "QUY ĐỊNH CHUNG": one heading."""
+    lines = ["Chương I", "QUY ĐỊNH CHUNG", "Điều 1. Phạm vi điều chỉnh", "Nội dung.", "Chương II", "Nội dung khác."]
+    found = find_headings(lines)
+    assert found[0] == found[1] == Heading(2, "Chương I. QUY ĐỊNH CHUNG")
+    assert found[2] == Heading(4, "Điều 1. Phạm vi điều chỉnh")
+    assert found[4] == Heading(2, "Chương II")  # its next line is a sentence, not a title
+
+
+def test_a_document_with_chapter_titles_on_their_own_lines_keeps_them_in_the_section_path(tmp_path):
+    from assistant.ingest.text import read_plain
+
+    parsed = read_plain("Chương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi\nNghị định này quy định việc kết nối dữ liệu.\n")
+    assert [(u.section, u.text) for u in parsed.units] == [
+        ("Chương I. QUY ĐỊNH CHUNG > Điều 1. Phạm vi", "Nghị định này quy định việc kết nối dữ liệu.")
+    ]

@@ -198,3 +198,10 @@ def test_sentences_answering_the_rest_of_the_question_follow_the_count_with_thei
     assert lines[-2:] == ["Theo tài liệu:", f"- {member.context.text} [5]"]
     assert both.evidence[-1].context.rank == 5 and both.evidence[-1].context.text == member.context.text
     assert with_quotes(found, [], "vi") == found
+
+
+def test_a_bare_numbered_line_takes_the_title_in_capitals_on_the_next_line():
+    """Legal documents write "Chương I" and, on the next line, "QUY ĐỊNH CHUNG"."""
+    text = "Chương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi\nChương II\nTỔ CHỨC THỰC HIỆN\nChương III\nđiều khoản thi hành"
+    parts = numbered_parts([chunk("nghi-dinh.docx", 0, text)])["chuong"]
+    assert [p.line for p in parts] == ["Chương I QUY ĐỊNH CHUNG", "Chương II TỔ CHỨC THỰC HIỆN", "Chương III"]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from assistant.answer.answer_types import expected_types
 from assistant.answer.constants import LEAD_INS, localized
 from assistant.answer.contexts import Evidence
-from assistant.ingest.headings import KEYWORD_LEVELS, ROMAN
+from assistant.ingest.headings import KEYWORD_LEVELS, ROMAN, is_caps_title
 from assistant.retrieval.text_norm import fold
 from assistant.types import Chunk, Context
 
@@ -118,15 +118,24 @@ def numbered_parts(chunks: Iterable[Chunk]) -> dict[str, list[Part]]:
     found: dict[str, dict[int, Part]] = {}
     for chunk in sorted(chunks, key=lambda c: c.meta.chunk_index):
         section = chunk.meta.section.split(SECTION_SEPARATOR) if chunk.meta.section else []
-        for line in [*chunk.text.splitlines(), *section]:
+        lines = chunk.text.splitlines()
+        for k, line in enumerate([*lines, *section]):
             match = _PART.match(line)
             if not match or not match.group("label")[0].isupper():
                 continue
+            title = lines[k + 1].strip() if k + 1 < len(lines) else ""
+            if _bare(line, match) and is_caps_title(title):
+                line = f"{line.strip()} {title}"  # "Chương I" over "QUY ĐỊNH CHUNG": one heading
             written = match.group("number")
             number = int(written) if written.isdigit() else _roman(written)
             label = re.sub(r"\s+", " ", match.group("label"))
             found.setdefault(fold(label), {}).setdefault(number, Part(label, number, written, line.strip(), chunk))
     return {label: [parts[n] for n in sorted(parts)] for label, parts in found.items()}
+
+
+def _bare(line: str, match: re.Match[str]) -> bool:
+    """The line is only its label and number ("Chương I", "PHẦN 2."), with no title after them."""
+    return not line[match.end() :].strip(" .:–—-")
 
 
 def complete(parts: Sequence[Part], min_parts: int) -> bool:

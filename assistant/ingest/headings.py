@@ -81,7 +81,38 @@ def find_headings(lines: Sequence[str | Heading]) -> list[Heading | None]:
         listed = _numbered(heading) and before is not None and _numbered(before) and before.level == heading.level
         if (empty and not heading.body) or listed:
             result[i] = None
+    _join_titles(lines, filled, result)
     return result
+
+
+def _join_titles(lines: Sequence[str | Heading], filled: list[int], result: list[Heading | None]) -> None:
+    """A bare "Chương I" with its title in capitals on the next line ("QUY ĐỊNH CHUNG"), as legal
+    documents write them, is one heading: "Chương I. QUY ĐỊNH CHUNG". Both lines get it (the title
+    line opens the same section again, so it is no body text)."""
+    for i, j in zip(filled, filled[1:]):
+        heading, title = result[i], lines[j]
+        if heading is None or isinstance(lines[i], Heading) or isinstance(title, Heading) or result[j] is not None:
+            continue
+        match = KEYWORD.match(heading.title)
+        if match and not match.group("rest") and is_caps_title(title):
+            result[i] = result[j] = Heading(heading.level, f"{heading.title.rstrip(' .:')}. {title.strip()}")
+
+
+#: A title in capitals is at most this long ("MỤC ĐÍCH, YÊU CẦU"); a longer line in capitals is text.
+MAX_CAPS_TITLE = 80
+
+
+def is_caps_title(line: str) -> bool:
+    """A short line in capitals ("QUY ĐỊNH CHUNG", "MỤC ĐÍCH, YÊU CẦU"), not ending like a sentence
+    fragment ("BCĐTW.")."""
+    line = line.strip()
+    letters = [c for c in line if c.isalpha()]
+    return (
+        len(letters) >= 3
+        and not any(c.islower() for c in letters)
+        and len(line) <= MAX_CAPS_TITLE
+        and not line.endswith((".", ",", ";"))
+    )
 
 
 def _keyword_heading(line: str) -> Heading | None:

@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from assistant.ingest.headings import ROMAN, parse_heading
+from assistant.ingest.headings import ROMAN, is_caps_title, parse_heading
 
 #: Lines at the top and at the bottom of a page where headers and footers are looked for.
 ZONE = 3
@@ -34,7 +34,6 @@ MIN_WRAP_WIDTH = 60
 LIST_ITEM = re.compile(rf"^(?:[-–•●▪◦*+]\s|[^\W\d_]\)\s|\d{{1,2}}(?:\.\d{{1,2}})*[.)]\s|{ROMAN}\.\s)")
 #: Sentence punctuation at the end of a line, before closing quotes or brackets.
 SENTENCE_END = re.compile(r"[.?!:;…][\"'”’»)\]]*$")
-MAX_CAPS_HEADING = 80
 #: Letters only Vietnamese uses (not the accents it shares with French or Portuguese): a word holding one is Vietnamese.
 VIETNAMESE = re.compile(r"[ăđơưảẻỉỏủỷạặậẹệịọộợụựỵầấẩẫằắẳẵềếểễồốổỗờớởỡừứửữẽỹĩũ]", re.IGNORECASE)
 
@@ -92,7 +91,7 @@ def _join(text: str, previous: str, line: str) -> str:
 
 def _continues(previous: str, line: str, width: int) -> bool:
     """Whether ``line`` goes on with the sentence of ``previous`` (the line before it)."""
-    if _starts_block(line) or _is_caps_heading(previous):
+    if _starts_block(line) or is_caps_title(previous):
         return False
     if SENTENCE_END.search(previous):
         return False
@@ -109,21 +108,10 @@ def _continues(previous: str, line: str, width: int) -> bool:
 
 
 def _starts_block(line: str) -> bool:
-    if LIST_ITEM.match(line) or _is_caps_heading(line):
+    if LIST_ITEM.match(line) or is_caps_title(line):
         return True
     heading = parse_heading(line)
     return heading is not None and heading.level <= 4  # Phần, Chương, Mục, Điều, Part, Chapter, …
-
-
-def _is_caps_heading(line: str) -> bool:
-    """A short line in capitals ("MỤC ĐÍCH, YÊU CẦU"), not ending like a sentence fragment ("BCĐTW.")."""
-    letters = [c for c in line if c.isalpha()]
-    return (
-        len(letters) >= 3
-        and not any(c.islower() for c in letters)
-        and len(line) <= MAX_CAPS_HEADING
-        and not line.endswith((".", ",", ";"))
-    )
 
 
 def _key(line: str) -> str:
