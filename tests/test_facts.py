@@ -128,6 +128,21 @@ def test_two_names_joined_by_a_conjunction_are_two_actors():
     assert names == ["Sở Tư pháp", "Sở Nội vụ"]
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Các bộ, ngành trung ương phải ban hành chuẩn dữ liệu.", ["Các bộ, ngành trung ương"]),
+        ("Các sở, ban, ngành, địa phương phải báo cáo.", ["Các sở, ban, ngành, địa phương"]),
+        ("UBND cấp xã, phường phải báo cáo.", ["UBND cấp xã, phường"]),
+        ("Sở Tư pháp, Sở Nội vụ và Công an tỉnh phải báo cáo.", ["Sở Tư pháp", "Sở Nội vụ", "Công an tỉnh"]),
+    ],
+)
+def test_collective_nouns_paired_after_a_comma_are_one_name(text: str, names: list[str]):
+    """Vietnamese pairs collective nouns in one name ("các sở, ngành"); a comma before a new name still parts them."""
+    assert [a.name for a in find_actors(text, "vi", SETTINGS)] == names
+    assert [f.actor for f in facts_of(text, "vi", "responsibility")] == names
+
+
 def test_levels_come_from_the_actor_or_the_sentence():
     [fact] = facts_of("UBND cấp xã phải cập nhật số liệu.", "vi", "responsibility")
     assert fact.levels == ["commune"]

@@ -97,6 +97,14 @@ def _boundary(text: str, left: Word, right: Word) -> bool:
     return bool(_BOUNDARY.search(text[left.end : right.start]))
 
 
+def _paired(text: str, seq: list[Word], i: int, language: str) -> int:
+    """The length of a paired noun after a bare comma at word ``i`` ("các sở, ngành"), else 0."""
+    if i == 0 or text[seq[i - 1].end : seq[i].start].strip() != "," or not seq[i].text[:1].islower():
+        return 0
+    return max((len(p) for p in lexicon.phrases("paired_nouns", language) if lexicon.match_at(seq, i, p, language)),
+               default=0)  # fmt: skip
+
+
 def _starts_name(seq: list[Word], i: int, language: str) -> bool:
     """A head word at ``i``: "và Sở Nội vụ" starts a second name instead of continuing the first."""
     heads = lexicon.phrases("actor_heads", language) + lexicon.phrases("proper_heads", language)
@@ -111,8 +119,14 @@ def _extend(
     tác", "ministries of…"), adjectives before it in inflected languages, and a level ("cấp tỉnh")."""
     joiners = {p[0] for p in lexicon.phrases("name_joiners", language) if len(p) == 1}
     stops = lexicon.phrases("obligation", language) + lexicon.phrases("conjunctions", language)
-    end, capitalised, compound = last, False, False
-    while end < len(seq) and end - first < settings.actor_max_words and not _boundary(text, seq[end - 1], seq[end]):
+    end, capitalised, compound, closed = last, False, False, False
+    while end < len(seq) and end - first < settings.actor_max_words:
+        paired = _paired(text, seq, end, language)
+        if paired:
+            end, closed = end + paired, True  # "các sở, ngành": one name, then only a level may follow
+            continue
+        if _boundary(text, seq[end - 1], seq[end]):
+            break
         word = seq[end]
         next_capital = end + 1 < len(seq) and seq[end + 1].text[:1].isupper()
         if word.text[:1].isupper():
@@ -123,7 +137,7 @@ def _extend(
             break
         elif language == "vi" and capitalised and not compound:
             end, compound = end + 1, True  # a capitalised name's second syllable ("Tư pháp", "Công an")
-        elif not capitalised and end - last < settings.actor_lower_words:
+        elif not capitalised and not closed and end - last < settings.actor_lower_words:
             end += 1
         else:
             break
