@@ -608,3 +608,37 @@ def test_dates_language_and_titles():
     assert detect_language("12345 ---") == "und"
     assert detect_language("这是一个关于数字化转型的计划，旨在提高政府服务的效率。") == "zh"
     assert truncate("word " * 50).endswith("…") and len(truncate("word " * 50)) <= 120
+
+
+def test_a_pdf_table_of_figures_split_over_two_pages_keeps_its_header_on_both(corpus, font):
+    """The rows at the top of page 3 continue the table that ended page 2 (page footers stripped first)."""
+    from fpdf import FPDF
+
+    from assistant.ingest.pdf import read_pdf
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", fname=str(font))
+    pdf.set_font("DejaVu", size=11)
+    pdf.set_auto_page_break(False)  # the footer sits below the break margin
+    pages = [
+        ["Chương 2. Mục tiêu", "Đề án hướng tới chính quyền số vận hành thông suốt từ cấp tỉnh đến cấp xã."],
+        ["Các chỉ tiêu chủ yếu được giao theo từng năm như bảng dưới đây.", "Chỉ tiêu Năm 2025 Năm 2026",
+         "Tỷ lệ hồ sơ được tiếp nhận trực tuyến 60% 75%", "Tỷ lệ kết quả được số hóa 90% 100%"],
+        ["Số cơ sở dữ liệu chuyên ngành được kết nối 12 21", "Số xã có Tổ công nghệ số cộng đồng 68 68",
+         "Ngoài các chỉ tiêu trên, mỗi xã tự xác định thêm chỉ tiêu của mình."],
+    ]  # fmt: skip
+    for number, lines in enumerate(pages, start=1):
+        pdf.add_page()
+        pdf.multi_cell(0, 8, "\n".join(lines))
+        pdf.set_y(-20)
+        pdf.cell(0, 8, f"Trang {number}/3")
+    path = corpus / "so-tay-bang.pdf"
+    pdf.output(str(path))
+    units = read_pdf(path).units
+    rows = [(u.page, u.row, u.text) for u in units if u.row is not None]
+    assert rows == [
+        (2, 2, "Chỉ tiêu: Tỷ lệ hồ sơ được tiếp nhận trực tuyến; Năm 2025: 60%; Năm 2026: 75%"),
+        (2, 3, "Chỉ tiêu: Tỷ lệ kết quả được số hóa; Năm 2025: 90%; Năm 2026: 100%"),
+        (3, 4, "Chỉ tiêu: Số cơ sở dữ liệu chuyên ngành được kết nối; Năm 2025: 12; Năm 2026: 21"),
+        (3, 5, "Chỉ tiêu: Số xã có Tổ công nghệ số cộng đồng; Năm 2025: 68; Năm 2026: 68"),
+    ]

@@ -30,7 +30,8 @@ def test_a_table_of_figures_by_year_becomes_rows_named_by_its_header():
 
 
 def test_the_page_keeps_its_prose_around_the_rows_each_unit_with_its_page():
-    units = page_units(PAGE, 4)
+    units, carry = page_units(PAGE, 4)
+    assert carry is None  # prose follows the table: it does not go on on the next page
     assert [(u.page, u.row) for u in units] == [(4, None), (4, 2), (4, 3), (4, 4), (4, None)]
     assert units[0].text.endswith("như bảng dưới đây.")
     shown = ChunkMeta(source="s.pdf", title="S", language="vi", page=4, row=units[2].row).location
@@ -57,4 +58,33 @@ def test_prose_with_figures_is_no_table():
         "Chỉ tiêu Năm 2025 Năm 2026\nTỷ lệ số hóa 90%\nTỷ lệ trực tuyến 60%",
     ):
         assert find_tables(text) == [], text
-    assert [u.row for u in page_units("Chỉ tiêu Năm 2025 Năm 2026\nTỷ lệ số hóa 90%", 1)] == [None]
+    assert [u.row for u in page_units("Chỉ tiêu Năm 2025 Năm 2026\nTỷ lệ số hóa 90%", 1)[0]] == [None]
+
+
+FIRST_PAGE = """Các chỉ tiêu chủ yếu được giao theo từng năm như bảng dưới đây.
+Chỉ tiêu Năm 2025 Năm 2026
+Tỷ lệ thủ tục hành chính được cung cấp trực tuyến toàn trình 85% 100%
+Tỷ lệ kết quả giải quyết thủ tục hành chính được số hóa 90% 100%"""
+
+
+def test_a_table_that_ends_its_page_goes_on_at_the_top_of_the_next_with_rows_numbered_on():
+    first, carry = page_units(FIRST_PAGE, 4)
+    assert carry is not None and [u.row for u in first] == [None, 2, 3]
+    second_text = "Số cơ sở dữ liệu chuyên ngành kết nối với Nền tảng tích hợp,\nchia sẻ dữ liệu của tỉnh 12 21\n" \
+        "Số người dân được hỗ trợ sử dụng dịch vụ công 5000 8000\nNgoài các chỉ tiêu trên, mỗi xã tự xác định chỉ tiêu."
+    second, carry = page_units(second_text, 5, carry)
+    assert carry is None
+    assert [(u.page, u.row) for u in second] == [(5, 4), (5, 5), (5, None)]
+    assert second[0].text == ("Chỉ tiêu: Số cơ sở dữ liệu chuyên ngành kết nối với Nền tảng tích hợp, chia sẻ dữ liệu "
+                              "của tỉnh; Năm 2025: 12; Năm 2026: 21")
+
+
+def test_a_repeated_header_on_the_next_page_is_skipped_and_other_rows_do_not_continue_the_table():
+    _, carry = page_units(FIRST_PAGE, 4)
+    repeated = "Chỉ tiêu Năm 2025 Năm 2026\nSố xã có Tổ công nghệ số cộng đồng 68 68"
+    units, _ = page_units(repeated, 5, carry)
+    assert [(u.row, u.text) for u in units] == [(4, "Chỉ tiêu: Số xã có Tổ công nghệ số cộng đồng; Năm 2025: 68; Năm 2026: 68")]
+    prose = "Chương 3. Tổ chức thực hiện\nSở Nội vụ chủ trì tổ chức 06 lớp bồi dưỡng trong năm 2025."
+    assert [u.row for u in page_units(prose, 5, carry)[0]] == [None]  # the next page starts with prose
+    three = "Tỷ lệ hồ sơ 85% 90% 100%"  # three figures: not a row of a two-column table
+    assert [u.row for u in page_units(three, 5, carry)[0]] == [None]

@@ -20,7 +20,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from assistant.errors import IngestError
 from assistant.ingest.base import Hints, Parsed, Unit, short_cause, tidy
-from assistant.ingest.pdf_tables import find_tables
+from assistant.ingest.pdf_tables import Table, find_tables
 from assistant.ingest.reflow import reflow, strip_page_furniture
 
 #: What pypdf raises on damaged files besides its own errors.
@@ -52,11 +52,15 @@ def read_pdf(path: Path) -> Parsed:
             text = ""
         texts.append(text if _has_text(text) else "")
     units: list[Unit] = []
+    carry: Table | None = None  # a table that ended the previous page, which this page may go on with
     # Running headers and footers are found across all pages before any page is re-flowed.
     for number, text in enumerate(strip_page_furniture(texts), start=1):
         if _has_text(text):
-            units.extend(page_units(text, number))
-        elif number not in problems:  # no letter or digit (or only a running header): images or marks
+            page, carry = page_units(text, number, carry)
+            units.extend(page)
+            continue
+        carry = None
+        if number not in problems:  # no letter or digit (or only a running header): images or marks
             problems[number] = NO_TEXT
     warnings = [f"page {number}: {problems[number]}" for number in sorted(problems)]
     if not units:
@@ -64,22 +68,26 @@ def read_pdf(path: Path) -> Parsed:
     return Parsed(units=units, hints=Hints(title=_title(reader)), warnings=warnings)
 
 
-def page_units(text: str, page: int) -> list[Unit]:
+def page_units(text: str, page: int, carry: Table | None = None) -> tuple[list[Unit], Table | None]:
     """One page's units: its re-flowed text, and each row of a table of figures on it as a unit of its own
-    (:mod:`assistant.ingest.pdf_tables`; ``row`` counts from the table's header as row 1, as in a sheet)."""
+    (:mod:`assistant.ingest.pdf_tables`; ``row`` counts from the table's header as row 1, as in a sheet).
+    ``carry``: the previous page's table that ended it; returned: this page's table that ends it, if any."""
     lines = text.split("\n")
     units: list[Unit] = []
     done = 0
-    for table in find_tables(text):
+    tables = find_tables(text, carry)
+    for table in tables:
         before = reflow("\n".join(lines[done : table.first_line]))
         if _has_text(before):
             units.append(Unit(text=before, page=page))
-        units.extend(Unit(text=row, page=page, row=n) for n, row in enumerate(table.rendered(), start=2))
+        rows = enumerate(table.rendered(), start=table.first_row)
+        units.extend(Unit(text=row, page=page, row=n) for n, row in rows)
         done = table.end_line
     rest = reflow("\n".join(lines[done:]))
     if _has_text(rest):
         units.append(Unit(text=rest, page=page))
-    return units
+    last = tables[-1] if tables and tables[-1].ends(lines) else None
+    return units, last
 
 
 def _has_text(text: str) -> bool:

@@ -19,6 +19,10 @@ that many figures. Column names repeat the header's words before each figure ("N
 header's text before the first column names the row labels ("Chỉ tiêu"). A text column
 among the figures, or a table without such a header, is left to the re-flow: pypdf's text
 does not say where its columns are.
+
+A table that ends its page goes on at the top of the next one: rows there with as many figures
+(after its header, when the page repeats it) are more rows of the same table, numbered on from
+the previous page's (:func:`find_tables` with ``carry``).
 """
 
 from __future__ import annotations
@@ -47,8 +51,17 @@ class Table:
 
     header: list[str]
     rows: list[list[str]]
-    first_line: int  # index of the header line in the page's lines
+    first_line: int  # index of the header line in the page's lines (of its first row, when continued)
     end_line: int  # index after its last row line
+    first_row: int = 2  # the row number of its first row: the header is row 1, a continued table numbers on
+
+    @property
+    def columns(self) -> int:
+        return len(self.header) - 1
+
+    def ends(self, lines: list[str]) -> bool:
+        """Whether nothing but blank lines follows the table on its page (it may go on on the next)."""
+        return not any(line.strip() for line in lines[self.end_line :])
 
     def rendered(self) -> list[str]:
         """Each row as "Header: value; …"."""
@@ -122,11 +135,19 @@ def _rows(lines: list[str], start: int, columns: int) -> tuple[list[list[str]], 
     return rows, i
 
 
-def find_tables(text: str) -> list[Table]:
-    """The tables of figures in one page's text (see the module docstring), in reading order."""
+def find_tables(text: str, carry: Table | None = None) -> list[Table]:
+    """The tables of figures in one page's text (see the module docstring), in reading order.
+
+    ``carry``: the previous page's last table, when it ended that page; rows at the top of this
+    page with its number of figures continue it (its header repeated above them is skipped)."""
     lines = text.split("\n")
     tables: list[Table] = []
     i = 0
+    if carry is not None:
+        continued = _continued(lines, carry)
+        if continued is not None:
+            tables.append(continued)
+            i = continued.end_line
     while i < len(lines):
         found = None
         figures = sum(1 for token in lines[i].split() if FIGURE.match(token))
@@ -144,3 +165,16 @@ def find_tables(text: str) -> list[Table]:
         tables.append(found)
         i = found.end_line
     return tables
+
+
+def _continued(lines: list[str], carry: Table) -> Table | None:
+    """The rows of ``carry`` at the top of a page (after its header, when repeated), or None."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return None
+    start = first + 1 if _header(lines[first], carry.columns) == carry.header else first
+    rows, end = _rows(lines, start, carry.columns)
+    if not rows:
+        return None
+    return Table(header=carry.header, rows=rows, first_line=first, end_line=end,
+                 first_row=carry.first_row + len(carry.rows))  # fmt: skip
