@@ -205,3 +205,13 @@ def test_a_bare_numbered_line_takes_the_title_in_capitals_on_the_next_line():
     text = "Chương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi\nChương II\nTỔ CHỨC THỰC HIỆN\nChương III\nđiều khoản thi hành"
     parts = numbered_parts([chunk("nghi-dinh.docx", 0, text)])["chuong"]
     assert [p.line for p in parts] == ["Chương I QUY ĐỊNH CHUNG", "Chương II TỔ CHỨC THỰC HIỆN", "Chương III"]
+
+
+def test_parts_numbered_by_vietnamese_ordinals_are_counted():
+    text = "PHẦN THỨ NHẤT\nNHỮNG QUY ĐỊNH CHUNG\nNội dung.\nPHẦN THỨ HAI\nTỔ CHỨC THỰC HIỆN\nPhần thứ ba. Điều khoản thi hành"
+    parts = numbered_parts([chunk("nghi-quyet.docx", 0, text)])["phan"]
+    assert [(p.number, p.line) for p in parts] == [
+        (1, "PHẦN THỨ NHẤT NHỮNG QUY ĐỊNH CHUNG"), (2, "PHẦN THỨ HAI TỔ CHỨC THỰC HIỆN"),
+        (3, "Phần thứ ba. Điều khoản thi hành"),
+    ]  # fmt: skip
+    assert complete(parts, 2)

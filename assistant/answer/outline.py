@@ -11,7 +11,8 @@ numbered line, cited to the passage it heads. The lead-in is not a checked claim
 colon); the lines are verbatim quotes, checked like any other.
 
 A numbered part is a line (or a section heading of the chunk's path) starting with a capitalised
-label of one to three words and a number (Arabic, or Roman in capitals), then a separator or the
+label of one to three words and a number (Arabic, Roman in capitals, or a Vietnamese ordinal: "Phần thứ
+hai"), then a separator or the
 line's end: "Điều 2. Nhiệm vụ …", "5.1. Giai đoạn 1 – Chuẩn bị (…)", "PHẦN III. LỘ TRÌNH …",
 "– Phụ lục 2. Mẫu báo cáo …". "Điều 4 của Quyết định …" is a reference, not a part.
 
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from assistant.answer.answer_types import expected_types
 from assistant.answer.constants import LEAD_INS, localized
 from assistant.answer.contexts import Evidence
-from assistant.ingest.headings import KEYWORD_LEVELS, ROMAN, is_caps_title
+from assistant.ingest.headings import KEYWORD_LEVELS, ORDINAL, ROMAN, is_caps_title, ordinal_value
 from assistant.retrieval.text_norm import fold
 from assistant.types import Chunk, Context
 
@@ -42,7 +43,7 @@ _ASKED = re.compile(r"\s+(?:cac\s+|tat ca\s+)?([^\W\d_]+(?:\s+[^\W\d_]+){0,2})")
 # A numbered line: an optional bullet or outline number ("5.1.", "II."), a label, its number, a separator.
 _PART = re.compile(
     r"^\s*(?:[-–—•*+]\s*|\d{1,2}(?:\.\d{1,2})*\.\s+|[IVX]{1,5}\.\s+)?"
-    rf"(?P<label>[^\W\d_]+(?:\s+[^\W\d_]+){{0,2}}?)\s+(?P<number>\d{{1,2}}|{ROMAN})"
+    rf"(?P<label>[^\W\d_]+(?:\s+[^\W\d_]+){{0,2}}?)\s+(?P<number>\d{{1,2}}|{ROMAN}|(?i:{ORDINAL}))"
     r"(?=\s*(?:[:)–—-]|\.(?!\d)|$))"
 )
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
@@ -127,7 +128,7 @@ def numbered_parts(chunks: Iterable[Chunk]) -> dict[str, list[Part]]:
             if _bare(line, match) and is_caps_title(title):
                 line = f"{line.strip()} {title}"  # "Chương I" over "QUY ĐỊNH CHUNG": one heading
             written = match.group("number")
-            number = int(written) if written.isdigit() else _roman(written)
+            number = int(written) if written.isdigit() else ordinal_value(written) or _roman(written)
             label = re.sub(r"\s+", " ", match.group("label"))
             found.setdefault(fold(label), {}).setdefault(number, Part(label, number, written, line.strip(), chunk))
     return {label: [parts[n] for n in sorted(parts)] for label, parts in found.items()}
