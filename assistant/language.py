@@ -279,6 +279,44 @@ def date_roles(text: str, window: int = 4) -> dict[str, set[str]]:
     return roles
 
 
+# Two phrases in an order that carries meaning: a range ("từ A đến B", "from A to B", "с A до B") and a
+# contrast ("A chứ không phải B", "A, not B", "A, а не B", "nicht A, sondern B" is left out). Folded
+# text (as :func:`date_roles` reads it). Portuguese and Spanish "de … a …" are too common to be a range.
+_RANGES: dict[str, tuple[str, str]] = {
+    "vi": ("tu|ke tu", "den|toi"), "en": ("from", "to|until|till|through"), "de": ("von|ab", "bis"),
+    "ru": ("s|so|ot", "do|po"), "uk": ("z|iz|vid", "do|po"), "pt": ("desde", "ate"), "es": ("desde", "hasta"),
+    "fr": ("de|depuis", "a|jusqu"),
+}  # fmt: skip
+_CONTRASTS: dict[str, str] = {
+    "vi": "chu khong phai la|chu khong phai|chu khong|thay vi", "en": ", not|rather than|instead of",
+    "ru": ", a ne", "uk": ", a ne", "de": ", nicht|statt|anstatt", "pt": ", e nao|, nao|em vez de",
+    "es": ", y no|, no|en vez de", "fr": ", et non|, pas|au lieu de",
+}  # fmt: skip
+# Most words of one phrase of a pair.
+PAIR_WORDS = 8
+_PAIR_WORD = r"[^\W_]+(?:[-'/.,][^\W_]+)*"  # "какого-либо", "01/7/2025", "186,4" are one word
+_SLOT = rf"{_PAIR_WORD}(?:\s+{_PAIR_WORD}){{0,{PAIR_WORDS - 1}}}"
+
+
+def ordered_pairs(text: str, language: str | None = None) -> list[tuple[str, str, str]]:
+    """``(kind, first, second)`` for each range and contrast of ``text`` (folded phrases of at most
+    :data:`PAIR_WORDS` words, within one clause): "từ 16 giờ hôm trước đến 16 giờ ngày báo cáo" gives
+    ("range", "16 gio hom truoc", "16 gio ngay bao cao"). A claim that swaps them says another thing."""
+    from assistant.retrieval.text_norm import fold  # the retrieval package imports this module
+
+    language = language or detect_language(text)
+    folded = fold(text)
+    pairs: list[tuple[str, str, str]] = []
+    if language in _RANGES:
+        start, end = _RANGES[language]
+        for m in re.finditer(rf"(?<!\w)(?:{start})\s+(?P<a>{_SLOT}?)\s+(?:{end})\s+(?P<b>{_SLOT})", folded):
+            pairs.append(("range", m.group("a"), m.group("b")))
+    if language in _CONTRASTS:
+        for m in re.finditer(rf"(?P<a>{_SLOT})\s*,?\s*(?:{_CONTRASTS[language]})\s+(?P<b>{_SLOT})", folded):
+            pairs.append(("contrast", m.group("a"), m.group("b")))
+    return pairs
+
+
 # Numbers from 2 to 10 spelled out in a claim, per language, where the word means nothing else
 # in administrative text (Vietnamese "năm" is also "year", "một" also "a"; English "one" a pronoun).
 _SPELLED: dict[str, dict[str, int]] = {

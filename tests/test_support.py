@@ -11,7 +11,7 @@ import pytest
 from support_fakes import AGREEING
 
 from assistant.answer.support import SupportChecker
-from assistant.language import date_roles, negated
+from assistant.language import date_roles, negated, ordered_pairs
 from assistant.types import Context
 
 
@@ -23,6 +23,9 @@ ROW = ("STT: 1; Nhiệm vụ: Ban hành Quy chế hoạt động của Tổ côn
        "Cơ quan phối hợp: Sở Nội vụ; Thời hạn: 2025-06-15")  # fmt: skip
 PHASES = "Giai đoạn 2 – Triển khai diện rộng (từ 01/9/2025 đến 30/4/2026)."
 DE = "Der Leiter muss die volle Verantwortung übernehmen und darf sie nicht an Fachabteilungen delegieren."
+
+COUNTED = "Số liệu được tính từ 16 giờ ngày làm việc liền trước đến 16 giờ ngày báo cáo."
+RU = "Все должны понимать, что это основная политическая задача, а не работа конкретного сектора."
 
 CASES = [
     # (claim, passage, passage language, verified, a word of the reason)
@@ -40,6 +43,11 @@ CASES = [
      False, "gives 20"),
     ("Reports are due by 4 p.m. every day.", "Báo cáo gửi trước 16 giờ hằng ngày.", "vi", True, None),
     ("Reports are due by 5 p.m. every day.", "Báo cáo gửi trước 16 giờ hằng ngày.", "vi", False, "17"),
+    # A range or a contrast turned round keeps every word and figure: only the order tells.
+    ("Số liệu được tính từ 16 giờ ngày báo cáo đến 16 giờ ngày làm việc tiếp theo.", COUNTED, "vi", False, "round"),
+    ("Số liệu được tính từ 16 giờ ngày làm việc liền trước đến 16 giờ ngày báo cáo.", COUNTED, "vi", True, None),
+    ("Это работа конкретного сектора, а не основная политическая задача.", RU, "ru", False, "round"),
+    ("Это основная политическая задача, а не работа одного сектора.", RU, "ru", True, None),
 ]  # fmt: skip
 
 
@@ -112,3 +120,18 @@ def test_negation_in_each_language(text: str, language: str, expected: bool) -> 
 )
 def test_date_roles(text: str, expected: dict) -> None:
     assert date_roles(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "pairs"),
+    [
+        ("Giai đoạn cấp bách từ ngày 01/7/2025 đến hết ngày 31/12/2025.", "vi",
+         [("range", "ngay 01/7/2025", "het ngay 31/12/2025")]),
+        ("The urgent phase runs from 1 July to 31 December 2025.", "en", [("range", "1 july", "31 december 2025")]),
+        ("Sở Nội vụ chủ trì, chứ không phải Sở Tư pháp.", "vi", [("contrast", "so noi vu chu tri", "so tu phap")]),
+        ("Das Amt leitet die Arbeit ab Juli bis Dezember.", "de", [("range", "juli", "dezember")]),
+        ("Sở Nội vụ chủ trì việc này.", "vi", []),
+    ],
+)  # fmt: skip
+def test_ordered_pairs_in_each_language(text: str, language: str, pairs: list) -> None:
+    assert ordered_pairs(text, language) == pairs

@@ -13,6 +13,8 @@ supported when one sentence of a cited passage says the same thing:
 - it has the same polarity (:func:`assistant.language.negated`, in each corpus language);
 - a date that is a period's start there is not the claim's end, and the reverse
   (:func:`assistant.language.date_roles`);
+- within one language, a range or contrast is not turned round ("từ A đến B" against "từ B đến A",
+  "A, а не B" against "B, а не A": :func:`assistant.language.ordered_pairs`);
 - within one language, the names the claim capitalises (agencies, people) are in the passage.
 
 With no embedding model (logic tests) only quotes and same-language sentences holding the
@@ -37,7 +39,7 @@ from assistant.answer.text import (
     terms,
 )
 from assistant.ingest.tables import split_row
-from assistant.language import date_roles, detect_language, negated, spelled_numbers
+from assistant.language import date_roles, detect_language, negated, ordered_pairs, spelled_numbers
 from assistant.retrieval.keys import date_mentions
 from assistant.retrieval.text_norm import fold
 from assistant.settings import SupportSettings
@@ -118,6 +120,27 @@ def _row_conflicts(claim: str, row: str) -> list[str]:
             continue
         rivals = [fields[j][1] for j in range(len(fields)) if j != k and named[j] and values[j] and values[j] <= said]
         reasons += [f"the row gives {value} as {header}, not {rival}" for rival in rivals]
+    return reasons
+
+
+def _share(part: set[str], whole: set[str]) -> float:
+    return len(part & whole) / len(part) if part else 0.0
+
+
+def _swapped(claim: str, sentence: str, language: str) -> list[str]:
+    """Ranges and contrasts whose two phrases the claim gives the other way round: "từ A đến B"
+    against "từ B đến A", "A, а не B" against "B, а не A" (each phrase closer to the other one)."""
+    reasons = []
+    for kind, a, b in ordered_pairs(claim, language):
+        ta, tb = terms(a), terms(b)
+        for other_kind, sa, sb in ordered_pairs(sentence, language):
+            sa_terms, sb_terms = terms(sa), terms(sb)
+            if other_kind != kind or not (ta and tb and sa_terms and sb_terms):
+                continue
+            crossed = min(_share(ta, sb_terms), _share(tb, sa_terms))
+            straight = max(_share(ta, sa_terms), _share(tb, sb_terms))
+            if crossed >= 0.5 and crossed > straight:
+                reasons.append(f"the claim turns round what the passage says: {sa} … {sb}")
     return reasons
 
 
@@ -206,6 +229,7 @@ class SupportChecker:
             reasons += [f"{key.split(':')[1]}: the sentence gives {rival.split(':')[1]} for that"
                         for key, rival in misplaced_figures(claim, sentence)]  # fmt: skip
             reasons += _row_conflicts(claim, sentence)
+            reasons += _swapped(claim, sentence, claim_language)
         denies = negated(claim, claim_language)
         if denies != negated(sentence, languages[best]):
             said = "negates" if denies else "does not negate"
