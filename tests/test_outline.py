@@ -215,3 +215,18 @@ def test_parts_numbered_by_vietnamese_ordinals_are_counted():
         (3, "Phần thứ ba. Điều khoản thi hành"),
     ]  # fmt: skip
     assert complete(parts, 2)
+
+
+def test_with_a_model_the_count_is_still_read_from_the_numbering_not_asked_of_the_model():
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    from assistant.answer import Answerer
+    from assistant.settings import AnswerSettings
+
+    hits = [SearchHit(chunk=c, score=1.0 - i / 10, rank=i + 1) for i, c in enumerate(DECISION_CHUNKS[1:])]
+    llm = GenericFakeChatModel(messages=iter(["Quyết định có 7 điều [1]."] * 5))  # a model that miscounts
+    answerer = Answerer(lambda q: hits, lambda c: c.text, llm, AnswerSettings(llm_min_support=0.0), "local",
+                        chunks_of=CHUNKS.__getitem__)  # fmt: skip
+    answer = answerer.ask("Quyết định thành lập tổ công tác có bao nhiêu điều?")
+    assert [a.step for a in answer.attempts] == ["outline"]
+    assert "có 4 điều" in answer.answer and "7 điều" not in answer.answer

@@ -22,15 +22,9 @@ from assistant.quiz.export import export
 from assistant.quiz.export.json_file import read_json
 from assistant.quiz.generate import QuizBuilder, build_from_facts
 from assistant.quiz.items import QuizItem
-from assistant.quiz.polish import (
-    EXPLANATION_LABEL,
-    STEM_LABEL,
-    leaks,
-    parse_reply,
-    stem_problems,
-    unbacked_figures,
-)  # fmt: skip
+from assistant.quiz.polish import EXPLANATION_LABEL, STEM_LABEL, parse_reply
 from assistant.quiz.request import QuizRequest
+from assistant.quiz.rewording import leaks, stem_problems, unbacked_figures
 from assistant.quiz.templates import default_templates
 from assistant.quiz.values import KeyValue
 from assistant.settings import QuizSettings
@@ -215,7 +209,7 @@ def test_near_forms_of_the_key_leak() -> None:
 
 
 def test_the_language_is_judged_on_the_words_around_quotes_and_paths() -> None:
-    from assistant.quiz.polish import language_of
+    from assistant.quiz.rewording import language_of
 
     task = "«Rà soát, chuẩn hóa danh mục thủ tục hành chính đủ điều kiện cung cấp trực tuyến toàn trình»"
     assert language_of(f"The deadline for completing the task {task} is 31/7/2025.") == "en"
@@ -303,7 +297,7 @@ def test_a_false_statement_must_not_state_the_true_value() -> None:
 
 
 def test_every_template_question_says_a_word_of_its_kind() -> None:
-    from assistant.quiz.polish import says_any
+    from assistant.quiz.rewording import says_any
 
     templates = default_templates()
     kinds = {"deadline": "date", "target": "number", "responsibility": "actor"}

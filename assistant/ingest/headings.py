@@ -15,6 +15,7 @@ inside, none ending it); numbered lines with no text between them are a list.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -100,7 +101,7 @@ def _join_titles(lines: Sequence[str | Heading], filled: list[int], result: list
     """A bare "Chương I" with its title in capitals on the next line ("QUY ĐỊNH CHUNG"), as legal
     documents write them, is one heading: "Chương I. QUY ĐỊNH CHUNG". Both lines get it (the title
     line opens the same section again, so it is no body text)."""
-    for i, j in zip(filled, filled[1:]):
+    for i, j in itertools.pairwise(filled):
         heading, title = result[i], lines[j]
         if heading is None or isinstance(lines[i], Heading) or isinstance(title, Heading) or result[j] is not None:
             continue

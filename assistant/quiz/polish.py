@@ -8,7 +8,7 @@ quiz language when it has one, else the verbatim quote (in any language); the it
 quote in the source's language. The template's stem is shown without a bracketed file path (a template names
 a document in another language by its path, which means nothing to a learner).
 
-A reworded stem must first pass the checks of a rewording (:func:`stem_problems`), then every check of an
+A reworded stem must first pass the checks of a rewording (:func:`~assistant.quiz.rewording.stem_problems`), then every check of an
 item (:func:`~assistant.quiz.checks.check_all`, given as ``check``):
 
 - ``llm.format`` / ``llm.empty`` / ``llm.unchanged`` / ``llm.too_long``: the reply has no stem line, an empty
@@ -40,7 +40,6 @@ further item of the build asks it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -50,18 +49,16 @@ from langchain_core.language_models import BaseChatModel
 
 from assistant.answer.prompts import PromptSet
 from assistant.answer.replies import invoke_reply
-from assistant.answer.text import keys_of
 from assistant.errors import ModelUnavailable
 from assistant.facts.model import Evidence, Fact
-from assistant.language import detect_language, language_name
+from assistant.language import language_name
 from assistant.quiz.distractors import key_of
 from assistant.quiz.errors import QuizItemError
 from assistant.quiz.items import Attempt, DropReason, QuizItem
 from assistant.quiz.request import ItemSource
+from assistant.quiz.rewording import PATH_IN_BRACKETS, drop_reason, explanation_problems, stem_problems
 from assistant.quiz.templates import Templates
-from assistant.quiz.values import KeyValue, read_values
 from assistant.quiz.writers import Draft
-from assistant.retrieval.text_norm import fold
 from assistant.settings import QuizSettings
 
 # The labels of the reply's two lines, shared with the prompt (filled into it).
@@ -79,13 +76,6 @@ _REPLY_LINE = re.compile(
 )  # fmt: skip
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _QUOTES = ('"', "'", "“", "”", "«", "»")
-_WORD = re.compile(r"\w+")
-# A token holding a slash, a backslash or an underscore: a file path or a date, no word of any language.
-_PATHLIKE = re.compile(r"\S*[/\\_]\S*")
-# A quoted span ("…", «…», “…”): a task's or a title's own words, whatever language the text around them is in.
-_QUOTED = re.compile(r'"[^"]*"|«[^»]*»|“[^”]*”')
-# A file path in brackets, as a template names a document in another language: not shown to the model.
-_PATH_IN_BRACKETS = re.compile(r"\s*\([^()\s]*[/\\][^()\s]*\)")
 
 
 class Polished(NamedTuple):
@@ -99,10 +89,6 @@ def curable(reasons: Sequence[DropReason]) -> bool:
     """Whether a template item with these failures is worth rewording: it passed, or only failed checks a
     better-worded stem may pass (:data:`CURABLE`)."""
     return all(reason.code in CURABLE for reason in reasons)
-
-
-def _reason(code: str, message: str) -> DropReason:
-    return DropReason(code=code, message=" ".join(message.split())[:400] or code)
 
 
 def _tidy(text: str) -> str:
@@ -138,172 +124,6 @@ def capped(llm: BaseChatModel, max_tokens: int) -> BaseChatModel:
         if name in fields:
             return llm.model_copy(update={name: max_tokens})
     return llm
-
-
-def near_forms(key: KeyValue) -> list[KeyValue]:
-    """The key and the forms a stem may give it away in: a date without its year, a number with or without
-    its percent sign."""
-    if key.kind == "date":
-        return [key, key.without_year()]
-    if key.kind == "number":
-        return [key, key.model_copy(update={"percent": not key.percent})]
-    return [key]
-
-
-def _runs(text: str, n: int) -> set[tuple[str, ...]]:
-    words = _WORD.findall(fold(text))
-    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
-
-
-def leaks(stem: str, key: KeyValue, template_stem: str, name_run: int) -> bool:
-    """Whether ``stem`` gives ``key`` away in a way the template's stem did not (see :func:`near_forms`; an
-    actor also by ``name_run`` consecutive words of its name)."""
-    if any(form.in_text(stem) and not form.in_text(template_stem) for form in near_forms(key)):
-        return True
-    if key.kind != "actor":
-        return False
-    name = _runs(key.actor or "", name_run)
-    return bool((name & _runs(stem, name_run)) - _runs(template_stem, name_run))
-
-
-def unbacked_figures(text: str, backing: Sequence[str]) -> list[str]:
-    """The dates, numbers and years of ``text`` that no text of ``backing`` states: a figure changed or made
-    up. Dates and numbers are compared as values, in any language ("30/6/2025" = "30. Juni 2025")."""
-    found = [
-        value.date or f"{value.number:g}{'%' if value.percent else ''}"
-        for value in [*read_values(text, "date"), *read_values(text, "number")]
-        if not any(value.in_text(other) for other in backing)
-    ]
-    years = {key for other in backing for key in keys_of(other) if key.startswith("year:")}
-    years |= {f"year:{value.year}" for other in backing for value in read_values(other, "date") if value.year}
-    found += [
-        key.removeprefix("year:") for key in sorted(keys_of(text)) if key.startswith("year:") and key not in years
-    ]
-    return found
-
-
-def stem_problems(
-    stem: str, template: QuizItem, source: ItemSource, fact: Fact, backing: Sequence[str], blank: str,
-    settings: QuizSettings, asks: Sequence[str] = (),
-) -> list[DropReason]:  # fmt: skip
-    """Why ``stem`` cannot replace the template's stem (the checks of a rewording, see the module docstring);
-    ``backing``: the texts its figures may come from (the template's stem and the passage); ``asks``: the
-    words a question for the key's kind says in the quiz language (``templates.yaml``: ``asks``)."""
-    if not stem:
-        return [_reason("llm.empty", "the reply has no question")]
-    if fold(" ".join(stem.split())) == fold(" ".join(template.stem.split())):
-        return [_reason("llm.unchanged", "the question is the draft, unchanged")]
-    problems = []
-    if len(stem) > settings.polish_max_chars:
-        problems.append(_reason("llm.too_long", f"the question has {len(stem)} characters, more than "
-                                f"{settings.polish_max_chars}"))  # fmt: skip
-    problems += _language_problems(stem, template)
-    problems += _key_problems(stem, template, source, fact, settings.polish_name_run)
-    problems += _shape_problems(stem, template, blank)
-    if asks and template.type != "truefalse" and blank not in stem and not says_any(stem, asks):
-        problems.append(_reason("llm.asks_other", f"the question does not ask for a {source.key_kind} "
-                                f"(it says none of: {', '.join(asks)})"))  # fmt: skip
-    if source.mode == "row" and not names_task(stem, fact.text):
-        problems.append(_reason("llm.subject_lost", "the question no longer names the list row's task"))
-    return problems + _figure_problems(stem, template, backing)
-
-
-def _language_problems(stem: str, template: QuizItem) -> list[DropReason]:
-    language = language_of(stem)
-    if language != template.language:
-        return [_reason("llm.language", f"the question is in {language_name(language)}, not in "
-                        f"{language_name(template.language)}")]  # fmt: skip
-    foreign = sorted(scripts(stem) - scripts(template.stem))
-    if foreign:
-        return [_reason("llm.language", f"the question holds {', '.join(foreign).lower()} letters")]
-    return []
-
-
-def _key_problems(stem: str, template: QuizItem, source: ItemSource, fact: Fact, name_run: int) -> list[DropReason]:
-    """A question must not give its key away; a statement must keep its value, and a false one must not state
-    the true value."""
-    true_key = key_of(fact)
-    statement = template.type == "truefalse"
-    problems = []
-    if statement and source.key is not None and not source.key.in_text(stem):
-        problems.append(_reason("llm.value_missing", "the statement no longer states the value it is judged on"))
-    hides_key = not statement or template.truth is False  # a true statement states its key
-    if hides_key and true_key is not None and leaks(stem, true_key, template.stem, name_run):
-        what = "the false statement states the true value" if statement else "the question states the answer"
-        problems.append(_reason("llm.key_in_stem", what))
-    return problems
-
-
-def _shape_problems(stem: str, template: QuizItem, blank: str) -> list[DropReason]:
-    """A statement stays a statement; a question stays a question or a cloze; a fill-in-the-blank keeps its blank."""
-    if template.type == "truefalse":
-        if blank in stem or ("?" in stem and "?" not in template.stem):
-            return [_reason("llm.not_statement", "a statement to judge true or false became a question or a cloze")]
-        return []
-    if template.type == "shortanswer" and blank in template.stem and blank not in stem:
-        return [_reason("llm.no_blank", f"the fill-in-the-blank question lost the blank {blank}")]
-    if "?" not in stem and blank not in stem:
-        return [_reason("llm.not_question", "the question is neither a question nor a blank to fill")]
-    return []
-
-
-def _figure_problems(stem: str, template: QuizItem, backing: Sequence[str]) -> list[DropReason]:
-    """No figure made up or changed, none of the template's dropped (its file path aside)."""
-    problems = []
-    added = unbacked_figures(stem, backing)
-    if added:
-        problems.append(_reason("llm.figures", f"the question states {', '.join(added)}, which the draft and the "
-                                "passage do not"))  # fmt: skip
-    dropped = unbacked_figures(_PATH_IN_BRACKETS.sub("", template.stem), [stem])
-    if dropped:
-        problems.append(_reason("llm.figures", f"the question dropped the draft's {', '.join(dropped)}"))
-    return problems
-
-
-def says_any(text: str, phrases: Sequence[str]) -> bool:
-    """Whether ``text`` holds one of ``phrases`` as words (case aside, accents kept)."""
-    folded = unicodedata.normalize("NFC", text).casefold()
-    return any(re.search(rf"(?<!\w){re.escape(phrase.casefold())}(?!\w)", folded) for phrase in phrases)
-
-
-def scripts(text: str) -> set[str]:
-    """The writing systems of ``text``'s letters (LATIN, CYRILLIC, …), by their Unicode names."""
-    return {unicodedata.name(ch, "?").split(" ")[0] for ch in text if ch.isalpha()}
-
-
-def names_task(stem: str, task: str) -> bool:
-    """Whether ``stem`` still names a list row's ``task``: its words in order, case, accents and quotes aside."""
-    words = " ".join(_WORD.findall(fold(task)))
-    return not words or f" {words} " in f" {' '.join(_WORD.findall(fold(stem)))} "
-
-
-def explanation_problems(text: str, key: KeyValue | None, language: str, backing: Sequence[str],
-                         settings: QuizSettings) -> list[DropReason]:  # fmt: skip
-    """Why ``text`` cannot explain the item: empty, too long, in another language, not stating the (true)
-    ``key``, or stating a figure that ``backing`` does not."""
-    if not text:
-        return [_reason("llm.explanation_empty", "the reply has no explanation")]
-    problems = []
-    if len(text) > settings.polish_max_chars:
-        problems.append(_reason("llm.explanation_too_long", f"the explanation has {len(text)} characters"))
-    if language_of(text) != language:
-        problems.append(_reason("llm.explanation_language", f"the explanation is not in {language_name(language)}"))
-    if key is not None and not key.in_text(text):
-        problems.append(_reason("llm.explanation_no_key", "the explanation does not state the answer"))
-    figures = unbacked_figures(text, backing)
-    if figures:
-        problems.append(_reason("llm.explanation_figures", f"the explanation states {', '.join(figures)}, which "
-                                "the item does not"))  # fmt: skip
-    return problems
-
-
-def language_of(text: str) -> str:
-    """The language of ``text`` judged on the words written around its quotes, file paths and dates (a path's
-    letters made the detector call a Vietnamese stem English, and a quoted Vietnamese task title made it call
-    an English sentence Vietnamese); the whole text when nothing else is left."""
-    plain = _PATHLIKE.sub(" ", text)
-    own = _QUOTED.sub(" ", plain)
-    return detect_language(own if _WORD.search(own) else plain)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -366,7 +186,7 @@ class Polisher:
             if self.notice:
                 break
             prompt = self.prompts.render_quiz_polish(
-                stem=_PATH_IN_BRACKETS.sub("", item.stem), passage=passage, answer=self.answer(item, fact, source),
+                stem=PATH_IN_BRACKETS.sub("", item.stem), passage=passage, answer=self.answer(item, fact, source),
                 language_name=language_name(language), blank=blank, stem_label=STEM_LABEL,
                 explanation_label=EXPLANATION_LABEL, retry=self.prompts.render_retry(retry),
             )  # fmt: skip
@@ -375,13 +195,13 @@ class Polisher:
             except ModelUnavailable as exc:
                 self.notice = (f"The language model could not be reached ({exc}); the remaining items keep the "
                                "templates' wording.")  # fmt: skip
-                unavailable = _reason("llm.unavailable", f"the model could not be reached ({exc})")
+                unavailable = drop_reason("llm.unavailable", f"the model could not be reached ({exc})")
                 attempts.append(Attempt(draft=item.stem, reasons=[unavailable]))
                 break
             stem, explanation = parse_reply(reply)
             stem = with_blank(stem, blank)
             if not stem and reply.strip():
-                problems = [_reason("llm.format", f"the reply has no {STEM_LABEL} line")]
+                problems = [drop_reason("llm.format", f"the reply has no {STEM_LABEL} line")]
             else:
                 asks = self.templates.asks[language][source.key_kind]
                 problems = stem_problems(stem, item, source, fact, backing, blank, self.settings, asks)
@@ -390,7 +210,7 @@ class Polisher:
                 try:
                     reworded = _reworded(draft, stem)
                 except QuizItemError as exc:
-                    problems = [_reason("llm.invalid", f"{exc.field}: {exc.reason}")]
+                    problems = [drop_reason("llm.invalid", f"{exc.field}: {exc.reason}")]
             if reworded is not None:
                 problems = check(*reworded)
             if problems:
