@@ -143,6 +143,17 @@ def test_collective_nouns_paired_after_a_comma_are_one_name(text: str, names: li
     assert [f.actor for f in facts_of(text, "vi", "responsibility")] == names
 
 
+def test_whoever_is_given_a_role_bears_a_responsibility_named_with_the_person_before_the_title():
+    text = ("Tổ công tác cấp tỉnh gồm 11 thành viên, do bà Đặng Thị Kim Oanh, Phó Chủ tịch UBND tỉnh, làm Tổ "
+            "trưởng; ông Phạm Minh Tuấn, Phó Giám đốc Sở Tài chính, làm Tổ phó; công chức Văn phòng làm thư ký.")
+    assert [f.actor for f in facts_of(text, "vi", "responsibility")] == [
+        "Đặng Thị Kim Oanh, Phó Chủ tịch UBND tỉnh", "Phạm Minh Tuấn, Phó Giám đốc Sở Tài chính", "công chức Văn phòng",
+    ]  # fmt: skip
+    assert facts_of("Sở Nội vụ làm đầu mối tổng hợp số liệu.", "vi", "responsibility") == []  # no role follows
+    assert [f.actor for f in facts_of("The Minister of Home Affairs serves as chair of the board.", "en",
+                                      "responsibility")] == ["Minister of Home Affairs"]  # fmt: skip
+
+
 def test_levels_come_from_the_actor_or_the_sentence():
     [fact] = facts_of("UBND cấp xã phải cập nhật số liệu.", "vi", "responsibility")
     assert fact.levels == ["commune"]

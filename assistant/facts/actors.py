@@ -71,6 +71,32 @@ def bearers(text: str, language: str, settings: FactSettings, actors: list[Actor
     return []
 
 
+def role_holders(text: str, language: str, settings: FactSettings, actors: list[Actor]) -> list[Actor]:
+    """Who is given a role ("… làm Tổ trưởng", "… serves as chair"): for each role verb followed by a role,
+    the actor ending at most ``duty_reach`` words before it, with the person named just before it
+    ("bà Đặng Thị Kim Oanh, Phó Chủ tịch UBND tỉnh, làm Tổ trưởng" gives the person and the title)."""
+    from assistant.answer.text import person_names  # the one name detector
+
+    seq = lexicon.words(text)
+    roles = lexicon.phrases("roles", language)
+    people = [(m.start(), m.end()) for name in person_names(text) for m in re.finditer(re.escape(name), text)]
+    holders: list[Actor] = []
+    for verb_start, verb_end in lexicon.find(seq, lexicon.phrases("role_verbs", language), language):
+        if not any(lexicon.match_at(seq, verb_end, role, language) for role in roles):
+            continue
+        before = [a for a in actors if 0 <= verb_start - a.last <= settings.duty_reach]
+        if not before:
+            continue
+        actor = before[-1]
+        person = next((start for start, end in people if 0 <= actor.start - end <= 2), None)  # "X, Chủ tịch …"
+        if person is not None:
+            first = next(i for i, w in enumerate(seq) if w.start >= person)
+            actor = Actor(text[person : seq[actor.last - 1].end], first, actor.last, person)
+        if actor not in holders:
+            holders.append(actor)
+    return holders
+
+
 def _chains(text: str, seq: list[Word], actors: list[Actor], language: str) -> list[list[Actor]]:
     """Actors listed together: only commas, semicolons and conjunctions between them."""
     conjunctions = {p[0] for p in lexicon.phrases("conjunctions", language) if len(p) == 1}
@@ -118,7 +144,8 @@ def _extend(
     Công nghệ", "Ministry of Public Security"), a few lowercase words after a lone head ("Tổ công
     tác", "ministries of…"), adjectives before it in inflected languages, and a level ("cấp tỉnh")."""
     joiners = {p[0] for p in lexicon.phrases("name_joiners", language) if len(p) == 1}
-    stops = lexicon.phrases("obligation", language) + lexicon.phrases("conjunctions", language)
+    stops = (lexicon.phrases("obligation", language) + lexicon.phrases("conjunctions", language)
+             + lexicon.phrases("role_verbs", language))  # fmt: skip
     end, capitalised, compound, closed = last, False, False, False
     while end < len(seq) and end - first < settings.actor_max_words:
         paired = _paired(text, seq, end, language)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from assistant.answer.text import sentence_spans
 from assistant.facts import lexicon
-from assistant.facts.actors import Actor, bearers, find_actors
+from assistant.facts.actors import Actor, bearers, find_actors, role_holders
 from assistant.facts.model import Evidence, Fact, Level
 from assistant.language import date_roles
 from assistant.retrieval.keys import code_spans, date_mentions, number_mentions
@@ -98,10 +98,12 @@ class ProseReader:
             inherited = self.lead if item and not subject else None
             if inherited is not None:
                 duty = []
+            holders = [a for a in role_holders(sentence.text, language, settings, actors)
+                       if a.name not in {d.name for d in duty}]  # fmt: skip
             facts += _deadlines(chunk, sentence, duty, settings)
             if not _heading(sentence.text):
                 facts += _targets(chunk, sentence, settings)
-                facts += _responsibilities(chunk, sentence, duty)
+                facts += _responsibilities(chunk, sentence, duty + holders)
                 if inherited is not None:
                     facts += _responsibilities(chunk, sentence, inherited.actors, inherited.text)
             if sentence.text.rstrip().endswith(":"):
