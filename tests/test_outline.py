@@ -230,3 +230,21 @@ def test_with_a_model_the_count_is_still_read_from_the_numbering_not_asked_of_th
     answer = answerer.ask("Quyết định thành lập tổ công tác có bao nhiêu điều?")
     assert [a.step for a in answer.attempts] == ["outline"]
     assert "có 4 điều" in answer.answer and "7 điều" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("How many phases does the plan have?", "en"),
+        ("Сколько этапов предусматривает план?", "ru"),
+        ("Quantas fases tem o plano?", "pt"),
+    ],
+)
+def test_a_count_asked_in_another_language_finds_the_parts_by_their_kind(question: str, language: str):
+    found = answer(question, GUIDE, language=language)
+    assert found is not None and found.counts == {"giai doan": 3}
+
+
+@pytest.mark.parametrize("question", ["How many partners does the plan have?", "How many members does it have?"])
+def test_words_that_only_begin_like_a_part_name_count_nothing(question: str):
+    assert answer(question, GUIDE, DECISION, language="en") is None

@@ -26,11 +26,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from assistant.answer.answer_types import expected_types
 from assistant.answer.constants import LEAD_INS, localized
 from assistant.answer.contexts import Evidence
-from assistant.ingest.headings import KEYWORD_LEVELS, ORDINAL, ROMAN, is_caps_title, ordinal_value
+from assistant.ingest.headings import ORDINAL, ROMAN, is_caps_title, ordinal_value
 from assistant.retrieval.text_norm import fold
 from assistant.types import Chunk, Context
 
@@ -47,7 +51,11 @@ _PART = re.compile(
     r"(?=\s*(?:[:)–—-]|\.(?!\d)|$))"
 )
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
-_LEVELS = {fold(keyword): level for keyword, level in KEYWORD_LEVELS.items()}
+PART_NAMES = Path(__file__).with_name("part_names.yaml")
+# A part name is matched inflected ("chapters", "главы", "этапов") when it has this many letters; shorter
+# names ("mục", "bước") match whole words only. An inflected word has at most _ENDING letters after the stem.
+_STEM = 4
+_ENDING = 3
 # Answer kinds a count question may also ask for (a date: "… and from when to when?"); any other
 # (a percentage, money, pages, a phone number …) means the count cue counts something else.
 _PLAIN_TYPES = ("count", "date", "person")
@@ -144,14 +152,33 @@ def complete(parts: Sequence[Part], min_parts: int) -> bool:
     return len(parts) >= min_parts and [p.number for p in parts] == list(range(1, len(parts) + 1))
 
 
-def _matches(asked: str, label: str) -> bool:
-    """The asked words name the label: the same words first, or a heading keyword of the same level."""
-    words, wanted = asked.split(), label.split()
-    if words[: len(wanted)] == wanted:
+@cache
+def _part_groups() -> tuple[tuple[str, ...], ...]:
+    """The folded names of each kind of part (``part_names.yaml``)."""
+    return tuple(tuple(fold(name) for name in group) for group in yaml.safe_load(PART_NAMES.read_text(encoding="utf-8")))
+
+
+def _names(words: list[str], name: str) -> bool:
+    """The words start with ``name`` (folded), its last word inflected: the same stem (all but its last
+    letter, at least :data:`_STEM` letters) and at most :data:`_ENDING` letters more ("parts", "главы",
+    "этапов"; not "partners")."""
+    wanted = name.split()
+    if len(words) < len(wanted) or words[: len(wanted) - 1] != wanted[:-1]:
+        return False
+    last, word = wanted[-1], words[len(wanted) - 1]
+    if word == last:
         return True
-    level = _LEVELS.get(label)
-    first = words[0]
-    return level is not None and level in (_LEVELS.get(first), _LEVELS.get(first.removesuffix("s")))
+    stem = last[: max(_STEM, len(last) - 1)]
+    return len(last) >= _STEM and word.startswith(stem) and len(word) <= len(stem) + _ENDING
+
+
+def _matches(asked: str, label: str) -> bool:
+    """The asked words name the label: its own words, or a name of the same kind of part in any language
+    ("how many phases" finds "Giai đoạn 1 – …")."""
+    words = asked.split()
+    if _names(words, label):
+        return True
+    return any(_names(words, name) for group in _part_groups() if label in group for name in group)
 
 
 def outline_answer(
