@@ -36,6 +36,7 @@ from assistant.answer.signals import (
     false_friends,
     header_terms,
     missing_in_same_language,
+    missing_quoted,
     question_units,
     sentence_units,
     values_terms,
@@ -203,6 +204,7 @@ def analyse(
             df[u] = df.get(u, 0) + 1
     missing = sorted(u for u in required if not df.get(u) and not u.startswith("c:"))
     missing += missing_in_same_language(question, language, contexts, words, scoring)
+    missing += missing_quoted(question, contexts)
     if missing:
         return Analysis([], f"not in the passages: {', '.join(u[2:] for u in missing)}", tuple(missing))
 

@@ -21,6 +21,7 @@ from assistant.answer.text import (
     terms,
 )
 from assistant.ingest.tables import split_row
+from assistant.language import detect_language
 from assistant.retrieval.glossary import concept_forms, matched_concepts
 from assistant.retrieval.lexical import PREFIX_LENGTH
 from assistant.retrieval.text_norm import bigrams, fold, lexical_terms
@@ -155,6 +156,37 @@ def missing_in_same_language(
     absent = sorted(asked - terms(text))
     if asked and len(absent) / len(asked) > scoring.max_absent_share:
         out += [f"t:{t}" for t in absent]
+    return out
+
+
+# A phrase the asker quotes or puts in brackets: "thủ tục “Đăng ký tạm trú”", "residence registration
+# (đăng ký tạm trú)". At least two words, no figure (a bracketed code or year is a key, checked as one).
+_QUOTED = re.compile(r'"([^"\n]{3,80})"|“([^”\n]{3,80})”|«([^»\n]{3,80})»|\(([^()\n]{3,80})\)')
+
+
+def quoted_phrases(question: str) -> list[tuple[str, str]]:
+    """``(folded phrase, its language)`` for each phrase ``question`` quotes or brackets (:data:`_QUOTED`)."""
+    found = []
+    for match in _QUOTED.finditer(question):
+        written = next(g for g in match.groups() if g)
+        phrase = " ".join(re.findall(r"[^\W\d_]+", fold(written)))
+        if len(phrase.split()) >= 2 and not re.search(r"\d", written):
+            found.append((phrase, detect_language(written)))
+    return found
+
+
+def missing_quoted(question: str, contexts: list[Context]) -> list[str]:
+    """``q:…`` for each phrase the question quotes that no passage in the phrase's language holds word
+    for word (folded): a quoted name is meant exactly, and a row naming a near one ("Đăng ký thường
+    trú" for "đăng ký tạm trú") is about something else. Passages in other languages word it their
+    own way, so they say nothing (the question's language does not matter: an English question may
+    quote a Vietnamese name)."""
+    out = []
+    for phrase, language in quoted_phrases(question):
+        same = [c for c in contexts if c.language == language]
+        texts = [" ".join(re.findall(r"[^\W\d_]+", fold(f"{c.title} {c.section or ''} {c.text}"))) for c in same]
+        if same and not any(re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", t) for t in texts):
+            out.append(f"q:{phrase}")
     return out
 
 
