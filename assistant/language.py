@@ -292,27 +292,27 @@ _CONTRASTS: dict[str, str] = {
     "ru": ", a ne", "uk": ", a ne", "de": ", nicht|statt|anstatt", "pt": ", e nao|, nao|em vez de",
     "es": ", y no|, no|en vez de", "fr": ", et non|, pas|au lieu de",
 }  # fmt: skip
-# Most words of one phrase of a pair.
+# Most words of one phrase of a pair, for callers that give none (answer.support.pair_words).
 PAIR_WORDS = 8
 _PAIR_WORD = r"[^\W_]+(?:[-'/.,][^\W_]+)*"  # "какого-либо", "01/7/2025", "186,4" are one word
-_SLOT = rf"{_PAIR_WORD}(?:\s+{_PAIR_WORD}){{0,{PAIR_WORDS - 1}}}"
 
 
-def ordered_pairs(text: str, language: str | None = None) -> list[tuple[str, str, str]]:
+def ordered_pairs(text: str, language: str | None = None, words: int = PAIR_WORDS) -> list[tuple[str, str, str]]:
     """``(kind, first, second)`` for each range and contrast of ``text`` (folded phrases of at most
-    :data:`PAIR_WORDS` words, within one clause): "từ 16 giờ hôm trước đến 16 giờ ngày báo cáo" gives
+    ``words`` words, within one clause): "từ 16 giờ hôm trước đến 16 giờ ngày báo cáo" gives
     ("range", "16 gio hom truoc", "16 gio ngay bao cao"). A claim that swaps them says another thing."""
     from assistant.retrieval.text_norm import fold  # the retrieval package imports this module
 
     language = language or detect_language(text)
     folded = fold(text)
+    slot = rf"{_PAIR_WORD}(?:\s+{_PAIR_WORD}){{0,{words - 1}}}"
     pairs: list[tuple[str, str, str]] = []
     if language in _RANGES:
         start, end = _RANGES[language]
-        for m in re.finditer(rf"(?<!\w)(?:{start})\s+(?P<a>{_SLOT}?)\s+(?:{end})\s+(?P<b>{_SLOT})", folded):
+        for m in re.finditer(rf"(?<!\w)(?:{start})\s+(?P<a>{slot}?)\s+(?:{end})\s+(?P<b>{slot})", folded):
             pairs.append(("range", m.group("a"), m.group("b")))
     if language in _CONTRASTS:
-        for m in re.finditer(rf"(?P<a>{_SLOT})\s*,?\s*(?:{_CONTRASTS[language]})\s+(?P<b>{_SLOT})", folded):
+        for m in re.finditer(rf"(?P<a>{slot})\s*,?\s*(?:{_CONTRASTS[language]})\s+(?P<b>{slot})", folded):
             pairs.append(("contrast", m.group("a"), m.group("b")))
     return pairs
 

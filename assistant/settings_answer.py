@@ -125,6 +125,10 @@ class SupportSettings(_Section):
     role_window: int = Field(
         4, description="Words before a date searched for a cue making it a start ('từ', 'ab') or an end ('đến', 'bis').",
     )
+    pair_words: int = Field(
+        8, ge=1, description="Most words of each phrase of a range or contrast ('từ A đến B', 'A, not B') compared "
+        "in order between a claim and its sentence (chosen on the dev claims: a counting window of seven words).",
+    )
 
 
 class BridgeSettings(_Section):

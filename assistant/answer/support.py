@@ -127,13 +127,13 @@ def _share(part: set[str], whole: set[str]) -> float:
     return len(part & whole) / len(part) if part else 0.0
 
 
-def _swapped(claim: str, sentence: str, language: str) -> list[str]:
+def _swapped(claim: str, sentence: str, language: str, words: int) -> list[str]:
     """Ranges and contrasts whose two phrases the claim gives the other way round: "từ A đến B"
     against "từ B đến A", "A, а не B" against "B, а не A" (each phrase closer to the other one)."""
     reasons = []
-    for kind, a, b in ordered_pairs(claim, language):
+    for kind, a, b in ordered_pairs(claim, language, words):
         ta, tb = terms(a), terms(b)
-        for other_kind, sa, sb in ordered_pairs(sentence, language):
+        for other_kind, sa, sb in ordered_pairs(sentence, language, words):
             sa_terms, sb_terms = terms(sa), terms(sb)
             if other_kind != kind or not (ta and tb and sa_terms and sb_terms):
                 continue
@@ -229,7 +229,7 @@ class SupportChecker:
             reasons += [f"{key.split(':')[1]}: the sentence gives {rival.split(':')[1]} for that"
                         for key, rival in misplaced_figures(claim, sentence)]  # fmt: skip
             reasons += _row_conflicts(claim, sentence)
-            reasons += _swapped(claim, sentence, claim_language)
+            reasons += _swapped(claim, sentence, claim_language, settings.pair_words)
         denies = negated(claim, claim_language)
         if denies != negated(sentence, languages[best]):
             said = "negates" if denies else "does not negate"
