@@ -11,14 +11,14 @@ numbered line, cited to the passage it heads. The lead-in is not a checked claim
 colon); the lines are verbatim quotes, checked like any other.
 
 A numbered part is a line (or a section heading of the chunk's path) starting with a capitalised
-label of one to three words and a number (Arabic, Roman in capitals, or a Vietnamese ordinal: "Phần thứ
-hai"), then a separator or the
-line's end: "Điều 2. Nhiệm vụ …", "5.1. Giai đoạn 1 – Chuẩn bị (…)", "PHẦN III. LỘ TRÌNH …",
-"– Phụ lục 2. Mẫu báo cáo …". "Điều 4 của Quyết định …" is a reference, not a part.
+label of one to three words and a number (Arabic, Roman in capitals, or a Vietnamese ordinal: "Phần
+thứ hai"), then a separator or the line's end: "Điều 2. Nhiệm vụ …", "5.1. Giai đoạn 1 – Chuẩn bị
+(…)", "PHẦN III. LỘ TRÌNH …", "– Phụ lục 2. Mẫu báo cáo …". "Điều 4 của Quyết định …" is a
+reference, not a part. A bare "Chương I" takes the title in capitals on the next line.
 
 The label is matched in the question's own words, folded ("mấy giai đoạn" finds "Giai đoạn 2 –"),
-or across languages by the heading keywords of :mod:`assistant.ingest.headings` ("how many
-articles" finds "Điều", both of its level).
+or across languages by the names of each kind of part in ``part_names.yaml`` ("how many articles"
+finds "Điều", "how many phases" finds "Giai đoạn").
 """
 
 from __future__ import annotations
