@@ -281,11 +281,11 @@ def date_roles(text: str, window: int = 4) -> dict[str, set[str]]:
 
 # Two phrases in an order that carries meaning: a range ("từ A đến B", "from A to B", "с A до B") and a
 # contrast ("A chứ không phải B", "A, not B", "A, а не B", "nicht A, sondern B" is left out). Folded
-# text (as :func:`date_roles` reads it). Portuguese and Spanish "de … a …" are too common to be a range.
+# text (as :func:`date_roles` reads it). Portuguese, Spanish and French "de … a/à …" are too common to be a range.
 _RANGES: dict[str, tuple[str, str]] = {
     "vi": ("tu|ke tu", "den|toi"), "en": ("from", "to|until|till|through"), "de": ("von|ab", "bis"),
     "ru": ("s|so|ot", "do|po"), "uk": ("z|iz|vid", "do|po"), "pt": ("desde", "ate"), "es": ("desde", "hasta"),
-    "fr": ("de|depuis", "a|jusqu"),
+    "fr": ("depuis", "jusqu"),
 }  # fmt: skip
 _CONTRASTS: dict[str, str] = {
     "vi": "chu khong phai la|chu khong phai|chu khong|thay vi", "en": ", not|rather than|instead of",

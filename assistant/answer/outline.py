@@ -31,19 +31,19 @@ from pathlib import Path
 
 import yaml
 
-from assistant.answer.answer_types import expected_types
+from assistant.answer.answer_types import ANSWER_TYPES, expected_types
 from assistant.answer.constants import LEAD_INS, localized
 from assistant.answer.contexts import Evidence
 from assistant.ingest.headings import ORDINAL, ROMAN, is_caps_title, ordinal_value
 from assistant.retrieval.text_norm import fold
 from assistant.types import Chunk, Context
 
-# "bao nhiêu", "how many", "wie viele", "combien de", "сколько", "cuántos", "quantas" (folded), and the
-# words after it: the part asked for. Vietnamese "mấy" folds to "may", an English word: only in Vietnamese.
-_COUNT = r"bao nhieu|how many|number of|wie viele|combien d[e']|skolko|cuant[oa]s|quant[oa]s"
-_ASKS = re.compile(rf"(?<!\w)(?:{_COUNT})(?!\w)")
-_ASKS_VI = re.compile(rf"(?<!\w)(?:{_COUNT}|may)(?!\w)")
-_ASKED = re.compile(r"\s+(?:cac\s+|tat ca\s+)?([^\W\d_]+(?:\s+[^\W\d_]+){0,2})")
+# A count cue is a cue of the "count" answer kind ("bao nhiêu", "how many", "сколько", folded), and the
+# words after it name the part asked for. Vietnamese "mấy" folds to "may", an English word, so it is a
+# cue in Vietnamese questions only (the answer kinds leave it out for that reason).
+_COUNT_CUES = next(t.cues for t in ANSWER_TYPES if t.name == "count")
+_MAY = re.compile(r"(?<!\w)may(?!\w)")
+_ASKED = re.compile(r"\s+(?:cac\s+|tat ca\s+|de\s+|d')?([^\W\d_]+(?:\s+[^\W\d_]+){0,2})")
 # A numbered line: an optional bullet or outline number ("5.1.", "II."), a label, its number, a separator.
 _PART = re.compile(
     r"^\s*(?:[-–—•*+]\s*|\d{1,2}(?:\.\d{1,2})*\.\s+|[IVX]{1,5}\.\s+)?"
@@ -91,11 +91,16 @@ def _roman(numeral: str) -> int:
     return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
 
+def _cues(folded: str, language: str) -> list[re.Match[str]]:
+    """The count cues of a folded question, in order."""
+    found = list(_COUNT_CUES.finditer(folded)) + (list(_MAY.finditer(folded)) if language == "vi" else [])
+    return sorted(found, key=lambda m: m.start())
+
+
 def asked_parts(question: str, language: str) -> list[str]:
     """The folded words following each count cue of ``question`` ("bao nhiêu điều?" → ["dieu"])."""
     folded = fold(question)
-    cues = (_ASKS_VI if language == "vi" else _ASKS).finditer(folded)
-    return [asked.group(1) for cue in cues if (asked := _ASKED.match(folded, cue.end()))]
+    return [asked.group(1) for cue in _cues(folded, language) if (asked := _ASKED.match(folded, cue.end()))]
 
 
 def asks_more(question: str, language: str) -> bool:
@@ -103,7 +108,7 @@ def asks_more(question: str, language: str) -> bool:
     without each count cue and the word after it, it still asks for an answer kind."""
     folded = fold(question)
     rest, last = [], 0
-    for cue in (_ASKS_VI if language == "vi" else _ASKS).finditer(folded):
+    for cue in _cues(folded, language):
         word = _ASKED.match(folded, cue.end())
         rest.append(folded[last : cue.start()])
         last = word.start(1) + len(word.group(1).split()[0]) if word else cue.end()

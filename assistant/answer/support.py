@@ -146,7 +146,7 @@ def _swapped(claim: str, sentence: str, language: str, words: int) -> list[str]:
 
 def _coverage(claim: str, sentence: str) -> float:
     wanted = terms(claim)
-    return len(wanted & terms(sentence)) / len(wanted) if wanted else 1.0
+    return _share(wanted, terms(sentence)) if wanted else 1.0
 
 
 class SupportChecker:

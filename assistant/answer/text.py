@@ -21,6 +21,8 @@ from assistant.retrieval.text_norm import fold, lexical_terms
 _END = re.compile(r"[.!?…]+[\"'”»)]*(?:\s*\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\])*")
 # A number before the period: an ordinal ("1. Juli") or an outline number ("5.1. Giai đoạn 1", "PHẦN II. …").
 _ORDINAL = re.compile(r"(?:^|[^\w.])(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4})\.$")
+# Characters before a period looked at for that number ("12.10.3." fits).
+ORDINAL_REACH = 12
 _OPENERS = "\"'“«(-*•–—["
 # A thousands separator between digit groups (1.139, 1,000, 1 000 with a no-break space).
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:[.,\u00a0\u202f]\d{3})+)(?![\d]|[.,]\d)")
@@ -62,7 +64,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             if not rest.strip() or not rest[0].isspace():
                 continue
             first = rest.lstrip()[0]
-            if _ORDINAL.search(text[line_start : m.end()]):
+            if _ORDINAL.search(text[max(line_start, m.start() - ORDINAL_REACH) : m.end()]):
                 continue  # "1. Juli", "30. Juni", "5.1. Giai đoạn", "PHẦN II. TỔ CHỨC": no sentence end
             if first.isupper() or first in _OPENERS or (first.isdigit() and _ends_a_word(text, line_start, m.start())):
                 start, end = _stripped(text, pos, m.end())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answer.text import person_names
 from assistant.facts import lexicon
 from assistant.facts.lexicon import Word
 from assistant.retrieval.keys import code_spans
@@ -75,8 +76,6 @@ def role_holders(text: str, language: str, settings: FactSettings, actors: list[
     """Who is given a role ("… làm Tổ trưởng", "… serves as chair"): for each role verb followed by a role,
     the actor ending at most ``duty_reach`` words before it, with the person named just before it
     ("bà Đặng Thị Kim Oanh, Phó Chủ tịch UBND tỉnh, làm Tổ trưởng" gives the person and the title)."""
-    from assistant.answer.text import person_names  # the one name detector
-
     seq = lexicon.words(text)
     roles = lexicon.phrases("roles", language)
     people = [(m.start(), m.end()) for name in person_names(text) for m in re.finditer(re.escape(name), text)]

@@ -35,14 +35,6 @@ ORDINAL = r"thứ\s+(?:mười\s+)?(?:nhất|một|hai|ba|tư|bốn|năm|lăm|s�
 _ORDINAL_UNITS = {"nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "lăm": 5, "sáu": 6,
                   "bảy": 7, "tám": 8, "chín": 9, "mười": 10}  # fmt: skip
 
-
-def ordinal_value(text: str) -> int | None:
-    """The number of a Vietnamese ordinal ("thứ nhất" 1, "THỨ HAI" 2, "thứ mười lăm" 15), else None."""
-    words = text.casefold().split()
-    if len(words) < 2 or words[0] != "thứ" or any(w not in _ORDINAL_UNITS for w in words[1:]):
-        return None
-    values = [_ORDINAL_UNITS[w] for w in words[1:]]
-    return values[0] if len(values) == 1 else 10 + values[1] if values[0] == 10 else None
 #: "Chương II", "PHẦN THỨ NHẤT", "Điều 4.", "Section 3.2:" — the number, then the end or a separator.
 KEYWORD = re.compile(
     rf"^(?P<keyword>{'|'.join(KEYWORD_LEVELS)})\s+(?P<number>\d+[a-z]?(?:\.\d+)*|(?-i:{ROMAN})|{ORDINAL})"
@@ -51,6 +43,8 @@ KEYWORD = re.compile(
 )
 #: "1. Title", "1.2. Title", "II. TITLE".
 NUMBERED = re.compile(rf"^(?P<number>\d{{1,2}}(?:\.\d{{1,2}})*|{ROMAN})\.\s+(?P<rest>\S.*)$")
+#: A title in capitals is at most this long ("MỤC ĐÍCH, YÊU CẦU"); a longer line in capitals is text.
+MAX_CAPS_TITLE = 80
 #: Sentence punctuation followed by more text: a title has none of it.
 _SENTENCE_END = re.compile(r"[.?!;](?=\s+\S)")
 
@@ -62,6 +56,15 @@ class Heading:
     level: float
     title: str
     body: bool = False
+
+
+def ordinal_value(text: str) -> int | None:
+    """The number of a Vietnamese ordinal ("thứ nhất" 1, "THỨ HAI" 2, "thứ mười lăm" 15), else None."""
+    words = text.casefold().split()
+    if len(words) < 2 or words[0] != "thứ" or any(w not in _ORDINAL_UNITS for w in words[1:]):
+        return None
+    values = [_ORDINAL_UNITS[w] for w in words[1:]]
+    return values[0] if len(values) == 1 else 10 + values[1] if values[0] == 10 else None
 
 
 def parse_heading(line: str) -> Heading | None:
@@ -108,10 +111,6 @@ def _join_titles(lines: Sequence[str | Heading], filled: list[int], result: list
         match = KEYWORD.match(heading.title)
         if match and not match.group("rest") and is_caps_title(title):
             result[i] = result[j] = Heading(heading.level, f"{heading.title.rstrip(' .:')}. {title.strip()}")
-
-
-#: A title in capitals is at most this long ("MỤC ĐÍCH, YÊU CẦU"); a longer line in capitals is text.
-MAX_CAPS_TITLE = 80
 
 
 def is_caps_title(line: str) -> bool:
