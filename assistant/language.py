@@ -319,11 +319,28 @@ def ordered_pairs(text: str, language: str | None = None, words: int = PAIR_WORD
 
 # Numbers from 2 to 10 spelled out in a claim, per language, where the word means nothing else
 # in administrative text (Vietnamese "năm" is also "year", "một" also "a"; English "one" a pronoun).
+_VI_NUMBERS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
+               "mười": 10}  # fmt: skip
 _SPELLED: dict[str, dict[str, int]] = {
-    "vi": {"hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10},
+    "vi": {w: n for w, n in _VI_NUMBERS.items() if w not in ("một", "năm")},
     "en": {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
            "twice": 2},
 }  # fmt: skip
+
+
+# After "thứ" (an ordinal) every number word is one, and some have ordinal forms of their own.
+_VI_ORDINALS = {**_VI_NUMBERS, "nhất": 1, "tư": 4, "lăm": 5}
+#: A Vietnamese ordinal as written in headings ("thứ hai", "THỨ MƯỜI LĂM"; match it case-insensitively).
+ORDINAL = rf"thứ\s+(?:mười\s+)?(?:{'|'.join(_VI_ORDINALS)})"
+
+
+def ordinal_value(text: str) -> int | None:
+    """The number of a Vietnamese ordinal ("thứ nhất" 1, "THỨ HAI" 2, "thứ mười lăm" 15), else None."""
+    words = text.casefold().split()
+    if len(words) < 2 or words[0] != "thứ" or any(w not in _VI_ORDINALS for w in words[1:]):
+        return None
+    values = [_VI_ORDINALS[w] for w in words[1:]]
+    return values[0] if len(values) == 1 else 10 + values[1] if values[0] == 10 else None
 
 
 def spelled_numbers(text: str, language: str | None = None) -> set[int]:

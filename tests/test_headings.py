@@ -89,6 +89,6 @@ def test_a_document_with_chapter_titles_on_their_own_lines_keeps_them_in_the_sec
 @pytest.mark.parametrize(("text", "value"), [("thứ nhất", 1), ("THỨ HAI", 2), ("thứ tư", 4), ("thứ mười", 10),
                                              ("thứ mười lăm", 15), ("thứ bảy mươi", None), ("hai", None)])  # fmt: skip
 def test_vietnamese_ordinals_have_their_numbers(text: str, value: int | None):
-    from assistant.ingest.headings import ordinal_value
+    from assistant.language import ordinal_value
 
     assert ordinal_value(text) == value

@@ -34,7 +34,8 @@ import yaml
 from assistant.answer.answer_types import ANSWER_TYPES, expected_types
 from assistant.answer.constants import LEAD_INS, localized
 from assistant.answer.contexts import Evidence
-from assistant.ingest.headings import ORDINAL, ROMAN, is_caps_title, ordinal_value
+from assistant.ingest.headings import ROMAN, is_caps_title
+from assistant.language import ORDINAL, ordinal_value
 from assistant.retrieval.text_norm import fold
 from assistant.types import Chunk, Context
 

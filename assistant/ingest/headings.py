@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.ingest.metadata import truncate
+from assistant.language import ORDINAL
 
 #: A heading title longer than this is a sentence, not a title.
 MAX_TITLE = 120
@@ -31,9 +32,6 @@ KEYWORD_LEVELS = {
 ROMAN_LEVEL = 4.5
 #: I to XXXIX: higher numbers (and C, L alone) are more often letters of a list or a name.
 ROMAN = r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})"
-ORDINAL = r"thứ\s+(?:mười\s+)?(?:nhất|một|hai|ba|tư|bốn|năm|lăm|sáu|bảy|tám|chín|mười)"
-_ORDINAL_UNITS = {"nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "lăm": 5, "sáu": 6,
-                  "bảy": 7, "tám": 8, "chín": 9, "mười": 10}  # fmt: skip
 
 #: "Chương II", "PHẦN THỨ NHẤT", "Điều 4.", "Section 3.2:" — the number, then the end or a separator.
 KEYWORD = re.compile(
@@ -56,15 +54,6 @@ class Heading:
     level: float
     title: str
     body: bool = False
-
-
-def ordinal_value(text: str) -> int | None:
-    """The number of a Vietnamese ordinal ("thứ nhất" 1, "THỨ HAI" 2, "thứ mười lăm" 15), else None."""
-    words = text.casefold().split()
-    if len(words) < 2 or words[0] != "thứ" or any(w not in _ORDINAL_UNITS for w in words[1:]):
-        return None
-    values = [_ORDINAL_UNITS[w] for w in words[1:]]
-    return values[0] if len(values) == 1 else 10 + values[1] if values[0] == 10 else None
 
 
 def parse_heading(line: str) -> Heading | None:
