@@ -46,6 +46,16 @@ def test_lexical_terms_drop_stop_words_and_cut_prefixes() -> None:
     assert bigrams(["bak", "ziang", "x"]) == ["bak_ziang", "ziang_x"]
 
 
+def test_stop_words_are_matched_as_written_so_accented_words_keep_their_meaning() -> None:
+    """Folded, English "to" and Spanish "de" would swallow Vietnamese "tổ" (a group) and "đề" (a project)."""
+    assert lexical_terms("tổ trưởng của tổ công tác", use_phonetic=False) == ["to", "truong", "to", "cong", "tac"]
+    assert lexical_terms("Cơ quan nào báo cáo đề án?", use_phonetic=False) == ["co", "quan", "bao", "cao", "de", "an"]
+    assert lexical_terms("the report of the group to de", use_phonetic=False) == ["report", "group"]
+    # Written without accents (or folded already), a word is matched folded: "cua" is "của".
+    assert lexical_terms("ke hoach cua tinh", use_phonetic=False) == ["ke", "hoach", "tinh"]
+    assert lexical_terms("Скільки етапів і коли? Какие этапы и когда?", use_phonetic=False) == ["etapiv", "etapy"]
+
+
 def test_is_vietnamese() -> None:
     assert is_vietnamese("Giai đoạn cấp bách kéo dài đến ngày nào?")
     assert not is_vietnamese("When does the urgent phase end?")

@@ -25,10 +25,19 @@ class AnswerType:
     evidence: re.Pattern[str] | None  # None: a key of kind ``key_kind`` is required instead
     key_kinds: tuple[str, ...] = ()
     min_names: int = 0  # person names (three capitalised short words: "Nguyen Van Gau") required
+    instead_of_key: re.Pattern[str] | None = None  # evidence that stands in for a key of ``key_kinds``
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
+# A time of day (folded): "16 giờ", "17 giờ 30", "16h", "16:00", "4 p.m.", "16 Uhr", "16 часов"/"годин",
+# "16 horas", "16 heures". A deadline within the day ("gửi trước 16 giờ hằng ngày") answers "when?".
+TIME_OF_DAY = re.compile(
+    r"(?<![\d.,:])(?:[01]?\d|2[0-3])(?::[0-5]\d(?!\d)|\s*(?:gio|h(?![^\W\d_])|uhr|chas\w*|hodyn\w*|horas?|heures?"
+    r"|[ap]\.?\s?m(?:\.|(?![^\W\d_]))))"
+)
 
 
 # Specific kinds first: the first kind whose cue matches decides.
@@ -108,11 +117,6 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"gmbh",
             r"ag",
             r"s\.a\.",
-            r"viettel",
-            r"vnpt",
-            r"fpt",
-            r"cmc",
-            r"misa",
             r"tap doan",
             r"cong ty",
             r"korporats\w*",
@@ -177,10 +181,13 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"khi nao",
             r"bao gio",
             r"thoi han",
+            r"may gio",
+            r"luc nao",
             r"when",
             r"what date",
             r"which date",
             r"by when",
+            r"what time",
             r"quand",
             r"kogda",
             r"wann",
@@ -189,6 +196,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         ),
         None,
         ("date",),
+        instead_of_key=TIME_OF_DAY,
     ),
     AnswerType(
         "count",
@@ -237,7 +245,9 @@ def supplies(answer_type: AnswerType, sentence: str, new_keys: set[str]) -> bool
     if answer_type.min_names and not _names_enough(answer_type, sentence):
         return False
     if answer_type.key_kinds and not any(k.split(":", 1)[0] in answer_type.key_kinds for k in new_keys):
-        return False
+        stand_in = answer_type.instead_of_key
+        if stand_in is None or not stand_in.search(fold(sentence)):
+            return False
     return answer_type.evidence is None or bool(answer_type.evidence.search(fold(sentence)))
 
 

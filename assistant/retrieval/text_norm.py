@@ -31,11 +31,6 @@ def fold(text: str) -> str:
     return "".join(_CYRILLIC.get(ch, ch) for ch in stripped)
 
 
-def tokenize(text: str) -> list[str]:
-    """Folded word and number tokens; one-letter words are dropped, numbers are kept."""
-    return [t for t in _TOKEN.findall(fold(text)) if len(t) > 1 or t.isdigit()]
-
-
 # Vietnamese names are written in Latin in pt/es/de and transcribed into Cyrillic in uk/ru
 # ("Trần Cẩm Tú" → "Чан Кам Ту"/"Тран Кам Ту", "Nguyễn Duy Ngọc" → "Нгуєн Зуй Нгок").
 # After ``fold`` both sides are Latin; these rewrites bring the two spellings to one key.
@@ -43,29 +38,58 @@ _PHONETIC = (
     ("tr", "ch"), ("gi", "zi"), ("d", "z"), ("ph", "f"), ("qu", "ku"), ("c", "k"), ("q", "k"),
     ("nh", "n"), ("y", "i"), ("ie", "e"), ("th", "t"),
 )
+# Function words of the question and corpus languages, as written (lower-case, accents kept).
+# They are matched before folding: folded, "to" (en) would also drop Vietnamese "tổ" (a group),
+# "de" (pt/es) "đề", "co" "cơ", "bao" "báo", "tai" "tài", "do" "độ", and a Vietnamese question
+# would lose the words that name its topic. A word written without any accent (text typed
+# without them, or folded already) is matched folded (:func:`is_stop_word`).
 _STOP = frozenset(
-    # Function words of the question and corpus languages that carry no topic (folded).
+    # Words that carry no topic.
     "the of and to in on for by at is are was be what which who how when does did do with from that this "
     "as an or its it their there many much has have will must should according "
-    "la cua va cac nhung duoc cho voi trong theo nao gi bao nhieu khong co ai de ve mot tai den tu "
-    "der die das und den dem des zu von mit im ist auf fur ein eine als bei "
+    "là của và các những nhưng được cho với trong theo nào gì bao nhiêu mấy không có ai để về một tại đến từ đó đã sẽ thế "
+    "der die das und den dem des zu von mit im ist auf für ein eine als bei "
     "de da do das dos em com para por um uma os ao na no nas nos que se el los las del en con al "
-    "na ta za vid dlia iak shcho do pro po ne v s i k u o ot dlia kak chto eto".split()
+    "на та за від для як що до про по не в с і и к у о от как что это".split()
 ) | frozenset(
-    # Question words and auxiliaries: a question has them, the passage that answers it need not (folded).
+    # Question words and auxiliaries: a question has them, the passage that answers it need not.
     "wie viele welche welcher welches welchen wann wer wo sollen soll werden wird wurde wurden sind hat haben "
-    "que cual cuales cuantos cuantas cuando quien donde como es son fue sera deben debe "
-    "qual quais quantos quantas quem onde foi devem deve "
-    "quel quelle quels quelles combien quand qui ou comment est sont "
-    "kakoi kakoe kakaia kakie kakogo skolko kogda kto gde byl byla byli budet dolzhen dolzhny li "
-    "iakii iaka iake iaki skilki koli khto de bulo bude "
+    "qué que cuál cual cuáles cuales cuántos cuántas cuando cuándo quién quien dónde donde cómo como es son "
+    "fue será deben debe "
+    "qual quais quantos quantas quem onde foi devem deve é "
+    "quel quelle quels quelles combien quand qui où comment est sont "
+    "какой какое какая какие какого сколько когда кто где был была были будет должен должны ли "
+    "який яка яке які скільки коли хто де було буде "
     "were been being would could can may might shall".split()
 )
 
 
+_STOP_FOLDED = frozenset(fold(w) for w in _STOP)
+
+
+def _is_stop(surface: str) -> bool:
+    """``surface`` (lower-case, composed) is a stop word as written, or, written without accents, folded."""
+    return surface in _STOP or (surface.isascii() and surface in _STOP_FOLDED)
+
+
+def _surface_tokens(text: str) -> list[str]:
+    """Word and number tokens as written: lower-case, composed (NFC), accents kept."""
+    return _TOKEN.findall(unicodedata.normalize("NFC", text.lower()))
+
+
+def _folded(surface: str) -> list[str]:
+    """The folded tokens of one surface token; one-letter words are dropped, numbers are kept."""
+    return [t for t in _TOKEN.findall(fold(surface)) if len(t) > 1 or t.isdigit()]
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded word and number tokens; one-letter words are dropped, numbers are kept."""
+    return [t for surface in _surface_tokens(text) for t in _folded(surface)]
+
+
 def is_stop_word(word: str) -> bool:
-    """Whether ``word`` is a function or question word of a corpus language (it carries no topic)."""
-    return fold(word) in _STOP
+    """Whether ``word`` (as written) is a function or question word of a corpus language (it carries no topic)."""
+    return _is_stop(unicodedata.normalize("NFC", word.lower()))
 
 
 def phonetic(token: str) -> str:
@@ -82,9 +106,7 @@ def lexical_terms(text: str, prefix: int = 0, use_phonetic: bool = True) -> list
     inflected Slavic/Romance forms (``процедур``/``процедури``) meet; numbers are kept whole.
     """
     terms = []
-    for token in tokenize(text):
-        if token in _STOP:
-            continue
+    for token in (t for surface in _surface_tokens(text) if not _is_stop(surface) for t in _folded(surface)):
         if not token[0].isdigit():
             if use_phonetic:
                 token = phonetic(token)
