@@ -55,11 +55,6 @@ class ScoringSettings(_Section):
         0.5, description="When passages are in the question's language, refuse if more than this share of the "
         "question's words occurs in none of them (1.0 disables)."
     )
-    min_row_name_words: int = Field(
-        2, ge=1, description="A question that holds a retrieved table row's cell value of at least this many words, "
-        "word for word, names that row: the share of its other words absent from the passages is not checked "
-        "(they ask for the row's fields in the asker's wording).",
-    )
     min_sentence_chars: int = Field(25, description="Shorter sentences are headings, not answers.")
     bridge_credit: float = Field(
         0.5, ge=0.0, le=1.0, description="Share of coverage earned through the passage phrases nearest the "

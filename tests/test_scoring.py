@@ -67,16 +67,6 @@ def test_a_procedure_missing_from_the_list_is_refused_though_near_rows_exist() -
     assert analysis.refusal is not None and not analysis.candidates
 
 
-def test_a_question_naming_its_row_asks_for_fields_in_its_own_words() -> None:
-    """Only one row retrieved and none of the question's field words in it: the row's name, word for
-    word in the question, says which row is meant; a near row (another name) is still refused."""
-    question = "Đưa thủ tục đăng ký kết hôn lên trực tuyến phải xong trước ngày nào, và đơn vị nào chịu trách nhiệm chính?"
-    named = analyse(question, ROWS[:1], "vi")
-    assert named.refusal is None and named.candidates[0].text.startswith("Tên thủ tục: Đăng ký kết hôn")
-    near = analyse(question.replace("kết hôn", "khai sinh"), ROWS[2:3], "vi")
-    assert near.refusal is not None
-
-
 def test_a_time_of_day_answers_when() -> None:
     wanted = expected_types("In the daily report form, when is the weekly indicator due?")
     assert [t.name for t in wanted] == ["date"]

@@ -182,7 +182,6 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"bao gio",
             r"thoi han",
             r"may gio",
-            r"luc nao",
             r"when",
             r"what date",
             r"which date",

@@ -11,8 +11,8 @@ value; Header: value") are read with their column names apart from their values.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
+from assistant.answer.answer_types import TIME_OF_DAY
 from assistant.answer.text import (
     keys_of,
     mentions_number,
@@ -47,8 +47,8 @@ def _concept_spans(question: str) -> tuple[set[str], set[str]]:
 
 
 def date_near(sentence: str, concepts: list[str], q_keys: set[str], window: int) -> bool:
-    """True when a date not given in the question lies within ``window`` characters of a concept
-    (or when the question has no glossary concept to anchor it).
+    """True when a date not given in the question, or a time of day, lies within ``window``
+    characters of a concept (or when the question has no glossary concept to anchor it).
 
     "Hội nghị … diễn ra vào ngày nào?" is not answered by a sentence that
     mentions the conference at its start and an unrelated deadline 300 characters later.
@@ -58,7 +58,7 @@ def date_near(sentence: str, concepts: list[str], q_keys: set[str], window: int)
         for form in concept_forms(concept):
             for m in re.finditer(rf"(?<!\w){re.escape(fold(form))}", folded):
                 near = folded[max(0, m.start() - window) : m.end() + window]
-                if any(k.startswith("date:") for k in keys_of(near) - q_keys):
+                if any(k.startswith("date:") for k in keys_of(near) - q_keys) or TIME_OF_DAY.search(near):
                     return True
     return not concepts
 
@@ -152,35 +152,12 @@ def missing_in_same_language(
     out += [f"k:{label} {n}" for label, n in _labelled_numbers(question)
             if f"k:num:{n}" not in out and not re.search(rf"(?<!\w){re.escape(label)}\s+0*{n}(?!\d)", folded)]
     # Words naming a list's columns ("cơ quan chủ trì", "thời hạn") select a field; the rest name
-    # the row asked about, and a near row lacks them. A question that names a retrieved row word
-    # for word ("thủ tục đăng ký kết hôn") has found it: its other words ask for fields, in its own
-    # wording ("phải xong trước ngày nào" for "Thời hạn hoàn thành").
-    if named_row(question, same, scoring.min_row_name_words) is not None:
-        return out
+    # the row asked about, and a near row lacks them.
     asked = {u[2:] for u in words if u.startswith("t:")} - set().union(*(header_terms(c) for c in same))
     absent = sorted(asked - terms(text))
     if asked and len(absent) / len(asked) > scoring.max_absent_share:
         out += [f"t:{t}" for t in absent]
     return out
-
-
-def _word_string(text: str) -> str:
-    """The folded words of ``text`` joined by single spaces (no figures, no punctuation)."""
-    return " ".join(re.findall(r"[^\W\d_]+", fold(text)))
-
-
-def named_row(question: str, contexts: Sequence[Context], min_words: int) -> Context | None:
-    """The first table-row passage one of whose cell values (of ``min_words`` words or more) the
-    question holds word for word, or None."""
-    asked = f" {_word_string(question)} "
-    for context in contexts:
-        if context.row is None:
-            continue
-        for _, value in split_row(context.text):
-            cell = _word_string(value)
-            if len(cell.split()) >= min_words and f" {cell} " in asked:
-                return context
-    return None
 
 
 # A phrase the asker quotes or puts in brackets: "thủ tục “Đăng ký tạm trú”", "residence registration
