@@ -182,6 +182,23 @@ def test_a_row_without_a_task_gives_nothing_and_a_row_without_a_date_no_deadline
     assert [f.kind for f in facts] == ["responsibility"]
 
 
+def test_a_member_table_row_gives_the_position_its_role_and_plain_members_nothing():
+    head = "STT: 1; Họ và tên: ……………………; Chức vụ: Chủ tịch UBND xã; Vai trò trong Tổ: Tổ trưởng"
+    facts = row_facts(chunk(head, "vi", "mau-quyet-dinh.docx", row=2))
+    assert [(f.kind, f.actor, f.text, f.levels) for f in facts] == [("responsibility", "Chủ tịch UBND xã", "Tổ trưởng",
+                                                                      ["commune"])]
+    assert all(verify(f).verified for f in facts)
+    secretary = "STT: 3; Họ và tên: ……; Chức vụ: Công chức Văn phòng – Thống kê; Vai trò trong Tổ: Thành viên kiêm thư ký"
+    assert [f.text for f in row_facts(chunk(secretary, "vi", "m.docx", row=4))] == ["Thành viên kiêm thư ký"]
+    member = "STT: 4; Họ và tên: ……; Chức vụ: Công chức Tư pháp – Hộ tịch; Vai trò trong Tổ: Thành viên"
+    blank = "STT: …; Họ và tên: ……………………; Chức vụ: ……………………; Vai trò trong Tổ: Thành viên"
+    english = "No.: 2; Position: Vice Chair of the commune; Role: Deputy head"
+    assert row_facts(chunk(member, "vi", "m.docx", row=5)) == []
+    assert row_facts(chunk(blank, "vi", "m.docx", row=6)) == []
+    assert [(f.actor, f.text) for f in row_facts(chunk(english, "en", "m.docx", row=3))] == [
+        ("Vice Chair of the commune", "Deputy head")]
+
+
 def test_a_row_of_figures_by_year_gives_one_target_per_year():
     text = "Chỉ tiêu: Tỷ lệ hồ sơ được xử lý trực tuyến; Năm 2025: 60%; Năm 2026: 75%"
     facts = row_facts(chunk(text, "vi", "so-tay.pdf", row=3))

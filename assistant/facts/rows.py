@@ -6,7 +6,8 @@ gives a deadline when its deadline column holds a date, a responsibility when it
 agency, and a target when a target column (or a column stating a goal) holds a number. A row
 with no task column gives targets only when its columns are years ("Chỉ tiêu: Tỷ lệ …; Năm 2025:
 85%; Năm 2026: 100%", a plan's table of figures by year): one per year with a number. Otherwise
-(a contact list: unit, person, phone) it assigns nothing.
+(a contact list: unit, person, phone) it assigns nothing, unless it is a member table's row (a
+position and a role in the group: "Chức vụ: Chủ tịch UBND xã; Vai trò trong Tổ: Tổ trưởng").
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def row_facts(chunk: Chunk) -> list[Fact]:
     tasks = [v for name, v in cells if roles[name] == "task"]
     task = max(tasks, key=lambda v: sum(ch.isalpha() for ch in v), default=None)
     if task is None:
-        return _by_year(chunk, cells)
+        return _member_role(chunk, cells, roles) or _by_year(chunk, cells)
     levels = levels_of(actor, language) if actor else []
     evidence = [evidence_of(chunk, chunk.text)]
     facts = []
@@ -67,6 +68,22 @@ def row_facts(chunk: Chunk) -> list[Fact]:
             facts.append(Fact(kind="target", value=float(numbers[0].value), unit="%" if numbers[0].percent else unit,
                               actor=actor, levels=levels, text=task, language=language, evidence=evidence))  # fmt: skip
     return facts
+
+
+def _member_role(chunk: Chunk, cells: list[tuple[str, str]], roles: dict[str, str | None]) -> list[Fact]:
+    """The role a member table's row gives ("Chức vụ: Chủ tịch UBND xã; Vai trò trong Tổ: Tổ trưởng"): a
+    responsibility of the position (the actor) whose text is the role. A blank form row ("……"), a row
+    without a position, and plain membership ("Thành viên": no duty of its own) give nothing."""
+    language = chunk.meta.language
+    position = next((v for name, v in cells if roles[name] == "position" and any(ch.isalpha() for ch in v)), None)
+    role = next((v for name, v in cells if roles[name] == "role" and any(ch.isalpha() for ch in v)), None)
+    if position is None or role is None:
+        return []
+    seq = lexicon.words(role)
+    if any(len(p) == len(seq) and lexicon.match_at(seq, 0, p, language or "") for p in lexicon.phrases("plain_member", language or "")):
+        return []
+    return [Fact(kind="responsibility", actor=position, levels=levels_of(position, language), text=role,
+                 language=language, evidence=[evidence_of(chunk, chunk.text)])]  # fmt: skip
 
 
 def _by_year(chunk: Chunk, cells: list[tuple[str, str]]) -> list[Fact]:
