@@ -34,6 +34,13 @@ def test_phrases_stay_inside_clauses_and_skip_function_words_and_digits() -> Non
     assert "day" not in found  # one word of fewer than four letters
 
 
+def test_phrases_skip_mail_and_web_addresses() -> None:
+    found = phrases("Contact: diepvtn@example.vn or https://portal.example.vn/help for the daily report",
+                    max_words=2, min_single_chars=4)
+    assert not any(w in p for p in found for w in ("diepvtn", "example", "portal", "help"))
+    assert "daily report" in found and "contact" in found
+
+
 def test_phrases_keep_vietnamese_words_with_their_accents() -> None:
     found = phrases("Thời hạn 10 ngày làm việc.", max_words=2, min_single_chars=4)
     assert "ngày làm" in found and "làm việc" in found and "thời hạn" in found

@@ -33,6 +33,9 @@ EmbedTexts = Callable[[list[str]], np.ndarray]
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 # Phrases never cross a clause: punctuation, brackets, quotes, a dash between spaces.
 _CLAUSE = re.compile(r"[,.;:!?()\[\]{}\n\"“”«»|/]|\s[-–—]\s")
+# E-mail addresses and web addresses are no words of any language ("diepvtn@example.vn" would offer
+# "diepvtn" and "example" as phrases, near everything and crowding out the real ones).
+_ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 def phrases(text: str, max_words: int, min_single_chars: int) -> list[str]:
@@ -42,7 +45,7 @@ def phrases(text: str, max_words: int, min_single_chars: int) -> list[str]:
     codes are matched exactly elsewhere); a one-word phrase has at least ``min_single_chars``
     letters (single Vietnamese syllables and abbreviations link to anything)."""
     found: dict[str, None] = {}
-    for clause in _CLAUSE.split(text):
+    for clause in _CLAUSE.split(_ADDRESS.sub(" | ", text)):
         words = _WORD.findall(clause.lower())
         for n in range(1, max_words + 1):
             for i in range(len(words) - n + 1):
