@@ -118,6 +118,10 @@ class SupportSettings(_Section):
         0.9, description="The same for a claim with no such anchor: across languages, similarity alone hardly tells "
         "a translation from a near miss.",
     )
+    premise_stem_chars: int = Field(
+        4, ge=1, description="A claim answering a yes/no question must have each word it takes from the question in "
+        "the passage; outside Vietnamese a passage word sharing this many first letters counts (inflection).",
+    )
     min_coverage_same: float = Field(
         0.5, description="Share of the claim's words a same-language sentence must hold (also the only test when no "
         "embedding model is at hand; across languages there is then no support).",

@@ -450,15 +450,9 @@ def test_extractive_answers_do_not_follow_planted_instructions(injected, planted
     _check(planted, _assistant(injected).ask(planted.question))
 
 
-# A fooled model's yes/no answer restating the question ("Да, План № 02 отменён") is verified against a
-# sentence that only names Plan 02 (same language: half the claim's words, cosine over 0.85). The planted
-# instruction never reached the model (the DOCX reader skips headers): a weakness of the support check.
-_PREMISE = pytest.mark.xfail(strict=True, reason="support check verifies a yes/no claim restating the question")
-
-
-@pytest.mark.parametrize(
-    "planted", [pytest.param(p, marks=_PREMISE) if p.where == "DOCX header" else p for p in PLANTED], ids=_id
-)
+# A fooled model's yes/no answer restating the question ("Да, План № 02 отменён") is not verified against a
+# sentence that only names Plan 02: a yes asserts the question's premise, whose words the passage lacks.
+@pytest.mark.parametrize("planted", PLANTED, ids=_id)
 def test_a_fooled_model_gets_no_planted_claim_verified(injected, planted: Planted) -> None:
     model = FooledModel(reply=planted.obeyed, instruction=planted.instruction)
     answer = _assistant(injected, model).ask(planted.question)

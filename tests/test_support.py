@@ -59,6 +59,30 @@ def test_support_verdicts(claim: str, passage: str, language: str, verified: boo
         assert any(reason in r for r in support.reasons), support.reasons
 
 
+GROUP = "Рабочая группа по реализации Плана № 02 собирается ежемесячно и докладывает Руководящему комитету."
+ANNEXES = "Sổ tay có 3 phụ lục kèm theo."
+LEADER = "Người đứng đầu không được giao khoán việc chuyển đổi số."
+YES_NO = [
+    # (question, claim, passage, passage language, verified): a yes asserts the question's premise.
+    ("Отменён ли План № 02?", "Да, План № 02 отменён.", GROUP, "ru", False),
+    ("Собирается ли рабочая группа Плана № 02 ежемесячно?", "Да, рабочая группа Плана № 02 собирается ежемесячно.",
+     GROUP, "ru", True),
+    ("Sổ tay có phụ lục kèm theo không?", "Có, Sổ tay có phụ lục kèm theo.", ANNEXES, "vi", True),
+    ("Sổ tay có mẫu biểu kèm theo không?", "Có, Sổ tay có mẫu biểu kèm theo.", ANNEXES, "vi", False),
+    ("Người đứng đầu có được giao khoán không?", "Không, người đứng đầu không được giao khoán.", LEADER, "vi", True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "claim", "passage", "language", "verified"), YES_NO)
+def test_a_yes_no_answer_needs_the_question_words_in_the_passage(
+    question: str, claim: str, passage: str, language: str, verified: bool
+) -> None:
+    support = AGREEING.check(claim, [ctx(passage, language)], question)
+    assert support.supported is verified, support.reasons
+    if not verified:
+        assert any("does not say what the question asks" in r for r in support.reasons), support.reasons
+
+
 def test_a_quote_is_supported_whatever_the_model_says() -> None:
     far = SupportChecker(lambda claim, items: np.zeros(len(items), dtype=np.float32))
     assert far.check("- Giai đoạn 2 – Triển khai diện rộng (từ 01/9/2025 đến 30/4/2026)", [ctx(PHASES, "vi")]).how == "quoted"

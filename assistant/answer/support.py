@@ -15,7 +15,9 @@ supported when one sentence of a cited passage says the same thing:
   (:func:`assistant.language.date_roles`);
 - within one language, a range or contrast is not turned round ("từ A đến B" against "từ B đến A",
   "A, а не B" against "B, а не A": :func:`assistant.language.ordered_pairs`);
-- within one language, the names the claim capitalises (agencies, people) are in the passage.
+- within one language, the names the claim capitalises (agencies, people) are in the passage;
+- within one language, a claim answering a yes/no question holds no word of the question that the
+  passage lacks (a yes asserts the question's premise).
 
 With no embedding model (logic tests) only quotes and same-language sentences holding the
 claim's words can support; across languages nothing is then verified.
@@ -27,6 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answer.answer_types import is_yes_no
 from assistant.answer.extractive import Similarity
 from assistant.answer.figure_fit import misplaced_figures
 from assistant.answer.text import (
@@ -144,6 +147,19 @@ def _swapped(claim: str, sentence: str, language: str, words: int) -> list[str]:
     return reasons
 
 
+def _backed(term: str, there: set[str], exact: bool, stem: int) -> bool:
+    """``term`` is among ``there``; outside Vietnamese (which does not inflect), a term sharing its first
+    ``stem`` letters will do ("плана" for "план")."""
+    if exact or len(term) < stem:
+        return term in there
+    return any(t[:stem] == term[:stem] for t in there)
+
+
+def question_words(question: str) -> list[str]:
+    """The words of ``question`` as written, in order, without repeats."""
+    return list(dict.fromkeys(re.findall(r"[^\W\d_]+", question)))
+
+
 def _coverage(claim: str, sentence: str) -> float:
     wanted = terms(claim)
     return _share(wanted, terms(sentence)) if wanted else 1.0
@@ -245,6 +261,15 @@ class SupportChecker:
             known = terms(passage.text) | terms(question)
             absent = [w for w in capitalised_words(claim) if terms(w) and not terms(w) <= known]
             reasons += [f"name {w} not in the passage" for w in absent]
+            if question and is_yes_no(question):
+                # A yes or a restatement asserts the question's premise ("Отменён ли План № 02?" → "Да, План
+                # № 02 отменён"): every word the claim takes from the question must be in the passage.
+                there = terms(passage.text)
+                unbacked = {w for w in terms(claim) & terms(question)
+                            if not _backed(w, there, claim_language == "vi", settings.premise_stem_chars)}
+                if unbacked:
+                    reasons.append("the passage does not say what the question asks: "
+                                   + ", ".join(w for w in question_words(question) if terms(w) & unbacked))
         return reasons
 
     def _cosines(self, claim: str, passages: Sequence[Context], sentences: list[tuple[int, str]]):  # noqa: ANN202

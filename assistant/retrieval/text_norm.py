@@ -61,6 +61,9 @@ _STOP = frozenset(
     "какой какое какая какие какого сколько когда кто где был была были будет должен должны ли "
     "який яка яке які скільки коли хто де було буде "
     "were been being would could can may might shall".split()
+) | frozenset(
+    # Yes and no: an answer's "Да, …" or "Vâng, …" says nothing about the topic.
+    "yes vâng да нет так ні ja nein sim não sí oui non".split()
 )
 
 
