@@ -269,6 +269,15 @@ def test_unsupported_extension(corpus, settings):
     assert all(ext in reason for ext in SUPPORTED_EXTENSIONS)
 
 
+@pytest.mark.parametrize(("name", "target"), [("mau-bao-cao.doc", ".docx"), ("danh-muc.xls", ".xlsx"),
+                                              ("ke-hoach.odt", ".docx")])
+def test_a_legacy_office_file_is_refused_with_the_format_to_save_it_as(corpus, settings, name, target):
+    path = corpus / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    reason = error_of(path, corpus, settings).reason
+    assert reason.startswith(f"unsupported file type '{path.suffix}'; save it as {target} (supported: ")
+
+
 def test_missing_file_and_file_outside_corpus(corpus, settings, tmp_path):
     assert error_of(corpus / "missing.txt", corpus, settings).reason == "file not found"
     outside = tmp_path / "outside.txt"

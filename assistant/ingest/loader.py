@@ -74,10 +74,20 @@ def load_file(
     return LoadedFile(source=source, documents=documents, warnings=parsed.warnings)
 
 
+#: Formats officials often keep, with the supported format to save them as (the office suite's "Save as").
+SAVE_AS: dict[str, str] = {
+    ".doc": ".docx", ".dot": ".docx", ".rtf": ".docx", ".odt": ".docx",
+    ".xls": ".xlsx", ".xlsm": ".xlsx", ".ods": ".xlsx",
+}  # fmt: skip
+
+
 def _check_file(path: Path, suffix: str, settings: CorpusSettings) -> None:
     if suffix not in SUPPORTED_EXTENSIONS:
         shown = f"'{suffix}'" if suffix else "(no extension)"
-        raise IngestError(path, f"unsupported file type {shown} (supported: {', '.join(sorted(SUPPORTED_EXTENSIONS))})")
+        hint = f"; save it as {SAVE_AS[suffix]}" if suffix in SAVE_AS else ""
+        raise IngestError(
+            path, f"unsupported file type {shown}{hint} (supported: {', '.join(sorted(SUPPORTED_EXTENSIONS))})"
+        )
     try:
         stat = path.stat()
     except FileNotFoundError as exc:
