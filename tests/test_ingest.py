@@ -619,6 +619,34 @@ def test_dates_language_and_titles():
     assert truncate("word " * 50).endswith("…") and len(truncate("word " * 50)) <= 120
 
 
+def test_a_sentence_over_a_page_break_is_read_whole_on_the_page_where_it_starts(corpus, font):
+    from fpdf import FPDF
+
+    from assistant.ingest.pdf import read_pdf
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", fname=str(font))
+    pdf.set_font("DejaVu", size=11)
+    pages = [
+        ["4.1. Cấp trung ương",
+         "Các bộ, ngành trung ương cung cấp nền tảng dùng chung và ban hành chuẩn dữ liệu dùng chung cho các",
+         "địa phương. Các vướng mắc cần kiến nghị trung ương được Văn phòng Ủy ban nhân dân tỉnh tổng hợp và"],
+        ["gửi theo đợt, mỗi tháng một lần, vào ngày 25 hằng tháng.", "4.2. Cấp tỉnh",
+         "Sở Khoa học và Công nghệ chủ trì triển khai Đề án."],
+    ]  # fmt: skip
+    for lines in pages:
+        pdf.add_page()
+        for line in lines:
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    path = corpus / "so-tay-trang.pdf"
+    pdf.output(str(path))
+    units = read_pdf(path).units
+    assert [u.page for u in units] == [1, 2]
+    assert units[0].text.endswith("được Văn phòng Ủy ban nhân dân tỉnh tổng hợp và gửi theo đợt, mỗi tháng một "
+                                  "lần, vào ngày 25 hằng tháng.")
+    assert units[1].text.startswith("4.2. Cấp tỉnh") and "ngày 25" not in units[1].text
+
+
 def test_a_pdf_table_of_figures_split_over_two_pages_keeps_its_header_on_both(corpus, font):
     """The rows at the top of page 3 continue the table that ended page 2 (page footers stripped first)."""
     from fpdf import FPDF

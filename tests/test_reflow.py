@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ingest.reflow import reflow, strip_page_furniture
+from assistant.ingest.reflow import reflow, sentence_head, strip_page_furniture
 
 WRAPPED = (
     "Kế hoạch được ban hành nhằm thúc đẩy chuyển đổi số liên thông, đồng bộ, nhanh và\n"
@@ -80,3 +80,23 @@ def test_lone_page_numbers_are_dropped(line: str):
 
 def test_a_bare_number_that_is_not_the_page_number_is_data():
     assert strip_page_furniture(["Số xã sau sắp xếp:\n25"]) == ["Số xã sau sắp xếp:\n25"]
+
+
+LONG = "Đối với các nội dung thuộc thẩm quyền của bộ, ngành trung ương, tỉnh thực hiện theo hướng dẫn chung."
+CUT = f"{LONG}\nCác vướng mắc cần kiến nghị trung ương trong quá trình thực hiện được tổng hợp bởi Sở"
+NEXT = "Khoa học và Công nghệ và gửi theo đợt, mỗi tháng một lần, vào ngày\n25 hằng tháng.\n4.2. Cấp tỉnh\nỞ cấp tỉnh."
+
+
+@pytest.mark.parametrize(
+    ("tail", "page", "head"),
+    [
+        (CUT, NEXT, 2),  # the sentence ends on the next page's second line
+        (f"{LONG}\nCác vướng mắc được Sở tổng hợp.", NEXT, 0),  # the page ended its sentence
+        (CUT, "4.2. Cấp tỉnh\nỞ cấp tỉnh.", 0),  # the next page opens with a heading
+        (CUT, "Khoa học và Công nghệ\n- gửi theo đợt;", 0),  # a list item before the sentence ends
+        (CUT, "khoa học\nvà\ncông\nnghệ\nmỗi tháng.", 0),  # no sentence end within four lines
+        ("Số liệu theo bảng:\nChỉ tiêu Năm 2025", "Tỷ lệ hồ sơ 60%", 0),  # a line that ends with ":" ended it
+    ],
+)
+def test_a_sentence_cut_by_a_page_break_takes_the_next_pages_first_lines(tail: str, page: str, head: int) -> None:
+    assert sentence_head(page, tail, max_lines=4) == head

@@ -226,13 +226,23 @@ def analyse(
         (weigh(*question_units(w, scoring)), credit) for w, credit in others if w.strip() and w != question
     ]
     totals = [sum(w.values()) for w, _ in weightings]
-    present = {u: df[u] for u in weights if df.get(u) and not u.startswith("p:")}
+    surfaces = word_surfaces(question, words)
+    # The question's own words meet a sentence in another language only as written (no false friends:
+    # English "day" is no Vietnamese "đai").
+    owns = [
+        units if contexts[i].language == language else units - false_friends(units, contexts[i].text[s:e], surfaces)
+        for i, s, e, units in sents
+    ]
+    held: dict[str, int] = {}
+    for units in owns:
+        for u in units:
+            held[u] = held.get(u, 0) + 1
+    present = {u: held[u] for u in weights if held.get(u) and not u.startswith("p:")}
     limit = max(min((present[u] for u in required if u in present), default=0), scoring.focus_share * len(sents))
     focus = {u for u, n in present.items() if n <= limit and (u in required or not required)}
     # A row's column names are in every row: matching them says which field, not which row.
     headers = [{f"t:{t}" for t in header_terms(c)} - {f"t:{t}" for t in values_terms(c)} for c in contexts]
     cosines = _cosines(question, contexts, sents, similarity)
-    surfaces = word_surfaces(question, words)
     # A passage in another language holds the question's words only as written (no false friends).
     own_passages = [
         units if c.language == language else units - false_friends(units, c.text, surfaces)
@@ -244,15 +254,14 @@ def analyse(
         if len(text) < scoring.min_sentence_chars:
             continue
         same_language = contexts[i].language == language
-        # The question's own words meet a sentence in another language only as written (no false friends).
-        own = units if same_language else units - false_friends(units, text, surfaces)
+        own = owns[j]
         coverage = max(
             credit * _coverage(w, total, own if n == 0 else units, headers[i], own_passages[i] if n == 0 else passage_units[i], scoring)
             for n, ((w, credit), total) in enumerate(zip(weightings, totals))
         )
         new_keys = {u[2:] for u in units if u.startswith("k:")} - q_keys
         # The question's focus may sit in the sentence before or after (same passage).
-        around = units.union(*(sents[k][3] for k in (j - 1, j + 1) if 0 <= k < len(sents) and sents[k][0] == i))
+        around = own.union(*(owns[k] for k in (j - 1, j + 1) if 0 <= k < len(sents) and sents[k][0] == i))
         type_ok = not wanted or (
             bool(around & focus or not focus)
             and all(supplies(t, text, new_keys) for t in wanted)

@@ -2,8 +2,9 @@
 
 pypdf's text has a line break at every visual line and carries the running headers,
 footers and page numbers of every page; :mod:`assistant.ingest.reflow` removes those
-and joins the lines of each sentence, page by page (a sentence running over a page
-break stays split, so every unit keeps its page). A table of figures on a page
+and joins the lines of each sentence, page by page. A sentence running over a page break
+is completed on the page where it starts (the next page's first lines up to the sentence's
+end move back to it), so it is retrieved and quoted whole, at the page it starts on. A table of figures on a page
 (:mod:`assistant.ingest.pdf_tables`) becomes one unit per row, "Header: value; …", as a
 spreadsheet's rows do, so a row keeps its columns' names ("Năm 2026: 75%").
 """
@@ -21,7 +22,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 from assistant.errors import IngestError
 from assistant.ingest.base import Hints, Parsed, Unit, short_cause, tidy
 from assistant.ingest.pdf_tables import Table, find_tables
-from assistant.ingest.reflow import reflow, strip_page_furniture
+from assistant.ingest.reflow import MAX_CARRIED_LINES, reflow, sentence_head, strip_page_furniture
 
 #: What pypdf raises on damaged files besides its own errors.
 #: (NotImplementedError: a filter or an encoding pypdf does not support, as a damaged name can read.)
@@ -54,9 +55,17 @@ def read_pdf(path: Path) -> Parsed:
     units: list[Unit] = []
     carry: Table | None = None  # a table that ended the previous page, which this page may go on with
     # Running headers and footers are found across all pages before any page is re-flowed.
-    for number, text in enumerate(strip_page_furniture(texts), start=1):
+    cleaned = strip_page_furniture(texts)
+    for number, text in enumerate(cleaned, start=1):
         if _has_text(text):
-            page, carry = page_units(text, number, carry)
+            previous = carry
+            page, carry = page_units(text, number, previous)
+            following = cleaned[number] if number < len(cleaned) else ""
+            head = sentence_head(following, text, MAX_CARRIED_LINES) if carry is None else 0
+            if head:  # the page's last sentence ends on the next page: it is quoted whole, with this page
+                lines = following.split("\n")
+                page, carry = page_units(text + "\n" + "\n".join(lines[:head]), number, previous)
+                cleaned[number] = "\n".join(lines[head:])
             units.extend(page)
             continue
         carry = None

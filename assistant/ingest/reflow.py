@@ -32,6 +32,8 @@ WRAP_SHARE = 0.7
 MIN_WRAP_WIDTH = 60
 #: "- ", "• ", "a) ", "1. ", "1.2. ", "1) ", "II. ": a list item starts a new line.
 LIST_ITEM = re.compile(rf"^(?:[-–•●▪◦*+]\s|[^\W\d_]\)\s|\d{{1,2}}(?:\.\d{{1,2}})*[.)]\s|{ROMAN}\.\s)")
+#: A sentence cut by a page break goes back to its page with at most this many lines of the next page.
+MAX_CARRIED_LINES = 4
 #: Sentence punctuation at the end of a line, before closing quotes or brackets.
 SENTENCE_END = re.compile(r"[.?!:;…][\"'”’»)\]]*$")
 #: Letters only Vietnamese uses (not the accents it shares with French or Portuguese): a word holding one is Vietnamese.
@@ -67,7 +69,7 @@ def reflow(text: str) -> str:
     previous = ""
     for line in lines:
         line = line.strip()
-        if out and previous and line and _continues(previous, line, width):
+        if out and previous and line and continues(previous, line, width):
             out[-1] = _join(out[-1], previous, line)
         else:
             out.append(line)
@@ -89,7 +91,7 @@ def _join(text: str, previous: str, line: str) -> str:
     return text[:-1] + line  # "trans-" + "formation"
 
 
-def _continues(previous: str, line: str, width: int) -> bool:
+def continues(previous: str, line: str, width: int) -> bool:
     """Whether ``line`` goes on with the sentence of ``previous`` (the line before it)."""
     if _starts_block(line) or is_caps_title(previous):
         return False
@@ -105,6 +107,25 @@ def _continues(previous: str, line: str, width: int) -> bool:
     # Upper case or an opening quote: a proper noun mid-sentence only if the line before was
     # cut by the margin (a short line without punctuation is a title).
     return len(previous) >= WRAP_SHARE * max(width, MIN_WRAP_WIDTH)
+
+
+def sentence_head(page: str, tail: str, max_lines: int) -> int:
+    """How many first lines of ``page`` end the sentence that ``tail`` (the previous page's text) left
+    open: 0 unless its last line goes on into this page's first line (:func:`continues`) and a sentence
+    ends within ``max_lines`` lines, none of them a list item or heading."""
+    before = [line.strip() for line in tail.split("\n") if line.strip()]
+    lines = page.split("\n")
+    if not before or not lines or not lines[0].strip():
+        return 0
+    width = max(len(line) for line in before)
+    if not continues(before[-1], lines[0].strip(), width):
+        return 0
+    for n, line in enumerate(lines[:max_lines], start=1):
+        if n > 1 and (not line.strip() or _starts_block(line.strip())):
+            return 0
+        if SENTENCE_END.search(line.strip()):
+            return n
+    return 0
 
 
 def _starts_block(line: str) -> bool:

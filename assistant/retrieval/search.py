@@ -12,6 +12,7 @@ They are mixed by :func:`fusion.fuse` with :data:`fusion.DEFAULT_WEIGHTS`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,10 @@ from assistant.retrieval.keys import extract_keys, key_overlap
 from assistant.retrieval.lexical import PREFIX_LENGTH, Snapshot, snapshot_for
 from assistant.retrieval.text_norm import bigrams, lexical_terms
 from assistant.types import SearchHit
+
+
+# A word with two capitals or more, or capitals and digits: an acronym or a product name ("VNeID", "UBND").
+_ACRONYM = re.compile(r"\b(?=\w*[A-ZĐ]\w*[A-ZĐ0-9])[^\W_]{2,}\b")
 
 
 @dataclass
@@ -106,11 +111,22 @@ def compute_channels(index: CorpusIndex, snap: Snapshot, query: str, filters: Se
         dense = dense_all[positions]
 
     bm25 = snap.bm25_scores(terms)[positions]
+    vietnamese = is_vietnamese(query)
+    if not vietnamese and len(positions):
+        # Across the Vietnamese boundary single words meet by accident: folded and keyed, English "day"
+        # is Vietnamese "đai"/"dài", "can" "cần", "may" "máy". Against a Vietnamese chunk a query in
+        # another language keeps only its acronyms ("VNeID", "UBND"), as a Vietnamese query keeps no
+        # single word at all (``FusionWeights.vi_unigram``).
+        in_vietnamese = snap.column("language")[positions] == "vi"
+        if in_vietnamese.any():
+            acronyms = lexical_terms(" ".join(_ACRONYM.findall(query)), prefix=PREFIX_LENGTH)
+            across = snap.bm25_scores(acronyms)[positions] if acronyms else np.zeros(len(positions))
+            bm25 = np.where(in_vietnamese, across, bm25)
     bm25_bigram = snap.bm25_scores(pairs)[positions]
     bm25_expanded = snap.bm25_scores(sorted(expanded))[positions] if expanded else np.zeros(len(positions))
     keys = snap.key_scores(query_keys)[positions]
     return Channels(positions, dense, bm25, bm25_bigram, bm25_expanded, keys, set(terms) | set(pairs), expanded,
-                    query_keys, is_vietnamese(query))
+                    query_keys, vietnamese)
 
 
 def rank(
