@@ -34,7 +34,6 @@ from assistant.retrieval.lexical import PREFIX_LENGTH, Snapshot, snapshot_for
 from assistant.retrieval.text_norm import bigrams, lexical_terms
 from assistant.types import SearchHit
 
-
 # A word with two capitals or more, or capitals and digits: an acronym or a product name ("VNeID", "UBND").
 _ACRONYM = re.compile(r"\b(?=\w*[A-ZĐ]\w*[A-ZĐ0-9])[^\W_]{2,}\b")
 
