@@ -13,6 +13,7 @@ from assistant.answer.bridge import PhraseBridge, phrases
 from assistant.answer.extractive import analyse
 from assistant.answer.signals import false_friends, question_units, sentence_units, word_surfaces
 from assistant.answer.text import terms
+from assistant.retrieval.glossary import load_glossary, use_glossary
 from assistant.sentence_vectors import EmbeddingSimilarity, unit_vectors
 from assistant.settings import BridgeSettings, ScoringSettings
 from assistant.types import Context
@@ -129,6 +130,23 @@ def test_analyse_does_not_let_a_false_friend_anchor_a_foreign_sentence() -> None
     # "long" folds like "lòng"; the sentence must not gain coverage from it.
     analysis = analyse(question, contexts, "en", scoring)
     assert analysis.candidates and analysis.candidates[0].coverage == 0.0
+
+
+def test_a_false_friend_does_not_decide_which_sentence_can_answer(tmp_path) -> None:
+    """"day" folds like "đai": a sentence holding "đất đai" is no focus of the question, so the sentence
+    with the time of day is not turned down for lacking it."""
+    question = "By what time of day must communes send their daily figures?"
+    contexts = [ctx("Hồ sơ đất đai còn hiệu lực được số hóa trong năm 2026 tại kho dữ liệu của tỉnh. "
+                    "Sở Tư pháp chủ trì rà soát các thủ tục hành chính về hộ tịch của tỉnh.", "vi"),
+                ctx("Báo cáo số liệu được gửi trước 16 giờ hằng ngày qua hệ thống của tỉnh. "
+                    "Mỗi xã bố trí ít nhất một công chức phụ trách chuyển đổi số của xã.", "vi")]
+    use_glossary(load_glossary(tmp_path / "none.yaml"))  # a corpus without a glossary: no concept to focus on
+    try:
+        analysis = analyse(question, contexts, "en", ScoringSettings())
+    finally:
+        use_glossary(None)
+    timed = next(c for c in analysis.candidates if "16 giờ" in c.text)
+    assert timed.type_ok
 
 
 # -- the real embedding model --------------------------------------------------------------------------
