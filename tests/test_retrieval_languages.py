@@ -3,8 +3,6 @@ its acronyms, never through a folded syllable ("day" is no "đai"), with a real 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.retrieval.lexical import snapshot_for
