@@ -4,7 +4,8 @@ pypdf's text has a line break at every visual line and carries the running heade
 footers and page numbers of every page; :mod:`assistant.ingest.reflow` removes those
 and joins the lines of each sentence, page by page. A sentence running over a page break
 is completed on the page where it starts (the next page's first lines up to the sentence's
-end move back to it), so it is retrieved and quoted whole, at the page it starts on. A table of figures on a page
+end are repeated there), so it is retrieved and quoted whole; the next page keeps those
+lines too, so what is printed on it is still found at its page. A table of figures on a page
 (:mod:`assistant.ingest.pdf_tables`) becomes one unit per row, "Header: value; …", as a
 spreadsheet's rows do, so a row keeps its columns' names ("Năm 2026: 75%").
 """
@@ -62,10 +63,9 @@ def read_pdf(path: Path) -> Parsed:
             page, carry = page_units(text, number, previous)
             following = cleaned[number] if number < len(cleaned) else ""
             head = sentence_head(following, text, MAX_CARRIED_LINES) if carry is None else 0
-            if head:  # the page's last sentence ends on the next page: it is quoted whole, with this page
+            if head:  # the page's last sentence ends on the next page: this page holds it whole too
                 lines = following.split("\n")
                 page, carry = page_units(text + "\n" + "\n".join(lines[:head]), number, previous)
-                cleaned[number] = "\n".join(lines[head:])
             units.extend(page)
             continue
         carry = None

@@ -32,7 +32,7 @@ WRAP_SHARE = 0.7
 MIN_WRAP_WIDTH = 60
 #: "- ", "• ", "a) ", "1. ", "1.2. ", "1) ", "II. ": a list item starts a new line.
 LIST_ITEM = re.compile(rf"^(?:[-–•●▪◦*+]\s|[^\W\d_]\)\s|\d{{1,2}}(?:\.\d{{1,2}})*[.)]\s|{ROMAN}\.\s)")
-#: A sentence cut by a page break goes back to its page with at most this many lines of the next page.
+#: A sentence cut by a page break is completed on its page with at most this many lines of the next page.
 MAX_CARRIED_LINES = 4
 #: Sentence punctuation at the end of a line, before closing quotes or brackets.
 SENTENCE_END = re.compile(r"[.?!:;…][\"'”’»)\]]*$")
