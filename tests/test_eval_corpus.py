@@ -114,3 +114,27 @@ def test_corpus_without_documents_is_one_clear_error(tmp_path: Path, monkeypatch
                                  "-o", str(tmp_path / "out")])
     assert result.exit_code == 2, result.output
     assert "nothing to evaluate on" in result.output and "Traceback" not in result.output
+
+
+def test_a_second_run_on_the_same_folder_waits_for_the_first(tmp_path: Path) -> None:
+    """Two runs share a folder's cached index: the second holds it only once the first lets go."""
+    import threading
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    events: list[str] = []
+    waiting = threading.Event()
+
+    def second() -> None:
+        with eval_corpus.eval_index_lock(folder, tmp_path / "cache", on_wait=waiting.set):
+            events.append("second holds it")
+
+    with eval_corpus.eval_index_lock(folder, tmp_path / "cache", on_wait=lambda: events.append("first waited")):
+        runner = threading.Thread(target=second)
+        runner.start()
+        assert waiting.wait(10), "the second run was not told to wait"
+        events.append("first lets go")
+    runner.join(10)
+    assert events == ["first lets go", "second holds it"]
+    with eval_corpus.eval_index_lock(None):  # no folder: nothing to hold
+        pass

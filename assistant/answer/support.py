@@ -155,7 +155,7 @@ def _backed(term: str, there: set[str], exact: bool, stem: int) -> bool:
     return any(t[:stem] == term[:stem] for t in there)
 
 
-def question_words(question: str) -> list[str]:
+def _question_words(question: str) -> list[str]:
     """The words of ``question`` as written, in order, without repeats."""
     return list(dict.fromkeys(re.findall(r"[^\W\d_]+", question)))
 
@@ -269,7 +269,7 @@ class SupportChecker:
                             if not _backed(w, there, claim_language == "vi", settings.premise_stem_chars)}
                 if unbacked:
                     reasons.append("the passage does not say what the question asks: "
-                                   + ", ".join(w for w in question_words(question) if terms(w) & unbacked))
+                                   + ", ".join(w for w in _question_words(question) if terms(w) & unbacked))
         return reasons
 
     def _cosines(self, claim: str, passages: Sequence[Context], sentences: list[tuple[int, str]]):  # noqa: ANN202

@@ -22,6 +22,16 @@ CORPUS_HELP = ("Evaluate on this folder's documents instead of the configured co
                "(indexed into a cache folder; reruns re-embed only changed files).")
 
 
+def _holding(corpus: Path | None):  # noqa: ANN202 - a context manager
+    """With ``--corpus``: hold the folder's cached index for the whole run (another run on it waits)."""
+    from assistant.evaluation.corpus import eval_index_lock
+
+    def waiting() -> None:
+        console.print(f"waiting for another evaluation on {corpus} to finish", highlight=False)
+
+    return eval_index_lock(corpus, on_wait=waiting)
+
+
 def _sync_eval_corpus(bot: Assistant, corpus: Path | None) -> None:
     """With ``--corpus``: sync the folder's cached index with a progress bar and list the skipped files."""
     if corpus is None:
@@ -60,7 +70,7 @@ def eval_retrieval(
     from assistant.evaluation.questions import load_questions
     from assistant.evaluation.retrieval import evaluate_retrieval, write_results
 
-    with user_errors():
+    with user_errors(), _holding(corpus):
         questions = load_questions(question_set)
         settings = settings_from(retrieval__rewrite=rewrite, **corpus_overrides(corpus))
         bot = Assistant(settings, backend=llm)
@@ -111,7 +121,7 @@ def eval_answers(
     from assistant.evaluation.questions import load_questions
     from assistant.evaluation.session import evaluate_set
 
-    with user_errors():
+    with user_errors(), _holding(corpus):
         questions = load_questions(question_set)
         settings = settings_from(**corpus_overrides(corpus))
         bot = Assistant(settings, backend=llm)

@@ -9,7 +9,10 @@ cache: one built with another embedding model is dropped and rebuilt.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.errors import IndexError_
@@ -36,6 +39,33 @@ def corpus_overrides(corpus_dir: Path | None, root: Path | None = None) -> dict[
         "index__dir": eval_index_dir(corpus_dir, root),
         "index__mode": "embedded",
     }
+
+
+@contextmanager
+def eval_index_lock(corpus_dir: Path | None, root: Path | None = None,
+                    on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the folder's cached index for one evaluation run (nothing to hold without a folder).
+
+    Two runs on one folder share its cached index: a sync in one (a changed file, a new reader version)
+    would rewrite the chunks the other is reading. A second run waits for the first (``on_wait`` is
+    called once when it has to). An OS file lock: released when the run ends, however it ends.
+    """
+    if corpus_dir is None:
+        yield
+        return
+    folder = eval_index_dir(corpus_dir, root)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.with_name(folder.name + ".lock"), "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def sync_eval_index(index: CorpusIndex, settings: Settings, progress: Progress | None = None) -> SyncReport:

@@ -79,8 +79,8 @@ def _member_role(chunk: Chunk, cells: list[tuple[str, str]], roles: dict[str, st
     role = next((v for name, v in cells if roles[name] == "role" and any(ch.isalpha() for ch in v)), None)
     if position is None or role is None:
         return []
-    seq = lexicon.words(role)
-    if any(len(p) == len(seq) and lexicon.match_at(seq, 0, p, language or "") for p in lexicon.phrases("plain_member", language or "")):
+    seq, lang = lexicon.words(role), language or ""
+    if any(len(p) == len(seq) and lexicon.match_at(seq, 0, p, lang) for p in lexicon.phrases("plain_member", lang)):
         return []
     return [Fact(kind="responsibility", actor=position, levels=levels_of(position, language), text=role,
                  language=language, evidence=[evidence_of(chunk, chunk.text)])]  # fmt: skip
