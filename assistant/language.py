@@ -87,11 +87,22 @@ def _toneless(word: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept))
 
 
+def is_acronym(word: str) -> bool:
+    """An acronym, a code or a product name, written the same in every language: a capital after the
+    first letter ("UBND", "VNeID"), or a capital with digits ("C06")."""
+    return any(ch.isupper() for ch in word[1:]) or (word[:1].isupper() and any(ch.isdigit() for ch in word))
+
+
+def acronyms(text: str) -> list[str]:
+    """The acronyms of ``text`` (:func:`is_acronym`), in order."""
+    return [w for w in re.findall(r"[^\W_]{2,}", text) if is_acronym(w)]
+
+
 def _foreign_words(words: list[str]) -> list[str] | None:
     """The words that cannot be Vietnamese syllables ("digital", "групп", "six") when they are at
-    least :data:`MAX_FOREIGN_SHARE` of ``words``, else None. Acronyms and codes (a capital after
-    the first letter: "UBND", "VNeID") are not counted."""
-    counted = [w for w in words if not any(ch.isupper() for ch in w[1:])]
+    least :data:`MAX_FOREIGN_SHARE` of ``words``, else None. Acronyms and codes (:func:`is_acronym`)
+    are not counted."""
+    counted = [w for w in words if not is_acronym(w)]
     foreign = [w for w in counted if not _SYLLABLE.fullmatch(_toneless(w))]
     return foreign if counted and len(foreign) >= MAX_FOREIGN_SHARE * len(counted) else None
 

@@ -33,7 +33,7 @@ def _words(*alternatives: str) -> re.Pattern[str]:
 
 
 # A time of day (folded): "16 giờ", "17 giờ 30", "16h", "16:00", "4 p.m.", "16 Uhr", "16 часов"/"годин",
-# "16 horas", "16 heures". A deadline within the day ("gửi trước 16 giờ hằng ngày") answers "when?".
+# "16 horas", "16 heures". A deadline within the day ("before 16:00 each day") answers "when?".
 TIME_OF_DAY = re.compile(
     r"(?<![\d.,:])(?:[01]?\d|2[0-3])(?::[0-5]\d(?!\d)|\s*(?:gio|h(?![^\W\d_])|uhr|chas\w*|hodyn\w*|horas?|heures?"
     r"|[ap]\.?\s?m(?:\.|(?![^\W\d_]))))"

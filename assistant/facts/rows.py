@@ -7,7 +7,7 @@ agency, and a target when a target column (or a column stating a goal) holds a n
 with no task column gives targets only when its columns are years ("Chỉ tiêu: Tỷ lệ …; Năm 2025:
 85%; Năm 2026: 100%", a plan's table of figures by year): one per year with a number. Otherwise
 (a contact list: unit, person, phone) it assigns nothing, unless it is a member table's row (a
-position and a role in the group: "Chức vụ: Chủ tịch UBND xã; Vai trò trong Tổ: Tổ trưởng").
+position and a role in the group: "Position: <title>; Role: <head, deputy, secretary>").
 """
 
 from __future__ import annotations
@@ -71,9 +71,9 @@ def row_facts(chunk: Chunk) -> list[Fact]:
 
 
 def _member_role(chunk: Chunk, cells: list[tuple[str, str]], roles: dict[str, str | None]) -> list[Fact]:
-    """The role a member table's row gives ("Chức vụ: Chủ tịch UBND xã; Vai trò trong Tổ: Tổ trưởng"): a
+    """The role a member table's row gives ("Position: <title>; Role in the group: <head>"): a
     responsibility of the position (the actor) whose text is the role. A blank form row ("……"), a row
-    without a position, and plain membership ("Thành viên": no duty of its own) give nothing."""
+    without a position, and plain membership (`plain_member`: no duty of its own) give nothing."""
     language = chunk.meta.language
     position = next((v for name, v in cells if roles[name] == "position" and any(ch.isalpha() for ch in v)), None)
     role = next((v for name, v in cells if roles[name] == "role" and any(ch.isalpha() for ch in v)), None)

@@ -12,14 +12,13 @@ They are mixed by :func:`fusion.fuse` with :data:`fusion.DEFAULT_WEIGHTS`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.index import CorpusIndex
-from assistant.language import is_vietnamese
+from assistant.language import acronyms, is_vietnamese
 from assistant.retrieval.filters import SearchFilters
 from assistant.retrieval.fusion import (
     DEFAULT_WEIGHTS,
@@ -33,9 +32,6 @@ from assistant.retrieval.keys import extract_keys, key_overlap
 from assistant.retrieval.lexical import PREFIX_LENGTH, Snapshot, snapshot_for
 from assistant.retrieval.text_norm import bigrams, lexical_terms
 from assistant.types import SearchHit
-
-# A word with two capitals or more, or capitals and digits: an acronym or a product name ("VNeID", "UBND").
-_ACRONYM = re.compile(r"\b(?=\w*[A-ZĐ]\w*[A-ZĐ0-9])[^\W_]{2,}\b")
 
 
 @dataclass
@@ -118,8 +114,8 @@ def compute_channels(index: CorpusIndex, snap: Snapshot, query: str, filters: Se
         # single word at all (``FusionWeights.vi_unigram``).
         in_vietnamese = snap.column("language")[positions] == "vi"
         if in_vietnamese.any():
-            acronyms = lexical_terms(" ".join(_ACRONYM.findall(query)), prefix=PREFIX_LENGTH)
-            across = snap.bm25_scores(acronyms)[positions] if acronyms else np.zeros(len(positions))
+            shared = lexical_terms(" ".join(acronyms(query)), prefix=PREFIX_LENGTH)
+            across = snap.bm25_scores(shared)[positions] if shared else np.zeros(len(positions))
             bm25 = np.where(in_vietnamese, across, bm25)
     bm25_bigram = snap.bm25_scores(pairs)[positions]
     bm25_expanded = snap.bm25_scores(sorted(expanded))[positions] if expanded else np.zeros(len(positions))
