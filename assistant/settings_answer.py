@@ -56,6 +56,11 @@ class ScoringSettings(_Section):
         "question's words occurs in none of them (1.0 disables)."
     )
     min_sentence_chars: int = Field(25, description="Shorter sentences are headings, not answers.")
+    item_shared_words: int = Field(
+        2, ge=1, description="A same-language table row names another list item than the question when the question "
+        "follows one of its cells for this many words (stop words aside), another row's cell begins the same way, and "
+        "the question goes on differently (answer/list_items.py): such a row cannot answer.",
+    )
     bridge_credit: float = Field(
         0.5, ge=0.0, le=1.0, description="Share of coverage earned through the passage phrases nearest the "
         "question's (answer.bridge): an anchor across languages, weaker than the question's own words.",

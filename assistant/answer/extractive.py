@@ -30,6 +30,7 @@ import numpy as np
 
 from assistant.answer.answer_types import expected_types, supplies
 from assistant.answer.constants import LEAD_INS, localized
+from assistant.answer.list_items import other_items
 from assistant.answer.signals import (
     DEFAULT_SCORING,
     date_near,
@@ -64,6 +65,7 @@ class Candidate:
     similarity: float | None = None  # the embedding model's question-sentence cosine
     same_language: bool = True  # the passage is in the question's language
     type_ok: bool = True  # it can supply the kind of answer asked for (a date, a number, a name)
+    other_item: str | None = None  # why a table row is about another list item than the question (then not type_ok)
 
 
 def features(
@@ -248,6 +250,10 @@ def analyse(
         units if c.language == language else units - false_friends(units, c.text, surfaces)
         for c, units in zip(contexts, passage_units)
     ]
+    other_rows = other_items(
+        question, {i: c.text for i, c in enumerate(contexts) if c.row is not None and c.language == language},
+        scoring.item_shared_words,
+    )
     out = []
     for j, (i, s, e, units) in enumerate(sents):
         text = contexts[i].text[s:e]
@@ -268,7 +274,9 @@ def analyse(
             and (wanted[0].name != "date" or date_near(text, concepts, q_keys, scoring.date_window))
         )
         cosine = None if cosines is None else float(cosines[j])
-        out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, same_language, type_ok))
+        # A row of a sibling item ("Đăng ký khai tử" for "đăng ký khai sinh") answers about something else.
+        other = other_rows.get(i)
+        out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, same_language, type_ok and not other, other))
     out = rescore(out, scoring)
     out.sort(key=lambda c: (-c.score, c.index, c.start))
     return Analysis(out)

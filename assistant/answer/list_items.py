@@ -1,0 +1,107 @@
+"""Does a question name another item of a list than the table rows it meets?
+
+A list holds siblings whose names begin alike: procedures "Đăng ký …" that differ in their last
+words, the same task for two years. A question about an item the list does not hold meets its
+siblings' rows through the words they share, and each such row answers about something else.
+Within one language this shows in the words themselves: the question follows a row's cell for a
+while, then goes on with a word the row does not hold, where the cell goes on with words the
+question never uses; and another row of the passages begins its cell the same way, so the shared
+words are the family's head and the rest names the item. What keeps a paraphrase ("qua mạng" for
+"trực tuyến") from reading as another item:
+
+* the shared run holds at least ``min_shared`` words that are not stop words, and its first
+  ``min_shared`` such words also occur in a cell of another row (a family of siblings);
+* the run and the cell go on differently within one part of the cell: a comma, dash, bracket or
+  colon starts a part of its own ("Sở … – Phòng …": a question naming the first part names the whole);
+* the cell's remaining words share no word with the rest of the question ("kinh phí triển khai
+  đề án" for "kinh phí thực hiện đề án" comes back to the cell's words);
+* the word where the question goes on differently is in no field of the row (headers included).
+
+Only texts in the rows' language can be compared so; the caller picks the rows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+from assistant.ingest.tables import split_row
+from assistant.retrieval.text_norm import fold, is_stop_word
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Marks that end a part of a cell: what follows qualifies the name before it.
+_PART_END = re.compile(r"\s[-–—]\s|[,;:()\[\]/]")
+
+
+def other_items(question: str, rows: Mapping[int, str], min_shared: int = 2) -> dict[int, str]:
+    """For each row of ``rows`` (key → "Header: value; …") that is a sibling of the item the question
+    names, why: e.g. ``'"đăng ký khai sinh", where the row has "Đăng ký khai tử"'``."""
+    said = _words(question)
+    parts = {k: _parts(row) for k, row in rows.items()}
+    out = {}
+    for k, row in rows.items():
+        for head, why in _divergences(said, row, parts[k], min_shared):
+            if any(_holds(cell, head) for j, cells in parts.items() if j != k for cell, _ in cells):
+                out[k] = why
+                break
+    return out
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    """``(as written, folded)`` for each word or number of ``text``."""
+    return [(word, fold(word)) for word in _WORD.findall(unicodedata.normalize("NFC", text))]
+
+
+def _parts(row: str) -> list[tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
+    """Each part of each cell of ``row`` (:data:`_PART_END`), with the words of its cell after it."""
+    out = []
+    for _, value in split_row(row):
+        pieces = [_words(p) for p in _PART_END.split(value)]
+        out += [(piece, [w for later in pieces[n + 1 :] for w in later]) for n, piece in enumerate(pieces)]
+    return out
+
+
+def _holds(cell: list[tuple[str, str]], head: list[str]) -> bool:
+    folded = [f for _, f in cell]
+    return any(folded[a : a + len(head)] == head for a in range(len(folded) - len(head) + 1))
+
+
+def _divergences(
+    said: list[tuple[str, str]], row: str, cells: list[tuple[list[tuple[str, str]], list[tuple[str, str]]]],
+    min_shared: int,
+) -> list[tuple[list[str], str]]:
+    """``(head, why)`` for each run of the question's words a cell of ``row`` follows before both go on
+    differently; ``head`` is the run up to its ``min_shared``-th word that is not a stop word."""
+    folded = [f for _, f in said]
+    in_row = {f for _, f in _words(row)}
+    found = []
+    for cell_words, after in cells:
+        cell = [f for _, f in cell_words]
+        for i, a in _run_starts(folded, cell):
+            n = 0
+            while i + n < len(folded) and a + n < len(cell) and folded[i + n] == cell[a + n]:
+                n += 1
+            j, b = i + n, a + n
+            content = [k for k in range(i, j) if not is_stop_word(said[k][0])]
+            if j >= len(folded) or b >= len(cell) or len(content) < min_shared:
+                continue
+            surface, word = said[j]
+            if is_stop_word(surface) or word in in_row or word.isdigit():
+                continue
+            rest = {f for w, f in cell_words[b:] + after if not is_stop_word(w)}
+            if rest and not rest & (set(folded[:i]) | set(folded[j:])):
+                named = " ".join(w for w, _ in said[i : j + 1])
+                cell_text = " ".join(w for w, _ in cell_words)
+                found.append((folded[i : content[min_shared - 1] + 1], f'"{named}", where the row has "{cell_text}"'))
+    return found
+
+
+def _run_starts(text: list[str], cell: list[str]) -> list[tuple[int, int]]:
+    """Positions ``(i, a)`` where ``text[i] == cell[a]`` and the words before them differ (a run's start)."""
+    return [
+        (i, a)
+        for i, t in enumerate(text)
+        for a, c in enumerate(cell)
+        if t == c and (i == 0 or a == 0 or text[i - 1] != cell[a - 1])
+    ]
