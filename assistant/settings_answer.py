@@ -51,10 +51,6 @@ class ScoringSettings(_Section):
     header_credit: float = Field(
         0.3, description="Share of a question word's weight earned when a table row holds it only as a column name."
     )
-    max_absent_share: float = Field(
-        0.5, description="When passages are in the question's language, refuse if more than this share of the "
-        "question's words occurs in none of them (1.0 disables)."
-    )
     min_sentence_chars: int = Field(25, description="Shorter sentences are headings, not answers.")
     item_shared_words: int = Field(
         2, ge=1, description="A same-language table row names another list item than the question when the question "

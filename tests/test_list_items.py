@@ -28,6 +28,8 @@ TARGETS = {
         ("Thủ tục cấp giấy phép lái xe do ai chủ trì?", PROCEDURES, {1}),
         # A row alone has no siblings among the passages: nothing says which words name the item.
         ("Thủ tục cấp giấy phép kinh doanh rượu do ai chủ trì?", {1: PROCEDURES[1]}, set()),
+        # Unless the words before the shared ones differ too: they are only the middle of two names.
+        ("Thủ tục đổi giấy phép kinh doanh do ai chủ trì?", {1: PROCEDURES[1]}, {1}),
         # Synonyms at a name's end ("qua mạng" for "trực tuyến") with no sibling sharing that part: kept.
         ("Tỷ lệ hồ sơ được tiếp nhận, giải quyết qua mạng năm 2026 là bao nhiêu?", TARGETS, set()),
         # A paraphrase inside the name comes back to the cell's words: its row is kept, the sibling set aside.
@@ -61,7 +63,7 @@ def test_the_extractive_answer_refuses_an_item_the_list_lacks_and_says_why() -> 
     question = "Cấp giấy phép kinh doanh do cơ quan nào chủ trì?"
     analysis = analyse(question, _contexts(PROCEDURES), "vi")
     assert analysis.refusal is None  # most of its words are in the rows: only the item's name differs
-    set_aside = [c for c in analysis.candidates if c.other_item]
+    set_aside = [c for c in analysis.candidates if c.wrong_row]
     assert {c.index for c in set_aside} == {0, 1} and not any(c.type_ok for c in set_aside)
     assert extractive_answer(question, _contexts(PROCEDURES), "vi") is None
     answer = extractive_answer(question.replace("kinh doanh", "lái xe"), _contexts(PROCEDURES), "vi")
@@ -70,7 +72,7 @@ def test_the_extractive_answer_refuses_an_item_the_list_lacks_and_says_why() -> 
 
 def test_rows_in_another_language_than_the_question_are_not_compared() -> None:
     analysis = analyse("Cấp giấy phép kinh doanh do cơ quan nào chủ trì?", _contexts(PROCEDURES), "en")
-    assert not any(c.other_item for c in analysis.candidates)
+    assert not any(c.wrong_row for c in analysis.candidates)
 
 
 def test_a_refusal_records_the_rows_set_aside() -> None:
@@ -88,4 +90,5 @@ def test_a_refusal_records_the_rows_set_aside() -> None:
     assert answer.refused
     (quotes,) = answer.attempts
     assert quotes.step == "quotes" and not quotes.accepted
-    assert any("another list item" in r and "Cấp giấy phép lái xe" in r for r in quotes.reasons)
+    assert "passage 2: names another list item: \"Cấp giấy phép kinh\", where the row has \"Cấp giấy phép lái xe\"" \
+        in quotes.reasons

@@ -17,7 +17,8 @@ knowledge of one corpus:
 settings fitted on the development sets. A code, date, number or name of the question that no
 passage holds makes the answer a refusal (:func:`~assistant.answer.signals.missing_in_same_language`
 adds the checks that only passages in the question's language allow); so does a best score below
-``min_support``. Every number is a field of :class:`~assistant.settings.ScoringSettings`.
+``min_support``, as when the only rows holding the question's words name a sibling item of a list
+(:mod:`assistant.answer.list_items`). Every number is a field of :class:`~assistant.settings.ScoringSettings`.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ from assistant.answer.signals import (
     word_surfaces,
 )
 from assistant.answer.text import keys_of, sentence_spans
-from assistant.retrieval.text_norm import fold
+from assistant.ingest.tables import split_row
+from assistant.retrieval.text_norm import fold, lexical_terms
 from assistant.settings import ScoringSettings
 from assistant.types import Context
 
@@ -65,7 +67,7 @@ class Candidate:
     similarity: float | None = None  # the embedding model's question-sentence cosine
     same_language: bool = True  # the passage is in the question's language
     type_ok: bool = True  # it can supply the kind of answer asked for (a date, a number, a name)
-    other_item: str | None = None  # why a table row is about another list item than the question (then not type_ok)
+    wrong_row: str | None = None  # why a table row is not the one the question asks about (then not type_ok)
 
 
 def features(
@@ -177,7 +179,8 @@ def analyse(
     """Score every passage sentence by similarity and weighted coverage of the question; decide on refusal.
 
     ``language`` is the question's language: passages in the same language must hold the
-    question's small numbers and most of its words (:func:`~assistant.answer.signals.missing_in_same_language`).
+    question's small numbers (:func:`~assistant.answer.signals.missing_in_same_language`), and a
+    table row of a sibling item cannot answer (:mod:`assistant.answer.list_items`).
     ``similarity`` gives the embedding model's question-sentence cosines; without it the score is
     coverage alone. ``wordings`` are other wordings of the question (its translations into the
     documents' languages, :mod:`assistant.retrieval.rewrite`): a sentence's coverage is the best of
@@ -205,7 +208,7 @@ def analyse(
         for u in units:
             df[u] = df.get(u, 0) + 1
     missing = sorted(u for u in required if not df.get(u) and not u.startswith("c:"))
-    missing += missing_in_same_language(question, language, contexts, words, scoring)
+    missing += missing_in_same_language(question, language, contexts)
     missing += missing_quoted(question, contexts)
     if missing:
         return Analysis([], f"not in the passages: {', '.join(u[2:] for u in missing)}", tuple(missing))
@@ -250,10 +253,7 @@ def analyse(
         units if c.language == language else units - false_friends(units, c.text, surfaces)
         for c, units in zip(contexts, passage_units)
     ]
-    other_rows = other_items(
-        question, {i: c.text for i, c in enumerate(contexts) if c.row is not None and c.language == language},
-        scoring.item_shared_words,
-    )
+    wrong_rows = _wrong_rows(question, contexts, language, q_keys, scoring)
     out = []
     for j, (i, s, e, units) in enumerate(sents):
         text = contexts[i].text[s:e]
@@ -274,12 +274,28 @@ def analyse(
             and (wanted[0].name != "date" or date_near(text, concepts, q_keys, scoring.date_window))
         )
         cosine = None if cosines is None else float(cosines[j])
-        # A row of a sibling item ("Đăng ký khai tử" for "đăng ký khai sinh") answers about something else.
-        other = other_rows.get(i)
-        out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, same_language, type_ok and not other, other))
+        wrong = wrong_rows.get(i)
+        out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, same_language, type_ok and not wrong, wrong))
     out = rescore(out, scoring)
     out.sort(key=lambda c: (-c.score, c.index, c.start))
     return Analysis(out)
+
+
+def _wrong_rows(
+    question: str, contexts: list[Context], language: str, q_keys: set[str], scoring: ScoringSettings
+) -> dict[int, str]:
+    """Why each table row in the question's language is not the row asked about: it names a sibling
+    item ("Đăng ký khai tử" for "đăng ký khai sinh", :mod:`assistant.answer.list_items`), or its values
+    hold none of the question's words and keys (only its column names match, and every row has those)."""
+    rows = {i: c for i, c in enumerate(contexts) if c.row is not None and c.language == language}
+    wrong = other_items(question, {i: c.text for i, c in rows.items()}, scoring.item_shared_words)
+    # Words as written (folded, not sound keys: within one language "thủ" is no "Tư").
+    asked = {t for t in lexical_terms(question, use_phonetic=False) if not t.isdigit()}
+    for i, c in rows.items():
+        values = {t for _, value in split_row(c.text) for t in lexical_terms(value, use_phonetic=False)}
+        if i not in wrong and not values & asked and not keys_of(c.text) & q_keys:
+            wrong[i] = "the row holds none of the question's words beyond its column names"
+    return {i: f"names another list item: {why}" if why[0] == '"' else why for i, why in wrong.items()}
 
 
 def score_sentences(

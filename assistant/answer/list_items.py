@@ -9,8 +9,10 @@ question never uses; and another row of the passages begins its cell the same wa
 words are the family's head and the rest names the item. What keeps a paraphrase ("qua mạng" for
 "trực tuyến") from reading as another item:
 
-* the shared run holds at least ``min_shared`` words that are not stop words, and its first
-  ``min_shared`` such words also occur in a cell of another row (a family of siblings);
+* the shared run holds at least ``min_shared`` words that are not stop words, and either its first
+  ``min_shared`` such words also occur in a cell of another row (a family of siblings), or the words
+  just before the run differ as well ("đổi giấy phép lái xe" against "Cấp giấy phép xây dựng": the
+  shared words are only the middle of two names);
 * the run and the cell go on differently within one part of the cell: a comma, dash, bracket or
   colon starts a part of its own ("Sở … – Phòng …": a question naming the first part names the whole);
 * the cell's remaining words share no word with the rest of the question ("kinh phí triển khai
@@ -41,8 +43,8 @@ def other_items(question: str, rows: Mapping[int, str], min_shared: int = 2) -> 
     parts = {k: _parts(row) for k, row in rows.items()}
     out = {}
     for k, row in rows.items():
-        for head, why in _divergences(said, row, parts[k], min_shared):
-            if any(_holds(cell, head) for j, cells in parts.items() if j != k for cell, _ in cells):
+        for head, framed, why in _divergences(said, row, parts[k], min_shared):
+            if framed or any(_holds(cell, head) for j, cells in parts.items() if j != k for cell, _ in cells):
                 out[k] = why
                 break
     return out
@@ -70,9 +72,10 @@ def _holds(cell: list[tuple[str, str]], head: list[str]) -> bool:
 def _divergences(
     said: list[tuple[str, str]], row: str, cells: list[tuple[list[tuple[str, str]], list[tuple[str, str]]]],
     min_shared: int,
-) -> list[tuple[list[str], str]]:
-    """``(head, why)`` for each run of the question's words a cell of ``row`` follows before both go on
-    differently; ``head`` is the run up to its ``min_shared``-th word that is not a stop word."""
+) -> list[tuple[list[str], bool, str]]:
+    """``(head, framed, why)`` for each run of the question's words a cell of ``row`` follows before both
+    go on differently; ``head`` is the run up to its ``min_shared``-th word that is not a stop word,
+    ``framed`` whether the words before the run differ as well."""
     folded = [f for _, f in said]
     in_row = {f for _, f in _words(row)}
     found = []
@@ -91,10 +94,18 @@ def _divergences(
                 continue
             rest = {f for w, f in cell_words[b:] + after if not is_stop_word(w)}
             if rest and not rest & (set(folded[:i]) | set(folded[j:])):
-                named = " ".join(w for w, _ in said[i : j + 1])
+                # The words before the run differ too: the shared words are only the middle of two names.
+                framed = i > 0 and a > 0 and _differs(said[i - 1], cell_words[a - 1], in_row, set(folded))
+                named = " ".join(w for w, _ in said[i - framed : j + 1])
                 cell_text = " ".join(w for w, _ in cell_words)
-                found.append((folded[i : content[min_shared - 1] + 1], f'"{named}", where the row has "{cell_text}"'))
+                head = folded[i : content[min_shared - 1] + 1]
+                found.append((head, framed, f'"{named}", where the row has "{cell_text}"'))
     return found
+
+
+def _differs(said: tuple[str, str], cell: tuple[str, str], in_row: set[str], in_text: set[str]) -> bool:
+    """Two words in the same place of the text and of a cell, neither a stop word nor found on the other side."""
+    return not (is_stop_word(said[0]) or is_stop_word(cell[0]) or said[1] in in_row or cell[1] in in_text)
 
 
 def _run_starts(text: list[str], cell: list[str]) -> list[tuple[int, int]]:

@@ -210,8 +210,7 @@ class Answerer:
         )  # fmt: skip
         if text is None:
             reasons = [f"no sentence scores min_support {self.settings.scoring.min_support}"]
-            reasons += sorted({f"passage {c.index + 1} names another list item: {c.other_item}"
-                               for c in candidates if c.other_item})  # fmt: skip
+            reasons += sorted({f"passage {c.index + 1}: {c.wrong_row}" for c in candidates if c.wrong_row})
             quotes = Attempt(step="quotes", accepted=False, reasons=reasons, ms=turn.clock.ms() - started)
             answer = refusal_answer(
                 **turn.base, prompts=self.prompts, contexts=turn.contexts, timings=turn.timings(),

@@ -4,7 +4,7 @@ A question is broken into *units* that can be recognised in any corpus language:
 adjacent word pairs (folded, transliterated, prefix-cut), exact keys (codes, dates, numbers),
 people's and places' names (matched phonetically) and, when a glossary file is given, its
 concepts. A sentence is described by the same units. In passages of the question's own language
-the absence of a unit is evidence too (:func:`missing_in_same_language`). Table rows ("Header:
+the absence of a number is evidence too (:func:`missing_in_same_language`). Table rows ("Header:
 value; Header: value") are read with their column names apart from their values.
 """
 
@@ -130,17 +130,15 @@ def sentence_units(text: str) -> set[str]:
     )
 
 
-def missing_in_same_language(
-    question: str, language: str, contexts: list[Context], words: set[str], scoring: ScoringSettings
-) -> list[str]:
-    """Units of the question that passages written in its own language should hold and do not.
+def missing_in_same_language(question: str, language: str, contexts: list[Context]) -> list[str]:
+    """Numbers of the question that passages written in its own language should hold and do not.
 
-    Across languages a word's absence says nothing (the passage words it differently), but a
-    Vietnamese passage that answers a Vietnamese question about "Điều 5" or "giai đoạn 4" has
-    that number, and one that lacks most of the question's words is about something else (a
-    near row of a list). Returns ``k:num:N`` for each small number missing (digits or spelled
-    out, :func:`~assistant.answer.text.mentions_number`), and ``t:…`` words when their share
-    of the question's words exceeds ``max_absent_share``.
+    Across languages a passage words things its own way, but a Vietnamese passage that answers a
+    Vietnamese question about "Điều 5" or "giai đoạn 4" has that number. Returns ``k:num:N`` for
+    each small number missing (digits or spelled out, :func:`~assistant.answer.text.mentions_number`)
+    and ``k:label N`` for a labelled one. (Words are not counted so: a question words its frame
+    — "phải xong trước ngày nào" — as no passage does; a row of a near item is told apart by
+    :mod:`assistant.answer.list_items`.)
     """
     same = [c for c in contexts if c.language == language]
     if not same:
@@ -151,12 +149,6 @@ def missing_in_same_language(
     out = [f"k:num:{n}" for n in sorted(small_numbers(question)) if not mentions_number(n, text)]
     out += [f"k:{label} {n}" for label, n in _labelled_numbers(question)
             if f"k:num:{n}" not in out and not re.search(rf"(?<!\w){re.escape(label)}\s+0*{n}(?!\d)", folded)]
-    # Words naming a list's columns ("cơ quan chủ trì", "thời hạn") select a field; the rest name
-    # the row asked about, and a near row lacks them.
-    asked = {u[2:] for u in words if u.startswith("t:")} - set().union(*(header_terms(c) for c in same))
-    absent = sorted(asked - terms(text))
-    if asked and len(absent) / len(asked) > scoring.max_absent_share:
-        out += [f"t:{t}" for t in absent]
     return out
 
 
