@@ -204,7 +204,8 @@ class Assistant:
         variants = rewriter(query) if rewriter is not None else ()
         with index_errors(self.settings.index):
             return search(self.index, query, k=k or self.settings.retrieval.k, filters=filters,
-                          weights=self.settings.retrieval.fusion, variants=variants)
+                          weights=self.settings.retrieval.fusion, variants=variants,
+                          named_passages=self.settings.retrieval.named_passages)
 
     def answerer(self, filters: SearchFilters | None = None, rewrite: bool | None = None) -> Answerer:
         from assistant.answer import Answerer

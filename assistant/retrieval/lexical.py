@@ -98,6 +98,7 @@ class Snapshot:
     position: dict[str, int] = field(default_factory=dict)
     _key_index: dict[str, np.ndarray] | None = field(default=None, repr=False)
     _columns: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    _titles: dict[str, str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         ids = self.chunks.ids() if isinstance(self.chunks, ChunkRows) else [c.id for c in self.chunks]
@@ -105,6 +106,18 @@ class Snapshot:
 
     def __len__(self) -> int:
         return len(self.chunks)
+
+    def titles(self) -> dict[str, str]:
+        """Each source's title (the first chunk's), computed once."""
+        if self._titles is None:
+            if isinstance(self.chunks, ChunkRows):
+                pairs = zip(self.chunks.field("source"), self.chunks.field("title"), strict=True)
+            else:
+                pairs = ((c.meta.source, c.meta.title) for c in self.chunks)
+            self._titles = {}
+            for source, title in pairs:
+                self._titles.setdefault(source, title or "")
+        return self._titles
 
     def bm25_scores(self, query_terms: list[str]) -> np.ndarray:
         """BM25 score of every chunk for the (deduplicated) query terms; zeros when none is known."""

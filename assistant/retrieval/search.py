@@ -30,6 +30,7 @@ from assistant.retrieval.fusion import (
 from assistant.retrieval.glossary import expand
 from assistant.retrieval.keys import extract_keys, key_overlap
 from assistant.retrieval.lexical import PREFIX_LENGTH, Snapshot, snapshot_for
+from assistant.retrieval.named import named_sources, title_heads
 from assistant.retrieval.text_norm import bigrams, lexical_terms
 from assistant.types import SearchHit
 
@@ -172,11 +173,14 @@ def search(
     filters: SearchFilters | None = None,
     weights: FusionWeights = DEFAULT_WEIGHTS,
     variants: Sequence[str] = (),
+    named_passages: int = 0,
 ) -> list[SearchHit]:
     """Rank the passages of the index for ``query``, best first (hybrid dense + BM25 + keys).
 
     ``variants`` are other wordings of the same question, e.g. its translations from
-    :class:`~assistant.retrieval.rewrite.QueryRewriter` (multi-query retrieval).
+    :class:`~assistant.retrieval.rewrite.QueryRewriter` (multi-query retrieval). When the query
+    names a document by its title (:mod:`assistant.retrieval.named`), that document's best
+    ``named_passages`` come first.
     """
     snap = snapshot_for(index)
     if not len(snap):
@@ -184,4 +188,14 @@ def search(
     index.check_model()
     channels = compute_channels(index, snap, query, filters)
     others = [compute_channels(index, snap, v, filters) for v in variants if v.strip() and v != query]
-    return rank(snap, channels, k, weights, others)
+    hits = rank(snap, channels, k, weights, others)
+    named = [] if filters and filters.sources else named_sources(query, title_heads(snap.titles()))
+    if named and named_passages > 0:
+        # The question names a document by its title ("Theo mẫu quyết định, …"): its best passages come first.
+        only = SearchFilters(sources=named, doc_types=filters.doc_types if filters else [],
+                             languages=filters.languages if filters else [])  # fmt: skip
+        first = rank(snap, compute_channels(index, snap, query, only), named_passages, weights)
+        ids = {h.chunk.id for h in first}
+        hits = [*first, *(h for h in hits if h.chunk.id not in ids)][:k]
+        hits = [h.model_copy(update={"rank": n}) for n, h in enumerate(hits, start=1)]
+    return hits

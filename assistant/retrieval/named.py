@@ -1,0 +1,45 @@
+"""Which document a question names by its title: "Theo mẫu quyết định, …", "Trong sổ tay, …".
+
+A title begins with what the document is ("Mẫu quyết định thành lập …", "Sổ tay hướng dẫn …",
+"danh-muc-thu-tuc" for a spreadsheet named by its file). A question that says those first words
+asks what *that* document says, though another one may say it too. A title's *head* is its
+shortest opening of at least ``min_words`` words (stop words aside) that no other title opens
+with; a question names the document when it holds that head word for word (folded, so typed
+without accents too). Only the opening counts: the rest of a title names its topic ("… số liệu
+hằng ngày"), and a question about that topic does not ask for the document.
+
+Words are compared as written in one language; a question in another language names no title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from assistant.retrieval.text_norm import lexical_terms
+
+
+def _words(text: str) -> list[str]:
+    return lexical_terms(text.replace("-", " ").replace("_", " "), use_phonetic=False)
+
+
+def title_heads(titles: Mapping[str, str], min_words: int = 2) -> dict[str, tuple[str, ...]]:
+    """For each source (→ its title), the shortest opening of its title no other title opens with;
+    sources whose title is shorter than ``min_words`` words or shared whole are left out."""
+    words = {source: _words(title) for source, title in titles.items()}
+    heads = {}
+    for source, own in words.items():
+        for n in range(min_words, len(own) + 1):
+            head = tuple(own[:n])
+            if not any(tuple(other[:n]) == head for s, other in words.items() if s != source):
+                heads[source] = head
+                break
+    return heads
+
+
+def named_sources(question: str, heads: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The sources whose title head ``question`` holds word for word, in the order of ``heads``."""
+    said = _words(question)
+    return [
+        source for source, head in heads.items()
+        if any(tuple(said[i : i + len(head)]) == head for i in range(len(said) - len(head) + 1))
+    ]
