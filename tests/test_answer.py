@@ -306,6 +306,20 @@ def test_bare_small_number_is_checked() -> None:
     assert right.verified_count == 1, "четыре части: the number is spelled out in the passage"
 
 
+@pytest.mark.parametrize(
+    ("claim", "problems"),
+    [
+        ("Figures run from 4 p.m. on the previous working day to 4 p.m. on the reporting day [1].", []),
+        ("Figures are due by 4 pm [1].", []),
+        ("Figures are due by 5 p.m. [1].", ["17 o'clock not in the cited passages"]),
+        ("Figures are due by 4 a.m. [1].", ["4 o'clock not in the cited passages"]),
+    ],
+)
+def test_a_clock_time_is_checked_as_the_hour_the_passage_writes(claim: str, problems: list[str]) -> None:
+    passage = "Số liệu được tính từ 16 giờ ngày làm việc liền trước đến 16 giờ ngày báo cáo."
+    assert check_claim(claim, [passage], [set()]).problems == problems
+
+
 def test_echoed_question_is_not_a_claim() -> None:
     checked = agreeing_check("Kế hoạch 02-KH/BCĐTW ban hành ngày nào? [1]", contexts_of(PT))
     assert checked.claim_count == 0

@@ -22,6 +22,7 @@ from assistant.answer.figure_fit import better_figures
 from assistant.answer.support import Support, SupportChecker
 from assistant.answer.text import (
     capitalised_words,
+    clock_hours,
     figure_keys,
     mentions_number,
     mixed_script_words,
@@ -186,11 +187,14 @@ def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]
         claim.problems += [f"{key}: the passage gives {rival} for what was asked" for key, rival in sorted(rivals)]
     if not figures and valid:  # a bare small number ("4 [1]") must be in the passage too, as digits or a word
         texts = [passages[n - 1] for n in valid]
+        hours, plain = clock_hours(claim.text)  # "4 p.m." is "16 giờ" in the passage
         claim.problems += [
             f"number {n} not in the cited passages"
-            for n in sorted(small_numbers(claim.text) - small_numbers(question))
+            for n in sorted(small_numbers(plain) - small_numbers(question))
             if not any(mentions_number(n, t) for t in texts)
         ]
+        claim.problems += [f"{h} o'clock not in the cited passages"
+                           for h in sorted(hours) if not any(mentions_number(h, t) for t in texts)]  # fmt: skip
     garbled = [w for w in mixed_script_words(claim.text) if not any(w in passages[n - 1] for n in valid)]
     claim.problems += [f"garbled word {w}" for w in garbled]  # a half-translated word is not a quote
     people = person_names(claim.text) if valid else []

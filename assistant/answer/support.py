@@ -34,6 +34,7 @@ from assistant.answer.extractive import Similarity
 from assistant.answer.figure_fit import misplaced_figures
 from assistant.answer.text import (
     capitalised_words,
+    clock_hours,
     figure_keys,
     mentions_number,
     person_names,
@@ -80,16 +81,6 @@ def _quoted(claim: str, passage: str) -> bool:
     if len(body.split()) < MIN_QUOTE_WORDS and not figure_keys(body):
         return False
     return _normal(body) in _normal(passage)
-
-
-_CLOCK = re.compile(r"(?i)\b(\d{1,2})(?::\d\d)?\s*([ap])\.?\s?m\b\.?")
-
-
-def _clock_hours(claim: str) -> tuple[set[int], str]:
-    """The 24-hour values of "4 p.m." / "10 a.m." in ``claim`` (passages write "16 giờ", "16:00"),
-    and the claim without them (their digits are no count)."""
-    hours = {int(h) % 12 + (12 if half.lower() == "p" else 0) for h, half in _CLOCK.findall(claim)}
-    return hours, _CLOCK.sub(" ", claim)
 
 
 def _year_conflicts(claim: str, sentence: str) -> list[str]:
@@ -233,7 +224,7 @@ class SupportChecker:
             apart -= set().union(*(figure_keys(t) for t in near))
         if apart:
             reasons.append(f"{', '.join(sorted(apart))} not stated in the sentence that matches the claim")
-        hours, claim_plain = _clock_hours(claim)
+        hours, claim_plain = clock_hours(claim)
         counts = small_numbers(claim_plain) | spelled_numbers(claim_plain, claim_language)
         counts -= small_numbers(question) | spelled_numbers(question)
         reasons += [f"{n} not stated in the sentence that matches the claim"

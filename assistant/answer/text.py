@@ -141,6 +141,16 @@ def small_numbers(text: str) -> set[int]:
     return out
 
 
+_CLOCK = re.compile(r"(?i)\b(\d{1,2})(?::\d\d)?\s*([ap])\.?\s?m\b\.?")
+
+
+def clock_hours(text: str) -> tuple[set[int], str]:
+    """The 24-hour values of "4 p.m." / "10 a.m." in ``text`` (passages write "16 giờ", "16:00"),
+    and the text without them (their digits are no count)."""
+    hours = {int(h) % 12 + (12 if half.lower() == "p" else 0) for h, half in _CLOCK.findall(text)}
+    return hours, _CLOCK.sub(" ", text)
+
+
 def mentions_number(n: int, text: str) -> bool:
     """True when ``text`` has ``n`` as digits (also inside a code: ``02-KH``) or spelled out."""
     if re.search(rf"(?<![\d.,])0*{n}(?!\d|[.,]\d)", text):
