@@ -130,6 +130,12 @@ class SupportSettings(_Section):
     role_window: int = Field(
         4, description="Words before a date searched for a cue making it a start ('từ', 'ab') or an end ('đến', 'bis').",
     )
+    item_shared_words: int = Field(
+        2, ge=1, description="Within one language, a claim names another item than its matching sentence when it "
+        "follows that sentence for this many words (stop words aside), then goes on differently, and another "
+        "sentence of the passage begins the same way (answer/list_items.py: 'giai đoạn hoàn thiện' against "
+        "'Giai đoạn triển khai …').",
+    )
     pair_words: int = Field(
         8, ge=1, description="Most words of each phrase of a range or contrast ('từ A đến B', 'A, not B') compared "
         "in order between a claim and its sentence (chosen on the dev claims: a counting window of seven words).",

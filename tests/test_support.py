@@ -25,6 +25,8 @@ PHASES = "Giai đoạn 2 – Triển khai diện rộng (từ 01/9/2025 đến 3
 DE = "Der Leiter muss die volle Verantwortung übernehmen und darf sie nicht an Fachabteilungen delegieren."
 
 COUNTED = "Số liệu được tính từ 16 giờ ngày làm việc liền trước đến 16 giờ ngày báo cáo."
+STAGES = ("Giai đoạn triển khai diện rộng tập trung rà soát quy trình, tổ chức kiểm tra chéo và đối soát dữ liệu.\n"
+          "Giai đoạn 3 – Hoàn thiện (từ 01/5/2026)")  # fmt: skip
 RU = "Все должны понимать, что это основная политическая задача, а не работа конкретного сектора."
 
 CASES = [
@@ -48,6 +50,11 @@ CASES = [
     ("Số liệu được tính từ 16 giờ ngày làm việc liền trước đến 16 giờ ngày báo cáo.", COUNTED, "vi", True, None),
     ("Это работа конкретного сектора, а не основная политическая задача.", RU, "ru", False, "round"),
     ("Это основная политическая задача, а не работа одного сектора.", RU, "ru", True, None),
+    # A claim that names another phase than its sentence, where the passage lists the phases.
+    ("Việc kiểm tra chéo được tổ chức trong giai đoạn hoàn thiện.", STAGES, "vi", False, "another item"),
+    ("Việc kiểm tra chéo được tổ chức trong giai đoạn triển khai diện rộng.", STAGES, "vi", True, None),
+    # Without a sibling that begins alike, a different ending is a paraphrase, not another item.
+    ("Việc kiểm tra chéo được tổ chức trong giai đoạn hoàn thiện.", STAGES.split("\n", 1)[0], "vi", True, None),
 ]  # fmt: skip
 
 

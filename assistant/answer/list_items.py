@@ -1,4 +1,4 @@
-"""Does a question name another item of a list than the table rows it meets?
+"""Does a question (or a claim) name another item of a list than the table rows it meets?
 
 A list holds siblings whose names begin alike: procedures "Đăng ký …" that differ in their last
 words, the same task for two years. A question about an item the list does not hold meets its
@@ -19,6 +19,10 @@ words are the family's head and the rest names the item. What keeps a paraphrase
   đề án" for "kinh phí thực hiện đề án" comes back to the cell's words);
 * the word where the question goes on differently is in no field of the row (headers included).
 
+A plan's phases are such a family in prose ("Giai đoạn 2 – Triển khai diện rộng", "Giai đoạn 3 –
+Hoàn thiện …"): :func:`names_other_item` reads a claim against the sentence that matches it, with
+the passage's other sentences as the siblings.
+
 Only texts in the rows' language can be compared so; the caller picks the rows.
 """
 
@@ -26,7 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from assistant.ingest.tables import split_row
 from assistant.retrieval.text_norm import fold, is_stop_word
@@ -50,15 +54,30 @@ def other_items(question: str, rows: Mapping[int, str], min_shared: int = 2) -> 
     return out
 
 
+def names_other_item(claim: str, sentence: str, others: Sequence[str], min_shared: int = 2) -> str | None:
+    """Why ``claim`` names another item than ``sentence`` (the passage sentence that matches it) does,
+    or None. The same reading as :func:`other_items`, with the passage's ``others`` sentences as the
+    siblings: "giai đoạn hoàn thiện" against "Giai đoạn triển khai diện rộng …", where the passage also
+    has "Giai đoạn 3 – Hoàn thiện …"."""
+    siblings = [cell for other in others for cell, _ in _parts(other)]
+    # In prose the sentence goes on, after a comma, to say what the claim says: only its own part counts.
+    parts = [(part, []) for part, _ in _parts(sentence)]
+    for head, framed, why in _divergences(_words(claim), sentence, parts, min_shared, "passage"):
+        if framed or any(_holds(cell, head) for cell in siblings):
+            return why
+    return None
+
+
 def _words(text: str) -> list[tuple[str, str]]:
     """``(as written, folded)`` for each word or number of ``text``."""
     return [(word, fold(word)) for word in _WORD.findall(unicodedata.normalize("NFC", text))]
 
 
-def _parts(row: str) -> list[tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
-    """Each part of each cell of ``row`` (:data:`_PART_END`), with the words of its cell after it."""
+def _parts(text: str) -> list[tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
+    """Each part of each cell of a row ``text`` (:data:`_PART_END`; the whole text when it is no row),
+    with the words of its cell after it."""
     out = []
-    for _, value in split_row(row):
+    for value in [value for _, value in split_row(text)] or [text]:
         pieces = [_words(p) for p in _PART_END.split(value)]
         out += [(piece, [w for later in pieces[n + 1 :] for w in later]) for n, piece in enumerate(pieces)]
     return out
@@ -71,7 +90,7 @@ def _holds(cell: list[tuple[str, str]], head: list[str]) -> bool:
 
 def _divergences(
     said: list[tuple[str, str]], row: str, cells: list[tuple[list[tuple[str, str]], list[tuple[str, str]]]],
-    min_shared: int,
+    min_shared: int, noun: str = "row",
 ) -> list[tuple[list[str], bool, str]]:
     """``(head, framed, why)`` for each run of the question's words a cell of ``row`` follows before both
     go on differently; ``head`` is the run up to its ``min_shared``-th word that is not a stop word,
@@ -99,7 +118,7 @@ def _divergences(
                 named = " ".join(w for w, _ in said[i - framed : j + 1])
                 cell_text = " ".join(w for w, _ in cell_words)
                 head = folded[i : content[min_shared - 1] + 1]
-                found.append((head, framed, f'"{named}", where the row has "{cell_text}"'))
+                found.append((head, framed, f'"{named}", where the {noun} has "{cell_text}"'))
     return found
 
 

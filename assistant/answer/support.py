@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from assistant.answer.answer_types import is_yes_no
 from assistant.answer.extractive import Similarity
 from assistant.answer.figure_fit import misplaced_figures
+from assistant.answer.list_items import names_other_item
 from assistant.answer.text import (
     capitalised_words,
     clock_hours,
@@ -236,6 +237,9 @@ class SupportChecker:
             reasons += [f"{key.split(':')[1]}: the sentence gives {rival.split(':')[1]} for that"
                         for key, rival in misplaced_figures(claim, sentence)]  # fmt: skip
             reasons += _row_conflicts(claim, sentence)
+            others = [t for k, (i, t) in enumerate(sentences) if i == index and k != best]
+            if other := names_other_item(claim, sentence, others, settings.item_shared_words):
+                reasons.append(f"the claim names another item: {other}")
             reasons += _swapped(claim, sentence, claim_language, settings.pair_words)
         denies = negated(claim, claim_language)
         if denies != negated(sentence, languages[best]):
