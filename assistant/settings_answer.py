@@ -176,6 +176,11 @@ class OutlineSettings(_Section):
         12, ge=2, description="Most numbered lines quoted under a count; a longer series shows its first ones, "
         "an ellipsis and its last.",
     )
+    min_known_share: float = Field(
+        0.5, ge=0.0, le=1.0, description="A document in the question's language is counted only when it holds this "
+        "share of the question's other words, title included ('Luật … có bao nhiêu điều?' is not asked of a "
+        "decision template).",
+    )
     max_quotes: int = Field(
         2, ge=0, description="Best passage sentences quoted after the count when the question also asks something "
         "else ('… có mấy điều và ai ký?').",

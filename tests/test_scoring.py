@@ -88,6 +88,14 @@ def test_a_numbered_article_the_passages_lack_is_refused_in_their_own_language()
     assert analyse("Điều 4 của quyết định quy định gì?", [article], "vi").refusal is None
 
 
+def test_a_label_the_passages_never_number_is_the_askers_own_wording() -> None:
+    row = _ctx("Tên thủ tục: Chuyển trường đối với học sinh trung học cơ sở; Cơ quan chủ trì: Sở Giáo dục; "
+               "Thời hạn: 2026-01-15", row=5)  # fmt: skip
+    assert analyse("Chuyển trường cho học sinh cấp 2 do sở nào chủ trì?", [row], "vi").refusal is None
+    numbered = _ctx("Học sinh cấp 1 được miễn học phí; chuyển trường đối với học sinh do Sở Giáo dục chủ trì.")
+    assert analyse("Chuyển trường cho học sinh cấp 2 do sở nào chủ trì?", [numbered], "vi").refusal is not None
+
+
 def test_absent_words_say_nothing_across_languages() -> None:
     german = _ctx("Die Dringlichkeitsphase dauert bis zum 30. Juni 2025.", language="de")
     analysis = analyse("Giai đoạn cấp bách kéo dài đến ngày nào?", [german], "vi")

@@ -36,7 +36,7 @@ from assistant.answer.constants import LEAD_INS, localized
 from assistant.answer.contexts import Evidence
 from assistant.ingest.headings import ROMAN, is_caps_title
 from assistant.language import ORDINAL, ordinal_value
-from assistant.retrieval.text_norm import fold
+from assistant.retrieval.text_norm import fold, lexical_terms
 from assistant.types import Chunk, Context
 
 # A count cue is a cue of the "count" answer kind ("bao nhiêu", "how many", "сколько", folded), and the
@@ -195,17 +195,22 @@ def outline_answer(
     min_parts: int,
     max_listed: int,
     stated: Sequence[str] = (),
+    min_known_share: float = 0.0,
 ) -> OutlineAnswer | None:
     """The count of the asked parts in the best-ranked retrieved document that numbers them, or None.
 
-    None too when one of the ``stated`` sentences (the passages' scored sentences) already gives
+    A document in the question's language is counted only when it holds ``min_known_share`` of the
+    question's other words (:func:`_refers_to`). None too when one of the ``stated`` sentences (the passages' scored sentences) already gives
     every count ("Sổ tay gồm 4 phần, 9 chương"): quoting that statement is the better answer."""
     asked = asked_parts(question, language)
     if not asked or any(t.name not in _PLAIN_TYPES for t in expected_types(question)):
         return None  # "bao nhiêu phần trăm" asks for a percentage, not for the parts ("Phần I") counted
     sources = list(dict.fromkeys(e.context.source for e in evidence))
     for source in sources:
-        series = {label: parts for label, parts in numbered_parts(chunks_of(source)).items() if complete(parts, min_parts)}
+        chunks = chunks_of(source)
+        if not _refers_to(question, language, asked, chunks, min_known_share):
+            continue
+        series = {label: parts for label, parts in numbered_parts(chunks).items() if complete(parts, min_parts)}
         chosen = [(label, series[label]) for words in asked for label in series if _matches(words, label)]
         chosen = list(dict(chosen).items())  # one series per label, in the order asked
         if chosen:
@@ -214,6 +219,20 @@ def outline_answer(
                 return None
             return _answer(chosen, language, max_listed)
     return None
+
+
+def _refers_to(question: str, language: str, asked: list[str], chunks: Sequence[Chunk], min_share: float) -> bool:
+    """Whether the question can be about this document: in its own language, at least ``min_share`` of
+    the question's words (besides the parts asked for) occur in it, title included. "Luật … có bao nhiêu
+    điều?" is not asked of a decision template that has articles too. Across languages words say nothing."""
+    if not chunks or chunks[0].meta.language != language:
+        return True
+    words = set(lexical_terms(question, use_phonetic=False)) - {w for a in asked for w in a.split()}
+    words = {w for w in words if not w.isdigit()}
+    if not words:
+        return True
+    text = " ".join([chunks[0].meta.title or "", *(c.text for c in chunks)])
+    return len(words & set(lexical_terms(text, use_phonetic=False))) / len(words) >= min_share
 
 
 def _states_count(folded: str, label: str, n: int) -> bool:

@@ -261,7 +261,7 @@ class Answerer:
         started = turn.clock.ms()
         found = outline_answer(
             turn.standalone, turn.language, retrieved, self.chunks_of, settings.min_parts, settings.max_listed,
-            stated=[c.text for c in analysis.candidates],
+            stated=[c.text for c in analysis.candidates], min_known_share=settings.min_known_share,
         )
         if found is None:
             return None

@@ -136,9 +136,9 @@ def missing_in_same_language(question: str, language: str, contexts: list[Contex
     Across languages a passage words things its own way, but a Vietnamese passage that answers a
     Vietnamese question about "Điều 5" or "giai đoạn 4" has that number. Returns ``k:num:N`` for
     each small number missing (digits or spelled out, :func:`~assistant.answer.text.mentions_number`)
-    and ``k:label N`` for a labelled one. (Words are not counted so: a question words its frame
-    — "phải xong trước ngày nào" — as no passage does; a row of a near item is told apart by
-    :mod:`assistant.answer.list_items`.)
+    and ``k:label N`` for a labelled one the passages number otherwise. (Words are not counted so:
+    a question words its frame — "phải xong trước ngày nào" — as no passage does; a row of a near
+    item is told apart by :mod:`assistant.answer.list_items`.)
     """
     same = [c for c in contexts if c.language == language]
     if not same:
@@ -146,9 +146,15 @@ def missing_in_same_language(question: str, language: str, contexts: list[Contex
     # A question names its document ("quyết định mẫu") and section ("Điều 4") as well as the text.
     text = "\n".join(f"{c.title}\n{c.section or ''}\n{c.text}" for c in same)
     folded = fold(text)
-    out = [f"k:num:{n}" for n in sorted(small_numbers(question)) if not mentions_number(n, text)]
-    out += [f"k:{label} {n}" for label, n in _labelled_numbers(question)
-            if f"k:num:{n}" not in out and not re.search(rf"(?<!\w){re.escape(label)}\s+0*{n}(?!\d)", folded)]
+    labelled = _labelled_numbers(question)
+    # A label counts only where the passages number that kind of part ("Điều 4" but no "Điều 5"); a
+    # label they never number ("học sinh cấp 2" for "trung học cơ sở") is the asker's own wording,
+    # and so is its number.
+    own = {n for label, n in labelled if not re.search(rf"(?<!\w){re.escape(label)}\s+0*\d", folded)}
+    out = [f"k:num:{n}" for n in sorted(small_numbers(question) - own) if not mentions_number(n, text)]
+    out += [f"k:{label} {n}" for label, n in labelled
+            if n not in own and f"k:num:{n}" not in out
+            and not re.search(rf"(?<!\w){re.escape(label)}\s+0*{n}(?!\d)", folded)]
     return out
 
 
