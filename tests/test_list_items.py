@@ -92,3 +92,15 @@ def test_a_refusal_records_the_rows_set_aside() -> None:
     assert quotes.step == "quotes" and not quotes.accepted
     assert "passage 2: names another list item: \"Cấp giấy phép kinh\", where the row has \"Cấp giấy phép lái xe\"" \
         in quotes.reasons
+
+
+def test_rows_are_read_against_the_questions_translation_in_their_language() -> None:
+    question = "Which department leads the business licence procedure?"
+    wording = "Cấp giấy phép kinh doanh do cơ quan nào chủ trì?"
+    plain = analyse(question, _contexts(PROCEDURES), "en")
+    assert not any(c.wrong_row for c in plain.candidates)
+    translated = analyse(question, _contexts(PROCEDURES), "en", wordings=[wording])
+    assert {c.index for c in translated.candidates if c.wrong_row} == {0, 1}
+    # A row that one wording names is not set aside because another wording misses it.
+    both = analyse(question, _contexts(PROCEDURES), "en", wordings=[wording, "Cấp giấy phép lái xe do ai chủ trì?"])
+    assert {c.index for c in both.candidates if c.wrong_row} == {0}

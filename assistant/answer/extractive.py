@@ -46,6 +46,7 @@ from assistant.answer.signals import (
 )
 from assistant.answer.text import keys_of, sentence_spans
 from assistant.ingest.tables import split_row
+from assistant.language import detect_language
 from assistant.retrieval.text_norm import fold, lexical_terms
 from assistant.settings import ScoringSettings
 from assistant.types import Context
@@ -253,7 +254,7 @@ def analyse(
         units if c.language == language else units - false_friends(units, c.text, surfaces)
         for c, units in zip(contexts, passage_units)
     ]
-    wrong_rows = _wrong_rows(question, contexts, language, q_keys, scoring)
+    wrong_rows = _wrong_rows(question, contexts, language, q_keys, scoring, wordings)
     out = []
     for j, (i, s, e, units) in enumerate(sents):
         text = contexts[i].text[s:e]
@@ -282,20 +283,42 @@ def analyse(
 
 
 def _wrong_rows(
-    question: str, contexts: list[Context], language: str, q_keys: set[str], scoring: ScoringSettings
+    question: str, contexts: list[Context], language: str, q_keys: set[str], scoring: ScoringSettings,
+    wordings: Sequence[str] = (),
 ) -> dict[int, str]:
-    """Why each table row in the question's language is not the row asked about: it names a sibling
-    item ("Đăng ký khai tử" for "đăng ký khai sinh", :mod:`assistant.answer.list_items`), or its values
-    hold none of the question's words and keys (only its column names match, and every row has those)."""
-    rows = {i: c for i, c in enumerate(contexts) if c.row is not None and c.language == language}
-    wrong = other_items(question, {i: c.text for i, c in rows.items()}, scoring.item_shared_words)
+    """Why each table row is not the row asked about: it names a sibling item ("Đăng ký khai tử" for
+    "đăng ký khai sinh", :mod:`assistant.answer.list_items`), or its values hold none of the question's
+    words and keys (only its column names match, and every row has those).
+
+    Rows are read against the question's wordings in their own language: the question itself, and its
+    translations (``wordings``) for rows in another language. A row is set aside only when every such
+    wording sets it aside (a rough translation may name the item otherwise)."""
+    rows_by_language: dict[str, dict[int, Context]] = {}
+    for i, c in enumerate(contexts):
+        if c.row is not None:
+            rows_by_language.setdefault(c.language, {})[i] = c
+    wrong: dict[int, str] = {}
+    for row_language, rows in rows_by_language.items():
+        texts = [question] if row_language == language else []
+        texts += [w for w in wordings if w.strip() and w != question and detect_language(w) == row_language]
+        verdicts = [_rows_not_asked(text, rows, q_keys, scoring) for text in texts]
+        for i in rows:
+            if verdicts and all(i in v for v in verdicts):
+                wrong[i] = verdicts[0][i]
+    return wrong
+
+
+def _rows_not_asked(text: str, rows: dict[int, Context], q_keys: set[str], scoring: ScoringSettings) -> dict[int, str]:
+    """:func:`_wrong_rows` for one wording in the rows' language."""
+    found = other_items(text, {i: c.text for i, c in rows.items()}, scoring.item_shared_words)
+    wrong = {i: f"names another list item: {why}" for i, why in found.items()}
     # Words as written (folded, not sound keys: within one language "thủ" is no "Tư").
-    asked = {t for t in lexical_terms(question, use_phonetic=False) if not t.isdigit()}
+    asked = {t for t in lexical_terms(text, use_phonetic=False) if not t.isdigit()}
     for i, c in rows.items():
         values = {t for _, value in split_row(c.text) for t in lexical_terms(value, use_phonetic=False)}
         if i not in wrong and not values & asked and not keys_of(c.text) & q_keys:
             wrong[i] = "the row holds none of the question's words beyond its column names"
-    return {i: f"names another list item: {why}" if why[0] == '"' else why for i, why in wrong.items()}
+    return wrong
 
 
 def score_sentences(
