@@ -146,14 +146,12 @@ def missing_in_same_language(question: str, language: str, contexts: list[Contex
     # A question names its document ("quyết định mẫu") and section ("Điều 4") as well as the text.
     text = "\n".join(f"{c.title}\n{c.section or ''}\n{c.text}" for c in same)
     folded = fold(text)
-    labelled = _labelled_numbers(question)
+    out = [f"k:num:{n}" for n in sorted(small_numbers(question)) if not mentions_number(n, text)]
     # A label counts only where the passages number that kind of part ("Điều 4" but no "Điều 5"); a
-    # label they never number ("học sinh cấp 2" for "trung học cơ sở") is the asker's own wording,
-    # and so is its number.
-    own = {n for label, n in labelled if not re.search(rf"(?<!\w){re.escape(label)}\s+0*\d", folded)}
-    out = [f"k:num:{n}" for n in sorted(small_numbers(question) - own) if not mentions_number(n, text)]
-    out += [f"k:{label} {n}" for label, n in labelled
-            if n not in own and f"k:num:{n}" not in out
+    # label they never number ("học sinh cấp 2" for "trung học cơ sở") is the asker's own wording.
+    # (Its number is still looked for: "báo cáo 6 tháng" reads the same way, and its 6 is a quantity.)
+    out += [f"k:{label} {n}" for label, n in _labelled_numbers(question)
+            if f"k:num:{n}" not in out and re.search(rf"(?<!\w){re.escape(label)}\s+0*\d", folded)
             and not re.search(rf"(?<!\w){re.escape(label)}\s+0*{n}(?!\d)", folded)]
     return out
 
