@@ -127,8 +127,8 @@ class FusionWeights(_Section):
 class RetrievalSettings(_Section):
     k: int = Field(5, description="Number of passages returned by default.")
     named_passages: int = Field(
-        2, ge=0, description="When a question names a document by the opening words of its title ('Theo mẫu quyết "
-        "định, …'), this many of that document's best passages come first (retrieval/named.py; 0 = off).",
+        2, ge=0, description="When a question names a document by the opening words of its title ('Theo mẫu biên "
+        "bản, …'), this many of that document's best passages come first (retrieval/named.py; 0 = off).",
     )
     fusion: FusionWeights = Field(default_factory=FusionWeights, description="Hybrid fusion weights.")
     rewrite: bool = Field(

@@ -133,8 +133,8 @@ class SupportSettings(_Section):
     item_shared_words: int = Field(
         2, ge=1, description="Within one language, a claim names another item than its matching sentence when it "
         "follows that sentence for this many words (stop words aside), then goes on differently, and another "
-        "sentence of the passage begins the same way (answer/list_items.py: 'giai đoạn hoàn thiện' against "
-        "'Giai đoạn triển khai …').",
+        "sentence of the passage begins the same way (answer/list_items.py: 'giai đoạn nhân rộng' against "
+        "'Giai đoạn khởi động …').",
     )
     pair_words: int = Field(
         8, ge=1, description="Most words of each phrase of a range or contrast ('từ A đến B', 'A, not B') compared "

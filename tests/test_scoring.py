@@ -96,8 +96,8 @@ def test_a_label_the_passages_never_number_is_the_askers_own_wording() -> None:
                     "trong 2 ngày.")  # fmt: skip
     refusal = analyse("Chuyển trường cho học sinh cấp 2 do sở nào chủ trì?", [numbered], "vi").refusal
     assert refusal is not None and "cap 2" in refusal
-    # The number itself is still looked for: "6 tháng" is a quantity, read the same way as a label.
-    assert analyse("Báo cáo 6 tháng do sở nào gửi?", [row], "vi").refusal is not None
+    # The number itself is still looked for: "4 năm" is a quantity, read the same way as a label.
+    assert analyse("Hợp đồng 4 năm do sở nào ký?", [row], "vi").refusal is not None
 
 
 def test_absent_words_say_nothing_across_languages() -> None:

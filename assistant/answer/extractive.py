@@ -286,8 +286,8 @@ def _wrong_rows(
     question: str, contexts: list[Context], language: str, q_keys: set[str], scoring: ScoringSettings,
     wordings: Sequence[str] = (),
 ) -> dict[int, str]:
-    """Why each table row is not the row asked about: it names a sibling item ("Đăng ký khai tử" for
-    "đăng ký khai sinh", :mod:`assistant.answer.list_items`), or its values hold none of the question's
+    """Why each table row is not the row asked about: it names a sibling item ("Đăng ký xe ô tô" for
+    "đăng ký xe máy", :mod:`assistant.answer.list_items`), or its values hold none of the question's
     words and keys (only its column names match, and every row has those).
 
     Rows are read against the question's wordings in their own language: the question itself, and its

@@ -11,16 +11,16 @@ words are the family's head and the rest names the item. What keeps a paraphrase
 
 * the shared run holds at least ``min_shared`` words that are not stop words, and either its first
   ``min_shared`` such words also occur in a cell of another row (a family of siblings), or the words
-  just before the run differ as well ("đổi giấy phép lái xe" against "Cấp giấy phép xây dựng": the
+  just before the run differ as well ("đổi thẻ bảo hiểm xe" against "Cấp thẻ bảo hiểm y tế": the
   shared words are only the middle of two names);
 * the run and the cell go on differently within one part of the cell: a comma, dash, bracket or
   colon starts a part of its own ("Sở … – Phòng …": a question naming the first part names the whole);
-* the cell's remaining words share no word with the rest of the question ("kinh phí triển khai
-  đề án" for "kinh phí thực hiện đề án" comes back to the cell's words);
+* the cell's remaining words share no word with the rest of the question ("chi phí sửa chữa
+  thiết bị" for "chi phí bảo trì thiết bị" comes back to the cell's words);
 * the word where the question goes on differently is in no field of the row (headers included).
 
-A plan's phases are such a family in prose ("Giai đoạn 2 – Triển khai diện rộng", "Giai đoạn 3 –
-Hoàn thiện …"): :func:`names_other_item` reads a claim against the sentence that matches it, with
+A plan's phases are such a family in prose ("Giai đoạn 1 – Khởi động …", "Giai đoạn 2 – Nhân
+rộng …"): :func:`names_other_item` reads a claim against the sentence that matches it, with
 the passage's other sentences as the siblings.
 
 Only texts in the rows' language can be compared so; the caller picks the rows.
@@ -42,7 +42,7 @@ _PART_END = re.compile(r"\s[-–—]\s|[,;:()\[\]/]")
 
 def other_items(question: str, rows: Mapping[int, str], min_shared: int = 2) -> dict[int, str]:
     """For each row of ``rows`` (key → "Header: value; …") that is a sibling of the item the question
-    names, why: e.g. ``'"đăng ký khai sinh", where the row has "Đăng ký khai tử"'``."""
+    names, why: e.g. ``'"đăng ký xe máy", where the row has "Đăng ký xe ô tô"'``."""
     said = _words(question)
     parts = {k: _parts(row) for k, row in rows.items()}
     out = {}
@@ -57,8 +57,8 @@ def other_items(question: str, rows: Mapping[int, str], min_shared: int = 2) -> 
 def names_other_item(claim: str, sentence: str, others: Sequence[str], min_shared: int = 2) -> str | None:
     """Why ``claim`` names another item than ``sentence`` (the passage sentence that matches it) does,
     or None. The same reading as :func:`other_items`, with the passage's ``others`` sentences as the
-    siblings: "giai đoạn hoàn thiện" against "Giai đoạn triển khai diện rộng …", where the passage also
-    has "Giai đoạn 3 – Hoàn thiện …"."""
+    siblings: "giai đoạn nhân rộng" against "Giai đoạn khởi động tập trung …", where the passage also
+    has "Giai đoạn 2 – Nhân rộng …"."""
     siblings = [cell for other in others for cell, _ in _parts(other)]
     # In prose the sentence goes on, after a comma, to say what the claim says: only its own part counts.
     parts = [(part, []) for part, _ in _parts(sentence)]

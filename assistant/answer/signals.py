@@ -137,7 +137,7 @@ def missing_in_same_language(question: str, language: str, contexts: list[Contex
     Vietnamese question about "Điều 5" or "giai đoạn 4" has that number. Returns ``k:num:N`` for
     each small number missing (digits or spelled out, :func:`~assistant.answer.text.mentions_number`)
     and ``k:label N`` for a labelled one the passages number otherwise. (Words are not counted so:
-    a question words its frame — "phải xong trước ngày nào" — as no passage does; a row of a near
+    a question words its frame — "phải hoàn tất khi nào" — as no passage does; a row of a near
     item is told apart by :mod:`assistant.answer.list_items`.)
     """
     same = [c for c in contexts if c.language == language]
@@ -148,8 +148,8 @@ def missing_in_same_language(question: str, language: str, contexts: list[Contex
     folded = fold(text)
     out = [f"k:num:{n}" for n in sorted(small_numbers(question)) if not mentions_number(n, text)]
     # A label counts only where the passages number that kind of part ("Điều 4" but no "Điều 5"); a
-    # label they never number ("học sinh cấp 2" for "trung học cơ sở") is the asker's own wording.
-    # (Its number is still looked for: "báo cáo 6 tháng" reads the same way, and its 6 is a quantity.)
+    # label they never number ("xã loại 1" where they say "xã đạt chuẩn") is the asker's own wording.
+    # (Its number is still looked for: "hợp đồng 3 năm" reads the same way, and its 3 is a quantity.)
     out += [f"k:{label} {n}" for label, n in _labelled_numbers(question)
             if f"k:num:{n}" not in out and re.search(rf"(?<!\w){re.escape(label)}\s+0*\d", folded)
             and not re.search(rf"(?<!\w){re.escape(label)}\s+0*{n}(?!\d)", folded)]

@@ -1,12 +1,12 @@
-"""Which document a question names by its title: "Theo mẫu quyết định, …", "Trong sổ tay, …".
+"""Which document a question names by its title: "Theo mẫu biên bản, …", "Trong cẩm nang, …".
 
-A title begins with what the document is ("Mẫu quyết định thành lập …", "Sổ tay hướng dẫn …",
-"danh-muc-thu-tuc" for a spreadsheet named by its file). A question that says those first words
+A title begins with what the document is ("Mẫu biên bản kiểm tra …", "Cẩm nang sử dụng …",
+"bang-tong-hop" for a spreadsheet named by its file). A question that says those first words
 asks what *that* document says, though another one may say it too. A title's *head* is its
 shortest opening of at least ``min_words`` words (stop words aside) that no other title opens
 with; a question names the document when it holds that head word for word (folded, so typed
-without accents too). Only the opening counts: the rest of a title names its topic ("… số liệu
-hằng ngày"), and a question about that topic does not ask for the document.
+without accents too). Only the opening counts: the rest of a title names its topic ("… kiểm tra
+định kỳ"), and a question about that topic does not ask for the document.
 
 Words are compared as written in one language; a question in another language names no title.
 """

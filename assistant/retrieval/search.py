@@ -191,7 +191,7 @@ def search(
     hits = rank(snap, channels, k, weights, others)
     named = [] if filters and filters.sources else named_sources(query, title_heads(snap.titles()))
     if named and named_passages > 0:
-        # The question names a document by its title ("Theo mẫu quyết định, …"): its best passages come first.
+        # The question names a document by its title ("Theo mẫu biên bản, …"): its best passages come first.
         only = SearchFilters(sources=named, doc_types=filters.doc_types if filters else [],
                              languages=filters.languages if filters else [])  # fmt: skip
         first = rank(snap, compute_channels(index, snap, query, only), named_passages, weights)
