@@ -32,6 +32,7 @@ import numpy as np
 
 from assistant.index import _CHANGE_RECORD, CorpusIndex
 from assistant.retrieval.keys import extract_keys, key_weight
+from assistant.retrieval.named import title_heads
 from assistant.retrieval.text_norm import bigrams, lexical_terms
 from assistant.types import Chunk, ChunkMeta
 
@@ -98,7 +99,7 @@ class Snapshot:
     position: dict[str, int] = field(default_factory=dict)
     _key_index: dict[str, np.ndarray] | None = field(default=None, repr=False)
     _columns: dict[str, np.ndarray] | None = field(default=None, repr=False)
-    _titles: dict[str, str] | None = field(default=None, repr=False)
+    _title_heads: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         ids = self.chunks.ids() if isinstance(self.chunks, ChunkRows) else [c.id for c in self.chunks]
@@ -107,17 +108,18 @@ class Snapshot:
     def __len__(self) -> int:
         return len(self.chunks)
 
-    def titles(self) -> dict[str, str]:
-        """Each source's title (the first chunk's), computed once."""
-        if self._titles is None:
+    def title_heads(self) -> dict[str, tuple[str, ...]]:
+        """Each source's title head (:func:`~assistant.retrieval.named.title_heads`), computed once."""
+        if self._title_heads is None:
             if isinstance(self.chunks, ChunkRows):
                 pairs = zip(self.chunks.field("source"), self.chunks.field("title"), strict=True)
             else:
                 pairs = ((c.meta.source, c.meta.title) for c in self.chunks)
-            self._titles = {}
+            titles: dict[str, str] = {}
             for source, title in pairs:
-                self._titles.setdefault(source, title or "")
-        return self._titles
+                titles.setdefault(source, title or "")
+            self._title_heads = title_heads(titles)
+        return self._title_heads
 
     def bm25_scores(self, query_terms: list[str]) -> np.ndarray:
         """BM25 score of every chunk for the (deduplicated) query terms; zeros when none is known."""

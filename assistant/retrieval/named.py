@@ -13,6 +13,7 @@ Words are compared as written in one language; a question in another language na
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 
 from assistant.retrieval.text_norm import lexical_terms
@@ -26,13 +27,13 @@ def title_heads(titles: Mapping[str, str], min_words: int = 2) -> dict[str, tupl
     """For each source (→ its title), the shortest opening of its title no other title opens with;
     sources whose title is shorter than ``min_words`` words or shared whole are left out."""
     words = {source: _words(title) for source, title in titles.items()}
+    # How many titles open with each opening: one pass over all openings, not title against title.
+    openings = Counter(tuple(own[:n]) for own in words.values() for n in range(min_words, len(own) + 1))
     heads = {}
     for source, own in words.items():
-        for n in range(min_words, len(own) + 1):
-            head = tuple(own[:n])
-            if not any(tuple(other[:n]) == head for s, other in words.items() if s != source):
-                heads[source] = head
-                break
+        head = next((tuple(own[:n]) for n in range(min_words, len(own) + 1) if openings[tuple(own[:n])] == 1), None)
+        if head is not None:
+            heads[source] = head
     return heads
 
 

@@ -30,7 +30,7 @@ from assistant.retrieval.fusion import (
 from assistant.retrieval.glossary import expand
 from assistant.retrieval.keys import extract_keys, key_overlap
 from assistant.retrieval.lexical import PREFIX_LENGTH, Snapshot, snapshot_for
-from assistant.retrieval.named import named_sources, title_heads
+from assistant.retrieval.named import named_sources
 from assistant.retrieval.text_norm import bigrams, lexical_terms
 from assistant.types import SearchHit
 
@@ -189,8 +189,8 @@ def search(
     channels = compute_channels(index, snap, query, filters)
     others = [compute_channels(index, snap, v, filters) for v in variants if v.strip() and v != query]
     hits = rank(snap, channels, k, weights, others)
-    named = [] if filters and filters.sources else named_sources(query, title_heads(snap.titles()))
-    if named and named_passages > 0:
+    named = [] if named_passages <= 0 or (filters and filters.sources) else named_sources(query, snap.title_heads())
+    if named:
         # The question names a document by its title ("Theo mẫu biên bản, …"): its best passages come first.
         only = SearchFilters(sources=named, doc_types=filters.doc_types if filters else [],
                              languages=filters.languages if filters else [])  # fmt: skip
