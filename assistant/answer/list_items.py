@@ -62,8 +62,10 @@ def names_other_item(claim: str, sentence: str, others: Sequence[str], min_share
     siblings = [cell for other in others for cell, _ in _parts(other)]
     # In prose the sentence goes on, after a comma, to say what the claim says: only its own part counts.
     parts = [(part, []) for part, _ in _parts(sentence)]
-    for head, framed, why in _divergences(_words(claim), sentence, parts, min_shared, "passage"):
-        if framed or any(_holds(cell, head) for cell in siblings):
+    # A shared middle is no sign in prose (sentences word the same thing around it differently): only
+    # a sibling that begins the same way is.
+    for head, _, why in _divergences(_words(claim), sentence, parts, min_shared, "passage"):
+        if any(_holds(cell, head) for cell in siblings):
             return why
     return None
 
