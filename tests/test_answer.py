@@ -320,6 +320,24 @@ def test_a_clock_time_is_checked_as_the_hour_the_passage_writes(claim: str, prob
     assert check_claim(claim, [passage], [set()]).problems == problems
 
 
+@pytest.mark.parametrize(
+    ("n", "text", "mentioned"),
+    [
+        (3, "ba lần", True), (4, "bốn nhóm", True), (10, "mười ngày", True), (2, "hai lần", True),
+        (3, "три этапа", True), (4, "четырех частей", True), (5, "пять", True),
+        (5, "fünf Phasen", True), (3, "três fases", True), (3, "tres fases", True), (3, "three phases", True),
+        (3, "02 thành viên", False), (3, "3 thành viên", True), (2, "Kế hoạch 02-KH", True),
+        # False friends: folded, these would be Russian три, Vietnamese "tám" and "năm" (also "year").
+        (3, "Cơ quan chủ trì", False), (8, "Trung tâm Phục vụ", False), (5, "năm 2025", False),
+        (6, "sau khi nhận", False),
+    ],
+)  # fmt: skip
+def test_a_number_is_mentioned_as_digits_or_as_a_word_of_its_own_script(n: int, text: str, mentioned: bool) -> None:
+    from assistant.answer.text import mentions_number
+
+    assert mentions_number(n, text) is mentioned
+
+
 def test_echoed_question_is_not_a_claim() -> None:
     checked = agreeing_check("Kế hoạch 02-KH/BCĐTW ban hành ngày nào? [1]", contexts_of(PT))
     assert checked.claim_count == 0

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from assistant.retrieval.keys import extract_keys
 from assistant.retrieval.lexical import PREFIX_LENGTH
@@ -116,19 +117,28 @@ def figure_keys(text: str) -> set[str]:
 
 
 # Spelled-out small numbers in the corpus and question languages (folded): whole words, and stems
-# that take case endings (четырех → chetyrekh, шести → shesti, десяти → desiati).
+# that take case endings (четырех → chetyrekh, шести → shesti, десяти → desiati). The folded
+# forms of Cyrillic words are Latin letters, so a word is matched only in its own script: a Cyrillic
+# word folded, a Latin word as written (:data:`_ACCENTED_NUMBER_WORDS` for those with accents).
+# Folded, Vietnamese "chủ trì" would be Russian три (3), "Trung tâm" "tám" (8), "năm" (a year) 5.
 _NUMBER_WORDS: dict[int, tuple[str, tuple[str, ...]]] = {
-    1: ("one un une uno una um uma ein eins eine odin odna odne odno odyn mot", ()),
+    1: ("one un une uno una um uma ein eins eine odin odna odne odno odyn", ()),
     2: ("two hai deux zwei dos dois duas dva dve dvi", ("dvukh", "dvokh")),
     3: ("three ba trois drei tres tri", ("trekh", "trokh")),
     4: ("four bon quatre vier cuatro quatro", ("chetyr", "chotyr")),
-    5: ("five nam cinq funf cinco", ("piat",)),
+    5: ("five cinq funf cinco", ("piat",)),
     6: ("six sau sechs seis", ("shest", "shist")),
     7: ("seven bay sept sieben siete sete sem sim semi semy", ()),
     8: ("eight tam huit acht ocho oito vosem visim", ("vosmi",)),
     9: ("nine chin neuf neun nueve nove", ("deviat",)),
     10: ("ten muoi dix zehn diez dez", ("desiat",)),
 }
+# Number words written with accents, as written. Vietnamese "một" (also "a") and "năm" (also "year")
+# are left out, as in :data:`assistant.language._SPELLED`.
+_ACCENTED_NUMBER_WORDS = frozenset("bốn sáu bảy tám chín mười fünf três".split())
+# Folded forms that are numbers only with their Vietnamese accents: unaccented, "sau" is "after" and
+# "bay" "fly" (Spanish "tres" stays a number without its Portuguese accent).
+_ACCENTED_ONLY = frozenset(fold(w) for w in "bốn sáu bảy tám chín mười".split())
 
 
 def small_numbers(text: str) -> set[int]:
@@ -159,7 +169,17 @@ def mentions_number(n: int, text: str) -> bool:
         return False
     words, stems = _NUMBER_WORDS[n]
     vocabulary = set(words.split())
-    return any(t in vocabulary or (stems and t.startswith(stems)) for t in re.findall(r"[a-z]+", fold(text)))
+    for surface in _LETTER_RUN.findall(unicodedata.normalize("NFC", text.lower())):
+        word = fold(surface)
+        if _CYRILLIC_LETTER.search(surface):
+            if word in vocabulary or (stems and word.startswith(stems)):
+                return True
+        elif surface.isascii():
+            if word in vocabulary and word not in _ACCENTED_ONLY:
+                return True
+        elif surface in _ACCENTED_NUMBER_WORDS and word in vocabulary:
+            return True
+    return False
 
 
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
