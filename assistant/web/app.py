@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,11 @@ def launch(demo: gr.Blocks, services: Services, host: str, port: int, **kwargs: 
     check_binding(host, settings.web)
     threading.Thread(target=services.warm_up, name="warm-up", daemon=True).start()
     auth = authenticator(settings.web)
+    # Gradio sums up its queue's events with pandas after each one, in worker threads, for its monitoring
+    # page (off here). Under pandas 3 two such sums at once can raise "dictionary changed size during
+    # iteration" inside pandas' option_context, and the event that hits it fails mid-answer. Summing once
+    # per billion events turns the race off; a deployment can still set the variable itself.
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(10**9))
     demo.queue(default_concurrency_limit=settings.web.concurrency, max_size=200)
     demo.launch(
         server_name=host,
