@@ -354,6 +354,11 @@ def ordinal_value(text: str) -> int | None:
     return values[0] if len(values) == 1 else 10 + values[1] if values[0] == 10 else None
 
 
+def spelled_number_words(language: str) -> dict[str, int]:
+    """The number words of ``language`` as written (lower-case), each with its value."""
+    return dict(_SPELLED.get(language, {}))
+
+
 def spelled_numbers(text: str, language: str | None = None) -> set[int]:
     """Small numbers spelled out in ``text`` ("hai lần", "three components"), for the languages answers are in."""
     words = _SPELLED.get(language or detect_language(text), {})

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from assistant.language import spelled_number_words
 from assistant.retrieval.keys import extract_keys
 from assistant.retrieval.lexical import PREFIX_LENGTH
 from assistant.retrieval.text_norm import fold, lexical_terms
@@ -133,12 +134,13 @@ _NUMBER_WORDS: dict[int, tuple[str, tuple[str, ...]]] = {
     9: ("nine chin neuf neun nueve nove", ("deviat",)),
     10: ("ten muoi dix zehn diez dez", ("desiat",)),
 }
-# Number words written with accents, as written. Vietnamese "một" (also "a") and "năm" (also "year")
-# are left out, as in :data:`assistant.language._SPELLED`.
-_ACCENTED_NUMBER_WORDS = frozenset("bốn sáu bảy tám chín mười fünf três".split())
-# Folded forms that are numbers only with their Vietnamese accents: unaccented, "sau" is "after" and
-# "bay" "fly" (Spanish "tres" stays a number without its Portuguese accent).
-_ACCENTED_ONLY = frozenset(fold(w) for w in "bốn sáu bảy tám chín mười".split())
+# Vietnamese number words with accents, as the language module lists them (without "một", also "a",
+# and "năm", also "year"). Unaccented, their folded forms are other words ("sau" is "after", "bay"
+# "fly"), so those forms count only as written with the accents.
+_VI_ACCENTED = frozenset(w for w in spelled_number_words("vi") if not w.isascii())
+_ACCENTED_ONLY = frozenset(fold(w) for w in _VI_ACCENTED)
+# Number words written with accents, matched as written (Spanish "tres" stays a number unaccented).
+_ACCENTED_NUMBER_WORDS = _VI_ACCENTED | {"fünf", "três"}
 
 
 def small_numbers(text: str) -> set[int]:

@@ -13,7 +13,7 @@ They are mixed by :func:`fusion.fuse` with :data:`fusion.DEFAULT_WEIGHTS`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -125,6 +125,12 @@ def compute_channels(index: CorpusIndex, snap: Snapshot, query: str, filters: Se
                     query_keys, vietnamese)
 
 
+def _subset(ch: Channels, keep: np.ndarray) -> Channels:
+    """The channels of the candidates where ``keep`` is true."""
+    return replace(ch, positions=ch.positions[keep], dense=ch.dense[keep], bm25=ch.bm25[keep],
+                   bm25_bigram=ch.bm25_bigram[keep], bm25_expanded=ch.bm25_expanded[keep], keys=ch.keys[keep])
+
+
 def rank(
     snap: Snapshot,
     ch: Channels,
@@ -192,9 +198,9 @@ def search(
     named = [] if named_passages <= 0 or (filters and filters.sources) else named_sources(query, snap.title_heads())
     if named:
         # The question names a document by its title ("Theo mẫu biên bản, …"): its best passages come first.
-        only = SearchFilters(sources=named, doc_types=filters.doc_types if filters else [],
-                             languages=filters.languages if filters else [])  # fmt: skip
-        first = rank(snap, compute_channels(index, snap, query, only), named_passages, weights)
+        # Every channel scores each chunk on its own, so the document's share of them is its own ranking.
+        own = np.isin(snap.column("source")[channels.positions], named)
+        first = rank(snap, _subset(channels, own), named_passages, weights)
         ids = {h.chunk.id for h in first}
         hits = [*first, *(h for h in hits if h.chunk.id not in ids)][:k]
         hits = [h.model_copy(update={"rank": n}) for n, h in enumerate(hits, start=1)]
