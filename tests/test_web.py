@@ -97,6 +97,34 @@ def test_app_refuses_public_address_without_users(tmp_path: Path) -> None:
     assert "Running on" not in result.stdout
 
 
+def test_launch_turns_off_the_queue_analytics_sums(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gradio's per-event pandas sums raced in worker threads and failed answers mid-stream; launch turns
+    them off before the queue starts, and leaves a deployment's own value alone."""
+    from types import SimpleNamespace
+
+    from assistant.web.app import launch
+
+    class Demo:
+        def __init__(self) -> None:
+            self.calls: list[tuple[str, str | None]] = []
+
+        def queue(self, **_: object) -> None:
+            self.calls.append(("queue", os.environ.get("GRADIO_ANALYTICS_CACHE_FREQUENCY")))
+
+        def launch(self, **kwargs: object) -> None:
+            self.calls.append(("launch", str(kwargs["enable_monitoring"])))
+
+    services = SimpleNamespace(settings=load_settings(), warm_up=lambda: None)
+    monkeypatch.delenv("GRADIO_ANALYTICS_CACHE_FREQUENCY", raising=False)
+    demo = Demo()
+    launch(demo, services, "127.0.0.1", 7999)
+    assert demo.calls == [("queue", str(10**9)), ("launch", "False")]
+    monkeypatch.setenv("GRADIO_ANALYTICS_CACHE_FREQUENCY", "5")
+    demo = Demo()
+    launch(demo, services, "127.0.0.1", 7999)
+    assert demo.calls[0] == ("queue", "5")
+
+
 # -- texts --------------------------------------------------------------------------------------
 
 

@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from assistant.answer.answer_types import gives_asked_figure, is_yes_no, says_yes_or_no
 from assistant.answer.citations import DEFAULT_CHECKS, restates, strip_markers
 from assistant.answer.cloze import filled_in, fills_blanks
+from assistant.answer.events import DoneEvent
 from assistant.language import written_in
 from assistant.settings import CheckSettings
-from assistant.types import Answer
+from assistant.types import Answer, Attempt
 
 DECLINED = "declined"
 NO_VERIFIED_CLAIM = "no verified claim"
@@ -90,3 +91,13 @@ def reply_problems(
 def retry_hints(reasons: list[str], language_name: str) -> list[str]:
     """How a retry prompt (``prompts/retry.txt``) words ``reasons`` for the model."""
     return [RETRY_HINTS[r].format(language_name=language_name) for r in reasons if r in RETRY_HINTS]
+
+
+def finished(answer: Answer, attempts: list[Attempt], first_verified_ms: float | None = None) -> DoneEvent:
+    """The final answer with how it was made. Its first verified sentence reached the asker at
+    ``first_verified_ms`` (checked while streaming) or reaches them now."""
+    timings = answer.timings
+    if answer.verified_claims:
+        first = first_verified_ms if first_verified_ms is not None else timings.total_ms
+        timings = timings.model_copy(update={"first_verified_ms": first})
+    return DoneEvent(answer.model_copy(update={"attempts": attempts, "timings": timings}))

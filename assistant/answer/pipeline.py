@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.answer.attempts import DECLINED, LANGUAGE, MODEL_STEPS, reply_problems, retry_hints
+from assistant.answer.attempts import DECLINED, LANGUAGE, MODEL_STEPS, finished, reply_problems, retry_hints
 from assistant.answer.citations import check_answer, strip_markers, tidy_reply
 from assistant.answer.cloze import cloze_sentence
 from assistant.answer.condense import HistoryItem, condense_question
@@ -48,11 +48,7 @@ from assistant.answer.focus import focus_evidence
 from assistant.answer.from_facts import fact_answer
 from assistant.answer.outline import asks_more, outline_answer, with_quotes
 from assistant.answer.prompts import PromptSet, load_prompts
-from assistant.answer.refusal import (
-    is_refusal_output,
-    refusal_answer,
-    weak_evidence,
-)
+from assistant.answer.refusal import gate_reasons, is_refusal_output, refusal_answer
 from assistant.answer.replies import stream_reply
 from assistant.answer.support import SupportChecker
 from assistant.answer.text import sentence_spans
@@ -133,7 +129,7 @@ class Answerer:
         wordings = self.translate(standalone) if self.translate is not None and evidence else []
         bridged = self.bridge(standalone, found, language) if self.bridge is not None and evidence else []
         analysis = analyse(standalone, found, language, scoring, self.similarity, wordings, bridged) if evidence else None
-        gate = self._gate(found, analysis, llm is not None)
+        gate = gate_reasons(found, analysis, self.settings, with_llm=llm is not None)
         retrieved = evidence  # what analysis.candidates index (the model may see a focused cut of it)
         if llm is not None and analysis is not None and not gate:
             evidence = focus_evidence(evidence, analysis.candidates, self.settings.llm_context_chars, scoring)
@@ -164,28 +160,6 @@ class Answerer:
             return
         strong = analysis is not None and (analysis.best_score or 0.0) >= scoring.min_support
         yield from self._generate(turn, llm, strong)
-
-    def _gate(self, found: list[Context], analysis: Analysis | None, with_llm: bool) -> list[str]:
-        """Why the passages cannot answer, before any answer is written (empty: go on).
-
-        Always: no passage scores ``min_relevance``, or a code, date or number of the question is in
-        no passage. With an LLM also: a name or (in the question's language) most of its words are
-        in no passage, or no sentence scores ``llm_min_support`` — the 1.5B model, given loosely
-        related passages, answers rather than refusing."""
-        if weak_evidence(found, self.settings.min_relevance):
-            return [f"no passage scores min_relevance {self.settings.min_relevance}"]
-        if analysis is None:
-            return []
-        if analysis.missing_keys:
-            return [f"in no passage: {', '.join(analysis.missing_keys)}"]
-        if not with_llm:
-            return []
-        if analysis.missing:
-            return [f"in no passage: {', '.join(u[2:] for u in analysis.missing)}"]
-        best = analysis.best_score
-        if best is not None and best < self.settings.llm_min_support:
-            return [f"best sentence scores {best:.2f} < llm_min_support {self.settings.llm_min_support}"]
-        return []
 
     def _extractive(
         self,
@@ -223,7 +197,7 @@ class Answerer:
             yield TokenEvent(line)
         answer = self._finish(turn, text, first_token_ms, mode, notice)
         quotes = Attempt(step="quotes", accepted=True, reply=text, ms=turn.clock.ms() - started)
-        yield self._done(answer, [*attempts, quotes])
+        yield finished(answer, [*attempts, quotes])
 
     def _analyse(self, turn: Turn) -> Analysis:
         """The turn's passages (as the answer now holds them) scored with the question's other wordings."""
@@ -279,17 +253,7 @@ class Answerer:
         for line in text.splitlines(keepends=True):
             yield TokenEvent(line)
         answer = self._finish(replace(turn, evidence=evidence), text, first_token_ms, self.mode, None)
-        yield self._done(answer, [Attempt(step=step, accepted=True, reply=text, ms=turn.clock.ms() - started)])
-
-    @staticmethod
-    def _done(answer: Answer, attempts: list[Attempt], first_verified_ms: float | None = None) -> DoneEvent:
-        """The final answer with how it was made. Its first verified sentence reached the asker at
-        ``first_verified_ms`` (checked while streaming) or reaches them now."""
-        timings = answer.timings
-        if answer.verified_claims:
-            first = first_verified_ms if first_verified_ms is not None else timings.total_ms
-            timings = timings.model_copy(update={"first_verified_ms": first})
-        return DoneEvent(answer.model_copy(update={"attempts": attempts, "timings": timings}))
+        yield finished(answer, [Attempt(step=step, accepted=True, reply=text, ms=turn.clock.ms() - started)])
 
     def _generate(self, turn: Turn, llm: BaseChatModel, strong: bool) -> Iterator[AnswerEvent]:
         """Run the model steps of :mod:`assistant.answer.attempts` until one reply is accepted; then
@@ -329,7 +293,7 @@ class Answerer:
                 attempts.append(Attempt(step=step.name, accepted=not reasons, reasons=reasons, reply=text,
                                         ms=turn.clock.ms() - started))  # fmt: skip
                 if answer is not None and not reasons:
-                    yield self._done(answer, attempts, verified_ms)
+                    yield finished(answer, attempts, verified_ms)
                     return
                 if answer is not None and reasons == [LANGUAGE] and answer.notice is not None and foreign is None:
                     foreign = answer  # verified, only in another language (not a foreign phrase in a blank)
@@ -344,7 +308,7 @@ class Answerer:
                 )  # fmt: skip
                 drafted = True
                 if translated is not None:
-                    yield self._done(translated, attempts)
+                    yield finished(translated, attempts)
                     return
                 reasons = attempts[-1].reasons
         except ModelUnavailable as exc:
@@ -357,7 +321,7 @@ class Answerer:
             return
         if foreign is not None:  # a verified answer in another language beats quotes in another language
             attempts.append(Attempt(step="foreign", accepted=True, reply=foreign.answer))
-            yield self._done(foreign, attempts)
+            yield finished(foreign, attempts)
             return
         if drafted:
             yield DiscardEvent(tuple(reasons), "quotes")
