@@ -9,7 +9,8 @@ name, so such a name comes from a hostile or broken client. The name is then
 Unicode-normalised (NFC, so Vietnamese names survive), freed of leading dots,
 underscores and ``~$`` (which the corpus scan would skip), and placed strictly
 inside the upload folder. A DOCX or XLSX must also be an Office archive of its
-kind that does not unpack past ``corpus.max_unzipped_mb`` (a zip bomb). Each
+kind that does not unpack past ``corpus.max_unzipped_mb`` (a zip bomb). An older office file (.doc,
+.xls, .odt …) is refused with the format to save it as. Each
 rejection carries a ``code`` that the web layer turns into a translated message.
 """
 
@@ -23,7 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from assistant.errors import AssistantError, IngestError
 from assistant.ingest.archive import ZIP_ERRORS, check_archive
-from assistant.ingest.base import SUPPORTED_EXTENSIONS
+from assistant.ingest.base import SAVE_AS, SUPPORTED_EXTENSIONS
 
 #: What officials may upload (a subset of what the indexer reads; HTML is for crawled pages only).
 UPLOAD_EXTENSIONS: frozenset[str] = frozenset({".pdf", ".docx", ".xlsx", ".csv", ".md", ".txt"}) & SUPPORTED_EXTENSIONS
@@ -98,6 +99,8 @@ def sanitize_filename(name: str) -> str:
 def check_type(filename: str, safe_name: str) -> str:
     """The lower-case extension of ``safe_name`` when it may be uploaded; raises UploadRejected otherwise."""
     ext = PurePosixPath(safe_name).suffix.lower()
+    if ext in SAVE_AS:  # an older office format: the office suite's "Save as" makes one that is read
+        raise UploadRejected(filename, "save_as", ext=ext, target=SAVE_AS[ext])
     if ext not in UPLOAD_EXTENSIONS:
         raise UploadRejected(filename, "bad_type", ext=ext or "-", allowed=", ".join(sorted(UPLOAD_EXTENSIONS)))
     return ext

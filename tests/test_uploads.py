@@ -84,6 +84,18 @@ def test_rejections_name_the_rule(name: str, size: int, head: bytes, code: str) 
     assert info.value.code == code and info.value.filename == name
 
 
+@pytest.mark.parametrize(("name", "target"), [("Quyết định.doc", ".docx"), ("danh sach.XLS", ".xlsx"), ("mau.odt", ".docx")])
+def test_an_older_office_file_is_told_what_to_save_it_as(name: str, target: str) -> None:
+    from assistant.web.corpus import rejection_text
+
+    with pytest.raises(UploadRejected) as info:
+        check_upload(name, 100, b"\xd0\xcf\x11\xe0", max_mb=1)
+    assert info.value.code == "save_as" and info.value.detail["target"] == target
+    assert f"save it as {target} (File → Save as)" in rejection_text("en", info.value)
+    assert f"lưu lại dưới dạng {target}" in rejection_text("vi", info.value)
+    assert rejection_text("vi", info.value).startswith(f"✗ {name}")
+
+
 def test_too_large_reports_size_and_limit() -> None:
     with pytest.raises(UploadRejected) as info:
         check_upload("big.pdf", 3 * 1024 * 1024, PDF, max_mb=2)

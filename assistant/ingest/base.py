@@ -13,6 +13,12 @@ SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
     {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".csv"}
 )
 
+#: Formats officials often keep, with the supported format to save them as (the office suite's "Save as").
+SAVE_AS: dict[str, str] = {
+    ".doc": ".docx", ".dot": ".docx", ".rtf": ".docx", ".odt": ".docx",
+    ".xls": ".xlsx", ".xlsm": ".xlsx", ".ods": ".xlsx",
+}  # fmt: skip
+
 #: The version of what the readers and the chunker make of a file. Bump it when a change alters the
 #: units or chunks of files already indexed (PDF re-flow, heading detection): the next sync then
 #: re-indexes every file, as it does after a manifest edit, instead of keeping the old chunks.

@@ -11,7 +11,7 @@ from langchain_core.documents import Document
 
 from assistant.errors import IngestError
 from assistant.ingest.archive import check_archive
-from assistant.ingest.base import SUPPORTED_EXTENSIONS, LoadedFile, Parsed, Unit, relative_source
+from assistant.ingest.base import SAVE_AS, SUPPORTED_EXTENSIONS, LoadedFile, Parsed, Unit, relative_source
 from assistant.ingest.encoding import decode_bytes
 from assistant.ingest.markup import read_html
 from assistant.ingest.metadata import load_manifest, resolve_metadata
@@ -73,12 +73,6 @@ def load_file(
     documents = [Document(page_content=u.text, metadata=_unit_metadata(meta, u)) for u in units]
     return LoadedFile(source=source, documents=documents, warnings=parsed.warnings)
 
-
-#: Formats officials often keep, with the supported format to save them as (the office suite's "Save as").
-SAVE_AS: dict[str, str] = {
-    ".doc": ".docx", ".dot": ".docx", ".rtf": ".docx", ".odt": ".docx",
-    ".xls": ".xlsx", ".xlsm": ".xlsx", ".ods": ".xlsx",
-}  # fmt: skip
 
 
 def _check_file(path: Path, suffix: str, settings: CorpusSettings) -> None:

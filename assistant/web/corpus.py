@@ -13,6 +13,7 @@ import gradio as gr
 
 from assistant.errors import AssistantError
 from assistant.index import FileRecord
+from assistant.ingest.base import SAVE_AS
 from assistant.uploads import (
     UPLOAD_EXTENSIONS,
     UploadRejected,
@@ -142,7 +143,7 @@ def build_corpus_tab(services: Services, labels: Relabeler, lang_box: gr.Radio) 
         labels.add(gr.Markdown(t(lang0, "corpus.admin")), value="corpus.admin")
         files = labels.add(
             gr.File(label=t(lang0, "corpus.upload", mb=mb), file_count="multiple", type="filepath",
-                    file_types=sorted(UPLOAD_EXTENSIONS), elem_id="upload-files"),
+                    file_types=sorted(UPLOAD_EXTENSIONS | set(SAVE_AS)), elem_id="upload-files"),
             label=lambda lg: t(lg, "corpus.upload", mb=mb),
         )  # fmt: skip
         upload = labels.add(gr.Button(t(lang0, "corpus.upload_button"), variant="primary", elem_id="upload"), value="corpus.upload_button")

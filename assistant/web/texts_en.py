@@ -121,6 +121,7 @@ EN: dict[str, str] = {
     "upload.saved": "✓ Received {name}",
     "upload.indexed": "✓ Indexed: {files} new/changed files, {chunks} chunks, {seconds} s.",
     "upload.failed": "✗ {name}: could not be indexed: {reason}",
+    "upload.save_as": "✗ {name}: {ext} files are not read. Open it in your office program, save it as {target} (File → Save as) and upload that file.",
     "upload.bad_type": "✗ {name}: file type {ext} is not accepted (only {allowed}).",
     "upload.too_large": "✗ {name}: file too large ({size_mb} MB, limit {limit_mb} MB).",
     "upload.empty": "✗ {name}: the file is empty.",

@@ -122,6 +122,7 @@ VI: dict[str, str] = {
     "upload.saved": "✓ Đã nhận {name}",
     "upload.indexed": "✓ Đã lập chỉ mục: {files} tệp mới/thay đổi, {chunks} đoạn, {seconds} giây.",
     "upload.failed": "✗ {name}: không lập chỉ mục được: {reason}",
+    "upload.save_as": "✗ {name}: tệp {ext} không đọc được. Hãy mở tệp bằng phần mềm văn phòng, lưu lại dưới dạng {target} (Tệp → Lưu thành) rồi tải tệp đó lên.",
     "upload.bad_type": "✗ {name}: loại tệp {ext} không được nhận (chỉ nhận {allowed}).",
     "upload.too_large": "✗ {name}: tệp quá lớn ({size_mb} MB, tối đa {limit_mb} MB).",
     "upload.empty": "✗ {name}: tệp rỗng.",
