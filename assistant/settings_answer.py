@@ -140,6 +140,10 @@ class SupportSettings(_Section):
         8, ge=1, description="Most words of each phrase of a range or contrast ('từ A đến B', 'A, not B') compared "
         "in order between a claim and its sentence (chosen on the dev claims: a counting window of seven words).",
     )
+    asked_actor: bool = Field(
+        True, description="Turn down a claim whose sentence names another body of the kind the question asks about "
+        "('Sở Y tế' for a question about 'Sở Xây dựng'), read in the question or its translation (answer/support.py).",
+    )
 
 
 class BridgeSettings(_Section):

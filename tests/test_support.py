@@ -90,6 +90,47 @@ def test_a_yes_no_answer_needs_the_question_words_in_the_passage(
         assert any("does not say what the question asks" in r for r in support.reasons), support.reasons
 
 
+CONTACT = "Đơn vị: Sở Giao thông; Người đầu mối: Trần Văn An; Điện thoại: 0200 555 0001"
+ASKED_BODY = [
+    # (question, its translations, claim, passage, passage language, verified): the sentence must be about
+    # the body the question asks about, when it names another of that kind.
+    ("Người đầu mối của Sở Du lịch là ai?", (), "Người đầu mối của Sở Du lịch là Trần Văn An.", CONTACT, "vi", False),
+    ("Người đầu mối của Sở Giao thông là ai?", (), "Người đầu mối của Sở Giao thông là Trần Văn An.", CONTACT, "vi",
+     True),
+    # Asked in English: the rewriter's translation names the body in the passage's language.
+    ("Who is the contact at the Department of Tourism?", ("Người đầu mối của Sở Du lịch là ai?",),
+     "The contact at the Department of Tourism is Trần Văn An.", CONTACT, "vi", False),
+    ("Who is the contact at the Department of Transport?", ("Người đầu mối của Sở Giao thông là ai?",),
+     "The contact at the Department of Transport is Trần Văn An.", CONTACT, "vi", True),
+    # Without a translation nothing is read across languages.
+    ("Who is the contact at the Department of Tourism?", (), "The contact at the Department of Tourism is Trần Văn An.",
+     CONTACT, "vi", True),
+    # A longer or shorter form of the asked body, or one sharing a word after the head, is that body.
+    ("Ban Điều phối tỉnh họp khi nào?", (), "Ban Điều phối tỉnh họp mỗi quý.",
+     "Ban Điều phối dữ liệu tỉnh họp mỗi quý.", "vi", True),
+    # A sentence naming no body of that kind says nothing against it.
+    ("Sở Du lịch phải làm gì?", (), "Sở Du lịch phải gửi báo cáo hằng tháng.", "Các đơn vị phải gửi báo cáo hằng tháng.",
+     "vi", True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "wordings", "claim", "passage", "language", "verified"), ASKED_BODY)
+def test_the_sentence_is_about_the_body_the_question_asks_about(
+    question: str, wordings: tuple[str, ...], claim: str, passage: str, language: str, verified: bool
+) -> None:
+    support = AGREEING.check(claim, [ctx(passage, language)], question, wordings)
+    asked_about = [r for r in support.reasons if "the question asks about" in r]
+    assert bool(asked_about) is not verified, support.reasons
+
+
+def test_the_asked_body_rule_can_be_turned_off() -> None:
+    from assistant.settings import SupportSettings
+
+    off = SupportChecker(AGREEING.similarity, SupportSettings(asked_actor=False))
+    question, _, claim, passage, language, _ = ASKED_BODY[0]
+    assert not [r for r in off.check(claim, [ctx(passage, language)], question).reasons if "asks about" in r]
+
+
 def test_a_quote_is_supported_whatever_the_model_says() -> None:
     far = SupportChecker(lambda claim, items: np.zeros(len(items), dtype=np.float32))
     assert far.check("- Giai đoạn 2 – Triển khai diện rộng (từ 01/9/2025 đến 30/4/2026)", [ctx(PHASES, "vi")]).how == "quoted"

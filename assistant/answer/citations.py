@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.answer.constants import CITATION_FORMAT, PASSAGE_TAG, REFUSAL_MARKER, UNVERIFIED_FLAG
@@ -304,7 +305,7 @@ def _rewrite_markers(sentence: str, mapping: dict[int, int]) -> str:
 
 def check_answer(
     answer: str, contexts: list[Context], pages: list[int | None] | None = None, question: str = "",
-    support: SupportChecker | None = None, checks: CheckSettings = DEFAULT_CHECKS,
+    support: SupportChecker | None = None, checks: CheckSettings = DEFAULT_CHECKS, wordings: Sequence[str] = (),
 ) -> CheckedAnswer:  # fmt: skip
     """Verify every sentence of ``answer`` against ``contexts`` (passage n = ``contexts[n-1]``).
 
@@ -312,7 +313,8 @@ def check_answer(
     passage supports it (``support``; without one, only quotes and same-language sentences
     holding its words can: :class:`~assistant.answer.support.SupportChecker`).
     Citations are renumbered in order of first use; a flagged sentence gets
-    :data:`UNVERIFIED_FLAG` appended. ``pages`` gives the cited chunk's PDF page per context.
+    :data:`UNVERIFIED_FLAG` appended. ``pages`` gives the cited chunk's PDF page per context;
+    ``wordings`` are the question's translations (for the support check).
     """
     support = support or SupportChecker(None)
     passage_keys = [figure_keys(c.text) for c in contexts]
@@ -322,7 +324,7 @@ def check_answer(
     def checked(sentence: str) -> Claim:
         claim = check_claim(sentence, texts, passage_keys, question)
         if claim.factual and claim.verified:
-            claim.support = support.check(claim.text, [contexts[n - 1] for n in claim.cited], question)
+            claim.support = support.check(claim.text, [contexts[n - 1] for n in claim.cited], question, wordings)
             claim.problems += claim.support.reasons
             claim.verified = claim.support.supported
         return claim

@@ -352,7 +352,7 @@ class Answerer:
                 continue
             sentence = draft[start:end]
             checked = check_answer(sentence, turn.contexts, [e.page for e in turn.evidence], turn.standalone,
-                                   self.support, self.settings.checks)  # fmt: skip
+                                   self.support, self.settings.checks, turn.wordings)  # fmt: skip
             claims = [c for c in checked.claims if c.factual]
             if claims:
                 yield SentenceEvent(sentence, end, all(c.verified for c in claims),
@@ -363,7 +363,8 @@ class Answerer:
     def _finish(self, turn: Turn, text: str, first_token_ms: float | None, mode: str, notice: str | None) -> Answer:
         """Verify citations and figures, flag what does not check out, and note a wrong answer language."""
         checked = check_answer(
-            text, turn.contexts, [e.page for e in turn.evidence], turn.standalone, self.support, self.settings.checks
+            text, turn.contexts, [e.page for e in turn.evidence], turn.standalone, self.support, self.settings.checks,
+            turn.wordings,
         )
         if mode != EXTRACTIVE and notice is None:
             plain = strip_markers(text)

@@ -17,7 +17,12 @@ supported when one sentence of a cited passage says the same thing:
   "A, а не B" against "B, а не A": :func:`assistant.language.ordered_pairs`);
 - within one language, the names the claim capitalises (agencies, people) are in the passage;
 - within one language, a claim answering a yes/no question holds no word of the question that the
-  passage lacks (a yes asserts the question's premise).
+  passage lacks (a yes asserts the question's premise);
+- in any language, the sentence is about the body the question asks about: when the question (or its
+  translation into the passage's language) names a body ("Sở Xây dựng") that the sentence does not
+  name, and the sentence names another of its kind ("Sở Y tế": the same head word, nothing after it
+  in common), the claim answers about another body (:func:`other_actors`; names are found by
+  :func:`assistant.facts.actors.find_actors`, from the lexicon's head words).
 
 With no embedding model (logic tests) only quotes and same-language sentences holding the
 claim's words can support; across languages nothing is then verified.
@@ -46,8 +51,8 @@ from assistant.answer.text import (
 from assistant.ingest.tables import split_row
 from assistant.language import date_roles, detect_language, negated, ordered_pairs, spelled_numbers
 from assistant.retrieval.keys import date_mentions
-from assistant.retrieval.text_norm import fold
-from assistant.settings import SupportSettings
+from assistant.retrieval.text_norm import fold, lexical_terms
+from assistant.settings import FactSettings, SupportSettings
 from assistant.types import Context
 
 _SPACE = re.compile(r"\s+")
@@ -157,18 +162,58 @@ def _coverage(claim: str, sentence: str) -> float:
     return _share(wanted, terms(sentence)) if wanted else 1.0
 
 
+def _name_words(name: str) -> list[str]:
+    """A name's words, folded, without function words ("Sở Khoa học và Công nghệ" → so, khoa, hoc, cong, nghe)."""
+    return lexical_terms(name, use_phonetic=False)
+
+
+def other_actors(asked: Sequence[str], named: Sequence[str], sentence: str) -> list[str]:
+    """Why a sentence naming the bodies ``named`` is about another body than each of ``asked`` (the bodies a
+    question names): it names none of the asked one's words after a shared head, but another of its
+    kind ("Sở Xây dựng" asked, "Sở Y tế" named). A sentence holding the asked name, or one of its kind
+    that shares a word after the head ("Ban Chỉ đạo tỉnh", "Ban Chỉ đạo chuyển đổi số tỉnh"), or a
+    shorter or longer form of it, is about that body."""
+    reasons = []
+    there = _normal(fold(sentence))
+    for name in asked:
+        words = _name_words(name)
+        if len(words) < 2 or _normal(fold(name)) in there:
+            continue
+        rivals, same = [], False
+        for other in named:
+            theirs = _name_words(other)
+            head = next((k for k, (a, b) in enumerate(zip(words, theirs)) if a != b), min(len(words), len(theirs)))
+            if head == 0:
+                continue  # another kind of body
+            rest, their_rest = set(words[head:]), set(theirs[head:])
+            if not rest or not their_rest or rest & their_rest:
+                same = True
+                break
+            rivals.append(other)
+        if rivals and not same:
+            reasons.append(f"the question asks about {name}; the sentence names {rivals[0]}")
+    return reasons
+
+
 class SupportChecker:
     """Checks claims against the passages they cite (see the module docstring)."""
 
-    def __init__(self, similarity: Similarity | None, settings: SupportSettings | None = None) -> None:
+    def __init__(
+        self, similarity: Similarity | None, settings: SupportSettings | None = None, facts: FactSettings | None = None
+    ) -> None:
         self.similarity = similarity
         self.settings = settings or SupportSettings()
+        self.facts = facts or FactSettings()  # how bodies' names are read (facts.actor_* settings)
 
-    def check(self, claim: str, passages: Sequence[Context], question: str = "") -> Support:
+    def check(
+        self, claim: str, passages: Sequence[Context], question: str = "", wordings: Sequence[str] = ()
+    ) -> Support:
         """Whether one of ``passages`` (the ones ``claim`` cites) supports ``claim`` (plain text, no markers).
 
         Small numbers and names the ``question`` gives ("Kế hoạch 02", "Sở Tư pháp có…?") are its
-        subject, not the claim's news, and need not be in the matching sentence."""
+        subject, not the claim's news, and need not be in the matching sentence; but the sentence must
+        not be about another body of the same kind. ``wordings``: the question's translations (the
+        rewriter's), read for the bodies it names in the passage's language."""
         for i, passage in enumerate(passages):
             if _quoted(claim, passage.text):
                 return Support(True, "quoted", i, claim)
@@ -194,6 +239,7 @@ class SupportChecker:
         index, sentence = sentences[best]
         similarity = float(cosines[best]) if cosines is not None else None
         reasons = self._reasons(claim, claim_language, sentences, languages, best, similarity, passages[index], question)
+        reasons += self._other_actors(question, wordings, sentence, languages[best])
         return Support(not reasons, "similar" if not reasons else "none", index, sentence, similarity, tuple(reasons))
 
     def _reasons(
@@ -266,6 +312,18 @@ class SupportChecker:
                     reasons.append("the passage does not say what the question asks: "
                                    + ", ".join(w for w in _question_words(question) if terms(w) & unbacked))
         return reasons
+
+    def _other_actors(self, question: str, wordings: Sequence[str], sentence: str, language: str) -> list[str]:
+        """:func:`other_actors` for the bodies the question, or its translation, names in ``language``."""
+        if not self.settings.asked_actor or not question:
+            return []
+        from assistant.facts.actors import find_actors  # here: facts.actors reads answer.text, which imports this
+
+        asked = [a.name for text in (question, *wordings) if detect_language(text) == language
+                 for a in find_actors(text, language, self.facts)]  # fmt: skip
+        if not asked:
+            return []
+        return other_actors(asked, [a.name for a in find_actors(sentence, language, self.facts)], sentence)
 
     def _cosines(self, claim: str, passages: Sequence[Context], sentences: list[tuple[int, str]]):  # noqa: ANN202
         if self.similarity is None:
