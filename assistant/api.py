@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from assistant.errors import ModelError
 from assistant.index import CorpusIndex, FileRecord, index_errors, open_index
@@ -156,12 +156,24 @@ class Assistant:
 
     @property
     def rewriter(self) -> QueryRewriter | None:
-        """Translates questions for multi-query search when ``retrieval.rewrite`` is on and an LLM is available."""
-        return self._query_rewriter if self.settings.retrieval.rewrite else None
+        """Translates questions for multi-query search as ``retrieval.rewrite`` says, when an LLM is available."""
+        return self._rewriter_for(None)
 
     @cached_property
     def _query_rewriter(self) -> QueryRewriter | None:
-        """The rewriter over this assistant's LLM (None without one), whatever ``retrieval.rewrite`` says."""
+        """The rewriter into ``rewrite_languages`` (None without an LLM), whatever ``retrieval.rewrite`` says."""
+        return self._build_rewriter(self._rewrite_languages())
+
+    @cached_property
+    def _main_language_rewriter(self) -> QueryRewriter | None:
+        """The rewriter into the documents' main language (``rewrite: auto``); None without an LLM or when no
+        language holds ``rewrite_main_share`` of the chunks. A question in that language is not translated."""
+        from assistant.retrieval.rewrite import main_language
+
+        main = main_language(self._chunk_languages(), self.settings.retrieval.rewrite_main_share)
+        return self._build_rewriter([main]) if main is not None else None
+
+    def _build_rewriter(self, languages: list[str]) -> QueryRewriter | None:
         if self.chat_model is None:
             return None
         from assistant.answer.prompts import load_prompts
@@ -173,14 +185,17 @@ class Assistant:
         return QueryRewriter(
             sqlite_cached(self.chat_model, retrieval.rewrite_cache, retrieval.rewrite_cache_entries),
             load_prompts().render_rewrite,
-            {code: language_name(code) for code in self._rewrite_languages()},
+            {code: language_name(code) for code in languages},
             lock=self.model_lock,
             min_length_ratio=retrieval.rewrite_min_length_ratio,
         )
 
-    def _rewriter_for(self, rewrite: bool | None) -> QueryRewriter | None:
-        """The rewriter when ``rewrite`` (default: ``retrieval.rewrite``) asks for one and an LLM exists."""
+    def _rewriter_for(self, rewrite: bool | Literal["auto"] | None) -> QueryRewriter | None:
+        """The rewriter that ``rewrite`` (default: ``retrieval.rewrite``: true, "auto" or false) asks for, when
+        an LLM exists."""
         use = self.settings.retrieval.rewrite if rewrite is None else rewrite
+        if use == "auto":
+            return self._main_language_rewriter
         return self._query_rewriter if use else None
 
     def _rewrite_languages(self) -> list[str]:
@@ -190,14 +205,19 @@ class Assistant:
         retrieval = self.settings.retrieval
         if retrieval.rewrite_languages:
             return retrieval.rewrite_languages
+        return document_languages(self._chunk_languages(), retrieval.rewrite_max_languages)
+
+    def _chunk_languages(self) -> dict[str, int]:
+        """How many indexed chunks each language has (from the index's file records)."""
         counts: dict[str, int] = {}
         for record in self.index.file_records().values():
             counts[record.language] = counts.get(record.language, 0) + record.chunks
-        return document_languages(counts, retrieval.rewrite_max_languages)
+        return counts
 
     def search(
-        self, query: str, k: int | None = None, filters: SearchFilters | None = None, rewrite: bool | None = None
-    ) -> list[SearchHit]:
+        self, query: str, k: int | None = None, filters: SearchFilters | None = None,
+        rewrite: bool | Literal["auto"] | None = None,
+    ) -> list[SearchHit]:  # fmt: skip
         """Hybrid search; ``rewrite`` (default: ``retrieval.rewrite``) also searches the LLM's
         translations of ``query`` (no effect without an LLM)."""
         rewriter = self._rewriter_for(rewrite)
@@ -207,7 +227,7 @@ class Assistant:
                           weights=self.settings.retrieval.fusion, variants=variants,
                           named_passages=self.settings.retrieval.named_passages)
 
-    def answerer(self, filters: SearchFilters | None = None, rewrite: bool | None = None) -> Answerer:
+    def answerer(self, filters: SearchFilters | None = None, rewrite: bool | Literal["auto"] | None = None) -> Answerer:
         from assistant.answer import Answerer
 
         answer = self.settings.answer
@@ -235,7 +255,7 @@ class Assistant:
         question: str,
         history: list[tuple[str, str]] | None = None,
         filters: SearchFilters | None = None,
-        rewrite: bool | None = None,
+        rewrite: bool | Literal["auto"] | None = None,
     ) -> Iterator[AnswerEvent]:
         """Evidence first, then answer tokens, then the finished, verified :class:`Answer`.
 
@@ -254,7 +274,7 @@ class Assistant:
         question: str,
         history: list[tuple[str, str]] | None = None,
         filters: SearchFilters | None = None,
-        rewrite: bool | None = None,
+        rewrite: bool | Literal["auto"] | None = None,
     ) -> Answer:
         from assistant.answer import DoneEvent
 

@@ -131,8 +131,14 @@ class RetrievalSettings(_Section):
         "bản, …'), this many of that document's best passages come first (retrieval/named.py; 0 = off).",
     )
     fusion: FusionWeights = Field(default_factory=FusionWeights, description="Hybrid fusion weights.")
-    rewrite: bool = Field(
-        False, description="Translate each question with the LLM into `rewrite_languages` and search all wordings."
+    rewrite: bool | Literal["auto"] = Field(
+        "auto", description="Translate questions with the LLM and search every wording. true: each question, into "
+        "`rewrite_languages`; auto: only a question written in another language than the documents' main language "
+        "(the language of at least `rewrite_main_share` of the indexed chunks), into that language; false: none.",
+    )
+    rewrite_main_share: float = Field(
+        0.5, gt=0, le=1, description="Share of the indexed chunks a language needs to be the documents' main "
+        "language, into which `rewrite: auto` translates questions asked in another language.",
     )
     rewrite_languages: list[str] = Field(
         default_factory=list,

@@ -107,7 +107,9 @@ def test_assistant_search_uses_the_configured_rewriter(settings, sample_corpus, 
     assert len(model.prompts) == 1 and "Ai chủ trì" in model.prompts[0]
     off = Assistant(settings, backend="openai", chat_model=model, index=index)
     off.search("Ai chủ trì tại điểm cầu Huế?", k=3)
-    assert off.rewriter is None and len(model.prompts) == 1, "rewriting is a switch, off by default"
+    # By default ("auto") only a question outside the documents' main language is translated; the sample
+    # articles, in five languages, have no main language.
+    assert off.rewriter is None and len(model.prompts) == 1, "no rewriting without a main language"
     off.settings.retrieval.rewrite_cache = tmp_path / "rw2.sqlite"  # not the first search's cached translation
     off.search("Ai chủ trì tại điểm cầu Huế?", k=3, rewrite=True)
     assert len(model.prompts) == 2, "one search can ask for rewriting (the web's switch)"
@@ -124,3 +126,35 @@ def test_questions_are_rewritten_into_the_documents_languages_not_their_own() ->
     assert rewriter("Ai đứng đầu tổ công tác triển khai đề án?") == ["Who leads the working group?"]
     assert "Vietnamese" not in model.prompts[-1]  # a Vietnamese question is not translated into Vietnamese
     assert QueryRewriter(model, render, {"vi": "Vietnamese"})("Ai đứng đầu tổ công tác triển khai đề án?") == []
+
+
+def test_the_main_language_holds_a_share_of_the_chunks() -> None:
+    from assistant.retrieval.rewrite import main_language
+
+    assert main_language({"vi": 120, "en": 20, "und": 10}, 0.5) == "vi"
+    assert main_language({"vi": 40, "en": 30, "und": 40}, 0.5) is None, "unknown chunks count in the total"
+    assert main_language({"pt": 30, "de": 25, "uk": 25}, 0.5) is None
+    assert main_language({}, 0.5) is None
+
+
+def test_auto_translates_only_questions_outside_the_main_language(settings, sample_corpus, make_index, tmp_path) -> None:
+    from assistant import Assistant
+    from assistant.sync import sync_corpus
+
+    index = make_index(settings)
+    sync_corpus(index, settings)
+    model = CountingModel(responses=["vi: Ai chủ trì tại điểm cầu Huế?"] * 3)
+    auto = settings.model_copy(update={"retrieval": settings.retrieval.model_copy(
+        update={"rewrite": "auto", "rewrite_cache": tmp_path / "rw.sqlite"})})  # fmt: skip
+    bot = Assistant(auto, backend="openai", chat_model=model, index=index)
+    bot._chunk_languages = lambda: {"vi": 90, "en": 10}  # a Vietnamese corpus with a few English chunks
+    bot.search("Ai chủ trì tại điểm cầu Huế?", k=3)
+    assert model.prompts == [], "a question in the main language is not translated"
+    bot.search("Who chaired at the Hue bridge point?", k=3)
+    assert len(model.prompts) == 1 and "(vi)" in model.prompts[0] and "(en)" not in model.prompts[0]
+    assert bot.rewriter is not None and bot.rewriter("Who chaired at the Hue bridge point?") == [
+        "Ai chủ trì tại điểm cầu Huế?"
+    ]
+    bot.search("Who chaired at the Hue bridge point?", k=3, rewrite=False)
+    assert len(model.prompts) == 1, "a search can still go without it"
+

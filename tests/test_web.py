@@ -394,6 +394,8 @@ def test_votes_only_on_checked_answers_and_the_comment_box_follows(tmp_path: Pat
     _, messages, done, *_ = step
     assert isinstance(messages, list), "the /chat API returns the messages themselves"
     assert [turn["message_index"] for turn in done] == [1]
+    # the translation box unticked: the configured policy decides (retrieval.rewrite, "auto" by default)
+    assert services._assistants["none"].calls[-1][3] is None
 
     # a vote on the answer while it was still a draft: refused, said so, drawn undone, nothing saved
     drafting = next(m for m in shown if len(m) == 2 and "p2-draft" in m[1]["content"])

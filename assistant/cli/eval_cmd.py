@@ -76,7 +76,7 @@ def eval_retrieval(
         bot = Assistant(settings, backend=llm)
         _sync_eval_corpus(bot, corpus)
         bot.search("warm-up", k=1)  # load the models before timing
-        if bot.settings.retrieval.rewrite and bot.rewriter is None:
+        if bot.settings.retrieval.rewrite is True and bot.rewriter is None:
             console.print(f"[yellow]query rewriting needs an LLM ({bot.llm_notice or 'backend none'}); measuring without it[/yellow]")
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("retrieving", total=None)
@@ -86,7 +86,10 @@ def eval_retrieval(
             )
         write_results(output, results)
 
-    mode = "with LLM rewriting" if bot.rewriter is not None else "without rewriting"
+    policy = bot.settings.retrieval.rewrite
+    mode = "without rewriting" if bot.rewriter is None else (
+        "with LLM rewriting" if policy is True else "with LLM rewriting of questions not in the documents' main language"
+    )  # fmt: skip
     table = Table(title=f"Retrieval on {question_set} ({overall.n} answerable questions, {mode})")
     for col in ("slice", "n", "hit@1", "hit@5", "MRR@10", "source recall@5", "p50 ms", "p95 ms"):
         table.add_column(col, justify="right")

@@ -29,7 +29,7 @@ def search(
         filters = SearchFilters(sources=doc, doc_types=doc_type, languages=lang)
         hits = bot.search(query, k=k, filters=filters)
         rewrites = bot.rewriter(query) if bot.rewriter is not None else []  # cached: no second LLM call
-    if bot.settings.retrieval.rewrite and bot.rewriter is None:
+    if bot.settings.retrieval.rewrite is True and bot.rewriter is None:
         console.print(f"[yellow]query rewriting needs an LLM ({bot.llm_notice or 'backend none'}); searched the query as given[/yellow]")
     if as_json:
         console.print_json(json.dumps([h.model_dump() for h in hits], ensure_ascii=False))

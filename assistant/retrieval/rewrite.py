@@ -102,6 +102,14 @@ def is_translation(question: str, text: str, min_length_ratio: float = DEFAULT_M
     return numbers <= extract_keys(question)
 
 
+def main_language(chunk_counts: Mapping[str, int], min_share: float) -> str | None:
+    """The language of at least ``min_share`` of the indexed chunks (``{language: chunks}``, unknown ones
+    counted in the total but never the main language); None when no language holds that share."""
+    total = sum(chunk_counts.values())
+    top = document_languages(chunk_counts, 1)
+    return top[0] if top and total and chunk_counts[top[0]] / total >= min_share else None
+
+
 def document_languages(chunk_counts: Mapping[str, int], limit: int) -> list[str]:
     """The ``limit`` languages with the most indexed chunks (``{language: chunks}``), unknown ones left out."""
     known = [(n, code) for code, n in chunk_counts.items() if code and code != "und" and n > 0]

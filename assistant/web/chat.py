@@ -52,7 +52,8 @@ def stream_answer(
     (✓ verified, ⚠ not); a discard removes the draft from the screen at once ("retrying…") before the next
     attempt; the checked Answer comes last and replaces the draft. Retrieval runs in a CPU slot,
     outside the model's, so evidence shows while another answer is written; unless the LLM takes
-    part in it (a follow-up to condense, ``rewrite``: translations to search).
+    part in it (a follow-up to condense, ``rewrite`` True: translations to search). A translation that
+    ``retrieval.rewrite: auto`` asks for takes the local model's own lock inside the rewriter.
     """
     assistant = services.assistant(backend)
     events = assistant.stream(question, history, filters, rewrite)
@@ -149,7 +150,8 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         messages += [_user_message(text), {"role": "assistant", "content": streaming_message(lang, None, "")}]
         yield "", messages, done
         try:
-            for item in stream_answer(services, backend, text, history, filters, lang, bool(rewrite)):
+            # Unticked: the configured policy (by default only questions not in the documents' main language).
+            for item in stream_answer(services, backend, text, history, filters, lang, True if rewrite else None):
                 if isinstance(item, Answer):
                     messages[-1] = {"role": "assistant", "content": final_message(lang, item, _doc_types(services))}
                     done.append(_turn(services, backend, item, len(messages) - 1, request))

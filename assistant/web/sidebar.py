@@ -134,7 +134,7 @@ def build_sidebar(services: Services, labels: Relabeler) -> Controls:
             label="backend.label", choices=names_of,
         )  # fmt: skip
         rewrite = labels.add(
-            gr.Checkbox(services.settings.retrieval.rewrite, label=t(lang0, "rewrite.label"),
+            gr.Checkbox(services.settings.retrieval.rewrite is True, label=t(lang0, "rewrite.label"),
                         info=t(lang0, "rewrite.info"), visible=services.default_backend != "none", elem_id="rewrite"),
             label="rewrite.label", info="rewrite.info",
         )  # fmt: skip

@@ -17,9 +17,9 @@ EN: dict[str, str] = {
     "backend.openai": "Model server (endpoint)",
     "backend.ollama": "Ollama server",
     "backend.none": "Quote the documents (fastest)",
-    "rewrite.label": "Translate the question before searching",
-    "rewrite.info": "The model translates the question into English and Russian to search documents in other "
-    "languages better (a few seconds slower for each new question).",
+    "rewrite.label": "Translate every question before searching",
+    "rewrite.info": "The model translates each question into the documents' languages to search them better (a few "
+    "seconds slower for each new question). Unticked, only a question in another language than most documents is translated.",
     "versions": "**Versions in use**  \nSearch model: {embedding}  \nAnswer model: {llm}  \nCorpus: {corpus}",
     "versions.corpus": "{documents} documents, {chunks} chunks, version of {updated}",
     "versions.empty": "no documents yet",

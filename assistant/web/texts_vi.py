@@ -17,9 +17,9 @@ VI: dict[str, str] = {
     "backend.openai": "Máy chủ mô hình (endpoint)",
     "backend.ollama": "Máy chủ Ollama",
     "backend.none": "Trích nguyên văn (nhanh nhất)",
-    "rewrite.label": "Dịch câu hỏi trước khi tìm",
-    "rewrite.info": "Mô hình dịch câu hỏi sang tiếng Anh và tiếng Nga để tìm tốt hơn trong tài liệu tiếng nước ngoài "
-    "(chậm hơn vài giây mỗi câu hỏi mới).",
+    "rewrite.label": "Dịch mọi câu hỏi trước khi tìm",
+    "rewrite.info": "Mô hình dịch từng câu hỏi sang ngôn ngữ của tài liệu để tìm tốt hơn (chậm hơn vài giây mỗi câu "
+    "hỏi mới). Nếu không chọn, chỉ câu hỏi viết bằng ngôn ngữ khác với phần lớn tài liệu mới được dịch.",
     "versions": "**Phiên bản đang dùng**  \nMô hình tìm kiếm: {embedding}  \nMô hình trả lời: {llm}  \nKho tài liệu: {corpus}",
     "versions.corpus": "{documents} tài liệu, {chunks} đoạn, bản ngày {updated}",
     "versions.empty": "chưa có tài liệu nào",
