@@ -12,8 +12,9 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
+from assistant.chroma_client import index_errors
 from assistant.errors import ModelError
-from assistant.index import CorpusIndex, FileRecord, index_errors, open_index
+from assistant.index import CorpusIndex, FileRecord, open_index
 from assistant.retrieval import SearchFilters, expand_context, search
 from assistant.settings import Settings, load_settings
 from assistant.types import Answer, SearchHit

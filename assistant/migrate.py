@@ -21,9 +21,10 @@ from pathlib import Path
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 
+from assistant.chroma_client import open_client
 from assistant.errors import AssistantError
 from assistant.feedback import FeedbackStore, normalise_url, safe_url
-from assistant.index import _INDEX_RECORD, open_client
+from assistant.index import _INDEX_RECORD
 from assistant.settings import IndexSettings
 
 # (what, done, total): called after each batch.

@@ -253,7 +253,7 @@ def small_disk(settings) -> Iterator[Path]:
 
 
 def test_full_disk_while_indexing_stops_clearly_and_keeps_the_old_index(settings, make_index, small_disk) -> None:
-    from assistant.index import damage
+    from assistant.chroma_client import damage
     from assistant.retrieval import search
     from assistant.sync import sync_corpus
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from assistant.index import open_client
+from assistant.chroma_client import open_client
 from assistant.privacy import OFFLINE_ENV, disable_telemetry
 
 

@@ -21,8 +21,9 @@ def index(
 
     Exits with 1 when some files could not be indexed (each is listed with its reason).
     """
+    from assistant.chroma_client import set_aside_damaged
     from assistant.errors import IndexCorrupt
-    from assistant.index import open_index, set_aside_damaged
+    from assistant.index import open_index
     from assistant.retrieval.lexical import save_snapshot
     from assistant.sync import sync_corpus
 

@@ -17,9 +17,10 @@ from functools import cached_property
 from pathlib import Path
 
 from assistant.api import Assistant
+from assistant.chroma_client import index_errors
 from assistant.errors import AssistantError
 from assistant.feedback import FeedbackStore, open_feedback_store
-from assistant.index import CorpusIndex, FileRecord, index_errors
+from assistant.index import CorpusIndex, FileRecord
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
