@@ -142,7 +142,7 @@ class SupportSettings(_Section):
     )
     asked_actor: bool = Field(
         True, description="Turn down a claim whose sentence names another body of the kind the question asks about "
-        "('Sở Y tế' for a question about 'Sở Xây dựng'), read in the question or its translation (answer/support.py).",
+        "('Sở Giao thông' for a question about 'Sở Du lịch'), read in the question or its translation (answer/support.py).",
     )
 
 

@@ -19,8 +19,8 @@ supported when one sentence of a cited passage says the same thing:
 - within one language, a claim answering a yes/no question holds no word of the question that the
   passage lacks (a yes asserts the question's premise);
 - in any language, the sentence is about the body the question asks about: when the question (or its
-  translation into the passage's language) names a body ("Sở Xây dựng") that the sentence does not
-  name, and the sentence names another of its kind ("Sở Y tế": the same head word, nothing after it
+  translation into the passage's language) names a body ("Sở Du lịch") that the sentence does not
+  name, and the sentence names another of its kind ("Sở Giao thông": the same head word, nothing after it
   in common), the claim answers about another body (:func:`other_actors`; names are found by
   :func:`assistant.facts.actors.find_actors`, from the lexicon's head words).
 
@@ -163,15 +163,15 @@ def _coverage(claim: str, sentence: str) -> float:
 
 
 def _name_words(name: str) -> list[str]:
-    """A name's words, folded, without function words ("Sở Khoa học và Công nghệ" → so, khoa, hoc, cong, nghe)."""
+    """A name's words, folded, without function words ("Sở Văn hóa và Du lịch" → so, van, hoa, du, lich)."""
     return lexical_terms(name, use_phonetic=False)
 
 
 def other_actors(asked: Sequence[str], named: Sequence[str], sentence: str) -> list[str]:
     """Why a sentence naming the bodies ``named`` is about another body than each of ``asked`` (the bodies a
     question names): it names none of the asked one's words after a shared head, but another of its
-    kind ("Sở Xây dựng" asked, "Sở Y tế" named). A sentence holding the asked name, or one of its kind
-    that shares a word after the head ("Ban Chỉ đạo tỉnh", "Ban Chỉ đạo chuyển đổi số tỉnh"), or a
+    kind ("Sở Du lịch" asked, "Sở Giao thông" named). A sentence holding the asked name, or one of its kind
+    that shares a word after the head ("Ban Điều phối tỉnh", "Ban Điều phối dữ liệu tỉnh"), or a
     shorter or longer form of it, is about that body."""
     reasons = []
     there = _normal(fold(sentence))
