@@ -230,6 +230,7 @@ class Assistant:
 
     def answerer(self, filters: SearchFilters | None = None, rewrite: bool | Literal["auto"] | None = None) -> Answerer:
         from assistant.answer import Answerer
+        from assistant.answer.support import SupportChecker
 
         answer = self.settings.answer
         retrieve: Callable[[str], list[SearchHit]] = lambda q: self.search(
@@ -243,6 +244,7 @@ class Assistant:
             settings=answer,
             mode=self.mode,
             similarity=self.similarity,
+            support=SupportChecker(self.similarity, answer.support, self.settings.facts),  # bodies named as facts read them
             translate=rewriter,
             facts=self.fact_book if self.settings.facts.enabled and self.settings.facts.answer_from_facts else None,
             bridge=self.bridge if answer.bridge.enabled else None,

@@ -24,6 +24,20 @@ def test_nested_environment_variables(monkeypatch):
     assert (s.index.mode, s.index.port, s.chunking.size) == ("server", 9123, 300)
 
 
+@pytest.mark.parametrize(("value", "expected"), [("true", True), ("false", False), ("auto", "auto")])
+def test_rewriting_is_on_off_or_auto(monkeypatch, value, expected):
+    monkeypatch.setenv("ASSISTANT_RETRIEVAL__REWRITE", value)
+    assert load_settings().retrieval.rewrite == expected and type(load_settings().retrieval.rewrite) is type(expected)
+
+
+def test_rewriting_defaults_to_auto_and_names_a_bad_value(monkeypatch):
+    monkeypatch.delenv("ASSISTANT_RETRIEVAL__REWRITE", raising=False)
+    assert load_settings().retrieval.rewrite == "auto"
+    monkeypatch.setenv("ASSISTANT_RETRIEVAL__REWRITE", "sometimes")
+    with pytest.raises(ConfigError, match="rewrite"):
+        load_settings()
+
+
 def test_preset_and_config_file_under_environment(tmp_path, monkeypatch):
     config = tmp_path / "assistant.yaml"
     config.write_text("corpus:\n  max_file_mb: 7\nchunking:\n  size: 444\n", encoding="utf-8")
