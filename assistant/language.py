@@ -339,6 +339,31 @@ _SPELLED: dict[str, dict[str, int]] = {
 }  # fmt: skip
 
 
+# Spelled-out small numbers in the corpus and question languages, folded (``retrieval.text_norm.fold``):
+# whole words, and stems that take case endings (четырех → chetyrekh, шести → shesti, десяти → desiati).
+# The folded forms of Cyrillic words are Latin letters, so a word is matched only in its own script
+# (``answer.text.mentions_number``): a Cyrillic word folded, a Latin word as written
+# (:data:`ACCENTED_NUMBER_WORDS` for those with accents). Folded, Vietnamese "chủ trì" would be Russian
+# три (3), "Trung tâm" "tám" (8), "năm" (a year) 5.
+NUMBER_WORDS_FOLDED: dict[int, tuple[str, tuple[str, ...]]] = {
+    1: ("one un une uno una um uma ein eins eine odin odna odne odno odyn", ()),
+    2: ("two hai deux zwei dos dois duas dva dve dvi", ("dvukh", "dvokh")),
+    3: ("three ba trois drei tres tri", ("trekh", "trokh")),
+    4: ("four bon quatre vier cuatro quatro", ("chetyr", "chotyr")),
+    5: ("five cinq funf cinco", ("piat",)),
+    6: ("six sau sechs seis", ("shest", "shist")),
+    7: ("seven bay sept sieben siete sete sem sim semi semy", ()),
+    8: ("eight tam huit acht ocho oito vosem visim", ("vosmi",)),
+    9: ("nine chin neuf neun nueve nove", ("deviat",)),
+    10: ("ten muoi dix zehn diez dez", ("desiat",)),
+}
+#: Vietnamese number words with accents (without "một", also "a", and "năm", also "year"). Unaccented,
+#: their folded forms are other words ("sau" is "after", "bay" "fly"), so they count only as written.
+VI_ACCENTED_NUMBER_WORDS = frozenset(w for w in _SPELLED["vi"] if not w.isascii())
+#: Number words written with accents, matched as written (Spanish "tres" stays a number unaccented).
+ACCENTED_NUMBER_WORDS = VI_ACCENTED_NUMBER_WORDS | {"fünf", "três"}
+
+
 # After "thứ" (an ordinal) every number word is one, and some have ordinal forms of their own.
 _VI_ORDINALS = {**_VI_NUMBERS, "nhất": 1, "tư": 4, "lăm": 5}
 #: A Vietnamese ordinal as written in headings ("thứ hai", "THỨ MƯỜI LĂM"; match it case-insensitively).
@@ -352,11 +377,6 @@ def ordinal_value(text: str) -> int | None:
         return None
     values = [_VI_ORDINALS[w] for w in words[1:]]
     return values[0] if len(values) == 1 else 10 + values[1] if values[0] == 10 else None
-
-
-def spelled_number_words(language: str) -> dict[str, int]:
-    """The number words of ``language`` as written (lower-case), each with its value."""
-    return dict(_SPELLED.get(language, {}))
 
 
 def spelled_numbers(text: str, language: str | None = None) -> set[int]:

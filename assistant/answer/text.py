@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from assistant.language import spelled_number_words
+from assistant.language import ACCENTED_NUMBER_WORDS, NUMBER_WORDS_FOLDED, VI_ACCENTED_NUMBER_WORDS
 from assistant.retrieval.keys import extract_keys
 from assistant.retrieval.lexical import PREFIX_LENGTH
 from assistant.retrieval.text_norm import fold, lexical_terms
@@ -117,30 +117,9 @@ def figure_keys(text: str) -> set[str]:
     return keys
 
 
-# Spelled-out small numbers in the corpus and question languages (folded): whole words, and stems
-# that take case endings (четырех → chetyrekh, шести → shesti, десяти → desiati). The folded
-# forms of Cyrillic words are Latin letters, so a word is matched only in its own script: a Cyrillic
-# word folded, a Latin word as written (:data:`_ACCENTED_NUMBER_WORDS` for those with accents).
-# Folded, Vietnamese "chủ trì" would be Russian три (3), "Trung tâm" "tám" (8), "năm" (a year) 5.
-_NUMBER_WORDS: dict[int, tuple[str, tuple[str, ...]]] = {
-    1: ("one un une uno una um uma ein eins eine odin odna odne odno odyn", ()),
-    2: ("two hai deux zwei dos dois duas dva dve dvi", ("dvukh", "dvokh")),
-    3: ("three ba trois drei tres tri", ("trekh", "trokh")),
-    4: ("four bon quatre vier cuatro quatro", ("chetyr", "chotyr")),
-    5: ("five cinq funf cinco", ("piat",)),
-    6: ("six sau sechs seis", ("shest", "shist")),
-    7: ("seven bay sept sieben siete sete sem sim semi semy", ()),
-    8: ("eight tam huit acht ocho oito vosem visim", ("vosmi",)),
-    9: ("nine chin neuf neun nueve nove", ("deviat",)),
-    10: ("ten muoi dix zehn diez dez", ("desiat",)),
-}
-# Vietnamese number words with accents, as the language module lists them (without "một", also "a",
-# and "năm", also "year"). Unaccented, their folded forms are other words ("sau" is "after", "bay"
-# "fly"), so those forms count only as written with the accents.
-_VI_ACCENTED = frozenset(w for w in spelled_number_words("vi") if not w.isascii())
-_ACCENTED_ONLY = frozenset(fold(w) for w in _VI_ACCENTED)
-# Number words written with accents, matched as written (Spanish "tres" stays a number unaccented).
-_ACCENTED_NUMBER_WORDS = _VI_ACCENTED | {"fünf", "três"}
+# The folded forms of the Vietnamese number words that count only as written with their accents
+# (the number words themselves are the language module's).
+_ACCENTED_ONLY = frozenset(fold(w) for w in VI_ACCENTED_NUMBER_WORDS)
 
 
 def small_numbers(text: str) -> set[int]:
@@ -167,9 +146,9 @@ def mentions_number(n: int, text: str) -> bool:
     """True when ``text`` has ``n`` as digits (also inside a code: ``02-KH``) or spelled out."""
     if re.search(rf"(?<![\d.,])0*{n}(?!\d|[.,]\d)", text):
         return True
-    if n not in _NUMBER_WORDS:
+    if n not in NUMBER_WORDS_FOLDED:
         return False
-    words, stems = _NUMBER_WORDS[n]
+    words, stems = NUMBER_WORDS_FOLDED[n]
     vocabulary = set(words.split())
     for surface in _LETTER_RUN.findall(unicodedata.normalize("NFC", text.lower())):
         word = fold(surface)
@@ -179,7 +158,7 @@ def mentions_number(n: int, text: str) -> bool:
         elif surface.isascii():
             if word in vocabulary and word not in _ACCENTED_ONLY:
                 return True
-        elif surface in _ACCENTED_NUMBER_WORDS and word in vocabulary:
+        elif surface in ACCENTED_NUMBER_WORDS and word in vocabulary:
             return True
     return False
 
