@@ -63,6 +63,9 @@ class Assistant:
         self.llm_notice: str | None = None
         self._facts_lock = threading.Lock()
         self._facts_cache: tuple[str, FactBook] | None = None
+        self._rewriters_lock = threading.Lock()
+        self._rewriters: dict[tuple[str, ...], QueryRewriter] = {}
+        self._languages_cache: tuple[str, dict[str, int]] | None = None
         from assistant.retrieval.glossary import load_glossary, use_glossary
 
         corpus = self.settings.corpus
@@ -160,23 +163,41 @@ class Assistant:
         """Translates questions for multi-query search as ``retrieval.rewrite`` says, when an LLM is available."""
         return self._rewriter_for(None)
 
-    @cached_property
-    def _query_rewriter(self) -> QueryRewriter | None:
-        """The rewriter into ``rewrite_languages`` (None without an LLM), whatever ``retrieval.rewrite`` says."""
-        return self._build_rewriter(self._rewrite_languages())
-
-    @cached_property
-    def _main_language_rewriter(self) -> QueryRewriter | None:
-        """The rewriter into the documents' main language (``rewrite: auto``); None without an LLM or when no
-        language holds ``rewrite_main_share`` of the chunks. A question in that language is not translated."""
-        from assistant.retrieval.rewrite import main_language
-
-        main = main_language(self._chunk_languages(), self.settings.retrieval.rewrite_main_share)
-        return self._build_rewriter([main]) if main is not None else None
-
-    def _build_rewriter(self, languages: list[str]) -> QueryRewriter | None:
-        if self.chat_model is None:
+    def _rewriter_for(self, rewrite: bool | Literal["auto"] | None) -> QueryRewriter | None:
+        """The rewriter that ``rewrite`` (default: ``retrieval.rewrite``: true, "auto" or false) asks for, when
+        an LLM exists. "auto" translates into the documents' main language only (None when no language holds
+        ``rewrite_main_share`` of the chunks), true into ``rewrite_languages`` or the documents' languages.
+        The languages are read again whenever the index's change token moves, so an upload that changes the
+        corpus's main language is followed without a restart."""
+        use = self.settings.retrieval.rewrite if rewrite is None else rewrite
+        if not use or self.chat_model is None:
             return None
+        languages = tuple(self._target_languages(auto=use == "auto"))
+        if not languages:
+            return None
+        with self._rewriters_lock:
+            if languages not in self._rewriters:
+                self._rewriters[languages] = self._build_rewriter(list(languages))
+            return self._rewriters[languages]
+
+    def _target_languages(self, *, auto: bool) -> list[str]:
+        from assistant.retrieval.rewrite import document_languages, main_language
+
+        retrieval = self.settings.retrieval
+        if not auto and retrieval.rewrite_languages:
+            return retrieval.rewrite_languages
+        with index_errors(self.settings.index):
+            token = self.index.change_token()  # read before the records, as for the facts
+        with self._rewriters_lock:
+            if self._languages_cache is None or self._languages_cache[0] != token:
+                self._languages_cache = (token, self._chunk_languages())
+            counts = self._languages_cache[1]
+        if auto:
+            main = main_language(counts, retrieval.rewrite_main_share)
+            return [main] if main is not None else []
+        return document_languages(counts, retrieval.rewrite_max_languages)
+
+    def _build_rewriter(self, languages: list[str]) -> QueryRewriter:
         from assistant.answer.prompts import load_prompts
         from assistant.language import language_name
         from assistant.models.llm_cache import sqlite_cached
@@ -190,23 +211,6 @@ class Assistant:
             lock=self.model_lock,
             min_length_ratio=retrieval.rewrite_min_length_ratio,
         )
-
-    def _rewriter_for(self, rewrite: bool | Literal["auto"] | None) -> QueryRewriter | None:
-        """The rewriter that ``rewrite`` (default: ``retrieval.rewrite``: true, "auto" or false) asks for, when
-        an LLM exists."""
-        use = self.settings.retrieval.rewrite if rewrite is None else rewrite
-        if use == "auto":
-            return self._main_language_rewriter
-        return self._query_rewriter if use else None
-
-    def _rewrite_languages(self) -> list[str]:
-        """``retrieval.rewrite_languages``, or else the languages of most of the indexed chunks."""
-        from assistant.retrieval.rewrite import document_languages
-
-        retrieval = self.settings.retrieval
-        if retrieval.rewrite_languages:
-            return retrieval.rewrite_languages
-        return document_languages(self._chunk_languages(), retrieval.rewrite_max_languages)
 
     def _chunk_languages(self) -> dict[str, int]:
         """How many indexed chunks each language has (from the index's file records)."""

@@ -158,3 +158,25 @@ def test_auto_translates_only_questions_outside_the_main_language(settings, samp
     bot.search("Who chaired at the Hue bridge point?", k=3, rewrite=False)
     assert len(model.prompts) == 1, "a search can still go without it"
 
+
+
+def test_auto_follows_a_corpus_whose_main_language_changes(settings, sample_corpus, make_index, tmp_path) -> None:
+    """A running chat (one Assistant) sees the corpus change under it: the main language is read again."""
+    from assistant import Assistant
+    from assistant.sync import sync_corpus
+
+    index = make_index(settings)
+    sync_corpus(index, settings)
+    lines = {"de": "Wer leitete die Sitzung?", "es": "¿Quién presidió la reunión?", "pt": "Quem presidiu a reunião?",
+             "ru": "Кто председательствовал на заседании?", "uk": "Хто головував на засіданні?"}
+    model = CountingModel(responses=["\n".join(f"{code}: {text}" for code, text in lines.items())] * 2)
+    auto = settings.model_copy(update={"retrieval": settings.retrieval.model_copy(
+        update={"rewrite": "auto", "rewrite_cache": tmp_path / "rw.sqlite"})})  # fmt: skip
+    bot = Assistant(auto, backend="openai", chat_model=model, index=index)
+    assert bot.rewriter is None, "five articles in five languages: no main language"
+    for path in sorted((sample_corpus / "articles").glob("*.txt"))[1:]:
+        path.unlink()
+    sync_corpus(index, settings)
+    [language] = {record.language for record in index.file_records().values()}
+    assert bot.rewriter is not None, "one article left: its language is the main one"
+    assert bot.rewriter("Who chaired the meeting?") == [lines[language]]
