@@ -10,7 +10,7 @@ with the question. Cues and evidence are matched on folded text
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answer.text import capitalised_words, keys_of, person_names
 from assistant.retrieval.text_norm import fold
@@ -175,6 +175,37 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         min_names=1,
     ),
     AnswerType(
+        "duration",
+        _words(
+            r"bao lau(?! mot lan)",
+            r"may (?:phut|ngay|tuan|thang)",  # "mấy giờ" asks what time
+            r"bao nhieu (?:phut|gio|ngay|tuan|thang)",
+            r"how long",
+            r"how quickly",
+            r"how soon",
+            r"how many (?:minutes|hours|days|working days|weeks|months)",
+            r"within what time",
+            r"combien de temps",
+            r"skolko vremeni",
+            r"kak dolgo",
+            r"skilki chasu",
+            r"iak dovho",
+            r"wie lange",
+            r"wie schnell",
+            r"cuanto tiempo",
+            r"quanto tempo",
+        ),
+        # A number with a unit of time (folded): "15 phút", "01 giờ", "03 ngày làm việc", "2 hours", "3 Tage".
+        re.compile(
+            r"\d+\s*(?:(?:working|business|calendar|rabochi\w*|arbeits)\s*)?"
+            r"(?:phut|gio|ngay|tuan|thang|nam|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
+            r"|minut\w*|chas\w*|godin\w*|hodyn\w*|dn\w*|sutok|nedel\w*|tyzhn\w*|mesiats\w*|misiats\w*"
+            r"|stunden?|tagen?|tage|wochen?|monat\w*|jahr\w*|minutos?|horas?|dias?|semanas?|mes(?:es)?|anos?"
+            r"|heures?|jours?|semaines?|mois)(?!\w)"
+        ),
+        ("num",),
+    ),
+    AnswerType(
         "date",
         _words(
             r"ngay nao",
@@ -277,11 +308,32 @@ def says_yes_or_no(answer: str) -> bool:
     return bool(_POLARITY.match(fold(answer).strip()))
 
 
+def asked_figures(question: str) -> list[AnswerType]:
+    """Every kind of figure ``question`` asks for: its :func:`expected_types` and, for a question in
+    several parts ("báo cho ai và chậm nhất sau bao lâu?", "when … and how many …"), each other
+    date, duration or count it asks for too."""
+    folded = fold(question)
+    kinds = [t for t in expected_types(question) if t.key_kinds]
+    more = [t for t in ANSWER_TYPES if t.name in _PART_KINDS and t.cues.search(folded)]
+    if any(t.name == "duration" for t in kinds + more) and not _DATE_CUES.search(_TIME_LIMIT.sub(" ", folded)):
+        more = [t for t in more if t.name != "date"]  # "trong thời hạn bao lâu": the time limit is a duration
+    asked = kinds + [t for t in more if t not in kinds]
+    if any(t.name == "date" for t in asked):  # "when … and how many …": the date is not the count
+        asked = [replace(t, key_kinds=("num",)) if t.name == "count" else t for t in asked]
+    return asked
+
+
+_PART_KINDS = ("duration", "date", "count")
+_DATE_CUES = next(t.cues for t in ANSWER_TYPES if t.name == "date")
+_TIME_LIMIT = re.compile(r"(?<!\w)thoi han(?!\w)")  # "thời hạn": a time limit, a date or a duration
+
+
 def gives_asked_figure(question: str, answer: str) -> bool:
-    """False when ``question`` asks for a figure (a date, a count, a percentage…) that ``answer`` lacks.
+    """False when ``question`` asks for a figure (a date, a duration, a count, a percentage…) that
+    ``answer`` lacks: every part of the question that asks for one (:func:`asked_figures`).
 
     Only kinds that need a key are checked (names are too varied to tell); a figure the
     question already holds does not count.
     """
     new_keys = keys_of(answer) - keys_of(question)
-    return all(supplies(t, answer, new_keys) for t in expected_types(question) if t.key_kinds)
+    return all(supplies(t, answer, new_keys) for t in asked_figures(question))

@@ -13,6 +13,9 @@ order and stops at the first accepted one:
 5. ``foreign`` — a verified reply in another language than the asker's, with a notice;
 6. ``quotes`` — the best sentences quoted (which refuses on weak evidence).
 
+A reply is accepted only when every claim in it is verified and it gives every figure the
+question asks for (:func:`reply_problems`).
+
 Before any step, the ``gate`` may refuse: a figure, name or place of the question in no
 passage, or no sentence scoring ``llm_min_support``.
 
@@ -34,6 +37,7 @@ from assistant.types import Answer, Attempt
 
 DECLINED = "declined"
 NO_VERIFIED_CLAIM = "no verified claim"
+UNSUPPORTED = "a claim its passage does not support"
 BLANK_LEFT = "a blank left unfilled"
 ECHO = "only repeats the question"
 NO_FIGURE = "lacks the figure asked for"
@@ -43,6 +47,7 @@ LANGUAGE = "not in the asker's language"
 RETRY_HINTS: dict[str, str] = {
     DECLINED: "it declined to answer, although the passages answer the question",
     NO_VERIFIED_CLAIM: "none of its sentences was supported by the passage it cited",
+    UNSUPPORTED: "some of its sentences were not supported by the passage they cited; leave out what the passages do not say",
     BLANK_LEFT: "it left a blank unfilled",
     ECHO: "it only repeated the question",
     NO_FIGURE: "it did not give the number or date asked for",
@@ -75,6 +80,8 @@ def reply_problems(
     problems: list[str] = []
     if answer.verified_claims == 0:
         problems.append(NO_VERIFIED_CLAIM)
+    elif answer.verified_claims < answer.claims:  # a half-checked reply: the next step may give a whole one
+        problems.append(UNSUPPORTED)
     if not fills_blanks(plain):
         problems.append(BLANK_LEFT)
     if restates(question, plain, checks) and not (is_yes_no(question) and says_yes_or_no(plain)):
