@@ -100,6 +100,18 @@ def test_a_label_the_passages_never_number_is_the_askers_own_wording() -> None:
     assert analyse("Hợp đồng 4 năm do sở nào ký?", [row], "vi").refusal is not None
 
 
+def test_a_part_marked_by_a_letter_or_roman_numeral_the_passages_lack_is_refused() -> None:
+    rating = _ctx("Đơn vị xếp Nhóm A ba tháng liên tiếp được tặng Giấy khen của Ban Điều phối.")
+    refusal = analyse("Đơn vị xếp Nhóm C ba tháng liên tiếp được khen thưởng thế nào?", [rating], "vi").refusal
+    assert refusal is not None and "nhom C" in refusal
+    assert analyse("Đơn vị xếp Nhóm A ba tháng liên tiếp được khen thưởng thế nào?", [rating], "vi").refusal is None
+    permits = _ctx("Tên thủ tục: Cấp phép sửa chữa công trình cấp III, cấp IV; Cơ quan chủ trì: Sở Du lịch", row=4)
+    assert analyse("Cấp phép sửa chữa công trình cấp II do sở nào chủ trì?", [permits], "vi").refusal is not None
+    assert analyse("Cấp phép sửa chữa công trình cấp IV do sở nào chủ trì?", [permits], "vi").refusal is None
+    # A mark the passages never use with that word is the asker's own wording, as for numbers.
+    assert analyse("Đơn vị loại B ba tháng liên tiếp được tặng gì?", [rating], "vi").refusal is None
+
+
 def test_absent_words_say_nothing_across_languages() -> None:
     german = _ctx("Die Dringlichkeitsphase dauert bis zum 30. Juni 2025.", language="de")
     analysis = analyse("Giai đoạn cấp bách kéo dài đến ngày nào?", [german], "vi")

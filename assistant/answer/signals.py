@@ -136,7 +136,8 @@ def missing_in_same_language(question: str, language: str, contexts: list[Contex
     Across languages a passage words things its own way, but a Vietnamese passage that answers a
     Vietnamese question about "Điều 5" or "giai đoạn 4" has that number. Returns ``k:num:N`` for
     each small number missing (digits or spelled out, :func:`~assistant.answer.text.mentions_number`)
-    and ``k:label N`` for a labelled one the passages number otherwise. (Words are not counted so:
+    and ``k:label N`` for a labelled one the passages number otherwise (by a number, a letter or a
+    Roman numeral). (Words are not counted so:
     a question words its frame — "phải hoàn tất khi nào" — as no passage does; a row of a near
     item is told apart by :mod:`assistant.answer.list_items`.)
     """
@@ -153,7 +154,24 @@ def missing_in_same_language(question: str, language: str, contexts: list[Contex
     out += [f"k:{label} {n}" for label, n in _labelled_numbers(question)
             if f"k:num:{n}" not in out and re.search(rf"(?<!\w){re.escape(label)}\s+0*\d", folded)
             and not re.search(rf"(?<!\w){re.escape(label)}\s+0*{n}(?!\d)", folded)]
+    # The same for parts marked by a letter or a Roman numeral ("Loại B" where the passages have only
+    # "Loại A", "công trình cấp II" where they have "cấp III, cấp IV").
+    marked = _marks(text)
+    out += [f"k:{label} {mark}" for label, marks in _marks(question).items() for mark in sorted(marks)
+            if marked.get(label) and mark not in marked[label]]
     return out
+
+
+# A word, then a capital letter or a Roman numeral standing alone: "Loại B", "Phụ lục III", "cấp II".
+_MARK = re.compile(r"([^\W\d_]+)\s+([IVX]{1,4}|[A-Z])(?![\w.,]\w)(?!\w)")
+
+
+def _marks(text: str) -> dict[str, set[str]]:
+    """For each word (folded) that ``text`` follows with a letter or Roman numeral, the marks it takes."""
+    found: dict[str, set[str]] = {}
+    for match in _MARK.finditer(text):
+        found.setdefault(fold(match.group(1)), set()).add(match.group(2))
+    return found
 
 
 # A phrase the asker quotes or puts in brackets: "thủ tục “Đăng ký tạm trú”", "residence registration
