@@ -57,6 +57,11 @@ class ScoringSettings(_Section):
         "follows one of its cells for this many words (stop words aside), another row's cell begins the same way, and "
         "the question goes on differently (answer/list_items.py): such a row cannot answer.",
     )
+    asked_body: bool = Field(
+        True, description="A passage that never names the body the question names by a proper name ('Sở Du lịch': "
+        "two capitalised words or more) cannot answer it (answer/subject.py); read in the question's language and "
+        "in its translations.",
+    )
     bridge_credit: float = Field(
         0.5, ge=0.0, le=1.0, description="Share of coverage earned through the passage phrases nearest the "
         "question's (answer.bridge): an anchor across languages, weaker than the question's own words.",

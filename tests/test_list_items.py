@@ -63,7 +63,7 @@ def test_the_extractive_answer_refuses_an_item_the_list_lacks_and_says_why() -> 
     question = "Cấp giấy phép kinh doanh do cơ quan nào chủ trì?"
     analysis = analyse(question, _contexts(PROCEDURES), "vi")
     assert analysis.refusal is None  # most of its words are in the rows: only the item's name differs
-    set_aside = [c for c in analysis.candidates if c.wrong_row]
+    set_aside = [c for c in analysis.candidates if c.set_aside]
     assert {c.index for c in set_aside} == {0, 1} and not any(c.type_ok for c in set_aside)
     assert extractive_answer(question, _contexts(PROCEDURES), "vi") is None
     answer = extractive_answer(question.replace("kinh doanh", "lái xe"), _contexts(PROCEDURES), "vi")
@@ -72,7 +72,7 @@ def test_the_extractive_answer_refuses_an_item_the_list_lacks_and_says_why() -> 
 
 def test_rows_in_another_language_than_the_question_are_not_compared() -> None:
     analysis = analyse("Cấp giấy phép kinh doanh do cơ quan nào chủ trì?", _contexts(PROCEDURES), "en")
-    assert not any(c.wrong_row for c in analysis.candidates)
+    assert not any(c.set_aside for c in analysis.candidates)
 
 
 def test_a_refusal_records_the_rows_set_aside() -> None:
@@ -98,9 +98,9 @@ def test_rows_are_read_against_the_questions_translation_in_their_language() -> 
     question = "Which department leads the business licence procedure?"
     wording = "Cấp giấy phép kinh doanh do cơ quan nào chủ trì?"
     plain = analyse(question, _contexts(PROCEDURES), "en")
-    assert not any(c.wrong_row for c in plain.candidates)
+    assert not any(c.set_aside for c in plain.candidates)
     translated = analyse(question, _contexts(PROCEDURES), "en", wordings=[wording])
-    assert {c.index for c in translated.candidates if c.wrong_row} == {0, 1}
+    assert {c.index for c in translated.candidates if c.set_aside} == {0, 1}
     # A row that one wording names is not set aside because another wording misses it.
     both = analyse(question, _contexts(PROCEDURES), "en", wordings=[wording, "Cấp giấy phép lái xe do ai chủ trì?"])
-    assert {c.index for c in both.candidates if c.wrong_row} == {0}
+    assert {c.index for c in both.candidates if c.set_aside} == {0}

@@ -67,7 +67,7 @@ def test_a_procedure_missing_from_the_list_is_refused_though_near_rows_exist() -
     assert extractive_answer(question, ROWS, "vi") is None
     # "đổi giấy phép lái xe" shares only its middle with "Cấp giấy phép xây dựng"; the other rows share
     # nothing but their column names.
-    assert all(c.wrong_row and not c.type_ok for c in analyse(question, ROWS, "vi").candidates)
+    assert all(c.set_aside and not c.type_ok for c in analyse(question, ROWS, "vi").candidates)
 
 
 def test_a_time_of_day_answers_when() -> None:
@@ -208,3 +208,24 @@ def test_the_answerer_scores_with_the_translations_it_searched_with() -> None:
     answer = Answerer(lambda q: hits, lambda c: c.text, None, AnswerSettings(), "none", translate=translate).ask(question)
     assert asked == [question] and not answer.refused
     assert "Sở Tư pháp" in answer.answer and answer.citations[0].row == ROWS[0].row
+
+
+def test_a_passage_that_never_names_the_asked_body_cannot_answer() -> None:
+    from assistant.settings_tools import FactSettings
+
+    rows = [
+        _ctx("STT: 4; Nhiệm vụ: Số hóa hồ sơ lưu trữ; Cơ quan chủ trì: Sở Du lịch; Thời hạn: 2025-11-30", row=6),
+        _ctx("Các nhiệm vụ cụ thể, cơ quan chủ trì và thời hạn hoàn thành như sau:", section="III. Nhiệm vụ"),
+    ]
+    question = "Ban Điều phối được giao chủ trì nhiệm vụ nào?"
+    analysis = analyse(question, rows, "vi", facts=FactSettings())
+    assert all(c.set_aside and not c.type_ok for c in analysis.candidates)
+    assert [c.set_aside for c in analysis.candidates if c.index == 1] == ["names no Ban Điều phối"]
+    assert not [c for c in analyse(question, rows, "vi").candidates if c.index == 1 and c.set_aside], (
+        "without the facts settings: off"
+    )
+    asked = analyse("Sở Du lịch được giao chủ trì nhiệm vụ nào?", rows, "vi", facts=FactSettings())
+    assert not asked.candidates[0].set_aside and asked.candidates[0].index == 0
+    # A body named in lower case is a kind of body ("các sở"), worded many ways: not a name to look for.
+    assert not any(c.set_aside for c in analyse("Các sở được giao chủ trì nhiệm vụ nào?", rows, "vi",
+                                                facts=FactSettings()).candidates)

@@ -44,11 +44,13 @@ from assistant.answer.signals import (
     values_terms,
     word_surfaces,
 )
+from assistant.answer.subject import unnamed_passages
 from assistant.answer.text import keys_of, sentence_spans
 from assistant.ingest.tables import split_row
 from assistant.language import detect_language
 from assistant.retrieval.text_norm import fold, lexical_terms
 from assistant.settings import ScoringSettings
+from assistant.settings_tools import FactSettings
 from assistant.types import Context
 
 # (question, [(source, sentence), ...]) -> cosine per sentence: the embedding model's similarity.
@@ -68,7 +70,7 @@ class Candidate:
     similarity: float | None = None  # the embedding model's question-sentence cosine
     same_language: bool = True  # the passage is in the question's language
     type_ok: bool = True  # it can supply the kind of answer asked for (a date, a number, a name)
-    wrong_row: str | None = None  # why a table row is not the one the question asks about (then not type_ok)
+    set_aside: str | None = None  # why its passage is not about what the question asks (then not type_ok)
 
 
 def features(
@@ -176,6 +178,7 @@ def analyse(
     similarity: Similarity | None = None,
     wordings: Sequence[str] = (),
     bridged: Sequence[str] = (),
+    facts: FactSettings | None = None,
 ) -> Analysis:
     """Score every passage sentence by similarity and weighted coverage of the question; decide on refusal.
 
@@ -254,7 +257,9 @@ def analyse(
         units if c.language == language else units - false_friends(units, c.text, surfaces)
         for c, units in zip(contexts, passage_units)
     ]
-    wrong_rows = _wrong_rows(question, contexts, language, q_keys, scoring, wordings)
+    set_aside = _wrong_rows(question, contexts, language, q_keys, scoring, wordings)
+    if facts is not None and scoring.asked_body:  # how bodies' names are read: the facts settings
+        set_aside = unnamed_passages(question, contexts, language, facts, wordings) | set_aside
     out = []
     for j, (i, s, e, units) in enumerate(sents):
         text = contexts[i].text[s:e]
@@ -275,7 +280,7 @@ def analyse(
             and (wanted[0].name != "date" or date_near(text, concepts, q_keys, scoring.date_window))
         )
         cosine = None if cosines is None else float(cosines[j])
-        wrong = wrong_rows.get(i)
+        wrong = set_aside.get(i)
         out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, same_language, type_ok and not wrong, wrong))
     out = rescore(out, scoring)
     out.sort(key=lambda c: (-c.score, c.index, c.start))

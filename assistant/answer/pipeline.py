@@ -128,7 +128,8 @@ class Answerer:
         scoring = self.settings.scoring
         wordings = self.translate(standalone) if self.translate is not None and evidence else []
         bridged = self.bridge(standalone, found, language) if self.bridge is not None and evidence else []
-        analysis = analyse(standalone, found, language, scoring, self.similarity, wordings, bridged) if evidence else None
+        analysis = analyse(standalone, found, language, scoring, self.similarity, wordings, bridged,
+                           self.support.facts) if evidence else None  # fmt: skip
         gate = gate_reasons(found, analysis, self.settings, with_llm=llm is not None)
         retrieved = evidence  # what analysis.candidates index (the model may see a focused cut of it)
         if llm is not None and analysis is not None and not gate:
@@ -184,7 +185,7 @@ class Answerer:
         )  # fmt: skip
         if text is None:
             reasons = [f"no sentence scores min_support {self.settings.scoring.min_support}"]
-            reasons += sorted({f"passage {c.index + 1}: {c.wrong_row}" for c in candidates if c.wrong_row})
+            reasons += sorted({f"passage {c.index + 1}: {c.set_aside}" for c in candidates if c.set_aside})
             quotes = Attempt(step="quotes", accepted=False, reasons=reasons, ms=turn.clock.ms() - started)
             answer = refusal_answer(
                 **turn.base, prompts=self.prompts, contexts=turn.contexts, timings=turn.timings(),
@@ -202,7 +203,7 @@ class Answerer:
     def _analyse(self, turn: Turn) -> Analysis:
         """The turn's passages (as the answer now holds them) scored with the question's other wordings."""
         return analyse(turn.standalone, turn.contexts, turn.language, self.settings.scoring, self.similarity,
-                       turn.wordings, turn.bridged)  # fmt: skip
+                       turn.wordings, turn.bridged, self.support.facts)  # fmt: skip
 
     def _from_facts(
         self, turn: Turn, retrieved: list[ContextEvidence], candidates: list[Candidate], with_llm: bool
