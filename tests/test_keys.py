@@ -43,7 +43,7 @@ def test_grouped_and_decimal_numbers(text: str, key: str) -> None:
 def test_a_bare_dotted_day_month_is_both_a_date_and_a_decimal() -> None:
     # "1.5" is 1 May in German/Russian and 1.5 elsewhere; a year makes it a date only.
     assert {"date:05-01", "num:1.5"} <= extract_keys("1.5")
-    assert extract_keys("1.7.2025") == {"date:07-01"}
+    assert extract_keys("1.7.2025") == {"date:07-01", "year:2025"}  # its year is a mention of that year too
 
 
 def test_codes_stay_intact_and_neighbouring_numbers_do_not_merge() -> None:
@@ -58,3 +58,10 @@ def test_codes_stay_intact_and_neighbouring_numbers_do_not_merge() -> None:
 def test_lists_and_versions_are_not_read_as_one_number() -> None:
     assert not any(k.startswith("num:") for k in extract_keys("v1.2.3"))
     assert "num:1000.5" not in extract_keys("1.000.5")
+
+
+def test_a_lists_own_identifiers_are_codes_and_a_dates_year_is_a_year() -> None:
+    assert "code:bc03" in extract_keys("Mã chỉ tiêu: BC03; Giá trị: 12")
+    assert "code:nv12" in extract_keys("the task (NV12) of the plan")
+    assert not {k for k in extract_keys("ISO27001, bc03, A1, COVID-19") if k.startswith("code:")}
+    assert "year:2026" in extract_keys("trước ngày 30/6/2026") and "year:2026" in extract_keys("by the middle of 2026")

@@ -37,6 +37,8 @@ for _num, _names in _MONTHS.items():
 _CODE = re.compile(r"\b(\d{1,6})\s*-\s*([A-Z]{1,5}(?:\s*/\s*[A-Z]{1,8}){1,3})\b")
 # Vietnamese legal documents number the other way round: "1487/QĐ-UBND", "15/2025/NĐ-CP", "02/CT-TTg".
 _SLASH_CODE = re.compile(r"\b(\d{1,6})\s*/\s*(?:((?:19|20)\d\d)\s*/\s*)?([A-Z]{1,6}(?:\s*-\s*[A-Z]{1,8}){1,3})\b")
+# A list's own identifiers: capital letters run into digits ("BC03" an indicator, "NV12" a task), a row's key.
+_ID_CODE = re.compile(r"(?<![\w/-])([A-Z]{2,5})(\d{2,4})(?![\w/-])")
 _NUM_DATE = re.compile(r"\b(\d{1,2})\s*([/.-])\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\b")
 # Ordinal marks after a day (text already folded): "1.", "1st", "1er", pt/es "1º"/"1.º" (º folds to "o"),
 # "1°" (the degree sign often stands in for º and has no decomposition), uk/ru "1-го" ("1-go").
@@ -133,7 +135,8 @@ def date_mentions(folded: str) -> list[DateMention]:
 
 
 def extract_keys(text: str) -> set[str]:
-    """Codes (``code:02-kh/bcdtw``), dates (``date:06-30``), numbers (``num:58``, ``num:100%``)."""
+    """Codes (``code:02-kh/bcdtw``, ``code:bc03``), dates (``date:06-30``), numbers (``num:58``, ``num:100%``), years
+    (``year:2026``, alone or as a date's)."""
     keys: set[str] = set()
     upper = text.replace("Đ", "D").replace("đ", "d").upper()
     for number, letters in _CODE.findall(upper):
@@ -142,9 +145,13 @@ def extract_keys(text: str) -> set[str]:
     for number, year, letters in _SLASH_CODE.findall(upper):
         letters = re.sub(r"\s+", "", letters).lower()
         keys.add(f"code:{int(number)}/{year + '/' if year else ''}{letters}")
+    for letters, digits in _ID_CODE.findall(text):
+        keys.add(f"code:{letters.lower()}{digits}")
     folded = fold(text)
     mentions = date_mentions(folded)
     keys.update(mention.key for mention in mentions)
+    # A date's year is a mention of that year: "30/6/2026" answers "by mid-2026" as "30 June 2026" does.
+    keys.update(f"year:{mention.year}" for mention in mentions if mention.year)
     for number in number_mentions(folded, mentions):
         keys.add(f"year:{number.value}" if number.year else f"num:{number.value}{'%' if number.percent else ''}")
     return keys
