@@ -248,3 +248,25 @@ def test_a_count_asked_in_another_language_finds_the_parts_by_their_kind(questio
 @pytest.mark.parametrize("question", ["How many partners does the plan have?", "How many members does it have?"])
 def test_words_that_only_begin_like_a_part_name_count_nothing(question: str):
     assert answer(question, GUIDE, DECISION, language="en") is None
+
+
+def _row(source: str, index: int, text: str, sheet: str = "Danh mục") -> Chunk:
+    meta = ChunkMeta(source=source, title="Danh mục thủ tục", language="vi", chunk_index=index, sheet=sheet,
+                     row=index + 1)  # fmt: skip
+    return Chunk(id=f"{source}#{index}", text=text, meta=meta)
+
+
+def test_a_lists_numbered_rows_are_counted_by_its_item_column() -> None:
+    names = ["Cấp phép lữ hành", "Cấp thẻ hướng dẫn viên", "Công nhận điểm du lịch", "Thẩm định khách sạn"]
+    leads = ["Sở Du lịch", "Sở Du lịch", "Ban Điều phối", "Sở Du lịch"]
+    rows = [_row("ds.xlsx", k, f"STT: {k + 1}; Tên thủ tục: {name}; Cơ quan chủ trì: {lead}")
+            for k, (name, lead) in enumerate(zip(names, leads))]  # fmt: skip
+    context = [Evidence(Context(rank=1, source="ds.xlsx", title="Danh mục thủ tục", text=rows[0].text, score=1.0,
+                                language="vi"))]  # fmt: skip
+    found = outline_answer("Danh mục có tất cả bao nhiêu thủ tục?", "vi", context, {"ds.xlsx": rows}.__getitem__, 2, 3)
+    assert found is not None and found.text.startswith("Danh mục thủ tục (Danh mục) có 4 thủ tục (các dòng số 1 đến 4):")
+    assert "Thẩm định khách sạn" in found.text and found.evidence[-1].context.row == 4
+    # The lead agencies repeat: "how many lead agencies" is not the number of rows.
+    assert outline_answer("Danh mục có bao nhiêu cơ quan chủ trì?", "vi", context, {"ds.xlsx": rows}.__getitem__, 2, 3) is None
+    gap = [rows[0], rows[1], rows[3]]  # rows 1, 2, 4: a numbering with a gap is not trusted
+    assert outline_answer("Danh mục có bao nhiêu thủ tục?", "vi", context, {"ds.xlsx": gap}.__getitem__, 2, 3) is None

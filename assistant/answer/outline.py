@@ -16,6 +16,9 @@ thứ hai"), then a separator or the line's end: "Điều 2. Nhiệm vụ …", 
 (…)", "PHẦN III. LỘ TRÌNH …", "– Phụ lục 2. Mẫu báo cáo …". "Điều 4 của Quyết định …" is a
 reference, not a part. A bare "Chương I" takes the title in capitals on the next line.
 
+A list counts its rows the same way: "Danh mục có bao nhiêu thủ tục?" counts the rows of a table whose
+item column the asked words name, when its numbering column runs 1 to n (:mod:`assistant.answer.row_count`).
+
 The label is matched in the question's own words, folded ("mấy giai đoạn" finds "Giai đoạn 2 –"),
 or across languages by the names of each kind of part in ``part_names.yaml`` ("how many articles"
 finds "Điều", "how many phases" finds "Giai đoạn").
@@ -34,6 +37,7 @@ import yaml
 from assistant.answer.answer_types import ANSWER_TYPES, expected_types
 from assistant.answer.constants import LEAD_INS, localized
 from assistant.answer.contexts import Evidence
+from assistant.answer.row_count import numbered_rows
 from assistant.ingest.headings import ROMAN, is_caps_title
 from assistant.language import ORDINAL, ordinal_value
 from assistant.retrieval.text_norm import fold, lexical_terms
@@ -67,6 +71,11 @@ OUTLINE: dict[str, str] = {
     "vi": "{title} có {n} {label} ({first} đến {last}):",
     "en": "{title} has {n} parts numbered “{label}” ({first} to {last}):",
 }
+# The lead-in of a list's numbered rows (assistant.answer.row_count).
+ROWS: dict[str, str] = {
+    "vi": "{title} có {n} {label} (các dòng số {first} đến {last}):",
+    "en": "{title} lists {n} items “{label}” (rows numbered {first} to {last}):",
+}
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,7 @@ class Part:
     written: str  # the number as written ("3", "III")
     line: str
     chunk: Chunk
+    row: bool = False  # a numbered row of a list, not a numbered heading
 
 
 @dataclass(frozen=True)
@@ -212,6 +222,10 @@ def outline_answer(
             continue
         series = {label: parts for label, parts in numbered_parts(chunks).items() if complete(parts, min_parts)}
         chosen = [(label, series[label]) for words in asked for label in series if _matches(words, label)]
+        if not chosen:  # "bao nhiêu thủ tục": the numbered rows of a list (assistant.answer.row_count)
+            rows = {words: [Part(_written(question, words), n, str(n), chunk.text, chunk, True) for n, chunk in found]
+                    for words in asked if (found := numbered_rows(chunks, words))}  # fmt: skip
+            chosen = [(words, parts) for words, parts in rows.items() if complete(parts, min_parts)]
         chosen = list(dict(chosen).items())  # one series per label, in the order asked
         if chosen:
             said = [fold(sentence) for sentence in stated]
@@ -219,6 +233,16 @@ def outline_answer(
                 return None
             return _answer(chosen, language, max_listed)
     return None
+
+
+def _written(question: str, folded_words: str) -> str:
+    """``folded_words`` as the question writes them (accents kept): "thủ tục" for "thu tuc"."""
+    words = re.findall(r"[^\W\d_]+", question)
+    n = len(folded_words.split())
+    for k in range(len(words) - n + 1):
+        if fold(" ".join(words[k : k + n])) == folded_words:
+            return " ".join(words[k : k + n])
+    return folded_words
 
 
 def _refers_to(question: str, language: str, asked: list[str], chunks: Sequence[Chunk], min_share: float) -> bool:
@@ -248,10 +272,15 @@ def _answer(chosen: list[tuple[str, list[Part]]], language: str, max_listed: int
         meta = parts[0].chunk.meta
         title = meta.title or meta.source
         n, first, last = len(parts), parts[0], parts[-1]
-        lines.append(localized(OUTLINE, language).format(
-            title=title, n=n, label=first.label.lower(), first=f"{first.label} {first.written}",
-            last=f"{last.label} {last.written}",
-        ))  # fmt: skip
+        if first.row:
+            title = f"{title} ({meta.sheet})" if meta.sheet else title
+            lines.append(localized(ROWS, language).format(
+                title=title, n=n, label=first.label, first=first.written, last=last.written))  # fmt: skip
+        else:
+            lines.append(localized(OUTLINE, language).format(
+                title=title, n=n, label=first.label.lower(), first=f"{first.label} {first.written}",
+                last=f"{last.label} {last.written}",
+            ))  # fmt: skip
         shown = list(parts) if n <= max_listed else [*parts[: max(max_listed - 1, 0)], None, parts[-1]]
         for part in shown:
             if part is None:

@@ -1,0 +1,72 @@
+"""Counting the rows of a list: "Danh mục có bao nhiêu thủ tục?", "the task table has how many tasks?".
+
+A list states its items, not how many there are; its rows are numbered instead (a "STT" column
+holding 1, 2, … n). The :mod:`~assistant.answer.outline` step counts them when the question's count
+cue is followed by the words of one of the table's *item* columns: a column whose values all differ
+from row to row ("Tên thủ tục hành chính", "Nhiệm vụ", a code column), not one that repeats (a lead
+agency, a level), since "how many lead agencies" is not the number of rows.
+
+A table is the row chunks of one document sharing a sheet and section (each row a chunk: ingestion
+makes table rows units, ``Header: value; Header: value``). The count is trusted only when the numbered
+column runs 1 to n with none missing (:func:`~assistant.answer.outline.complete`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from assistant.ingest.tables import split_row
+from assistant.retrieval.text_norm import fold
+from assistant.types import Chunk
+
+
+def numbered_rows(chunks: Iterable[Chunk], asked: str) -> list[tuple[int, Chunk]]:
+    """The rows of the first table of ``chunks`` whose item column the folded ``asked`` words name, with
+    their numbers (empty when none does)."""
+    tables: dict[tuple[str | None, str | None], list[Chunk]] = {}
+    for chunk in sorted(chunks, key=lambda c: c.meta.chunk_index):
+        if chunk.meta.row is not None:
+            tables.setdefault((chunk.meta.sheet, chunk.meta.section), []).append(chunk)
+    for rows in tables.values():
+        cells = [split_row(chunk.text) for chunk in rows]
+        numbers = _number_column(cells)
+        if numbers is None:
+            continue
+        column, values = numbers
+        if any(_names_items(asked, header) for header in _item_headers(cells, column)):
+            return list(zip(values, rows))
+    return []
+
+
+def _number_column(cells: list[list[tuple[str, str]]]) -> tuple[str, list[int]] | None:
+    """The first column whose every value is a whole number, with those numbers (the rows' own numbering)."""
+    if not cells or not cells[0]:
+        return None
+    for header, _ in cells[0]:
+        values = [dict(row).get(header, "").strip() for row in cells]
+        if all(v.isdigit() for v in values):
+            return header, [int(v) for v in values]
+    return None
+
+
+def _item_headers(cells: list[list[tuple[str, str]]], number_column: str) -> list[str]:
+    """The columns whose values differ in every row (besides the numbering): what the rows list."""
+    headers = [h for h, _ in cells[0] if h != number_column]
+    out = []
+    for header in headers:
+        values = [fold(dict(row).get(header, "")).strip() for row in cells]
+        if all(values) and len(set(values)) == len(values):
+            out.append(header)
+    return out
+
+
+def _names_items(asked: str, header: str) -> bool:
+    """The asked words (folded, up to three) begin with two words of the header in a row, or the header's
+    one word: "thu tuc" names "Tên thủ tục hành chính", "nhiem vu" names "Nhiệm vụ"."""
+    words = asked.split()
+    head = fold(header).split()
+    wanted = words[:2] if len(head) > 1 else words[:1]
+    if len(wanted) < min(2, len(head)):
+        return False
+    return re.search(rf"(?<!\w){re.escape(' '.join(wanted))}(?!\w)", " ".join(head)) is not None
