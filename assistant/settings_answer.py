@@ -59,8 +59,8 @@ class ScoringSettings(_Section):
     )
     asked_body: bool = Field(
         True, description="A passage that never names the body the question names by a proper name ('Sở Du lịch': "
-        "two capitalised words or more) cannot answer it (answer/subject.py); read in the question's language and "
-        "in its translations.",
+        "two capitalised words or more) cannot answer it (answer/subject.py); read in the question's own words "
+        "only, not in its machine translations.",
     )
     bridge_credit: float = Field(
         0.5, ge=0.0, le=1.0, description="Share of coverage earned through the passage phrases nearest the "

@@ -259,7 +259,7 @@ def analyse(
     ]
     set_aside = _wrong_rows(question, contexts, language, q_keys, scoring, wordings)
     if facts is not None and scoring.asked_body:  # how bodies' names are read: the facts settings
-        set_aside = unnamed_passages(question, contexts, language, facts, wordings) | set_aside
+        set_aside = unnamed_passages(question, contexts, language, facts) | set_aside
     out = []
     for j, (i, s, e, units) in enumerate(sents):
         text = contexts[i].text[s:e]

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.language import detect_language
 from assistant.retrieval.text_norm import fold
 from assistant.settings_tools import FactSettings
 from assistant.types import Context
@@ -35,26 +34,20 @@ def named_bodies(text: str, language: str, facts: FactSettings) -> list[tuple[st
     return found
 
 
-def unnamed_passages(
-    question: str, contexts: Sequence[Context], language: str, facts: FactSettings, wordings: Sequence[str] = ()
-) -> dict[int, str]:
-    """Why each passage is not about the body the question names (by index): it names none of it.
-
-    Passages are read against the question's wordings in their own language: the question itself and
-    its translations (``wordings``). A passage is set aside only when every such wording that names a
-    body sets it aside (a rough translation may name it otherwise)."""
+def unnamed_passages(question: str, contexts: Sequence[Context], language: str, facts: FactSettings) -> dict[int, str]:
+    """Why each passage in the question's language is not about the body the question names (by index):
+    it names none of it. Only the question's own words count, not its machine translations: a rough
+    translation names bodies loosely ("Department of Home Affairs" may come back as a ministry, "Bộ
+    Nội vụ", where the documents have the department, "Sở Nội vụ")."""
+    asked = named_bodies(question, language, facts)
     out: dict[int, str] = {}
-    for passage_language in {c.language for c in contexts}:
-        texts = [question] if passage_language == language else []
-        texts += [w for w in wordings if w.strip() and w != question and detect_language(w) == passage_language]
-        asked = [bodies for bodies in (named_bodies(t, passage_language, facts) for t in texts) if bodies]
-        if not asked:
+    if not asked:
+        return out
+    for i, c in enumerate(contexts):
+        if c.language != language:
             continue
-        for i, c in enumerate(contexts):
-            if c.language != passage_language:
-                continue
-            words = set(re.findall(r"\w+", fold(f"{c.title}\n{c.section or ''}\n{c.text}")))
-            unnamed = [next((name for name, capitals in bodies if not capitals <= words), None) for bodies in asked]
-            if all(unnamed):
-                out[i] = f"names no {unnamed[0]}"
+        words = set(re.findall(r"\w+", fold(f"{c.title}\n{c.section or ''}\n{c.text}")))
+        unnamed = [name for name, capitals in asked if not capitals <= words]
+        if len(unnamed) == len(asked):
+            out[i] = f"names no {unnamed[0]}"
     return out
