@@ -9,20 +9,22 @@ run here on corpus C's Documents and questions.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from fixture_corpora import (
+    assert_files_load_and_say_they_are_synthetic,
+    assert_generator_current,
+    assert_shares_no_question,
+    load_documents,
+)
 from langchain_core.documents import Document
-from test_vi_docs_sets import FONTS, SETS, SYNTHETIC, _text
+from test_vi_docs_sets import SETS
 from test_vi_docs_sets import test_answerable_facts_fit_in_one_passage_of_an_expected_file as facts_fit_one_passage
 from test_vi_docs_sets import test_expected_locations_hold_a_fact as locations_hold_a_fact
 
 from assistant.evaluation.questions import Question, load_questions
-from assistant.ingest import load_file
-from assistant.settings import CorpusSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "evals" / "fixtures"
@@ -40,18 +42,9 @@ NAMES = (
 )
 
 
-def _load(folder: Path) -> dict[str, list[Document]]:
-    return {name: load_file(folder / name, folder, CorpusSettings()).documents for name in NAMES}
-
-
-def _units(documents: list[Document]) -> list[tuple[object, ...]]:
-    keys = ("page", "sheet", "row", "section")
-    return [(d.page_content, *(d.metadata.get(key) for key in keys)) for d in documents]
-
-
 @pytest.fixture(scope="module")
 def documents() -> dict[str, list[Document]]:
-    return _load(DOCS)
+    return load_documents(DOCS, NAMES)
 
 
 @pytest.fixture(scope="module")
@@ -63,18 +56,7 @@ def questions() -> list[Question]:
 
 
 def test_fixture_files_load_and_say_they_are_synthetic(documents: dict[str, list[Document]]) -> None:
-    from openpyxl import load_workbook
-
-    assert sorted(p.name for p in DOCS.iterdir()) == sorted(NAMES)
-    for name, docs in documents.items():
-        assert docs, f"{name}: the loader found nothing"
-        if name.endswith(".xlsx"):  # the label is cell A1 above the title and header rows, which the loader skips
-            workbook = load_workbook(DOCS / name, read_only=True)
-            labels = [str(sheet["A1"].value) for sheet in workbook.worksheets]
-            workbook.close()
-        else:
-            labels = [_text(docs)]
-        assert labels and all(SYNTHETIC in label for label in labels), f"{name} does not say it is synthetic"
+    assert_files_load_and_say_they_are_synthetic(DOCS, NAMES, documents)
 
 
 def test_guidebook_pages_carry_the_page_of_total_footer() -> None:
@@ -134,13 +116,7 @@ def test_set_shape(questions: list[Question]) -> None:
 
 
 def test_set_shares_no_question_with_the_other_vi_docs_sets(questions: list[Question]) -> None:
-    def key(text: str) -> str:
-        return " ".join(text.casefold().split())
-
-    others = [q for path in OTHER_SETS for q in load_questions(path)]
-    assert not {q.id for q in questions} & {q.id for q in others}
-    shared = {key(q.question) for q in questions} & {key(q.question) for q in others}
-    assert not shared, shared
+    assert_shares_no_question(questions, [q for path in OTHER_SETS for q in load_questions(path)])
 
 
 def test_answerable_facts_fit_in_one_passage_of_an_expected_file(
@@ -157,14 +133,4 @@ def test_expected_locations_hold_a_fact(questions: list[Question], documents: di
 
 
 def test_generator_is_deterministic_and_committed_files_are_current(tmp_path: Path) -> None:
-    if not any(font.is_file() for font in FONTS):
-        pytest.skip("DejaVuSans.ttf not installed")
-    runs = [tmp_path / "first", tmp_path / "second"]
-    for out in runs:
-        subprocess.run([sys.executable, str(GENERATOR), str(out)], check=True, capture_output=True, timeout=120)
-    for name in NAMES:  # two runs on one machine: the same bytes (fixed PDF dates and ZIP entry times)
-        assert (runs[0] / name).read_bytes() == (runs[1] / name).read_bytes(), f"{name} differs between runs"
-    # against the committed files compare what the loader reads: a different font build changes the PDF's bytes
-    fresh, committed = _load(runs[0]), _load(DOCS)
-    for name in NAMES:
-        assert _units(fresh[name]) == _units(committed[name]), f"{name}: rerun evals/fixtures/make_fixtures_c.py"
+    assert_generator_current(GENERATOR, DOCS, NAMES, tmp_path)
