@@ -61,7 +61,7 @@ def test_lists_and_versions_are_not_read_as_one_number() -> None:
 
 
 def test_a_lists_own_identifiers_are_codes_and_a_dates_year_is_a_year() -> None:
-    assert "code:bc03" in extract_keys("Mã chỉ tiêu: BC03; Giá trị: 12")
-    assert "code:nv12" in extract_keys("the task (NV12) of the plan")
-    assert not {k for k in extract_keys("ISO27001, bc03, A1, COVID-19") if k.startswith("code:")}
+    assert "code:ct05" in extract_keys("Mã chỉ tiêu: CT05; Giá trị: 12")
+    assert "code:dl12" in extract_keys("the task (DL12) of the plan")
+    assert not {k for k in extract_keys("ISO27001, ct05, A1, COVID-19") if k.startswith("code:")}
     assert "year:2026" in extract_keys("trước ngày 30/6/2026") and "year:2026" in extract_keys("by the middle of 2026")

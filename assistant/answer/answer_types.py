@@ -195,7 +195,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"cuanto tiempo",
             r"quanto tempo",
         ),
-        # A number with a unit of time (folded): "15 phút", "01 giờ", "03 ngày làm việc", "2 hours", "3 Tage".
+        # A number with a unit of time (folded): "20 phút", "02 giờ", "04 ngày làm việc", "2 hours", "3 Tage".
         re.compile(
             r"\d+\s*(?:(?:working|business|calendar|rabochi\w*|arbeits)\s*)?"
             r"(?:phut|gio|ngay|tuan|thang|nam|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
@@ -310,13 +310,13 @@ def says_yes_or_no(answer: str) -> bool:
 
 def asked_figures(question: str) -> list[AnswerType]:
     """Every kind of figure ``question`` asks for: its :func:`expected_types` and, for a question in
-    several parts ("báo cho ai và chậm nhất sau bao lâu?", "when … and how many …"), each other
+    several parts ("gửi cho ai và trong bao lâu?", "when … and how many …"), each other
     date, duration or count it asks for too."""
     folded = fold(question)
     kinds = [t for t in expected_types(question) if t.key_kinds]
     more = [t for t in ANSWER_TYPES if t.name in _PART_KINDS and t.cues.search(folded)]
     if any(t.name == "duration" for t in kinds + more) and not _DATE_CUES.search(_TIME_LIMIT.sub(" ", folded)):
-        more = [t for t in more if t.name != "date"]  # "trong thời hạn bao lâu": the time limit is a duration
+        more = [t for t in more if t.name != "date"]  # "thời hạn bao lâu?": the time limit is a duration
     asked = kinds + [t for t in more if t not in kinds]
     if any(t.name == "date" for t in asked):  # "when … and how many …": the date is not the count
         asked = [replace(t, key_kinds=("num",)) if t.name == "count" else t for t in asked]

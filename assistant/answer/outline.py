@@ -16,7 +16,7 @@ thứ hai"), then a separator or the line's end: "Điều 2. Nhiệm vụ …", 
 (…)", "PHẦN III. LỘ TRÌNH …", "– Phụ lục 2. Mẫu báo cáo …". "Điều 4 của Quyết định …" is a
 reference, not a part. A bare "Chương I" takes the title in capitals on the next line.
 
-A list counts its rows the same way: "Danh mục có bao nhiêu thủ tục?" counts the rows of a table whose
+A list counts its rows the same way: "Danh sách có bao nhiêu điểm du lịch?" counts the rows of a table whose
 item column the asked words name, when its numbering column runs 1 to n (:mod:`assistant.answer.row_count`).
 
 The label is matched in the question's own words, folded ("mấy giai đoạn" finds "Giai đoạn 2 –"),
@@ -222,7 +222,7 @@ def outline_answer(
             continue
         series = {label: parts for label, parts in numbered_parts(chunks).items() if complete(parts, min_parts)}
         chosen = [(label, series[label]) for words in asked for label in series if _matches(words, label)]
-        if not chosen:  # "bao nhiêu thủ tục": the numbered rows of a list (assistant.answer.row_count)
+        if not chosen:  # "bao nhiêu điểm du lịch": the numbered rows of a list (assistant.answer.row_count)
             rows = {words: [Part(_written(question, words), n, str(n), chunk.text, chunk, True) for n, chunk in found]
                     for words in asked if (found := numbered_rows(chunks, words))}  # fmt: skip
             chosen = [(words, parts) for words, parts in rows.items() if complete(parts, min_parts)]
@@ -236,7 +236,7 @@ def outline_answer(
 
 
 def _written(question: str, folded_words: str) -> str:
-    """``folded_words`` as the question writes them (accents kept): "thủ tục" for "thu tuc"."""
+    """``folded_words`` as the question writes them (accents kept): "điểm du lịch" for "diem du lich"."""
     words = re.findall(r"[^\W\d_]+", question)
     n = len(folded_words.split())
     for k in range(len(words) - n + 1):

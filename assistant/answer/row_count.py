@@ -1,9 +1,9 @@
-"""Counting the rows of a list: "Danh mục có bao nhiêu thủ tục?", "the task table has how many tasks?".
+"""Counting the rows of a list: "Danh sách có bao nhiêu điểm du lịch?", "how many sites does the list have?".
 
 A list states its items, not how many there are; its rows are numbered instead (a "STT" column
 holding 1, 2, … n). The :mod:`~assistant.answer.outline` step counts them when the question's count
 cue is followed by the words of one of the table's *item* columns: a column whose values all differ
-from row to row ("Tên thủ tục hành chính", "Nhiệm vụ", a code column), not one that repeats (a lead
+from row to row ("Tên điểm du lịch", "Công việc", a code column), not one that repeats (a lead
 agency, a level), since "how many lead agencies" is not the number of rows.
 
 A table is the row chunks of one document sharing a sheet and section (each row a chunk: ingestion
@@ -63,7 +63,7 @@ def _item_headers(cells: list[list[tuple[str, str]]], number_column: str) -> lis
 
 def _names_items(asked: str, header: str) -> bool:
     """The asked words (folded, up to three) begin with two words of the header in a row, or the header's
-    one word: "thu tuc" names "Tên thủ tục hành chính", "nhiem vu" names "Nhiệm vụ"."""
+    one word: "diem du" names "Tên điểm du lịch", "cong viec" names "Công việc"."""
     words = asked.split()
     head = fold(header).split()
     wanted = words[:2] if len(head) > 1 else words[:1]

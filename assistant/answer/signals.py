@@ -154,15 +154,15 @@ def missing_in_same_language(question: str, language: str, contexts: list[Contex
     out += [f"k:{label} {n}" for label, n in _labelled_numbers(question)
             if f"k:num:{n}" not in out and re.search(rf"(?<!\w){re.escape(label)}\s+0*\d", folded)
             and not re.search(rf"(?<!\w){re.escape(label)}\s+0*{n}(?!\d)", folded)]
-    # The same for parts marked by a letter or a Roman numeral ("Loại B" where the passages have only
-    # "Loại A", "công trình cấp II" where they have "cấp III, cấp IV").
+    # The same for parts marked by a letter or a Roman numeral ("Nhóm C" where the passages have only
+    # "Nhóm A", "khách sạn hạng II" where they have "hạng III, hạng IV").
     marked = _marks(text)
     out += [f"k:{label} {mark}" for label, marks in _marks(question).items() for mark in sorted(marks)
             if marked.get(label) and mark not in marked[label]]
     return out
 
 
-# A word, then a capital letter or a Roman numeral standing alone: "Loại B", "Phụ lục III", "cấp II".
+# A word, then a capital letter or a Roman numeral standing alone: "Nhóm C", "Phụ lục IV", "hạng II".
 _MARK = re.compile(r"([^\W\d_]+)\s+([IVX]{1,4}|[A-Z])(?![\w.,]\w)(?!\w)")
 
 

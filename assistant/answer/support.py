@@ -105,7 +105,7 @@ def _year_conflicts(claim: str, sentence: str) -> list[str]:
 def _row_conflicts(claim: str, row: str) -> list[str]:
     """A table row's value put in another column's place: the claim speaks of a column (the words only
     its header has: "chủ trì"), lacks that column's value and holds another column's name-like value
-    ("Sở Nội vụ chủ trì" against "Cơ quan chủ trì: Sở Khoa học và Công nghệ; Cơ quan phối hợp: Sở Nội vụ")."""
+    ("Sở Du lịch chủ trì" against "Cơ quan chủ trì: Sở Văn hóa; Cơ quan phối hợp: Sở Du lịch")."""
     fields = split_row(row)
     if len(fields) < 2:
         return []

@@ -37,7 +37,7 @@ for _num, _names in _MONTHS.items():
 _CODE = re.compile(r"\b(\d{1,6})\s*-\s*([A-Z]{1,5}(?:\s*/\s*[A-Z]{1,8}){1,3})\b")
 # Vietnamese legal documents number the other way round: "1487/QĐ-UBND", "15/2025/NĐ-CP", "02/CT-TTg".
 _SLASH_CODE = re.compile(r"\b(\d{1,6})\s*/\s*(?:((?:19|20)\d\d)\s*/\s*)?([A-Z]{1,6}(?:\s*-\s*[A-Z]{1,8}){1,3})\b")
-# A list's own identifiers: capital letters run into digits ("BC03" an indicator, "NV12" a task), a row's key.
+# A list's own identifiers: capital letters run into digits ("CT05" an indicator, "DL12" a task), a row's key.
 _ID_CODE = re.compile(r"(?<![\w/-])([A-Z]{2,5})(\d{2,4})(?![\w/-])")
 _NUM_DATE = re.compile(r"\b(\d{1,2})\s*([/.-])\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\b")
 # Ordinal marks after a day (text already folded): "1.", "1st", "1er", pt/es "1º"/"1.º" (º folds to "o"),
@@ -135,7 +135,7 @@ def date_mentions(folded: str) -> list[DateMention]:
 
 
 def extract_keys(text: str) -> set[str]:
-    """Codes (``code:02-kh/bcdtw``, ``code:bc03``), dates (``date:06-30``), numbers (``num:58``, ``num:100%``), years
+    """Codes (``code:02-kh/bcdtw``, ``code:ct05``), dates (``date:06-30``), numbers (``num:58``, ``num:100%``), years
     (``year:2026``, alone or as a date's)."""
     keys: set[str] = set()
     upper = text.replace("Đ", "D").replace("đ", "d").upper()
