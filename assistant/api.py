@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
 
 from assistant.chroma_client import index_errors
 from assistant.errors import ModelError
@@ -40,6 +40,24 @@ BACKENDS = ("local", "openai", "ollama", "none")
 _LOCAL_LLM_LOCK = threading.RLock()
 
 
+T = TypeVar("T")
+
+
+class _ByChangeToken(Generic[T]):
+    """A value read from the index, read again only when the index's change token has moved (a write by
+    this process or another instance sharing the index)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cached: tuple[str, T] | None = None
+
+    def get(self, token: str, load: Callable[[], T]) -> T:
+        with self._lock:
+            if self._cached is None or self._cached[0] != token:
+                self._cached = (token, load())
+            return self._cached[1]
+
+
 class Assistant:
     """Question answering over the indexed corpus.
 
@@ -61,11 +79,10 @@ class Assistant:
         self._chat_model = chat_model
         self._index = index
         self.llm_notice: str | None = None
-        self._facts_lock = threading.Lock()
-        self._facts_cache: tuple[str, FactBook] | None = None
+        self._facts_cache: _ByChangeToken[FactBook] = _ByChangeToken()
+        self._languages_cache: _ByChangeToken[dict[str, int]] = _ByChangeToken()
         self._rewriters_lock = threading.Lock()
         self._rewriters: dict[tuple[str, ...], QueryRewriter] = {}
-        self._languages_cache: tuple[str, dict[str, int]] | None = None
         from assistant.retrieval.glossary import load_glossary, use_glossary
 
         corpus = self.settings.corpus
@@ -85,10 +102,7 @@ class Assistant:
 
         with index_errors(self.settings.index):
             token = self.index.change_token()  # read before the facts: a write after this moves it again
-            with self._facts_lock:
-                if self._facts_cache is None or self._facts_cache[0] != token:
-                    self._facts_cache = (token, load_book(self.index, self.settings.facts))
-                return self._facts_cache[1]
+            return self._facts_cache.get(token, lambda: load_book(self.index, self.settings.facts))
 
     def render_facts(
         self,
@@ -188,10 +202,7 @@ class Assistant:
             return retrieval.rewrite_languages
         with index_errors(self.settings.index):
             token = self.index.change_token()  # read before the records, as for the facts
-        with self._rewriters_lock:
-            if self._languages_cache is None or self._languages_cache[0] != token:
-                self._languages_cache = (token, self._chunk_languages())
-            counts = self._languages_cache[1]
+        counts = self._languages_cache.get(token, self._chunk_languages)
         if auto:
             main = main_language(counts, retrieval.rewrite_main_share)
             return [main] if main is not None else []

@@ -29,7 +29,7 @@ def numbered_rows(chunks: Iterable[Chunk], asked: str) -> list[tuple[int, Chunk]
         if chunk.meta.row is not None:
             tables.setdefault((chunk.meta.sheet, chunk.meta.section), []).append(chunk)
     for rows in tables.values():
-        cells = [split_row(chunk.text) for chunk in rows]
+        cells = [dict(split_row(chunk.text)) for chunk in rows]
         numbers = _number_column(cells)
         if numbers is None:
             continue
@@ -39,24 +39,23 @@ def numbered_rows(chunks: Iterable[Chunk], asked: str) -> list[tuple[int, Chunk]
     return []
 
 
-def _number_column(cells: list[list[tuple[str, str]]]) -> tuple[str, list[int]] | None:
+def _number_column(cells: list[dict[str, str]]) -> tuple[str, list[int]] | None:
     """The first column whose every value is a whole number, with those numbers (the rows' own numbering)."""
-    if not cells or not cells[0]:
+    if not cells:
         return None
-    for header, _ in cells[0]:
-        values = [dict(row).get(header, "").strip() for row in cells]
+    for header in cells[0]:
+        values = [row.get(header, "").strip() for row in cells]
         if all(v.isdigit() for v in values):
             return header, [int(v) for v in values]
     return None
 
 
-def _item_headers(cells: list[list[tuple[str, str]]], number_column: str) -> list[str]:
+def _item_headers(cells: list[dict[str, str]], number_column: str) -> list[str]:
     """The columns whose values differ in every row (besides the numbering): what the rows list."""
-    headers = [h for h, _ in cells[0] if h != number_column]
     out = []
-    for header in headers:
-        values = [fold(dict(row).get(header, "")).strip() for row in cells]
-        if all(values) and len(set(values)) == len(values):
+    for header in cells[0]:
+        values = [fold(row.get(header, "")).strip() for row in cells]
+        if header != number_column and all(values) and len(set(values)) == len(values):
             out.append(header)
     return out
 
