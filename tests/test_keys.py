@@ -43,7 +43,7 @@ def test_grouped_and_decimal_numbers(text: str, key: str) -> None:
 def test_a_bare_dotted_day_month_is_both_a_date_and_a_decimal() -> None:
     # "1.5" is 1 May in German/Russian and 1.5 elsewhere; a year makes it a date only.
     assert {"date:05-01", "num:1.5"} <= extract_keys("1.5")
-    assert extract_keys("1.7.2025") == {"date:07-01", "year:2025"}  # its year is a mention of that year too
+    assert extract_keys("1.7.2025") == {"date:07-01", "month:07", "year:2025"}  # its year and month are mentions too
 
 
 def test_codes_stay_intact_and_neighbouring_numbers_do_not_merge() -> None:
@@ -65,3 +65,31 @@ def test_a_lists_own_identifiers_are_codes_and_a_dates_year_is_a_year() -> None:
     assert "code:dl12" in extract_keys("the task (DL12) of the plan")
     assert not {k for k in extract_keys("ISO27001, ct05, A1, COVID-19") if k.startswith("code:")}
     assert "year:2026" in extract_keys("trước ngày 30/6/2026") and "year:2026" in extract_keys("by the middle of 2026")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["trong tháng 8/2025", "tháng 08 năm 2025", "tháng 8", "in August 2025", "im August 2025", "en agosto de 2025",
+     "у серпні 2025", "до серпня 2025", "в августе 2025", "ngày 15/8/2025", "15 August 2025"],
+)
+def test_a_month_is_a_key_with_or_without_its_day(text: str) -> None:
+    assert "month:08" in extract_keys(text)
+
+
+def test_a_month_named_without_a_day_is_asked_and_a_dates_month_is_not() -> None:
+    from assistant.retrieval.keys import asked_keys
+
+    assert {"month:08", "year:2025"} <= asked_keys("Trong tháng 8/2025 Sở Du lịch tổ chức bao nhiêu lớp?")
+    assert "month:09" not in asked_keys("Phải nộp trước ngày 30/9/2025?")  # the date asks for itself
+    assert "month:06" not in asked_keys("A fase vai até 30 de junho de 2025?")
+    assert "month:09" in asked_keys("Tháng 9/2025 hay ngày 30/9/2025?")
+    # Words that begin like a month's short name are no month; a bare decimal names no May.
+    assert not any(k.startswith("month:") for k in extract_keys("Decision 2025 on 1.5 million records"))
+
+
+@pytest.mark.parametrize(("text", "year"), [("by mid-2026", "2026"), ("the end-2025 target", "2025"),
+                                            ("quý III/2025", "2025"), ("trong tháng 8/2025", "2025")])
+def test_a_year_joined_to_a_word_or_a_month_is_a_year(text: str, year: str) -> None:
+    assert f"year:{year}" in extract_keys(text)
+    # A legal document's year belongs to its code.
+    assert not any(k.startswith("year:") for k in extract_keys("Nghị định 15/2025/NĐ-CP"))

@@ -225,7 +225,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"quando",
         ),
         None,
-        ("date",),
+        ("date", "month"),  # "trong tháng 8/2025" answers "khi nào?"
         instead_of_key=TIME_OF_DAY,
     ),
     AnswerType(

@@ -18,6 +18,7 @@ from assistant.answer.text import (
     mentions_number,
     person_names,
     place_names,
+    question_keys,
     small_numbers,
     terms,
 )
@@ -82,7 +83,7 @@ def question_units(
     concepts, covered = _concept_spans(question)
     units: dict[str, float] = {f"c:{c}": weights["concept"] for c in concepts}
     small: set[str] = set()
-    for key in keys_of(question):
+    for key in question_keys(question):
         kind, _, value = key.partition(":")
         if kind == "num" and value.rstrip("%").isdigit() and int(value.rstrip("%")) <= 10:
             small.add(f"k:{key}")  # "Chương 2", "Plan 02": counted like a word

@@ -15,7 +15,7 @@ import re
 import unicodedata
 
 from assistant.language import ACCENTED_NUMBER_WORDS, NUMBER_WORDS_FOLDED, VI_ACCENTED_NUMBER_WORDS
-from assistant.retrieval.keys import extract_keys
+from assistant.retrieval.keys import asked_keys, extract_keys
 from assistant.retrieval.lexical import PREFIX_LENGTH
 from assistant.retrieval.text_norm import fold, lexical_terms
 
@@ -93,6 +93,11 @@ def keys_of(text: str) -> set[str]:
     return extract_keys(_ORDINAL_SIGN.sub(r"\1", text))
 
 
+def question_keys(text: str) -> set[str]:
+    """:func:`keys_of` a question: a month is kept only when named without a day (:func:`asked_keys`)."""
+    return asked_keys(_ORDINAL_SIGN.sub(r"\1", text))
+
+
 def figure_keys(text: str) -> set[str]:
     """Codes, dates and numbers of ``text`` that a citation must back.
 
@@ -101,7 +106,7 @@ def figure_keys(text: str) -> set[str]:
     ``1,139`` and ``1139`` give the same key, and ``%`` is dropped from the value.
     """
     keys = set()
-    for key in keys_of(_join_thousands(text)):
+    for key in question_keys(_join_thousands(text)):  # a date's month is the date's
         kind, _, value = key.partition(":")
         if kind == "year":
             continue

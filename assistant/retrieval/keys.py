@@ -57,6 +57,13 @@ _DATE_PATTERNS = (
 _NUMBER = re.compile(r"(?<![\w/.,-])([1-9]\d{0,2}(?: \d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)*)(\s*%)?(?![\w/-])")
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*")
 _YEAR = re.compile(r"^(19|20)\d\d$")
+# A month without its day (folded text): "8/2025", "tháng 8", "tháng 08 năm 2025", "August 2025",
+# "agosto de 2025", "серпня 2025" ("serpnia 2025").
+_NUM_MONTH_YEAR = re.compile(r"(?<![\d/.-])(0?[1-9]|1[0-2])\s*/\s*((?:19|20)\d\d)(?![\d/])")
+_VI_MONTH = re.compile(r"\bthang\s+(\d{1,2})(?!\d)")
+_WORD_MONTH_YEAR = re.compile(r"\b([a-z]{3,})\.?\s+(?:de\s+|of\s+)?((?:19|20)\d\d)(?!\d)")
+# A year joined to a word: "mid-2026", "end-2025", "quý III/2025" (a code's year follows digits: "15/2025/NĐ-CP").
+_JOINED_YEAR = re.compile(r"(?<=[^\W\d_])\s*[-/]\s*((?:19|20)\d\d)(?![\d/])")
 
 
 def _month(word: str) -> int | None:
@@ -64,6 +71,28 @@ def _month(word: str) -> int | None:
         if word[:length] in _MONTH_WORD:
             return _MONTH_WORD[word[:length]]
     return None
+
+
+def _month_name(word: str) -> int | None:
+    """The month a word names as such: a listed name, or an inflected form of a listed name of four
+    letters or more ("serpnia" of "serp"); "decision" is no "dec"."""
+    if word in _MONTH_WORD:
+        return _MONTH_WORD[word]
+    for length in range(len(word) - 1, 3, -1):
+        if word[:length] in _MONTH_WORD and len(word) - length <= 4:
+            return _MONTH_WORD[word[:length]]
+    return None
+
+
+def month_mentions(folded: str, dates: list[DateMention] | None = None) -> set[int]:
+    """The months an already folded text names: those of its dates, and months named without a day
+    ("8/2025", "tháng 8", "August 2025")."""
+    dates = date_mentions(folded) if dates is None else dates
+    months = {int(d.key[5:7]) for d in dates if not d.ambiguous}  # "1.5 million" names no May
+    months |= {int(m.group(1)) for m in _NUM_MONTH_YEAR.finditer(folded)}
+    months |= {int(m.group(1)) for m in _VI_MONTH.finditer(folded)}
+    months |= {n for m in _WORD_MONTH_YEAR.finditer(folded) if (n := _month_name(m.group(1)))}
+    return {n for n in months if 1 <= n <= 12}
 
 
 def _date_key(day: int, month: int) -> str | None:
@@ -136,7 +165,7 @@ def date_mentions(folded: str) -> list[DateMention]:
 
 def extract_keys(text: str) -> set[str]:
     """Codes (``code:02-kh/bcdtw``, ``code:ct05``), dates (``date:06-30``), numbers (``num:58``, ``num:100%``), years
-    (``year:2026``, alone or as a date's)."""
+    (``year:2026``, alone or as a date's) and months (``month:08``, alone or as a date's)."""
     keys: set[str] = set()
     upper = text.replace("Đ", "D").replace("đ", "d").upper()
     for number, letters in _CODE.findall(upper):
@@ -152,9 +181,30 @@ def extract_keys(text: str) -> set[str]:
     keys.update(mention.key for mention in mentions)
     # A date's year is a mention of that year: "30/6/2026" answers "by mid-2026" as "30 June 2026" does.
     keys.update(f"year:{mention.year}" for mention in mentions if mention.year)
+    # A month is a mention too: "15/8/2025" answers "trong tháng 8/2025?" as "tháng 8" does.
+    keys.update(f"month:{n:02d}" for n in month_mentions(folded, mentions))
     for number in number_mentions(folded, mentions):
         keys.add(f"year:{number.value}" if number.year else f"num:{number.value}{'%' if number.percent else ''}")
+    keys.update(f"year:{m.group(1)}" for m in _JOINED_YEAR.finditer(folded))
+    keys.update(f"year:{m.group(2)}" for m in _NUM_MONTH_YEAR.finditer(folded))
     return keys
+
+
+def asked_keys(text: str) -> set[str]:
+    """:func:`extract_keys` of a question (or a claim): a month its own dates give ("trước 30/9/2025")
+    asks no more than those dates, so only a month it names without a day ("trong tháng 8/2025") is kept."""
+    keys = extract_keys(text)
+    implied = {f"month:{k[5:7]}" for k in keys if k.startswith("date:")}
+    named = month_mentions(_without_dates(fold(text)))
+    return keys - (implied - {f"month:{n:02d}" for n in named})
+
+
+def _without_dates(folded: str) -> str:
+    """``folded`` with its dates blanked out (their months are the dates')."""
+    for d in reversed(date_mentions(folded)):
+        end = max(d.end, d.match_end)  # "30 de junho": the month word is the date's
+        folded = folded[: d.start] + " " * (end - d.start) + folded[end:]
+    return folded
 
 
 @dataclass(frozen=True)
@@ -191,7 +241,7 @@ def code_spans(folded: str) -> list[tuple[int, int]]:
 
 
 # How much a matched key of each kind counts; a document code is nearly decisive, a year says little.
-KEY_WEIGHTS: dict[str, float] = {"code": 1.0, "date": 0.8, "num": 0.6, "year": 0.1}
+KEY_WEIGHTS: dict[str, float] = {"code": 1.0, "date": 0.8, "num": 0.6, "month": 0.2, "year": 0.1}
 
 
 def key_weight(key: str) -> float:

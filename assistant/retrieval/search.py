@@ -28,7 +28,7 @@ from assistant.retrieval.fusion import (
     mmr,
 )
 from assistant.retrieval.glossary import expand
-from assistant.retrieval.keys import extract_keys, key_overlap
+from assistant.retrieval.keys import asked_keys, key_overlap
 from assistant.retrieval.lexical import PREFIX_LENGTH, Snapshot, snapshot_for
 from assistant.retrieval.named import named_sources
 from assistant.retrieval.text_norm import bigrams, lexical_terms
@@ -94,7 +94,7 @@ def compute_channels(index: CorpusIndex, snap: Snapshot, query: str, filters: Se
         form_terms = lexical_terms(form, prefix=PREFIX_LENGTH)
         expanded.update(form_terms + bigrams(form_terms))
     expanded -= set(terms) | set(pairs)
-    query_keys = extract_keys(query)
+    query_keys = asked_keys(query)
 
     if snap.embeddings is not None:
         dense = (snap.embeddings @ index.query_vector(query))[positions]  # no copy of the matrix
