@@ -225,7 +225,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"quando",
         ),
         None,
-        ("date", "month"),  # "trong tháng 8/2025" answers "khi nào?"
+        ("date", "month"),  # "trong tháng 10/2027" answers "khi nào?"
         instead_of_key=TIME_OF_DAY,
     ),
     AnswerType(

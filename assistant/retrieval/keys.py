@@ -14,20 +14,21 @@ from dataclasses import dataclass
 
 from assistant.retrieval.text_norm import fold
 
-# Month names (folded, transliterated) in the corpus and question languages; prefixes suffice.
+# Month names (folded, transliterated) in the corpus and question languages; prefixes suffice after a day,
+# full names (or their inflected forms) are needed without one (:func:`_month_name`).
 _MONTHS = {
-    1: ("jan", "januar", "enero", "janeiro", "janvier", "sich", "ianvar", "gennaio"),
-    2: ("feb", "febrero", "fevereiro", "fevrier", "liut", "fevral"),
-    3: ("mar", "maerz", "marz", "marzo", "marco", "mars", "berez", "mart"),
-    4: ("apr", "abril", "avril", "kvit", "aprel"),
+    1: ("jan", "januar", "enero", "janeiro", "janvier", "sich", "ianvar", "gennaio", "january"),
+    2: ("feb", "febrero", "fevereiro", "fevrier", "liut", "fevral", "february", "februar"),
+    3: ("mar", "maerz", "marz", "marzo", "marco", "mars", "berez", "mart", "march"),
+    4: ("apr", "abril", "avril", "kvit", "aprel", "april"),
     5: ("may", "mai", "mayo", "maio", "trav", "maia", "mag"),
-    6: ("jun", "juni", "junio", "junho", "juin", "cherv", "iiun", "iun", "giugno"),
-    7: ("jul", "juli", "julio", "julho", "juillet", "lyp", "lip", "iiul", "iul", "luglio"),
+    6: ("jun", "juni", "junio", "junho", "juin", "cherv", "iiun", "iun", "giugno", "june"),
+    7: ("jul", "juli", "julio", "julho", "juillet", "lyp", "lip", "iiul", "iul", "luglio", "july"),
     8: ("aug", "agosto", "aout", "serp", "avgust", "august"),
-    9: ("sep", "sept", "septiembre", "setembro", "septembre", "veres", "sentiab"),
-    10: ("oct", "okt", "octubre", "outubro", "octobre", "zhovt", "oktiab"),
-    11: ("nov", "noviembre", "novembro", "novembre", "lystop", "listop", "noiab"),
-    12: ("dec", "dez", "diciembre", "dezembro", "decembre", "grud", "hrud", "dekab"),
+    9: ("sep", "sept", "septiembre", "setembro", "septembre", "veres", "sentiab", "september"),
+    10: ("oct", "okt", "octubre", "outubro", "octobre", "zhovt", "oktiab", "october", "oktober"),
+    11: ("nov", "noviembre", "novembro", "novembre", "lystop", "listop", "noiab", "november"),
+    12: ("dec", "dez", "diciembre", "dezembro", "decembre", "grud", "hrud", "dekab", "december", "dezember"),
 }
 _MONTH_WORD = {}
 for _num, _names in _MONTHS.items():
@@ -57,12 +58,12 @@ _DATE_PATTERNS = (
 _NUMBER = re.compile(r"(?<![\w/.,-])([1-9]\d{0,2}(?: \d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)*)(\s*%)?(?![\w/-])")
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*")
 _YEAR = re.compile(r"^(19|20)\d\d$")
-# A month without its day (folded text): "8/2025", "tháng 8", "tháng 08 năm 2025", "August 2025",
-# "agosto de 2025", "серпня 2025" ("serpnia 2025").
+# A month without its day (folded text): "10/2027", "tháng 10", "tháng 10 năm 2027", "October 2027",
+# "octubre de 2027", "жовтня 2027" ("zhovtnia 2027").
 _NUM_MONTH_YEAR = re.compile(r"(?<![\d/.-])(0?[1-9]|1[0-2])\s*/\s*((?:19|20)\d\d)(?![\d/])")
 _VI_MONTH = re.compile(r"\bthang\s+(\d{1,2})(?!\d)")
 _WORD_MONTH_YEAR = re.compile(r"\b([a-z]{3,})\.?\s+(?:de\s+|of\s+)?((?:19|20)\d\d)(?!\d)")
-# A year joined to a word: "mid-2026", "end-2025", "quý III/2025" (a code's year follows digits: "15/2025/NĐ-CP").
+# A year joined to a word: "mid-2027", "end-2028", "quý IV/2027" (a code's year follows digits: "27/2031/NĐ-CP").
 _JOINED_YEAR = re.compile(r"(?<=[^\W\d_])\s*[-/]\s*((?:19|20)\d\d)(?![\d/])")
 
 
@@ -75,7 +76,7 @@ def _month(word: str) -> int | None:
 
 def _month_name(word: str) -> int | None:
     """The month a word names as such: a listed name, or an inflected form of a listed name of four
-    letters or more ("serpnia" of "serp"); "decision" is no "dec"."""
+    letters or more ("zhovtnia" of "zhovt"); "decision" is no "dec"."""
     if word in _MONTH_WORD:
         return _MONTH_WORD[word]
     for length in range(len(word) - 1, 3, -1):
@@ -86,7 +87,7 @@ def _month_name(word: str) -> int | None:
 
 def month_mentions(folded: str, dates: list[DateMention] | None = None) -> set[int]:
     """The months an already folded text names: those of its dates, and months named without a day
-    ("8/2025", "tháng 8", "August 2025")."""
+    ("10/2027", "tháng 10", "October 2027")."""
     dates = date_mentions(folded) if dates is None else dates
     months = {int(d.key[5:7]) for d in dates if not d.ambiguous}  # "1.5 million" names no May
     months |= {int(m.group(1)) for m in _NUM_MONTH_YEAR.finditer(folded)}
@@ -181,7 +182,7 @@ def extract_keys(text: str) -> set[str]:
     keys.update(mention.key for mention in mentions)
     # A date's year is a mention of that year: "30/6/2026" answers "by mid-2026" as "30 June 2026" does.
     keys.update(f"year:{mention.year}" for mention in mentions if mention.year)
-    # A month is a mention too: "15/8/2025" answers "trong tháng 8/2025?" as "tháng 8" does.
+    # A month is a mention too: "15/10/2027" answers "trong tháng 10/2027?" as "tháng 10" does.
     keys.update(f"month:{n:02d}" for n in month_mentions(folded, mentions))
     for number in number_mentions(folded, mentions):
         keys.add(f"year:{number.value}" if number.year else f"num:{number.value}{'%' if number.percent else ''}")
@@ -191,8 +192,8 @@ def extract_keys(text: str) -> set[str]:
 
 
 def asked_keys(text: str) -> set[str]:
-    """:func:`extract_keys` of a question (or a claim): a month its own dates give ("trước 30/9/2025")
-    asks no more than those dates, so only a month it names without a day ("trong tháng 8/2025") is kept."""
+    """:func:`extract_keys` of a question (or a claim): a month its own dates give ("trước 14/3/2027")
+    asks no more than those dates, so only a month it names without a day ("trong tháng 10/2027") is kept."""
     keys = extract_keys(text)
     implied = {f"month:{k[5:7]}" for k in keys if k.startswith("date:")}
     named = month_mentions(_without_dates(fold(text)))
@@ -202,7 +203,7 @@ def asked_keys(text: str) -> set[str]:
 def _without_dates(folded: str) -> str:
     """``folded`` with its dates blanked out (their months are the dates')."""
     for d in reversed(date_mentions(folded)):
-        end = max(d.end, d.match_end)  # "30 de junho": the month word is the date's
+        end = max(d.end, d.match_end)  # "14 de março": the month word is the date's
         folded = folded[: d.start] + " " * (end - d.start) + folded[end:]
     return folded
 
