@@ -42,6 +42,10 @@ def test_an_answer_or_a_fragment_is_not_taken_for_a_translation() -> None:
     assert not is_translation(question, "According to the plan, 70% of business procedures are carried out online.")
     assert is_translation(question, "According to the plan, what share of business-related procedures is done online?")
     assert is_translation("Từ ngày 1/7/2025 có bao nhiêu tỉnh?", "From July 1, 2025, how many provinces are there?")
+    # A made-up date or phone number is an answer or an invention, not a translation.
+    assert not is_translation("When does the tourism survey close?", "Khảo sát du lịch kết thúc vào ngày 31 tháng 6.")
+    assert not is_translation("Who is the contact at the Tourism Board?", "Người liên hệ của Ban Du lịch, số 0123456789?")
+    assert is_translation("Does the survey close on 14 March?", "Khảo sát có kết thúc vào ngày 14/3 không?")
     model = CountingModel(responses=["en: 70%\nru: Какая доля процедур для бизнеса выполняется онлайн согласно плану?"])
     assert QueryRewriter(model, render, LANGS)(question) == [
         "Какая доля процедур для бизнеса выполняется онлайн согласно плану?"

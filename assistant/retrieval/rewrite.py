@@ -94,12 +94,13 @@ class QueryRewriter:
 def is_translation(question: str, text: str, min_length_ratio: float = DEFAULT_MIN_LENGTH_RATIO) -> bool:
     """Whether ``text`` can be a translation of ``question``: not shorter than ``min_length_ratio`` of it
     (``retrieval.rewrite_min_length_ratio``; shorter is an answer or a fragment), and with no number
-    the question lacks. A small model sometimes answers instead ("70%"), and searching an
-    invented figure would pull in passages about it."""
+    or date the question lacks. A small model sometimes answers instead ("70%", "… là ngày 31
+    tháng 6"), or makes up a phone number to ask about, and searching an invented figure would
+    pull in passages about it."""
     if len(text) < min_length_ratio * len(question):
         return False
-    numbers = {k for k in extract_keys(text) if k.startswith("num:")}
-    return numbers <= extract_keys(question)
+    figures = {k for k in extract_keys(text) if k.startswith(("num:", "date:"))}
+    return figures <= extract_keys(question)
 
 
 def main_language(chunk_counts: Mapping[str, int], min_share: float) -> str | None:
