@@ -119,6 +119,23 @@ def test_the_actors_named_before_a_duty_bear_it(language, text, actors):
     assert all(f.verified for f in facts)
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "actors"),
+    [
+        ("ru", "Совет по туризму просит ведомства, министерства и местные органы власти подготовить отчёт.",
+         ["ведомства", "министерства", "местные органы власти"]),
+        ("ru", "Председатель дал указание министерствам и местным органам власти сосредоточиться на маршрутах.",
+         ["министерствам", "местным органам власти"]),
+        ("uk", "Рада з туризму просить відомства та місцеві органи влади підготувати звіт.",
+         ["відомства", "місцеві органи влади"]),
+    ],
+)
+def test_whoever_a_request_names_bears_it_and_the_request_and_the_verb_stay_outside_the_names(language, text, actors):
+    """A name ends at a request ("… просит") or a verb ("… сосредоточиться"); the request's last word is
+    no adjective of the name after it ("дал указание министерствам")."""
+    assert [f.actor for f in facts_of(text, language, "responsibility")] == actors
+
+
 def test_a_sentence_without_a_duty_word_states_no_responsibility():
     assert facts_of("Sở Tư pháp nằm ở trung tâm thành phố.", "vi", "responsibility") == []
 

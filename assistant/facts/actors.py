@@ -143,8 +143,10 @@ def _extend(
     Công nghệ", "Ministry of Public Security"), a few lowercase words after a lone head ("Tổ công
     tác", "ministries of…"), adjectives before it in inflected languages, and a level ("cấp tỉnh")."""
     joiners = {p[0] for p in lexicon.phrases("name_joiners", language) if len(p) == 1}
+    requests = lexicon.phrases("request", language)
     stops = (lexicon.phrases("obligation", language) + lexicon.phrases("conjunctions", language)
-             + lexicon.phrases("role_verbs", language))  # fmt: skip
+             + lexicon.phrases("role_verbs", language) + requests)  # fmt: skip
+    verbs = lexicon.endings(language, "infinitive_endings")
     end, capitalised, compound, closed = last, False, False, False
     while end < len(seq) and end - first < settings.actor_max_words:
         paired = _paired(text, seq, end, language)
@@ -159,8 +161,8 @@ def _extend(
             end, capitalised, compound = end + 1, True, False
         elif word.key(language) in joiners and next_capital and not _starts_name(seq, end + 1, language):
             end += 1
-        elif any(lexicon.match_at(seq, end, p, language) for p in stops):
-            break
+        elif any(lexicon.match_at(seq, end, p, language) for p in stops) or (verbs and word.folded.endswith(verbs)):
+            break  # a duty, request or role word, a conjunction, or a verb ("… просит", "… сосредоточиться")
         elif language == "vi" and capitalised and not compound:
             end, compound = end + 1, True  # a capitalised name's second syllable ("Tư pháp", "Công an")
         elif not capitalised and not closed and end - last < settings.actor_lower_words:
@@ -175,9 +177,11 @@ def _extend(
                 break
     start = first
     suffixes = lexicon.endings(language)
+    # A request's last word is no adjective of the name after it ("дал указание министерствам").
+    requested = {last - 1 for _, last in lexicon.find(seq[max(0, first - 3) : first], requests, language)}
     while start > 0 and suffixes and first - start < 2 and not _boundary(text, seq[start - 1], seq[start]):
         before = seq[start - 1].folded
-        if len(before) > 3 and before.endswith(suffixes):
+        if len(before) > 3 and before.endswith(suffixes) and start - 1 - max(0, first - 3) not in requested:
             start -= 1
         else:
             break

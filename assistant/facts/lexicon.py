@@ -68,8 +68,9 @@ def column_phrases(role: str) -> tuple[tuple[str, ...], ...]:
 
 
 @cache
-def endings(language: str) -> tuple[str, ...]:
-    return tuple(fold(e) for e in _lexicon().get("left_modifier_endings", {}).get(language, []))
+def endings(language: str, table: str = "left_modifier_endings") -> tuple[str, ...]:
+    """The word endings of ``table`` for ``language`` (folded): adjective endings by default."""
+    return tuple(fold(e) for e in _lexicon().get(table, {}).get(language, []))
 
 
 def _word_matches(word: str, stem: str, exact: bool) -> bool:
