@@ -128,6 +128,10 @@ def test_the_actors_named_before_a_duty_bear_it(language, text, actors):
          ["министерствам", "местным органам власти"]),
         ("uk", "Рада з туризму просить відомства та місцеві органи влади підготувати звіт.",
          ["відомства", "місцеві органи влади"]),
+        # Articles before each name do not break the list.
+        ("pt", "O conselho de turismo solicitou aos ministérios, às filiais e às localidades que preparem o roteiro.",
+         ["ministérios", "filiais", "localidades"]),
+        ("pt", "As comunas e os bairros devem publicar os roteiros.", ["comunas", "bairros"]),
     ],
 )
 def test_whoever_a_request_names_bears_it_and_the_request_and_the_verb_stay_outside_the_names(language, text, actors):

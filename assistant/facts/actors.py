@@ -97,8 +97,9 @@ def role_holders(text: str, language: str, settings: FactSettings, actors: list[
 
 
 def _chains(text: str, seq: list[Word], actors: list[Actor], language: str) -> list[list[Actor]]:
-    """Actors listed together: only commas, semicolons and conjunctions between them."""
-    conjunctions = {p[0] for p in lexicon.phrases("conjunctions", language) if len(p) == 1}
+    """Actors listed together: only commas, semicolons, conjunctions and articles between them."""
+    conjunctions = {p[0] for p in lexicon.phrases("conjunctions", language) + lexicon.phrases("determiners", language)
+                    if len(p) == 1}  # fmt: skip
     chains: list[list[Actor]] = []
     for actor in actors:
         if chains:
@@ -145,7 +146,7 @@ def _extend(
     joiners = {p[0] for p in lexicon.phrases("name_joiners", language) if len(p) == 1}
     requests = lexicon.phrases("request", language)
     stops = (lexicon.phrases("obligation", language) + lexicon.phrases("conjunctions", language)
-             + lexicon.phrases("role_verbs", language) + requests)  # fmt: skip
+             + lexicon.phrases("role_verbs", language) + requests + lexicon.phrases("clause_starts", language))  # fmt: skip
     verbs = lexicon.endings(language, "infinitive_endings")
     end, capitalised, compound, closed = last, False, False, False
     while end < len(seq) and end - first < settings.actor_max_words:
@@ -162,7 +163,7 @@ def _extend(
         elif word.key(language) in joiners and next_capital and not _starts_name(seq, end + 1, language):
             end += 1
         elif any(lexicon.match_at(seq, end, p, language) for p in stops) or (verbs and word.folded.endswith(verbs)):
-            break  # a duty, request or role word, a conjunction, or a verb ("… просит", "… сосредоточиться")
+            break  # a duty, request or role word, a conjunction, a clause or a verb ("… просит", "… сосредоточиться")
         elif language == "vi" and capitalised and not compound:
             end, compound = end + 1, True  # a capitalised name's second syllable ("Tư pháp", "Công an")
         elif not capitalised and not closed and end - last < settings.actor_lower_words:
