@@ -132,6 +132,10 @@ def test_the_actors_named_before_a_duty_bear_it(language, text, actors):
         ("pt", "O conselho de turismo solicitou aos ministérios, às filiais e às localidades que preparem o roteiro.",
          ["ministérios", "filiais", "localidades"]),
         ("pt", "As comunas e os bairros devem publicar os roteiros.", ["comunas", "bairros"]),
+        # A responsibility named as a noun belongs to the names listed right after it.
+        ("uk", "Посилити відповідальність лідерів, секретарів і міністрів за маршрути.", ["лідерів", "секретарів", "міністрів"]),
+        ("vi", "Việc cập nhật bản đồ điểm du lịch là trách nhiệm của Sở Du lịch.", ["Sở Du lịch"]),
+        ("vi", "Sở Du lịch chịu trách nhiệm trước Ban Điều phối về bản đồ điểm du lịch.", ["Sở Du lịch"]),
     ],
 )
 def test_whoever_a_request_names_bears_it_and_the_request_and_the_verb_stay_outside_the_names(language, text, actors):

@@ -16,6 +16,7 @@ from assistant.answer.text import person_names
 from assistant.facts import lexicon
 from assistant.facts.lexicon import Word
 from assistant.retrieval.keys import code_spans
+from assistant.retrieval.text_norm import is_stop_word
 from assistant.settings import FactSettings
 
 _BOUNDARY = re.compile(r"[,;:.!?()\[\]«»“”\"–—]")
@@ -61,7 +62,8 @@ def bearers(text: str, language: str, settings: FactSettings, actors: list[Actor
     if not actors:
         return []
     chains = _chains(text, seq, actors, language)
-    for _, request_end in lexicon.find(seq, lexicon.phrases("request", language), language):
+    requests = lexicon.phrases("request", language) + lexicon.phrases("duty_nouns", language)
+    for _, request_end in lexicon.find(seq, requests, language):
         for chain in chains:
             if 0 <= chain[0].first - request_end <= settings.duty_reach:
                 return chain
@@ -144,7 +146,7 @@ def _extend(
     Công nghệ", "Ministry of Public Security"), a few lowercase words after a lone head ("Tổ công
     tác", "ministries of…"), adjectives before it in inflected languages, and a level ("cấp tỉnh")."""
     joiners = {p[0] for p in lexicon.phrases("name_joiners", language) if len(p) == 1}
-    requests = lexicon.phrases("request", language)
+    requests = lexicon.phrases("request", language) + lexicon.phrases("duty_nouns", language)
     stops = (lexicon.phrases("obligation", language) + lexicon.phrases("conjunctions", language)
              + lexicon.phrases("role_verbs", language) + requests + lexicon.phrases("clause_starts", language))  # fmt: skip
     verbs = lexicon.endings(language, "infinitive_endings")
@@ -166,7 +168,9 @@ def _extend(
             break  # a duty, request or role word, a conjunction, a clause or a verb ("… просит", "… сосредоточиться")
         elif language == "vi" and capitalised and not compound:
             end, compound = end + 1, True  # a capitalised name's second syllable ("Tư pháp", "Công an")
-        elif not capitalised and not closed and end - last < settings.actor_lower_words:
+        elif not capitalised and not closed and end - last < settings.actor_lower_words and (
+            language in ("vi", "en") or not is_stop_word(word.text)
+        ):  # an inflected name goes on in its own cases ("органам власти"), not over a preposition ("… за")
             end += 1
         else:
             break
