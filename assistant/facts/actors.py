@@ -165,12 +165,12 @@ def _extend(
         elif word.key(language) in joiners and next_capital and not _starts_name(seq, end + 1, language):
             end += 1
         elif any(lexicon.match_at(seq, end, p, language) for p in stops) or (verbs and word.folded.endswith(verbs)):
-            break  # a duty, request or role word, a conjunction, a clause or a verb ("… просит", "… сосредоточиться")
+            break  # a duty, request or role word, a conjunction, a clause or a verb ("… просит", "… подготовить")
         elif language == "vi" and capitalised and not compound:
             end, compound = end + 1, True  # a capitalised name's second syllable ("Tư pháp", "Công an")
         elif not capitalised and not closed and end - last < settings.actor_lower_words and (
             language in ("vi", "en") or not is_stop_word(word.text)
-        ):  # an inflected name goes on in its own cases ("органам власти"), not over a preposition ("… за")
+        ):  # an inflected name goes on in its own cases ("советам по туризму"), not over a preposition ("гідам за …")
             end += 1
         else:
             break
@@ -182,7 +182,7 @@ def _extend(
                 break
     start = first
     suffixes = lexicon.endings(language)
-    # A request's last word is no adjective of the name after it ("дал указание министерствам").
+    # A request's last word is no adjective of the name after it ("дал указание советам").
     requested = {last - 1 for _, last in lexicon.find(seq[max(0, first - 3) : first], requests, language)}
     while start > 0 and suffixes and first - start < 2 and not _boundary(text, seq[start - 1], seq[start]):
         before = seq[start - 1].folded
