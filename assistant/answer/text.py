@@ -94,7 +94,7 @@ def keys_of(text: str) -> set[str]:
 
 
 def question_keys(text: str) -> set[str]:
-    """:func:`keys_of` a question: a month is kept only when named without a day (:func:`asked_keys`)."""
+    """:func:`keys_of` a question (or a claim): a month is kept only when named without a day (:func:`asked_keys`)."""
     return asked_keys(_ORDINAL_SIGN.sub(r"\1", text))
 
 

@@ -62,8 +62,7 @@ def bearers(text: str, language: str, settings: FactSettings, actors: list[Actor
     if not actors:
         return []
     chains = _chains(text, seq, actors, language)
-    requests = lexicon.phrases("request", language) + lexicon.phrases("duty_nouns", language)
-    for _, request_end in lexicon.find(seq, requests, language):
+    for _, request_end in lexicon.find(seq, _requests(language), language):
         for chain in chains:
             if 0 <= chain[0].first - request_end <= settings.duty_reach:
                 return chain
@@ -96,6 +95,11 @@ def role_holders(text: str, language: str, settings: FactSettings, actors: list[
         if actor not in holders:
             holders.append(actor)
     return holders
+
+
+def _requests(language: str) -> tuple[tuple[str, ...], ...]:
+    """Words after which the names listed bear the duty: request verbs and responsibility nouns."""
+    return lexicon.phrases("request", language) + lexicon.phrases("duty_nouns", language)
 
 
 def _chains(text: str, seq: list[Word], actors: list[Actor], language: str) -> list[list[Actor]]:
@@ -146,7 +150,7 @@ def _extend(
     Công nghệ", "Ministry of Public Security"), a few lowercase words after a lone head ("Tổ công
     tác", "ministries of…"), adjectives before it in inflected languages, and a level ("cấp tỉnh")."""
     joiners = {p[0] for p in lexicon.phrases("name_joiners", language) if len(p) == 1}
-    requests = lexicon.phrases("request", language) + lexicon.phrases("duty_nouns", language)
+    requests = _requests(language)
     stops = (lexicon.phrases("obligation", language) + lexicon.phrases("conjunctions", language)
              + lexicon.phrases("role_verbs", language) + requests + lexicon.phrases("clause_starts", language))  # fmt: skip
     verbs = lexicon.endings(language, "infinitive_endings")
@@ -183,10 +187,11 @@ def _extend(
     start = first
     suffixes = lexicon.endings(language)
     # A request's last word is no adjective of the name after it ("дал указание советам").
-    requested = {last - 1 for _, last in lexicon.find(seq[max(0, first - 3) : first], requests, language)}
+    near = max(0, first - 3)
+    requested = {near + last - 1 for _, last in lexicon.find(seq[near:first], requests, language)}
     while start > 0 and suffixes and first - start < 2 and not _boundary(text, seq[start - 1], seq[start]):
         before = seq[start - 1].folded
-        if len(before) > 3 and before.endswith(suffixes) and start - 1 - max(0, first - 3) not in requested:
+        if len(before) > 3 and before.endswith(suffixes) and start - 1 not in requested:
             start -= 1
         else:
             break

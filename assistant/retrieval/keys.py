@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from assistant.retrieval.text_norm import fold
 
 # Month names (folded, transliterated) in the corpus and question languages; prefixes suffice after a day,
-# full names (or their inflected forms) are needed without one (:func:`_month_name`).
+# full names (or their inflected forms) are needed without one (:func:`_month`).
 _MONTHS = {
     1: ("jan", "januar", "enero", "janeiro", "janvier", "sich", "ianvar", "gennaio", "january"),
     2: ("feb", "febrero", "fevereiro", "fevrier", "liut", "fevral", "february", "februar"),
@@ -67,20 +67,12 @@ _WORD_MONTH_YEAR = re.compile(r"\b([a-z]{3,})\.?\s+(?:de\s+|of\s+)?((?:19|20)\d\
 _JOINED_YEAR = re.compile(r"(?<=[^\W\d_])\s*[-/]\s*((?:19|20)\d\d)(?![\d/])")
 
 
-def _month(word: str) -> int | None:
+def _month(word: str, alone: bool = False) -> int | None:
+    """The month a word names: after a day any listed prefix will do ("30 sept."); ``alone`` (no day
+    before it) only a listed name, or an inflected form of a listed name of four letters or more
+    ("zhovtnia" of "zhovt"), so that "decision" is no "dec"."""
     for length in range(len(word), 2, -1):
-        if word[:length] in _MONTH_WORD:
-            return _MONTH_WORD[word[:length]]
-    return None
-
-
-def _month_name(word: str) -> int | None:
-    """The month a word names as such: a listed name, or an inflected form of a listed name of four
-    letters or more ("zhovtnia" of "zhovt"); "decision" is no "dec"."""
-    if word in _MONTH_WORD:
-        return _MONTH_WORD[word]
-    for length in range(len(word) - 1, 3, -1):
-        if word[:length] in _MONTH_WORD and len(word) - length <= 4:
+        if word[:length] in _MONTH_WORD and (not alone or length == len(word) or (length >= 4 and len(word) - length <= 4)):
             return _MONTH_WORD[word[:length]]
     return None
 
@@ -92,7 +84,7 @@ def month_mentions(folded: str, dates: list[DateMention] | None = None) -> set[i
     months = {int(d.key[5:7]) for d in dates if not d.ambiguous}  # "1.5 million" names no May
     months |= {int(m.group(1)) for m in _NUM_MONTH_YEAR.finditer(folded)}
     months |= {int(m.group(1)) for m in _VI_MONTH.finditer(folded)}
-    months |= {n for m in _WORD_MONTH_YEAR.finditer(folded) if (n := _month_name(m.group(1)))}
+    months |= {n for m in _WORD_MONTH_YEAR.finditer(folded) if (n := _month(m.group(1), alone=True))}
     return {n for n in months if 1 <= n <= 12}
 
 
@@ -196,7 +188,7 @@ def asked_keys(text: str) -> set[str]:
     asks no more than those dates, so only a month it names without a day ("trong tháng 10/2027") is kept."""
     keys = extract_keys(text)
     implied = {f"month:{k[5:7]}" for k in keys if k.startswith("date:")}
-    named = month_mentions(_without_dates(fold(text)))
+    named = month_mentions(_without_dates(fold(text)), dates=[])  # the dates are blanked out
     return keys - (implied - {f"month:{n:02d}" for n in named})
 
 
