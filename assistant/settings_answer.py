@@ -150,6 +150,14 @@ class SupportSettings(_Section):
         True, description="Turn down a claim whose sentence names another body of the kind the question asks about "
         "('Sở Giao thông' for a question about 'Sở Du lịch'), read in the question or its translation (answer/support.py).",
     )
+    labelled_numbers: bool = Field(
+        True, description="Within one language, turn down a claim that writes another number after a word than its "
+        "sentence does after that word ('Giai đoạn 2' against 'Giai đoạn 1', 'năm 2026' against 'năm 2025').",
+    )
+    sentence_actor: bool = Field(
+        True, description="Within one language, turn down a claim that gives its sentence's duty to another body of "
+        "the kind the sentence names ('Sở Tài chính chủ trì …' against 'Sở Nội vụ: chủ trì …').",
+    )
 
 
 class BridgeSettings(_Section):

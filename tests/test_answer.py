@@ -311,8 +311,10 @@ def test_bare_small_number_is_checked() -> None:
     [
         ("Figures run from 4 p.m. on the previous working day to 4 p.m. on the reporting day [1].", []),
         ("Figures are due by 4 pm [1].", []),
-        ("Figures are due by 5 p.m. [1].", ["17 o'clock not in the cited passages"]),
-        ("Figures are due by 4 a.m. [1].", ["4 o'clock not in the cited passages"]),
+        ("Figures are due by 5 p.m. [1].", ["17:00 not in the cited passages"]),
+        ("Figures are due by 4 a.m. [1].", ["04:00 not in the cited passages"]),
+        ("Figures are due by 16h [1].", []),
+        ("Figures are due by 16:30 [1].", ["16:30 not in the cited passages"]),
     ],
 )
 def test_a_clock_time_is_checked_as_the_hour_the_passage_writes(claim: str, problems: list[str]) -> None:

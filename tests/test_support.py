@@ -27,6 +27,12 @@ DE = "Der Leiter muss die volle Verantwortung übernehmen und darf sie nicht an 
 COUNTED = "Số liệu được tính từ 16 giờ ngày làm việc liền trước đến 16 giờ ngày báo cáo."
 STAGES = ("Giai đoạn triển khai diện rộng tập trung rà soát quy trình, tổ chức kiểm tra chéo và đối soát dữ liệu.\n"
           "Giai đoạn 3 – Hoàn thiện (từ 01/5/2026)")  # fmt: skip
+SENT = "Ban Điều phối tổng hợp và nhận báo cáo trước 17 giờ 30 hằng ngày."
+VISITS = "Ngày: 04/10/2027; Đơn vị: Điểm du lịch Hồ Xanh; Lượt khách: 120; Giờ gửi: 09:15 ngày 05/10/2027"
+GROUPS = "Nhiệm vụ: Sơ kết Nhóm 1 các điểm du lịch hai tuyến; Cơ quan chủ trì: Sở Du lịch; Hạn: 10/10/2027"
+CLASSES = "Trong năm 2027, Sở Du lịch mở tối thiểu 04 lớp hướng dẫn viên, mỗi lớp không quá 40 học viên."
+DUTIES = ("• Sở Du lịch: chủ trì khảo sát điểm du lịch.\n"
+          "• Sở Giao thông: chủ trì lập bản đồ tuyến.")  # fmt: skip
 RU = "Все должны понимать, что это основная политическая задача, а не работа конкретного сектора."
 
 CASES = [
@@ -55,6 +61,23 @@ CASES = [
     ("Việc kiểm tra chéo được tổ chức trong giai đoạn triển khai diện rộng.", STAGES, "vi", True, None),
     # Without a sibling that begins alike, a different ending is a paraphrase, not another item.
     ("Việc kiểm tra chéo được tổ chức trong giai đoạn hoàn thiện.", STAGES.split("\n", 1)[0], "vi", True, None),
+    # A time of day is checked with its minutes, whichever way it is written; a time stated in the sentence
+    # before it ("từ 16 giờ …") does not stand in for the one the claim gives.
+    ("Ban Điều phối nhận báo cáo trước 16 giờ 30 hằng ngày.", f"{COUNTED} {SENT}", "vi", False, "16:30"),
+    ("Ban Điều phối nhận báo cáo trước 17:30 hằng ngày.", f"{COUNTED} {SENT}", "vi", True, None),
+    ("The Coordination Board receives the reports by 5:30 p.m. every day.", SENT, "vi", True, None),
+    ("Điểm du lịch gửi số liệu lúc 08:00 ngày 05/10/2027.", VISITS, "vi", False, "08:00"),
+    ("Điểm du lịch gửi số liệu lúc 09:15 ngày 05/10/2027.", VISITS, "vi", True, None),
+    # A number labelled by the word before it ("Nhóm 2", "năm 2027") is not another one labelled alike, even
+    # where the claim's number occurs elsewhere in the sentence ("hai tuyến").
+    ("Sở Du lịch sơ kết Nhóm 2 các điểm du lịch hai tuyến, hạn 10/10/2027.", GROUPS, "vi", False, "after 'nhom'"),
+    ("Sở Du lịch sơ kết Nhóm 1 các điểm du lịch hai tuyến, hạn 10/10/2027.", GROUPS, "vi", True, None),
+    ("Trong năm 2028, Sở Du lịch mở tối thiểu 04 lớp hướng dẫn viên.", CLASSES, "vi", False, "after 'nam'"),
+    ("Trong năm 2027, Sở Du lịch mở tối thiểu 04 lớp hướng dẫn viên.", CLASSES, "vi", True, None),
+    # A duty the sentence gives its own body is not another body's; a claim naming both bodies joins two duties.
+    ("Sở Giao thông chủ trì khảo sát điểm du lịch.", DUTIES, "vi", False, "gives this to Sở Du lịch"),
+    ("Sở Du lịch chủ trì khảo sát điểm du lịch.", DUTIES, "vi", True, None),
+    ("Sở Du lịch chủ trì khảo sát điểm du lịch, Sở Giao thông lập bản đồ tuyến.", DUTIES, "vi", True, None),
 ]  # fmt: skip
 
 

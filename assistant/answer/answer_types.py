@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.answer.text import capitalised_words, keys_of, person_names
+from assistant.answer.text import CLOCK_TIME, capitalised_words, keys_of, person_names
 from assistant.retrieval.text_norm import fold
 
 
@@ -30,14 +30,6 @@ class AnswerType:
 
 def _words(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
-
-
-# A time of day (folded): "16 giờ", "17 giờ 30", "16h", "16:00", "4 p.m.", "16 Uhr", "16 часов"/"годин",
-# "16 horas", "16 heures". A deadline within the day ("before 16:00 each day") answers "when?".
-TIME_OF_DAY = re.compile(
-    r"(?<![\d.,:])(?:[01]?\d|2[0-3])(?::[0-5]\d(?!\d)|\s*(?:gio|h(?![^\W\d_])|uhr|chas\w*|hodyn\w*|horas?|heures?"
-    r"|[ap]\.?\s?m(?:\.|(?![^\W\d_]))))"
-)
 
 
 # Specific kinds first: the first kind whose cue matches decides.
@@ -226,7 +218,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         ),
         None,
         ("date", "month"),  # "trong tháng 10/2027" answers "khi nào?"
-        instead_of_key=TIME_OF_DAY,
+        instead_of_key=CLOCK_TIME,  # a deadline within the day ("before 16:00")
     ),
     AnswerType(
         "count",

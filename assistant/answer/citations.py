@@ -23,7 +23,7 @@ from assistant.answer.figure_fit import better_figures
 from assistant.answer.support import Support, SupportChecker
 from assistant.answer.text import (
     capitalised_words,
-    clock_hours,
+    clock_times,
     figure_keys,
     mentions_number,
     mixed_script_words,
@@ -31,6 +31,7 @@ from assistant.answer.text import (
     sentence_spans,
     small_numbers,
     terms,
+    time_stated,
 )
 from assistant.retrieval.glossary import matched_concepts, without_concepts
 from assistant.settings import CheckSettings
@@ -181,21 +182,22 @@ def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]
         claim.problems.append("no citation")
     claim.problems += [f"no passage [{n}]" for n in cited if n not in valid]
     backing = set().union(*(passage_keys[n - 1] for n in valid)) if valid else set()
-    figures = figure_keys(claim.text)
+    times, plain = clock_times(claim.text)  # "4 p.m." is "16 giờ" in the passage: times are checked as times
+    figures = figure_keys(plain)
     claim.problems += [f"{key} not in the cited passages" for key in sorted(figures - backing)]
     if question and figures & backing:  # a figure that is there, but not the one the question asks for
         rivals = {pair for n in valid for pair in better_figures(claim.text, passages[n - 1], question)}
         claim.problems += [f"{key}: the passage gives {rival} for what was asked" for key, rival in sorted(rivals)]
-    if not figures and valid:  # a bare small number ("4 [1]") must be in the passage too, as digits or a word
-        texts = [passages[n - 1] for n in valid]
-        hours, plain = clock_hours(claim.text)  # "4 p.m." is "16 giờ" in the passage
+    texts = [passages[n - 1] for n in valid]
+    if texts:
+        claim.problems += [f"{key.removeprefix('time:')} not in the cited passages"
+                           for key in sorted(times) if not any(time_stated(key, t) for t in texts)]  # fmt: skip
+    if not figures and texts:  # a bare small number ("4 [1]") must be in the passage too, as digits or a word
         claim.problems += [
             f"number {n} not in the cited passages"
             for n in sorted(small_numbers(plain) - small_numbers(question))
             if not any(mentions_number(n, t) for t in texts)
         ]
-        claim.problems += [f"{h} o'clock not in the cited passages"
-                           for h in sorted(hours) if not any(mentions_number(h, t) for t in texts)]  # fmt: skip
     garbled = [w for w in mixed_script_words(claim.text) if not any(w in passages[n - 1] for n in valid)]
     claim.problems += [f"garbled word {w}" for w in garbled]  # a half-translated word is not a quote
     people = person_names(claim.text) if valid else []

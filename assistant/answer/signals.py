@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.answer_types import TIME_OF_DAY
 from assistant.answer.text import (
+    CLOCK_TIME,
     keys_of,
     mentions_number,
     person_names,
@@ -59,7 +59,7 @@ def date_near(sentence: str, concepts: list[str], q_keys: set[str], window: int)
         for form in concept_forms(concept):
             for m in re.finditer(rf"(?<!\w){re.escape(fold(form))}", folded):
                 near = folded[max(0, m.start() - window) : m.end() + window]
-                if any(k.startswith("date:") for k in keys_of(near) - q_keys) or TIME_OF_DAY.search(near):
+                if any(k.startswith("date:") for k in keys_of(near) - q_keys) or CLOCK_TIME.search(near):
                     return True
     return not concepts
 

@@ -137,14 +137,54 @@ def small_numbers(text: str) -> set[int]:
     return out
 
 
-_CLOCK = re.compile(r"(?i)\b(\d{1,2})(?::\d\d)?\s*([ap])\.?\s?m\b\.?")
+# A time of day, as written or folded: "16:30", "16h30", "16 giờ", "17 giờ 30", "4 p.m.", "4:30 p.m.",
+# "16 Uhr", "16 часов"/"годин", "16 horas", "16 heures". The unit words are the corpus languages' and
+# their folded forms, so the one pattern serves raw claims and folded sentences.
+_HALF = r"(?P<{0}>[ap])\.?\s?m(?:\.|(?![^\W\d_]))"
+CLOCK_TIME = re.compile(
+    r"(?i)(?<![\d.,:/])(?P<h>[01]?\d|2[0-3])(?:"
+    r"[:h](?P<m>[0-5]\d)(?!\d)(?:\s*" + _HALF.format("half") + ")?"
+    r"|\s*(?:giờ|gio|h|uhr|час\w*|chas\w*|годин\w*|godin\w*|horas?|heures?)(?![^\W\d_])"
+    r"(?:\s*(?P<m2>[0-5]\d)(?![\d/.,:]))?"
+    r"|\s*" + _HALF.format("half2") + ")"
+)
 
 
-def clock_hours(text: str) -> tuple[set[int], str]:
-    """The 24-hour values of "4 p.m." / "10 a.m." in ``text`` (passages write "16 giờ", "16:00"),
-    and the text without them (their digits are no count)."""
-    hours = {int(h) % 12 + (12 if half.lower() == "p" else 0) for h, half in _CLOCK.findall(text)}
-    return hours, _CLOCK.sub(" ", text)
+def clock_times(text: str) -> tuple[set[str], str]:
+    """The times of day in ``text`` as keys ("4:30 p.m." and "16 giờ 30" both give ``time:16:30``), and
+    the text without them (their digits are no count)."""
+    keys = set()
+    for m in CLOCK_TIME.finditer(text):
+        hour, half = int(m["h"]), (m["half"] or m["half2"] or "").lower()
+        if half:
+            hour = hour % 12 + (12 if half == "p" else 0)
+        keys.add(f"time:{hour:02d}:{int(m['m'] or m['m2'] or 0):02d}")
+    return keys, CLOCK_TIME.sub(" ", text)
+
+
+# A whole number written right after a word ("Giai đoạn 2", "năm 2025", "Phase 2", "Điều 4"), not part of a
+# date, code, decimal, percentage or time (times are taken out first: :func:`clock_times`).
+_LABELLED = re.compile(r"(?<!\w)([^\W\d_]+)\s+(\d{1,4})(?![\d\w%]|[.,:/]\d|\s*%|-[^\W\d_])")
+
+
+def labelled_numbers(text: str) -> dict[str, set[int]]:
+    """The numbers ``text`` writes right after a word, by that word folded: "Giai đoạn 2" gives
+    ``{"doan": {2}}``, "năm học 2025–2026" ``{"hoc": {2025}}``. A number that labels a part, a phase or a
+    year is told from another by the word before it, even where the other number occurs elsewhere."""
+    labels: dict[str, set[int]] = {}
+    for word, number in _LABELLED.findall(clock_times(text)[1]):
+        labels.setdefault(fold(word), set()).add(int(number))
+    return labels
+
+
+def time_stated(key: str, text: str) -> bool:
+    """True when ``text`` gives the time of day ``key`` (``time:16:30``); a text naming no time of day in a
+    form :data:`CLOCK_TIME` reads must at least hold its hour (and minutes) as numbers."""
+    times = clock_times(text)[0]
+    if times:
+        return key in times
+    hour, minute = (int(v) for v in key.removeprefix("time:").split(":"))
+    return mentions_number(hour, text) and (minute == 0 or mentions_number(minute, text))
 
 
 def mentions_number(n: int, text: str) -> bool:
