@@ -69,3 +69,14 @@ def test_quiz_csv_guards_cells_and_reads_them_back_unchanged(tmp_path: Path) -> 
         (row,) = csv.DictReader(handle)
     assert row["stem"].startswith("'=1+1") and row["value"] == "'-5"
     assert read_csv(path) == items
+
+
+def test_a_cell_listing_several_values_stays_one_field() -> None:
+    from assistant.ingest.tables import split_row
+
+    row = "Nhiệm vụ: Khảo sát điểm du lịch; Cơ quan phối hợp: Sở Giao thông; Công an tỉnh; Hạn: 10/10/2027"
+    assert split_row(row) == [
+        ("Nhiệm vụ", "Khảo sát điểm du lịch"),
+        ("Cơ quan phối hợp", "Sở Giao thông; Công an tỉnh"),
+        ("Hạn", "10/10/2027"),
+    ]

@@ -33,6 +33,10 @@ GROUPS = "Nhiệm vụ: Sơ kết Nhóm 1 các điểm du lịch hai tuyến; C�
 CLASSES = "Trong năm 2027, Sở Du lịch mở tối thiểu 04 lớp hướng dẫn viên, mỗi lớp không quá 40 học viên."
 DUTIES = ("• Sở Du lịch: chủ trì khảo sát điểm du lịch.\n"
           "• Sở Giao thông: chủ trì lập bản đồ tuyến.")  # fmt: skip
+LISTED = ("STT: 3; Tên thủ tục: Đăng ký cơ sở lưu trú; Cấp thực hiện: Cấp xã; Cơ quan chủ trì: Sở Du lịch; "
+          "Cơ quan phối hợp: Sở Giao thông; Công an tỉnh; Phi địa giới: Không")  # fmt: skip
+MEASURES = ("STT: 2; Tình huống: Quá tải khách; Biện pháp: Mở thêm cổng; Thời gian: Trong ngày; "
+            "Người chịu trách nhiệm: Giám đốc Ban Quản lý điểm du lịch Hồ Xanh")  # fmt: skip
 RU = "Все должны понимать, что это основная политическая задача, а не работа конкретного сектора."
 
 CASES = [
@@ -78,6 +82,14 @@ CASES = [
     ("Sở Giao thông chủ trì khảo sát điểm du lịch.", DUTIES, "vi", False, "gives this to Sở Du lịch"),
     ("Sở Du lịch chủ trì khảo sát điểm du lịch.", DUTIES, "vi", True, None),
     ("Sở Du lịch chủ trì khảo sát điểm du lịch, Sở Giao thông lập bản đồ tuyến.", DUTIES, "vi", True, None),
+    # A table row: a yes/no column answers its own header, a cell may list several bodies, and a measure from
+    # another column is what the row says, not a rival body.
+    ("Thủ tục đăng ký cơ sở lưu trú do Sở Du lịch chủ trì, thực hiện ở cấp xã.", LISTED, "vi", True, None),
+    ("Thủ tục đăng ký cơ sở lưu trú không thực hiện phi địa giới.", LISTED, "vi", True, None),
+    ("Thủ tục đăng ký cơ sở lưu trú thực hiện phi địa giới.", LISTED, "vi", False, "negate"),
+    ("Sở Giao thông chủ trì thủ tục đăng ký cơ sở lưu trú.", LISTED, "vi", False, "the row gives Sở Du lịch"),
+    ("Khi quá tải khách, người chịu trách nhiệm mở thêm cổng trong ngày là Giám đốc Ban Quản lý.", MEASURES, "vi", True,
+     None),
 ]  # fmt: skip
 
 

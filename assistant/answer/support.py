@@ -31,7 +31,7 @@ claim's words can support; across languages nothing is then verified.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.answer_types import is_yes_no
@@ -104,23 +104,24 @@ def _year_conflicts(claim: str, sentence: str) -> list[str]:
     ]
 
 
-def _row_conflicts(claim: str, row: str) -> list[str]:
+def _row_conflicts(claim: str, row: str, is_body: Callable[[str], bool]) -> list[str]:
     """A table row's value put in another column's place: the claim speaks of a column (the words only
-    its header has: "chủ trì"), lacks that column's value and holds another column's name-like value
-    ("Sở Du lịch chủ trì" against "Cơ quan chủ trì: Sở Văn hóa; Cơ quan phối hợp: Sở Du lịch")."""
+    its header has: "chủ trì"), lacks that column's value and holds another column's value that names a
+    body (``is_body``: "Sở Du lịch chủ trì" against "Cơ quan chủ trì: Sở Văn hóa; Cơ quan phối hợp: Sở Du
+    lịch"). A situation or a measure from another column ("Mở thêm quầy") is what the row says, not a rival."""
     fields = split_row(row)
     if len(fields) < 2:
         return []
     said = terms(claim)
     headers = [terms(h) for h, _ in fields]
-    values = [terms(v) for _, v in fields]
-    named = [v[:1].isupper() for _, v in fields]
+    items = [[item for item in value.split("; ") if item[:1].isupper()] for _, value in fields]  # a cell may list several
     reasons = []
     for k, (header, value) in enumerate(fields):
         own = headers[k] - set().union(*(h for j, h in enumerate(headers) if j != k))
-        if not own or not own <= said or not values[k] or values[k] <= said or not named[k]:
+        if not own or not own <= said or not items[k] or any(terms(item) <= said for item in items[k]):
             continue
-        rivals = [fields[j][1] for j in range(len(fields)) if j != k and named[j] and values[j] and values[j] <= said]
+        rivals = [item for j in range(len(fields)) if j != k for item in items[j]
+                  if terms(item) and terms(item) <= said and is_body(item)]  # fmt: skip
         reasons += [f"the row gives {value} as {header}, not {rival}" for rival in rivals]
     return reasons
 
@@ -129,6 +130,18 @@ def _figures(text: str) -> set[str]:
     """The codes, dates, numbers and times of day (``time:16:30``) of ``text`` that a sentence must back."""
     times, plain = clock_times(text)
     return figure_keys(plain) | times
+
+
+def _said_of(claim: str, sentence: str, language: str) -> str:
+    """What a table row says of the claim's subject, for its polarity: a yes/no column ("Phi địa giới: Không")
+    answers its own header, so it is left out unless the claim speaks of that column."""
+    fields = split_row(sentence)
+    if len(fields) < 2:
+        return sentence
+    said = terms(claim)
+    kept = [f"{header}: {value}" for header, value in fields
+            if not (len(value.split()) <= 2 and negated(value, language) and not terms(header) & said)]  # fmt: skip
+    return "; ".join(kept)
 
 
 def _share(part: set[str], whole: set[str]) -> float:
@@ -259,7 +272,9 @@ class SupportChecker:
         best = max(eligible, key=rank)
         index, sentence = sentences[best]
         similarity = float(cosines[best]) if cosines is not None else None
-        reasons = self._reasons(claim, claim_language, sentences, languages, best, similarity, passages[index], question)
+        reasons = self._reasons(
+            claim, claim_language, sentences, languages, best, similarity, passages[index], question
+        )
         reasons += self._other_actors(question, wordings, sentence, languages[best])
         return Support(not reasons, "similar" if not reasons else "none", index, sentence, similarity, tuple(reasons))
 
@@ -301,7 +316,7 @@ class SupportChecker:
         if same:
             reasons += [f"{key.split(':')[1]}: the sentence gives {rival.split(':')[1]} for that"
                         for key, rival in misplaced_figures(claim, sentence)]  # fmt: skip
-            reasons += _row_conflicts(claim, sentence)
+            reasons += _row_conflicts(claim, sentence, lambda value: bool(self._bodies(value, claim_language)))
             others = [t for k, (i, t) in enumerate(sentences) if i == index and k != best]
             if other := names_other_item(claim, sentence, others, settings.item_shared_words):
                 reasons.append(f"the claim names another item: {other}")
@@ -311,7 +326,7 @@ class SupportChecker:
             if settings.sentence_actor:
                 reasons += self._sentence_actors(claim, sentence, claim_language)
         denies = negated(claim, claim_language)
-        if denies != negated(sentence, languages[best]):
+        if denies != negated(_said_of(claim, sentence, languages[best]), languages[best]):
             said = "negates" if denies else "does not negate"
             reasons.append(f"the claim {said} what the passage says")
         claim_roles = date_roles(claim, settings.role_window)
@@ -329,11 +344,16 @@ class SupportChecker:
                 # A yes or a restatement asserts the question's premise ("Отменён ли План № 02?" → "Да, План
                 # № 02 отменён"): every word the claim takes from the question must be in the passage.
                 there = terms(passage.text)
-                unbacked = {w for w in terms(claim) & terms(question)
-                            if not _backed(w, there, claim_language == "vi", settings.premise_stem_chars)}
+                unbacked = {
+                    w
+                    for w in terms(claim) & terms(question)
+                    if not _backed(w, there, claim_language == "vi", settings.premise_stem_chars)
+                }
                 if unbacked:
-                    reasons.append("the passage does not say what the question asks: "
-                                   + ", ".join(w for w in _question_words(question) if terms(w) & unbacked))
+                    reasons.append(
+                        "the passage does not say what the question asks: "
+                        + ", ".join(w for w in _question_words(question) if terms(w) & unbacked)
+                    )
         return reasons
 
     def _other_actors(self, question: str, wordings: Sequence[str], sentence: str, language: str) -> list[str]:
@@ -353,15 +373,18 @@ class SupportChecker:
     def _sentence_actors(self, claim: str, sentence: str, language: str) -> list[str]:
         """Within one language, a duty the sentence gives its own body, claimed for another body of that kind
         ("Sở Tài chính chủ trì …" against "Sở Du lịch: chủ trì …"). A body the claim names beside the
-        sentence's own (a claim joining two duties) is no rival. Only capitalised names count: the names of
-        bodies, not a common noun phrase the rules read as one ("đơn vị tính")."""
+        sentence's own (a claim joining two duties) is no rival."""
+        said = f" {' '.join(_name_words(claim))} "
+        rivals = [name for name in self._bodies(sentence, language) if f" {' '.join(_name_words(name))} " not in said]
+        return [f"the sentence gives this to {rival}, not {name}"
+                for name, rival in other_actors(self._bodies(claim, language), rivals, sentence)]  # fmt: skip
+
+    def _bodies(self, text: str, language: str) -> list[str]:
+        """The capitalised names of bodies in ``text`` (:func:`assistant.facts.actors.find_actors`): the names
+        of bodies, not a common noun phrase the rules read as one ("đơn vị tính")."""
         from assistant.facts.actors import find_actors  # here: see _other_actors
 
-        said = f" {' '.join(_name_words(claim))} "
-        rivals = [a.name for a in find_actors(sentence, language, self.facts)
-                  if a.name[:1].isupper() and f" {' '.join(_name_words(a.name))} " not in said]  # fmt: skip
-        claimed = [a.name for a in find_actors(claim, language, self.facts) if a.name[:1].isupper()]
-        return [f"the sentence gives this to {rival}, not {name}" for name, rival in other_actors(claimed, rivals, sentence)]
+        return [a.name for a in find_actors(text, language, self.facts) if a.name[:1].isupper()]
 
     def _cosines(self, claim: str, passages: Sequence[Context], sentences: list[tuple[int, str]]):  # noqa: ANN202
         if self.similarity is None:

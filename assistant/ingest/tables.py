@@ -104,8 +104,16 @@ def render_row(header: Sequence[str], row: Sequence[Cell]) -> str:
 
 
 def split_row(text: str) -> list[tuple[str, str]]:
-    """The ``(header, value)`` pairs of a row rendered by :func:`render_row` (parts without ": " skipped)."""
-    return [(name, value) for name, sep, value in (part.partition(": ") for part in text.split("; ")) if sep]
+    """The ``(header, value)`` pairs of a row rendered by :func:`render_row`. A part without ": " goes on the
+    value before it: a cell listing several values ("Cơ quan phối hợp: Sở Du lịch; Sở Giao thông")."""
+    pairs: list[tuple[str, str]] = []
+    for part in text.split("; "):
+        name, sep, value = part.partition(": ")
+        if sep:
+            pairs.append((name, value))
+        elif pairs:
+            pairs[-1] = (pairs[-1][0], f"{pairs[-1][1]}; {part}")
+    return pairs
 
 
 def table_units(rows: Sequence[Sequence[Cell]], sheet: str | None) -> list[Unit]:
