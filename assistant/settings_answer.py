@@ -152,11 +152,11 @@ class SupportSettings(_Section):
     )
     labelled_numbers: bool = Field(
         True, description="Within one language, turn down a claim that writes another number after a word than its "
-        "sentence does after that word ('Giai đoạn 2' against 'Giai đoạn 1', 'năm 2026' against 'năm 2025').",
+        "sentence does after that word ('Nhóm 2' against 'Nhóm 1', 'năm 2028' against 'năm 2027').",
     )
     sentence_actor: bool = Field(
         True, description="Within one language, turn down a claim that gives its sentence's duty to another body of "
-        "the kind the sentence names ('Sở Tài chính chủ trì …' against 'Sở Nội vụ: chủ trì …').",
+        "the kind the sentence names ('Sở Giao thông chủ trì …' against 'Sở Du lịch: chủ trì …').",
     )
 
 

@@ -108,7 +108,7 @@ def _row_conflicts(claim: str, row: str, is_body: Callable[[str], bool]) -> list
     """A table row's value put in another column's place: the claim speaks of a column (the words only
     its header has: "chủ trì"), lacks that column's value and holds another column's value that names a
     body (``is_body``: "Sở Du lịch chủ trì" against "Cơ quan chủ trì: Sở Văn hóa; Cơ quan phối hợp: Sở Du
-    lịch"). A situation or a measure from another column ("Mở thêm quầy") is what the row says, not a rival."""
+    lịch"). A situation or a measure from another column ("Mở thêm cổng") is what the row says, not a rival."""
     fields = split_row(row)
     if len(fields) < 2:
         return []
@@ -133,7 +133,7 @@ def _figures(text: str) -> set[str]:
 
 
 def _said_of(claim: str, sentence: str, language: str) -> str:
-    """What a table row says of the claim's subject, for its polarity: a yes/no column ("Phi địa giới: Không")
+    """What a table row says of the claim's subject, for its polarity: a yes/no column ("Trực tuyến: Không")
     answers its own header, so it is left out unless the claim speaks of that column."""
     fields = split_row(sentence)
     if len(fields) < 2:
@@ -217,9 +217,9 @@ def other_actors(asked: Sequence[str], named: Sequence[str], sentence: str) -> l
 
 
 def _label_conflicts(claim: str, sentence: str) -> list[str]:
-    """Numbers the claim writes after a word where the sentence writes only others after that word ("Giai
-    đoạn 2" against "Giai đoạn 1 …", "năm 2026" against "Trong năm 2025"), even when the claim's number
-    occurs elsewhere in the sentence ("hai cấp")."""
+    """Numbers the claim writes after a word where the sentence writes only others after that word ("Nhóm 2"
+    against "Nhóm 1 …", "năm 2028" against "Trong năm 2027"), even when the claim's number occurs elsewhere
+    in the sentence ("hai tuyến")."""
     there = labelled_numbers(sentence)
     return [
         f"the sentence gives {'/'.join(map(str, sorted(there[word])))} after '{word}', not {n}"
@@ -372,7 +372,7 @@ class SupportChecker:
 
     def _sentence_actors(self, claim: str, sentence: str, language: str) -> list[str]:
         """Within one language, a duty the sentence gives its own body, claimed for another body of that kind
-        ("Sở Tài chính chủ trì …" against "Sở Du lịch: chủ trì …"). A body the claim names beside the
+        ("Sở Giao thông chủ trì …" against "Sở Du lịch: chủ trì …"). A body the claim names beside the
         sentence's own (a claim joining two duties) is no rival."""
         said = f" {' '.join(_name_words(claim))} "
         rivals = [name for name in self._bodies(sentence, language) if f" {' '.join(_name_words(name))} " not in said]

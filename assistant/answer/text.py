@@ -162,14 +162,14 @@ def clock_times(text: str) -> tuple[set[str], str]:
     return keys, CLOCK_TIME.sub(" ", text)
 
 
-# A whole number written right after a word ("Giai đoạn 2", "năm 2025", "Phase 2", "Điều 4"), not part of a
+# A whole number written right after a word ("Nhóm 2", "năm 2027", "Phase 2", "Mục 4"), not part of a
 # date, code, decimal, percentage or time (times are taken out first: :func:`clock_times`).
 _LABELLED = re.compile(r"(?<!\w)([^\W\d_]+)\s+(\d{1,4})(?![\d\w%]|[.,:/]\d|\s*%|-[^\W\d_])")
 
 
 def labelled_numbers(text: str) -> dict[str, set[int]]:
-    """The numbers ``text`` writes right after a word, by that word folded: "Giai đoạn 2" gives
-    ``{"doan": {2}}``, "năm học 2025–2026" ``{"hoc": {2025}}``. A number that labels a part, a phase or a
+    """The numbers ``text`` writes right after a word, by that word folded: "Nhóm 2" gives
+    ``{"nhom": {2}}``, "mùa vụ 2027–2028" ``{"vu": {2027}}``. A number that labels a part, a phase or a
     year is told from another by the word before it, even where the other number occurs elsewhere."""
     labels: dict[str, set[int]] = {}
     for word, number in _LABELLED.findall(clock_times(text)[1]):
