@@ -74,9 +74,9 @@ CASES = [
     ("Điểm du lịch gửi số liệu lúc 09:15 ngày 05/10/2027.", VISITS, "vi", True, None),
     # A number labelled by the word before it ("Nhóm 2", "năm 2027") is not another one labelled alike, even
     # where the claim's number occurs elsewhere in the sentence ("hai tuyến").
-    ("Sở Du lịch sơ kết Nhóm 2 các điểm du lịch hai tuyến, hạn 10/10/2027.", GROUPS, "vi", False, "after 'nhom'"),
+    ("Sở Du lịch sơ kết Nhóm 2 các điểm du lịch hai tuyến, hạn 10/10/2027.", GROUPS, "vi", False, "gives Nhóm 1, not Nhóm 2"),
     ("Sở Du lịch sơ kết Nhóm 1 các điểm du lịch hai tuyến, hạn 10/10/2027.", GROUPS, "vi", True, None),
-    ("Trong năm 2028, Sở Du lịch mở tối thiểu 04 lớp hướng dẫn viên.", CLASSES, "vi", False, "after 'nam'"),
+    ("Trong năm 2028, Sở Du lịch mở tối thiểu 04 lớp hướng dẫn viên.", CLASSES, "vi", False, "gives năm 2027, not năm 2028"),
     ("Trong năm 2027, Sở Du lịch mở tối thiểu 04 lớp hướng dẫn viên.", CLASSES, "vi", True, None),
     # A duty the sentence gives its own body is not another body's; a claim naming both bodies joins two duties.
     ("Sở Giao thông chủ trì khảo sát điểm du lịch.", DUTIES, "vi", False, "gives this to Sở Du lịch"),

@@ -220,12 +220,13 @@ def _label_conflicts(claim: str, sentence: str) -> list[str]:
     """Numbers the claim writes after a word where the sentence writes only others after that word ("Nhóm 2"
     against "Nhóm 1 …", "năm 2028" against "Trong năm 2027"), even when the claim's number occurs elsewhere
     in the sentence ("hai tuyến")."""
-    there = labelled_numbers(sentence)
+    there: dict[str, set[int]] = {}
+    for word, number in labelled_numbers(sentence):
+        there.setdefault(fold(word), set()).add(number)
     return [
-        f"the sentence gives {'/'.join(map(str, sorted(there[word])))} after '{word}', not {n}"
-        for word, numbers in sorted(labelled_numbers(claim).items())
-        if word in there
-        for n in sorted(numbers - there[word])
+        f"the sentence gives {word} {'/'.join(map(str, sorted(there[fold(word)])))}, not {word} {number}"
+        for word, number in dict.fromkeys(labelled_numbers(claim))
+        if fold(word) in there and number not in there[fold(word)]
     ]
 
 

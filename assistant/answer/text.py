@@ -167,14 +167,11 @@ def clock_times(text: str) -> tuple[set[str], str]:
 _LABELLED = re.compile(r"(?<!\w)([^\W\d_]+)\s+(\d{1,4})(?![\d\w%]|[.,:/]\d|\s*%|-[^\W\d_])")
 
 
-def labelled_numbers(text: str) -> dict[str, set[int]]:
-    """The numbers ``text`` writes right after a word, by that word folded: "Nhóm 2" gives
-    ``{"nhom": {2}}``, "mùa vụ 2027–2028" ``{"vu": {2027}}``. A number that labels a part, a phase or a
-    year is told from another by the word before it, even where the other number occurs elsewhere."""
-    labels: dict[str, set[int]] = {}
-    for word, number in _LABELLED.findall(clock_times(text)[1]):
-        labels.setdefault(fold(word), set()).add(int(number))
-    return labels
+def labelled_numbers(text: str) -> list[tuple[str, int]]:
+    """The numbers ``text`` writes right after a word, with that word: "Nhóm 2" gives ``("Nhóm", 2)``,
+    "mùa vụ 2027–2028" ``("vụ", 2027)``. A number that labels a part, a phase or a year is told from
+    another by the word before it, even where the other number occurs elsewhere."""
+    return [(word, int(number)) for word, number in _LABELLED.findall(clock_times(text)[1])]
 
 
 def time_stated(key: str, text: str) -> bool:
