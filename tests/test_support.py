@@ -78,6 +78,8 @@ CASES = [
     ("Sở Du lịch sơ kết Nhóm 1 các điểm du lịch hai tuyến, hạn 10/10/2027.", GROUPS, "vi", True, None),
     ("Trong năm 2028, Sở Du lịch mở tối thiểu 04 lớp hướng dẫn viên.", CLASSES, "vi", False, "gives năm 2027, not năm 2028"),
     ("Trong năm 2027, Sở Du lịch mở tối thiểu 04 lớp hướng dẫn viên.", CLASSES, "vi", True, None),
+    ("Mỗi lớp không quá 40 học viên trong năm 2027 và không quá 45 học viên trong năm 2028.",
+     f"{CLASSES}\nTrong năm 2028, mỗi lớp không quá 45 học viên.", "vi", True, None),
     # A duty the sentence gives its own body is not another body's; a claim naming both bodies joins two duties.
     ("Sở Giao thông chủ trì khảo sát điểm du lịch.", DUTIES, "vi", False, "gives this to Sở Du lịch"),
     ("Sở Du lịch chủ trì khảo sát điểm du lịch.", DUTIES, "vi", True, None),

@@ -216,17 +216,22 @@ def other_actors(asked: Sequence[str], named: Sequence[str], sentence: str) -> l
     return pairs
 
 
-def _label_conflicts(claim: str, sentence: str) -> list[str]:
+def _label_conflicts(claim: str, sentence: str, near: Sequence[str]) -> list[str]:
     """Numbers the claim writes after a word where the sentence writes only others after that word ("Nhóm 2"
     against "Nhóm 1 …", "năm 2028" against "Trong năm 2027"), even when the claim's number occurs elsewhere
-    in the sentence ("hai tuyến")."""
+    in the sentence ("hai tuyến"). A claim giving two numbers after one word ("năm 2027 …, năm 2028 …") joins
+    two facts and may take one from the ``near`` sentences, as for figures."""
     there: dict[str, set[int]] = {}
     for word, number in labelled_numbers(sentence):
         there.setdefault(fold(word), set()).add(number)
+    said = list(dict.fromkeys(labelled_numbers(claim)))
+    joined = {fold(word) for word, _ in said if sum(fold(w) == fold(word) for w, _ in said) > 1}
+    nearby = {(fold(word), number) for text in near for word, number in labelled_numbers(text)}
     return [
         f"the sentence gives {word} {'/'.join(map(str, sorted(there[fold(word)])))}, not {word} {number}"
-        for word, number in dict.fromkeys(labelled_numbers(claim))
+        for word, number in said
         if fold(word) in there and number not in there[fold(word)]
+        and not (fold(word) in joined and (fold(word), number) in nearby)
     ]
 
 
@@ -302,9 +307,9 @@ class SupportChecker:
             reasons.append(f"the closest sentence holds under {settings.min_coverage_same:.0%} of the claim's words")
         figures = _figures(claim)
         apart = {k for k in figures - _figures(sentence) if not (k.startswith("time:") and time_stated(k, sentence))}
+        # A claim joining two facts may take one from the next sentence, or from another passage it cites.
+        near = [t for k, (i, t) in enumerate(sentences) if (i == index and abs(k - best) == 1) or i != index]
         if apart and len(figures) > 1:
-            # A claim joining two facts may take one from the next sentence, or from another passage it cites.
-            near = [t for k, (i, t) in enumerate(sentences) if (i == index and abs(k - best) == 1) or i != index]
             apart -= set().union(*(_figures(t) for t in near))
         if apart:
             reasons.append(f"{', '.join(sorted(apart))} not stated in the sentence that matches the claim")
@@ -323,7 +328,7 @@ class SupportChecker:
                 reasons.append(f"the claim names another item: {other}")
             reasons += _swapped(claim, sentence, claim_language, settings.pair_words)
             if settings.labelled_numbers:
-                reasons += _label_conflicts(claim, sentence)
+                reasons += _label_conflicts(claim, sentence, near)
             if settings.sentence_actor:
                 reasons += self._sentence_actors(claim, sentence, claim_language)
         denies = negated(claim, claim_language)
