@@ -133,8 +133,9 @@ def _figures(text: str) -> set[str]:
 
 
 def _said_of(claim: str, sentence: str, language: str) -> str:
-    """What a table row says of the claim's subject, for its polarity: a yes/no column ("Trực tuyến: Không")
-    answers its own header, so it is left out unless the claim speaks of that column."""
+    """What a table row says of the claim's subject, for its polarity: a yes/no column (a value of one or two
+    words that negates: "Trực tuyến: Không", "Online: No") answers its own header, so it is left out unless
+    the claim speaks of that column."""
     fields = split_row(sentence)
     if len(fields) < 2:
         return sentence
