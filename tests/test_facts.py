@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
 
@@ -359,3 +361,26 @@ def test_one_actors_duties_in_one_document_or_with_other_dates_stay_apart():
     dated = [_duty("lập kế hoạch trước 30/6/2025", "a.pdf", "2025-06-30"), _duty("lập kế hoạch", "b.docx")]
     assert len(merge_facts(dated, np.ones((2, 2)) / np.sqrt(2), 0.5)) == 2
     assert all(f.verified for f in merge_facts(dated, np.ones((2, 2)) / np.sqrt(2), 0.5))
+
+
+def test_a_list_row_due_in_a_month_gives_a_deadline_on_that_months_last_day():
+    from assistant.facts import export
+    from assistant.facts.select import select
+    from assistant.web.glance_view import show_date
+
+    text = "STT: 4; Nhiệm vụ: Khảo sát các điểm du lịch; Cơ quan chủ trì: Sở Du lịch; Thời hạn: Tháng 9/2027"
+    deadline = next(f for f in row_facts(chunk(text, "vi", "list.xlsx", sheet="Nhiệm vụ", row=5)) if f.kind == "deadline")
+    assert deadline.date == "2027-09" and deadline.day == date(2027, 9, 30)
+    assert verify(deadline).verified
+    # The month must be the quote's: a row of another month does not verify it.
+    other = deadline.model_copy(update={"date": "2027-10"})
+    assert not verify(other).verified and "month 2027-10 not stated" in verify(other).problems[0]
+    assert show_date("vi", "2027-09") == "09/2027" and show_date("en", "2027-09") == "2027-09"
+    # In date order it comes after the days of its month; in a calendar it falls on the month's last day.
+    earlier = deadline.model_copy(update={"date": "2027-09-15"})
+    assert [f.date for f in select([deadline, earlier])] == ["2027-09-15", "2027-09"]
+    assert export.calendar_date(deadline) == date(2027, 9, 30)
+    # A quarter or "as needed" is no date.
+    for when in ("Quý III/2027", "Thường xuyên"):
+        row = chunk(text.replace("Tháng 9/2027", when), "vi", "list.xlsx", row=6)
+        assert not [f for f in row_facts(row) if f.kind == "deadline"]

@@ -65,13 +65,9 @@ def write_xlsx(facts: list[Fact], path: Path) -> None:
 
 
 def calendar_date(fact: Fact) -> date | None:
-    """The calendar day of a deadline (None without a year: it cannot go into a calendar)."""
-    if fact.kind != "deadline" or not fact.date or fact.date.startswith("--"):
-        return None
-    try:
-        return date.fromisoformat(fact.date)
-    except ValueError:
-        return None
+    """The calendar day of a deadline, a month's last day for a month (None without a year: it cannot go
+    into a calendar)."""
+    return fact.day
 
 
 def to_ics(facts: list[Fact], product: str = "-//plan02-assistant//glance//EN") -> bytes:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import hashlib
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -53,7 +55,10 @@ class Fact(BaseModel):
 
     id: str = ""
     kind: FactKind
-    date: str | None = Field(None, description="ISO date (YYYY-MM-DD), or --MM-DD when no year is stated.")
+    date: str | None = Field(
+        None, description="ISO date (YYYY-MM-DD); YYYY-MM when the source gives a month without a day "
+        "('Tháng 9/2027'); --MM-DD when no year is stated.",
+    )
     date_role: DateRole | None = Field(None, description="by: an end or deadline; from: a start.")
     value: float | None = Field(None, description="A target's number (100 for 100 %).")
     unit: str | None = Field(None, description="What a target counts, as written after its number ('%' for percent).")
@@ -78,6 +83,11 @@ class Fact(BaseModel):
         return f"responsibility|{(self.actor or '').casefold()}"
 
     @property
+    def day(self) -> date | None:
+        """The calendar day a deadline falls on (a month's last day for a month), None without a year."""
+        return last_day(self.date) if self.kind == "deadline" and self.date else None
+
+    @property
     def sources(self) -> list[str]:
         return list(dict.fromkeys(e.source for e in self.evidence))
 
@@ -86,3 +96,20 @@ class Fact(BaseModel):
         first = self.evidence[0] if self.evidence else None
         seed = "\x1f".join([self.key, self.text, first.source if first else "", first.chunk_id if first else ""])
         return self.model_copy(update={"id": hashlib.sha256(seed.encode()).hexdigest()[:20]})
+
+
+def is_month(value: str) -> bool:
+    """True for an ISO month (``2027-09``), a fact's date when its source gives no day."""
+    return len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit()
+
+
+def last_day(value: str) -> date | None:
+    """The last day an ISO date or month names (``2027-09`` → 30 September 2027); None for ``--MM-DD``
+    (no year) or a value that is neither."""
+    try:
+        if is_month(value):
+            year, month = int(value[:4]), int(value[5:])
+            return date(year, month, calendar.monthrange(year, month)[1])
+        return date.fromisoformat(value) if not value.startswith("--") else None
+    except ValueError:
+        return None

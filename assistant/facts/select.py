@@ -35,6 +35,9 @@ class FactFilter(BaseModel):
 def select(facts: list[Fact], fact_filter: FactFilter | None = None) -> list[Fact]:
     """The facts passing ``fact_filter``, deadlines in date order first, then the rest as stored."""
     chosen = [f for f in facts if fact_filter is None or fact_filter(f)]
-    return sorted(
-        chosen, key=lambda f: (f.kind != "deadline", (f.date or "9999")[-10:] if f.kind == "deadline" else "")
-    )
+    return sorted(chosen, key=lambda f: (f.kind != "deadline", _order(f) if f.kind == "deadline" else ""))
+
+
+def _order(fact: Fact) -> str:
+    """A deadline's place in date order: its day (a month's last day), or ``--MM-DD`` before every year."""
+    return fact.day.isoformat() if fact.day else (fact.date or "9999")[-10:]

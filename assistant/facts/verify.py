@@ -9,7 +9,7 @@ number, and the actor where the rendering's language is the actor's.
 
 from __future__ import annotations
 
-from assistant.facts.model import Fact
+from assistant.facts.model import Fact, is_month
 from assistant.retrieval.keys import extract_keys
 from assistant.retrieval.text_norm import fold
 
@@ -18,7 +18,10 @@ def figure_problems(fact: Fact, text: str) -> list[str]:
     """What of the fact's date and number ``text`` does not state."""
     keys = extract_keys(text)
     problems = []
-    if fact.date:
+    if fact.date and is_month(fact.date):
+        if f"month:{fact.date[5:]}" not in keys or f"year:{fact.date[:4]}" not in keys:
+            problems.append(f"month {fact.date} not stated")
+    elif fact.date:
         month_day = fact.date[-5:]
         year = fact.date[:4] if not fact.date.startswith("--") else None
         if f"date:{month_day}" not in keys:

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from assistant.facts.model import LEVELS, Fact
+from assistant.facts.model import LEVELS, Fact, is_month
 from assistant.web.i18n import doc_type_name, language_name, normalize, t
 from assistant.web.sources import esc, highlight, safe_url
 
@@ -38,21 +38,19 @@ SYMBOLS = {"by": "diamond", "from": "triangle-right"}
 
 
 def full_date(fact: Fact) -> date | None:
-    """The day of a deadline with a year (None for ``--MM-DD`` or no date)."""
-    if fact.kind != "deadline" or not fact.date or fact.date.startswith("--"):
-        return None
-    try:
-        return date.fromisoformat(fact.date)
-    except ValueError:
-        return None
+    """The day of a deadline with a year, a month's last day for a month (None for ``--MM-DD`` or no date)."""
+    return fact.day
 
 
 def show_date(lang: str, value: str) -> str:
-    """An ISO date (or ``--MM-DD``) as the interface writes dates: 30/06/2025 or 2025-06-30."""
+    """An ISO date (``--MM-DD``, or a month ``YYYY-MM``) as the interface writes dates: 30/06/2025 or
+    2025-06-30, 09/2025 or 2025-09."""
     lang = normalize(lang)
     if value.startswith("--"):
         month, day = value[2:4], value[5:7]
         return t(lang, "glance.no_year", date=f"{day}/{month}" if lang == "vi" else f"--{month}-{day}")
+    if is_month(value):
+        return f"{value[5:]}/{value[:4]}" if lang == "vi" else value
     try:
         return date.fromisoformat(value).strftime(DATE_FORMATS[lang])
     except ValueError:
