@@ -364,7 +364,6 @@ def test_one_actors_duties_in_one_document_or_with_other_dates_stay_apart():
 
 
 def test_a_list_row_due_in_a_month_gives_a_deadline_on_that_months_last_day():
-    from assistant.facts import export
     from assistant.facts.select import select
     from assistant.web.glance_view import show_date
 
@@ -379,7 +378,12 @@ def test_a_list_row_due_in_a_month_gives_a_deadline_on_that_months_last_day():
     # In date order it comes after the days of its month; in a calendar it falls on the month's last day.
     earlier = deadline.model_copy(update={"date": "2027-09-15"})
     assert [f.date for f in select([deadline, earlier])] == ["2027-09-15", "2027-09"]
-    assert export.calendar_date(deadline) == date(2027, 9, 30)
+    from icalendar import Calendar
+
+    from assistant.facts import export
+
+    event = next(iter(Calendar.from_ical(export.to_ics([deadline.with_id()])).walk("VEVENT")))
+    assert event.decoded("dtstart") == date(2027, 9, 30)
     # A quarter or "as needed" is no date.
     for when in ("Quý III/2027", "Thường xuyên"):
         row = chunk(text.replace("Tháng 9/2027", when), "vi", "list.xlsx", row=6)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.errors import AssistantError
@@ -64,12 +64,6 @@ def write_xlsx(facts: list[Fact], path: Path) -> None:
     workbook.save(path)
 
 
-def calendar_date(fact: Fact) -> date | None:
-    """The calendar day of a deadline, a month's last day for a month (None without a year: it cannot go
-    into a calendar)."""
-    return fact.day
-
-
 def to_ics(facts: list[Fact], product: str = "-//plan02-assistant//glance//EN") -> bytes:
     """An iCalendar file with one all-day event per dated deadline, its sources in the description."""
     from icalendar import Calendar, Event
@@ -79,7 +73,7 @@ def to_ics(facts: list[Fact], product: str = "-//plan02-assistant//glance//EN") 
     calendar.add("version", "2.0")
     stamp = datetime.now(UTC)
     for fact in facts:
-        day = calendar_date(fact)
+        day = fact.day
         if day is None:
             continue
         event = Event()

@@ -37,11 +37,6 @@ SYMBOLS = {"by": "diamond", "from": "triangle-right"}
 # -- dates and wording ----------------------------------------------------------------------------
 
 
-def full_date(fact: Fact) -> date | None:
-    """The day of a deadline with a year, a month's last day for a month (None for ``--MM-DD`` or no date)."""
-    return fact.day
-
-
 def show_date(lang: str, value: str) -> str:
     """An ISO date (``--MM-DD``, or a month ``YYYY-MM``) as the interface writes dates: 30/06/2025 or
     2025-06-30, 09/2025 or 2025-09."""
@@ -146,7 +141,7 @@ def level_choices(lang: str) -> list[tuple[str, str]]:
 def caption(lang: str, facts: Sequence[Fact], total: int) -> str:
     """The line under the chart: how many rows are shown, what is drawn, and that yearless deadlines are not."""
     deadlines = [f for f in facts if f.kind == "deadline" and f.date]
-    dated = sum(1 for f in deadlines if full_date(f))
+    dated = sum(1 for f in deadlines if f.day)
     text = t(lang, "glance.count", n=len(facts), total=total) + " " + t(lang, "glance.caption", dated=dated)
     undated = len(deadlines) - dated
     return text + (t(lang, "glance.caption_undated", undated=undated) if undated else "")
@@ -195,8 +190,8 @@ def _sentences(fact: Fact) -> set[tuple[str, str]]:
 def timeline(facts: Sequence[Fact]) -> Timeline:
     """Markers for dated deadlines (one per level lane), and periods: a start ("from") joined to the
     nearest later end ("by") stated in the same sentence of the same document."""
-    dated = [(f, day) for f in facts if (day := full_date(f)) is not None]
-    undated = [f.id for f in facts if f.kind == "deadline" and f.date and full_date(f) is None]
+    dated = [(f, day) for f in facts if (day := f.day) is not None]
+    undated = [f.id for f in facts if f.kind == "deadline" and f.date and f.day is None]
     markers = [Marker(f.id, day, f.date_role or "by", lane) for f, day in dated for lane in lanes_of(f)]
     periods = []
     ends = sorted(((f, day) for f, day in dated if f.date_role != "from"), key=lambda pair: pair[1])
