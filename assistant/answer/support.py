@@ -227,7 +227,7 @@ def _label_conflicts(claim: str, sentence: str, near: Sequence[str]) -> list[str
         there.setdefault(fold(word), set()).add(number)
     said = list(dict.fromkeys(labelled_numbers(claim)))
     joined = {fold(word) for word, _ in said if sum(fold(w) == fold(word) for w, _ in said) > 1}
-    nearby = {(fold(word), number) for text in near for word, number in labelled_numbers(text)}
+    nearby = {(fold(w), n) for text in near for w, n in labelled_numbers(text)} if joined else set()  # read on need
     return [
         f"the sentence gives {word} {'/'.join(map(str, sorted(there[fold(word)])))}, not {word} {number}"
         for word, number in said

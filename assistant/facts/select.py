@@ -40,4 +40,4 @@ def select(facts: list[Fact], fact_filter: FactFilter | None = None) -> list[Fac
 
 def _order(fact: Fact) -> str:
     """A deadline's place in date order: its day (a month's last day), or ``--MM-DD`` before every year."""
-    return fact.day.isoformat() if fact.day else (fact.date or "9999")[-10:]
+    return day.isoformat() if (day := fact.day) else (fact.date or "9999")[-10:]
