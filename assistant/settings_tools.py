@@ -34,6 +34,16 @@ class FactSettings(_Section):
         3, ge=0, description="Most words between an actor (or a list of actors) and the duty word after it, or the "
         "request verb before it, for the actor to bear the duty.",
     )
+    subject_duty: bool = Field(
+        True, description="A sentence that starts with a body and has a duty word after it gives that body the duty "
+        "(a body after the verb is its object), before the nearest body in front of the duty word.",
+    )
+    plain_verb_duty: list[str] = Field(
+        default_factory=lambda: ["vi"], description="Languages whose verbs do not mark tense, where an instruction "
+        "is a plain statement: a sentence that starts with a body and goes on with a verb gives it a duty, unless "
+        "the verb describes (lexicon.yaml not_duty: 'gồm', 'nằm', 'được'); after a mark of the past (past_marks: 'đã') "
+        "the sentence gives no duty.",
+    )
     merge_min_similarity: float = Field(
         0.8, description="Two statements of the same date, value or actor are one fact when their sentences are at "
         "least this similar (cosine of the embedding model's passage vectors; across languages too).",

@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from assistant.facts.actors import find_actors
+from assistant.facts.actors import find_actors, role_holders
 from assistant.facts.extract import extract_facts
 from assistant.facts.merge import merge_facts
 from assistant.facts.model import Evidence, Fact
@@ -176,9 +176,43 @@ def test_whoever_is_given_a_role_bears_a_responsibility_named_with_the_person_be
     assert [f.actor for f in facts_of(text, "vi", "responsibility")] == [
         "Đặng Thị Kim Oanh, Phó Chủ tịch UBND tỉnh", "Phạm Minh Tuấn, Phó Giám đốc Sở Tài chính", "công chức Văn phòng",
     ]  # fmt: skip
-    assert facts_of("Sở Nội vụ làm đầu mối tổng hợp số liệu.", "vi", "responsibility") == []  # no role follows
+    plain = "Sở Nội vụ làm đầu mối tổng hợp số liệu."  # no role follows "làm" (its duty is a plain statement)
+    assert role_holders(plain, "vi", SETTINGS, find_actors(plain, "vi", SETTINGS)) == []
     assert [f.actor for f in facts_of("The Minister of Home Affairs serves as chair of the board.", "en",
                                       "responsibility")] == ["Minister of Home Affairs"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        # The subject acts; a body after the verb is its object, even when it stands nearer the duty word.
+        ("Chủ tịch UBND cấp xã quyết định thành lập Ban Điều phối cấp xã, hoàn thành trước ngày 15/9/2027.",
+         ["Chủ tịch UBND cấp xã"]),
+        # Vietnamese marks no tense: an instruction is a plain statement of what the body does.
+        ("Sở Du lịch tổng hợp số liệu của các điểm du lịch và gửi Ban Điều phối.", ["Sở Du lịch"]),
+        ("• Công chức đầu mối tra cứu thời hạn trong Phụ lục 2.", ["Công chức đầu mối"]),
+        ("Ban Điều phối họp thường kỳ mỗi tháng một lần.", ["Ban Điều phối"]),
+        # A verb that describes the body gives it no duty: what it has, holds, is, or had done.
+        ("Ban Điều phối gồm 9 thành viên.", []),
+        ("Sở Du lịch đã tổ chức hội nghị vào năm 2024.", []),
+        ("Sở Du lịch có 5 phòng chuyên môn.", []),
+        # A lead-in's items are its duties (read elsewhere); the lead-in itself states none.
+        ("Sở Du lịch:", []),
+        # A common word that starts like a name, capitalised at the start of a sentence, is no body.
+        ("Báo cáo tháng gửi trước ngày 20 hằng tháng.", []),
+    ],
+)
+def test_a_sentence_that_starts_with_a_body_gives_it_the_duty(text: str, actors: list[str]):
+    assert [f.actor for f in facts_of(text, "vi", "responsibility")] == actors
+
+
+def test_plain_statements_are_duties_only_in_the_languages_set_for_it():
+    # English marks tense: "The Department compiles" is a description unless a duty word says otherwise.
+    assert facts_of("The Tourism Department compiles the figures of all sites.", "en", "responsibility") == []
+    text = "Sở Du lịch tổng hợp số liệu của các điểm du lịch."
+    assert facts_of(text, "vi", "responsibility")
+    chunk_facts = extract_facts([chunk(text, "vi")], FactSettings(plain_verb_duty=[]))
+    assert [f for f in chunk_facts if f.kind == "responsibility"] == []
 
 
 def test_levels_come_from_the_actor_or_the_sentence():

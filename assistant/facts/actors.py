@@ -39,8 +39,9 @@ def find_actors(text: str, language: str, settings: FactSettings) -> list[Actor]
     heads = lexicon.phrases("actor_heads", language) + lexicon.phrases("collective_heads", language)
     for first, last in lexicon.find(seq, heads, language):
         found.append(_extend(text, seq, first, last, language, settings))
+    common = lexicon.phrases("not_names", language)
     for first, last in lexicon.find(seq, lexicon.phrases("proper_heads", language), language):
-        if seq[first].text[:1].isupper():
+        if seq[first].text[:1].isupper() and not any(lexicon.match_at(seq, first, p, language) for p in common):
             found.append(_extend(text, seq, first, last, language, settings))
     spans: list[tuple[int, int]] = []
     for first, last in sorted(found):
@@ -54,9 +55,12 @@ def find_actors(text: str, language: str, settings: FactSettings) -> list[Actor]
     return [Actor(text[seq[a].start : seq[b - 1].end], a, b, seq[a].start) for a, b in spans]
 
 
-def bearers(text: str, language: str, settings: FactSettings, actors: list[Actor] | None = None) -> list[Actor]:
+def bearers(
+    text: str, language: str, settings: FactSettings, actors: list[Actor] | None = None, begin: int | None = None
+) -> list[Actor]:
     """The actors a sentence gives a duty (see the module docstring); empty when it gives none.
-    ``actors``: the sentence's :func:`find_actors`, when the caller has them already."""
+    ``actors``: the sentence's :func:`find_actors`, when the caller has them already. ``begin``: where the
+    sentence's own words start (after a list item's mark), for its subject (:func:`_subject_duty`)."""
     seq = lexicon.words(text)
     actors = find_actors(text, language, settings) if actors is None else actors
     if not actors:
@@ -66,11 +70,46 @@ def bearers(text: str, language: str, settings: FactSettings, actors: list[Actor
         for chain in chains:
             if 0 <= chain[0].first - request_end <= settings.duty_reach:
                 return chain
-    for duty_start, _ in lexicon.find(seq, lexicon.phrases("obligation", language), language):
+    duties = lexicon.find(seq, lexicon.phrases("obligation", language), language)
+    if begin is not None and settings.subject_duty:
+        plain = language in settings.plain_verb_duty
+        subject = _subject_duty(text, seq, chains[0], duties, language, begin, plain)
+        if subject is not None:
+            return subject
+    for duty_start, _ in duties:
         for chain in chains:
             if 0 <= duty_start - chain[-1].last <= settings.duty_reach:
                 return chain
     return []
+
+
+def _subject_duty(
+    text: str, seq: list[Word], chain: list[Actor], duties: list[tuple[int, int]], language: str, begin: int,
+    plain: bool,
+) -> list[Actor] | None:
+    """The names a sentence starts with, when it gives them a duty: a subject is who acts, and a name after
+    the verb is its object ("Chủ tịch UBND cấp xã quyết định thành lập Tổ công tác …, hoàn thành trước …"
+    gives the duty to the chair, not to the group). With ``plain`` (a language whose verbs do not mark
+    tense, ``FactSettings.plain_verb_duty``), instructions are written as plain statements ("Sở Tài chính tổng
+    hợp …, gửi … trước ngày …"), so the verb right after the subject is its duty unless it describes
+    (``lexicon.yaml`` ``not_duty``: "gồm", "có", "được"). A subject followed by a mark of the past
+    (``past_marks``: "đã", "vừa") reports what was done: the sentence gives no duty at all (an empty list).
+    None when the sentence does not start with a name followed by its verb (a lead-in, "Sở Tài chính:",
+    whose items are read as its duties): the other rules decide."""
+    if chain[0].start > begin or chain[-1].last >= len(seq):
+        return None
+    after = chain[-1].last
+    if _boundary(text, seq[after - 1], seq[after]):
+        return None
+    if any(start == after for start, _ in duties):
+        return chain
+    if any(lexicon.match_at(seq, after, p, language) for p in lexicon.phrases("past_marks", language)):
+        return []
+    if any(start > after for start, _ in duties):
+        return chain
+    if plain and not any(lexicon.match_at(seq, after, p, language) for p in lexicon.phrases("not_duty", language)):
+        return chain
+    return None
 
 
 def role_holders(text: str, language: str, settings: FactSettings, actors: list[Actor]) -> list[Actor]:

@@ -91,7 +91,9 @@ class ProseReader:
             if len(sentence.text) > settings.max_sentence_chars:
                 continue  # a run-on block (a table flattened into one line) is not one statement
             actors = find_actors(sentence.text, language, settings)
-            duty = bearers(sentence.text, language, settings, actors)
+            mark = _ITEM.match(sentence.text)
+            begin = mark.end() if mark is not None else len(sentence.text) - len(sentence.text.lstrip())
+            duty = bearers(sentence.text, language, settings, actors, begin)
             subject = _subject(sentence.text, actors)
             # An item under a lead-in that does not start with an actor of its own is the lead's duty
             # ("1) Thành lập …", "5) Phối hợp với Tổ X …": X cooperates, the lead's actor acts).
