@@ -34,6 +34,10 @@ class FactSettings(_Section):
         3, ge=0, description="Most words between an actor (or a list of actors) and the duty word after it, or the "
         "request verb before it, for the actor to bear the duty.",
     )
+    issuer_words: int = Field(
+        6, ge=0, description="A body at most this many words after a document's code is who issued that document "
+        "('Kế hoạch số 57/KH-UBND ngày 02/4/2027 của UBND tỉnh'), not a bearer of the sentence's duty.",
+    )
     subject_duty: bool = Field(
         True, description="A sentence that starts with a body and has a duty word after it gives that body the duty "
         "(a body after the verb is its object), before the nearest body in front of the duty word.",

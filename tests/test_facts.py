@@ -74,6 +74,12 @@ def test_a_date_without_a_year_takes_the_one_year_of_its_sentence_or_none():
         ("en", "The plan aims to provide at least 982 online public services.", [982.0]),
         ("ru", "Предусматривается предоставление 25 онлайн-услуг.", [25.0]),
         ("pt", "Pelo menos 80% dos registros são processados online.", [80.0]),
+        # A minimum to reach, however small; an amount of money is a budget, with or without a goal word.
+        ("vi", "Mỗi điểm du lịch bố trí ít nhất 01 nhân viên hướng dẫn.", [1.0]),
+        ("vi", "Kinh phí thực hiện năm 2027 là 12,5 tỷ đồng.", [12.5]),
+        ("en", "Each site assigns at least one guide and a budget of 3 billion dong.", [3.0]),
+        # "02 máy" folds to "02 may", which must not read as the 2nd of May in Vietnamese.
+        ("vi", "Có ít nhất 02 máy quét tại mỗi quầy.", [2.0]),
     ],
 )
 def test_a_number_in_a_sentence_that_sets_a_goal_is_a_target(language, text, values):
@@ -89,6 +95,10 @@ def test_a_number_in_a_sentence_that_sets_a_goal_is_a_target(language, text, val
         ("en", "To implement Resolution No. 57, ministries must act in 2025."),  # an identifier and a year
         ("vi", "Thực hiện Kế hoạch số 02-KH/BCĐTW, các sở phải báo cáo."),  # a code
         ("pt", "Os ministérios devem implementar o Plano n.º 2 com urgência."),  # a number sign with a dot
+        ("vi", "Sự cố phải báo Ban Điều phối (BĐP 03) qua số 0200 777 0300."),  # a name's number, a phone number
+        ("vi", "Mỗi lớp phải có không quá 40 học viên."),  # a cap limits, it sets nothing to reach
+        ("vi", "Bộ tiêu chí phải bảo đảm gồm 06 nhóm, tổng điểm tối đa 100 điểm."),  # a count of parts, a cap
+        ("vi", "Các điểm du lịch phải đạt cấp độ 3 trở lên."),  # a label after its noun
     ],
 )
 def test_counts_identifiers_codes_and_years_are_not_targets(language, text):
@@ -196,6 +206,8 @@ def test_whoever_is_given_a_role_bears_a_responsibility_named_with_the_person_be
         ("Ban Điều phối gồm 9 thành viên.", []),
         ("Sở Du lịch đã tổ chức hội nghị vào năm 2024.", []),
         ("Sở Du lịch có 5 phòng chuyên môn.", []),
+        # A name, a colon and its duties on the same line.
+        ("• Sở Du lịch: chủ trì thống kê lượt khách; phối hợp với Trung tâm Xúc tiến.", ["Sở Du lịch"]),
         # A lead-in's items are its duties (read elsewhere); the lead-in itself states none.
         ("Sở Du lịch:", []),
         # A common word that starts like a name, capitalised at the start of a sentence, is no body.
@@ -204,6 +216,14 @@ def test_whoever_is_given_a_role_bears_a_responsibility_named_with_the_person_be
 )
 def test_a_sentence_that_starts_with_a_body_gives_it_the_duty(text: str, actors: list[str]):
     assert [f.actor for f in facts_of(text, "vi", "responsibility")] == actors
+
+
+def test_the_body_that_issued_a_cited_document_bears_no_duty():
+    text = "3) Kế hoạch số 57/KH-UBND ngày 02/4/2027 của UBND tỉnh về phát triển du lịch phải được triển khai."
+    assert facts_of(text, "vi", "responsibility") == []
+    # Bodies a document asks to act are bearers, even right after its code.
+    text = "Kế hoạch số 57/KH-UBND yêu cầu các sở phải báo cáo trước ngày 30/9/2027."
+    assert [f.actor for f in facts_of(text, "vi", "responsibility")] == ["các sở"]
 
 
 def test_plain_statements_are_duties_only_in_the_languages_set_for_it():

@@ -65,7 +65,9 @@ def bearers(
     actors = find_actors(text, language, settings) if actors is None else actors
     if not actors:
         return []
-    chains = _chains(text, seq, actors, language)
+    chains = [c for c in _chains(text, seq, actors, language) if not _issuer(text, seq, c[0], language, settings)]
+    if not chains:
+        return []
     for _, request_end in lexicon.find(seq, _requests(language), language):
         for chain in chains:
             if 0 <= chain[0].first - request_end <= settings.duty_reach:
@@ -83,6 +85,17 @@ def bearers(
     return []
 
 
+def _issuer(text: str, seq: list[Word], actor: Actor, language: str, settings: FactSettings) -> bool:
+    """A body named just after a document's code, after a word that gives the issuer (``issuer_marks``), is
+    who issued that document ("Kế hoạch số 57/KH-UBND ngày 02/4/2027 của UBND tỉnh về …"), not who must act
+    ("Kế hoạch 57/KH-UBND yêu cầu các sở …" asks the departments)."""
+    if actor.first == 0 or not any(lexicon.match_at(seq, actor.first - len(p), p, language)
+                                   for p in lexicon.phrases("issuer_marks", language) if len(p) <= actor.first):
+        return False
+    ends = [end for _, end in code_spans(text.replace("Đ", "D").replace("đ", "d")) if end <= actor.start]
+    return any(sum(1 for w in seq if end <= w.start < actor.start) <= settings.issuer_words for end in ends)
+
+
 def _subject_duty(
     text: str, seq: list[Word], chain: list[Actor], duties: list[tuple[int, int]], language: str, begin: int,
     plain: bool,
@@ -94,11 +107,15 @@ def _subject_duty(
     hợp …, gửi … trước ngày …"), so the verb right after the subject is its duty unless it describes
     (``lexicon.yaml`` ``not_duty``: "gồm", "có", "được"). A subject followed by a mark of the past
     (``past_marks``: "đã", "vừa") reports what was done: the sentence gives no duty at all (an empty list).
+    A name and a colon followed by its duties on the same line ("Sở Tài chính: chủ trì …") is a subject too.
     None when the sentence does not start with a name followed by its verb (a lead-in, "Sở Tài chính:",
     whose items are read as its duties): the other rules decide."""
     if chain[0].start > begin or chain[-1].last >= len(seq):
         return None
     after = chain[-1].last
+    gap = text[seq[after - 1].end : seq[after].start]
+    if gap.strip() == ":" and seq[after].text[:1].islower():
+        return chain  # "Sở Du lịch: chủ trì …; phối hợp …": the name, then its duties on the same line
     if _boundary(text, seq[after - 1], seq[after]):
         return None
     if any(start == after for start, _ in duties):

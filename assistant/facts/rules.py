@@ -27,13 +27,17 @@ from assistant.facts import lexicon
 from assistant.facts.actors import Actor, bearers, find_actors, role_holders
 from assistant.facts.model import Evidence, Fact, Level
 from assistant.language import date_roles
-from assistant.retrieval.keys import code_spans, date_mentions, number_mentions
+from assistant.retrieval.keys import DateMention, code_spans, date_mentions, number_mentions
 from assistant.retrieval.text_norm import fold
 from assistant.settings import FactSettings
 from assistant.types import Chunk
 
 # A number right after a number sign is an identifier ("Resolution No. 57", "Nghị quyết số 57", "№ 2", "n.º 2").
 _NUMBER_SIGN = re.compile(r"(?i)(?:\bno|\bnr|\bso|\bn\.?[o°º]|#)\.?\s*$")
+# Groups of digits that make one identifier, not several quantities: a phone number ("0200 888 0200",
+# "+84 24 3823 1234"): groups after a country code, or after a group written with a leading zero and three
+# or more digits.
+_DIGIT_GROUPS = re.compile(r"(?<![\d,.])(?:\+\d{1,3}[ .-]?\d{1,3}|0\d{2,})(?:[ .-]\d{2,5}){1,3}(?![\d,])")
 # Punctuation that ends a target's unit.
 _PUNCT = re.compile(r"[,;:.!?()\[\]«»“”\"–—]")
 # A list item: a bullet, or an item mark ("1.", "2)", "a)", "(b)", "iv.") at the start of a line.
@@ -135,7 +139,7 @@ def _deadlines(chunk: Chunk, sentence: _Sentence, duty: list[Actor], settings: F
     codes = code_spans(folded)
     context_year = _years(folded)
     facts = []
-    for mention in date_mentions(folded):
+    for mention in _dates(folded, sentence.language):
         if mention.ambiguous or mention.key not in roles:
             continue
         if any(0 <= len(folded[end : mention.start].split()) <= settings.document_date_words for _, end in codes
@@ -153,27 +157,46 @@ def _deadlines(chunk: Chunk, sentence: _Sentence, duty: list[Actor], settings: F
     return facts
 
 
+def _dates(folded: str, language: str) -> list[DateMention]:
+    """The dates of a folded sentence. In a language whose dates are written with words of its own only
+    (``lexicon.yaml`` ``date_words``), a date spelt with another word is a false friend of folding: "02 máy
+    quét" (two scanners) folds to "02 may", which reads as the 2nd of May."""
+    own = {fold(" ".join(p)) for p in lexicon.phrases("date_words", language)}
+    mentions = date_mentions(folded)
+    if not own:
+        return mentions
+    return [m for m in mentions if set(re.findall(r"[^\W\d_]+", folded[m.start : m.match_end])) <= own]
+
+
 def _years(folded: str) -> list[str]:
     return sorted({n.value for n in number_mentions(folded) if n.year})
 
 
 def _targets(chunk: Chunk, sentence: _Sentence, settings: FactSettings) -> list[Fact]:
-    folded = fold(sentence.text)
+    folded, language = fold(sentence.text), sentence.language
     seq = lexicon.words(sentence.text)
-    has_goal = bool(lexicon.find(seq, lexicon.phrases("goal", sentence.language), sentence.language))
-    codes = code_spans(folded)
+    has_goal = bool(lexicon.find(seq, lexicon.phrases("goal", language), language))
+    codes = code_spans(folded) + [m.span() for m in _DIGIT_GROUPS.finditer(folded)]
     facts = []
-    for number in number_mentions(folded):
-        if number.year or not (has_goal or number.percent):
+    for number in number_mentions(folded, _dates(folded, language)):
+        if number.year or any(start <= number.start < end for start, end in codes):
             continue
-        if any(start <= number.start < end for start, end in codes) or _NUMBER_SIGN.search(folded[: number.start]):
+        if _NUMBER_SIGN.search(folded[: number.start]):
+            continue
+        span = _locate(sentence.text, folded, number.start, number.end)
+        if span is None:
+            continue
+        minimum = _next_to(sentence.text, span, "minimum", language, before=True)
+        money = _next_to(sentence.text, span, "money_units", language, before=False)
+        if not (has_goal or number.percent or money):
             continue
         value = float(number.value)
-        if value < settings.min_target_value and not number.percent:
+        if value < settings.min_target_value and not (number.percent or minimum):
             continue  # "1", "2": list items, ordinals and counts of steps, not targets
-        span = _locate(sentence.text, folded, number.start, number.end)
-        if span is None or (not number.percent and _not_a_quantity(sentence.text, *span, sentence.language)):
+        if not number.percent and _not_a_quantity(sentence.text, *span, language):
             continue
+        if _next_to(sentence.text, span, "not_target_before", language, before=True):
+            continue  # a cap ("không quá 60 học viên") or a count of parts ("gồm 08 chỉ tiêu")
         unit = "%" if number.percent else _unit_after(sentence.text, span[1], settings.unit_words)
         facts.append(Fact(
             kind="target", value=value, unit=unit or None, levels=levels_of(sentence.text, sentence.language),
@@ -194,10 +217,24 @@ def _locate(text: str, folded: str, number_start: int, number_end: int) -> tuple
     return at, at + len(raw)
 
 
+def _next_to(text: str, span: tuple[int, int], table: str, language: str, before: bool) -> bool:
+    """A phrase of the lexicon's ``table`` right before (or right after) the number at ``span``."""
+    if before:
+        words = lexicon.words(text[: span[0]])[-3:]
+        return any(lexicon.match_at(words, len(words) - len(p), p, language) for p in lexicon.phrases(table, language)
+                   if len(p) <= len(words))  # fmt: skip
+    words = lexicon.words(text[span[1] :])[:3]
+    return any(lexicon.match_at(words, 0, p, language) for p in lexicon.phrases(table, language))
+
+
 def _not_a_quantity(text: str, start: int, end: int, language: str) -> bool:
-    """An item number ("2) …"), a reference ("Chương 2", "раздел 2") or a span of time ("10 ngày")."""
+    """An item number ("2) …"), a reference ("Chương 2", "раздел 2"), a name's number (after an acronym:
+    "TCT 02", "Nhóm ABC 3") or a span of time ("10 ngày")."""
     before, after = text[:start], text[end:]
     if not before.strip(" •–-*") and after[:1] in (")", "."):
+        return True
+    last = lexicon.words(before)[-1:]
+    if last and len(last[0].text) >= 2 and last[0].text.isupper() and before.endswith(f"{last[0].text} "):
         return True
     previous = lexicon.words(before)[-2:]
     if any(lexicon.match_at(previous, i, p, language) and i + len(p) == len(previous)
