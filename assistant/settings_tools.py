@@ -48,6 +48,10 @@ class FactSettings(_Section):
         "the verb describes (lexicon.yaml not_duty: 'gồm', 'nằm', 'được'); after a mark of the past (past_marks: 'đã') "
         "the sentence gives no duty.",
     )
+    clause_duties: bool = Field(
+        True, description="Read a sentence's duties clause by clause (parted by semicolons): a clause with no "
+        "subject of its own is a duty of the body the sentence starts with, quoted with the first clause.",
+    )
     merge_min_similarity: float = Field(
         0.8, description="Two statements of the same date, value or actor are one fact when their sentences are at "
         "least this similar (cosine of the embedding model's passage vectors; across languages too).",

@@ -207,7 +207,7 @@ def test_whoever_is_given_a_role_bears_a_responsibility_named_with_the_person_be
         ("Sở Du lịch đã tổ chức hội nghị vào năm 2024.", []),
         ("Sở Du lịch có 5 phòng chuyên môn.", []),
         # A name, a colon and its duties on the same line.
-        ("• Sở Du lịch: chủ trì thống kê lượt khách; phối hợp với Trung tâm Xúc tiến.", ["Sở Du lịch"]),
+        ("• Sở Du lịch: chủ trì thống kê lượt khách.", ["Sở Du lịch"]),
         # A lead-in's items are its duties (read elsewhere); the lead-in itself states none.
         ("Sở Du lịch:", []),
         # A common word that starts like a name, capitalised at the start of a sentence, is no body.
@@ -216,6 +216,23 @@ def test_whoever_is_given_a_role_bears_a_responsibility_named_with_the_person_be
 )
 def test_a_sentence_that_starts_with_a_body_gives_it_the_duty(text: str, actors: list[str]):
     assert [f.actor for f in facts_of(text, "vi", "responsibility")] == actors
+
+
+def test_a_sentence_of_several_clauses_gives_one_duty_per_clause_to_its_subject():
+    text = ("Sở Du lịch hướng dẫn các điểm du lịch; chủ trì tập huấn hướng dẫn viên; chỉ đạo Trung tâm Xúc tiến "
+            "cập nhật dữ liệu; Ban Điều phối kiểm tra kết quả.")
+    facts = facts_of(text, "vi", "responsibility")
+    assert [(f.actor, f.evidence[0].quote) for f in facts] == [
+        ("Sở Du lịch", "Sở Du lịch hướng dẫn các điểm du lịch"),
+        ("Sở Du lịch", "chủ trì tập huấn hướng dẫn viên"),
+        ("Sở Du lịch", "chỉ đạo Trung tâm Xúc tiến cập nhật dữ liệu"),
+        ("Ban Điều phối", "Ban Điều phối kiểm tra kết quả."),
+    ]
+    # A clause without its subject is quoted with the first clause, which names the body (so it verifies).
+    assert facts[1].evidence[0].lead == "Sở Du lịch hướng dẫn các điểm du lịch" and facts[1].verified
+    # A sentence whose first clause has no body for subject lends none to the others.
+    text = "Hồ sơ được bàn giao cho Trung tâm Lưu trữ trước ngày 30/9/2027; dữ liệu được cập nhật hằng tuần."
+    assert [f.actor for f in facts_of(text, "vi", "responsibility")] == []
 
 
 def test_the_body_that_issued_a_cited_document_bears_no_duty():

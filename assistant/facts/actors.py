@@ -68,7 +68,12 @@ def bearers(
     chains = [c for c in _chains(text, seq, actors, language) if not _issuer(text, seq, c[0], language, settings)]
     if not chains:
         return []
-    for _, request_end in lexicon.find(seq, _requests(language), language):
+    # A request word inside a longer word is no request ("bàn giao cho Trung tâm …" hands over, "giao" asks).
+    inside = {i for first, last in lexicon.find(seq, lexicon.phrases("not_requests", language), language)
+              for i in range(first, last)}  # fmt: skip
+    for request_start, request_end in lexicon.find(seq, _requests(language), language):
+        if request_start in inside:
+            continue
         for chain in chains:
             if 0 <= chain[0].first - request_end <= settings.duty_reach:
                 return chain

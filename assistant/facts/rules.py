@@ -109,13 +109,59 @@ class ProseReader:
             facts += _deadlines(chunk, sentence, duty, settings)
             if not _heading(sentence.text):
                 facts += _targets(chunk, sentence, settings)
-                facts += _responsibilities(chunk, sentence, duty + holders)
+                clauses = _clauses(sentence.text) if settings.clause_duties and inherited is None else []
+                if len(clauses) > 1:
+                    facts += self._clause_duties(chunk, sentence, clauses)
+                else:
+                    facts += _responsibilities(chunk, sentence, duty + holders)
                 if inherited is not None:
                     facts += _responsibilities(chunk, sentence, inherited.actors, inherited.text)
             if sentence.text.rstrip().endswith(":"):
                 actors = subject or duty
                 self.lead = _Lead(sentence.text, actors) if actors else None
         return facts
+
+
+    def _clause_duties(self, chunk: Chunk, sentence: _Sentence, clauses: list[tuple[int, int]]) -> list[Fact]:
+        """The duties of a sentence read clause by clause ("Sở Du lịch hướng dẫn …; chủ trì …; chỉ đạo …"): each
+        clause is one duty, of the bodies it names itself, or, when it goes on without a subject of its own
+        (it starts in lower case), of the body the first clause starts with; its quote is the clause, with
+        the first clause as the lead-in that names the body."""
+        settings, language = self.settings, sentence.language
+        facts: list[Fact] = []
+        first: list[Actor] = []
+        lead = ""
+        for k, (start, end) in enumerate(clauses):
+            part = _Sentence(sentence.text[start:end], sentence.start + start, language)
+            actors = find_actors(part.text, language, settings)
+            mark = _ITEM.match(part.text)
+            begin = mark.end() if mark is not None else len(part.text) - len(part.text.lstrip())
+            duty = bearers(part.text, language, settings, actors, begin)
+            holders = [a for a in role_holders(part.text, language, settings, actors)
+                       if a.name not in {d.name for d in duty}]  # fmt: skip
+            if k == 0:
+                first = duty if duty and duty[0].start <= begin else []  # the first clause's subject bears its duty
+                lead = part.text
+            elif first and not _subject(part.text, actors) and part.text.lstrip()[:1].islower():
+                facts += _responsibilities(chunk, part, first, lead)
+                facts += _responsibilities(chunk, part, holders)
+                continue
+            facts += _responsibilities(chunk, part, duty + holders)
+        return facts
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """The spans of the clauses of a sentence, parted by semicolons outside brackets."""
+    spans, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch in "([" and 1 or ch in ")]" and -1 or 0
+        if ch == ";" and depth <= 0:
+            if text[start:i].strip():
+                spans.append((start, i))
+            start = i + 1
+    if text[start:].strip(" .;\n"):
+        spans.append((start, len(text)))
+    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
 
 
 def _subject(text: str, actors: list[Actor]) -> list[Actor]:
