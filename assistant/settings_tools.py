@@ -56,6 +56,10 @@ class FactSettings(_Section):
         0.8, description="Two statements of the same date, value or actor are one fact when their sentences are at "
         "least this similar (cosine of the embedding model's passage vectors; across languages too).",
     )
+    merge_min_similarity_same: float = Field(
+        0.9, description="The same within one language: two sentences of one language about one subject are alike "
+        "by their words alone, so they must be closer to state one fact (chosen on the development gold lists).",
+    )
     conflict_min_similarity: float = Field(
         0.9, description="Two facts with different dates or numbers disagree when their sentences are at least this "
         "similar (the chat then quotes both).",

@@ -155,7 +155,8 @@ def report_extra(name: str, gold_path: Path, corpus: Path, errors: bool) -> None
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--errors", action="store_true", help="List dev statements missed and wrongly extracted.")
-    parser.add_argument("--merge-sweep", default="", help="Comma-separated merge_min_similarity values (dev only).")
+    parser.add_argument("--merge-sweep", default="",
+                        help="Comma-separated merge_min_similarity values, across languages (dev only).")  # fmt: skip
     parser.add_argument("--gold", type=Path, default=GOLD, help="The gold list (default: evals/glance_gold.json).")
     parser.add_argument("--llm", choices=("none", "local"), default="none",
                         help="local: also word the facts in vi and en with the local model (default none).")  # fmt: skip
@@ -200,7 +201,8 @@ def main() -> None:
         statements, vectors = read_stored(index)
         dev = {s for s in documents if split_of(s) == "dev"}
         for value in (float(v) for v in args.merge_sweep.split(",")):
-            precision, recall = merge_pairs(merge_facts(statements, vectors, value), gold, dev)
+            same = settings.facts.merge_min_similarity_same
+            precision, recall = merge_pairs(merge_facts(statements, vectors, value, same), gold, dev)
             console.print(f"  dev merge at {value}: precision {precision:.2f}, recall {recall:.2f}")
 
     timing = Table(title="extraction time per document (rules, no LLM)")

@@ -353,6 +353,19 @@ def test_statements_of_one_date_merge_only_when_their_sentences_say_the_same():
     assert len(merge_facts(facts, None, 0.9)) == 3  # without vectors only identical sentences merge
 
 
+def test_statements_in_one_language_must_be_closer_to_merge_than_across_languages():
+    facts = [
+        _stated("Các sở gửi báo cáo trước ngày 30/6/2027.", "a.pdf", "vi"),
+        _stated("Các sở gửi số liệu trước ngày 30/6/2027.", "b.docx", "vi"),
+        _stated("The departments send their reports by 30 June 2027.", "c.txt", "en"),
+    ]
+    vectors = np.array([[1.0, 0.0], [0.85, np.sqrt(1 - 0.85**2)], [0.85, -np.sqrt(1 - 0.85**2)]])
+    # At 0.85 the two Vietnamese sentences are not alike enough (0.9 within a language); the English one
+    # is (0.8 across languages).
+    assert [f.sources for f in merge_facts(facts, vectors, 0.8, 0.9)] == [["a.pdf", "c.txt"], ["b.docx"]]
+    assert [f.sources for f in merge_facts(facts, vectors, 0.8)] == [["a.pdf", "b.docx"], ["c.txt"]]
+
+
 def test_rows_of_one_list_never_merge():
     rows = [row_facts(chunk(f"Nhiệm vụ: Việc {i}; Cơ quan chủ trì: Sở Y tế; Thời hạn: 2025-07-31", "vi", "l.xlsx",
                             sheet="S", row=i)) for i in (2, 3)]  # fmt: skip

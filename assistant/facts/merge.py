@@ -18,9 +18,13 @@ from assistant.facts.model import Fact
 from assistant.facts.verify import verify
 
 
-def merge_facts(facts: list[Fact], vectors: np.ndarray | None, min_similarity: float) -> list[Fact]:
+def merge_facts(
+    facts: list[Fact], vectors: np.ndarray | None, min_similarity: float, min_similarity_same: float | None = None
+) -> list[Fact]:
     """Merged facts, in the order of their first statement. ``vectors[i]`` is the unit vector of
-    ``facts[i]``'s sentence (None: only identical sentences merge).
+    ``facts[i]``'s sentence (None: only identical sentences merge). ``min_similarity`` holds across
+    languages, ``min_similarity_same`` (default: the same) within one: two sentences of one language
+    about one subject are alike by their words alone, so they must be closer to say the same thing.
 
     Complete linkage: a statement joins a group only when it says the same as every statement
     already in it, so a chain of loosely similar sentences never becomes one fact."""
@@ -28,7 +32,7 @@ def merge_facts(facts: list[Fact], vectors: np.ndarray | None, min_similarity: f
     by_key: dict[str, list[int]] = defaultdict(list)  # key -> positions in ``clusters``
     for i, fact in enumerate(facts):
         for c in by_key[fact.key]:
-            if all(_same(facts[j], fact, vectors, j, i, min_similarity) for j in clusters[c]):
+            if all(_same(facts[j], fact, vectors, j, i, min_similarity, min_similarity_same) for j in clusters[c]):
                 clusters[c].append(i)
                 break
         else:
@@ -37,7 +41,9 @@ def merge_facts(facts: list[Fact], vectors: np.ndarray | None, min_similarity: f
     return [_combine([facts[i] for i in members]) for members in clusters]
 
 
-def _same(a: Fact, b: Fact, vectors: np.ndarray | None, i: int, j: int, min_similarity: float) -> bool:
+def _same(
+    a: Fact, b: Fact, vectors: np.ndarray | None, i: int, j: int, min_similarity: float, min_same: float | None
+) -> bool:
     if a.evidence[0].row is not None and b.evidence[0].row is not None:
         return a.text == b.text and a.evidence[0].source != b.evidence[0].source  # one task listed in two lists
     if a.text == b.text:
@@ -46,7 +52,8 @@ def _same(a: Fact, b: Fact, vectors: np.ndarray | None, i: int, j: int, min_simi
         # One actor's duties in one document are several facts (the key is only the actor); and a
         # dated duty is not one with another date or none (the merged fact's date is in every quote).
         return False
-    return vectors is not None and float(vectors[i] @ vectors[j]) >= min_similarity
+    floor = min_same if min_same is not None and a.language == b.language else min_similarity
+    return vectors is not None and float(vectors[i] @ vectors[j]) >= floor
 
 
 def _combine(group: list[Fact]) -> Fact:

@@ -180,7 +180,9 @@ def read_stored(index) -> tuple[list[Fact], np.ndarray | None]:  # noqa: ANN001
 def load_facts(index, settings: FactSettings, merged: bool = True) -> list[Fact]:  # noqa: ANN001
     """Every stored fact, merged across documents and languages unless ``merged`` is False."""
     facts, vectors = read_stored(index)
-    return merge_facts(facts, vectors, settings.merge_min_similarity) if merged and facts else facts
+    if not merged or not facts:
+        return facts
+    return merge_facts(facts, vectors, settings.merge_min_similarity, settings.merge_min_similarity_same)
 
 
 def load_book(index, settings: FactSettings) -> FactBook:  # noqa: ANN001
@@ -188,7 +190,7 @@ def load_book(index, settings: FactSettings) -> FactBook:  # noqa: ANN001
     facts, vectors = read_stored(index)
     if not facts:
         return FactBook()
-    merged = merge_facts(facts, vectors, settings.merge_min_similarity)
+    merged = merge_facts(facts, vectors, settings.merge_min_similarity, settings.merge_min_similarity_same)
     first = {f.id: i for i, f in enumerate(facts)}
     merged_vectors = np.stack([vectors[first[f.id]] for f in merged])
     conflicts = find_conflicts(merged, merged_vectors, settings.conflict_min_similarity)
