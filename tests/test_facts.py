@@ -468,7 +468,29 @@ def test_a_list_row_due_in_a_month_gives_a_deadline_on_that_months_last_day():
 
     event = next(iter(Calendar.from_ical(export.to_ics([deadline.with_id()])).walk("VEVENT")))
     assert event.decoded("dtstart") == date(2027, 9, 30)
-    # A quarter or "as needed" is no date.
-    for when in ("Quý III/2027", "Thường xuyên"):
-        row = chunk(text.replace("Tháng 9/2027", when), "vi", "list.xlsx", row=6)
+    # "As needed" is no date.
+    row = chunk(text.replace("Tháng 9/2027", "Thường xuyên"), "vi", "list.xlsx", row=6)
+    assert not [f for f in row_facts(row) if f.kind == "deadline"]
+
+
+@pytest.mark.parametrize("when", ["Quý III/2027", "quý 3 năm 2027", "Q3/2027"])
+def test_a_list_row_due_in_a_quarter_gives_a_deadline_on_that_quarters_last_day(when: str):
+    from icalendar import Calendar
+
+    from assistant.facts import export
+    from assistant.web.glance_view import show_date
+
+    text = f"STT: 4; Nhiệm vụ: Khảo sát các điểm du lịch; Cơ quan chủ trì: Sở Du lịch; Thời hạn: {when}"
+    deadline = next(f for f in row_facts(chunk(text, "vi", "list.xlsx", sheet="Nhiệm vụ", row=5)) if f.kind == "deadline")
+    assert deadline.date == "2027-Q3" and deadline.day == date(2027, 9, 30)
+    assert verify(deadline).verified
+    other = deadline.model_copy(update={"date": "2027-Q4"})
+    assert not verify(other).verified and "quarter 2027-Q4 not stated" in verify(other).problems[0]
+    assert show_date("vi", "2027-Q3") == "Quý III/2027" and show_date("en", "2027-Q3") == "2027-Q3"
+    assert show_date("vi", "2027-Q4") == "Quý IV/2027"
+    event = next(iter(Calendar.from_ical(export.to_ics([deadline.with_id()])).walk("VEVENT")))
+    assert event.decoded("dtstart") == date(2027, 9, 30)
+    # "quy định" (a rule) is no quarter, nor a quarter without its year.
+    for cell in ("Theo quy định 2027", "Quý III"):
+        row = chunk(text.replace(when, cell), "vi", "list.xlsx", row=6)
         assert not [f for f in row_facts(row) if f.kind == "deadline"]

@@ -57,7 +57,7 @@ class Fact(BaseModel):
     kind: FactKind
     date: str | None = Field(
         None, description="ISO date (YYYY-MM-DD); YYYY-MM when the source gives a month without a day "
-        "('Tháng 9/2027'); --MM-DD when no year is stated.",
+        "('Tháng 9/2027'), YYYY-Qn for a quarter ('Quý III/2027'); --MM-DD when no year is stated.",
     )
     date_role: DateRole | None = Field(None, description="by: an end or deadline; from: a start.")
     value: float | None = Field(None, description="A target's number (100 for 100 %).")
@@ -84,7 +84,7 @@ class Fact(BaseModel):
 
     @property
     def day(self) -> date | None:
-        """The calendar day a deadline falls on (a month's last day for a month), None without a year."""
+        """The calendar day a deadline falls on (a month's or quarter's last day for those), None without a year."""
         return last_day(self.date) if self.kind == "deadline" and self.date else None
 
     @property
@@ -103,12 +103,18 @@ def is_month(value: str) -> bool:
     return len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit()
 
 
+def is_quarter(value: str) -> bool:
+    """True for a quarter of a year (``2027-Q3``), a fact's date when its source gives only the quarter."""
+    return len(value) == 7 and value[4:6] == "-Q" and value[:4].isdigit() and value[6] in "1234"
+
+
 def last_day(value: str) -> date | None:
-    """The last day an ISO date or month names (``2027-09`` → 30 September 2027); None for ``--MM-DD``
-    (no year) or a value that is neither."""
+    """The last day an ISO date, month or quarter names (``2027-09`` → 30 September 2027, ``2027-Q3`` → the
+    same); None for ``--MM-DD`` (no year) or a value that is none of them."""
     try:
-        if is_month(value):
-            year, month = int(value[:4]), int(value[5:])
+        if is_month(value) or is_quarter(value):
+            year = int(value[:4])
+            month = int(value[6]) * 3 if is_quarter(value) else int(value[5:])
             return date(year, month, calendar.monthrange(year, month)[1])
         return date.fromisoformat(value) if not value.startswith("--") else None
     except ValueError:

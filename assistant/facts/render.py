@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from assistant.facts.model import Fact, is_month
+from assistant.facts.model import Fact, is_month, is_quarter
 from assistant.facts.verify import figure_problems, verify
 from assistant.retrieval.text_norm import fold
 
@@ -72,9 +72,11 @@ class RenderReport(BaseModel):
 
 def _date_text(date: str) -> str:
     """An ISO date as written for the model and the checks: 30/06/2025, 30/06 without a year, 09/2025 for
-    a month."""
+    a month, Q3/2025 for a quarter."""
     if is_month(date):
         return f"{date[5:]}/{date[:4]}"
+    if is_quarter(date):
+        return f"Q{date[6]}/{date[:4]}"
     day_month = f"{date[-2:]}/{date[-5:-3]}"
     return day_month if date.startswith("--") else f"{day_month}/{date[:4]}"
 

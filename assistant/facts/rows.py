@@ -2,7 +2,7 @@
 
 Rows reach the index rendered as ``"Header: value; …"`` (:func:`assistant.ingest.tables.render_row`).
 Each column gets a role from its header (``lexicon.yaml`` ``columns``). A row with a task column
-gives a deadline when its deadline column holds a date (or a month of a year), a responsibility when it names a lead
+gives a deadline when its deadline column holds a date (or a month or quarter of a year), a responsibility when it names a lead
 agency, and a target when a target column (or a column stating a goal) holds a number. A row
 with no task column gives targets only when its columns are years ("Chỉ tiêu: Tỷ lệ …; Năm 2025:
 85%; Năm 2026: 100%", a plan's table of figures by year): one per year with a number. Otherwise
@@ -16,7 +16,7 @@ from assistant.facts import lexicon
 from assistant.facts.model import Fact
 from assistant.facts.rules import evidence_of, levels_of
 from assistant.ingest.tables import split_row
-from assistant.retrieval.keys import date_mentions, extract_keys, number_mentions
+from assistant.retrieval.keys import date_mentions, extract_keys, number_mentions, quarters
 from assistant.retrieval.text_norm import fold
 from assistant.types import Chunk
 
@@ -28,12 +28,16 @@ def is_row(chunk: Chunk) -> bool:
 
 def _date(value: str) -> str | None:
     """A deadline cell's date: a day ("2027-09-30", "30/9/2027"), or a month of a year when it names no day
-    ("Tháng 9/2027", "09/2027": a task list's deadline is often the month)."""
+    ("Tháng 9/2027", "09/2027": a task list's deadline is often the month), or a quarter ("Quý III/2027")."""
     folded = fold(value)
     mentions = [m for m in date_mentions(folded) if not m.ambiguous]
     if len(mentions) == 1:
         month_day = mentions[0].key.removeprefix("date:")
         return f"{mentions[0].year}-{month_day}" if mentions[0].year else f"--{month_day}"
+    named = quarters(folded)  # before months: the "3/2027" of "Q3/2027" is no March
+    if not mentions and len(named) == 1:
+        quarter, year = next(iter(named))
+        return f"{year}-Q{quarter}"
     keys = extract_keys(value)
     months = [k for k in keys if k.startswith("month:")]
     years = [k for k in keys if k.startswith("year:")]

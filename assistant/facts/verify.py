@@ -1,6 +1,7 @@
 """Is a fact what its quotes say? Its date, number and actor must occur in them.
 
-Every quote must hold the fact's day and month (and its year, when the quote states years),
+Every quote must hold the fact's day and month (and its year, when the quote states years; the month and
+year of a month, the quarter and year of a quarter),
 and its number; the actor, named verbatim in one language, must occur in at least one quote (or in
 the lead-in of the list the quote is an item of).
 A rendering (normalised wording from an LLM) is kept only when it holds the same date and
@@ -9,8 +10,8 @@ number, and the actor where the rendering's language is the actor's.
 
 from __future__ import annotations
 
-from assistant.facts.model import Fact, is_month
-from assistant.retrieval.keys import extract_keys
+from assistant.facts.model import Fact, is_month, is_quarter
+from assistant.retrieval.keys import extract_keys, quarters
 from assistant.retrieval.text_norm import fold
 
 
@@ -18,7 +19,10 @@ def figure_problems(fact: Fact, text: str) -> list[str]:
     """What of the fact's date and number ``text`` does not state."""
     keys = extract_keys(text)
     problems = []
-    if fact.date and is_month(fact.date):
+    if fact.date and is_quarter(fact.date):
+        if (int(fact.date[6]), int(fact.date[:4])) not in quarters(fold(text)):
+            problems.append(f"quarter {fact.date} not stated")
+    elif fact.date and is_month(fact.date):
         if f"month:{fact.date[5:]}" not in keys or f"year:{fact.date[:4]}" not in keys:
             problems.append(f"month {fact.date} not stated")
     elif fact.date:

@@ -156,6 +156,17 @@ def date_mentions(folded: str) -> list[DateMention]:
     return sorted(found, key=lambda d: d.start)
 
 
+# A quarter of a year in folded text: "Quý III/2027", "quý 3 năm 2027", "Q3/2027", "Q3 2027".
+_QUARTER = re.compile(r"\b(?:quy|q)\s*(iv|iii|ii|i|[1-4])\s*(?:/|-|\s+nam\s+|\s+)((?:19|20)\d\d)(?!\d)")
+_ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def quarters(folded: str) -> set[tuple[int, int]]:
+    """The ``(quarter, year)`` pairs an already folded text names ("quy iii/2027" gives (3, 2027)). Not
+    search keys: a quarter is read where a date is due (a task list's deadline column, a fact's quote)."""
+    return {(_ROMAN_QUARTERS.get(m.group(1)) or int(m.group(1)), int(m.group(2))) for m in _QUARTER.finditer(folded)}
+
+
 def extract_keys(text: str) -> set[str]:
     """Codes (``code:02-kh/bcdtw``, ``code:ct05``), dates (``date:06-30``), numbers (``num:58``, ``num:100%``), years
     (``year:2026``, alone or as a date's) and months (``month:08``, alone or as a date's)."""

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from assistant.facts.model import LEVELS, Fact, is_month
+from assistant.facts.model import LEVELS, Fact, is_month, is_quarter
 from assistant.web.i18n import doc_type_name, language_name, normalize, t
 from assistant.web.sources import esc, highlight, safe_url
 
@@ -38,14 +38,16 @@ SYMBOLS = {"by": "diamond", "from": "triangle-right"}
 
 
 def show_date(lang: str, value: str) -> str:
-    """An ISO date (``--MM-DD``, or a month ``YYYY-MM``) as the interface writes dates: 30/06/2025 or
-    2025-06-30, 09/2025 or 2025-09."""
+    """An ISO date (``--MM-DD``, a month ``YYYY-MM`` or a quarter ``YYYY-Qn``) as the interface writes dates:
+    30/06/2025 or 2025-06-30, 09/2025 or 2025-09, Quý III/2025 or 2025-Q3."""
     lang = normalize(lang)
     if value.startswith("--"):
         month, day = value[2:4], value[5:7]
         return t(lang, "glance.no_year", date=f"{day}/{month}" if lang == "vi" else f"--{month}-{day}")
     if is_month(value):
         return f"{value[5:]}/{value[:4]}" if lang == "vi" else value
+    if is_quarter(value):
+        return f"Quý {'I' * int(value[6]) if value[6] != '4' else 'IV'}/{value[:4]}" if lang == "vi" else value
     try:
         return date.fromisoformat(value).strftime(DATE_FORMATS[lang])
     except ValueError:
