@@ -48,6 +48,10 @@ class FactSettings(_Section):
         "the verb describes (lexicon.yaml not_duty: 'gồm', 'nằm', 'được'); after a mark of the past (past_marks: 'đã') "
         "the sentence gives no duty.",
     )
+    agent_duty: bool = Field(
+        True, description="A body a passive names as who acts (after lexicon.yaml agent_marks: 'do', 'được', "
+        "followed by its verb) bears the duty: 'Phương án phải được người đứng đầu cơ quan ký'.",
+    )
     clause_duties: bool = Field(
         True, description="Read a sentence's duties clause by clause (parted by semicolons): a clause with no "
         "subject of its own is a duty of the body the sentence starts with, quoted with the first clause.",

@@ -235,6 +235,17 @@ def test_a_sentence_of_several_clauses_gives_one_duty_per_clause_to_its_subject(
     assert [f.actor for f in facts_of(text, "vi", "responsibility")] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "actors"),
+    [
+        ("Phương án phải được Giám đốc Sở Du lịch ký trước khi gửi.", "vi", ["Giám đốc Sở Du lịch"]),
+        ("Mỗi điểm du lịch có 01 hướng dẫn viên do Ban Điều phối phân công.", "vi", ["Ban Điều phối"]),
+    ],
+)
+def test_the_body_a_passive_names_as_who_acts_bears_the_duty(text: str, language: str, actors: list[str]):
+    assert [f.actor for f in facts_of(text, language, "responsibility")] == actors
+
+
 def test_the_body_that_issued_a_cited_document_bears_no_duty():
     text = "3) Kế hoạch số 57/KH-UBND ngày 02/4/2027 của UBND tỉnh về phát triển du lịch phải được triển khai."
     assert facts_of(text, "vi", "responsibility") == []

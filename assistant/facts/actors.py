@@ -83,10 +83,27 @@ def bearers(
         subject = _subject_duty(text, seq, chains[0], duties, language, begin, plain)
         if subject is not None:
             return subject
+    if settings.agent_duty:
+        agent = _agent(text, seq, chains, language)
+        if agent:
+            return agent
     for duty_start, _ in duties:
         for chain in chains:
             if 0 <= duty_start - chain[-1].last <= settings.duty_reach:
                 return chain
+    return []
+
+
+def _agent(text: str, seq: list[Word], chains: list[list[Actor]], language: str) -> list[Actor]:
+    """The names a passive gives as who acts: right after an agent mark (``agent_marks``: "do", "được") and
+    followed by their verb ("Phương án phải được người đứng đầu cơ quan ký", "01 nhân viên do Viễn thông
+    tỉnh phân công"). Empty when there is none."""
+    marks = lexicon.phrases("agent_marks", language)
+    for chain in chains:
+        first, after = chain[0].first, chain[-1].last
+        marked = any(len(p) <= first and lexicon.match_at(seq, first - len(p), p, language) for p in marks)
+        if marked and after < len(seq) and not _boundary(text, seq[after - 1], seq[after]):
+            return chain
     return []
 
 
