@@ -95,9 +95,7 @@ class ProseReader:
             if len(sentence.text) > settings.max_sentence_chars:
                 continue  # a run-on block (a table flattened into one line) is not one statement
             actors = find_actors(sentence.text, language, settings)
-            mark = _ITEM.match(sentence.text)
-            begin = mark.end() if mark is not None else len(sentence.text) - len(sentence.text.lstrip())
-            duty = bearers(sentence.text, language, settings, actors, begin)
+            duty = bearers(sentence.text, language, settings, actors, _begin(sentence.text))
             subject = _subject(sentence.text, actors)
             # An item under a lead-in that does not start with an actor of its own is the lead's duty
             # ("1) Thành lập …", "5) Phối hợp với Tổ X …": X cooperates, the lead's actor acts).
@@ -121,7 +119,6 @@ class ProseReader:
                 self.lead = _Lead(sentence.text, actors) if actors else None
         return facts
 
-
     def _clause_duties(self, chunk: Chunk, sentence: _Sentence, clauses: list[tuple[int, int]]) -> list[Fact]:
         """The duties of a sentence read clause by clause ("Sở Du lịch hướng dẫn …; chủ trì …; chỉ đạo …"): each
         clause is one duty, of the bodies it names itself, or, when it goes on without a subject of its own
@@ -134,8 +131,7 @@ class ProseReader:
         for k, (start, end) in enumerate(clauses):
             part = _Sentence(sentence.text[start:end], sentence.start + start, language)
             actors = find_actors(part.text, language, settings)
-            mark = _ITEM.match(part.text)
-            begin = mark.end() if mark is not None else len(part.text) - len(part.text.lstrip())
+            begin = _begin(part.text)
             duty = bearers(part.text, language, settings, actors, begin)
             holders = [a for a in role_holders(part.text, language, settings, actors)
                        if a.name not in {d.name for d in duty}]  # fmt: skip
@@ -154,8 +150,11 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     """The spans of the clauses of a sentence, parted by semicolons outside brackets."""
     spans, depth, start = [], 0, 0
     for i, ch in enumerate(text):
-        depth += ch in "([" and 1 or ch in ")]" and -1 or 0
-        if ch == ";" and depth <= 0:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == ";" and depth <= 0:
             if text[start:i].strip():
                 spans.append((start, i))
             start = i + 1
@@ -164,13 +163,17 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
 
 
+def _begin(text: str) -> int:
+    """Where a sentence's or list item's own words start: after its item mark and spaces."""
+    mark = _ITEM.match(text)
+    return mark.end() if mark is not None else len(text) - len(text.lstrip())
+
+
 def _subject(text: str, actors: list[Actor]) -> list[Actor]:
     """The actor (of ``actors``, the text's) a sentence or list item starts with, after its item mark,
     else none: in a lead-in ("UBND cấp xã là cơ quan …, có trách nhiệm:", "Sở Tài chính:") it is
     whose duties the items are."""
-    mark = _ITEM.match(text)
-    begin = mark.end() if mark is not None else len(text) - len(text.lstrip())
-    return actors[:1] if actors and actors[0].start <= begin else []
+    return actors[:1] if actors and actors[0].start <= _begin(text) else []
 
 
 def _heading(text: str) -> bool:
