@@ -68,6 +68,12 @@ class FactSettings(_Section):
         0.9, description="Two facts with different dates or numbers disagree when their sentences are at least this "
         "similar (the chat then quotes both).",
     )
+    conflict_min_overlap_same: float = Field(
+        0.5, description="Two statements in one language disagree only when they also share at least this share "
+        "of their word pairs (of the shorter): within one language the embedding model finds any two sentences of "
+        "one document type alike. Not tuned on a gold list (there is none of conflicts): a half of the words "
+        "said the same way is what 'the same thing' asks.",
+    )
     answer_from_facts: bool = Field(
         True, description="Answer a deadline, target or responsibility question from the verified fact its best "
         "sentence states, quoting every document that states it (the 'facts' answer step).",

@@ -377,6 +377,25 @@ def test_statements_in_one_language_must_be_closer_to_merge_than_across_language
     assert [f.sources for f in merge_facts(facts, vectors, 0.8)] == [["a.pdf", "b.docx"], ["c.txt"]]
 
 
+def test_a_conflict_needs_the_same_thing_said_not_only_alike_sentences():
+    from assistant.facts.merge import find_conflicts
+
+    def deadline(text: str, date: str, source: str, row: int | None = None) -> Fact:
+        return Fact(kind="deadline", date=date, date_role="by", text=text, language="vi",
+                    evidence=[Evidence(source=source, language="vi", quote=text, row=row)]).with_id()  # fmt: skip
+
+    same = [deadline("Các điểm du lịch gửi báo cáo quý trước ngày 15/3/2027.", "2027-03-15", "a.pdf"),
+            deadline("Các điểm du lịch gửi báo cáo quý trước ngày 20/3/2027.", "2027-03-20", "b.docx")]  # fmt: skip
+    unrelated = [deadline("Hội nghị tổng kết được tổ chức trước ngày 15/12/2027.", "2027-12-15", "a.pdf"),
+                 deadline("Giai đoạn 2 triển khai diện rộng đến ngày 30/4/2027.", "2027-04-30", "b.docx")]  # fmt: skip
+    rows = [deadline("Khảo sát điểm du lịch", "2027-09-30", "list.xlsx", row=3),
+            deadline("Cập nhật bản đồ du lịch", "2027-10-31", "list.xlsx", row=4)]  # fmt: skip
+    alike = np.ones((2, 2)) / np.sqrt(2)  # the embedding model finds each pair as alike as can be
+    assert len(find_conflicts(same, alike, 0.9, 0.5)) == 2
+    assert find_conflicts(unrelated, alike, 0.9, 0.5) == {}
+    assert find_conflicts(rows, alike, 0.9, 0.5) == {}
+
+
 def test_rows_of_one_list_never_merge():
     rows = [row_facts(chunk(f"Nhiệm vụ: Việc {i}; Cơ quan chủ trì: Sở Y tế; Thời hạn: 2025-07-31", "vi", "l.xlsx",
                             sheet="S", row=i)) for i in (2, 3)]  # fmt: skip

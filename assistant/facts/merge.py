@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.facts.model import Fact
 from assistant.facts.verify import verify
+from assistant.retrieval.text_norm import bigrams, lexical_terms
 
 
 def merge_facts(
@@ -67,11 +68,18 @@ def _combine(group: list[Fact]) -> Fact:
     return verify(first.model_copy(update={"evidence": evidence, "levels": levels, "actor": actor}))
 
 
-def find_conflicts(facts: list[Fact], vectors: np.ndarray | None, min_similarity: float) -> dict[str, list[Fact]]:
+def find_conflicts(
+    facts: list[Fact], vectors: np.ndarray | None, min_similarity: float, min_overlap_same: float = 0.0
+) -> dict[str, list[Fact]]:
     """Facts that state the same thing with another date or number: same kind (and date role),
     a different key, no sentence in common, and sentences at least ``min_similarity`` alike.
     ``vectors[i]`` is the unit vector of ``facts[i]``'s first sentence. Responsibilities never
-    conflict (several actors may share one duty)."""
+    conflict (several actors may share one duty), nor do two rows of lists about different tasks
+    (each row is its own fact). Two statements in one language must also share at least
+    ``min_overlap_same`` of their word pairs (:func:`word_pair_overlap`): within one language the
+    embedding model finds any two sentences of one document type alike ("Hội nghị tổng kết … trước
+    ngày 15/12/2027" and "Giai đoạn 2 (từ … đến 30/4/2027)" are 0.90 apart), so it cannot say alone
+    that they speak of the same thing."""
     conflicts: dict[str, list[Fact]] = defaultdict(list)
     if vectors is None:
         return conflicts
@@ -82,7 +90,24 @@ def find_conflicts(facts: list[Fact], vectors: np.ndarray | None, min_similarity
                 continue
             if {e.quote for e in a.evidence} & {e.quote for e in b.evidence}:
                 continue  # one sentence stating two dates ("until 30 June, then from 1 July") is no conflict
+            if a.evidence[0].row is not None and b.evidence[0].row is not None and a.text != b.text:
+                continue  # two rows of lists: two tasks
+            if a.language == b.language and word_pair_overlap(a.text, b.text) < min_overlap_same:
+                continue
             if float(vectors[i] @ vectors[j]) >= min_similarity:
                 conflicts[a.id].append(b)
                 conflicts[b.id].append(a)
     return conflicts
+
+
+def word_pair_overlap(a: str, b: str) -> float:
+    """The share of the shorter text's adjacent word pairs (folded, stop words aside) that the other holds:
+    within one language, how much two statements speak of the same thing."""
+    pairs_a, pairs_b = _word_pairs(a), _word_pairs(b)
+    if not pairs_a or not pairs_b:
+        return 0.0
+    return len(pairs_a & pairs_b) / min(len(pairs_a), len(pairs_b))
+
+
+def _word_pairs(text: str) -> set[str]:
+    return set(bigrams([t for t in lexical_terms(text) if not t[0].isdigit()]))

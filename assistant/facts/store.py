@@ -193,7 +193,9 @@ def load_book(index, settings: FactSettings) -> FactBook:  # noqa: ANN001
     merged = merge_facts(facts, vectors, settings.merge_min_similarity, settings.merge_min_similarity_same)
     first = {f.id: i for i, f in enumerate(facts)}
     merged_vectors = np.stack([vectors[first[f.id]] for f in merged])
-    conflicts = find_conflicts(merged, merged_vectors, settings.conflict_min_similarity)
+    conflicts = find_conflicts(
+        merged, merged_vectors, settings.conflict_min_similarity, settings.conflict_min_overlap_same
+    )
     return FactBook(facts=merged, conflicts=dict(conflicts))
 
 
