@@ -36,7 +36,7 @@ class FactSettings(_Section):
     )
     issuer_words: int = Field(
         6, ge=0, description="A body at most this many words after a document's code is who issued that document "
-        "('Kế hoạch số 57/KH-UBND ngày 02/4/2027 của UBND tỉnh'), not a bearer of the sentence's duty.",
+        "('Kế hoạch số 88/KH-UBND ngày 03/5/2027 của UBND tỉnh'), not a bearer of the sentence's duty.",
     )
     subject_duty: bool = Field(
         True, description="A sentence that starts with a body and has a duty word after it gives that body the duty "
@@ -50,7 +50,7 @@ class FactSettings(_Section):
     )
     agent_duty: bool = Field(
         True, description="A body a passive names as who acts (after lexicon.yaml agent_marks: 'do', 'được', "
-        "followed by its verb) bears the duty: 'Phương án phải được người đứng đầu cơ quan ký'.",
+        "followed by its verb) bears the duty: 'Báo cáo phải được Giám đốc Sở Du lịch ký'.",
     )
     clause_duties: bool = Field(
         True, description="Read a sentence's duties clause by clause (parted by semicolons): a clause with no "

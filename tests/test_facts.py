@@ -247,10 +247,10 @@ def test_the_body_a_passive_names_as_who_acts_bears_the_duty(text: str, language
 
 
 def test_the_body_that_issued_a_cited_document_bears_no_duty():
-    text = "3) Kế hoạch số 57/KH-UBND ngày 02/4/2027 của UBND tỉnh về phát triển du lịch phải được triển khai."
+    text = "3) Kế hoạch số 88/KH-UBND ngày 03/5/2027 của UBND tỉnh về phát triển du lịch phải được triển khai."
     assert facts_of(text, "vi", "responsibility") == []
     # Bodies a document asks to act are bearers, even right after its code.
-    text = "Kế hoạch số 57/KH-UBND yêu cầu các sở phải báo cáo trước ngày 30/9/2027."
+    text = "Kế hoạch số 88/KH-UBND yêu cầu các sở phải báo cáo trước ngày 30/9/2027."
     assert [f.actor for f in facts_of(text, "vi", "responsibility")] == ["các sở"]
 
 

@@ -46,7 +46,7 @@ def find_actors(text: str, language: str, settings: FactSettings) -> list[Actor]
     spans: list[tuple[int, int]] = []
     for first, last in sorted(found):
         if any(start <= seq[first].start < end for start, end in codes):
-            continue  # "57/KH-UBND": part of a document number
+            continue  # "88/KH-UBND": part of a document number
         if spans and first < spans[-1][1]:  # overlapping: keep the longer
             if last > spans[-1][1]:
                 spans[-1] = (spans[-1][0], last)
@@ -96,8 +96,8 @@ def bearers(
 
 def _agent(text: str, seq: list[Word], chains: list[list[Actor]], language: str) -> list[Actor]:
     """The names a passive gives as who acts: right after an agent mark (``agent_marks``: "do", "được") and
-    followed by their verb ("Phương án phải được người đứng đầu cơ quan ký", "01 nhân viên do Viễn thông
-    tỉnh phân công"). Empty when there is none."""
+    followed by their verb ("Báo cáo phải được Giám đốc Sở Du lịch ký", "01 hướng dẫn viên do Ban Điều
+    phối phân công"). Empty when there is none."""
     marks = lexicon.phrases("agent_marks", language)
     for chain in chains:
         first, after = chain[0].first, chain[-1].last
@@ -109,8 +109,8 @@ def _agent(text: str, seq: list[Word], chains: list[list[Actor]], language: str)
 
 def _issuer(text: str, seq: list[Word], actor: Actor, language: str, settings: FactSettings) -> bool:
     """A body named just after a document's code, after a word that gives the issuer (``issuer_marks``), is
-    who issued that document ("Kế hoạch số 57/KH-UBND ngày 02/4/2027 của UBND tỉnh về …"), not who must act
-    ("Kế hoạch 57/KH-UBND yêu cầu các sở …" asks the departments)."""
+    who issued that document ("Kế hoạch số 88/KH-UBND ngày 03/5/2027 của UBND tỉnh về …"), not who must act
+    ("Kế hoạch 88/KH-UBND yêu cầu các sở …" asks the departments)."""
     if actor.first == 0 or not any(lexicon.match_at(seq, actor.first - len(p), p, language)
                                    for p in lexicon.phrases("issuer_marks", language) if len(p) <= actor.first):
         return False
@@ -123,14 +123,14 @@ def _subject_duty(
     plain: bool,
 ) -> list[Actor] | None:
     """The names a sentence starts with, when it gives them a duty: a subject is who acts, and a name after
-    the verb is its object ("Chủ tịch UBND cấp xã quyết định thành lập Tổ công tác …, hoàn thành trước …"
-    gives the duty to the chair, not to the group). With ``plain`` (a language whose verbs do not mark
-    tense, ``FactSettings.plain_verb_duty``), instructions are written as plain statements ("Sở Tài chính tổng
+    the verb is its object ("Chủ tịch UBND xã quyết định thành lập Ban Điều phối …, hoàn thành trước …"
+    gives the duty to the chair, not to the board). With ``plain`` (a language whose verbs do not mark
+    tense, ``FactSettings.plain_verb_duty``), instructions are written as plain statements ("Sở Du lịch tổng
     hợp …, gửi … trước ngày …"), so the verb right after the subject is its duty unless it describes
     (``lexicon.yaml`` ``not_duty``: "gồm", "có", "được"). A subject followed by a mark of the past
     (``past_marks``: "đã", "vừa") reports what was done: the sentence gives no duty at all (an empty list).
-    A name and a colon followed by its duties on the same line ("Sở Tài chính: chủ trì …") is a subject too.
-    None when the sentence does not start with a name followed by its verb (a lead-in, "Sở Tài chính:",
+    A name and a colon followed by its duties on the same line ("Sở Du lịch: chủ trì …") is a subject too.
+    None when the sentence does not start with a name followed by its verb (a lead-in, "Sở Du lịch:",
     whose items are read as its duties): the other rules decide."""
     if chain[0].start > begin or chain[-1].last >= len(seq):
         return None

@@ -77,8 +77,8 @@ def find_conflicts(
     conflict (several actors may share one duty), nor do two rows of lists about different tasks
     (each row is its own fact). Two statements in one language must also share at least
     ``min_overlap_same`` of their word pairs (:func:`word_pair_overlap`): within one language the
-    embedding model finds any two sentences of one document type alike ("Hội nghị tổng kết … trước
-    ngày 15/12/2027" and "Giai đoạn 2 (từ … đến 30/4/2027)" are 0.90 apart), so it cannot say alone
+    embedding model finds any two sentences of one document type alike (two unrelated sentences of one
+    guidebook, a conference's date and a phase's end, are 0.90 apart), so it cannot say alone
     that they speak of the same thing."""
     conflicts: dict[str, list[Fact]] = defaultdict(list)
     if vectors is None:

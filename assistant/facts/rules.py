@@ -10,7 +10,7 @@ Each sentence of a chunk is read on its own, in the chunk's language:
 - a **responsibility** is an actor (a body or office holder, ``actor_heads``/``proper_heads``)
   named before a duty word (``obligation``), in a sentence that assigns one; or a list item
   under a lead-in that ends with a colon and names its actor ("UBND cấp xã có trách nhiệm:",
-  "Sở Tài chính:"): the items of the list are that actor's duties, each quoting the item with
+  "Sở Du lịch:"): the items of the list are that actor's duties, each quoting the item with
   the lead-in that names the actor (``Evidence.lead``).
 
 The vocabulary is general administrative language per language (``lexicon.yaml``); the
@@ -34,7 +34,7 @@ from assistant.types import Chunk
 
 # A number right after a number sign is an identifier ("Resolution No. 57", "Nghị quyết số 57", "№ 2", "n.º 2").
 _NUMBER_SIGN = re.compile(r"(?i)(?:\bno|\bnr|\bso|\bn\.?[o°º]|#)\.?\s*$")
-# Groups of digits that make one identifier, not several quantities: a phone number ("0200 888 0200",
+# Groups of digits that make one identifier, not several quantities: a phone number ("0200 777 0300",
 # "+84 24 3823 1234"): groups after a country code, or after a group written with a leading zero and three
 # or more digits.
 _DIGIT_GROUPS = re.compile(r"(?<![\d,.])(?:\+\d{1,3}[ .-]?\d{1,3}|0\d{2,})(?:[ .-]\d{2,5}){1,3}(?![\d,])")
@@ -171,7 +171,7 @@ def _begin(text: str) -> int:
 
 def _subject(text: str, actors: list[Actor]) -> list[Actor]:
     """The actor (of ``actors``, the text's) a sentence or list item starts with, after its item mark,
-    else none: in a lead-in ("UBND cấp xã là cơ quan …, có trách nhiệm:", "Sở Tài chính:") it is
+    else none: in a lead-in ("UBND xã là cơ quan …, có trách nhiệm:", "Sở Du lịch:") it is
     whose duties the items are."""
     return actors[:1] if actors and actors[0].start <= _begin(text) else []
 
@@ -245,7 +245,7 @@ def _targets(chunk: Chunk, sentence: _Sentence, settings: FactSettings) -> list[
         if not number.percent and _not_a_quantity(sentence.text, *span, language):
             continue
         if _next_to(sentence.text, span, "not_target_before", language, before=True):
-            continue  # a cap ("không quá 60 học viên") or a count of parts ("gồm 08 chỉ tiêu")
+            continue  # a cap ("không quá 40 học viên") or a count of parts ("gồm 06 nhóm")
         unit = "%" if number.percent else _unit_after(sentence.text, span[1], settings.unit_words)
         facts.append(Fact(
             kind="target", value=value, unit=unit or None, levels=levels_of(sentence.text, sentence.language),
@@ -278,7 +278,7 @@ def _next_to(text: str, span: tuple[int, int], table: str, language: str, before
 
 def _not_a_quantity(text: str, start: int, end: int, language: str) -> bool:
     """An item number ("2) …"), a reference ("Chương 2", "раздел 2"), a name's number (after an acronym:
-    "TCT 02", "Nhóm ABC 3") or a span of time ("10 ngày")."""
+    "BĐP 03", "Nhóm ABC 3") or a span of time ("10 ngày")."""
     before, after = text[:start], text[end:]
     if not before.strip(" •–-*") and after[:1] in (")", "."):
         return True
