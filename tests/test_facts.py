@@ -477,12 +477,26 @@ def test_one_actors_duties_in_one_document_or_with_other_dates_stay_apart():
     assert all(f.verified for f in merge_facts(dated, np.ones((2, 2)) / np.sqrt(2), 0.5))
 
 
+def _due_row(cell: str, row: int = 5) -> list[Fact]:
+    """The deadlines of a task list's row whose deadline column holds ``cell``."""
+    text = f"STT: 4; Nhiệm vụ: Khảo sát các điểm du lịch; Cơ quan chủ trì: Sở Du lịch; Thời hạn: {cell}"
+    return [f for f in row_facts(chunk(text, "vi", "list.xlsx", sheet="Nhiệm vụ", row=row)) if f.kind == "deadline"]
+
+
+def _calendar_day(fact: Fact) -> date:
+    """The day the iCalendar export puts ``fact`` on, read back."""
+    from icalendar import Calendar
+
+    from assistant.facts import export
+
+    return next(iter(Calendar.from_ical(export.to_ics([fact.with_id()])).walk("VEVENT"))).decoded("dtstart")
+
+
 def test_a_list_row_due_in_a_month_gives_a_deadline_on_that_months_last_day():
     from assistant.facts.select import select
     from assistant.web.glance_view import show_date
 
-    text = "STT: 4; Nhiệm vụ: Khảo sát các điểm du lịch; Cơ quan chủ trì: Sở Du lịch; Thời hạn: Tháng 9/2027"
-    deadline = next(f for f in row_facts(chunk(text, "vi", "list.xlsx", sheet="Nhiệm vụ", row=5)) if f.kind == "deadline")
+    [deadline] = _due_row("Tháng 9/2027")
     assert deadline.date == "2027-09" and deadline.day == date(2027, 9, 30)
     assert verify(deadline).verified
     # The month must be the quote's: a row of another month does not verify it.
@@ -492,35 +506,21 @@ def test_a_list_row_due_in_a_month_gives_a_deadline_on_that_months_last_day():
     # In date order it comes after the days of its month; in a calendar it falls on the month's last day.
     earlier = deadline.model_copy(update={"date": "2027-09-15"})
     assert [f.date for f in select([deadline, earlier])] == ["2027-09-15", "2027-09"]
-    from icalendar import Calendar
-
-    from assistant.facts import export
-
-    event = next(iter(Calendar.from_ical(export.to_ics([deadline.with_id()])).walk("VEVENT")))
-    assert event.decoded("dtstart") == date(2027, 9, 30)
-    # "As needed" is no date.
-    row = chunk(text.replace("Tháng 9/2027", "Thường xuyên"), "vi", "list.xlsx", row=6)
-    assert not [f for f in row_facts(row) if f.kind == "deadline"]
+    assert _calendar_day(deadline) == date(2027, 9, 30)
+    assert _due_row("Thường xuyên", row=6) == []  # "as needed" is no date
 
 
 @pytest.mark.parametrize("when", ["Quý III/2027", "quý 3 năm 2027", "Q3/2027"])
 def test_a_list_row_due_in_a_quarter_gives_a_deadline_on_that_quarters_last_day(when: str):
-    from icalendar import Calendar
-
-    from assistant.facts import export
     from assistant.web.glance_view import show_date
 
-    text = f"STT: 4; Nhiệm vụ: Khảo sát các điểm du lịch; Cơ quan chủ trì: Sở Du lịch; Thời hạn: {when}"
-    deadline = next(f for f in row_facts(chunk(text, "vi", "list.xlsx", sheet="Nhiệm vụ", row=5)) if f.kind == "deadline")
+    [deadline] = _due_row(when)
     assert deadline.date == "2027-Q3" and deadline.day == date(2027, 9, 30)
     assert verify(deadline).verified
     other = deadline.model_copy(update={"date": "2027-Q4"})
     assert not verify(other).verified and "quarter 2027-Q4 not stated" in verify(other).problems[0]
     assert show_date("vi", "2027-Q3") == "Quý III/2027" and show_date("en", "2027-Q3") == "2027-Q3"
     assert show_date("vi", "2027-Q4") == "Quý IV/2027"
-    event = next(iter(Calendar.from_ical(export.to_ics([deadline.with_id()])).walk("VEVENT")))
-    assert event.decoded("dtstart") == date(2027, 9, 30)
+    assert _calendar_day(deadline) == date(2027, 9, 30)
     # "quy định" (a rule) is no quarter, nor a quarter without its year.
-    for cell in ("Theo quy định 2027", "Quý III"):
-        row = chunk(text.replace(when, cell), "vi", "list.xlsx", row=6)
-        assert not [f for f in row_facts(row) if f.kind == "deadline"]
+    assert _due_row("Theo quy định 2027", row=6) == [] and _due_row("Quý III", row=6) == []
