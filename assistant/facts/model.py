@@ -108,13 +108,18 @@ def is_quarter(value: str) -> bool:
     return len(value) == 7 and value[4:6] == "-Q" and value[:4].isdigit() and value[6] in "1234"
 
 
+def quarter_of(value: str) -> tuple[int, int]:
+    """``(quarter, year)`` of a quarter (``2027-Q3`` → (3, 2027)); see :func:`is_quarter`."""
+    return int(value[6]), int(value[:4])
+
+
 def last_day(value: str) -> date | None:
     """The last day an ISO date, month or quarter names (``2027-09`` → 30 September 2027, ``2027-Q3`` → the
     same); None for ``--MM-DD`` (no year) or a value that is none of them."""
     try:
         if is_month(value) or is_quarter(value):
             year = int(value[:4])
-            month = int(value[6]) * 3 if is_quarter(value) else int(value[5:])
+            month = quarter_of(value)[0] * 3 if is_quarter(value) else int(value[5:])
             return date(year, month, calendar.monthrange(year, month)[1])
         return date.fromisoformat(value) if not value.startswith("--") else None
     except ValueError:

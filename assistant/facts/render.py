@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from assistant.facts.model import Fact, is_month, is_quarter
+from assistant.facts.model import Fact, is_month, is_quarter, quarter_of
 from assistant.facts.verify import figure_problems, verify
 from assistant.retrieval.text_norm import fold
 
@@ -76,7 +76,7 @@ def _date_text(date: str) -> str:
     if is_month(date):
         return f"{date[5:]}/{date[:4]}"
     if is_quarter(date):
-        return f"Q{date[6]}/{date[:4]}"
+        return "Q{}/{}".format(*quarter_of(date))
     day_month = f"{date[-2:]}/{date[-5:-3]}"
     return day_month if date.startswith("--") else f"{day_month}/{date[:4]}"
 

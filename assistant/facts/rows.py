@@ -2,8 +2,8 @@
 
 Rows reach the index rendered as ``"Header: value; …"`` (:func:`assistant.ingest.tables.render_row`).
 Each column gets a role from its header (``lexicon.yaml`` ``columns``). A row with a task column
-gives a deadline when its deadline column holds a date (or a month or quarter of a year), a responsibility when it names a lead
-agency, and a target when a target column (or a column stating a goal) holds a number. A row
+gives a deadline when its deadline column holds a date (or a month or quarter of a year), a
+responsibility when it names a lead agency, and a target when a target column (or a column stating a goal) holds a number. A row
 with no task column gives targets only when its columns are years ("Chỉ tiêu: Tỷ lệ …; Năm 2025:
 85%; Năm 2026: 100%", a plan's table of figures by year): one per year with a number. Otherwise
 (a contact list: unit, person, phone) it assigns nothing, unless it is a member table's row (a
@@ -31,17 +31,19 @@ def _date(value: str) -> str | None:
     ("Tháng 9/2027", "09/2027": a task list's deadline is often the month), or a quarter ("Quý III/2027")."""
     folded = fold(value)
     mentions = [m for m in date_mentions(folded) if not m.ambiguous]
-    if len(mentions) == 1:
+    if mentions:
+        if len(mentions) > 1:
+            return None
         month_day = mentions[0].key.removeprefix("date:")
         return f"{mentions[0].year}-{month_day}" if mentions[0].year else f"--{month_day}"
     named = quarters(folded)  # before months: the "3/2027" of "Q3/2027" is no March
-    if not mentions and len(named) == 1:
+    if len(named) == 1:
         quarter, year = next(iter(named))
         return f"{year}-Q{quarter}"
     keys = extract_keys(value)
     months = [k for k in keys if k.startswith("month:")]
     years = [k for k in keys if k.startswith("year:")]
-    if not mentions and len(months) == 1 and len(years) == 1:
+    if len(months) == 1 and len(years) == 1:
         return f"{years[0].removeprefix('year:')}-{months[0].removeprefix('month:')}"
     return None
 

@@ -285,12 +285,9 @@ def _not_a_quantity(text: str, start: int, end: int, language: str) -> bool:
     last = lexicon.words(before)[-1:]
     if last and len(last[0].text) >= 2 and last[0].text.isupper() and before.endswith(f"{last[0].text} "):
         return True
-    previous = lexicon.words(before)[-2:]
-    if any(lexicon.match_at(previous, i, p, language) and i + len(p) == len(previous)
-           for p in lexicon.phrases("reference_words", language) for i in range(len(previous))):  # fmt: skip
-        return True
-    following = lexicon.words(after)[:1]
-    return bool(following) and bool(lexicon.find(following, lexicon.phrases("duration_units", language), language))
+    return _next_to(text, (start, end), "reference_words", language, before=True) or _next_to(
+        text, (start, end), "duration_units", language, before=False
+    )
 
 
 def _unit_after(text: str, end: int, limit: int) -> str:

@@ -10,7 +10,7 @@ number, and the actor where the rendering's language is the actor's.
 
 from __future__ import annotations
 
-from assistant.facts.model import Fact, is_month, is_quarter
+from assistant.facts.model import Fact, is_month, is_quarter, quarter_of
 from assistant.retrieval.keys import extract_keys, quarters
 from assistant.retrieval.text_norm import fold
 
@@ -20,7 +20,7 @@ def figure_problems(fact: Fact, text: str) -> list[str]:
     keys = extract_keys(text)
     problems = []
     if fact.date and is_quarter(fact.date):
-        if (int(fact.date[6]), int(fact.date[:4])) not in quarters(fold(text)):
+        if quarter_of(fact.date) not in quarters(fold(text)):
             problems.append(f"quarter {fact.date} not stated")
     elif fact.date and is_month(fact.date):
         if f"month:{fact.date[5:]}" not in keys or f"year:{fact.date[:4]}" not in keys:

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from assistant.facts.model import LEVELS, Fact, is_month, is_quarter
+from assistant.facts.model import LEVELS, Fact, is_month, is_quarter, quarter_of
 from assistant.web.i18n import doc_type_name, language_name, normalize, t
 from assistant.web.sources import esc, highlight, safe_url
 
@@ -47,7 +47,8 @@ def show_date(lang: str, value: str) -> str:
     if is_month(value):
         return f"{value[5:]}/{value[:4]}" if lang == "vi" else value
     if is_quarter(value):
-        return f"Quý {'I' * int(value[6]) if value[6] != '4' else 'IV'}/{value[:4]}" if lang == "vi" else value
+        quarter, year = quarter_of(value)
+        return t(lang, "glance.quarter", quarter=quarter, roman=("I", "II", "III", "IV")[quarter - 1], year=year)
     try:
         return date.fromisoformat(value).strftime(DATE_FORMATS[lang])
     except ValueError:

@@ -175,6 +175,7 @@ EN: dict[str, str] = {
     "glance.when.by": "by {date}",
     "glance.when.from": "from {date}",
     "glance.no_year": "{date} (no year stated)",
+    "glance.quarter": "{year}-Q{quarter}",
     "glance.col.n": "#",
     "glance.col.kind": "Kind",
     "glance.col.when": "Date / target",

@@ -176,6 +176,7 @@ VI: dict[str, str] = {
     "glance.when.by": "đến {date}",
     "glance.when.from": "từ {date}",
     "glance.no_year": "{date} (không ghi năm)",
+    "glance.quarter": "Quý {roman}/{year}",
     "glance.col.n": "#",
     "glance.col.kind": "Loại",
     "glance.col.when": "Thời hạn / chỉ tiêu",
