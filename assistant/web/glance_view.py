@@ -48,7 +48,7 @@ def show_date(lang: str, value: str) -> str:
         return f"{value[5:]}/{value[:4]}" if lang == "vi" else value
     if is_quarter(value):
         quarter, year = quarter_of(value)
-        return t(lang, "glance.quarter", quarter=quarter, roman=("I", "II", "III", "IV")[quarter - 1], year=year)
+        return t(lang, "glance.quarter", quarter=t(lang, "glance.quarter_names").split("|")[quarter - 1], year=year)
     try:
         return date.fromisoformat(value).strftime(DATE_FORMATS[lang])
     except ValueError:

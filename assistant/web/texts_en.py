@@ -176,6 +176,7 @@ EN: dict[str, str] = {
     "glance.when.from": "from {date}",
     "glance.no_year": "{date} (no year stated)",
     "glance.quarter": "{year}-Q{quarter}",
+    "glance.quarter_names": "1|2|3|4",
     "glance.col.n": "#",
     "glance.col.kind": "Kind",
     "glance.col.when": "Date / target",
