@@ -626,16 +626,19 @@ def test_a_checked_sentence_takes_its_final_form_while_the_rest_stays_a_draft(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from assistant.answer import DoneEvent, SentenceEvent, TokenEvent
+    from assistant.reasons import reason
 
     first = "Có 58 xã, phường [1]. "
     events = [*drafted(first, "Hội nghị diễn ra"), SentenceEvent(first.strip(), len(first.rstrip()), True),
               TokenEvent(" tại tỉnh 31/6/2025 [1]. "), SentenceEvent("Hội nghị diễn ra tại tỉnh 31/6/2025 [1].",
-              len(first) + len("Hội nghị diễn ra tại tỉnh 31/6/2025 [1]."), False, ("date not in the passage",)),
+              len(first) + len("Hội nghị diễn ra tại tỉnh 31/6/2025 [1]."), False, (reason("low_similarity", similarity="0.41", floor="0.80"),)),
               DoneEvent(answer())]  # fmt: skip
     texts = [i for i in stream(scripted_services(tmp_path, *events), monkeypatch) if isinstance(i, str)]
     mixed = next(i for i in texts if "p2-sentence-ok" in i and "Hội nghị diễn ra" in i)
     assert "Có 58 xã, phường [1]. ✓" in mixed and "đang kiểm tra…" in mixed, "checked sentence marked, rest a draft"
     assert mixed.index("p2-sentence-ok") < mixed.index("p2-draft-text")
     flagged = texts[-1]
-    assert "p2-sentence-flag" in flagged and "⚠" in flagged and "date not in the passage" in flagged
+    assert "p2-sentence-flag" in flagged and "⚠" in flagged
+    assert "không câu nào của đoạn trích nói điều này (câu gần nhất: độ tương đồng 0.41 &lt; 0.80)" in flagged, (
+        "the reason in the interface language")
     assert "p2-badge" not in flagged and "p2-sources" not in flagged, "no source list until the answer is checked"

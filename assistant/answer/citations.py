@@ -33,6 +33,7 @@ from assistant.answer.text import (
     terms,
     time_stated,
 )
+from assistant.reasons import reason
 from assistant.retrieval.glossary import matched_concepts, without_concepts
 from assistant.settings import CheckSettings
 from assistant.types import Citation, Context
@@ -179,31 +180,31 @@ def check_claim(sentence: str, passages: list[str], passage_keys: list[set[str]]
         return claim
     valid = [n for n in cited if 1 <= n <= len(passage_keys)]
     if not cited:
-        claim.problems.append("no citation")
-    claim.problems += [f"no passage [{n}]" for n in cited if n not in valid]
+        claim.problems.append(reason("no_citation"))
+    claim.problems += [reason("no_passage", n=n) for n in cited if n not in valid]
     backing = set().union(*(passage_keys[n - 1] for n in valid)) if valid else set()
     times, plain = clock_times(claim.text)  # "4 p.m." is "16 giờ" in the passage: times are checked as times
     figures = figure_keys(plain)
-    claim.problems += [f"{key} not in the cited passages" for key in sorted(figures - backing)]
+    claim.problems += [reason("figure_absent", figure=key) for key in sorted(figures - backing)]
     if question and figures & backing:  # a figure that is there, but not the one the question asks for
         rivals = {pair for n in valid for pair in better_figures(claim.text, passages[n - 1], question)}
-        claim.problems += [f"{key}: the passage gives {rival} for what was asked" for key, rival in sorted(rivals)]
+        claim.problems += [reason("figure_rival", figure=key, rival=rival) for key, rival in sorted(rivals)]
     texts = [passages[n - 1] for n in valid]
     if texts:
-        claim.problems += [f"{key.removeprefix('time:')} not in the cited passages"
+        claim.problems += [reason("figure_absent", figure=key.removeprefix("time:"))
                            for key in sorted(times) if not any(time_stated(key, t) for t in texts)]  # fmt: skip
     if not figures and texts:  # a bare small number ("4 [1]") must be in the passage too, as digits or a word
         claim.problems += [
-            f"number {n} not in the cited passages"
+            reason("number_absent", n=n)
             for n in sorted(small_numbers(plain) - small_numbers(question))
             if not any(mentions_number(n, t) for t in texts)
         ]
     garbled = [w for w in mixed_script_words(claim.text) if not any(w in passages[n - 1] for n in valid)]
-    claim.problems += [f"garbled word {w}" for w in garbled]  # a half-translated word is not a quote
+    claim.problems += [reason("garbled_word", word=w) for w in garbled]  # a half-translated word is not a quote
     people = person_names(claim.text) if valid else []
     if people:  # a person named in the claim must be named in a cited passage (spellings match phonetically)
         named = set().union(*(terms(passages[n - 1]) for n in valid)) | terms(question)
-        claim.problems += [f"name {name} not in the cited passages" for name in people if not terms(name) <= named]
+        claim.problems += [reason("person_absent", name=name) for name in people if not terms(name) <= named]
     claim.verified = not claim.problems
     return claim
 

@@ -23,6 +23,7 @@ from assistant.answer.replies import invoke_reply
 from assistant.answer.text import figure_keys, mentions_number, person_names, small_numbers, terms
 from assistant.errors import ModelUnavailable
 from assistant.language import detect_language, language_name
+from assistant.reasons import reason
 from assistant.types import Answer, Citation
 
 
@@ -41,12 +42,12 @@ class Rendering:
 def figure_mismatches(original: str, rendering: str) -> list[str]:
     """What the rendering does not carry over: codes, dates and numbers, small counts, people's names
     (compared phonetically, so "Trần Cẩm Tú" matches "Чан Кам Ту")."""
-    problems = [f"{key.split(':', 1)[1]} is missing" for key in sorted(figure_keys(original) - figure_keys(rendering))]
-    problems += [f"{key.split(':', 1)[1]} is not in the original"
+    problems = [reason("value_missing", value=key.split(":", 1)[1]) for key in sorted(figure_keys(original) - figure_keys(rendering))]
+    problems += [reason("value_added", value=key.split(":", 1)[1])
                  for key in sorted(figure_keys(rendering) - figure_keys(original))]  # fmt: skip
-    problems += [f"{n} is missing" for n in sorted(small_numbers(original)) if not mentions_number(n, rendering)]
+    problems += [reason("value_missing", value=n) for n in sorted(small_numbers(original)) if not mentions_number(n, rendering)]
     rendered = terms(rendering)
-    problems += [f"the name {name} is missing" for name in person_names(original) if not terms(name) <= rendered]
+    problems += [reason("person_missing", name=name) for name in person_names(original) if not terms(name) <= rendered]
     return problems
 
 

@@ -52,6 +52,7 @@ from assistant.answer.text import (
 )
 from assistant.ingest.tables import split_row
 from assistant.language import date_roles, detect_language, negated, ordered_pairs, spelled_numbers
+from assistant.reasons import reason
 from assistant.retrieval.keys import date_mentions
 from assistant.retrieval.text_norm import fold, lexical_terms
 from assistant.settings import FactSettings, SupportSettings
@@ -98,7 +99,7 @@ def _year_conflicts(claim: str, sentence: str) -> list[str]:
         if mention.year is not None:
             there.setdefault(mention.key, set()).add(mention.year)
     return [
-        f"{mention.key.removeprefix('date:')}: the passage gives the year {'/'.join(map(str, sorted(there[mention.key])))}"
+        reason("other_year", date=mention.key.removeprefix("date:"), years="/".join(map(str, sorted(there[mention.key]))))
         for mention in date_mentions(fold(claim))
         if mention.year is not None and mention.key in there and mention.year not in there[mention.key]
     ]
@@ -122,7 +123,7 @@ def _row_conflicts(claim: str, row: str, is_body: Callable[[str], bool]) -> list
             continue
         rivals = [item for j in range(len(fields)) if j != k for item in items[j]
                   if terms(item) and terms(item) <= said and is_body(item)]  # fmt: skip
-        reasons += [f"the row gives {value} as {header}, not {rival}" for rival in rivals]
+        reasons += [reason("row_column", value=value, header=header, rival=rival) for rival in rivals]
     return reasons
 
 
@@ -162,7 +163,7 @@ def _swapped(claim: str, sentence: str, language: str, words: int) -> list[str]:
             crossed = min(_share(ta, sb_terms), _share(tb, sa_terms))
             straight = max(_share(ta, sa_terms), _share(tb, sb_terms))
             if crossed >= 0.5 and crossed > straight:
-                reasons.append(f"the claim turns round what the passage says: {sa} … {sb}")
+                reasons.append(reason("turned_round", first=sa, second=sb))
     return reasons
 
 
@@ -229,7 +230,7 @@ def _label_conflicts(claim: str, sentence: str, near: Sequence[str]) -> list[str
     joined = {fold(word) for word, _ in said if sum(fold(w) == fold(word) for w, _ in said) > 1}
     nearby = {(fold(w), n) for text in near for w, n in labelled_numbers(text)} if joined else set()  # read on need
     return [
-        f"the sentence gives {word} {'/'.join(map(str, sorted(there[fold(word)])))}, not {word} {number}"
+        reason("other_label", word=word, there="/".join(map(str, sorted(there[fold(word)]))), number=number)
         for word, number in said
         if fold(word) in there and number not in there[fold(word)]
         and not (fold(word) in joined and (fold(word), number) in nearby)
@@ -262,7 +263,7 @@ class SupportChecker:
             (i, passage.text[s:e]) for i, passage in enumerate(passages) for s, e in sentence_spans(passage.text)
         ]
         if not sentences:
-            return Support(False, "none", reasons=("the cited passages have no sentence",))
+            return Support(False, "none", reasons=(reason("no_sentence"),))
         figures = _figures(claim)
         holding = [k for k, (_, text) in enumerate(sentences) if figures & _figures(text)]
         eligible = holding or list(range(len(sentences)))
@@ -295,7 +296,7 @@ class SupportChecker:
         same = languages[best] == claim_language
         reasons: list[str] = []
         if similarity is None and not same:
-            reasons.append("no embedding model to compare the claim with a passage in another language")
+            reasons.append(reason("no_model"))
         elif similarity is not None:
             anchored = bool(figure_keys(claim) or small_numbers(claim) or person_names(claim))
             floor = (
@@ -303,9 +304,9 @@ class SupportChecker:
                 else settings.min_similarity_cross if anchored else settings.min_similarity_cross_unanchored
             )  # fmt: skip
             if similarity < floor:
-                reasons.append(f"no passage sentence says this (closest: similarity {similarity:.2f} < {floor:.2f})")
+                reasons.append(reason("low_similarity", similarity=f"{similarity:.2f}", floor=f"{floor:.2f}"))
         if same and _coverage(claim, sentence) < settings.min_coverage_same:
-            reasons.append(f"the closest sentence holds under {settings.min_coverage_same:.0%} of the claim's words")
+            reasons.append(reason("low_coverage", share=f"{settings.min_coverage_same:.0%}"))
         figures = _figures(claim)
         apart = {k for k in figures - _figures(sentence) if not (k.startswith("time:") and time_stated(k, sentence))}
         # A claim joining two facts may take one from the next sentence, or from another passage it cites.
@@ -313,20 +314,20 @@ class SupportChecker:
         if apart and len(figures) > 1:
             apart -= set().union(*(_figures(t) for t in near))
         if apart:
-            reasons.append(f"{', '.join(sorted(apart))} not stated in the sentence that matches the claim")
+            reasons.append(reason("not_in_sentence", figures=", ".join(sorted(apart))))
         claim_plain = clock_times(claim)[1]
         counts = small_numbers(claim_plain) | spelled_numbers(claim_plain, claim_language)
         counts -= small_numbers(question) | spelled_numbers(question)
-        reasons += [f"{n} not stated in the sentence that matches the claim"
+        reasons += [reason("not_in_sentence", figures=n)
                     for n in sorted(counts) if not mentions_number(n, sentence)]  # fmt: skip
         reasons += _year_conflicts(claim, sentence)
         if same:
-            reasons += [f"{key.split(':')[1]}: the sentence gives {rival.split(':')[1]} for that"
+            reasons += [reason("misplaced_figure", figure=key.split(":")[1], rival=rival.split(":")[1])
                         for key, rival in misplaced_figures(claim, sentence)]  # fmt: skip
             reasons += _row_conflicts(claim, sentence, lambda value: bool(self._bodies(value, claim_language)))
             others = [t for k, (i, t) in enumerate(sentences) if i == index and k != best]
             if other := names_other_item(claim, sentence, others, settings.item_shared_words):
-                reasons.append(f"the claim names another item: {other}")
+                reasons.append(reason("other_item", item=other))
             reasons += _swapped(claim, sentence, claim_language, settings.pair_words)
             if settings.labelled_numbers:
                 reasons += _label_conflicts(claim, sentence, near)
@@ -334,19 +335,18 @@ class SupportChecker:
                 reasons += self._sentence_actors(claim, sentence, claim_language)
         denies = negated(claim, claim_language)
         if denies != negated(_said_of(claim, sentence, languages[best]), languages[best]):
-            said = "negates" if denies else "does not negate"
-            reasons.append(f"the claim {said} what the passage says")
+            reasons.append(reason("negates" if denies else "does_not_negate"))
         claim_roles = date_roles(claim, settings.role_window)
         passage_roles = date_roles(sentence, settings.role_window)
         for key, roles in sorted(claim_roles.items()):
             there = passage_roles.get(key)
             if there and not roles & there:
-                reasons.append(f"{key.removeprefix('date:')} is the {'/'.join(sorted(there))} in the passage, "
-                               f"the {'/'.join(sorted(roles))} in the claim")  # fmt: skip
+                reasons.append(reason("date_role", date=key.removeprefix("date:"), passage_role="/".join(sorted(there)),
+                                      claim_role="/".join(sorted(roles))))  # fmt: skip
         if same:
             known = terms(passage.text) | terms(question)
             absent = [w for w in capitalised_words(claim) if terms(w) and not terms(w) <= known]
-            reasons += [f"name {w} not in the passage" for w in absent]
+            reasons += [reason("name_absent", name=w) for w in absent]
             if question and is_yes_no(question):
                 # A yes or a restatement asserts the question's premise ("Отменён ли План № 02?" → "Да, План
                 # № 02 отменён"): every word the claim takes from the question must be in the passage.
@@ -357,10 +357,8 @@ class SupportChecker:
                     if not _backed(w, there, claim_language == "vi", settings.premise_stem_chars)
                 }
                 if unbacked:
-                    reasons.append(
-                        "the passage does not say what the question asks: "
-                        + ", ".join(w for w in _question_words(question) if terms(w) & unbacked)
-                    )
+                    words = ", ".join(w for w in _question_words(question) if terms(w) & unbacked)
+                    reasons.append(reason("premise", words=words))
         return reasons
 
     def _other_actors(self, question: str, wordings: Sequence[str], sentence: str, language: str) -> list[str]:
@@ -374,7 +372,7 @@ class SupportChecker:
         if not asked:
             return []
         named = [a.name for a in find_actors(sentence, language, self.facts)]
-        return [f"the question asks about {name}; the sentence names {rival}"
+        return [reason("asked_actor", name=name, rival=rival)
                 for name, rival in other_actors(asked, named, sentence)]  # fmt: skip
 
     def _sentence_actors(self, claim: str, sentence: str, language: str) -> list[str]:
@@ -383,7 +381,7 @@ class SupportChecker:
         sentence's own (a claim joining two duties) is no rival."""
         said = f" {' '.join(_name_words(claim))} "
         rivals = [name for name in self._bodies(sentence, language) if f" {' '.join(_name_words(name))} " not in said]
-        return [f"the sentence gives this to {rival}, not {name}"
+        return [reason("sentence_actor", rival=rival, name=name)
                 for name, rival in other_actors(self._bodies(claim, language), rivals, sentence)]  # fmt: skip
 
     def _bodies(self, text: str, language: str) -> list[str]:

@@ -71,7 +71,9 @@ class Fact(BaseModel):
     )
     evidence: list[Evidence] = Field(default_factory=list)
     verified: bool = Field(False, description="Its date, number and actor occur in every quote (see facts.verify).")
-    problems: list[str] = Field(default_factory=list, description="Why it is not verified.")
+    problems: list[str] = Field(
+        default_factory=list, description="Why it is not verified: reasons from the registry of assistant.reasons."
+    )
 
     @property
     def key(self) -> str:

@@ -33,6 +33,7 @@ from pydantic import BaseModel, Field
 
 from assistant.facts.model import Fact, is_month, is_quarter, quarter_of
 from assistant.facts.verify import figure_problems, verify
+from assistant.reasons import parse, reason
 from assistant.retrieval.text_norm import fold
 
 if TYPE_CHECKING:
@@ -124,25 +125,26 @@ def rendering_problems(fact: Fact, language: str, text: str) -> list[tuple[str, 
     from assistant.language import written_in
 
     if not text:
-        return [("empty", "the model wrote nothing")]
+        return [("empty", reason("empty_reply"))]
     if is_refusal_output(text):
-        return [("declined", "the model declined")]
+        return [("declined", reason("declined"))]
     # The actor is copied in its source language, so it is left out when judging the rendering's language.
     rest = re.sub(re.escape(fact.actor), " ", text, flags=re.IGNORECASE) if fact.actor else text
-    problems = [] if written_in(rest, language) else [("language", f"not written in {language}")]
+    problems = [] if written_in(rest, language) else [("language", reason("wrong_language", language=language))]
     if language != fact.language and _copies(fact.text, text):
-        problems.append(("copied", "the source sentence repeated"))  # the language test misses some languages
+        problems.append(("copied", reason("copied")))  # the language test misses some languages
     problems += [("figures", m) for m in figure_mismatches(statement(fact), text)]
     if fact.actor and fold(fact.actor) not in fold(text):
-        problems.append(("actor", f"actor {fact.actor!r} missing"))
+        problems.append(("actor", reason("actor_left_out", actor=repr(fact.actor))))
     checked = verify(fact.model_copy(update={"renderings": {language: text}}))
     if language not in checked.renderings:
-        problems += [("verify", p) for p in checked.problems if p.startswith(f"{language} rendering dropped")]
+        problems += [("verify", parsed[1]["problems"]) for parsed in map(parse, checked.problems)
+                     if parsed and parsed[0] == "rendering_dropped" and parsed[1]["language"] == language]  # fmt: skip
     return problems
 
 
 def _dropped_line(drop: Dropped) -> str:
-    return f"{drop.language} rendering dropped: {', '.join(detail for _, detail in drop.reasons)}"
+    return reason("rendering_dropped", language=drop.language, problems="; ".join(detail for _, detail in drop.reasons))
 
 
 def _with(fact: Fact, kept: dict[str, str], drops: Sequence[Dropped]) -> Fact:

@@ -11,6 +11,7 @@ number, and the actor where the rendering's language is the actor's.
 from __future__ import annotations
 
 from assistant.facts.model import Fact, is_month, is_quarter, quarter_of
+from assistant.reasons import code_of, reason
 from assistant.retrieval.keys import extract_keys, quarters
 from assistant.retrieval.text_norm import fold
 
@@ -21,21 +22,21 @@ def figure_problems(fact: Fact, text: str) -> list[str]:
     problems = []
     if fact.date and is_quarter(fact.date):
         if quarter_of(fact.date) not in quarters(fold(text)):
-            problems.append(f"quarter {fact.date} not stated")
+            problems.append(reason("quarter_absent", date=fact.date))
     elif fact.date and is_month(fact.date):
         if f"month:{fact.date[5:]}" not in keys or f"year:{fact.date[:4]}" not in keys:
-            problems.append(f"month {fact.date} not stated")
+            problems.append(reason("month_absent", date=fact.date))
     elif fact.date:
         month_day = fact.date[-5:]
         year = fact.date[:4] if not fact.date.startswith("--") else None
         if f"date:{month_day}" not in keys:
-            problems.append(f"date {fact.date} not stated")
+            problems.append(reason("date_absent", date=fact.date))
         elif year and any(k.startswith("year:") for k in keys) and f"year:{year}" not in keys:
-            problems.append(f"year {year} not stated")
+            problems.append(reason("year_absent", year=year))
     if fact.value is not None:
         value = f"{fact.value:g}"
         if f"num:{value}" not in keys and f"num:{value}%" not in keys:
-            problems.append(f"number {value} not stated")
+            problems.append(reason("fact_number_absent", value=value))
     return problems
 
 
@@ -43,19 +44,19 @@ def verify(fact: Fact) -> Fact:
     """The fact with ``verified`` and ``problems`` set from its evidence and renderings."""
     problems = []
     for evidence in fact.evidence:
-        problems += [f"{p} in {evidence.source}" for p in figure_problems(fact, evidence.quote)]
+        problems += [reason("in_source", problem=p, source=evidence.source) for p in figure_problems(fact, evidence.quote)]
     if fact.actor and not any(fold(fact.actor) in fold(f"{e.lead or ''} {e.quote}") for e in fact.evidence):
-        problems.append(f"actor {fact.actor!r} not in any quote")
+        problems.append(reason("actor_not_quoted", actor=repr(fact.actor)))
     renderings = {}
     for language, text in fact.renderings.items():
         wrong = figure_problems(fact, text)
         if fact.actor and language == fact.language and fold(fact.actor) not in fold(text):
-            wrong.append("actor missing")
+            wrong.append(reason("actor_missing"))
         if wrong:
-            problems.append(f"{language} rendering dropped: {', '.join(wrong)}")
+            problems.append(reason("rendering_dropped", language=language, problems="; ".join(wrong)))
         else:
             renderings[language] = text
     if not fact.evidence:
-        problems.append("no evidence")
-    return fact.model_copy(update={"verified": not any("rendering" not in p for p in problems),
+        problems.append(reason("no_evidence"))
+    return fact.model_copy(update={"verified": all(code_of(p) == "rendering_dropped" for p in problems),
                                    "problems": problems, "renderings": renderings})  # fmt: skip

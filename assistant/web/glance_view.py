@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from assistant.facts.model import LEVELS, Fact, is_month, is_quarter, quarter_of
-from assistant.web.i18n import doc_type_name, language_name, normalize, t
+from assistant.web.i18n import doc_type_name, language_name, normalize, reason_text, t
 from assistant.web.sources import esc, highlight, safe_url
 
 NO_LEVEL = "none"
@@ -330,11 +330,11 @@ def evidence_panel(lang: str, fact: Fact | None, passages: Mapping[str, Passage]
     label = f' <span class="p2-meta">{esc(note)}</span>' if note else ""
     head = " · ".join(p for p in (t(lang, f"glance.kind.{fact.kind}"), when(lang, fact)) if p)
     who = " · ".join(p for p in (fact.actor or "", levels_text(lang, fact)) if p)
+    why = "; ".join(reason_text(lang, p) for p in fact.problems) or "—"
     status = (
         f'<div class="p2-badge p2-ok p2-glance-status">{esc(t(lang, "glance.verified"))}</div>'
         if fact.verified
-        else f'<div class="p2-unverified-note p2-glance-status">'
-        f"{esc(t(lang, 'glance.unverified', why='; '.join(fact.problems) or '—'))}</div>"
+        else f'<div class="p2-unverified-note p2-glance-status">{esc(t(lang, "glance.unverified", why=why))}</div>'
     )
     count = t(lang, "glance.sources", n=len(fact.sources), quotes=len(fact.evidence))
     items = []

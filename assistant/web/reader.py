@@ -11,7 +11,7 @@ import gradio as gr
 
 from assistant.answer.renderings import Rendering, foreign_citations
 from assistant.types import Answer, Citation
-from assistant.web.i18n import normalize, t
+from assistant.web.i18n import normalize, reason_text, t
 from assistant.web.labels import Relabeler
 from assistant.web.services import Services
 from assistant.web.sidebar import Controls
@@ -42,7 +42,7 @@ def rendering_html(lang: str, citation: Citation, source_language: str, renderin
         parts.append(f'<div class="p2-reader-label">{esc(t(lang, "reader.machine"))}</div>')
         parts.append(f'<blockquote class="p2-reader-rendering">{esc(rendering.text)}</blockquote>')
         if rendering.mismatches:
-            items = "".join(f"<li>{esc(m)}</li>" for m in rendering.mismatches)
+            items = "".join(f"<li>{esc(reason_text(lang, m))}</li>" for m in rendering.mismatches)
             parts.append(f'<div class="p2-reader-warn">{esc(t(lang, "reader.mismatch"))}<ul>{items}</ul></div>')
         else:
             parts.append(f'<div class="p2-reader-ok">{esc(t(lang, "reader.match"))}</div>')

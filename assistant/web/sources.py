@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from assistant.answer.events import SentenceEvent
 from assistant.types import Answer, Citation, Context
-from assistant.web.i18n import TEXTS, doc_type_name, language_name, t
+from assistant.web.i18n import TEXTS, doc_type_name, language_name, reason_text, t
 
 UNVERIFIED_FLAG = "⚠️[unverified]"  # assistant.answer.constants.UNVERIFIED_FLAG (kept in sync by a test)
 SNIPPET_CHARS = 240
@@ -229,7 +229,7 @@ def draft_block(lang: str, partial: str, checked: Sequence[SentenceEvent] = ()) 
     with the reasons as a tooltip), then the unchecked rest, muted and labelled "checking…"."""
     done = "".join(
         f'<span class="p2-sentence {"p2-sentence-ok" if s.verified else "p2-sentence-flag"}" '
-        f'title="{esc(t(lang, "draft.verified") if s.verified else "; ".join(s.problems))}">'
+        f'title="{esc(t(lang, "draft.verified") if s.verified else "; ".join(reason_text(lang, p) for p in s.problems))}">'
         f'{esc(s.text.strip())} {"✓" if s.verified else "⚠"}</span> '
         for s in checked
     )

@@ -1,5 +1,7 @@
 """Interface texts in English; keys are shared with :mod:`assistant.web.texts_vi`."""
 
+from assistant.reasons import TEMPLATES
+
 EN: dict[str, str] = {
     "app.title": "# Plan 02-KH/BCĐTW Assistant",
     "app.subtitle": "Ask in Vietnamese or English. Answers come only from the indexed documents, with numbered "
@@ -415,4 +417,8 @@ EN: dict[str, str] = {
     "gradio.exit_fullscreen": "Exit fullscreen mode",
     "gradio.table_actions": "Table actions",
     "gradio.cell_menu": "Open cell menu",
+    # Why a check turned something down: the English texts are the templates of assistant.reasons.
+    **{f"reason.{code}": template for code, template in TEMPLATES.items()},
+    "reason.role.start": "start",
+    "reason.role.end": "end",
 }
