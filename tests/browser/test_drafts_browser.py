@@ -19,7 +19,8 @@ import pytest
 from observers import DRAFT_OBSERVER
 from procs import free_port
 
-from assistant.answer import DiscardEvent, DoneEvent, EvidenceEvent, TokenEvent
+from assistant.answer import DiscardEvent, DoneEvent, EvidenceEvent, SentenceEvent, TokenEvent
+from assistant.reasons import reason
 from assistant.types import Answer, Citation, Context, Timings
 
 pytestmark = pytest.mark.slow
@@ -41,12 +42,15 @@ def tokens(text: str, pause: float) -> list:
     return [item for word in text.split(" ") for item in (TokenEvent(word + " "), pause)]
 
 
+FLAGGED = "Hội nghị diễn ra ngày 31/7/2025 [1]."
 # Question -> events and pauses (seconds). The draft of each stays on screen long enough to be seen.
 SCRIPTS = {
     "Câu hỏi nháp?": [0.3, *tokens("Bản nháp chưa kiểm tra về 58 xã", 0.25), 1.5],
     "Câu hỏi bị loại?": [0.3, *tokens("Nháp sai có mã XK-1 không đúng", 0.2), 1.0,
                          DiscardEvent(("no claim",), "compose"), 1.5, *tokens("Có 58 xã", 0.3), 1.0],
     "Câu hỏi dài?": [0.3, *tokens("Một bản nháp viết chậm", 0.5), 4.0],
+    "Câu hỏi có câu không đối chiếu được?": [0.3, *tokens(FLAGGED, 0.1), SentenceEvent(
+        FLAGGED, len(FLAGGED), False, (reason("figure_absent", figure="date:07-31"),)), *tokens(" Còn nữa", 0.3), 3.0],
 }  # fmt: skip
 
 
@@ -214,3 +218,13 @@ def test_a_new_question_puts_the_comment_box_away(page) -> None:
     page.locator("#feedback-row").wait_for(state="hidden", timeout=TIMEOUT)
     wait_done(page, 4)
     assert page.locator(f"#chat button[aria-label='{DISLIKED_VI}']").count() == 1, "the earlier vote stays"
+
+
+def test_a_flagged_sentence_says_why_in_the_interface_language(page) -> None:
+    ask(page, "Câu hỏi có câu không đối chiếu được?")
+    flag = page.locator("#chat .p2-sentence-flag").last
+    flag.wait_for(state="visible", timeout=TIMEOUT)
+    assert "⚠" in flag.inner_text()
+    assert flag.get_attribute("title") == "07-31 không có trong các đoạn được trích dẫn"
+    shot(page, "05-flagged")
+    wait_done(page, 5)
