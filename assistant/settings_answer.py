@@ -75,10 +75,10 @@ class ScoringSettings(_Section):
     )
     unit_weights: dict[str, float] = Field(
         default_factory=lambda: {
-            "concept": 1.0, "code": 2.0, "date": 1.5, "num": 1.0, "month": 1.0, "year": 1.0, "name": 1.5, "word": 0.5,
-            "pair": 0.5,
+            "concept": 1.0, "code": 2.0, "date": 1.5, "num": 1.0, "month": 1.0, "quarter": 1.0, "year": 1.0, "name": 1.5,
+            "word": 0.5, "pair": 0.5,
         },
-        description="Base weight of each kind of question unit (glossary concept, code, date, number, month, year, "
+        description="Base weight of each kind of question unit (glossary concept, code, date, number, month, quarter, year, "
         "person name, word, adjacent word pair), before rarity weighting.",
     )
 

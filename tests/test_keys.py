@@ -43,7 +43,8 @@ def test_grouped_and_decimal_numbers(text: str, key: str) -> None:
 def test_a_bare_dotted_day_month_is_both_a_date_and_a_decimal() -> None:
     # "1.5" is 1 May in German/Russian and 1.5 elsewhere; a year makes it a date only.
     assert {"date:05-01", "num:1.5"} <= extract_keys("1.5")
-    assert extract_keys("1.7.2025") == {"date:07-01", "month:07", "year:2025"}  # its year and month are mentions too
+    # Its year, month and quarter are mentions too.
+    assert extract_keys("1.7.2025") == {"date:07-01", "month:07", "quarter:3", "quarter:2025-3", "year:2025"}
 
 
 def test_codes_stay_intact_and_neighbouring_numbers_do_not_merge() -> None:
@@ -85,6 +86,32 @@ def test_a_month_named_without_a_day_is_asked_and_a_dates_month_is_not() -> None
     assert "month:03" in asked_keys("Tháng 3/2027 hay ngày 14/3/2027?")
     # Words that begin like a month's short name are no month; a bare decimal names no May.
     assert not any(k.startswith("month:") for k in extract_keys("Decision 2027 on 1.5 million records"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Thời hạn: Quý III/2027", "trong quý 3 năm 2027", "Quý III năm 2027", "Q3/2027", "Q3 2027", "q3-2027",
+     "in the third quarter of 2027", "3rd quarter, 2027", "trước 30/9/2027", "ngày 01/7/2027", "tháng 8/2027",
+     "tháng 9 năm 2027", "in August 2027"],
+)
+def test_a_quarter_is_a_key_named_or_as_a_months_or_a_dates(text: str) -> None:
+    keys = extract_keys(text)
+    assert {"quarter:3", "quarter:2027-3", "year:2027"} <= keys, keys
+
+
+def test_a_quarters_numerals_are_no_month_count_or_label_and_only_a_named_quarter_is_asked() -> None:
+    from assistant.answer.text import small_numbers
+    from assistant.retrieval.keys import asked_keys, without_quarters
+
+    assert "month:03" not in extract_keys("Q3/2027")  # no March
+    assert "num:3" not in extract_keys("trong quý 3 năm 2027") and small_numbers("trong quý 3 năm 2027") == set()
+    assert extract_keys("Quý IV") == {"quarter:4"}  # without its year, any fourth quarter
+    assert not any(k.startswith("quarter:") for k in extract_keys("Quỹ 2 nghìn tỷ; Phụ lục I; quy định 3; Q3"))
+    # A question asks for the quarter it names, with its year; its dates' and months' quarters are the dates'.
+    assert asked_keys("Nhiệm vụ nào hoàn thành trong quý II/2028?") == {"quarter:2028-2", "year:2028"}
+    assert asked_keys("Việc gì phải xong trong quý II?") == {"quarter:2"}
+    assert not any(k.startswith("quarter:") for k in asked_keys("Phải nộp trước ngày 30/9/2027 hay tháng 8/2027?"))
+    assert without_quarters("trong quý 2 năm 2027?") == "trong" + " " * 15 + "?"
 
 
 @pytest.mark.parametrize(("text", "year"), [("by mid-2027", "2027"), ("the end-2028 target", "2028"),

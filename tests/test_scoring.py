@@ -99,6 +99,42 @@ def test_a_month_asked_is_looked_for_and_a_month_answers_when() -> None:
     assert supplies(when, text, extract_keys(text)) and not supplies(when, "Sở Du lịch tổ chức tập huấn.", set())
 
 
+TASKS = [
+    _ctx(f"STT: {n}; Nhiệm vụ: {task}; Cơ quan chủ trì: {lead}; Thời hạn: {due}", rank=n, source="nv.csv",
+         title="Kế hoạch nhiệm vụ", row=n + 1)
+    for n, (task, lead, due) in enumerate([
+        ("Xây dựng kho dữ liệu lễ hội", "Sở Du lịch", "Quý III/2027"),
+        ("Số hóa hồ sơ lưu trữ", "Ban Điều phối", "Quý II/2027"),
+        ("Vận hành cổng dữ liệu mở", "Sở Giao thông", "30/6/2028"),
+    ], start=1)
+]  # fmt: skip
+
+
+def test_a_quarter_answers_when_is_looked_for_and_another_quarter_is_no_answer() -> None:
+    # A row due in a quarter answers "khi nào?", as a date or a month does.
+    answer = extractive_answer("Khi nào phải xây dựng xong kho dữ liệu lễ hội?", TASKS, "vi")
+    assert answer is not None and "Quý III/2027" in answer
+    # "Trong quý 2 năm 2027" asks for that quarter: the row due in it, not the one due in another quarter
+    # (its "2" is no count, its "quý" no word every quarter's row holds).
+    answer = extractive_answer("Nhiệm vụ nào phải hoàn thành trong quý 2 năm 2027?", TASKS, "vi")
+    assert answer is not None and "Số hóa hồ sơ" in answer and "lễ hội" not in answer
+    # A date gives its quarter: 30/6/2028 is in the second quarter of 2028.
+    answer = extractive_answer("Nhiệm vụ nào phải hoàn thành trong quý II/2028?", TASKS, "vi")
+    assert answer is not None and "cổng dữ liệu mở" in answer and "Số hóa" not in answer
+    # A quarter no passage names, in that year, is refused though the quarter exists in another year.
+    refusal = analyse("Nhiệm vụ nào phải hoàn thành trong quý III/2028?", TASKS, "vi").refusal
+    assert refusal is not None and "quarter:2028-3" in refusal
+
+
+def test_a_cue_followed_by_its_value_names_it_and_does_not_ask_for_it() -> None:
+    assert not expected_types("Cơ quan nào chủ trì nhiệm vụ có thời hạn quý I/2028?")
+    assert [t.name for t in expected_types("Nhiệm vụ có thời hạn là 30/6/2028 do ai chủ trì?")] == ["person"]
+    assert [t.name for t in expected_types("Thời hạn số hóa hồ sơ lưu trữ là khi nào?")] == ["date"]
+    assert [t.name for t in expected_types("Thời hạn của nhiệm vụ số hóa?")] == ["date"]
+    answer = extractive_answer("Cơ quan nào chủ trì nhiệm vụ có thời hạn quý III/2027?", TASKS, "vi")
+    assert answer is not None and "Sở Du lịch" in answer
+
+
 def test_a_label_the_passages_never_number_is_the_askers_own_wording() -> None:
     row = _ctx("Tên thủ tục: Chuyển trường đối với học sinh trung học cơ sở; Cơ quan chủ trì: Sở Giáo dục; "
                "Thời hạn: 2026-01-15; Số bước: 2", row=5)  # fmt: skip

@@ -3,7 +3,8 @@
 ``assistant eval --corpus evals/fixtures/vi-docs --llm none`` on both question sets over corpus A, on
 corpus B's set (``evals/fixtures/vi-docs-b``; held out until 2026-12-06, a development set since) and
 on the held-out set over corpus C (``evals/fixtures/vi-docs-c``, written before anyone ran the assistant
-on it, by someone who had not read the answer code), each held to floors just below the figures
+on it, by someone who had not read the answer code), and on a small development set of deadlines by quarter
+(``evals/fixtures/vi-quarters``), each held to floors just below the figures
 recorded in docs/answers.md. Held-out sets are never tuned on. A drop below a floor fails CI.
 """
 
@@ -35,6 +36,8 @@ FLOORS = {
     "vi-docs-heldout.jsonl": ("vi-docs", (0.69, 0.09, 0.26, 0.70)),  # achieved 0.714, 4/49, 4/15, 0.723
     "vi-docs-b-heldout.jsonl": ("vi-docs-b", (0.72, 0.04, 0.60, 0.83)),  # achieved 0.745, 1/55, 10/16, 0.857
     "vi-docs-c-heldout.jsonl": ("vi-docs-c", (0.70, 0.07, 0.36, 0.78)),  # achieved 0.725, 4/69, 7/19, 0.797
+    # Deadlines by quarter (a development set; docs/answers.md, "Quarters", 2026-12-06): no location is expected.
+    "vi-quarters-dev.jsonl": ("vi-quarters", (0.88, 0.0, 1.0, None)),  # achieved 0.923, 0/13, 3/3
 }
 
 
@@ -64,4 +67,5 @@ def test_extractive_answers_on_vietnamese_documents_hold_their_floors(name: str,
     assert verified >= floor_verified, f"correct with a verified citation {verified:.3f} < {floor_verified}"
     assert false_refusals <= most_false_refusals, f"answerable refused {false_refusals:.3f} > {most_false_refusals}"
     assert refusals >= least_refusals, f"unanswerable refused {refusals:.3f} < {least_refusals}"
-    assert metrics["location_accuracy"] >= floor_location, metrics["location_accuracy"]
+    if floor_location:  # None for a set that expects no location
+        assert metrics["location_accuracy"] >= floor_location, metrics["location_accuracy"]

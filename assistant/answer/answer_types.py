@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.answer.text import CLOCK_TIME, capitalised_words, keys_of, person_names
+from assistant.retrieval.keys import extract_keys, quarter_mentions
 from assistant.retrieval.text_norm import fold
 
 
@@ -217,7 +218,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"quando",
         ),
         None,
-        ("date", "month"),  # "trong tháng 10/2027" answers "khi nào?"
+        ("date", "month", "quarter"),  # "trong tháng 10/2027" and "Quý III/2027" answer "khi nào?"
         instead_of_key=CLOCK_TIME,  # a deadline within the day ("before 16:00")
     ),
     AnswerType(
@@ -242,10 +243,30 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
 )
 
 
+def _names_value(folded: str, end: int, kinds: tuple[str, ...]) -> bool:
+    """True when the cue ending at ``end`` is followed at once (at most one word between) by a value of
+    ``kinds``: the question names that value rather than asks for it ("nhiệm vụ có thời hạn quý I/2028",
+    "thời hạn là 30/6/2028" ask no date)."""
+    words = folded[end:].split()
+    for skip in (0, 1):
+        head = " ".join(words[skip : skip + 6])
+        quarters = quarter_mentions(head)
+        if (head[:1].isdigit() or (quarters and quarters[0].start == 0)) and any(
+            k.split(":", 1)[0] in kinds for k in extract_keys(head)
+        ):
+            return True
+    return False
+
+
+def _asks(answer_type: AnswerType, folded: str) -> bool:
+    """Whether a cue of ``answer_type`` asks for its kind (one cue not followed by a value of it will do)."""
+    return any(not _names_value(folded, m.end(), answer_type.key_kinds) for m in answer_type.cues.finditer(folded))
+
+
 def expected_types(question: str) -> list[AnswerType]:
     """The answer kinds the question asks for: the first specific kind, plus date/count cues."""
     folded = fold(question)
-    found = [t for t in ANSWER_TYPES if t.cues.search(folded)]
+    found = [t for t in ANSWER_TYPES if _asks(t, folded)]
     specific = [t for t in found if t.name not in ("person", "date", "count")]
     if specific:
         return specific[:1]

@@ -280,11 +280,22 @@ def analyse(
             and (wanted[0].name != "date" or date_near(text, concepts, q_keys, scoring.date_window))
         )
         cosine = None if cosines is None else float(cosines[j])
-        wrong = set_aside.get(i)
+        wrong = set_aside.get(i) or _other_quarter(q_keys, units)
         out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, same_language, type_ok and not wrong, wrong))
     out = rescore(out, scoring)
     out.sort(key=lambda c: (-c.score, c.index, c.start))
     return Analysis(out)
+
+
+def _other_quarter(q_keys: set[str], units: set[str]) -> str | None:
+    """Why a sentence dated by other quarters than the one asked ("trong quý II/2027?" against "Thời hạn:
+    Quý III/2027") does not answer; None when the question names no quarter with its year, or the
+    sentence gives none, or gives the one asked (a date or month in it gives its quarter)."""
+    asked = {k for k in q_keys if k.startswith("quarter:") and "-" in k}
+    held = {u[2:] for u in units if u.startswith("k:quarter:") and "-" in u}
+    if asked and held and not asked & held:
+        return f"dated {', '.join(sorted(held))}, not {', '.join(sorted(asked))}"
+    return None
 
 
 def _wrong_rows(

@@ -25,6 +25,7 @@ from assistant.answer.text import (
 from assistant.ingest.tables import split_row
 from assistant.language import detect_language
 from assistant.retrieval.glossary import concept_forms, matched_concepts
+from assistant.retrieval.keys import without_quarters
 from assistant.retrieval.lexical import PREFIX_LENGTH
 from assistant.retrieval.text_norm import bigrams, fold, lexical_terms
 from assistant.settings import ScoringSettings
@@ -47,8 +48,11 @@ def _concept_spans(question: str) -> tuple[set[str], set[str]]:
     return concepts, covered
 
 
+_WHEN_KEYS = ("date:", "month:", "quarter:")  # what answers "when" (as the answer kind "date" reads it)
+
+
 def date_near(sentence: str, concepts: list[str], q_keys: set[str], window: int) -> bool:
-    """True when a date not given in the question, or a time of day, lies within ``window``
+    """True when a date, month or quarter not given in the question, or a time of day, lies within ``window``
     characters of a concept (or when the question has no glossary concept to anchor it).
 
     "Hội nghị … diễn ra vào ngày nào?" is not answered by a sentence that
@@ -59,7 +63,7 @@ def date_near(sentence: str, concepts: list[str], q_keys: set[str], window: int)
         for form in concept_forms(concept):
             for m in re.finditer(rf"(?<!\w){re.escape(fold(form))}", folded):
                 near = folded[max(0, m.start() - window) : m.end() + window]
-                if any(k.startswith("date:") for k in keys_of(near) - q_keys) or CLOCK_TIME.search(near):
+                if any(k.startswith(_WHEN_KEYS) for k in keys_of(near) - q_keys) or CLOCK_TIME.search(near):
                     return True
     return not concepts
 
@@ -93,8 +97,10 @@ def question_units(
     for name in person_names(question) + place_names(question):
         names |= terms(name)
     units.update({f"t:{t}": weights["name"] for t in names})
-    words = terms(question) - covered - names
-    pairs = _pairs([t for t in _ordered_terms(question) if t in words])
+    # A quarter's words ("quý II") are its key's: as words they would match any second quarter of any year.
+    plain = without_quarters(question)
+    words = terms(plain) - covered - names
+    pairs = _pairs([t for t in _ordered_terms(plain) if t in words])
     return units, {f"t:{t}" for t in words} | {f"p:{p}" for p in pairs} | small
 
 
@@ -145,6 +151,7 @@ def missing_in_same_language(question: str, language: str, contexts: list[Contex
     same = [c for c in contexts if c.language == language]
     if not same:
         return []
+    question = without_quarters(question)  # a quarter is a key ("quý 2 năm 2027" is no count and no label)
     # A question names its document ("quyết định mẫu") and section ("Điều 4") as well as the text.
     text = "\n".join(f"{c.title}\n{c.section or ''}\n{c.text}" for c in same)
     folded = fold(text)

@@ -88,6 +88,19 @@ def month_mentions(folded: str, dates: list[DateMention] | None = None) -> set[i
     return {n for n in months if 1 <= n <= 12}
 
 
+_YEAR_AFTER_MONTH = re.compile(r"\s*(?:/|-|nam)\s*((?:19|20)\d\d)(?![\d/])")
+
+
+def _months_with_years(folded: str) -> set[tuple[int, int | None]]:
+    """The months an already folded text names without a day, each with its year where one follows."""
+    found = {(int(m.group(1)), int(m.group(2))) for m in _NUM_MONTH_YEAR.finditer(folded)}
+    for m in _VI_MONTH.finditer(folded):
+        year = _YEAR_AFTER_MONTH.match(folded, m.end())
+        found.add((int(m.group(1)), int(year.group(1)) if year else None))
+    found |= {(n, int(m.group(2))) for m in _WORD_MONTH_YEAR.finditer(folded) if (n := _month(m.group(1), alone=True))}
+    return {(month, year) for month, year in found if 1 <= month <= 12}
+
+
 def _date_key(day: int, month: int) -> str | None:
     return f"date:{month:02d}-{day:02d}" if 1 <= day <= 31 and 1 <= month <= 12 else None
 
@@ -156,20 +169,76 @@ def date_mentions(folded: str) -> list[DateMention]:
     return sorted(found, key=lambda d: d.start)
 
 
-# A quarter of a year in folded text: "Quý III/2027", "quý 3 năm 2027", "Q3/2027", "Q3 2027".
-_QUARTER = re.compile(r"\b(?:quy|q)\s*(iv|iii|ii|i|[1-4])\s*(?:/|-|\s+nam\s+|\s+)((?:19|20)\d\d)(?!\d)")
-_ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# A quarter of a year in folded text: "Quý III/2027", "quý 3 năm 2027", "quý IV", "Q3/2027", "Q3 2027",
+# "the third quarter of 2027", "3rd quarter". "Q3" needs its year (alone it may be a label of anything).
+_QUARTER_YEAR = r"(?:\s*[/-]\s*|\s+nam\s+|\s+of\s+|\s*,?\s+)((?:19|20)\d\d)(?![\d/])"
+_QUARTER_PATTERNS = (
+    re.compile(rf"\bquy\s*(iv|iii|ii|i|[1-4])(?!\w)(?:{_QUARTER_YEAR})?"),
+    re.compile(rf"\bq([1-4]){_QUARTER_YEAR}"),
+    re.compile(rf"\b(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\b(?:{_QUARTER_YEAR})?"),
+)
+_QUARTER_NAMES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "first": 1, "second": 2, "third": 3, "fourth": 4,
+                  "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class QuarterMention:
+    """A quarter named in a folded text: which one, its year when written with it, and its span."""
+
+    quarter: int
+    year: int | None
+    start: int
+    end: int
+
+
+def quarter_mentions(folded: str, raw: str | None = None) -> list[QuarterMention]:
+    """The quarters an already folded text names, in text order (the first pattern to claim a span wins).
+    With the ``raw`` text it was folded from, "quỹ" (a fund: "Quỹ 2 …") is told from "quý" (a quarter)."""
+    found: list[QuarterMention] = []
+    accents = raw is not None and len(raw) == len(folded)
+    for pattern in _QUARTER_PATTERNS:
+        for m in pattern.finditer(folded):
+            if any(q.start < m.end() and m.start() < q.end for q in found):
+                continue
+            if accents and raw[m.start() : m.start() + 3].lower() == "quỹ":
+                continue
+            name = m.group(1)
+            quarter = _QUARTER_NAMES.get(name) or int(name)
+            found.append(QuarterMention(quarter, int(m.group(2)) if m.group(2) else None, m.start(), m.end()))
+    return sorted(found, key=lambda q: q.start)
 
 
 def quarters(folded: str) -> set[tuple[int, int]]:
-    """The ``(quarter, year)`` pairs an already folded text names ("quy iii/2027" gives (3, 2027)). Not
-    search keys: a quarter is read where a date is due (a task list's deadline column, a fact's quote)."""
-    return {(_ROMAN_QUARTERS.get(m.group(1)) or int(m.group(1)), int(m.group(2))) for m in _QUARTER.finditer(folded)}
+    """The ``(quarter, year)`` pairs an already folded text names with their year ("quy iii/2027" gives
+    (3, 2027)): where a date is due by quarter (a task list's deadline column, a fact's quote)."""
+    return {(q.quarter, q.year) for q in quarter_mentions(folded) if q.year}
+
+
+def _quarter_keys(quarter: int, year: int | None) -> set[str]:
+    """``quarter:3``, and with a year ``quarter:2027-3`` too: a question naming the year asks for that one."""
+    return {f"quarter:{quarter}", *([f"quarter:{year}-{quarter}"] if year else [])}
+
+
+def _blank(folded: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in spans:
+        folded = folded[:start] + " " * (end - start) + folded[end:]
+    return folded
+
+
+def without_quarters(text: str) -> str:
+    """``text`` with the quarters it names blanked out, so that their numerals are read as no count,
+    label or month ("quý 2 năm 2027" is no 2, "Q3/2027" no March). Unchanged when folding would change
+    its length (the spans are found in the folded text)."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    return _blank(text, [(q.start, q.end) for q in quarter_mentions(folded, text)])
 
 
 def extract_keys(text: str) -> set[str]:
     """Codes (``code:02-kh/bcdtw``, ``code:ct05``), dates (``date:06-30``), numbers (``num:58``, ``num:100%``), years
-    (``year:2026``, alone or as a date's) and months (``month:08``, alone or as a date's)."""
+    (``year:2026``, alone or as a date's), months (``month:08``, alone or as a date's) and quarters (``quarter:3``
+    and ``quarter:2027-3``, named or as a month's or a date's)."""
     keys: set[str] = set()
     upper = text.replace("Đ", "D").replace("đ", "d").upper()
     for number, letters in _CODE.findall(upper):
@@ -181,12 +250,23 @@ def extract_keys(text: str) -> set[str]:
     for letters, digits in _ID_CODE.findall(text):
         keys.add(f"code:{letters.lower()}{digits}")
     folded = fold(text)
+    named = quarter_mentions(folded, text)
+    for quarter in named:
+        keys |= _quarter_keys(quarter.quarter, quarter.year)
+        keys.update([f"year:{quarter.year}"] if quarter.year else [])
+    folded = _blank(folded, [(q.start, q.end) for q in named])  # their numerals are no month or count
     mentions = date_mentions(folded)
     keys.update(mention.key for mention in mentions)
     # A date's year is a mention of that year: "30/6/2026" answers "by mid-2026" as "30 June 2026" does.
     keys.update(f"year:{mention.year}" for mention in mentions if mention.year)
     # A month is a mention too: "15/10/2027" answers "trong tháng 10/2027?" as "tháng 10" does.
     keys.update(f"month:{n:02d}" for n in month_mentions(folded, mentions))
+    # And so is a quarter: "30/9/2027" and "tháng 8/2027" answer "trong quý III/2027?".
+    for mention in mentions:
+        if not mention.ambiguous:
+            keys |= _quarter_keys((int(mention.key[5:7]) - 1) // 3 + 1, mention.year)
+    for month, year in _months_with_years(folded):
+        keys |= _quarter_keys((month - 1) // 3 + 1, year)
     for number in number_mentions(folded, mentions):
         keys.add(f"year:{number.value}" if number.year else f"num:{number.value}{'%' if number.percent else ''}")
     keys.update(f"year:{m.group(1)}" for m in _JOINED_YEAR.finditer(folded))
@@ -196,11 +276,18 @@ def extract_keys(text: str) -> set[str]:
 
 def asked_keys(text: str) -> set[str]:
     """:func:`extract_keys` of a question (or a claim): a month its own dates give ("trước 14/3/2027")
-    asks no more than those dates, so only a month it names without a day ("trong tháng 10/2027") is kept."""
+    asks no more than those dates, so only a month it names without a day ("trong tháng 10/2027") is kept;
+    likewise only the quarters it names ("trong quý III/2027"), not those of its dates and months. A
+    quarter named with its year asks for that year's ("quarter:2027-3"), not for any third quarter."""
     keys = extract_keys(text)
+    folded = fold(text)
+    named_quarters = quarter_mentions(folded, text)
     implied = {f"month:{k[5:7]}" for k in keys if k.startswith("date:")}
-    named = month_mentions(_without_dates(fold(text)), dates=[])  # the dates are blanked out
-    return keys - (implied - {f"month:{n:02d}" for n in named})
+    without = _blank(folded, [(q.start, q.end) for q in named_quarters])
+    named = month_mentions(_without_dates(without), dates=[])  # the dates are blanked out
+    keys -= implied - {f"month:{n:02d}" for n in named}
+    asked = {f"quarter:{q.year}-{q.quarter}" if q.year else f"quarter:{q.quarter}" for q in named_quarters}
+    return {k for k in keys if not k.startswith("quarter:") or k in asked}
 
 
 def _without_dates(folded: str) -> str:
@@ -245,7 +332,7 @@ def code_spans(folded: str) -> list[tuple[int, int]]:
 
 
 # How much a matched key of each kind counts; a document code is nearly decisive, a year says little.
-KEY_WEIGHTS: dict[str, float] = {"code": 1.0, "date": 0.8, "num": 0.6, "month": 0.2, "year": 0.1}
+KEY_WEIGHTS: dict[str, float] = {"code": 1.0, "date": 0.8, "num": 0.6, "month": 0.2, "quarter": 0.2, "year": 0.1}
 
 
 def key_weight(key: str) -> float:
