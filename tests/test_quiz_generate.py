@@ -137,6 +137,26 @@ def test_each_type_is_written_in_the_quiz_language_with_its_key_in_the_quote(lan
             assert all(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", o.text) for o in item.options)
 
 
+def test_deadlines_given_as_a_month_or_a_quarter_are_not_asked_and_do_not_break_the_quiz():
+    # Task lists date work by month or quarter ("Tháng 9/2027", "Quý III/2027"); such a deadline has no day
+    # to ask for, so it is dropped with its reason and never offered as another item's distractor.
+    facts = corpus("vi")
+    for n, (task, actor, due, date) in enumerate([
+        ("Xây dựng kho dữ liệu lễ hội", "Sở Du lịch", "Quý III/2027", "2027-Q3"),
+        ("Số hóa hồ sơ lưu trữ", "Ban Điều phối", "Tháng 9/2027", "2027-09"),
+    ], start=20):  # fmt: skip
+        evidence = _evidence("list-vi.xlsx", "vi", f"list-vi.xlsx-{n}", f"Nhiệm vụ: {task}; Cơ quan chủ trì: {actor}; "
+                             f"Thời hạn: {due}", row=n)  # fmt: skip
+        facts.append(_fact("deadline", task, evidence, "vi", date=date, date_role="by", actor=actor))
+    quiz = build(facts, items=12, types=["multichoice", "shortanswer"], language="vi", seed=3).quiz()
+    assert quiz.items
+    texts = " ".join(f"{i.stem} {' '.join(o.text for o in i.options)}" for i in quiz.items)
+    assert "2027" not in texts and "Quý" not in texts
+    reasons = [r for d in quiz.report.dropped for r in d.reasons if r.code == "fact.no_day"]
+    assert {r.message for r in reasons} == {"the deadline 2027-Q3 is a month or a quarter, not a day",
+                                            "the deadline 2027-09 is a month or a quarter, not a day"}
+
+
 def test_a_blanked_sentence_stem_and_english_dates():
     facts = [f for f in corpus("en") if f.kind == "target"]
     sentence = "The urgent phase runs until 30 June 2025."

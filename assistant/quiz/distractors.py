@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from assistant.facts.model import Fact
+from assistant.facts.model import Fact, is_month, is_quarter
 from assistant.quiz.items import Difficulty, DropReason
 from assistant.quiz.values import KeyValue
 from assistant.retrieval.text_norm import fold
@@ -27,10 +27,18 @@ from assistant.settings import QuizSettings
 DISTRACTORS = 3  # a multiple-choice item has four options
 
 
+def _day_key(fact: Fact) -> KeyValue | None:
+    """The fact's date as a key, when it is a day: a deadline given only as a month or a quarter ("Tháng
+    9/2027", "Quý III/2027") is not asked, nor offered as a distractor (a quiz key is a day the quote states)."""
+    if not fact.date or is_month(fact.date) or is_quarter(fact.date):
+        return None
+    return KeyValue(kind="date", date=fact.date)
+
+
 def key_of(fact: Fact) -> KeyValue | None:
-    """The value an item about ``fact`` asks for: its date, its number or its actor."""
-    if fact.kind == "deadline" and fact.date:
-        return KeyValue(kind="date", date=fact.date)
+    """The value an item about ``fact`` asks for: its date (a day), its number or its actor."""
+    if fact.kind == "deadline" and (day := _day_key(fact)):
+        return day
     if fact.kind == "target" and fact.value is not None:
         return KeyValue(kind="number", number=fact.value, percent=(fact.unit or "").strip() == "%")
     if fact.kind == "responsibility" and fact.actor:
@@ -41,8 +49,8 @@ def key_of(fact: Fact) -> KeyValue | None:
 def _values(fact: Fact) -> list[KeyValue]:
     """Every value a fact states (a list row's responsibility also has the row's date)."""
     values = []
-    if fact.date:
-        values.append(KeyValue(kind="date", date=fact.date))
+    if day := _day_key(fact):
+        values.append(day)
     if fact.value is not None:
         values.append(KeyValue(kind="number", number=fact.value, percent=(fact.unit or "").strip() == "%"))
     if fact.actor:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.quiz.numbers import format_number
 from assistant.quiz.templates import Templates
@@ -29,7 +29,7 @@ class KeyValue(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: KeyKind
-    date: str | None = None
+    date: str | None = Field(None, pattern=r"^(?:\d{4}|-)-\d{2}-\d{2}$", description="A day: 2027-06-30 or --06-30.")
     number: float | None = None
     percent: bool = False
     actor: str | None = None

@@ -131,6 +131,8 @@ def write_item(fact: Fact, evidence: Evidence, item_type: ItemType, ctx: WriteCo
         return _refuse("language.no_template", f"no templates in {evidence.language!r}; choose vi or en")
     key = key_of(fact)
     if key is None:
+        if fact.kind == "deadline" and fact.date:  # a month or a quarter ("Quý III/2027"): no day to ask for
+            return _refuse("fact.no_day", f"the deadline {fact.date} is a month or a quarter, not a day")
         return _refuse("fact.no_key", f"the {fact.kind} has no date, number or actor to ask for")
     if not evidence.file_hash:
         return _refuse("citation.no_hash", f"{evidence.source}: the document's hash is unknown")
