@@ -28,16 +28,20 @@ GOAL = (
     "Mục tiêu của đề án là đến năm 2026 có 100% thủ tục hành chính đủ điều kiện được cung cấp "
     "dịch vụ công trực tuyến toàn trình."
 )
-ROWS = [
-    _ctx(f"Tên thủ tục: {name}; Cơ quan chủ trì: {lead}; Thời hạn hoàn thành: {due}", rank=n, source="ds.xlsx",
-         title="Danh mục thủ tục", row=n + 3)
-    for n, (name, lead, due) in enumerate([
-        ("Đăng ký kết hôn", "Sở Tư pháp", "2025-09-30"),
-        ("Cấp giấy phép xây dựng", "Sở Xây dựng", "2025-10-31"),
-        ("Đăng ký khai tử", "Sở Tư pháp", "2025-09-30"),
-        ("Cấp phiếu lý lịch tư pháp", "Sở Tư pháp", "2025-11-15"),
-    ], start=1)
-]  # fmt: skip
+
+
+def _list(columns: tuple[str, ...], rows: list[tuple[str, ...]], source: str, title: str, header_row: int) -> list[Context]:
+    """A list's rows as the indexer gives them ("Column: value; …"), ranked in order."""
+    return [_ctx("; ".join(f"{c}: {v}" for c, v in zip(columns, values)), rank=n, source=source, title=title,
+                 row=header_row + n) for n, values in enumerate(rows, start=1)]  # fmt: skip
+
+
+ROWS = _list(("Tên thủ tục", "Cơ quan chủ trì", "Thời hạn hoàn thành"), [
+    ("Đăng ký kết hôn", "Sở Tư pháp", "2025-09-30"),
+    ("Cấp giấy phép xây dựng", "Sở Xây dựng", "2025-10-31"),
+    ("Đăng ký khai tử", "Sở Tư pháp", "2025-09-30"),
+    ("Cấp phiếu lý lịch tư pháp", "Sở Tư pháp", "2025-11-15"),
+], "ds.xlsx", "Danh mục thủ tục", 3)  # fmt: skip
 
 
 def test_no_glossary_is_in_force_for_a_corpus_without_one() -> None:
@@ -99,15 +103,11 @@ def test_a_month_asked_is_looked_for_and_a_month_answers_when() -> None:
     assert supplies(when, text, extract_keys(text)) and not supplies(when, "Sở Du lịch tổ chức tập huấn.", set())
 
 
-TASKS = [
-    _ctx(f"STT: {n}; Nhiệm vụ: {task}; Cơ quan chủ trì: {lead}; Thời hạn: {due}", rank=n, source="nv.csv",
-         title="Kế hoạch nhiệm vụ", row=n + 1)
-    for n, (task, lead, due) in enumerate([
-        ("Xây dựng kho dữ liệu lễ hội", "Sở Du lịch", "Quý III/2027"),
-        ("Số hóa hồ sơ lưu trữ", "Ban Điều phối", "Quý II/2027"),
-        ("Vận hành cổng dữ liệu mở", "Sở Giao thông", "30/6/2028"),
-    ], start=1)
-]  # fmt: skip
+TASKS = _list(("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn"), [
+    ("1", "Xây dựng kho dữ liệu lễ hội", "Sở Du lịch", "Quý III/2027"),
+    ("2", "Số hóa hồ sơ lưu trữ", "Ban Điều phối", "Quý II/2027"),
+    ("3", "Vận hành cổng dữ liệu mở", "Sở Giao thông", "30/6/2028"),
+], "nv.csv", "Kế hoạch nhiệm vụ", 1)  # fmt: skip
 
 
 def test_a_quarter_answers_when_is_looked_for_and_another_quarter_is_no_answer() -> None:
