@@ -253,6 +253,24 @@ _END_CUES = (
 _RANGE_DASH = re.compile(r"^\s*[-–—]\s*$")
 
 
+def _cues() -> list[tuple[list[str], str]]:
+    return [(c.split(), "start") for c in _START_CUES] + [(c.split(), "end") for c in _END_CUES]
+
+
+def cue_before(folded: str, window: int = 4) -> str | None:
+    """The role ("start" or "end") of the cue nearest the end of a folded text, within its last ``window``
+    words ("… hoàn thành trước" gives "end", "… từ" gives "start"); None when there is none."""
+    before = _TOKEN.findall(folded)[-window:]
+    best: tuple[int, str] | None = None  # (end position of the cue in ``before``, role)
+    for words, role in _cues():
+        for at in range(len(before) - len(words), -1, -1):
+            if before[at : at + len(words)] == words:
+                if best is None or at + len(words) > best[0]:
+                    best = (at + len(words), role)
+                break
+    return best[1] if best else None
+
+
 def date_roles(text: str, window: int = 4) -> dict[str, set[str]]:
     """The role ("start" or "end") of each date of ``text`` by the cue nearest before it within
     ``window`` words ("từ 01/9/2025 đến 30/4/2026": start, end; "ab dem 1. Juli": start;
@@ -263,18 +281,12 @@ def date_roles(text: str, window: int = 4) -> dict[str, set[str]]:
     from assistant.retrieval.text_norm import fold
 
     folded = fold(text)
-    cues = [(c.split(), "start") for c in _START_CUES] + [(c.split(), "end") for c in _END_CUES]
+    cues = _cues()
     roles: dict[str, set[str]] = {}
     mentions = date_mentions(folded)
     for i, mention in enumerate(mentions):
-        before = _TOKEN.findall(folded[: mention.start])[-window:]
-        best: tuple[int, str] | None = None  # (end position of the cue in ``before``, role)
-        for words, role in cues:
-            for at in range(len(before) - len(words), -1, -1):
-                if before[at : at + len(words)] == words:
-                    if best is None or at + len(words) > best[0]:
-                        best = (at + len(words), role)
-                    break
+        role = cue_before(folded[: mention.start], window)
+        best: tuple[int, str] | None = (0, role) if role else None
         if best is None:  # "1º de julho de 2025 até o final", "01/9/2025 đến 30/4/2026": a start
             stop = mentions[i + 1].start if i + 1 < len(mentions) else None
             after = [t for t in _TOKEN.findall(folded[mention.match_end : stop]) if not t.isdigit()][:window]
@@ -284,7 +296,7 @@ def date_roles(text: str, window: int = 4) -> dict[str, set[str]]:
         previous = mentions[i - 1] if i else None
         if previous is not None and _RANGE_DASH.match(folded[previous.end : mention.start]):
             roles.setdefault(previous.key, set()).add("start")
-            best = (len(before), "end")
+            best = (0, "end")
         if best is not None:
             roles.setdefault(mention.key, set()).add(best[1])
     return roles

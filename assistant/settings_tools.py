@@ -16,6 +16,15 @@ class FactSettings(_Section):
     max_sentence_chars: int = Field(
         600, ge=50, description="Longer sentences are skipped: a run-on block (a flattened table) is not one statement."
     )
+    period_deadlines: bool = Field(
+        True, description="A quarter or a month with its year in prose ('trong quý 3 năm 2027', 'vào tháng 7/2027') gives a "
+        "deadline where a cue or a body's duty goes with it (list rows read their deadline column in any case).",
+    )
+    period_cue_window: int = Field(
+        2, ge=1, description="Words before a quarter or a month searched for a start or end cue ('từ quý II', 'trước "
+        "tháng 9/2027'); narrower than for dates, since the cues of all languages are read in folded text and a "
+        "wider window meets false friends ('số' folds to Russian 'so', from).",
+    )
     date_cue_window: int = Field(
         4, ge=1, description="Words before a date searched for a start or end cue ('từ', 'đến', 'bis', 'до').",
     )

@@ -524,3 +524,26 @@ def test_a_list_row_due_in_a_quarter_gives_a_deadline_on_that_quarters_last_day(
     assert _calendar_day(deadline) == date(2027, 9, 30)
     # "quy định" (a rule) is no quarter, nor a quarter without its year.
     assert _due_row("Theo quy định 2027", row=6) == [] and _due_row("Quý III", row=6) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "role"),
+    [("Sở Du lịch hoàn thành việc số hóa hồ sơ lễ hội trong quý 3 năm 2027.", "2027-Q3", "by"),
+     ("UBND cấp xã rà soát dữ liệu dân cư trên địa bàn trong quý IV/2027.", "2027-Q4", "by"),
+     ("Ban Điều phối tổ chức sơ kết 6 tháng đầu năm vào tháng 7/2027.", "2027-07", "by"),
+     ("Hệ thống mới được vận hành thử từ quý II/2027.", "2027-Q2", "from"),
+     ("The Tourism Department must finish the survey before Q3 2027.", "2027-Q3", "by")],
+)
+def test_a_sentence_gives_a_deadline_by_quarter_or_month_when_a_body_has_a_duty_then(text: str, date: str, role: str):
+    [deadline] = facts_of(text, "en" if text.startswith("The") else "vi", "deadline")
+    assert (deadline.date, deadline.date_role) == (date, role) and verify(deadline).verified
+
+
+@pytest.mark.parametrize("text", [
+    "Trong quý I/2027, tỉnh đã hoàn thành kết nối 45 hệ thống thông tin.",  # done: no duty, no cue
+    "Thực hiện Kế hoạch số 88/KH-UBND tháng 3/2027 của UBND tỉnh, Sở Du lịch tổng hợp số liệu.",  # a document's month
+    "Sở Du lịch trích lập Quỹ 2 tỷ đồng cho số hóa.",  # a fund ("quỹ"), no quarter
+])
+def test_no_deadline_from_a_done_quarter_a_documents_month_or_a_fund(text: str):
+    assert facts_of(text, "vi", "deadline") == []
+

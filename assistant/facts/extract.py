@@ -17,6 +17,7 @@ from assistant.types import Chunk
 
 # The files whose change changes the facts: stored facts made by other versions are rebuilt.
 _EXTRACTOR_FILES = ("extract.py", "rules.py", "actors.py", "rows.py", "verify.py", "lexicon.py", "model.py")
+_READERS = (LEXICON.parents[1] / "retrieval" / "keys.py", LEXICON.parents[1] / "language.py")
 
 
 def extractor_version(settings: FactSettings) -> str:
@@ -24,6 +25,8 @@ def extractor_version(settings: FactSettings) -> str:
     digest = hashlib.sha256(LEXICON.read_bytes())
     for name in _EXTRACTOR_FILES:
         digest.update(LEXICON.with_name(name).read_bytes())
+    for path in _READERS:  # how dates, quarters, months and cues are read
+        digest.update(path.read_bytes())
     for path in (INSTRUCTIONS, INSTRUCTIONS.with_suffix(".py")):  # what is withheld before extraction
         digest.update(path.read_bytes())
     digest.update(settings.model_dump_json().encode())

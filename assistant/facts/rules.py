@@ -26,8 +26,16 @@ from assistant.answer.text import sentence_spans
 from assistant.facts import lexicon
 from assistant.facts.actors import Actor, bearers, find_actors, role_holders
 from assistant.facts.model import Evidence, Fact, Level
-from assistant.language import date_roles
-from assistant.retrieval.keys import DateMention, code_spans, date_mentions, number_mentions
+from assistant.language import cue_before, date_roles
+from assistant.retrieval.keys import (
+    DateMention,
+    code_spans,
+    date_mentions,
+    month_year_mentions,
+    number_mentions,
+    quarter_mentions,
+    without_quarters,
+)
 from assistant.retrieval.text_norm import fold
 from assistant.settings import FactSettings
 from assistant.types import Chunk
@@ -105,6 +113,8 @@ class ProseReader:
             holders = [a for a in role_holders(sentence.text, language, settings, actors)
                        if a.name not in {d.name for d in duty}]  # fmt: skip
             facts += _deadlines(chunk, sentence, duty, settings)
+            if settings.period_deadlines:
+                facts += _periods(chunk, sentence, duty, settings)
             if not _heading(sentence.text):
                 facts += _targets(chunk, sentence, settings)
                 clauses = _clauses(sentence.text) if settings.clause_duties and inherited is None else []
@@ -203,6 +213,32 @@ def _deadlines(chunk: Chunk, sentence: _Sentence, duty: list[Actor], settings: F
                 actor=duty[0].name if duty else None, levels=levels_of(sentence.text, sentence.language), text=sentence.text,
                 language=sentence.language, evidence=[evidence_of(chunk, sentence.text)],
             ))  # fmt: skip
+    return facts
+
+
+def _periods(chunk: Chunk, sentence: _Sentence, duty: list[Actor], settings: FactSettings) -> list[Fact]:
+    """Deadlines given by a quarter or a month with its year ("… hoàn thành trong quý 3 năm 2027", "tổ chức sơ
+    kết vào tháng 7/2027", "before Q3 2027"): a start after a start cue ("từ quý II/2027"), otherwise an
+    end, kept where a cue says so or the sentence gives a body a duty in that period. A cited document's
+    month ("Kế hoạch số 88/KH-UBND tháng 3/2027") is not something due."""
+    folded = fold(sentence.text)
+    quarters = [q for q in quarter_mentions(folded, sentence.text) if q.year]
+    months = month_year_mentions(fold(without_quarters(sentence.text)))  # "Q1/2028" is no January
+    found = [(f"{q.year}-Q{q.quarter}", q.start) for q in quarters]
+    found += [(f"{m.year}-{m.month:02d}", m.start) for m in months if m.year]
+    codes = code_spans(folded)
+    facts = []
+    for date, start in sorted(found, key=lambda item: item[1]):
+        if any(0 <= len(folded[end:start].split()) <= settings.document_date_words for _, end in codes if end <= start):
+            continue
+        role = cue_before(folded[:start], settings.period_cue_window)
+        if role is None and not duty:
+            continue
+        facts.append(Fact(
+            kind="deadline", date=date, date_role="from" if role == "start" else "by",
+            actor=duty[0].name if duty else None, levels=levels_of(sentence.text, sentence.language), text=sentence.text,
+            language=sentence.language, evidence=[evidence_of(chunk, sentence.text)],
+        ))  # fmt: skip
     return facts
 
 

@@ -91,14 +91,36 @@ def month_mentions(folded: str, dates: list[DateMention] | None = None) -> set[i
 _YEAR_AFTER_MONTH = re.compile(r"\s*(?:/|-|nam)\s*((?:19|20)\d\d)(?![\d/])")
 
 
-def _months_with_years(folded: str) -> set[tuple[int, int | None]]:
-    """The months an already folded text names without a day, each with its year where one follows."""
-    found = {(int(m.group(1)), int(m.group(2))) for m in _NUM_MONTH_YEAR.finditer(folded)}
+@dataclass(frozen=True)
+class MonthMention:
+    """A month named without a day in a folded text: which one, its year when written with it, and its span."""
+
+    month: int
+    year: int | None
+    start: int
+    end: int
+
+
+def month_year_mentions(folded: str) -> list[MonthMention]:
+    """The months an already folded text names without a day ("thang 7/2027", "thang 10 nam 2027", "07/2027",
+    "october 2027", "thang 10"), each with its year where one follows; a date's month is the date's."""
+    taken = [(d.start, max(d.end, d.match_end)) for d in date_mentions(folded)]
+    found: list[MonthMention] = []
+
+    def add(month: int, year: int | None, start: int, end: int) -> None:
+        if 1 <= month <= 12 and not any(s < end and start < e for s, e in taken):
+            found.append(MonthMention(month, year, start, end))
+            taken.append((start, end))
+
     for m in _VI_MONTH.finditer(folded):
         year = _YEAR_AFTER_MONTH.match(folded, m.end())
-        found.add((int(m.group(1)), int(year.group(1)) if year else None))
-    found |= {(n, int(m.group(2))) for m in _WORD_MONTH_YEAR.finditer(folded) if (n := _month(m.group(1), alone=True))}
-    return {(month, year) for month, year in found if 1 <= month <= 12}
+        add(int(m.group(1)), int(year.group(1)) if year else None, m.start(), year.end() if year else m.end())
+    for m in _NUM_MONTH_YEAR.finditer(folded):
+        add(int(m.group(1)), int(m.group(2)), m.start(), m.end())
+    for m in _WORD_MONTH_YEAR.finditer(folded):
+        if n := _month(m.group(1), alone=True):
+            add(n, int(m.group(2)), m.start(), m.end())
+    return sorted(found, key=lambda m: m.start)
 
 
 def _date_key(day: int, month: int) -> str | None:
@@ -265,8 +287,8 @@ def extract_keys(text: str) -> set[str]:
     for mention in mentions:
         if not mention.ambiguous:
             keys |= _quarter_keys((int(mention.key[5:7]) - 1) // 3 + 1, mention.year)
-    for month, year in _months_with_years(folded):
-        keys |= _quarter_keys((month - 1) // 3 + 1, year)
+    for month in month_year_mentions(folded):
+        keys |= _quarter_keys((month.month - 1) // 3 + 1, month.year)
     for number in number_mentions(folded, mentions):
         keys.add(f"year:{number.value}" if number.year else f"num:{number.value}{'%' if number.percent else ''}")
     keys.update(f"year:{m.group(1)}" for m in _JOINED_YEAR.finditer(folded))
