@@ -207,13 +207,17 @@ def _deadlines(chunk: Chunk, sentence: _Sentence, duty: list[Actor], settings: F
         year = mention.year or (context_year[0] if len(context_year) == 1 else None)
         month_day = mention.key.removeprefix("date:")
         date = f"{year}-{month_day}" if year else f"--{month_day}"
-        for role in sorted(roles[mention.key]):
-            facts.append(Fact(
-                kind="deadline", date=date, date_role="by" if role == "end" else "from",
-                actor=duty[0].name if duty else None, levels=levels_of(sentence.text, sentence.language), text=sentence.text,
-                language=sentence.language, evidence=[evidence_of(chunk, sentence.text)],
-            ))  # fmt: skip
+        facts += [_deadline(chunk, sentence, date, role, duty) for role in sorted(roles[mention.key])]
     return facts
+
+
+def _deadline(chunk: Chunk, sentence: _Sentence, date: str, role: str, duty: list[Actor]) -> Fact:
+    """A deadline of ``sentence``: ``role`` "start" gives a start ("from"), any other an end ("by")."""
+    return Fact(
+        kind="deadline", date=date, date_role="from" if role == "start" else "by",
+        actor=duty[0].name if duty else None, levels=levels_of(sentence.text, sentence.language), text=sentence.text,
+        language=sentence.language, evidence=[evidence_of(chunk, sentence.text)],
+    )  # fmt: skip
 
 
 def _periods(chunk: Chunk, sentence: _Sentence, duty: list[Actor], settings: FactSettings) -> list[Fact]:
@@ -232,13 +236,8 @@ def _periods(chunk: Chunk, sentence: _Sentence, duty: list[Actor], settings: Fac
         if any(0 <= len(folded[end:start].split()) <= settings.document_date_words for _, end in codes if end <= start):
             continue
         role = cue_before(folded[:start], settings.period_cue_window)
-        if role is None and not duty:
-            continue
-        facts.append(Fact(
-            kind="deadline", date=date, date_role="from" if role == "start" else "by",
-            actor=duty[0].name if duty else None, levels=levels_of(sentence.text, sentence.language), text=sentence.text,
-            language=sentence.language, evidence=[evidence_of(chunk, sentence.text)],
-        ))  # fmt: skip
+        if role is not None or duty:
+            facts.append(_deadline(chunk, sentence, date, role or "end", duty))
     return facts
 
 
