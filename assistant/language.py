@@ -253,8 +253,7 @@ _END_CUES = (
 _RANGE_DASH = re.compile(r"^\s*[-–—]\s*$")
 
 
-def _cues() -> list[tuple[list[str], str]]:
-    return [(c.split(), "start") for c in _START_CUES] + [(c.split(), "end") for c in _END_CUES]
+_CUES = [(c.split(), "start") for c in _START_CUES] + [(c.split(), "end") for c in _END_CUES]
 
 
 def cue_before(folded: str, window: int = 4) -> str | None:
@@ -262,7 +261,7 @@ def cue_before(folded: str, window: int = 4) -> str | None:
     words ("… hoàn thành trước" gives "end", "… từ" gives "start"); None when there is none."""
     before = _TOKEN.findall(folded)[-window:]
     best: tuple[int, str] | None = None  # (end position of the cue in ``before``, role)
-    for words, role in _cues():
+    for words, role in _CUES:
         for at in range(len(before) - len(words), -1, -1):
             if before[at : at + len(words)] == words:
                 if best is None or at + len(words) > best[0]:
@@ -281,24 +280,22 @@ def date_roles(text: str, window: int = 4) -> dict[str, set[str]]:
     from assistant.retrieval.text_norm import fold
 
     folded = fold(text)
-    cues = _cues()
     roles: dict[str, set[str]] = {}
     mentions = date_mentions(folded)
     for i, mention in enumerate(mentions):
         role = cue_before(folded[: mention.start], window)
-        best: tuple[int, str] | None = (0, role) if role else None
-        if best is None:  # "1º de julho de 2025 até o final", "01/9/2025 đến 30/4/2026": a start
+        if role is None:  # "1º de julho de 2025 até o final", "01/9/2025 đến 30/4/2026": a start
             stop = mentions[i + 1].start if i + 1 < len(mentions) else None
             after = [t for t in _TOKEN.findall(folded[mention.match_end : stop]) if not t.isdigit()][:window]
-            if any(after[at : at + len(words)] == words for words, role in cues if role == "end"
+            if any(after[at : at + len(words)] == words for words, kind in _CUES if kind == "end"
                    for at in range(len(after))):  # fmt: skip
-                best = (0, "start")
+                role = "start"
         previous = mentions[i - 1] if i else None
         if previous is not None and _RANGE_DASH.match(folded[previous.end : mention.start]):
             roles.setdefault(previous.key, set()).add("start")
-            best = (0, "end")
-        if best is not None:
-            roles.setdefault(mention.key, set()).add(best[1])
+            role = "end"
+        if role is not None:
+            roles.setdefault(mention.key, set()).add(role)
     return roles
 
 

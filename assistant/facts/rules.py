@@ -32,9 +32,8 @@ from assistant.retrieval.keys import (
     code_spans,
     date_mentions,
     month_year_mentions,
+    named_quarters,
     number_mentions,
-    quarter_mentions,
-    without_quarters,
 )
 from assistant.retrieval.text_norm import fold
 from assistant.settings import FactSettings
@@ -226,9 +225,9 @@ def _periods(chunk: Chunk, sentence: _Sentence, duty: list[Actor], settings: Fac
     end, kept where a cue says so or the sentence gives a body a duty in that period. A cited document's
     month ("Kế hoạch số 88/KH-UBND tháng 3/2027") is not something due."""
     folded = fold(sentence.text)
-    quarters = [q for q in quarter_mentions(folded, sentence.text) if q.year]
-    months = month_year_mentions(fold(without_quarters(sentence.text)))  # "Q1/2028" is no January
-    found = [(f"{q.year}-Q{q.quarter}", q.start) for q in quarters]
+    named, blanked = named_quarters(sentence.text)
+    months = month_year_mentions(blanked)  # "Q1/2028" is no January
+    found = [(f"{q.year}-Q{q.quarter}", q.start) for q in named if q.year]
     found += [(f"{m.year}-{m.month:02d}", m.start) for m in months if m.year]
     codes = code_spans(folded)
     facts = []

@@ -82,10 +82,7 @@ def month_mentions(folded: str, dates: list[DateMention] | None = None) -> set[i
     ("10/2027", "tháng 10", "October 2027")."""
     dates = date_mentions(folded) if dates is None else dates
     months = {int(d.key[5:7]) for d in dates if not d.ambiguous}  # "1.5 million" names no May
-    months |= {int(m.group(1)) for m in _NUM_MONTH_YEAR.finditer(folded)}
-    months |= {int(m.group(1)) for m in _VI_MONTH.finditer(folded)}
-    months |= {n for m in _WORD_MONTH_YEAR.finditer(folded) if (n := _month(m.group(1), alone=True))}
-    return {n for n in months if 1 <= n <= 12}
+    return months | {m.month for m in month_year_mentions(folded)}
 
 
 _YEAR_AFTER_MONTH = re.compile(r"\s*(?:/|-|nam)\s*((?:19|20)\d\d)(?![\d/])")
@@ -247,6 +244,14 @@ def _blank(folded: str, spans: list[tuple[int, int]]) -> str:
     return folded
 
 
+def named_quarters(text: str) -> tuple[list[QuarterMention], str]:
+    """The quarters ``text`` names, and its folded form with them blanked out (their numerals are no month,
+    count or label)."""
+    folded = fold(text)
+    named = quarter_mentions(folded, text)
+    return named, _blank(folded, [(q.start, q.end) for q in named])
+
+
 def without_quarters(text: str) -> str:
     """``text`` with the quarters it names blanked out, so that their numerals are read as no count,
     label or month ("quý 2 năm 2027" is no 2, "Q3/2027" no March). Unchanged when folding would change
@@ -271,12 +276,10 @@ def extract_keys(text: str) -> set[str]:
         keys.add(f"code:{int(number)}/{year + '/' if year else ''}{letters}")
     for letters, digits in _ID_CODE.findall(text):
         keys.add(f"code:{letters.lower()}{digits}")
-    folded = fold(text)
-    named = quarter_mentions(folded, text)
+    named, folded = named_quarters(text)
     for quarter in named:
         keys |= _quarter_keys(quarter.quarter, quarter.year)
         keys.update([f"year:{quarter.year}"] if quarter.year else [])
-    folded = _blank(folded, [(q.start, q.end) for q in named])  # their numerals are no month or count
     mentions = date_mentions(folded)
     keys.update(mention.key for mention in mentions)
     # A date's year is a mention of that year: "30/6/2026" answers "by mid-2026" as "30 June 2026" does.
@@ -302,22 +305,17 @@ def asked_keys(text: str) -> set[str]:
     likewise only the quarters it names ("trong quý III/2027"), not those of its dates and months. A
     quarter named with its year asks for that year's ("quarter:2027-3"), not for any third quarter."""
     keys = extract_keys(text)
-    folded = fold(text)
-    named_quarters = quarter_mentions(folded, text)
+    quarters, without = named_quarters(text)
     implied = {f"month:{k[5:7]}" for k in keys if k.startswith("date:")}
-    without = _blank(folded, [(q.start, q.end) for q in named_quarters])
     named = month_mentions(_without_dates(without), dates=[])  # the dates are blanked out
     keys -= implied - {f"month:{n:02d}" for n in named}
-    asked = {f"quarter:{q.year}-{q.quarter}" if q.year else f"quarter:{q.quarter}" for q in named_quarters}
+    asked = {f"quarter:{q.year}-{q.quarter}" if q.year else f"quarter:{q.quarter}" for q in quarters}
     return {k for k in keys if not k.startswith("quarter:") or k in asked}
 
 
 def _without_dates(folded: str) -> str:
-    """``folded`` with its dates blanked out (their months are the dates')."""
-    for d in reversed(date_mentions(folded)):
-        end = max(d.end, d.match_end)  # "14 de março": the month word is the date's
-        folded = folded[: d.start] + " " * (end - d.start) + folded[end:]
-    return folded
+    """``folded`` with its dates blanked out (their months are the dates'; "14 de março": the month word is the date's)."""
+    return _blank(folded, [(d.start, max(d.end, d.match_end)) for d in date_mentions(folded)])
 
 
 @dataclass(frozen=True)
