@@ -4,6 +4,7 @@ and what it changes, the marks of forced items, the build's progress, and the do
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,8 @@ from assistant.web.quiz_view import (
     request_from_form,
     skipped_notes,
 )  # fmt: skip
+
+REPO = Path(__file__).resolve().parents[1]
 
 XSS = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 KINDS = ("multichoice", "truefalse", "shortanswer", "numerical", "matching")
@@ -135,9 +138,15 @@ def test_the_report_counts_kept_dropped_reasons_and_flaws() -> None:
     html = report_html("vi", quiz, [flaw], forced, seconds=3.21)
     no_markup_from_text(html)
     assert "Giữ lại: 1" in html and "Bị loại: 3" in html and "3.2 giây" in html
-    assert "<td>retrieval.not_found</td><td>2</td>" in html and "<td>flaw.longest_key</td><td>2</td>" in html
-    assert "<td>flaw.all_of_the_above</td><td>1</td>" in html
-    assert "key_often_longest" in html and "Các câu bị loại (3)" in html
+    # Each reason in the interface language, its code and the check's own message on hover.
+    not_found = '<span class="p2-quiz-why" title="retrieval.not_found">Công cụ tìm kiếm của trợ lý không tìm thấy'
+    assert f"<td>{not_found} đoạn nguồn của câu hỏi</span></td><td>2</td>" in html
+    assert '<span class="p2-quiz-why" title="flaw.longest_key">Đáp án dài hơn hẳn các phương án nhiễu</span></td><td>2' in html
+    assert 'title="retrieval.not_found: not in the top 5">Công cụ tìm kiếm' in html
+    assert "<td>flaw.all_of_the_above</td><td>1</td>" in html.replace('<span class="p2-quiz-why" title="flaw.all_of_'
+                                                                      'the_above">flaw.all_of_the_above</span>', "flaw.all_of_the_above")  # fmt: skip
+    assert 'title="flaw.key_often_longest: the key is the longest option in 3 of 4 items">Đáp án thường là' in html
+    assert "Các câu bị loại (3)" in html
     assert f"<td>{item.id}</td>" in html  # the forced item is listed
     assert "Không có lỗi soạn câu nào" in report_html("vi", quiz_of([item]))
 
@@ -188,14 +197,15 @@ def test_a_reworded_stem_and_a_turned_down_rewording_are_shown() -> None:
     template = make_item("multichoice", attempts=[refused])
     reworded = make_item("multichoice", stem="Giai đoạn cấp bách kết thúc vào ngày nào?", written_by="llm",
                          attempts=[Attempt(stem="Giai đoạn cấp bách kết thúc vào ngày nào?", kept=True)])  # fmt: skip
-    assert "Bản viết lại của mô hình ngôn ngữ bị loại (llm.key_in_stem)" in item_html("vi", template, 1)
+    assert "Bản viết lại của mô hình ngôn ngữ bị loại (Câu hỏi của mô hình để lộ đáp án)" in item_html("vi", template, 1)
     assert "reworded by the language model" in item_html("en", reworded, 2)
     assert "written" not in item_html("en", make_item("multichoice"), 3)  # a template item never offered to a model
     quiz = quiz_of([template, reworded]).model_copy(
         update={"report": QualityReport(kept=2, notes=["The language model could not be reached (x)."])}
     )
     html = report_html("en", quiz)
-    assert "Reworded by the model: 1 of 2" in html and "llm.key_in_stem" in html and "could not be reached" in html
+    assert "Reworded by the model: 1 of 2" in html and "could not be reached" in html
+    assert 'title="llm.key_in_stem">The model&#x27;s question gives the answer away</span>' in html
 
 
 def _form_values(form) -> tuple:
@@ -293,3 +303,39 @@ def test_a_reviewed_quiz_is_written_in_every_format_with_its_report(tmp_path: Pa
     assert ("question set (JSONL): left out" in files.notes("en")) is has_truefalse
     again = write_downloads(review)  # a new version; the previous folder is removed
     assert not Path(files.files["gift"]).exists() and Path(again.files["gift"]).is_file()
+
+
+def _drop_codes() -> set[str]:
+    """Every code a quiz check, writer, rewording check or review step gives (read from the sources), and the
+    item-writing flaws' codes as the checks prefix them."""
+    from typing import get_args
+
+    from assistant.quiz.flaws import FlawCode
+
+    call = re.compile(r'\b(?:_reason|drop_reason|_refuse|drop|DropReason)\(\s*(?:item_id,\s*|code=)?"([a-z_]+(?:\.[a-z_]+)*)"')
+    codes = {code for path in (REPO / "assistant").rglob("*.py") for code in call.findall(path.read_text())}
+    return codes | {f"flaw.{code}" for code in get_args(FlawCode)}
+
+
+def test_every_drop_reason_has_a_line_in_both_languages_and_every_line_is_used() -> None:
+    from assistant.web.texts_en import EN
+    from assistant.web.texts_vi import VI
+
+    codes = _drop_codes()
+    assert {"key.not_in_quote", "retrieval.not_found", "review.discarded", "flaw.longest_key"} <= codes
+    for texts in (VI, EN):
+        lines = {key.removeprefix("quiz.why.") for key in texts if key.startswith("quiz.why.")}
+        assert lines == codes, (sorted(codes - lines), sorted(lines - codes))
+    assert all(VI[f"quiz.why.{code}"] != EN[f"quiz.why.{code}"] for code in codes)
+
+
+def test_a_kept_item_failing_checks_and_a_refused_edit_read_in_vietnamese() -> None:
+    item = make_item("multichoice")
+    problem = DropReason(code="key.not_in_quote", message="the key is not stated by the cited quote: 'Sở Du lịch'")
+    html = item_html("vi", item, 1, [problem])
+    assert "Giữ theo yêu cầu của người soạn dù không đạt kiểm tra: Đáp án không có trong đoạn trích dẫn" in html
+    shown = re.sub(r'title="[^"]*"', "", html)  # the English message only on hover
+    assert "not stated" not in shown and "key.not_in_quote" not in shown
+    assert 'title="key.not_in_quote: the key is not stated by the cited quote: &#x27;Sở Du lịch&#x27;"' in html
+    refused = check_html("vi", EditResult(item=item, applied=False, problems=[problem]))
+    assert "Đáp án không có trong đoạn trích dẫn" in refused and "not stated" not in re.sub(r'title="[^"]*"', "", refused)

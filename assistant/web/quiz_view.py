@@ -28,9 +28,9 @@ from assistant.quiz.numbers import format_number
 from assistant.quiz.report import report_data, report_markdown
 from assistant.quiz.request import QuizRequest
 from assistant.quiz.session import EditResult
-from assistant.web.i18n import normalize, t
+from assistant.web.i18n import TEXTS, normalize, t
 from assistant.web.quiz_edit import LETTERS, Forced, FormError
-from assistant.web.sources import esc, html_table, safe_url
+from assistant.web.sources import Html, esc, html_table, safe_url
 
 DIFFICULTIES: Final[tuple[str, ...]] = ("easy", "medium", "hard")
 QUIZ_LANGUAGES: Final[tuple[str, ...]] = ("vi", "en", "source")
@@ -84,8 +84,26 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def forced_codes(problems: Sequence[DropReason]) -> str:
-    return ", ".join(dict.fromkeys(problem.code for problem in problems))
+def why_label(lang: str, code: str) -> str:
+    """A drop reason's code (:mod:`assistant.quiz`: ``key.not_in_quote``, ``flaw.longest_key`` …) as a short
+    line in ``lang`` (``quiz.why.<code>``); an unknown code as written."""
+    key = f"quiz.why.{code}"
+    return t(lang, key) if key in TEXTS["vi"] else code
+
+
+def why_html(lang: str, code: str, message: str = "") -> Html:
+    """The reason's line in ``lang``; its code and the check's own message (in English, with the values it
+    found) on hover."""
+    detail = f"{code}: {message}" if message else code
+    return Html(f'<span class="p2-quiz-why" title="{esc(detail)}">{esc(why_label(lang, code))}</span>')
+
+
+def _whys_html(lang: str, reasons: Sequence[DropReason | Flaw]) -> Html:
+    return Html("; ".join(why_html(lang, r.code, r.message) for r in reasons))
+
+
+def _labels(lang: str, codes: Sequence[str]) -> str:
+    return "; ".join(why_label(lang, code) for code in dict.fromkeys(codes))
 
 
 def item_choices(lang: str, quiz: Quiz | None, forced: Forced | None = None) -> list[tuple[str, str]]:
@@ -154,8 +172,8 @@ def item_html(lang: str, item: QuizItem, number: int, problems: Sequence[DropRea
     css = "p2-quiz-item p2-quiz-picked" if picked else "p2-quiz-item"
     if problems:
         css += " p2-quiz-forced"
-        note = t(lang, "quiz.forced", codes=forced_codes(problems))
-        listed = "".join(f"<li>{esc(p.code)}: {esc(p.message)}</li>" for p in problems)
+        note = t(lang, "quiz.forced", codes=_labels(lang, [p.code for p in problems]))
+        listed = "".join(f"<li>{why_html(lang, p.code, p.message)}</li>" for p in problems)
         forced = f'<div class="p2-unverified-note p2-quiz-forced-note">{esc(note)}<ul>{listed}</ul></div>'
     body = _options_html(lang, item) if item.type == "multichoice" else _key_html(lang, item)
     written = _written_html(lang, item)
@@ -173,10 +191,10 @@ def _written_html(lang: str, item: QuizItem) -> str:
     """A stem the language model reworded, marked; for a template item, why the model's rewording was turned down."""
     if item.written_by == "llm":
         return f'<div class="p2-meta p2-quiz-written">{esc(t(lang, "quiz.written_by.llm"))}</div>'
-    codes = dict.fromkeys(reason.code for attempt in item.attempts for reason in attempt.reasons)
+    codes = [reason.code for attempt in item.attempts for reason in attempt.reasons]
     if not codes:
         return ""
-    note = t(lang, "quiz.rewording_refused", codes=", ".join(codes))
+    note = t(lang, "quiz.rewording_refused", codes=_labels(lang, codes))
     return f'<div class="p2-meta p2-quiz-written">{esc(note)}</div>'
 
 
@@ -225,33 +243,34 @@ def report_html(lang: str, quiz: Quiz | None, flaws: Sequence[Flaw] = (), forced
     parts += [f'<div class="p2-unverified-note p2-quiz-note">{esc(note)}</div>' for note in report.notes]
     if refused:
         parts.append(f"<h4>{esc(t(lang, 'quiz.report.rewordings_refused'))}</h4>")
-        parts.append(html_table([t(lang, "quiz.col.reason"), t(lang, "quiz.col.count")], list(refused.items()),
+        parts.append(html_table([t(lang, "quiz.col.reason"), t(lang, "quiz.col.count")],
+                                [(why_html(lang, code), n) for code, n in refused.items()],
                                 css_class="p2-table p2-quiz-table"))  # fmt: skip
     reasons = report.reason_counts()
     if reasons:
         parts.append(f"<h4>{esc(t(lang, 'quiz.report.reasons'))}</h4>")
-        parts.append(html_table([t(lang, "quiz.col.reason"), t(lang, "quiz.col.count")], list(reasons.items()),
+        parts.append(html_table([t(lang, "quiz.col.reason"), t(lang, "quiz.col.count")],
+                                [(why_html(lang, code), n) for code, n in reasons.items()],
                                 css_class="p2-table p2-quiz-table"))  # fmt: skip
     parts.append(f"<h4>{esc(t(lang, 'quiz.report.flaws'))}</h4>")
     counts = flaw_counts(quiz, forced)
     if counts:
-        parts.append(html_table([t(lang, "quiz.col.reason"), t(lang, "quiz.col.count")], list(counts.items()),
+        parts.append(html_table([t(lang, "quiz.col.reason"), t(lang, "quiz.col.count")],
+                                [(why_html(lang, code), n) for code, n in counts.items()],
                                 css_class="p2-table p2-quiz-table"))  # fmt: skip
     elif not flaws:
         parts.append(f'<div class="p2-meta">{esc(t(lang, "quiz.report.no_flaws"))}</div>')
     for flaw in flaws:
         parts.append(f'<div class="p2-unverified-note">{esc(t(lang, "quiz.report.quiz_flaw"))}: '
-                     f"<code>{esc(flaw.code)}</code> {esc(flaw.message)}</div>")  # fmt: skip
+                     f"{why_html(lang, f'flaw.{flaw.code}', flaw.message)}</div>")  # fmt: skip
     shown = [(item, forced[item.id]) for item in quiz.items if item.id in forced]
     if shown:
         parts.append(f"<h4>{esc(t(lang, 'quiz.report.forced'))}</h4>")
-        rows = [(item.id, _short(item.stem, DROPPED_STEM_CHARS), "; ".join(f"{p.code}: {p.message}" for p in problems))
-                for item, problems in shown]  # fmt: skip
+        rows = [(item.id, _short(item.stem, DROPPED_STEM_CHARS), _whys_html(lang, problems)) for item, problems in shown]
         parts.append(html_table([t(lang, "quiz.col.id"), t(lang, "quiz.col.stem"), t(lang, "quiz.col.why")], rows,
                                 css_class="p2-table p2-quiz-table"))  # fmt: skip
     if report.dropped:
-        rows = [(_short(d.stem, DROPPED_STEM_CHARS) or "—", "; ".join(f"{r.code}: {r.message}" for r in d.reasons))
-                for d in report.dropped]  # fmt: skip
+        rows = [(_short(d.stem, DROPPED_STEM_CHARS) or "—", _whys_html(lang, d.reasons)) for d in report.dropped]
         table = html_table(
             [t(lang, "quiz.col.stem"), t(lang, "quiz.col.why")], rows, css_class="p2-table p2-quiz-table"
         )
@@ -315,7 +334,7 @@ def check_html(lang: str, result: EditResult) -> str:
     key, css = (
         ("quiz.check.forced", "p2-unverified-note") if result.applied else ("quiz.check.refused", "p2-regression")
     )
-    listed = "".join(f"<li><code>{esc(p.code)}</code> {esc(p.message)}</li>" for p in result.problems)
+    listed = "".join(f"<li>{why_html(lang, p.code, p.message)}</li>" for p in result.problems)
     return f'<div class="{css} p2-quiz-check">{esc(t(lang, key))}<ul>{listed}</ul></div>'
 
 

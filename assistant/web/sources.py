@@ -46,10 +46,17 @@ def md_text(text: object) -> str:
     return _MARKDOWN_CHARS.sub(r"\\\1", html.escape(text, quote=True))
 
 
+class Html(str):
+    """Markup already made safe (its texts escaped), which :func:`html_table` puts in a cell as it is."""
+
+
 def html_table(headers: Sequence[str], rows: Sequence[Sequence[object]], css_class: str = "p2-table") -> str:
-    """A plain HTML table, every cell escaped."""
+    """A plain HTML table, every cell escaped (an :class:`Html` cell is markup already escaped)."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{cell if isinstance(cell, Html) else esc(cell)}</td>" for cell in row) + "</tr>"
+        for row in rows
+    )
     return f'<div class="p2-table-wrap"><table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 

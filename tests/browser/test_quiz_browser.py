@@ -166,7 +166,8 @@ def test_edit_one_item_is_checked_again(page, quiz_app: QuizApp) -> None:
     wrong = next(letter for letter in "ABCD" if letter != key)
     page.locator("#quiz-edit-key label", has_text=wrong).click()
     refused = save_and_wait(page, "Chưa lưu")
-    assert "key.not_in_quote" in refused
+    assert "Đáp án không có trong đoạn trích dẫn" in refused and "key.not_in_quote" not in refused
+    assert page.locator('#quiz-check .p2-quiz-why[title^="key.not_in_quote: "]').count() >= 1  # the detail on hover
     assert stems(page) == before  # not kept
     page.locator("#quiz-edit-key label", has_text=key).click()
     stem = page.input_value("#quiz-edit-stem textarea")
@@ -186,13 +187,14 @@ def test_a_failing_edit_is_kept_only_by_force_and_marked(page) -> None:
     pick(page, re.compile(r"\[Đúng \/ Sai\]"))  # "/" escaped: Playwright writes the pattern as /…/
     truth = page.locator("#quiz-edit-key input:checked").get_attribute("value")
     page.locator("#quiz-edit-key label", has_text="Sai" if truth == "true" else "Đúng").click()
-    assert "key.not_in_quote" in save_and_wait(page, "Chưa lưu")
+    assert "Đáp án không có trong đoạn trích dẫn" in save_and_wait(page, "Chưa lưu")
     assert page.locator("#quiz-items .p2-quiz-forced").count() == 0
     page.locator("#quiz-force input").check()
     assert "Đã lưu theo yêu cầu" in save_and_wait(page, "Đã lưu theo yêu cầu")
     forced = page.locator("#quiz-items .p2-quiz-forced")
     forced.wait_for(timeout=TIMEOUT)
-    assert forced.count() == 1 and "key.not_in_quote" in forced.locator(".p2-quiz-forced-note").inner_text()
+    note = forced.locator(".p2-quiz-forced-note").inner_text()
+    assert forced.count() == 1 and "Đáp án không có trong đoạn trích dẫn" in note
     assert "Câu giữ lại dù không đạt kiểm tra" in page.inner_text("#quiz-report")
     assert "⚠" in page.locator("#quiz-pick input").input_value()
     shot(page, "03-forced")
@@ -247,7 +249,7 @@ def test_discard_and_regenerate_are_reported(page) -> None:
         page.wait_for_function(f"({IDS})()[0] !== {json.dumps(first)}", timeout=TIMEOUT)
         assert len(page.evaluate(IDS)) == ITEMS - 1 and first not in page.evaluate(IDS)
     report = page.inner_text("#quiz-report")
-    assert "review.discarded" in report and "review.regenerated" in report
+    assert "Người soạn đã loại bỏ" in report and "Đã thay theo yêu cầu của người soạn" in report
     assert f"Giữ lại: {len(page.evaluate(IDS))}" in report
     shot(page, "04-reviewed")
 
