@@ -339,3 +339,15 @@ def test_a_kept_item_failing_checks_and_a_refused_edit_read_in_vietnamese() -> N
     assert 'title="key.not_in_quote: the key is not stated by the cited quote: &#x27;Sở Du lịch&#x27;"' in html
     refused = check_html("vi", EditResult(item=item, applied=False, problems=[problem]))
     assert "Đáp án không có trong đoạn trích dẫn" in refused and "not stated" not in re.sub(r'title="[^"]*"', "", refused)
+
+
+def test_the_no_model_note_reads_in_the_interface_language() -> None:
+    from assistant.quiz.generate import NO_MODEL_NOTE
+
+    quiz = quiz_of([make_item("multichoice")]).model_copy(
+        update={"report": QualityReport(kept=1, notes=[f"{NO_MODEL_NOTE} (backend 'none')", "Another note."])}
+    )
+    html = report_html("vi", quiz)
+    assert "Chưa cấu hình mô hình ngôn ngữ: các câu hỏi giữ cách viết theo mẫu. (backend &#x27;none&#x27;)" in html
+    assert NO_MODEL_NOTE not in html and "Another note." in html  # a note the view does not know: as written
+    assert "No language model is configured: the items keep the templates&#x27; wording." in report_html("en", quiz)

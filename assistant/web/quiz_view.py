@@ -23,6 +23,7 @@ from assistant.quiz.errors import QuizItemError
 from assistant.quiz.export import FORMATS
 from assistant.quiz.export.common import ExportResult
 from assistant.quiz.flaws import Flaw
+from assistant.quiz.generate import NO_MODEL_NOTE
 from assistant.quiz.items import ITEM_TYPES, DropReason, Quiz, QuizItem
 from assistant.quiz.numbers import format_number
 from assistant.quiz.report import report_data, report_markdown
@@ -218,6 +219,15 @@ def flaw_counts(quiz: Quiz, forced: Forced | None = None) -> dict[str, int]:
     return dict(Counter(code for code in codes if code.startswith("flaw.")).most_common())
 
 
+def _note(lang: str, note: str) -> str:
+    """A build's note in ``lang``: the one the quiz writes (no model to reword with, and why, as the model's
+    backend reported it), or the note as written."""
+    if not note.startswith(NO_MODEL_NOTE):
+        return note
+    why = note.removeprefix(NO_MODEL_NOTE).strip().removeprefix("(").removesuffix(")")
+    return t(lang, "quiz.note.no_model") + (f" ({why})" if why else "")
+
+
 def report_html(lang: str, quiz: Quiz | None, flaws: Sequence[Flaw] = (), forced: Forced | None = None,
                 seconds: float | None = None) -> str:  # fmt: skip
     """Kept and dropped, the reasons with their counts, the flaw counts, the forced items and the dropped ones."""
@@ -240,7 +250,7 @@ def report_html(lang: str, quiz: Quiz | None, flaws: Sequence[Flaw] = (), forced
     if types:
         listed = ", ".join(f"{t(lang, f'quiz.type.{kind}')} {n}" for kind, n in types.most_common())
         parts.append(f'<div class="p2-meta">{esc(t(lang, "quiz.report.types", types=listed))}</div>')
-    parts += [f'<div class="p2-unverified-note p2-quiz-note">{esc(note)}</div>' for note in report.notes]
+    parts += [f'<div class="p2-unverified-note p2-quiz-note">{esc(_note(lang, note))}</div>' for note in report.notes]
     if refused:
         parts.append(f"<h4>{esc(t(lang, 'quiz.report.rewordings_refused'))}</h4>")
         parts.append(html_table([t(lang, "quiz.col.reason"), t(lang, "quiz.col.count")],

@@ -280,6 +280,7 @@ EN: dict[str, str] = {
     "quiz.col.stem": "Question",
     "quiz.col.why": "Why",
     "quiz.col.id": "Item id",
+    "quiz.note.no_model": "No language model is configured: the items keep the templates' wording.",
     # Why a quiz item (or a model's rewording of one) was turned down, by its code (assistant.quiz).
     "quiz.why.key.not_in_quote": "The answer is not stated by the cited quote",
     "quiz.why.key.unreadable": "The answer is not of the kind asked for",

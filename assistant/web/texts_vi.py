@@ -277,6 +277,7 @@ VI: dict[str, str] = {
     "quiz.col.stem": "Câu hỏi",
     "quiz.col.why": "Vì sao",
     "quiz.col.id": "Mã câu",
+    "quiz.note.no_model": "Chưa cấu hình mô hình ngôn ngữ: các câu hỏi giữ cách viết theo mẫu.",
     # Why a quiz item (or a model's rewording of one) was turned down, by its code (assistant.quiz).
     "quiz.why.key.not_in_quote": "Đáp án không có trong đoạn trích dẫn",
     "quiz.why.key.unreadable": "Đáp án không đúng loại được hỏi",
