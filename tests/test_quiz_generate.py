@@ -137,24 +137,88 @@ def test_each_type_is_written_in_the_quiz_language_with_its_key_in_the_quote(lan
             assert all(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", o.text) for o in item.options)
 
 
-def test_deadlines_given_as_a_month_or_a_quarter_are_not_asked_and_do_not_break_the_quiz():
-    # Task lists date work by month or quarter ("Tháng 9/2027", "Quý III/2027"); such a deadline has no day
-    # to ask for, so it is dropped with its reason and never offered as another item's distractor.
-    facts = corpus("vi")
-    for n, (task, actor, due, date) in enumerate([
-        ("Xây dựng kho dữ liệu lễ hội", "Sở Du lịch", "Quý III/2027", "2027-Q3"),
-        ("Số hóa hồ sơ lưu trữ", "Ban Điều phối", "Tháng 9/2027", "2027-09"),
-    ], start=20):  # fmt: skip
+PERIOD_TASKS = [  # task lists date work by quarter or month ("Quý III/2027", "Tháng 9/2027"): no day
+    ("Xây dựng kho dữ liệu lễ hội", "Sở Du lịch", "Quý III/2027", "2027-Q3"),
+    ("Số hóa hồ sơ lưu trữ", "Ban Điều phối", "Quý IV/2027", "2027-Q4"),
+    ("Chuẩn hóa dữ liệu bến xe", "Sở Xây dựng", "Quý II/2027", "2027-Q2"),
+    ("Mở cổng dữ liệu du lịch", "Trung tâm Xúc tiến", "Q1/2028", "2028-Q1"),
+    ("Tập huấn hướng dẫn viên", "Sở Du lịch", "Tháng 9/2027", "2027-09"),
+    ("Cập nhật bản đồ số", "Ban Điều phối", "Tháng 11/2027", "2027-11"),
+    ("Rà soát quy trình nội bộ", "Sở Xây dựng", "tháng 7/2027", "2027-07"),
+    ("Công bố dữ liệu mở", "Trung tâm Xúc tiến", "Tháng 2/2028", "2028-02"),
+]
+
+
+def _with_periods(language: str = "vi") -> list[Fact]:
+    facts = corpus(language)
+    for n, (task, actor, due, date) in enumerate(PERIOD_TASKS, start=20):
         evidence = _evidence("list-vi.xlsx", "vi", f"list-vi.xlsx-{n}", f"Nhiệm vụ: {task}; Cơ quan chủ trì: {actor}; "
                              f"Thời hạn: {due}", row=n)  # fmt: skip
         facts.append(_fact("deadline", task, evidence, "vi", date=date, date_role="by", actor=actor))
-    quiz = build(facts, items=12, types=["multichoice", "shortanswer"], language="vi", seed=3).quiz()
-    assert quiz.items
-    texts = " ".join(f"{i.stem} {' '.join(o.text for o in i.options)}" for i in quiz.items)
-    assert "2027" not in texts and "Quý" not in texts
-    reasons = [r for d in quiz.report.dropped for r in d.reasons if r.code == "fact.no_day"]
-    assert {r.message for r in reasons} == {"the deadline 2027-Q3 is a month or a quarter, not a day",
-                                            "the deadline 2027-09 is a month or a quarter, not a day"}
+    sentence = "Sở Du lịch hoàn thành việc số hóa bản đồ di sản trong quý 4 năm 2028."  # a guidebook's sentence
+    evidence = _evidence("guide-vi.pdf", "vi", "guide-vi-periods", sentence, page=6)
+    facts.append(_fact("deadline", sentence, evidence, "vi", date="2028-Q4", date_role="by", actor="Sở Du lịch"))
+    return facts
+
+
+QUARTER = re.compile(r"quý (I|II|III|IV)/20\d\d")
+MONTH = re.compile(r"tháng \d{1,2}/20\d\d")
+
+
+def test_deadlines_given_as_a_month_or_a_quarter_are_asked_as_periods():
+    # A quarter is asked with quarters and a month with months, in time order, never mixed with days.
+    builder = build(_with_periods(), items=40, types=["multichoice"], language="vi", seed=3)
+    quiz = builder.quiz()
+    periods = [item for item in quiz.items if "thời hạn nào" in item.stem]
+    assert len(periods) >= 4, quiz.report.summary()
+    for item in periods:
+        texts = [o.text for o in item.options]
+        pattern = QUARTER if QUARTER.fullmatch(texts[0]) else MONTH
+        assert all(pattern.fullmatch(text) for text in texts), texts
+        assert check_key(item, builder.sources[item.id]) == [] and check_distractors(item, builder.sources[item.id]) == []
+        assert item.correct_option.text in item.explanation
+    assert {bool(QUARTER.fullmatch(i.options[0].text)) for i in periods} == {True, False}  # both kinds asked
+    days = [item for item in quiz.items if "ngày nào" in item.stem]
+    assert days and all(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", o.text) for i in days for o in i.options)
+    ordered = next(i for i in periods if QUARTER.fullmatch(i.options[0].text))
+    years = [(int(o.text[-4:]), ("I", "II", "III", "IV").index(o.text[4:-5])) for o in ordered.options]
+    assert years == sorted(years)
+
+
+def test_period_answers_accept_their_spellings_and_statements_and_matching_hold_periods():
+    builder = build(_with_periods(), items=40, types=["shortanswer", "truefalse", "matching"], language="vi", seed=5)
+    quiz = builder.quiz()
+    asked = [i for i in quiz.items if i.type == "shortanswer" and "thời hạn nào" in i.stem]
+    assert asked, quiz.report.summary()
+    for item in asked:
+        assert check_key(item, builder.sources[item.id]) == []
+        assert QUARTER.fullmatch(item.answers[0]) or MONTH.fullmatch(item.answers[0]), item.answers
+    quarter = next(i for i in asked if QUARTER.fullmatch(i.answers[0]))
+    assert any(re.fullmatch(r"quý [1-4]/20\d\d", a) for a in quarter.answers)
+    [blank] = [i for i in quiz.items if i.type == "shortanswer" and "Thời hạn ở chỗ trống" in i.stem]
+    assert "«Sở Du lịch hoàn thành việc số hóa bản đồ di sản trong ____.»" in blank.stem
+    assert blank.answers[0] == "quý IV/2028" and "quý 4 năm 2028" in blank.answers
+    statements = [i for i in quiz.items if i.type == "truefalse" and "phải hoàn thành trong " in i.stem]
+    assert statements and all(check_key(i, builder.sources[i.id]) == [] for i in statements)
+    matched = [i for i in quiz.items if i.type == "matching" and "thời hạn tương ứng" in i.stem]
+    for item in matched:
+        assert all(QUARTER.fullmatch(p.right) for p in item.pairs) or all(MONTH.fullmatch(p.right) for p in item.pairs)
+
+
+def test_english_period_items_write_quarters_and_months_in_english():
+    from assistant.quiz.templates import default_templates
+    from assistant.quiz.values import KeyValue, read_value
+
+    builder = build(_with_periods(), items=40, types=["multichoice"], language="en", seed=3)
+    items = [i for i in builder.quiz().items if "Which of these periods" in i.stem]
+    assert items and all(re.fullmatch(r"Q[1-4] 20\d\d", o.text) for i in items for o in i.options)
+    assert all(check_key(i, builder.sources[i.id]) == [] for i in items)
+    month = KeyValue(kind="period", period="2027-11")
+    for language, written in (("en", "November 2027"), ("vi", "tháng 11/2027")):
+        assert month.write(language, default_templates()) == written and read_value(written, "period") == month
+    assert not month.in_text("Hạn: 15/11/2027") and month.in_text("Thời hạn: Tháng 11/2027")
+    assert read_value("Q3/2027", "period") == KeyValue(kind="period", period="2027-Q3")  # no March
+    assert read_value("Quỹ 2 năm 2027", "period") is None  # a fund, not a quarter
 
 
 def test_a_blanked_sentence_stem_and_english_dates():

@@ -89,7 +89,7 @@ def distractor_problem(value: KeyValue | None, key: KeyValue | None, source: Ite
 
 
 def _shown(value: KeyValue) -> str:
-    return repr(value.actor or value.date or (f"{value.number:g}" if value.number is not None else ""))
+    return repr(value.actor or value.date or value.period or (f"{value.number:g}" if value.number is not None else ""))
 
 
 def check_distractors(item: QuizItem, source: ItemSource) -> list[DropReason]:

@@ -2,7 +2,8 @@
 
 :class:`FactPool` holds the verified facts of the whole corpus (not only the quiz's material, so a
 distractor is never a value another document states for the same subject). For a key it offers the
-values of the same kind (dates with dates, with a year only when the key has one; percentages with
+values of the same kind (dates with dates, with a year only when the key has one; quarters with quarters
+and months with months; percentages with
 percentages and counts with counts; actors named in the key's language and confirmed by
 ``quiz.actor_min_mentions`` sentences or a list row's lead column), and :func:`choose` picks among those that pass the item's
 distractor check, the closest first for a hard quiz and at random for an easy one.
@@ -27,18 +28,20 @@ from assistant.settings import QuizSettings
 DISTRACTORS = 3  # a multiple-choice item has four options
 
 
-def _day_key(fact: Fact) -> KeyValue | None:
-    """The fact's date as a key, when it is a day: a deadline given only as a month or a quarter ("Tháng
-    9/2027", "Quý III/2027") is not asked, nor offered as a distractor (a quiz key is a day the quote states)."""
-    if not fact.date or is_month(fact.date) or is_quarter(fact.date):
+def _date_key(fact: Fact) -> KeyValue | None:
+    """The fact's date as a key: a day, or a period when its source gives only the month or the quarter
+    ("Tháng 9/2027", "Quý III/2027")."""
+    if not fact.date:
         return None
+    if is_month(fact.date) or is_quarter(fact.date):
+        return KeyValue(kind="period", period=fact.date)
     return KeyValue(kind="date", date=fact.date)
 
 
 def key_of(fact: Fact) -> KeyValue | None:
-    """The value an item about ``fact`` asks for: its date (a day), its number or its actor."""
-    if fact.kind == "deadline" and (day := _day_key(fact)):
-        return day
+    """The value an item about ``fact`` asks for: its date (a day or a period), its number or its actor."""
+    if fact.kind == "deadline" and (when := _date_key(fact)):
+        return when
     if fact.kind == "target" and fact.value is not None:
         return KeyValue(kind="number", number=fact.value, percent=(fact.unit or "").strip() == "%")
     if fact.kind == "responsibility" and fact.actor:
@@ -49,8 +52,8 @@ def key_of(fact: Fact) -> KeyValue | None:
 def _values(fact: Fact) -> list[KeyValue]:
     """Every value a fact states (a list row's responsibility also has the row's date)."""
     values = []
-    if day := _day_key(fact):
-        values.append(day)
+    if when := _date_key(fact):
+        values.append(when)
     if fact.value is not None:
         values.append(KeyValue(kind="number", number=fact.value, percent=(fact.unit or "").strip() == "%"))
     if fact.actor:
@@ -130,7 +133,7 @@ class FactPool:
         found: list[KeyValue] = []
         for other in self.facts:
             value = key_of(other)
-            if value is None or value.kind != key.kind or other.id == fact.id:
+            if value is None or not value.comparable(key) or other.id == fact.id:
                 continue
             if key.kind == "date" and key.year is None:
                 value = value.without_year()
@@ -152,9 +155,17 @@ class FactPool:
 def _distance(key: KeyValue, value: KeyValue) -> float:
     if key.kind == "date":
         return abs((_day(key) - _day(value)).days)
+    if key.kind == "period":
+        return abs(_months(key) - _months(value))
     if key.kind == "number":
         return abs(math.log1p(abs(key.number or 0)) - math.log1p(abs(value.number or 0)))
     return abs(len(key.actor or "") - len(value.actor or ""))
+
+
+def _months(value: KeyValue) -> int:
+    """A period's first month, counted from year 0 (to compare periods)."""
+    month = value.month or 3 * ((value.quarter or 1) - 1) + 1
+    return 12 * (value.year or 0) + month - 1
 
 
 def _day(value: KeyValue) -> date:

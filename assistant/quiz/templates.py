@@ -34,6 +34,11 @@ STEM_FIELDS: Final[dict[str, frozenset[str]]] = {
         "true_target_row": _VALUE_ROW, "true_target_independent": {"document", "value"},
         "true_responsibility_row": _VALUE_ROW, "true_quote": {"document", "statement"},
         "match_responsibility": {"document"}, "match_deadline": {"document"},
+        "period_by_row": _ROW, "period_from_row": _ROW, "period_quote": {"document", "blanked"},
+        "period_by_independent": {"document"}, "period_from_independent": {"document"},
+        "true_period_by_row": _VALUE_ROW, "true_period_from_row": _VALUE_ROW,
+        "true_period_by_independent": {"document", "value"}, "true_period_from_independent": {"document", "value"},
+        "match_period": {"document"},
     }.items()
 }  # fmt: skip
 EXPLANATION_FIELDS: Final[dict[str, frozenset[str]]] = {
@@ -43,7 +48,7 @@ EXPLANATION_FIELDS: Final[dict[str, frozenset[str]]] = {
     "rendering": frozenset({"quiz_language", "language"}),
 }
 # The kinds of key a question asks for; ``asks`` lists, per language, the words a question for each says.
-ASKED_KINDS: Final[tuple[str, ...]] = ("date", "number", "actor")
+ASKED_KINDS: Final[tuple[str, ...]] = ("date", "period", "number", "actor")
 DOCUMENT_FIELDS: Final[dict[str, frozenset[str]]] = {
     "same_language": frozenset({"doc_type", "title"}),
     "other_language": frozenset({"doc_type", "language", "source"}),

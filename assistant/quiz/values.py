@@ -1,35 +1,45 @@
-"""The key of an item as a value: a date, a number or an actor, compared, written and found in text.
+"""The key of an item as a value: a date, a period, a number or an actor, compared, written and found in text.
 
-Dates and numbers are found in any language with the retrieval's key reader
+Dates, periods and numbers are found in any language with the retrieval's key reader
 (:mod:`assistant.retrieval.keys`: "30/6/2025", "ngày 30 tháng 6", "30. Juni 2025" and "2025-06-30"
-are one date), actors by their folded name at word boundaries. A value written into an item
-follows the quiz language: "30/6/2025", "1.450", "85%" in Vietnamese; "30 June 2025", "1,450" in English.
+are one date; "Quý III/2027", "quý 3 năm 2027" and "Q3 2027" one period, as are "Tháng 11/2027" and
+"November 2027"), actors by their folded name at word boundaries. A value written into an item follows
+the quiz language: "30/6/2025", "quý III/2027", "tháng 11/2027", "1.450", "85%" in Vietnamese;
+"30 June 2025", "Q3 2027", "November 2027", "1,450" in English.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.quiz.numbers import format_number
 from assistant.quiz.templates import Templates
-from assistant.retrieval.keys import date_mentions, number_mentions
+from assistant.retrieval.keys import date_mentions, month_year_mentions, number_mentions, quarter_mentions
 from assistant.retrieval.text_norm import fold
 
-KeyKind = Literal["date", "number", "actor"]
+# A period is a deadline given without its day: a month or a quarter of a year (a fact's date then).
+KeyKind = Literal["date", "period", "number", "actor"]
+_ROMAN = ("I", "II", "III", "IV")
+_QUARTER_WORDS = ("first", "second", "third", "fourth")
 # A year written after a date's day and month, in folded text ("30 thang 6 nam 2025", "June 30, 2025").
 _YEAR_AFTER = re.compile(r"\s*,?\s*(?:de\s+|nam\s+)?(?:19|20)\d\d\b")
 
 
 class KeyValue(BaseModel):
-    """One date (ISO, or ``--MM-DD`` without a year), number (with ``percent``) or actor name."""
+    """One date (ISO, or ``--MM-DD`` without a year), period (a month or a quarter of a year), number (with
+    ``percent``) or actor name."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: KeyKind
     date: str | None = Field(None, pattern=r"^(?:\d{4}|-)-\d{2}-\d{2}$", description="A day: 2027-06-30 or --06-30.")
+    period: str | None = Field(
+        None, pattern=r"^\d{4}-(?:Q[1-4]|0[1-9]|1[0-2])$", description="A month (2027-11) or a quarter (2027-Q3)."
+    )
     number: float | None = None
     percent: bool = False
     actor: str | None = None
@@ -40,7 +50,24 @@ class KeyValue(BaseModel):
 
     @property
     def year(self) -> int | None:
+        if self.period:
+            return int(self.period[:4])
         return int(self.date[:4]) if self.date and not self.date.startswith("--") else None
+
+    @property
+    def quarter(self) -> int | None:
+        """The quarter a period names (None for a month, and for any other kind)."""
+        return int(self.period[6]) if self.period and self.period[5] == "Q" else None
+
+    @property
+    def month(self) -> int | None:
+        """The month a period names (None for a quarter, and for any other kind)."""
+        return int(self.period[5:]) if self.period and self.period[5] != "Q" else None
+
+    def comparable(self, other: KeyValue) -> bool:
+        """Of one kind, so that one can stand for the other as an option: periods also of one length (quarters
+        with quarters, months with months)."""
+        return self.kind == other.kind and (self.kind != "period" or (self.quarter is None) == (other.quarter is None))
 
     def same(self, other: KeyValue) -> bool:
         """The same date (years compared only when both have one), number, or actor (folded)."""
@@ -50,6 +77,8 @@ class KeyValue(BaseModel):
             return self.month_day == other.month_day and (
                 self.year is None or other.year is None or self.year == other.year
             )
+        if self.kind == "period":
+            return self.period == other.period
         if self.kind == "number":
             return self.number == other.number and self.percent == other.percent
         return fold(self.actor or "") == fold(other.actor or "")
@@ -65,6 +94,8 @@ class KeyValue(BaseModel):
         if self.kind == "actor":
             name = re.escape(fold(self.actor or ""))
             return [m.span() for m in re.finditer(rf"(?<!\w){name}(?!\w)", folded)] if name else []
+        if self.kind == "period":
+            return [(m.start, m.end) for m in _period_mentions(folded, text) if self._is(m)]
         dates = date_mentions(folded)
         if self.kind == "date":
             found = []
@@ -96,6 +127,8 @@ class KeyValue(BaseModel):
         """The value as the quiz language writes it."""
         if self.kind == "actor":
             return self.actor or ""
+        if self.kind == "period":
+            return self._period_forms(language, templates)[0]
         if self.kind == "date":
             month, day = int(self.month_day[:2]), int(self.month_day[3:])
             if language == "en":
@@ -115,6 +148,8 @@ class KeyValue(BaseModel):
     def variants(self, language: str, templates: Templates) -> list[str]:
         """Accepted spellings of a short answer (the first is the one :meth:`write` gives)."""
         first = self.write(language, templates)
+        if self.kind == "period":
+            return self._period_forms(language, templates)
         if self.kind != "date":
             return [first]
         month, day = int(self.month_day[:2]), int(self.month_day[3:])
@@ -134,12 +169,54 @@ class KeyValue(BaseModel):
                 out.append(text)
         return out
 
+    def _is(self, mention: _PeriodMention) -> bool:
+        """Whether a mention names this period (one written without its year: the same month or quarter)."""
+        year_ok = mention.year is None or mention.year == self.year
+        return year_ok and (mention.quarter == self.quarter if mention.quarter else mention.month == self.month)
+
+    def _period_forms(self, language: str, templates: Templates) -> list[str]:
+        """A period as the quiz language writes it, then the other spellings a short answer accepts."""
+        year, quarter, month = self.year, self.quarter, self.month
+        if quarter:
+            if language == "en":
+                return [f"Q{quarter} {year}", f"{_QUARTER_WORDS[quarter - 1]} quarter of {year}", f"Q{quarter}/{year}"]
+            return [f"quý {_ROMAN[quarter - 1]}/{year}", f"quý {quarter}/{year}", f"quý {quarter} năm {year}"]
+        assert month is not None
+        if language == "en":
+            return [f"{templates.months['en'][month - 1]} {year}", f"{month}/{year}"]
+        return [f"tháng {month}/{year}", f"tháng {month} năm {year}", f"{month}/{year}"]
+
+
+@dataclass(frozen=True)
+class _PeriodMention:
+    start: int
+    end: int
+    year: int | None
+    quarter: int | None = None
+    month: int | None = None
+
+
+def _period_mentions(folded: str, raw: str | None = None) -> list[_PeriodMention]:
+    """The quarters and the months without a day a folded text names, in text order (a quarter's numerals are
+    no month: "Q3/2027" is no March)."""
+    found = [_PeriodMention(q.start, q.end, q.year, quarter=q.quarter) for q in quarter_mentions(folded, raw)]
+    taken = [(q.start, q.end) for q in found]
+    found += [_PeriodMention(m.start, m.end, m.year, month=m.month) for m in month_year_mentions(folded)
+              if not any(s < m.end and m.start < e for s, e in taken)]  # fmt: skip
+    return sorted(found, key=lambda m: m.start)
+
 
 def read_values(text: str, kind: KeyKind) -> list[KeyValue]:
-    """The dates or numbers ``text`` states (an actor: the text itself), in text order."""
+    """The dates, periods (with their year) or numbers ``text`` states (an actor: the text itself), in text order."""
     if kind == "actor":
         return [KeyValue(kind="actor", actor=text.strip())] if text.strip() else []
     folded = fold(text)
+    if kind == "period":
+        return [
+            KeyValue(kind="period", period=f"{m.year}-Q{m.quarter}" if m.quarter else f"{m.year}-{m.month:02d}")
+            for m in _period_mentions(folded, text if len(text) == len(folded) else None)
+            if m.year
+        ]
     dates = date_mentions(folded)
     if kind == "date":
         return [

@@ -113,9 +113,10 @@ def _explanation(key_text: str, evidence: Evidence, mode: StemMode, language: st
     return " ".join(parts)
 
 
-def _subject(fact: Fact) -> str:
+def _subject(fact: Fact, key: KeyValue) -> str:
+    """The stems' subject: ``deadline_by`` (a day), ``period_by`` (a month or a quarter), ``target`` …"""
     if fact.kind == "deadline":
-        return f"deadline_{fact.date_role or 'by'}"
+        return f"{'period' if key.kind == 'period' else 'deadline'}_{fact.date_role or 'by'}"
     return fact.kind
 
 
@@ -131,8 +132,6 @@ def write_item(fact: Fact, evidence: Evidence, item_type: ItemType, ctx: WriteCo
         return _refuse("language.no_template", f"no templates in {evidence.language!r}; choose vi or en")
     key = key_of(fact)
     if key is None:
-        if fact.kind == "deadline" and fact.date:  # a month or a quarter ("Quý III/2027"): no day to ask for
-            return _refuse("fact.no_day", f"the deadline {fact.date} is a month or a quarter, not a day")
         return _refuse("fact.no_key", f"the {fact.kind} has no date, number or actor to ask for")
     if not evidence.file_hash:
         return _refuse("citation.no_hash", f"{evidence.source}: the document's hash is unknown")
@@ -155,7 +154,7 @@ def write_item(fact: Fact, evidence: Evidence, item_type: ItemType, ctx: WriteCo
         context=context,
     )  # fmt: skip
     problem = lambda value: distractor_problem(value, key, source)  # noqa: E731
-    subject = _subject(fact)
+    subject = _subject(fact, key)
     blank = templates.blank
     sentence = _sentence(fact, evidence, mode, language)
     spans = key.spans(sentence) if mode in ("quote", "rendering") else []
@@ -202,8 +201,7 @@ def write_item(fact: Fact, evidence: Evidence, item_type: ItemType, ctx: WriteCo
         if key.kind == "actor":
             ctx.rng.shuffle(values_in_order)
         else:
-            values_in_order.sort(key=lambda v: (v.number or 0.0) if v.kind == "number" else v.month_day if v.year is None
-                                 else f"{v.year}-{v.month_day}")  # fmt: skip
+            values_in_order.sort(key=_order)
         options = [Option(text=v.write(language, templates), correct=v is key) for v in values_in_order]
         item = QuizItem(type="multichoice", stem=stem, options=options, explanation=explanation, **common)
     elif item_type == "numerical":
@@ -214,6 +212,15 @@ def write_item(fact: Fact, evidence: Evidence, item_type: ItemType, ctx: WriteCo
         item = QuizItem(type="shortanswer", stem=stem, answers=key.variants(language, templates),
                         explanation=explanation, **common)  # fmt: skip
     return Draft(item, _with_target(source, item, evidence))
+
+
+def _order(value: KeyValue) -> tuple[float, str]:
+    """Where an option goes among options of its kind: numbers by value, dates and periods in time."""
+    if value.kind == "number":
+        return value.number or 0.0, ""
+    if value.kind == "period":
+        return 0.0, value.period or ""  # quarters with quarters, months with months: ISO order is time order
+    return 0.0, value.month_day if value.year is None else f"{value.year}-{value.month_day}"
 
 
 def _citation(evidence: Evidence, quote: str) -> QuizCitation:
@@ -245,6 +252,8 @@ def write_matching(group: list[tuple[Fact, Evidence]], ctx: WriteContext) -> Dra
         mode = stem_mode(fact, evidence, language)
         if key is None or any(key.same(k) for k in keys) or mode == "independent":
             continue
+        if keys and not key.comparable(keys[0]):
+            continue  # days with days, quarters with quarters, months with months: one kind of answer to match
         if kind == "responsibility" and mode != "row":
             continue  # only a list's lead column says who leads; a sentence's actor may only take part
         if key.kind == "actor" and not ctx.pool.actor_confirmed(key.actor or ""):
@@ -267,6 +276,8 @@ def write_matching(group: list[tuple[Fact, Evidence]], ctx: WriteContext) -> Dra
         cited.append(evidence)
         if len(pairs) == ctx.pool.settings.matching_pairs:
             break
+    if kind == "deadline" and keys and keys[0].kind == "period":
+        kind = "period"
     stem = templates.stem(language, f"match_{kind}", document=document_phrase(evidence0, language, templates))
     if len(pairs) < 3:
         return _refuse("matching.too_few", f"only {len(pairs)} distinct pairs in the quiz language", stem)

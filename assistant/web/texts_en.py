@@ -296,7 +296,6 @@ EN: dict[str, str] = {
     "quiz.why.matching.too_few": "Too few distinct pairs",
     "quiz.why.retrieval.not_found": "The assistant's own search does not find the item's passage",
     "quiz.why.duplicate": "Nearly the same as another item",
-    "quiz.why.fact.no_day": "The deadline is a month or a quarter, not a day",
     "quiz.why.fact.no_key": "Nothing to ask for: no date, number or body",
     "quiz.why.citation.no_hash": "The cited document's version is unknown",
     "quiz.why.language.foreign_actor": "The body is named only in another language",

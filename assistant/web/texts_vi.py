@@ -293,7 +293,6 @@ VI: dict[str, str] = {
     "quiz.why.matching.too_few": "Không đủ cặp ghép khác nhau",
     "quiz.why.retrieval.not_found": "Công cụ tìm kiếm của trợ lý không tìm thấy đoạn nguồn của câu hỏi",
     "quiz.why.duplicate": "Gần trùng với một câu khác",
-    "quiz.why.fact.no_day": "Thời hạn là một tháng hoặc một quý, không phải một ngày",
     "quiz.why.fact.no_key": "Không có gì để hỏi: không có ngày, số liệu hay cơ quan",
     "quiz.why.citation.no_hash": "Không rõ phiên bản của văn bản được trích dẫn",
     "quiz.why.language.foreign_actor": "Cơ quan chỉ được nêu bằng ngôn ngữ khác",
