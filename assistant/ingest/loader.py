@@ -16,7 +16,7 @@ from assistant.ingest.encoding import decode_bytes
 from assistant.ingest.markup import read_html
 from assistant.ingest.metadata import load_manifest, resolve_metadata
 from assistant.ingest.pdf import read_pdf
-from assistant.ingest.tables import read_csv, read_xlsx
+from assistant.ingest.sheets import read_csv, read_xlsx
 from assistant.ingest.text import read_markdown, read_plain
 from assistant.ingest.word import read_docx
 from assistant.settings import CorpusSettings

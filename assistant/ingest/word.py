@@ -17,14 +17,15 @@ from pathlib import Path
 
 import docx
 from docx.opc.exceptions import OpcError
-from docx.table import Table, _Row
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.etree import LxmlError
 
 from assistant.errors import IngestError
 from assistant.ingest.base import Hints, Parsed, Unit, short_cause, tidy
+from assistant.ingest.grid import Grid, NoHeader, table_units
 from assistant.ingest.headings import Heading, find_headings
-from assistant.ingest.tables import NoHeader, header_from, is_ole_file, render_row
+from assistant.ingest.tables import is_ole_file
 
 #: Paragraph style names that open a section, with the level in group 1 ("Title" is 0).
 HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift|tiêu đề)\s*([1-9])$", re.IGNORECASE)
@@ -127,21 +128,15 @@ class _Walker:
         self.stack.append((level, title))
 
     def table(self, table: Table) -> None:
-        rows = [(n, cells) for n, cells in enumerate(map(_cells, table.rows), start=1) if any(cells)]
-        if not rows:
-            return
-        width = max(len(cells) for _, cells in rows)
+        grid = _grid(table)
         try:
-            header = header_from(rows[0][1], width) if len(rows) > 1 else None
+            units = table_units(grid, section=self.section) if len(grid.rows) > 1 else None
         except NoHeader:
-            header = None
-        section = self.section
-        for index, (number, cells) in enumerate(rows):
-            if header is not None and index == 0:
-                continue
-            text = render_row(header, cells) if header else " | ".join(c for c in cells if c)
-            if text:
-                self.rows.append(Unit(text=text, section=section, row=number))
+            units = None
+        if units is None:  # a layout table (a decision's heading block): its cells as one line per row
+            units = [Unit(text=" | ".join(grid.distinct(r)), section=self.section, row=grid.numbers[r])
+                     for r in range(len(grid.rows))]  # fmt: skip
+        self.rows.extend(units)
 
     def flush(self) -> None:
         """Emit the current section: its paragraphs as one unit, then its table rows."""
@@ -151,13 +146,12 @@ class _Walker:
         self.paragraphs, self.rows = [], []
 
 
-def _cells(row: _Row) -> list[str]:
-    """Cell texts of a table row, a horizontally merged cell counted once."""
-    seen: list[object] = []
-    texts: list[str] = []
-    for cell in row.cells:
-        if any(cell._tc is tc for tc in seen):
-            continue
-        seen.append(cell._tc)
-        texts.append(re.sub(r"\s+", " ", cell.text).strip())
-    return texts
+def _grid(table: Table) -> Grid:
+    """The table's cells by grid column (python-docx repeats a merged cell in every column and row it
+    covers), and where a cell runs on from its left neighbour."""
+    rows, spans = [], []
+    for row in table.rows:
+        cells = list(row.cells)
+        rows.append([re.sub(r"\s+", " ", cell.text).strip() for cell in cells])
+        spans.append([i > 0 and cell._tc is cells[i - 1]._tc for i, cell in enumerate(cells)])
+    return Grid.of(rows, spans)

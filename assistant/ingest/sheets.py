@@ -1,0 +1,93 @@
+"""Spreadsheet files: XLSX (every sheet, merged cells filled) and CSV (its dialect sniffed), read into
+table units by :mod:`assistant.ingest.grid`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+from lxml.etree import LxmlError
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from assistant.errors import IngestError
+from assistant.ingest.base import Parsed, Unit, short_cause
+from assistant.ingest.grid import Grid, NoHeader, table_units
+from assistant.ingest.tables import is_ole_file
+
+#: What openpyxl raises on a damaged workbook: its own error, ZIP and XML errors (lxml or the
+#: standard library's, depending on the part), and the errors of values that are not what it expects.
+XLSX_ERRORS: tuple[type[BaseException], ...] = (
+    InvalidFileException, zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, AttributeError, IndexError,
+    OSError, EOFError, LxmlError, ParseError, RecursionError,
+)  # fmt: skip
+
+
+def read_xlsx(path: Path) -> Parsed:
+    """Every sheet, its merged cells filled (:mod:`assistant.ingest.grid`); headerless sheets are skipped with
+    a warning unless none is usable."""
+    if is_ole_file(path):
+        raise IngestError(path, "password-protected or legacy Excel file (save it as .xlsx)")
+    try:
+        # Not read-only: a read-only sheet does not report its merged cells.
+        workbook = load_workbook(path, data_only=True)
+    except XLSX_ERRORS as exc:
+        raise IngestError(path, f"corrupt or unreadable XLSX: {short_cause(exc)}") from exc
+    units: list[Unit] = []
+    warnings: list[str] = []
+    headerless: list[str] = []
+    try:
+        sheets = [(ws.title, _sheet_grid(ws)) for ws in workbook.worksheets]
+    except XLSX_ERRORS as exc:
+        raise IngestError(path, f"corrupt or unreadable XLSX: {short_cause(exc)}") from exc
+    finally:
+        workbook.close()
+    usable = 0
+    for name, grid in sheets:
+        try:
+            sheet_units = table_units(grid, name)
+        except NoHeader:
+            headerless.append(name)
+            warnings.append(f"sheet '{name}': no header row, skipped")
+            continue
+        usable += bool(sheet_units)
+        units.extend(sheet_units)
+    if headerless and not usable:
+        names = ", ".join(f"'{n}'" for n in headerless)
+        raise IngestError(path, f"no header row in sheet{'s' if len(headerless) > 1 else ''} {names}")
+    return Parsed(units=units, warnings=warnings)
+
+
+def _sheet_grid(ws: Any) -> Grid:
+    """The sheet's cells, every merged range filled with its first cell's value, and where a merge runs on
+    from the left."""
+    rows = [list(row) for row in ws.iter_rows(values_only=True)]
+    spans = [[False] * len(row) for row in rows]
+    for merged in ws.merged_cells.ranges:
+        value = ws.cell(merged.min_row, merged.min_col).value
+        for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+            for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
+                rows[r][c] = value
+                spans[r][c] = c > merged.min_col - 1
+    return Grid.of(rows, spans)
+
+
+def read_csv(text: str, path: Path) -> Parsed:
+    """Rows of a decoded CSV text; the dialect is sniffed (``, ; TAB |``)."""
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:
+        raise IngestError(path, f"malformed CSV: {short_cause(exc)}") from exc
+    try:
+        return Parsed(units=table_units(Grid.of(rows), None))
+    except NoHeader as exc:
+        raise IngestError(path, "no header row in the CSV file") from exc

@@ -1,0 +1,124 @@
+"""A printed list's layout read from its grid (assistant/ingest/grid.py): title rows, a header over two rows
+under a merged cell, a row numbering the columns, group rows, and values merged down over several rows,
+in XLSX, DOCX and CSV alike. Every text is invented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from openpyxl import Workbook
+
+from assistant.ingest.grid import Grid, table_units
+from assistant.ingest.sheets import read_csv, read_xlsx
+from assistant.ingest.word import read_docx
+
+TITLE = "DANH MỤC NHIỆM VỤ TRỌNG TÂM NĂM 2027"
+# The printed layout, row by row (None: a cell covered by a merge).
+LAYOUT = [
+    [TITLE, None, None, None, None],
+    ["STT", "Nhiệm vụ", "Cơ quan thực hiện", None, "Thời hạn"],
+    [None, None, "Cấp tỉnh", "Cấp xã", None],
+    ["(1)", "(2)", "(3)", "(4)", "(5)"],
+    ["I", "Lĩnh vực du lịch", "", "", ""],
+    ["1", "Số hóa điểm đến", "Sở Du lịch", "UBND xã", "30/6/2027"],
+    ["2", "Mở bản đồ số", None, "UBND phường", "31/12/2027"],
+    ["II. LĨNH VỰC GIAO THÔNG", None, None, None, None],
+    ["3", "Cập nhật tuyến xe buýt", "Ban Điều phối", "", "Quý IV/2027"],
+]
+# Merged ranges as (first row, first column, last row, last column), 0-based.
+MERGES = [(0, 0, 0, 4), (1, 0, 2, 0), (1, 1, 2, 1), (1, 2, 1, 3), (1, 4, 2, 4), (5, 2, 6, 2), (7, 0, 7, 4)]
+
+EXPECTED = [
+    (TITLE, None),
+    ("I. Lĩnh vực du lịch", None),
+    ("STT: 1; Nhiệm vụ: Số hóa điểm đến; Cơ quan thực hiện – Cấp tỉnh: Sở Du lịch; Cơ quan thực hiện – Cấp xã: UBND xã; "
+     "Thời hạn: 30/6/2027", "I. Lĩnh vực du lịch"),
+    # The lead merged down over two tasks is each task's lead: the row can be cited alone.
+    ("STT: 2; Nhiệm vụ: Mở bản đồ số; Cơ quan thực hiện – Cấp tỉnh: Sở Du lịch; Cơ quan thực hiện – Cấp xã: UBND phường; "
+     "Thời hạn: 31/12/2027", "I. Lĩnh vực du lịch"),
+    ("II. LĨNH VỰC GIAO THÔNG", None),
+    ("STT: 3; Nhiệm vụ: Cập nhật tuyến xe buýt; Cơ quan thực hiện – Cấp tỉnh: Ban Điều phối; Thời hạn: Quý IV/2027",
+     "II. LĨNH VỰC GIAO THÔNG"),
+]  # fmt: skip
+
+
+def _xlsx(path: Path) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Nhiệm vụ"
+    for r, row in enumerate(LAYOUT, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                sheet.cell(r, c, value)
+    for r0, c0, r1, c1 in MERGES:
+        sheet.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
+    book.save(path)
+    return path
+
+
+def _docx(path: Path) -> Path:
+    document = docx.Document()
+    document.add_heading("Phụ lục 2. Nhiệm vụ", level=1)
+    table = document.add_table(rows=len(LAYOUT), cols=len(LAYOUT[0]))
+    for r0, c0, r1, c1 in MERGES:
+        table.cell(r0, c0).merge(table.cell(r1, c1))
+    for r, row in enumerate(LAYOUT):
+        for c, value in enumerate(row):
+            if value:
+                table.cell(r, c).text = value
+    document.save(path)
+    return path
+
+
+def test_an_xlsx_list_printed_with_merges_reads_as_rows_each_citable_alone(tmp_path: Path) -> None:
+    units = read_xlsx(_xlsx(tmp_path / "nhiem-vu.xlsx")).units
+    assert [(u.text, u.section) for u in units] == EXPECTED
+    assert [u.row for u in units] == [1, 5, 6, 7, 8, 9]  # the sheet's own row numbers
+    assert {u.sheet for u in units} == {"Nhiệm vụ"}
+
+
+def test_a_docx_table_with_the_same_layout_reads_the_same_under_its_heading(tmp_path: Path) -> None:
+    rows = [u for u in read_docx(_docx(tmp_path / "phu-luc.docx")).units if u.row is not None]
+    heading = "Phụ lục 2. Nhiệm vụ"
+    expected = [(text, f"{heading} > {group}" if group else heading) for text, group in EXPECTED]
+    assert [(u.text, u.section) for u in rows] == expected
+
+
+def test_a_csv_reads_groups_by_their_numeral_and_skips_the_column_numbers(tmp_path: Path) -> None:
+    text = (
+        "STT,Nhiệm vụ,Cơ quan chủ trì,Thời hạn\n"
+        "1,2,3,4\n"
+        "A,Nhiệm vụ chung,,\n"
+        "1,Số hóa điểm đến,Sở Du lịch,30/6/2027\n"
+        "2,Mở bản đồ số,,\n"  # one task with no lead yet: a data row, not a group
+        "B,Nhiệm vụ riêng,,\n"
+        "3,Cập nhật tuyến xe buýt,Ban Điều phối,Quý IV/2027\n"
+    )
+    units = read_csv(text, tmp_path / "nhiem-vu.csv").units
+    assert [(u.text, u.section, u.row) for u in units] == [
+        ("A. Nhiệm vụ chung", None, 3),
+        ("STT: 1; Nhiệm vụ: Số hóa điểm đến; Cơ quan chủ trì: Sở Du lịch; Thời hạn: 30/6/2027", "A. Nhiệm vụ chung", 4),
+        ("STT: 2; Nhiệm vụ: Mở bản đồ số", "A. Nhiệm vụ chung", 5),
+        ("B. Nhiệm vụ riêng", None, 6),
+        ("STT: 3; Nhiệm vụ: Cập nhật tuyến xe buýt; Cơ quan chủ trì: Ban Điều phối; Thời hạn: Quý IV/2027",
+         "B. Nhiệm vụ riêng", 7),
+    ]  # fmt: skip
+
+
+def test_what_is_not_layout_stays_data() -> None:
+    # A merged header cell with no names below it names both its columns; the row below is data.
+    grid = Grid.of(
+        [["STT", "Cơ quan", None, "Thời hạn"], ["1", "Sở Du lịch", "UBND xã", "30/6/2027"],
+         ["2", "Ban Điều phối", "UBND phường", "31/12/2027"]],
+        spans=[[False, False, True, False], [False] * 4, [False] * 4],
+    )  # fmt: skip
+    assert [u.text for u in table_units(grid)] == [
+        "STT: 1; Cơ quan: Sở Du lịch; Cơ quan (2): UBND xã; Thời hạn: 30/6/2027",
+        "STT: 2; Cơ quan: Ban Điều phối; Cơ quan (2): UBND phường; Thời hạn: 31/12/2027",
+    ]
+    # Numbers in a row are data unless they number the columns in order; a row with one value is data.
+    grid = Grid.of([["Mã", "Số hồ sơ", "Số ngày"], ["1", "2", "3"], ["4", "12", "30"], ["7", "", ""]])
+    assert [u.text for u in table_units(grid)] == ["Mã: 4; Số hồ sơ: 12; Số ngày: 30", "Mã: 7"]
+    grid = Grid.of([["Mã", "Số hồ sơ", "Số ngày"], ["2", "1", "3"], ["X", "Hồ sơ giấy", ""]])
+    assert [u.text for u in table_units(grid)] == ["Mã: 2; Số hồ sơ: 1; Số ngày: 3", "X. Hồ sơ giấy"]
