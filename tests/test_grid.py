@@ -32,11 +32,11 @@ MERGES = [(0, 0, 0, 4), (1, 0, 2, 0), (1, 1, 2, 1), (1, 2, 1, 3), (1, 4, 2, 4), 
 EXPECTED = [
     (TITLE, None),
     ("I. Lĩnh vực du lịch", None),
-    ("STT: 1; Nhiệm vụ: Số hóa điểm đến; Cơ quan thực hiện – Cấp tỉnh: Sở Du lịch; Cơ quan thực hiện – Cấp xã: UBND xã; "
-     "Thời hạn: 30/6/2027", "I. Lĩnh vực du lịch"),
+    (("STT: 1; Nhiệm vụ: Số hóa điểm đến; Cơ quan thực hiện – Cấp tỉnh: Sở Du lịch; Cơ quan thực hiện – Cấp xã: UBND xã; "
+     "Thời hạn: 30/6/2027"), "I. Lĩnh vực du lịch"),
     # The lead merged down over two tasks is each task's lead: the row can be cited alone.
-    ("STT: 2; Nhiệm vụ: Mở bản đồ số; Cơ quan thực hiện – Cấp tỉnh: Sở Du lịch; Cơ quan thực hiện – Cấp xã: UBND phường; "
-     "Thời hạn: 31/12/2027", "I. Lĩnh vực du lịch"),
+    (("STT: 2; Nhiệm vụ: Mở bản đồ số; Cơ quan thực hiện – Cấp tỉnh: Sở Du lịch; Cơ quan thực hiện – Cấp xã: UBND phường; "
+     "Thời hạn: 31/12/2027"), "I. Lĩnh vực du lịch"),
     ("II. LĨNH VỰC GIAO THÔNG", None),
     ("STT: 3; Nhiệm vụ: Cập nhật tuyến xe buýt; Cơ quan thực hiện – Cấp tỉnh: Ban Điều phối; Thời hạn: Quý IV/2027",
      "II. LĨNH VỰC GIAO THÔNG"),

@@ -104,3 +104,11 @@ def test_rows_are_read_against_the_questions_translation_in_their_language() -> 
     # A row that one wording names is not set aside because another wording misses it.
     both = analyse(question, _contexts(PROCEDURES), "en", wordings=[wording, "Cấp giấy phép lái xe do ai chủ trì?"])
     assert {c.index for c in both.candidates if c.set_aside} == {0}
+
+
+def test_a_lists_title_row_is_read_as_text_not_as_a_row_without_the_questions_words() -> None:
+    # A title row above the header is a unit with a row number and no columns: it is not a list item.
+    rows = {0: "DANH MỤC THỦ TỤC ƯU TIÊN TRIỂN KHAI TRONG NĂM 2027", **{k + 1: t for k, t in PROCEDURES.items()}}
+    analysis = analyse("Danh mục thủ tục ưu tiên triển khai trong năm nào?", _contexts(rows), "vi")
+    title = [c for c in analysis.candidates if c.index == 0]
+    assert title and title[0].set_aside is None and analysis.candidates[0].index == 0

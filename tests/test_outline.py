@@ -270,3 +270,23 @@ def test_a_lists_numbered_rows_are_counted_by_its_item_column() -> None:
     assert outline_answer("Danh mục có bao nhiêu cơ quan chủ trì?", "vi", context, {"ds.xlsx": rows}.__getitem__, 2, 3) is None
     gap = [rows[0], rows[1], rows[3]]  # rows 1, 2, 4: a numbering with a gap is not trusted
     assert outline_answer("Danh mục có bao nhiêu thủ tục?", "vi", context, {"ds.xlsx": gap}.__getitem__, 2, 3) is None
+
+
+def test_rows_under_a_title_and_groups_are_counted_as_one_list() -> None:
+    def grouped(sections: list[str | None], numbers: list[int]) -> list[Chunk]:
+        chunks = [_row("ds.xlsx", 0, "DANH MỤC THỦ TỤC NĂM 2027")]  # a title row: a unit without columns
+        names = iter(["Cấp phép lữ hành", "Cấp thẻ hướng dẫn viên", "Công nhận điểm du lịch", "Thẩm định khách sạn"])
+        for section, number in zip(sections, numbers):
+            if section not in {c.meta.section for c in chunks}:
+                chunks.append(_row("ds.xlsx", len(chunks), section))  # the group row
+            row = _row("ds.xlsx", len(chunks), f"STT: {number}; Tên thủ tục: {next(names)}; Cơ quan chủ trì: Sở Du lịch")
+            chunks.append(row.model_copy(update={"meta": row.meta.model_copy(update={"section": section})}))
+        return chunks
+
+    context = [Evidence(Context(rank=1, source="ds.xlsx", title="Danh mục thủ tục", text="x", score=1.0, language="vi"))]
+    groups = ["I. Lữ hành", "I. Lữ hành", "II. Lưu trú", "II. Lưu trú"]
+    whole = grouped(groups, [1, 2, 3, 4])  # numbered through the groups: one list of 4
+    found = outline_answer("Danh mục có bao nhiêu thủ tục?", "vi", context, {"ds.xlsx": whole}.__getitem__, 2, 3)
+    assert found is not None and "có 4 thủ tục (các dòng số 1 đến 4)" in found.text
+    each = grouped(groups, [1, 2, 1, 2])  # each group numbers its own rows: no count (2 would be wrong)
+    assert outline_answer("Danh mục có bao nhiêu thủ tục?", "vi", context, {"ds.xlsx": each}.__getitem__, 2, 3) is None

@@ -311,7 +311,7 @@ def _wrong_rows(
     wording sets it aside (a rough translation may name the item otherwise)."""
     rows_by_language: dict[str, dict[int, Context]] = {}
     for i, c in enumerate(contexts):
-        if c.row is not None:
+        if c.row is not None and split_row(c.text):  # a list's title or group row has no columns to read
             rows_by_language.setdefault(c.language, {})[i] = c
     wrong: dict[int, str] = {}
     for row_language, rows in rows_by_language.items():

@@ -7,8 +7,10 @@ from row to row ("Tên điểm du lịch", "Công việc", a code column), not o
 agency, a level), since "how many lead agencies" is not the number of rows.
 
 A table is the row chunks of one document sharing a sheet and section (each row a chunk: ingestion
-makes table rows units, ``Header: value; Header: value``). The count is trusted only when the numbered
-column runs 1 to n with none missing (:func:`~assistant.answer.outline.complete`).
+makes table rows units, ``Header: value; Header: value``); rows under group rows ("I. Lĩnh vực hộ tịch",
+whose name ingestion adds to their section) are one table. The count is trusted only when the numbered
+column runs 1 to n with none missing (:func:`~assistant.answer.outline.complete`): a list whose groups
+each number their own rows gets no count.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from assistant.types import Chunk
 def numbered_rows(chunks: Iterable[Chunk], asked: str) -> list[tuple[int, Chunk]]:
     """The rows of the first table of ``chunks`` whose item column the folded ``asked`` words name, with
     their numbers (empty when none does)."""
+    rows_in_order = [c for c in sorted(chunks, key=lambda c: c.meta.chunk_index) if c.meta.row is not None]
+    groups = {(c.meta.sheet, c.text) for c in rows_in_order if not split_row(c.text)}  # title and group rows
     tables: dict[tuple[str | None, str | None], list[Chunk]] = {}
-    for chunk in sorted(chunks, key=lambda c: c.meta.chunk_index):
-        if chunk.meta.row is not None:
-            tables.setdefault((chunk.meta.sheet, chunk.meta.section), []).append(chunk)
+    for chunk in rows_in_order:
+        if split_row(chunk.text):
+            tables.setdefault((chunk.meta.sheet, _table_section(chunk, groups)), []).append(chunk)
     for rows in tables.values():
         cells = [dict(split_row(chunk.text)) for chunk in rows]
         numbers = _number_column(cells)
@@ -37,6 +41,15 @@ def numbered_rows(chunks: Iterable[Chunk], asked: str) -> list[tuple[int, Chunk]
         if any(_names_items(asked, header) for header in _item_headers(cells, column)):
             return list(zip(values, rows))
     return []
+
+
+def _table_section(chunk: Chunk, groups: set[tuple[str | None, str]]) -> str | None:
+    """The row's section without the group ingestion added to it (the section of its whole table)."""
+    section = chunk.meta.section
+    if section is None:
+        return None
+    head, _, last = section.rpartition(" > ")
+    return (head or None) if (chunk.meta.sheet, last) in groups else section
 
 
 def _number_column(cells: list[dict[str, str]]) -> tuple[str, list[int]] | None:
