@@ -305,6 +305,52 @@ def test_pdf_pages_and_blank_page_warning(corpus, settings, font):
     assert meta["language"] == "vi"
 
 
+def test_a_pdf_table_of_contents_keeps_its_entries_without_leaders_and_page_numbers(corpus, settings, font):
+    pdf = fx._pdf(font)  # no title in the file
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "MỤC LỤC", new_x="LMARGIN", new_y="NEXT")
+    for entry, page in (("Phần I. TỔNG QUAN", 3), ("Chương 1. Bối cảnh", 3), ("Chương 2. Tổ chức bộ máy", 5)):
+        pdf.cell(150, 8, f"{entry} {'.' * (60 - len(entry))}", new_x="RIGHT", new_y="TOP")
+        pdf.cell(20, 8, str(page), new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "Chương 2. Tổ chức bộ máy\nMỗi xã bố trí 02 cán bộ đầu mối.", new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(corpus / "so-tay-muc-luc.pdf"))
+    loaded = load(corpus / "so-tay-muc-luc.pdf", corpus, settings)
+    first, second = (d.page_content for d in loaded.documents)
+    assert loaded.documents[0].metadata["title"] == "Chương 2. Tổ chức bộ máy"  # not the contents' heading
+    # The printed page of an entry is no figure of the document ("5" is no count), and an entry stays a line.
+    assert first == "MỤC LỤC\nPhần I. TỔNG QUAN\nChương 1. Bối cảnh\nChương 2. Tổ chức bộ máy"
+    assert second == "Chương 2. Tổ chức bộ máy\nMỗi xã bố trí 02 cán bộ đầu mối."
+
+
+def test_a_form_line_with_a_leader_and_a_value_is_kept() -> None:
+    from assistant.ingest.base import without_page_references
+
+    form = "Số hồ sơ tiếp nhận: ........ 125\nSố hồ sơ đã trả ........ 12\nGhi chú ……"
+    assert without_page_references(form) == form  # one or two such lines: a filled-in form, not a contents page
+
+
+def test_a_docx_table_of_contents_opens_no_section(corpus, settings):
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    document.add_paragraph("MỤC LỤC")
+    document.styles.add_style("TOC 1", WD_STYLE_TYPE.PARAGRAPH)
+    for entry, page in (("Chương I. Quy định chung", 1), ("Điều 1. Phạm vi", 1), ("Điều 2. Đối tượng", 2)):
+        document.add_paragraph(f"{entry}\t{page}", style="TOC 1")
+    for text in ("Chương I. QUY ĐỊNH CHUNG", "Điều 1. Phạm vi", "Quy chế áp dụng cho Tổ công tác.",
+                 "Điều 2. Đối tượng", "Áp dụng với Sở Du lịch."):  # fmt: skip
+        document.add_paragraph(text)
+    document.save(corpus / "quy-che.docx")
+    got = [(d.metadata["section"], d.page_content) for d in load(corpus / "quy-che.docx", corpus, settings).documents]
+    assert got == [
+        (None, "MỤC LỤC\n\nChương I. Quy định chung\n\nĐiều 1. Phạm vi\n\nĐiều 2. Đối tượng"),
+        ("Chương I. QUY ĐỊNH CHUNG > Điều 1. Phạm vi", "Quy chế áp dụng cho Tổ công tác."),
+        ("Chương I. QUY ĐỊNH CHUNG > Điều 2. Đối tượng", "Áp dụng với Sở Du lịch."),
+    ]
+
+
 def test_pdf_is_reflowed_without_running_header_and_footer(corpus, settings, font):
     from pypdf import PdfReader
 

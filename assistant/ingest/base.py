@@ -22,7 +22,7 @@ SAVE_AS: dict[str, str] = {
 #: The version of what the readers and the chunker make of a file. Bump it when a change alters the
 #: units or chunks of files already indexed (PDF re-flow, heading detection): the next sync then
 #: re-indexes every file, as it does after a manifest edit, instead of keeping the old chunks.
-INGEST_VERSION = "2026-12-06.1"
+INGEST_VERSION = "2026-12-06.2"
 
 #: Metadata keys every Document carries (ChunkMeta minus chunk_index and file_hash).
 METADATA_KEYS: tuple[str, ...] = (
@@ -73,6 +73,26 @@ def tidy(text: str) -> str:
     """Strip line ends, collapse runs of spaces and of blank lines (for PDF and Office text)."""
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+#: A line of a table of contents: its entry, a leader (". . . .", "……", "____") and the page it points to.
+TOC_LINE = re.compile(
+    r"^(?P<entry>.*?[^\s:.…·_])\s*(?:(?:[.·_]\s?){4,}|(?:…\s?){2,}[.…\s]*)\s*(?:\d{1,4}|[ivxlcdm]{1,7})$", re.IGNORECASE
+)
+#: A page holding at least this many such lines is a table of contents (one line with a leader and a number
+#: may be a filled-in form: "Số hồ sơ tiếp nhận: ........ 125").
+TOC_MIN_LINES = 3
+
+
+def without_page_references(text: str) -> str:
+    """A table of contents' lines without their leaders and page numbers ("Chương 2. Tổ chức bộ máy ....... 5"
+    → "Chương 2. Tổ chức bộ máy"): the printed page is no figure of the document, and the entry stays a line
+    of its own. Text with fewer than :data:`TOC_MIN_LINES` such lines is returned unchanged."""
+    lines = text.split("\n")
+    matches = [TOC_LINE.match(line.strip()) for line in lines]
+    if sum(m is not None for m in matches) < TOC_MIN_LINES:
+        return text
+    return "\n".join(m.group("entry") if m else line for line, m in zip(lines, matches))
 
 
 def relative_source(path: Path, corpus_dir: Path) -> str | None:

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from assistant.errors import IngestError
-from assistant.ingest.base import Hints, Parsed, Unit, short_cause, tidy
+from assistant.ingest.base import Hints, Parsed, Unit, short_cause, tidy, without_page_references
 from assistant.ingest.pdf_tables import Table, find_tables
 from assistant.ingest.reflow import MAX_CARRIED_LINES, reflow, sentence_head, strip_page_furniture
 
@@ -46,12 +46,16 @@ def read_pdf(path: Path) -> Parsed:
         raise IngestError(path, "corrupt or unreadable PDF: no pages")
     texts: list[str] = []  # one per page, "" for pages without text (they take no part in header detection)
     problems: dict[int, str] = {}
+    contents: set[int] = set()  # pages of a table of contents
     for number, page in enumerate(pages, start=1):
         try:
-            text = tidy(page.extract_text() or "")
+            raw = tidy(page.extract_text() or "")
         except READ_ERRORS as exc:
             problems[number] = f"unreadable ({short_cause(exc)})"
-            text = ""
+            raw = ""
+        text = without_page_references(raw)
+        if text != raw:
+            contents.add(number)
         texts.append(text if _has_text(text) else "")
     units: list[Unit] = []
     carry: Table | None = None  # a table that ended the previous page, which this page may go on with
@@ -74,7 +78,10 @@ def read_pdf(path: Path) -> Parsed:
     warnings = [f"page {number}: {problems[number]}" for number in sorted(problems)]
     if not units:
         raise IngestError(path, NO_TEXT if all(NO_TEXT in w for w in warnings) else _no_pages(warnings))
-    return Parsed(units=units, hints=Hints(title=_title(reader)), warnings=warnings)
+    # Without a title in the file, the first line names the document, unless it heads a table of contents.
+    first = next((u for u in units if u.page not in contents), None) if units[0].page in contents else None
+    title = _title(reader) or (first.text.split("\n")[0].strip() if first else None)
+    return Parsed(units=units, hints=Hints(title=title), warnings=warnings)
 
 
 def page_units(text: str, page: int, carry: Table | None = None) -> tuple[list[Unit], Table | None]:

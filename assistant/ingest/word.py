@@ -30,6 +30,10 @@ from assistant.ingest.tables import is_ole_file
 #: Paragraph style names that open a section, with the level in group 1 ("Title" is 0).
 HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift|tiêu đề)\s*([1-9])$", re.IGNORECASE)
 TITLE_STYLES = frozenset({"title"})
+#: A table of contents' paragraph styles (Word's "TOC 1", LibreOffice's "Contents 1"), and an entry's page after
+#: its tab leader.
+TOC_STYLE = re.compile(r"^(?:toc|contents)\s*[1-9]$", re.IGNORECASE)
+TAB_PAGE = re.compile(r"\s*\t[\s.…·_]*(?:\d{1,4}|[ivxlcdm]{1,7})\s*$", re.IGNORECASE)
 #: What python-docx raises on a damaged package: its own error, ZIP and XML errors, and the
 #: AttributeError/TypeError/IndexError of an XML element that is not the class it expects (a
 #: relationship list or a style where damaged XML put a plain element), also while walking the body.
@@ -64,6 +68,16 @@ def _read_docx(path: Path) -> Parsed:
     return Parsed(units=walker.units, hints=Hints(title=title or None))
 
 
+def toc_entry(paragraph: Paragraph) -> str | None:
+    """A table of contents' entry without its leader and page number ("Chương 2. Tổ chức bộ máy\t5" → "Chương 2.
+    Tổ chức bộ máy"), read as body text, never as a heading; None for any other paragraph."""
+    style = paragraph.style
+    name = (style.name or "").strip() if style is not None else ""
+    if not TOC_STYLE.match(name):
+        return None
+    return tidy(TAB_PAGE.sub("", paragraph.text))
+
+
 def heading_level(paragraph: Paragraph) -> int | None:
     """0 for the Title style, N for "Heading N", None for body text."""
     style = paragraph.style
@@ -82,6 +96,9 @@ def _plain_headings(blocks: list[object]) -> list[Heading | None]:
             lines.append("[table]" if isinstance(block, Table) else "")
             continue
         level = heading_level(block)
+        if toc_entry(block) is not None:
+            lines.append("")  # a contents entry names a section; it opens none
+            continue
         lines.append(Heading(level, block.text) if level is not None else tidy(block.text))
     found = find_headings(lines)
     return [None if isinstance(line, Heading) else heading for line, heading in zip(lines, found)]
@@ -106,6 +123,11 @@ class _Walker:
 
     def paragraph(self, paragraph: Paragraph, plain: Heading | None = None) -> None:
         """A body paragraph, a styled heading, or an unstyled ``plain`` heading found by its text."""
+        entry = toc_entry(paragraph)
+        if entry is not None:
+            if entry:
+                self.paragraphs.append(entry)
+            return
         text = tidy(paragraph.text)
         if not text:
             return
