@@ -30,7 +30,6 @@ LAYOUT = [
 MERGES = [(0, 0, 0, 4), (1, 0, 2, 0), (1, 1, 2, 1), (1, 2, 1, 3), (1, 4, 2, 4), (5, 2, 6, 2), (7, 0, 7, 4)]
 
 EXPECTED = [
-    (TITLE, None),
     ("I. Lĩnh vực du lịch", None),
     (("STT: 1; Nhiệm vụ: Số hóa điểm đến; Cơ quan thực hiện – Cấp tỉnh: Sở Du lịch; Cơ quan thực hiện – Cấp xã: UBND xã; "
      "Thời hạn: 30/6/2027"), "I. Lĩnh vực du lịch"),
@@ -41,6 +40,11 @@ EXPECTED = [
     ("STT: 3; Nhiệm vụ: Cập nhật tuyến xe buýt; Cơ quan thực hiện – Cấp tỉnh: Ban Điều phối; Thời hạn: Quý IV/2027",
      "II. LĨNH VỰC GIAO THÔNG"),
 ]  # fmt: skip
+
+
+def _under(*parts: str | None) -> str:
+    """A section path: the heading, the table's title, the group (those given)."""
+    return " > ".join(part for part in parts if part)
 
 
 def _xlsx(path: Path) -> Path:
@@ -73,15 +77,15 @@ def _docx(path: Path) -> Path:
 
 def test_an_xlsx_list_printed_with_merges_reads_as_rows_each_citable_alone(tmp_path: Path) -> None:
     units = read_xlsx(_xlsx(tmp_path / "nhiem-vu.xlsx")).units
-    assert [(u.text, u.section) for u in units] == EXPECTED
-    assert [u.row for u in units] == [1, 5, 6, 7, 8, 9]  # the sheet's own row numbers
+    assert [(u.text, u.section) for u in units] == [(text, _under(TITLE, group)) for text, group in EXPECTED]
+    assert [u.row for u in units] == [5, 6, 7, 8, 9]  # the sheet's own row numbers
     assert {u.sheet for u in units} == {"Nhiệm vụ"}
 
 
 def test_a_docx_table_with_the_same_layout_reads_the_same_under_its_heading(tmp_path: Path) -> None:
     rows = [u for u in read_docx(_docx(tmp_path / "phu-luc.docx")).units if u.row is not None]
     heading = "Phụ lục 2. Nhiệm vụ"
-    expected = [(text, f"{heading} > {group}" if group else heading) for text, group in EXPECTED]
+    expected = [(text, _under(heading, TITLE, group)) for text, group in EXPECTED]
     assert [(u.text, u.section) for u in rows] == expected
 
 

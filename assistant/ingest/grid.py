@@ -8,7 +8,8 @@ the columns ("(1)", "(2)", …), rows are grouped under a row that names the gro
 tịch"), and one value is merged down over the rows it applies to (one lead agency for three tasks).
 The readers give a :class:`Grid` with every merged region filled with its first cell's value, so a
 data row keeps the values merged over it and can be cited alone; :func:`table_units` reads the layout
-from the grid's shape (merges, numerals, repeated texts), never from the words of one list.
+from the grid's shape (merges, numerals, repeated texts), never from the words of one list. Title rows
+become the section of the rows (with the group they stand in); group rows are also units of their own.
 
 Why not a library: pandas' ``read_excel(header=[0, 1])`` needs the header's depth and place given, and
 drops what is merged; no well-kept reader infers a printed list's layout.
@@ -69,22 +70,23 @@ class Grid:
 
 
 def table_units(grid: Grid, sheet: str | None = None, section: str | None = None) -> list[Unit]:
-    """One unit per data row (``"Header: value; …"``), per title row and per group row (their text; a group
-    is also the section of the rows under it); ``[]`` for an empty table; :class:`NoHeader` when no row
-    reads as a header."""
+    """One unit per data row (``"Header: value; …"``) and per group row (its text; a group is also the section
+    of the rows under it, after the table's title rows); ``[]`` for an empty table; :class:`NoHeader` when no
+    row reads as a header."""
     if not grid.rows:
         return []
     start = 0
-    titles: list[Unit] = []
+    titles: list[str] = []
     while start < min(MAX_TITLE_ROWS, len(grid.rows) - 1) and grid.width >= 3 and len(set(grid.distinct(start))) == 1:
-        # A title row: one text, alone or merged across the columns; kept as a unit of its own (it may say
-        # what the list is for, or its year), never read as the header.
-        titles.append(Unit(text=grid.distinct(start)[0], sheet=sheet, row=grid.numbers[start], section=section))
+        # A title row: one text, alone or merged across the columns. It is the section of the rows below, not
+        # a unit: a short line naming what every row is about would be found for any question on the list.
+        titles.append(grid.distinct(start)[0])
         start += 1
+    section = " > ".join(part for part in (section, *titles) if part) or None
     header, start = _header(grid, start)
     if start < len(grid.rows) and _numbers_columns(grid.rows[start]):
         start += 1
-    units = titles
+    units: list[Unit] = []
     group = None
     for r in range(start, len(grid.rows)):
         label = _group(grid, r)
