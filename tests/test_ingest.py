@@ -343,12 +343,20 @@ def test_a_docx_table_of_contents_opens_no_section(corpus, settings):
                  "Điều 2. Đối tượng", "Áp dụng với Sở Du lịch."):  # fmt: skip
         document.add_paragraph(text)
     document.save(corpus / "quy-che.docx")
-    got = [(d.metadata["section"], d.page_content) for d in load(corpus / "quy-che.docx", corpus, settings).documents]
-    assert got == [
+    expected = [
         (None, "MỤC LỤC\n\nChương I. Quy định chung\n\nĐiều 1. Phạm vi\n\nĐiều 2. Đối tượng"),
         ("Chương I. QUY ĐỊNH CHUNG > Điều 1. Phạm vi", "Quy chế áp dụng cho Tổ công tác."),
         ("Chương I. QUY ĐỊNH CHUNG > Điều 2. Đối tượng", "Áp dụng với Sở Du lịch."),
     ]
+    got = [(d.metadata["section"], d.page_content) for d in load(corpus / "quy-che.docx", corpus, settings).documents]
+    assert got == expected
+    # The same contents typed by hand, with dot leaders, in plain paragraphs.
+    for paragraph in document.paragraphs[1:4]:
+        entry, page = paragraph.text.split("\t")
+        paragraph.text, paragraph.style = f"{entry} {'.' * 20} {page}", document.styles["Normal"]
+    document.save(corpus / "quy-che.docx")
+    got = [(d.metadata["section"], d.page_content) for d in load(corpus / "quy-che.docx", corpus, settings).documents]
+    assert got == expected
 
 
 def test_pdf_is_reflowed_without_running_header_and_footer(corpus, settings, font):

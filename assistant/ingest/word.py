@@ -22,7 +22,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import LxmlError
 
 from assistant.errors import IngestError
-from assistant.ingest.base import Hints, Parsed, Unit, short_cause, tidy
+from assistant.ingest.base import TOC_LINE, TOC_MIN_LINES, Hints, Parsed, Unit, short_cause, tidy
 from assistant.ingest.grid import Grid, NoHeader, table_units
 from assistant.ingest.headings import Heading, find_headings
 from assistant.ingest.tables import is_ole_file
@@ -57,9 +57,12 @@ def _read_docx(path: Path) -> Parsed:
     document = docx.Document(str(path))
     blocks = list(document.iter_inner_content())
     core_title = (document.core_properties.title or "").strip()
+    entries = contents_entries(blocks)
     walker = _Walker()
-    for block, plain in zip(blocks, _plain_headings(blocks)):
-        if isinstance(block, Paragraph):
+    for n, (block, plain) in enumerate(zip(blocks, _plain_headings(blocks, entries))):
+        if n in entries:
+            walker.paragraphs += [entries[n]] if entries[n] else []
+        elif isinstance(block, Paragraph):
             walker.paragraph(block, plain)
         elif isinstance(block, Table):
             walker.table(block)
@@ -68,14 +71,26 @@ def _read_docx(path: Path) -> Parsed:
     return Parsed(units=walker.units, hints=Hints(title=title or None))
 
 
-def toc_entry(paragraph: Paragraph) -> str | None:
-    """A table of contents' entry without its leader and page number ("Chương 2. Tổ chức bộ máy\t5" → "Chương 2.
-    Tổ chức bộ máy"), read as body text, never as a heading; None for any other paragraph."""
-    style = paragraph.style
-    name = (style.name or "").strip() if style is not None else ""
-    if not TOC_STYLE.match(name):
-        return None
-    return tidy(TAB_PAGE.sub("", paragraph.text))
+def contents_entries(blocks: list[object]) -> dict[int, str]:
+    """The paragraphs of a table of contents, by their place among ``blocks``, each as its entry without
+    leader and page number ("Chương 2. Tổ chức bộ máy\t5" → "Chương 2. Tổ chức bộ máy"): body text, never a
+    heading. A contents paragraph is in a TOC style (Word's "TOC 1", LibreOffice's "Contents 1"), or one of
+    :data:`~assistant.ingest.base.TOC_MIN_LINES` or more paragraphs in a row typed with a leader and a page."""
+    entries: dict[int, str] = {}
+    typed: list[tuple[int, str]] = []
+    for n, block in enumerate([*blocks, None]):
+        if isinstance(block, Paragraph):
+            style = block.style
+            if TOC_STYLE.match((style.name or "").strip() if style is not None else ""):
+                entries[n] = tidy(TAB_PAGE.sub("", block.text))
+                continue
+            if match := TOC_LINE.match(tidy(block.text)):
+                typed.append((n, match.group("entry")))
+                continue
+        if len(typed) >= TOC_MIN_LINES:
+            entries.update(typed)
+        typed = []
+    return entries
 
 
 def heading_level(paragraph: Paragraph) -> int | None:
@@ -88,17 +103,15 @@ def heading_level(paragraph: Paragraph) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _plain_headings(blocks: list[object]) -> list[Heading | None]:
-    """The heading each unstyled paragraph is by its text, judged in context (tables count as body text)."""
+def _plain_headings(blocks: list[object], entries: dict[int, str]) -> list[Heading | None]:
+    """The heading each unstyled paragraph is by its text, judged in context (tables count as body text; a
+    contents entry names a section, it opens none)."""
     lines: list[str | Heading] = []
-    for block in blocks:
-        if not isinstance(block, Paragraph):
+    for n, block in enumerate(blocks):
+        if not isinstance(block, Paragraph) or n in entries:
             lines.append("[table]" if isinstance(block, Table) else "")
             continue
         level = heading_level(block)
-        if toc_entry(block) is not None:
-            lines.append("")  # a contents entry names a section; it opens none
-            continue
         lines.append(Heading(level, block.text) if level is not None else tidy(block.text))
     found = find_headings(lines)
     return [None if isinstance(line, Heading) else heading for line, heading in zip(lines, found)]
@@ -123,11 +136,6 @@ class _Walker:
 
     def paragraph(self, paragraph: Paragraph, plain: Heading | None = None) -> None:
         """A body paragraph, a styled heading, or an unstyled ``plain`` heading found by its text."""
-        entry = toc_entry(paragraph)
-        if entry is not None:
-            if entry:
-                self.paragraphs.append(entry)
-            return
         text = tidy(paragraph.text)
         if not text:
             return
