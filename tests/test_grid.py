@@ -126,3 +126,10 @@ def test_what_is_not_layout_stays_data() -> None:
     assert [u.text for u in table_units(grid)] == ["Mã: 4; Số hồ sơ: 12; Số ngày: 30", "Mã: 7"]
     grid = Grid.of([["Mã", "Số hồ sơ", "Số ngày"], ["2", "1", "3"], ["X", "Hồ sơ giấy", ""]])
     assert [u.text for u in table_units(grid)] == ["Mã: 2; Số hồ sơ: 1; Số ngày: 3", "X. Hồ sơ giấy"]
+
+
+def test_a_later_row_wider_than_the_first_rows_keeps_its_cells() -> None:
+    rows = [["Mã", "Nhiệm vụ", "Thời hạn"], *[[str(n), f"Việc {n}", "30/6/2027"] for n in range(1, 60)]]
+    rows.append(["60", "Việc 60", "31/12/2027", "ghi chú thêm"])  # past the columns the first rows use
+    units = table_units(Grid.of(rows))
+    assert units[-1].text == "Mã: 60; Nhiệm vụ: Việc 60; Thời hạn: 31/12/2027; Column D: ghi chú thêm"

@@ -35,13 +35,14 @@ _GROUP_LABEL = re.compile(r"^(?:[IVXLC]{1,6}|[A-Z])\.?$")
 
 @dataclass(frozen=True)
 class Grid:
-    """A table's cell texts, row by row (every row as wide as the table), with each merged region filled
-    with its first cell's text; ``spans[r][c]`` is True where the cell continues a merge from its left
-    neighbour; ``numbers`` are the rows' own numbers in the sheet or table (1-based)."""
+    """A table's cell texts, row by row (every row at least ``width`` cells, the columns the table uses), with
+    each merged region filled with its first cell's text; ``spans[r][c]`` is True where the cell continues
+    a merge from its left neighbour; ``numbers`` are the rows' own numbers in the sheet or table (1-based)."""
 
     rows: list[list[str]]
     numbers: list[int]
     spans: list[list[bool]]
+    width: int = 0
 
     @staticmethod
     def of(rows: Sequence[Sequence[object]], spans: Sequence[Sequence[bool]] | None = None,
@@ -55,14 +56,11 @@ class Grid:
                 texts.append(cells)
                 kept.append(numbers[n])
                 flags.append(list(spans[n]) if spans is not None else [False] * len(cells))
+        # How many columns the table uses, from its first rows; a later row's cells past them are kept.
         width = max((_last_filled(cells) for cells in texts[:WIDTH_SAMPLE]), default=0)
-        texts = [(cells + [""] * width)[:width] for cells in texts]
-        flags = [(f + [False] * width)[:width] for f in flags]
-        return Grid(texts, kept, flags)
-
-    @property
-    def width(self) -> int:
-        return len(self.rows[0]) if self.rows else 0
+        texts = [cells + [""] * (width - len(cells)) for cells in texts]
+        flags = [f + [False] * (len(cells) - len(f)) for f, cells in zip(flags, texts)]
+        return Grid(texts, kept, flags, width)
 
     def distinct(self, r: int) -> list[str]:
         """The texts of row ``r``, a merged cell counted once."""
