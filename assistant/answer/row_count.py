@@ -7,7 +7,7 @@ from row to row ("Tên điểm du lịch", "Công việc", a code column), not o
 agency, a level), since "how many lead agencies" is not the number of rows.
 
 A table is the row chunks of one document sharing a sheet and section (each row a chunk: ingestion
-makes table rows units, ``Header: value; Header: value``); rows under group rows ("I. Lĩnh vực hộ tịch",
+makes table rows units, ``Header: value; Header: value``); rows under group rows ("I. Lĩnh vực lữ hành",
 whose name ingestion adds to their section) are one table. The count is trusted only when the numbered
 column runs 1 to n with none missing (:func:`~assistant.answer.outline.complete`): a list whose groups
 each number their own rows gets no count.

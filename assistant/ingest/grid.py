@@ -2,10 +2,10 @@
 columns, group rows, and the data rows (XLSX sheets, CSV files and DOCX tables alike).
 
 Official lists are laid out for print, not for machines. A sheet opens with its title merged across
-the columns ("DANH MỤC THỦ TỤC HÀNH CHÍNH ƯU TIÊN"), a header cell spans two columns whose names are
+the columns ("DANH MỤC ĐIỂM DU LỊCH CỘNG ĐỒNG NĂM 2027"), a header cell spans two columns whose names are
 in the row below ("Cơ quan thực hiện" over "Cấp tỉnh" | "Cấp xã"), a row under the header numbers
-the columns ("(1)", "(2)", …), rows are grouped under a row that names the group ("I. Lĩnh vực hộ
-tịch"), and one value is merged down over the rows it applies to (one lead agency for three tasks).
+the columns ("(1)", "(2)", …), rows are grouped under a row that names the group ("I. Lĩnh vực lữ
+hành"), and one value is merged down over the rows it applies to (one lead agency for three tasks).
 The readers give a :class:`Grid` with every merged region filled with its first cell's value, so a
 data row keeps the values merged over it and can be cited alone; :func:`table_units` reads the layout
 from the grid's shape (merges, numerals, repeated texts), never from the words of one list. Title rows
@@ -130,7 +130,7 @@ def _numbers_columns(cells: Sequence[str]) -> bool:
 
 def _group(grid: Grid, r: int) -> str | None:
     """The name of a group when row ``r`` opens one: one text merged across columns, or a Roman numeral or a
-    capital letter in the first column and one text beside it ("I" | "Lĩnh vực hộ tịch")."""
+    capital letter in the first column and one text beside it ("I" | "Lĩnh vực lữ hành")."""
     texts = grid.distinct(r)
     cells = grid.rows[r]
     if grid.width >= 3 and len(texts) == 1 and any(grid.spans[r]):
