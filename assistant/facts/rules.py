@@ -27,14 +27,7 @@ from assistant.facts import lexicon
 from assistant.facts.actors import Actor, bearers, find_actors, role_holders
 from assistant.facts.model import Evidence, Fact, Level
 from assistant.language import cue_before, date_roles
-from assistant.retrieval.keys import (
-    DateMention,
-    code_spans,
-    date_mentions,
-    month_year_mentions,
-    named_quarters,
-    number_mentions,
-)
+from assistant.retrieval.keys import DateMention, code_spans, date_mentions, number_mentions, period_mentions
 from assistant.retrieval.text_norm import fold
 from assistant.settings import FactSettings
 from assistant.types import Chunk
@@ -225,18 +218,17 @@ def _periods(chunk: Chunk, sentence: _Sentence, duty: list[Actor], settings: Fac
     end, kept where a cue says so or the sentence gives a body a duty in that period. A cited document's
     month ("Kế hoạch số 88/KH-UBND tháng 3/2027") is not something due."""
     folded = fold(sentence.text)
-    named, blanked = named_quarters(sentence.text)
-    months = month_year_mentions(blanked)  # "Q1/2028" is no January
-    found = [(f"{q.year}-Q{q.quarter}", q.start) for q in named if q.year]
-    found += [(f"{m.year}-{m.month:02d}", m.start) for m in months if m.year]
     codes = code_spans(folded)
     facts = []
-    for date, start in sorted(found, key=lambda item: item[1]):
-        if any(0 <= len(folded[end:start].split()) <= settings.document_date_words for _, end in codes if end <= start):
+    for mention in period_mentions(sentence.text):
+        start = mention.start
+        if mention.iso is None or any(
+            0 <= len(folded[end:start].split()) <= settings.document_date_words for _, end in codes if end <= start
+        ):
             continue
         role = cue_before(folded[:start], settings.period_cue_window)
         if role is not None or duty:
-            facts.append(_deadline(chunk, sentence, date, role or "end", duty))
+            facts.append(_deadline(chunk, sentence, mention.iso, role or "end", duty))
     return facts
 
 

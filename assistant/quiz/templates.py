@@ -21,26 +21,24 @@ TEMPLATES_FILE: Final[Path] = Path(__file__).with_name("templates.yaml")
 
 _ROW = {"document", "task"}
 _VALUE_ROW = {"document", "task", "value"}
-# Each stem's placeholders: every one of them must be used (and no other).
+_STEMS: Final[dict[str, set[str]]] = {
+    "deadline_by_row": _ROW, "deadline_from_row": _ROW, "deadline_quote": {"document", "blanked"},
+    "deadline_by_independent": {"document"}, "deadline_from_independent": {"document"},
+    "target_row": _ROW, "target_quote": {"document", "blanked"}, "target_independent": {"document"},
+    "responsibility_row": _ROW, "responsibility_quote": {"document", "blanked"},
+    "true_deadline_by_row": _VALUE_ROW, "true_deadline_from_row": _VALUE_ROW,
+    "true_deadline_by_independent": {"document", "value"}, "true_deadline_from_independent": {"document", "value"},
+    "true_target_row": _VALUE_ROW, "true_target_independent": {"document", "value"},
+    "true_responsibility_row": _VALUE_ROW, "true_quote": {"document", "statement"},
+    "match_responsibility": {"document"}, "match_deadline": {"document"},
+}  # fmt: skip
+# Each stem's placeholders: every one of them must be used (and no other). A deadline given as a month or a
+# quarter (a period) has a twin of every deadline stem ("period_by_row" …), with the same placeholders.
 STEM_FIELDS: Final[dict[str, frozenset[str]]] = {
     name: frozenset(fields)
-    for name, fields in {
-        "deadline_by_row": _ROW, "deadline_from_row": _ROW, "deadline_quote": {"document", "blanked"},
-        "deadline_by_independent": {"document"}, "deadline_from_independent": {"document"},
-        "target_row": _ROW, "target_quote": {"document", "blanked"}, "target_independent": {"document"},
-        "responsibility_row": _ROW, "responsibility_quote": {"document", "blanked"},
-        "true_deadline_by_row": _VALUE_ROW, "true_deadline_from_row": _VALUE_ROW,
-        "true_deadline_by_independent": {"document", "value"}, "true_deadline_from_independent": {"document", "value"},
-        "true_target_row": _VALUE_ROW, "true_target_independent": {"document", "value"},
-        "true_responsibility_row": _VALUE_ROW, "true_quote": {"document", "statement"},
-        "match_responsibility": {"document"}, "match_deadline": {"document"},
-        "period_by_row": _ROW, "period_from_row": _ROW, "period_quote": {"document", "blanked"},
-        "period_by_independent": {"document"}, "period_from_independent": {"document"},
-        "true_period_by_row": _VALUE_ROW, "true_period_from_row": _VALUE_ROW,
-        "true_period_by_independent": {"document", "value"}, "true_period_from_independent": {"document", "value"},
-        "match_period": {"document"},
-    }.items()
-}  # fmt: skip
+    for stem, fields in _STEMS.items()
+    for name in ((stem, stem.replace("deadline", "period")) if "deadline" in stem else (stem,))
+}
 EXPLANATION_FIELDS: Final[dict[str, frozenset[str]]] = {
     "key": frozenset({"key"}),
     "source": frozenset({"title", "position", "quote"}),

@@ -11,14 +11,13 @@ the quiz language: "30/6/2025", "quý III/2027", "tháng 11/2027", "1.450", "85%
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.quiz.numbers import format_number
 from assistant.quiz.templates import Templates
-from assistant.retrieval.keys import date_mentions, month_year_mentions, number_mentions, quarter_mentions
+from assistant.retrieval.keys import PeriodMention, date_mentions, number_mentions, period_mentions
 from assistant.retrieval.text_norm import fold
 
 # A period is a deadline given without its day: a month or a quarter of a year (a fact's date then).
@@ -95,7 +94,7 @@ class KeyValue(BaseModel):
             name = re.escape(fold(self.actor or ""))
             return [m.span() for m in re.finditer(rf"(?<!\w){name}(?!\w)", folded)] if name else []
         if self.kind == "period":
-            return [(m.start, m.end) for m in _period_mentions(folded, text) if self._is(m)]
+            return [(m.start, m.end) for m in period_mentions(text) if self._is(m)]
         dates = date_mentions(folded)
         if self.kind == "date":
             found = []
@@ -147,9 +146,9 @@ class KeyValue(BaseModel):
 
     def variants(self, language: str, templates: Templates) -> list[str]:
         """Accepted spellings of a short answer (the first is the one :meth:`write` gives)."""
-        first = self.write(language, templates)
         if self.kind == "period":
             return self._period_forms(language, templates)
+        first = self.write(language, templates)
         if self.kind != "date":
             return [first]
         month, day = int(self.month_day[:2]), int(self.month_day[3:])
@@ -169,7 +168,7 @@ class KeyValue(BaseModel):
                 out.append(text)
         return out
 
-    def _is(self, mention: _PeriodMention) -> bool:
+    def _is(self, mention: PeriodMention) -> bool:
         """Whether a mention names this period (one written without its year: the same month or quarter)."""
         year_ok = mention.year is None or mention.year == self.year
         return year_ok and (mention.quarter == self.quarter if mention.quarter else mention.month == self.month)
@@ -187,36 +186,13 @@ class KeyValue(BaseModel):
         return [f"tháng {month}/{year}", f"tháng {month} năm {year}", f"{month}/{year}"]
 
 
-@dataclass(frozen=True)
-class _PeriodMention:
-    start: int
-    end: int
-    year: int | None
-    quarter: int | None = None
-    month: int | None = None
-
-
-def _period_mentions(folded: str, raw: str | None = None) -> list[_PeriodMention]:
-    """The quarters and the months without a day a folded text names, in text order (a quarter's numerals are
-    no month: "Q3/2027" is no March)."""
-    found = [_PeriodMention(q.start, q.end, q.year, quarter=q.quarter) for q in quarter_mentions(folded, raw)]
-    taken = [(q.start, q.end) for q in found]
-    found += [_PeriodMention(m.start, m.end, m.year, month=m.month) for m in month_year_mentions(folded)
-              if not any(s < m.end and m.start < e for s, e in taken)]  # fmt: skip
-    return sorted(found, key=lambda m: m.start)
-
-
 def read_values(text: str, kind: KeyKind) -> list[KeyValue]:
     """The dates, periods (with their year) or numbers ``text`` states (an actor: the text itself), in text order."""
     if kind == "actor":
         return [KeyValue(kind="actor", actor=text.strip())] if text.strip() else []
-    folded = fold(text)
     if kind == "period":
-        return [
-            KeyValue(kind="period", period=f"{m.year}-Q{m.quarter}" if m.quarter else f"{m.year}-{m.month:02d}")
-            for m in _period_mentions(folded, text if len(text) == len(folded) else None)
-            if m.year
-        ]
+        return [KeyValue(kind="period", period=m.iso) for m in period_mentions(text) if m.iso]
+    folded = fold(text)
     dates = date_mentions(folded)
     if kind == "date":
         return [

@@ -252,6 +252,34 @@ def named_quarters(text: str) -> tuple[list[QuarterMention], str]:
     return named, _blank(folded, [(q.start, q.end) for q in named])
 
 
+@dataclass(frozen=True)
+class PeriodMention:
+    """A quarter, or a month named without a day, in a text: which one, its year when written with it, and its
+    span in the folded text."""
+
+    start: int
+    end: int
+    year: int | None
+    quarter: int | None = None
+    month: int | None = None
+
+    @property
+    def iso(self) -> str | None:
+        """"2027-Q3" or "2027-11", as a fact's date gives a period; None without a year."""
+        if self.year is None:
+            return None
+        return f"{self.year}-Q{self.quarter}" if self.quarter else f"{self.year}-{self.month:02d}"
+
+
+def period_mentions(text: str) -> list[PeriodMention]:
+    """The quarters and the months without a day ``text`` names, in text order; a quarter's numerals are no
+    month ("Q3/2027" is no March)."""
+    named, blanked = named_quarters(text)
+    found = [PeriodMention(q.start, q.end, q.year, quarter=q.quarter) for q in named]
+    found += [PeriodMention(m.start, m.end, m.year, month=m.month) for m in month_year_mentions(blanked)]
+    return sorted(found, key=lambda m: m.start)
+
+
 def without_quarters(text: str) -> str:
     """``text`` with the quarters it names blanked out, so that their numerals are read as no count,
     label or month ("quý 2 năm 2027" is no 2, "Q3/2027" no March). Unchanged when folding would change

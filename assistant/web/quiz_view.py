@@ -103,6 +103,12 @@ def _whys_html(lang: str, reasons: Sequence[DropReason | Flaw]) -> Html:
     return Html("; ".join(why_html(lang, r.code, r.message) for r in reasons))
 
 
+def _counts_html(lang: str, counts: Mapping[str, int]) -> str:
+    """A table of reasons (each in ``lang``, see :func:`why_html`) and how often each was given."""
+    rows = [(why_html(lang, code), n) for code, n in counts.items()]
+    return html_table([t(lang, "quiz.col.reason"), t(lang, "quiz.col.count")], rows, css_class="p2-table p2-quiz-table")
+
+
 def _labels(lang: str, codes: Sequence[str]) -> str:
     return "; ".join(why_label(lang, code) for code in dict.fromkeys(codes))
 
@@ -253,21 +259,15 @@ def report_html(lang: str, quiz: Quiz | None, flaws: Sequence[Flaw] = (), forced
     parts += [f'<div class="p2-unverified-note p2-quiz-note">{esc(_note(lang, note))}</div>' for note in report.notes]
     if refused:
         parts.append(f"<h4>{esc(t(lang, 'quiz.report.rewordings_refused'))}</h4>")
-        parts.append(html_table([t(lang, "quiz.col.reason"), t(lang, "quiz.col.count")],
-                                [(why_html(lang, code), n) for code, n in refused.items()],
-                                css_class="p2-table p2-quiz-table"))  # fmt: skip
+        parts.append(_counts_html(lang, refused))
     reasons = report.reason_counts()
     if reasons:
         parts.append(f"<h4>{esc(t(lang, 'quiz.report.reasons'))}</h4>")
-        parts.append(html_table([t(lang, "quiz.col.reason"), t(lang, "quiz.col.count")],
-                                [(why_html(lang, code), n) for code, n in reasons.items()],
-                                css_class="p2-table p2-quiz-table"))  # fmt: skip
+        parts.append(_counts_html(lang, reasons))
     parts.append(f"<h4>{esc(t(lang, 'quiz.report.flaws'))}</h4>")
     counts = flaw_counts(quiz, forced)
     if counts:
-        parts.append(html_table([t(lang, "quiz.col.reason"), t(lang, "quiz.col.count")],
-                                [(why_html(lang, code), n) for code, n in counts.items()],
-                                css_class="p2-table p2-quiz-table"))  # fmt: skip
+        parts.append(_counts_html(lang, counts))
     elif not flaws:
         parts.append(f'<div class="p2-meta">{esc(t(lang, "quiz.report.no_flaws"))}</div>')
     for flaw in flaws:
