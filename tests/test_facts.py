@@ -291,6 +291,16 @@ def test_a_row_without_a_task_gives_nothing_and_a_row_without_a_date_no_deadline
     assert [f.kind for f in facts] == ["responsibility"]
 
 
+def test_an_indicator_row_gives_the_body_its_header_gives_a_duty_and_a_report_row_gives_nothing():
+    row = "Mã: DL03; Tên chỉ tiêu: Số lượt khách lưu trú; Đơn vị tính: lượt; Cơ quan kiểm tra số liệu: Sở Du lịch"
+    [fact] = row_facts(chunk(row, "vi", "chi-tieu.xlsx", sheet="Chỉ tiêu", row=4))
+    assert (fact.kind, fact.actor, fact.text) == ("responsibility", "Sở Du lịch", "Số lượt khách lưu trú")
+    assert verify(fact).verified
+    # The same indicator in a daily report: "Đơn vị" names who reported a value, not who must act.
+    report = "Ngày báo cáo: 04/8/2027; Đơn vị: Xã Hồ Sen; Tên chỉ tiêu: Số lượt khách lưu trú; Giá trị: 86"
+    assert row_facts(chunk(report, "vi", "bao-cao.csv", row=9)) == []
+
+
 def test_a_member_table_row_gives_the_position_its_role_and_plain_members_nothing():
     head = "STT: 1; Họ và tên: ……………………; Chức vụ: Chủ tịch UBND xã; Vai trò trong Tổ: Tổ trưởng"
     facts = row_facts(chunk(head, "vi", "mau-quyet-dinh.docx", row=2))

@@ -58,6 +58,11 @@ def row_facts(chunk: Chunk) -> list[Fact]:
     # The task is the wordiest column whose header names a task ("Tên thủ tục" over "Mã thủ tục"). A row
     # with none (a contact list: unit, person, phone) assigns nothing, whatever its other columns hold.
     tasks = [v for name, v in cells if roles[name] == "task"]
+    if not tasks and actor and _duty_header(cells, roles, language):
+        # A list of indicators ("Tên chỉ tiêu: Số hồ sơ quá hạn; Cơ quan kiểm tra: Sở Du lịch"): the body its
+        # header gives a duty answers for the indicator the row names, a target column in words with no
+        # figure. A bare "Đơn vị" column (a daily report's rows: who reported a value) gives no duty.
+        tasks = [v for name, v in cells if roles[name] == "target" and _words_only(v)]
     task = max(tasks, key=lambda v: sum(ch.isalpha() for ch in v), default=None)
     if task is None:
         return _member_role(chunk, cells, roles) or _by_year(chunk, cells)
@@ -82,6 +87,16 @@ def row_facts(chunk: Chunk) -> list[Fact]:
             facts.append(Fact(kind="target", value=float(numbers[0].value), unit="%" if numbers[0].percent else unit,
                               actor=actor, levels=levels, text=task, language=language, evidence=evidence))  # fmt: skip
     return facts
+
+
+def _duty_header(cells: list[tuple[str, str]], roles: dict[str, str | None], language: str | None) -> bool:
+    """The actor column's header states a duty ("Cơ quan kiểm tra số liệu", "Đơn vị chủ trì")."""
+    header = next(name for name, _ in cells if roles[name] == "actor")
+    return bool(lexicon.find(lexicon.words(header), lexicon.phrases("obligation", language or ""), language or ""))
+
+
+def _words_only(value: str) -> bool:
+    return any(ch.isalpha() for ch in value) and not any(ch.isdigit() for ch in value)
 
 
 def _member_role(chunk: Chunk, cells: list[tuple[str, str]], roles: dict[str, str | None]) -> list[Fact]:
