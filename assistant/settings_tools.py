@@ -51,6 +51,10 @@ class FactSettings(_Section):
         True, description="A sentence that starts with a body and has a duty word after it gives that body the duty "
         "(a body after the verb is its object), before the nearest body in front of the duty word.",
     )
+    clause_subject: bool = Field(
+        True, description="A sentence that opens with a clause set off by a comma ('Khi có thay đổi, UBND xã thông "
+        "báo …', 'Mỗi tháng, Sở Du lịch kiểm tra …') has its subject right after that comma (subject_duty).",
+    )
     plain_verb_duty: list[str] = Field(
         default_factory=lambda: ["vi"], description="Languages whose verbs do not mark tense, where an instruction "
         "is a plain statement: a sentence that starts with a body and goes on with a verb gives it a duty, unless "

@@ -263,6 +263,13 @@ def test_plain_statements_are_duties_only_in_the_languages_set_for_it():
     assert [f for f in chunk_facts if f.kind == "responsibility"] == []
 
 
+def test_a_subject_after_an_opening_clause_bears_the_duty():
+    text = "Mỗi khi đổi hướng dẫn viên, UBND cấp xã thông báo cho Sở Du lịch trong 01 ngày làm việc."
+    assert [f.actor for f in facts_of(text, "vi", "responsibility")] == ["UBND cấp xã"]
+    plain = extract_facts([chunk(text, "vi")], FactSettings(clause_subject=False))
+    assert [f for f in plain if f.kind == "responsibility"] == []
+
+
 def test_levels_come_from_the_actor_or_the_sentence():
     [fact] = facts_of("UBND cấp xã phải cập nhật số liệu.", "vi", "responsibility")
     assert fact.levels == ["commune"]

@@ -80,7 +80,10 @@ def bearers(
     duties = lexicon.find(seq, lexicon.phrases("obligation", language), language)
     if begin is not None and settings.subject_duty:
         plain = language in settings.plain_verb_duty
-        subject = _subject_duty(text, seq, chains[0], duties, language, begin, plain)
+        opener = _after_opening_clause(text, begin) if settings.clause_subject else None
+        after = [chain for chain in chains if opener is not None and chain[0].start == opener]
+        first, start = (after[0], opener) if after and chains[0][0].start > begin else (chains[0], begin)
+        subject = _subject_duty(text, seq, first, duties, language, start, plain)
         if subject is not None:
             return subject
     if settings.agent_duty:
@@ -92,6 +95,16 @@ def bearers(
             if 0 <= duty_start - chain[-1].last <= settings.duty_reach:
                 return chain
     return []
+
+
+def _after_opening_clause(text: str, begin: int) -> int | None:
+    """Where a sentence's words go on after an opening clause set off by its first comma ("Khi …, ", "Mỗi
+    tháng, ", "If …, "): the subject may stand there. None when no comma follows the opening words."""
+    comma = text.find(",", begin)
+    if comma < 0 or _BOUNDARY.search(text[begin:comma]):
+        return None
+    rest = text[comma + 1 :]
+    return comma + 1 + len(rest) - len(rest.lstrip())
 
 
 def _agent(text: str, seq: list[Word], chains: list[list[Actor]], language: str) -> list[Actor]:
