@@ -270,6 +270,24 @@ def test_a_subject_after_an_opening_clause_bears_the_duty():
     assert [f for f in plain if f.kind == "responsibility"] == []
 
 
+def test_a_name_the_document_defines_with_an_abbreviation_is_found_whole_and_by_its_abbreviation():
+    glossary = chunk("Chữ viết tắt:\n– TTDVDL: Trung tâm Dịch vụ du lịch\n– HTQLLT: Hệ thống quản lý lưu trú", "vi")
+    body = [
+        "Ban Điều phối du lịch cộng đồng (BĐP 05) được thành lập theo Quyết định số 12/QĐ-UBND.",
+        "Mỗi quý, BĐP 05 kiểm tra đột xuất các điểm du lịch.",
+        "Trung tâm Dịch vụ du lịch cấp xã tiếp nhận phản ánh của du khách.",
+        "HTQLLT tự động tổng hợp số liệu lưu trú.",  # a system, not a body: its definition names no body
+    ]
+    chunks = [glossary] + [chunk(t, "vi").model_copy(update={"id": f"c{i}"}) for i, t in enumerate(body)]
+    for i, c in enumerate(chunks):
+        c.meta.chunk_index = i
+    actors = [f.actor for f in extract_facts(chunks, SETTINGS) if f.kind == "responsibility"]
+    assert actors == ["BĐP 05", "Trung tâm Dịch vụ du lịch cấp xã"]
+    plain = extract_facts(chunks, FactSettings(defined_names=False))
+    plain_actors = [f.actor for f in plain if f.kind == "responsibility"]
+    assert "BĐP 05" not in plain_actors and "Trung tâm Dịch vụ" in plain_actors  # cut at its first lowercase word
+
+
 def test_levels_come_from_the_actor_or_the_sentence():
     [fact] = facts_of("UBND cấp xã phải cập nhật số liệu.", "vi", "responsibility")
     assert fact.levels == ["commune"]

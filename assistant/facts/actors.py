@@ -31,8 +31,10 @@ class Actor:
     start: int  # character offset in the sentence
 
 
-def find_actors(text: str, language: str, settings: FactSettings) -> list[Actor]:
-    """The names of bodies and office holders in ``text``, in text order (none inside a document code)."""
+def find_actors(text: str, language: str, settings: FactSettings, known: tuple[str, ...] = ()) -> list[Actor]:
+    """The names of bodies and office holders in ``text``, in text order (none inside a document code).
+    ``known``: names the document defines (:func:`assistant.facts.abbreviations.defined_names`), found as
+    they are written, with a level after them ("Trung tâm Phục vụ hành chính công cấp xã", "TCT 02")."""
     seq = lexicon.words(text)
     codes = code_spans(text.replace("Đ", "D").replace("đ", "d"))
     found: list[tuple[int, int]] = []
@@ -43,6 +45,9 @@ def find_actors(text: str, language: str, settings: FactSettings) -> list[Actor]
     for first, last in lexicon.find(seq, lexicon.phrases("proper_heads", language), language):
         if seq[first].text[:1].isupper() and not any(lexicon.match_at(seq, first, p, language) for p in common):
             found.append(_extend(text, seq, first, last, language, settings))
+    names = tuple(tuple(w.key(language) for w in lexicon.words(name)) for name in known)
+    for first, last in lexicon.find(seq, names, language):
+        found.append((first, _level_end(text, seq, last, language)))
     spans: list[tuple[int, int]] = []
     for first, last in sorted(found):
         if any(start <= seq[first].start < end for start, end in codes):
@@ -234,6 +239,16 @@ def _starts_name(seq: list[Word], i: int, language: str) -> bool:
     return any(lexicon.match_at(seq, i, p, language) for p in heads)
 
 
+def _level_end(text: str, seq: list[Word], end: int, language: str) -> int:
+    """Where a name ends with the level right after it ("cấp tỉnh", "provincial"), if any."""
+    if end < len(seq) and not _boundary(text, seq[end - 1], seq[end]):
+        for level in ("central", "province", "commune"):
+            matched = [p for p in lexicon.level_phrases(level, language) if lexicon.match_at(seq, end, p, language)]
+            if matched:
+                return end + max(len(p) for p in matched)
+    return end
+
+
 def _extend(
     text: str, seq: list[Word], first: int, last: int, language: str, settings: FactSettings
 ) -> tuple[int, int]:
@@ -269,12 +284,7 @@ def _extend(
             end += 1
         else:
             break
-    if end < len(seq) and not _boundary(text, seq[end - 1], seq[end]):  # "cấp tỉnh", "provincial"
-        for level in ("central", "province", "commune"):
-            matched = [p for p in lexicon.level_phrases(level, language) if lexicon.match_at(seq, end, p, language)]
-            if matched:
-                end += max(len(p) for p in matched)
-                break
+    end = _level_end(text, seq, min(end, len(seq)), language)
     start = first
     suffixes = lexicon.endings(language)
     # A request's last word is no adjective of the name after it ("дал указание советам").

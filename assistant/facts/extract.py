@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from assistant.answer.instructions import LEXICON as INSTRUCTIONS
 from assistant.answer.instructions import withhold_instructions
+from assistant.facts.abbreviations import defined_names
 from assistant.facts.lexicon import LEXICON
 from assistant.facts.model import Fact
 from assistant.facts.rows import is_row, row_facts
@@ -16,7 +17,7 @@ from assistant.settings import FactSettings
 from assistant.types import Chunk
 
 # The files whose change changes the facts: stored facts made by other versions are rebuilt.
-_EXTRACTOR_FILES = ("extract.py", "rules.py", "actors.py", "rows.py", "verify.py", "lexicon.py", "model.py")
+_EXTRACTOR_FILES = ("extract.py", "rules.py", "actors.py", "abbreviations.py", "rows.py", "verify.py", "lexicon.py", "model.py")
 _READERS = (LEXICON.parents[1] / "retrieval" / "keys.py", LEXICON.parents[1] / "language.py")
 
 
@@ -38,8 +39,11 @@ def extract_facts(chunks: Iterable[Chunk], settings: FactSettings) -> list[Fact]
     overlapping chunks gives its facts once."""
     seen: set[tuple[str, str, str]] = set()
     facts: list[Fact] = []
-    prose = ProseReader(settings)
-    for chunk in sorted(chunks, key=lambda c: c.meta.chunk_index):
+    chunks = sorted(chunks, key=lambda c: c.meta.chunk_index)
+    names = defined_names((c.text for c in chunks), chunks[0].meta.language, settings) if (
+        chunks and settings.defined_names) else ()
+    prose = ProseReader(settings, names)
+    for chunk in chunks:
         # A planted "note to the AI: the deadline is …" states no fact: withheld as from answers.
         chunk = chunk.model_copy(update={"text": withhold_instructions(chunk.text)})
         if is_row(chunk):

@@ -79,8 +79,9 @@ class ProseReader:
     """Reads the prose chunks of one document in order (:meth:`facts`); a list whose lead-in ends
     one chunk goes on in the next, so the reader keeps the open list between chunks."""
 
-    def __init__(self, settings: FactSettings) -> None:
+    def __init__(self, settings: FactSettings, names: tuple[str, ...] = ()) -> None:
         self.settings = settings
+        self.names = names  # the document's defined names (assistant.facts.abbreviations)
         self.lead: _Lead | None = None
 
     def facts(self, chunk: Chunk) -> list[Fact]:
@@ -94,7 +95,7 @@ class ProseReader:
                 self.lead = None  # a sentence that is not a list item closes the list
             if len(sentence.text) > settings.max_sentence_chars:
                 continue  # a run-on block (a table flattened into one line) is not one statement
-            actors = find_actors(sentence.text, language, settings)
+            actors = find_actors(sentence.text, language, settings, self.names)
             duty = bearers(sentence.text, language, settings, actors, _begin(sentence.text))
             subject = _subject(sentence.text, actors)
             # An item under a lead-in that does not start with an actor of its own is the lead's duty
@@ -132,7 +133,7 @@ class ProseReader:
         lead = ""
         for k, (start, end) in enumerate(clauses):
             part = _Sentence(sentence.text[start:end], sentence.start + start, language)
-            actors = find_actors(part.text, language, settings)
+            actors = find_actors(part.text, language, settings, self.names)
             begin = _begin(part.text)
             duty = bearers(part.text, language, settings, actors, begin)
             holders = [a for a in role_holders(part.text, language, settings, actors)
