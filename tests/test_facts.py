@@ -168,6 +168,18 @@ def test_two_names_joined_by_a_conjunction_are_two_actors():
 @pytest.mark.parametrize(
     ("text", "names"),
     [
+        ("UBND tỉnh là cơ quan thường trực của Ban Điều phối.", ["UBND tỉnh", "Ban Điều phối"]),
+        ("UBND cấp xã là đầu mối tiếp nhận.", ["UBND cấp xã"]),
+        ("UBND xã Hồ Sen phải gửi báo cáo.", ["UBND xã Hồ Sen"]),
+    ],
+)
+def test_a_level_ends_the_lowercase_words_of_a_name(text: str, names: list[str]):
+    assert [a.name for a in find_actors(text, "vi", SETTINGS)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
         ("Các bộ, ngành trung ương phải ban hành chuẩn dữ liệu.", ["Các bộ, ngành trung ương"]),
         ("Các sở, ban, ngành, địa phương phải báo cáo.", ["Các sở, ban, ngành, địa phương"]),
         ("UBND cấp xã, phường phải báo cáo.", ["UBND cấp xã, phường"]),

@@ -276,6 +276,9 @@ def _extend(
             end += 1
         elif any(lexicon.match_at(seq, end, p, language) for p in stops) or (verbs and word.folded.endswith(verbs)):
             break  # a duty, request or role word, a conjunction, a clause or a verb ("… просит", "… подготовить")
+        elif _level_end(text, seq, end, language) > end:
+            # A level ends the lowercase part of a name ("UBND tỉnh là …" stops at "tỉnh"); a proper name may follow.
+            end, closed, compound = _level_end(text, seq, end, language), True, True
         elif language == "vi" and capitalised and not compound:
             end, compound = end + 1, True  # a capitalised name's second syllable ("Tư pháp", "Công an")
         elif not capitalised and not closed and end - last < settings.actor_lower_words and (
