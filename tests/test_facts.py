@@ -280,6 +280,10 @@ def test_a_subject_after_an_opening_clause_bears_the_duty():
     assert [f.actor for f in facts_of(text, "vi", "responsibility")] == ["UBND cấp xã"]
     plain = extract_facts([chunk(text, "vi")], FactSettings(clause_subject=False))
     assert [f for f in plain if f.kind == "responsibility"] == []
+    # A clause of its own subject after an opening clause is not the first clause's body's duty.
+    clauses = ("UBND cấp xã gửi báo cáo tuần cho Sở Du lịch; trường hợp chậm hai lần, Ban Điều phối báo cáo "
+               "Chủ tịch UBND tỉnh.")
+    assert [f.actor for f in facts_of(clauses, "vi", "responsibility")] == ["UBND cấp xã", "Ban Điều phối"]
 
 
 def test_a_name_the_document_defines_with_an_abbreviation_is_found_whole_and_by_its_abbreviation():

@@ -23,6 +23,16 @@ def test_lines_of_one_sentence_are_joined_and_sentence_ends_kept():
     )
 
 
+def test_clauses_wrapped_after_a_semicolon_are_joined_and_short_items_keep_their_lines():
+    wrapped = (
+        "Sở Du lịch có trách nhiệm: quản lý cơ sở dữ liệu lưu trú của tỉnh và cấp tài khoản; công bố danh mục;\n"
+        "hướng dẫn nghiệp vụ cho Ban Điều phối; tổng hợp số liệu hằng tuần."
+    )
+    assert reflow(wrapped) == wrapped.replace(";\n", "; ")
+    items = "Sở Du lịch có trách nhiệm:\nquản lý cơ sở dữ liệu;\nhướng dẫn nghiệp vụ;\ntổng hợp số liệu hằng tuần."
+    assert reflow(items) == items
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -85,7 +85,7 @@ def bearers(
     duties = lexicon.find(seq, lexicon.phrases("obligation", language), language)
     if begin is not None and settings.subject_duty:
         plain = language in settings.plain_verb_duty
-        opener = _after_opening_clause(text, begin) if settings.clause_subject else None
+        opener = after_opening_clause(text, begin) if settings.clause_subject else None
         after = [chain for chain in chains if opener is not None and chain[0].start == opener]
         first, start = (after[0], opener) if after and chains[0][0].start > begin else (chains[0], begin)
         subject = _subject_duty(text, seq, first, duties, language, start, plain)
@@ -102,7 +102,7 @@ def bearers(
     return []
 
 
-def _after_opening_clause(text: str, begin: int) -> int | None:
+def after_opening_clause(text: str, begin: int) -> int | None:
     """Where a sentence's words go on after an opening clause set off by its first comma ("Khi …, ", "Mỗi
     tháng, ", "If …, "): the subject may stand there. None when no comma follows the opening words."""
     comma = text.find(",", begin)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from assistant.answer.text import sentence_spans
 from assistant.facts import lexicon
-from assistant.facts.actors import Actor, bearers, find_actors, role_holders
+from assistant.facts.actors import Actor, after_opening_clause, bearers, find_actors, role_holders
 from assistant.facts.model import Evidence, Fact, Level
 from assistant.language import cue_before, date_roles
 from assistant.retrieval.keys import DateMention, code_spans, date_mentions, number_mentions, period_mentions
@@ -97,7 +97,7 @@ class ProseReader:
                 continue  # a run-on block (a table flattened into one line) is not one statement
             actors = find_actors(sentence.text, language, settings, self.names)
             duty = bearers(sentence.text, language, settings, actors, _begin(sentence.text))
-            subject = _subject(sentence.text, actors)
+            subject = _subject(sentence.text, actors, settings.clause_subject)
             # An item under a lead-in that does not start with an actor of its own is the lead's duty
             # ("1) Thành lập …", "5) Phối hợp với Tổ X …": X cooperates, the lead's actor acts).
             inherited = self.lead if item and not subject else None
@@ -141,7 +141,7 @@ class ProseReader:
             if k == 0:
                 first = duty if duty and duty[0].start <= begin else []  # the first clause's subject bears its duty
                 lead = part.text
-            elif first and not _subject(part.text, actors) and part.text.lstrip()[:1].islower():
+            elif first and not _subject(part.text, actors, settings.clause_subject) and part.text.lstrip()[:1].islower():
                 facts += _responsibilities(chunk, part, first, lead)
                 facts += _responsibilities(chunk, part, holders)
                 continue
@@ -172,11 +172,16 @@ def _begin(text: str) -> int:
     return mark.end() if mark is not None else len(text) - len(text.lstrip())
 
 
-def _subject(text: str, actors: list[Actor]) -> list[Actor]:
+def _subject(text: str, actors: list[Actor], opening: bool = False) -> list[Actor]:
     """The actor (of ``actors``, the text's) a sentence or list item starts with, after its item mark,
     else none: in a lead-in ("UBND xã là cơ quan …, có trách nhiệm:", "Sở Du lịch:") it is
-    whose duties the items are."""
-    return actors[:1] if actors and actors[0].start <= _begin(text) else []
+    whose duties the items are. With ``opening`` (``FactSettings.clause_subject``), an actor right after an
+    opening clause set off by a comma is the subject too ("trường hợp tái diễn, Sở Du lịch báo cáo …")."""
+    begin = _begin(text)
+    if actors and actors[0].start <= begin:
+        return actors[:1]
+    after = after_opening_clause(text, begin) if opening else None
+    return [a for a in actors if a.start == after][:1]
 
 
 def _heading(text: str) -> bool:

@@ -96,7 +96,9 @@ def continues(previous: str, line: str, width: int) -> bool:
     if _starts_block(line) or is_caps_title(previous):
         return False
     if SENTENCE_END.search(previous):
-        return False
+        # A series of clauses wrapped at the margin goes on after a semicolon in lower case ("…; công bố …;
+        # hướng dẫn …"); a short line ending in one is a list's item.
+        return previous.endswith(";") and line[0].islower() and len(previous) >= WRAP_SHARE * max(width, MIN_WRAP_WIDTH)
     if previous.endswith(("-", "\u00ad")) and previous[-2:-1].isalpha():
         return True
     if line[0].islower() or line[0].isdigit() or line[0] in ",;:)]}%”’»":
