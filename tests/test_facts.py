@@ -304,6 +304,15 @@ def test_a_name_the_document_defines_with_an_abbreviation_is_found_whole_and_by_
     assert "BĐP 05" not in plain_actors and "Trung tâm Dịch vụ" in plain_actors  # cut at its first lowercase word
 
 
+def test_a_common_noun_names_a_body_only_as_the_subject():
+    text = "Cơ quan cấp phép lưu trú chịu trách nhiệm cập nhật dữ liệu khi có thay đổi."
+    assert [f.actor for f in facts_of(text, "vi", "responsibility")] == ["Cơ quan cấp phép"]
+    clause = "Mỗi dữ liệu chỉ thu thập một lần; cấp xã không yêu cầu du khách khai lại."
+    assert [f.actor for f in facts_of(clause, "vi", "responsibility")] == ["cấp xã"]
+    predicate = "Sở Du lịch là cơ quan thường trực, có trách nhiệm tổng hợp số liệu."
+    assert [a.name for a in find_actors(predicate, "vi", SETTINGS, begin=0)] == ["Sở Du lịch"]
+
+
 def test_levels_come_from_the_actor_or_the_sentence():
     [fact] = facts_of("UBND cấp xã phải cập nhật số liệu.", "vi", "responsibility")
     assert fact.levels == ["commune"]

@@ -31,10 +31,14 @@ class Actor:
     start: int  # character offset in the sentence
 
 
-def find_actors(text: str, language: str, settings: FactSettings, known: tuple[str, ...] = ()) -> list[Actor]:
+def find_actors(
+    text: str, language: str, settings: FactSettings, known: tuple[str, ...] = (), begin: int | None = None
+) -> list[Actor]:
     """The names of bodies and office holders in ``text``, in text order (none inside a document code).
     ``known``: names the document defines (:func:`assistant.facts.abbreviations.defined_names`), found as
-    they are written, with a level after them ("Trung tâm Phục vụ hành chính công cấp xã", "TCT 02")."""
+    they are written, with a level after them ("Trung tâm Phục vụ hành chính công cấp xã", "TCT 02").
+    ``begin``: where the sentence's own words start; a head of ``subject_heads`` ("cơ quan", "cấp xã": words
+    that name a body only as a sentence's subject) counts there."""
     seq = lexicon.words(text)
     codes = code_spans(text.replace("Đ", "D").replace("đ", "d"))
     found: list[tuple[int, int]] = []
@@ -45,6 +49,14 @@ def find_actors(text: str, language: str, settings: FactSettings, known: tuple[s
     for first, last in lexicon.find(seq, lexicon.phrases("proper_heads", language), language):
         if seq[first].text[:1].isupper() and not any(lexicon.match_at(seq, first, p, language) for p in common):
             found.append(_extend(text, seq, first, last, language, settings))
+    first_word = next((i for i, w in enumerate(seq) if begin is not None and w.start >= begin), None)
+    if first_word is not None:
+        subject_heads = lexicon.phrases("subject_heads", language)
+        for first, last in lexicon.find(seq[first_word:], subject_heads, language)[:1]:
+            if first == 0:  # a level names the body itself ("Cấp xã không gửi …"): nothing after it is its name
+                level = _level_end(text, seq, first_word, language) == first_word + last
+                found.append((first_word, first_word + last) if level else
+                             _extend(text, seq, first_word, first_word + last, language, settings))  # fmt: skip
     names = tuple(tuple(w.key(language) for w in lexicon.words(name)) for name in known)
     for first, last in lexicon.find(seq, names, language):
         found.append((first, _level_end(text, seq, last, language)))

@@ -95,7 +95,7 @@ class ProseReader:
                 self.lead = None  # a sentence that is not a list item closes the list
             if len(sentence.text) > settings.max_sentence_chars:
                 continue  # a run-on block (a table flattened into one line) is not one statement
-            actors = find_actors(sentence.text, language, settings, self.names)
+            actors = find_actors(sentence.text, language, settings, self.names, _begin(sentence.text))
             duty = bearers(sentence.text, language, settings, actors, _begin(sentence.text))
             subject = _subject(sentence.text, actors, settings.clause_subject)
             # An item under a lead-in that does not start with an actor of its own is the lead's duty
@@ -133,7 +133,7 @@ class ProseReader:
         lead = ""
         for k, (start, end) in enumerate(clauses):
             part = _Sentence(sentence.text[start:end], sentence.start + start, language)
-            actors = find_actors(part.text, language, settings, self.names)
+            actors = find_actors(part.text, language, settings, self.names, _begin(part.text))
             begin = _begin(part.text)
             duty = bearers(part.text, language, settings, actors, begin)
             holders = [a for a in role_holders(part.text, language, settings, actors)
