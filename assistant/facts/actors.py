@@ -56,7 +56,7 @@ def find_actors(
             if first == 0:  # a level names the body itself ("Cấp xã không gửi …"): nothing after it is its name
                 level = _level_end(text, seq, first_word, language) == first_word + last
                 found.append((first_word, first_word + last) if level else
-                             _extend(text, seq, first_word, first_word + last, language, settings))  # fmt: skip
+                             _up_to_modal(text, seq, first_word, first_word + last, language, settings))  # fmt: skip
     names = tuple(tuple(w.key(language) for w in lexicon.words(name)) for name in known)
     for first, last in lexicon.find(seq, names, language):
         found.append((first, _level_end(text, seq, last, language)))
@@ -249,6 +249,19 @@ def _starts_name(seq: list[Word], i: int, language: str) -> bool:
     """A head word at ``i``: "và Sở Nội vụ" starts a second name instead of continuing the first."""
     heads = lexicon.phrases("actor_heads", language) + lexicon.phrases("proper_heads", language)
     return any(lexicon.match_at(seq, i, p, language) for p in heads)
+
+
+def _up_to_modal(text: str, seq: list[Word], first: int, last: int, language: str, settings: FactSettings) -> tuple[int, int]:
+    """A subject's name that a modal duty ends (``lexicon.yaml`` ``modal_duties``: "Cơ quan được giao theo dõi
+    chỉ tiêu có trách nhiệm …": the name runs over its verbs up to "có trách nhiệm"), within
+    ``actor_max_words`` and without punctuation; otherwise the name as :func:`_extend` grows it."""
+    modals = lexicon.phrases("modal_duties", language)
+    for end in range(last, min(len(seq), first + settings.actor_max_words + 1)):
+        if _boundary(text, seq[end - 1], seq[end]):
+            break
+        if any(lexicon.match_at(seq, end, p, language) for p in modals):
+            return first, end
+    return _extend(text, seq, first, last, language, settings)
 
 
 def _level_end(text: str, seq: list[Word], end: int, language: str) -> int:
