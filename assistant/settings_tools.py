@@ -32,7 +32,8 @@ class FactSettings(_Section):
         3, ge=0, description="A date at most this many words after a document code is that document's date, not a deadline.",
     )
     min_target_value: float = Field(
-        2, description="Smaller numbers (not percentages) are not targets: list items, ordinals, counts of steps.",
+        2, description="Smaller numbers (not percentages, not minimums, not counts written with a leading zero "
+        "such as '01 máy tính') are not targets: list items, ordinals, counts of steps.",
     )
     unit_words: int = Field(4, ge=1, description="Words after a target's number kept as its unit.")
     actor_max_words: int = Field(8, ge=1, description="Longest actor name, in words.")

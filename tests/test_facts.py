@@ -80,6 +80,8 @@ def test_a_date_without_a_year_takes_the_one_year_of_its_sentence_or_none():
         ("en", "Each site assigns at least one guide and a budget of 3 billion dong.", [3.0]),
         # "02 máy" folds to "02 may", which must not read as the 2nd of May in Vietnamese.
         ("vi", "Có ít nhất 02 máy quét tại mỗi quầy.", [2.0]),
+        # A count written with a leading zero is a count in official style, however small ("01 máy tính").
+        ("vi", "Mỗi quầy phải có 02 máy quét và 01 máy tính.", [2.0, 1.0]),
     ],
 )
 def test_a_number_in_a_sentence_that_sets_a_goal_is_a_target(language, text, values):

@@ -272,8 +272,9 @@ def _targets(chunk: Chunk, sentence: _Sentence, settings: FactSettings) -> list[
         if not (has_goal or number.percent or money):
             continue
         value = float(number.value)
-        if value < settings.min_target_value and not (number.percent or minimum):
-            continue  # "1", "2": list items, ordinals and counts of steps, not targets
+        padded = sentence.text[span[0] : span[1]].startswith("0") and span[1] - span[0] > 1
+        if value < settings.min_target_value and not (number.percent or minimum or padded):
+            continue  # "1", "2": list items, ordinals and counts of steps, not targets; "01 máy tính" is a count
         if not number.percent and _not_a_quantity(sentence.text, *span, language):
             continue
         if _next_to(sentence.text, span, "not_target_before", language, before=True):
