@@ -87,6 +87,12 @@ class FactSettings(_Section):
         0.9, description="The same within one language: two sentences of one language about one subject are alike "
         "by their words alone, so they must be closer to state one fact (chosen on the development gold lists).",
     )
+    merge_min_duty_overlap_same: float = Field(
+        0.5, ge=0, le=1, description="Two responsibilities of one actor in one language merge only when they also "
+        "share at least this share of their word pairs (of the shorter): their key is only the actor, and the "
+        "embedding model finds one body's two duties in one language alike whatever they say. The value of "
+        "conflict_min_overlap_same, not tuned.",
+    )
     conflict_min_similarity: float = Field(
         0.9, description="Two facts with different dates or numbers disagree when their sentences are at least this "
         "similar (the chat then quotes both).",

@@ -467,6 +467,18 @@ def test_rows_of_one_list_never_merge():
     assert len(merge_facts(deadlines, np.ones((2, 2)) / np.sqrt(2), 0.5)) == 2
 
 
+def test_one_bodys_two_duties_in_two_documents_of_one_language_stay_two_facts():
+    texts = [("a.pdf", "Sở Du lịch tổng hợp số liệu lưu trú hằng tuần, gửi UBND tỉnh."),
+             ("b.docx", "Sở Du lịch chủ trì kiểm tra các điểm du lịch cộng đồng."),
+             ("c.docx", "Sở Du lịch tổng hợp số liệu lưu trú hằng tuần của các xã.")]  # fmt: skip
+    facts = [f.with_id() for source, text in texts for f in extract_facts([chunk(text, "vi", source)], SETTINGS)
+             if f.kind == "responsibility"]  # fmt: skip
+    alike = np.ones((3, 3)) / np.sqrt(3)  # the embedding model finds them all alike
+    merged = merge_facts(facts, alike, 0.3, 0.3, min_duty_overlap_same=0.5)
+    assert [f.sources for f in merged] == [["a.pdf", "c.docx"], ["b.docx"]]
+    assert len(merge_facts(facts, alike, 0.3, 0.3)) == 1  # by the cosine alone, one fact
+
+
 def test_a_sentence_repeated_in_overlapping_chunks_gives_its_facts_once():
     text = "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025."
     chunks = [chunk(text, "vi"), chunk(text + " Thêm.", "vi", row=None).model_copy(update={"id": "other"})]

@@ -20,12 +20,16 @@ from assistant.retrieval.text_norm import bigrams, lexical_terms
 
 
 def merge_facts(
-    facts: list[Fact], vectors: np.ndarray | None, min_similarity: float, min_similarity_same: float | None = None
+    facts: list[Fact], vectors: np.ndarray | None, min_similarity: float, min_similarity_same: float | None = None,
+    min_duty_overlap_same: float = 0.0,
 ) -> list[Fact]:
     """Merged facts, in the order of their first statement. ``vectors[i]`` is the unit vector of
     ``facts[i]``'s sentence (None: only identical sentences merge). ``min_similarity`` holds across
     languages, ``min_similarity_same`` (default: the same) within one: two sentences of one language
     about one subject are alike by their words alone, so they must be closer to say the same thing.
+    Two responsibilities in one language (whose key is only their actor) must also share at least
+    ``min_duty_overlap_same`` of their word pairs (:func:`word_pair_overlap`): one body's two duties in two
+    documents of one language are alike to the embedding model whatever they say.
 
     Complete linkage: a statement joins a group only when it says the same as every statement
     already in it, so a chain of loosely similar sentences never becomes one fact."""
@@ -33,7 +37,8 @@ def merge_facts(
     by_key: dict[str, list[int]] = defaultdict(list)  # key -> positions in ``clusters``
     for i, fact in enumerate(facts):
         for c in by_key[fact.key]:
-            if all(_same(facts[j], fact, vectors, j, i, min_similarity, min_similarity_same) for j in clusters[c]):
+            if all(_same(facts[j], fact, vectors, j, i, min_similarity, min_similarity_same, min_duty_overlap_same)
+                   for j in clusters[c]):  # fmt: skip
                 clusters[c].append(i)
                 break
         else:
@@ -43,7 +48,8 @@ def merge_facts(
 
 
 def _same(
-    a: Fact, b: Fact, vectors: np.ndarray | None, i: int, j: int, min_similarity: float, min_same: float | None
+    a: Fact, b: Fact, vectors: np.ndarray | None, i: int, j: int, min_similarity: float, min_same: float | None,
+    min_duty_overlap: float = 0.0,
 ) -> bool:
     if a.evidence[0].row is not None and b.evidence[0].row is not None:
         return a.text == b.text and a.evidence[0].source != b.evidence[0].source  # one task listed in two lists
@@ -52,6 +58,8 @@ def _same(
     if a.kind == "responsibility" and (a.evidence[0].source == b.evidence[0].source or a.date != b.date):
         # One actor's duties in one document are several facts (the key is only the actor); and a
         # dated duty is not one with another date or none (the merged fact's date is in every quote).
+        return False
+    if a.kind == "responsibility" and a.language == b.language and word_pair_overlap(a.text, b.text) < min_duty_overlap:
         return False
     floor = min_same if min_same is not None and a.language == b.language else min_similarity
     return vectors is not None and float(vectors[i] @ vectors[j]) >= floor

@@ -182,7 +182,8 @@ def load_facts(index, settings: FactSettings, merged: bool = True) -> list[Fact]
     facts, vectors = read_stored(index)
     if not merged or not facts:
         return facts
-    return merge_facts(facts, vectors, settings.merge_min_similarity, settings.merge_min_similarity_same)
+    return merge_facts(facts, vectors, settings.merge_min_similarity, settings.merge_min_similarity_same,
+                       settings.merge_min_duty_overlap_same)
 
 
 def load_book(index, settings: FactSettings) -> FactBook:  # noqa: ANN001
@@ -190,7 +191,8 @@ def load_book(index, settings: FactSettings) -> FactBook:  # noqa: ANN001
     facts, vectors = read_stored(index)
     if not facts:
         return FactBook()
-    merged = merge_facts(facts, vectors, settings.merge_min_similarity, settings.merge_min_similarity_same)
+    merged = merge_facts(facts, vectors, settings.merge_min_similarity, settings.merge_min_similarity_same,
+                       settings.merge_min_duty_overlap_same)
     first = {f.id: i for i, f in enumerate(facts)}
     merged_vectors = np.stack([vectors[first[f.id]] for f in merged])
     conflicts = find_conflicts(
