@@ -117,6 +117,7 @@ def render_table(facts: list[Fact], model: str, limit: int) -> None:
 EXTRA_SETS = {
     "dev-b": (REPO / "evals" / "glance_gold_b.json", REPO / "evals" / "fixtures" / "vi-docs-b"),
     "heldout-c": (REPO / "evals" / "glance_gold_c.json", REPO / "evals" / "fixtures" / "vi-docs-c"),
+    "dev-d": (REPO / "evals" / "glance_gold_d.json", REPO / "evals" / "fixtures" / "vi-docs-d"),
 }
 
 

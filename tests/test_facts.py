@@ -355,6 +355,27 @@ def test_an_indicator_row_gives_the_body_its_header_gives_a_duty_and_a_report_ro
     assert row_facts(chunk(report, "vi", "bao-cao.csv", row=9)) == []
 
 
+def test_a_schedule_row_gives_its_start_and_end_and_the_body_that_leads_what_it_names():
+    row = ("STT: 1; Tên lớp bồi dưỡng: Hướng dẫn viên số – cụm 1; Ngày khai giảng: 10/9/2027; Ngày bế giảng: "
+           "12/9/2027; Đơn vị chủ trì: Sở Du lịch; Số học viên dự kiến: 40")
+    facts = row_facts(chunk(row, "vi", "lich.csv", row=2))
+    assert [(f.kind, f.date, f.date_role, f.actor, f.text) for f in facts] == [
+        ("deadline", "2027-09-10", "from", "Sở Du lịch", "Hướng dẫn viên số – cụm 1"),
+        ("deadline", "2027-09-12", "by", "Sở Du lịch", "Hướng dẫn viên số – cụm 1"),
+        ("responsibility", "2027-09-12", "by", "Sở Du lịch", "Hướng dẫn viên số – cụm 1"),
+    ]
+    # A name column without a body that has a duty (a contact list's "Tên đơn vị"/"Đơn vị") assigns nothing.
+    assert row_facts(chunk("Tên người đầu mối: Lò Văn Hải; Đơn vị: Sở Du lịch", "vi", "c.csv", row=3)) == []
+
+
+def test_a_filled_in_member_table_names_the_member_and_a_plain_ủy_viên_gives_nothing():
+    head = "STT: 1; Họ và tên: Ông Lò Văn Hải; Chức vụ: Giám đốc Sở Du lịch; Nhiệm vụ trong Ban: Trưởng ban"
+    [fact] = row_facts(chunk(head, "vi", "qd.docx", row=2))
+    assert (fact.actor, fact.text) == ("Ông Lò Văn Hải, Giám đốc Sở Du lịch", "Trưởng ban")
+    plain = "STT: 5; Họ và tên: Bà Vi Thị Mận; Chức vụ: Phó Giám đốc Sở Tài chính; Nhiệm vụ trong Ban: Ủy viên"
+    assert row_facts(chunk(plain, "vi", "qd.docx", row=6)) == []
+
+
 def test_a_member_table_row_gives_the_position_its_role_and_plain_members_nothing():
     head = "STT: 1; Họ và tên: ……………………; Chức vụ: Chủ tịch UBND xã; Vai trò trong Tổ: Tổ trưởng"
     facts = row_facts(chunk(head, "vi", "mau-quyet-dinh.docx", row=2))

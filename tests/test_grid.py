@@ -110,6 +110,22 @@ def test_a_csv_reads_groups_by_their_numeral_and_skips_the_column_numbers(tmp_pa
     ]  # fmt: skip
 
 
+def test_a_csv_separated_by_semicolons_whose_cells_hold_commas_is_read_by_its_columns(tmp_path: Path) -> None:
+    # csv.Sniffer gives up on such a file (the commas' count varies from line to line).
+    text = (
+        "STT;Tên lớp;Đối tượng;Xã, phường tham gia;Ngày khai giảng;Đơn vị chủ trì\n"
+        "1;Hướng dẫn viên số – cụm 1;Cán bộ, công chức cấp xã;Xã Hồ Sen, Xã Đồi Chè, Phường Bến Cát;10/9/2027;Sở Du lịch\n"
+        "2;Hướng dẫn viên số – cụm 2;Cán bộ, công chức cấp xã;Xã Suối Mơ;24/9/2027;Sở Du lịch\n"
+    )
+    units = read_csv(text, tmp_path / "lich.csv").units
+    assert [u.text for u in units] == [
+        ("STT: 1; Tên lớp: Hướng dẫn viên số – cụm 1; Đối tượng: Cán bộ, công chức cấp xã; Xã, phường tham gia: Xã Hồ "
+         "Sen, Xã Đồi Chè, Phường Bến Cát; Ngày khai giảng: 10/9/2027; Đơn vị chủ trì: Sở Du lịch"),
+        ("STT: 2; Tên lớp: Hướng dẫn viên số – cụm 2; Đối tượng: Cán bộ, công chức cấp xã; Xã, phường tham gia: Xã "
+         "Suối Mơ; Ngày khai giảng: 24/9/2027; Đơn vị chủ trì: Sở Du lịch"),
+    ]
+
+
 def test_what_is_not_layout_stays_data() -> None:
     # A merged header cell with no names below it names both its columns; the row below is data.
     grid = Grid.of(

@@ -15,6 +15,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 from assistant.facts.model import Fact
@@ -100,11 +101,23 @@ def same_actor(extracted: str | None, gold: str | None) -> bool:
 
 
 def same_date(extracted: str | None, gold: str | None) -> bool:
+    """A fact's date against a gold one. A period the fact gives ("2025-Q4", "2025-11") is the gold list's
+    day when that day is the period's last (the gold lists write "quý IV/2025" as 2025-12-31)."""
     if not extracted or not gold:
         return False
     if len(gold) == 4:  # a year only: "by the end of 2025"
         return extracted.startswith(gold)
-    return extracted == gold or (extracted.startswith("--") and extracted[-5:] == gold[-5:])
+    return extracted == gold or _last_day(extracted) == gold or (extracted.startswith("--") and extracted[-5:] == gold[-5:])
+
+
+def _last_day(period: str) -> str | None:
+    """The last day of a quarter ("2025-Q4") or a month ("2025-11"), ISO; None for anything else."""
+    quarter = re.fullmatch(r"(\d{4})-Q([1-4])", period)
+    month = re.fullmatch(r"(\d{4})-(\d{2})", period)
+    if not (quarter or month):
+        return None
+    year, last = (int(quarter[1]), int(quarter[2]) * 3) if quarter else (int(month[1]), int(month[2]))
+    return (date(year + last // 12, last % 12 + 1, 1) - timedelta(days=1)).isoformat()
 
 
 def matches(fact: Fact, gold: GoldStatement) -> bool:

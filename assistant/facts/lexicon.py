@@ -98,12 +98,12 @@ def find(seq: list[Word], table: tuple[tuple[str, ...], ...], language: str) -> 
 
 
 def header_role(header: str) -> str | None:
-    """The role of a list column from its header: deadline, actor, partner, unit, position, role, task or target
-    (None when unclear).
+    """The role of a list column from its header: deadline, start, actor, partner, unit, person, position, role,
+    task, target or title (None when unclear).
 
     Partner is tested before actor ("Cơ quan phối hợp" names cooperating bodies, not the lead)."""
     seq = words(header)
-    for role in ("partner", "unit", "position", "role", "deadline", "actor", "target", "task"):
+    for role in ("partner", "unit", "person", "position", "role", "start", "deadline", "actor", "target", "task", "title"):
         if any(match_at(seq, i, p, "") for p in column_phrases(role) for i in range(len(seq))):
             return role
     return None

@@ -59,16 +59,21 @@ def row_facts(chunk: Chunk) -> list[Fact]:
     # with none (a contact list: unit, person, phone) assigns nothing, whatever its other columns hold.
     tasks = [v for name, v in cells if roles[name] == "task"]
     if not tasks and actor and _duty_header(cells, roles, language):
-        # A list of indicators ("Tên chỉ tiêu: Số hồ sơ quá hạn; Cơ quan kiểm tra: Sở Du lịch"): the body its
-        # header gives a duty answers for the indicator the row names, a target column in words with no
-        # figure. A bare "Đơn vị" column (a daily report's rows: who reported a value) gives no duty.
-        tasks = [v for name, v in cells if roles[name] == "target" and _words_only(v)]
+        # A list of indicators or of courses ("Tên chỉ tiêu: Số hồ sơ quá hạn; Cơ quan kiểm tra: Sở Du lịch",
+        # "Tên lớp: …; Đơn vị chủ trì: …"): the body its header gives a duty answers for what the row names, a
+        # title column, or a target column in words with no figure. A bare "Đơn vị" column (a daily report's
+        # rows: who reported a value) gives no duty.
+        tasks = [v for name, v in cells if (roles[name] == "target" and _words_only(v)) or roles[name] == "title"]
     task = max(tasks, key=lambda v: sum(ch.isalpha() for ch in v), default=None)
-    if task is None:
+    if task is None or (actor is None and "position" in roles.values()):  # a member table: "Nhiệm vụ trong Ban"
         return _member_role(chunk, cells, roles) or _by_year(chunk, cells)
     levels = levels_of(actor, language) if actor else []
     evidence = [evidence_of(chunk, chunk.text)]
     facts = []
+    start = next((_date(v) for name, v in cells if roles[name] == "start" and _date(v)), None)
+    if start:  # a start column ("Ngày bắt đầu", "Ngày khai giảng"): from when
+        facts.append(Fact(kind="deadline", date=start, date_role="from", actor=actor, levels=levels, text=task,
+                          language=language, evidence=evidence))  # fmt: skip
     if deadline:
         facts.append(Fact(kind="deadline", date=deadline[1], date_role="by", actor=actor, levels=levels, text=task,
                           language=language, evidence=evidence))  # fmt: skip
@@ -101,17 +106,20 @@ def _words_only(value: str) -> bool:
 
 def _member_role(chunk: Chunk, cells: list[tuple[str, str]], roles: dict[str, str | None]) -> list[Fact]:
     """The role a member table's row gives ("Position: <title>; Role in the group: <head>"): a
-    responsibility of the position (the actor) whose text is the role. A blank form row ("……"), a row
+    responsibility of the position (the actor, after the member's name when the row gives one) whose text
+    is the role. A blank form row ("……"), a row
     without a position, and plain membership (`plain_member`: no duty of its own) give nothing."""
     language = chunk.meta.language
     position = next((v for name, v in cells if roles[name] == "position" and any(ch.isalpha() for ch in v)), None)
-    role = next((v for name, v in cells if roles[name] == "role" and any(ch.isalpha() for ch in v)), None)
+    role = next((v for name, v in cells if roles[name] in ("role", "task") and any(ch.isalpha() for ch in v)), None)
     if position is None or role is None:
         return []
     seq, lang = lexicon.words(role), language or ""
     if any(len(p) == len(seq) and lexicon.match_at(seq, 0, p, lang) for p in lexicon.phrases("plain_member", lang)):
         return []
-    return [Fact(kind="responsibility", actor=position, levels=levels_of(position, language), text=role,
+    person = next((v for name, v in cells if roles[name] == "person" and any(ch.isalpha() for ch in v)), None)
+    holder = f"{person}, {position}" if person else position  # a filled-in table names the member too
+    return [Fact(kind="responsibility", actor=holder, levels=levels_of(position, language), text=role,
                  language=language, evidence=[evidence_of(chunk, chunk.text)])]  # fmt: skip
 
 

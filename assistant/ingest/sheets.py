@@ -7,6 +7,7 @@ import csv
 import io
 import zipfile
 import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -63,6 +64,26 @@ def read_xlsx(path: Path) -> Parsed:
     return Parsed(units=units, warnings=warnings)
 
 
+def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+    """The CSV dialect: csv.Sniffer's, or, when it cannot tell (it gives up when a delimiter's count varies
+    between lines, as when cells hold commas: "Cán bộ, công chức" in a file separated by semicolons), the
+    delimiter that splits most lines into one same number of two or more columns."""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        pass
+    lines = sample.splitlines()[:-1] or sample.splitlines()  # the sample's last line may be cut
+    best, chosen = (0, 0), ","
+    for delimiter in ",;\t|":
+        widths = Counter(len(row) for row in csv.reader(lines, delimiter=delimiter) if row)
+        width, count = widths.most_common(1)[0] if widths else (0, 0)
+        if width >= 2 and (count, width) > best:
+            best, chosen = (count, width), delimiter
+    dialect = csv.excel()
+    dialect.delimiter = chosen
+    return dialect
+
+
 def _sheet_grid(ws: Any) -> Grid:
     """The sheet's cells, every merged range filled with its first cell's value, and where a merge runs on
     from the left."""
@@ -80,11 +101,7 @@ def _sheet_grid(ws: Any) -> Grid:
 def read_csv(text: str, path: Path) -> Parsed:
     """Rows of a decoded CSV text; the dialect is sniffed (``, ; TAB |``)."""
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = list(csv.reader(io.StringIO(text), dialect))
+        rows = list(csv.reader(io.StringIO(text), _dialect(text[:8192])))
     except csv.Error as exc:
         raise IngestError(path, f"malformed CSV: {short_cause(exc)}") from exc
     try:
