@@ -368,6 +368,20 @@ def test_a_schedule_row_gives_its_start_and_end_and_the_body_that_leads_what_it_
     assert row_facts(chunk("Tên người đầu mối: Lò Văn Hải; Đơn vị: Sở Du lịch", "vi", "c.csv", row=3)) == []
 
 
+def test_a_second_body_whose_column_states_a_duty_answers_for_the_task_too():
+    row = ("Mã: KN01; Nội dung: Kết nối dữ liệu lưu trú với LGSP; Cơ quan chủ trì: Sở Du lịch; Cơ quan phối hợp: "
+           "Công an tỉnh; Hạn hoàn thành: 2027-10-31; Cơ quan kiểm tra, đánh giá: Văn phòng UBND tỉnh")
+    facts = [f for f in row_facts(chunk(row, "vi", "ket-noi.xlsx", sheet="KN", row=4)) if f.kind == "responsibility"]
+    assert [f.actor for f in facts] == ["Sở Du lịch", "Văn phòng UBND tỉnh"]  # the partner bears no duty of its own
+
+
+def test_the_bodies_an_article_charges_with_carrying_out_a_decision_each_bear_it():
+    text = ("Chánh Văn phòng UBND tỉnh, Giám đốc Sở Du lịch, Thủ trưởng các sở, ngành liên quan và các thành viên "
+            "có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.")
+    actors = [f.actor for f in facts_of(text, "vi", "responsibility")]
+    assert actors == ["Chánh Văn phòng UBND tỉnh", "Giám đốc Sở Du lịch", "Thủ trưởng các sở, ngành"]
+
+
 def test_a_filled_in_member_table_names_the_member_and_a_plain_ủy_viên_gives_nothing():
     head = "STT: 1; Họ và tên: Ông Lò Văn Hải; Chức vụ: Giám đốc Sở Du lịch; Nhiệm vụ trong Ban: Trưởng ban"
     [fact] = row_facts(chunk(head, "vi", "qd.docx", row=2))

@@ -58,7 +58,7 @@ def row_facts(chunk: Chunk) -> list[Fact]:
     # The task is the wordiest column whose header names a task ("Tên thủ tục" over "Mã thủ tục"). A row
     # with none (a contact list: unit, person, phone) assigns nothing, whatever its other columns hold.
     tasks = [v for name, v in cells if roles[name] == "task"]
-    if not tasks and actor and _duty_header(cells, roles, language):
+    if not tasks and actor and _states_duty(next(n for n, _ in cells if roles[n] == "actor"), language):
         # A list of indicators or of courses ("Tên chỉ tiêu: Số hồ sơ quá hạn; Cơ quan kiểm tra: Sở Du lịch",
         # "Tên lớp: …; Đơn vị chủ trì: …"): the body its header gives a duty answers for what the row names, a
         # title column, or a target column in words with no figure. A bare "Đơn vị" column (a daily report's
@@ -81,6 +81,11 @@ def row_facts(chunk: Chunk) -> list[Fact]:
         facts.append(Fact(kind="responsibility", actor=actor, levels=levels, text=task, language=language,
                           date=deadline[1] if deadline else None, date_role="by" if deadline else None,
                           evidence=evidence))  # fmt: skip
+    # A second body whose column states a duty of its own ("Cơ quan kiểm tra, đánh giá") answers for the task too.
+    for name, value in cells:
+        if roles[name] == "actor" and value != actor and any(ch.isalpha() for ch in value) and _states_duty(name, language):
+            facts.append(Fact(kind="responsibility", actor=value, levels=levels_of(value, language), text=task,
+                              language=language, evidence=evidence))  # fmt: skip
     for name, value in cells:
         if roles[name] not in ("target", None) or value == task:
             continue
@@ -94,9 +99,8 @@ def row_facts(chunk: Chunk) -> list[Fact]:
     return facts
 
 
-def _duty_header(cells: list[tuple[str, str]], roles: dict[str, str | None], language: str | None) -> bool:
-    """The actor column's header states a duty ("Cơ quan kiểm tra số liệu", "Đơn vị chủ trì")."""
-    header = next(name for name, _ in cells if roles[name] == "actor")
+def _states_duty(header: str, language: str | None) -> bool:
+    """An actor column's header states a duty ("Cơ quan kiểm tra số liệu", "Đơn vị chủ trì"), not a bare "Đơn vị"."""
     return bool(lexicon.find(lexicon.words(header), lexicon.phrases("obligation", language or ""), language or ""))
 
 
