@@ -53,13 +53,13 @@ class FactSettings(_Section):
         "(a body after the verb is its object), before the nearest body in front of the duty word.",
     )
     defined_names: bool = Field(
-        True, description="Names a document defines with an abbreviation ('Trung tâm Phục vụ hành chính công "
-        "(TTPVHCC)', 'TTPVHCC: Trung tâm …') are found whole, and so are their abbreviations, as bodies' names "
+        True, description="Names a document defines with an abbreviation ('Trung tâm Dịch vụ du lịch cộng đồng "
+        "(TTDVDL)', 'TTDVDL: Trung tâm …') are found whole, and so are their abbreviations, as bodies' names "
         "(assistant/facts/abbreviations.py).",
     )
     abbreviation_extra_words: int = Field(
         4, ge=0, description="Words a defined name may run on past those whose initials spell its abbreviation "
-        "('Tổ công tác hỗ trợ vận hành (TCT 02)': three initials, four more words).",
+        "('Ban Điều phối du lịch cộng đồng (BĐP 05)': three initials, four more words).",
     )
     clause_subject: bool = Field(
         True, description="A sentence that opens with a clause set off by a comma ('Khi có thay đổi, UBND xã thông "

@@ -1,13 +1,13 @@
-"""Names a document defines with an abbreviation: "Trung tâm Phục vụ hành chính công (TTPVHCC)",
-"Tổ công tác hỗ trợ vận hành (TCT 02)", or a list of abbreviations ("– TTPVHCC: Trung tâm Phục vụ hành
-chính công").
+"""Names a document defines with an abbreviation: "Trung tâm Dịch vụ du lịch cộng đồng (TTDVDL)",
+"Ban Điều phối du lịch cộng đồng (BĐP 05)", or a list of abbreviations ("– TTDVDL: Trung tâm Dịch vụ du
+lịch cộng đồng").
 
-Official documents capitalise only a name's first words ("Trung tâm Phục vụ hành chính công"), so a name
-found from its head word stops at the first lowercase word ("Trung tâm Phục vụ"), and an abbreviation
-("TCT 02") has no head word at all. A definition says where the name ends: the words whose initials
-spell the abbreviation (the phrase may go on a few words past them: "Tổ công tác hỗ trợ vận hành" for
-TCT). Only a defined name that starts as a body's name does (:func:`assistant.facts.actors.find_actors`
-finds one at its first word) is kept, with its abbreviation: "HTTTGQTTHC: Hệ thống thông tin …" names a
+Official documents capitalise only a name's first words ("Trung tâm Dịch vụ du lịch cộng đồng"), so a
+name found from its head word stops at the first lowercase word ("Trung tâm Dịch vụ"), and an abbreviation
+("BĐP 05") has no head word at all. A definition says where the name ends: the words whose initials
+spell the abbreviation (the phrase may go on a few words past them: "Ban Điều phối du lịch cộng đồng"
+for BĐP). Only a defined name that starts as a body's name does (:func:`assistant.facts.actors.find_actors`
+finds one at its first word) is kept, with its abbreviation: "HTQLLT: Hệ thống quản lý lưu trú" names a
 system, not someone who acts.
 """
 

@@ -36,7 +36,7 @@ def find_actors(
 ) -> list[Actor]:
     """The names of bodies and office holders in ``text``, in text order (none inside a document code).
     ``known``: names the document defines (:func:`assistant.facts.abbreviations.defined_names`), found as
-    they are written, with a level after them ("Trung tâm Phục vụ hành chính công cấp xã", "TCT 02").
+    they are written, with a level after them ("Trung tâm Dịch vụ du lịch cộng đồng cấp xã", "BĐP 05").
     ``begin``: where the sentence's own words start; a head of ``subject_heads`` ("cơ quan", "cấp xã": words
     that name a body only as a sentence's subject) counts there."""
     seq = lexicon.words(text)
@@ -53,7 +53,7 @@ def find_actors(
     if first_word is not None:
         subject_heads = lexicon.phrases("subject_heads", language)
         for first, last in lexicon.find(seq[first_word:], subject_heads, language)[:1]:
-            if first == 0:  # a level names the body itself ("Cấp xã không gửi …"): nothing after it is its name
+            if first == 0:  # a level names the body itself ("Cấp xã không thu phí …"): nothing after it is its name
                 level = _level_end(text, seq, first_word, language) == first_word + last
                 found.append((first_word, first_word + last) if level else
                              _up_to_modal(text, seq, first_word, first_word + last, language, settings))  # fmt: skip
@@ -252,8 +252,8 @@ def _starts_name(seq: list[Word], i: int, language: str) -> bool:
 
 
 def _up_to_modal(text: str, seq: list[Word], first: int, last: int, language: str, settings: FactSettings) -> tuple[int, int]:
-    """A subject's name that a modal duty ends (``lexicon.yaml`` ``modal_duties``: "Cơ quan được giao theo dõi
-    chỉ tiêu có trách nhiệm …": the name runs over its verbs up to "có trách nhiệm"), within
+    """A subject's name that a modal duty ends (``lexicon.yaml`` ``modal_duties``: "Cơ quan được giao cấp phép
+    lưu trú có trách nhiệm …": the name runs over its verbs up to "có trách nhiệm"), within
     ``actor_max_words`` and without punctuation; otherwise the name as :func:`_extend` grows it."""
     modals = lexicon.phrases("modal_duties", language)
     for end in range(last, min(len(seq), first + settings.actor_max_words + 1)):

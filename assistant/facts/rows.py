@@ -81,7 +81,7 @@ def row_facts(chunk: Chunk) -> list[Fact]:
         facts.append(Fact(kind="responsibility", actor=actor, levels=levels, text=task, language=language,
                           date=deadline[1] if deadline else None, date_role="by" if deadline else None,
                           evidence=evidence))  # fmt: skip
-    # A second body whose column states a duty of its own ("Cơ quan kiểm tra, đánh giá") answers for the task too.
+    # A second body whose column states a duty of its own ("Cơ quan kiểm tra") answers for the task too.
     for name, value in cells:
         if roles[name] == "actor" and value != actor and any(ch.isalpha() for ch in value) and _states_duty(name, language):
             facts.append(Fact(kind="responsibility", actor=value, levels=levels_of(value, language), text=task,
@@ -100,7 +100,7 @@ def row_facts(chunk: Chunk) -> list[Fact]:
 
 
 def _states_duty(header: str, language: str | None) -> bool:
-    """An actor column's header states a duty ("Cơ quan kiểm tra số liệu", "Đơn vị chủ trì"), not a bare "Đơn vị"."""
+    """An actor column's header states a duty ("Cơ quan kiểm tra", "Đơn vị chủ trì"), not a bare "Đơn vị"."""
     return bool(lexicon.find(lexicon.words(header), lexicon.phrases("obligation", language or ""), language or ""))
 
 

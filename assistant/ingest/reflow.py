@@ -96,8 +96,8 @@ def continues(previous: str, line: str, width: int) -> bool:
     if _starts_block(line) or is_caps_title(previous):
         return False
     if SENTENCE_END.search(previous):
-        # A series of clauses wrapped at the margin goes on after a semicolon in lower case ("…; công bố …;
-        # hướng dẫn …"); a short line ending in one is a list's item.
+        # A series of clauses wrapped at the margin goes on after a semicolon in lower case ("…; cấp tài khoản …;
+        # hướng dẫn du khách …"); a short line ending in one is a list's item.
         return previous.endswith(";") and line[0].islower() and len(previous) >= WRAP_SHARE * max(width, MIN_WRAP_WIDTH)
     if previous.endswith(("-", "\u00ad")) and previous[-2:-1].isalpha():
         return True
