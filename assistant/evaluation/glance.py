@@ -15,10 +15,9 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
 
-from assistant.facts.model import Fact
+from assistant.facts.model import Fact, last_day
 from assistant.retrieval.text_norm import fold
 
 STEM = 5  # letters of a word compared (inflection changes endings)
@@ -107,17 +106,9 @@ def same_date(extracted: str | None, gold: str | None) -> bool:
         return False
     if len(gold) == 4:  # a year only: "by the end of 2025"
         return extracted.startswith(gold)
-    return extracted == gold or _last_day(extracted) == gold or (extracted.startswith("--") and extracted[-5:] == gold[-5:])
-
-
-def _last_day(period: str) -> str | None:
-    """The last day of a quarter ("2025-Q4") or a month ("2025-11"), ISO; None for anything else."""
-    quarter = re.fullmatch(r"(\d{4})-Q([1-4])", period)
-    month = re.fullmatch(r"(\d{4})-(\d{2})", period)
-    if not (quarter or month):
-        return None
-    year, last = (int(quarter[1]), int(quarter[2]) * 3) if quarter else (int(month[1]), int(month[2]))
-    return (date(year + last // 12, last % 12 + 1, 1) - timedelta(days=1)).isoformat()
+    day = last_day(extracted)
+    return extracted == gold or (day is not None and day.isoformat() == gold) or (
+        extracted.startswith("--") and extracted[-5:] == gold[-5:])
 
 
 def matches(fact: Fact, gold: GoldStatement) -> bool:

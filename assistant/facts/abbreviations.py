@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 
 from assistant.facts import lexicon
+from assistant.facts.actors import find_actors
 from assistant.retrieval.text_norm import fold
 from assistant.settings import FactSettings
 
@@ -38,8 +39,6 @@ def _spelled(words: list[lexicon.Word], letters: str) -> bool:
 def defined_names(texts: Iterable[str], language: str, settings: FactSettings) -> tuple[str, ...]:
     """The bodies' names the texts (one document's) define with an abbreviation, and those abbreviations,
     longest first (a longer name is matched before a name inside it)."""
-    from assistant.facts.actors import find_actors  # here: actors reads these names
-
     names: set[str] = set()
     extra = settings.abbreviation_extra_words
     for text in texts:

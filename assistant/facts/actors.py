@@ -49,14 +49,8 @@ def find_actors(
     for first, last in lexicon.find(seq, lexicon.phrases("proper_heads", language), language):
         if seq[first].text[:1].isupper() and not any(lexicon.match_at(seq, first, p, language) for p in common):
             found.append(_extend(text, seq, first, last, language, settings))
-    first_word = next((i for i, w in enumerate(seq) if begin is not None and w.start >= begin), None)
-    if first_word is not None:
-        subject_heads = lexicon.phrases("subject_heads", language)
-        for first, last in lexicon.find(seq[first_word:], subject_heads, language)[:1]:
-            if first == 0:  # a level names the body itself ("Cấp xã không thu phí …"): nothing after it is its name
-                level = _level_end(text, seq, first_word, language) == first_word + last
-                found.append((first_word, first_word + last) if level else
-                             _up_to_modal(text, seq, first_word, first_word + last, language, settings))  # fmt: skip
+    if begin is not None:
+        found += _subject_head(text, seq, begin, language, settings)
     names = tuple(tuple(w.key(language) for w in lexicon.words(name)) for name in known)
     for first, last in lexicon.find(seq, names, language):
         found.append((first, _level_end(text, seq, last, language)))
@@ -249,6 +243,21 @@ def _starts_name(seq: list[Word], i: int, language: str) -> bool:
     """A head word at ``i``: "và Sở Nội vụ" starts a second name instead of continuing the first."""
     heads = lexicon.phrases("actor_heads", language) + lexicon.phrases("proper_heads", language)
     return any(lexicon.match_at(seq, i, p, language) for p in heads)
+
+
+def _subject_head(text: str, seq: list[Word], begin: int, language: str, settings: FactSettings) -> list[tuple[int, int]]:
+    """The name a ``subject_heads`` word starts at the sentence's first word (at ``begin``), if one does. A level
+    names the body itself ("Cấp xã không thu phí …"): nothing after it is its name."""
+    first = next((i for i, w in enumerate(seq) if w.start >= begin), None)
+    if first is None:
+        return []
+    lengths = [len(p) for p in lexicon.phrases("subject_heads", language) if lexicon.match_at(seq, first, p, language)]
+    if not lengths:
+        return []
+    last = first + max(lengths)
+    if _level_end(text, seq, first, language) == last:
+        return [(first, last)]
+    return [_up_to_modal(text, seq, first, last, language, settings)]
 
 
 def _up_to_modal(text: str, seq: list[Word], first: int, last: int, language: str, settings: FactSettings) -> tuple[int, int]:

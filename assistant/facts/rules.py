@@ -95,8 +95,9 @@ class ProseReader:
                 self.lead = None  # a sentence that is not a list item closes the list
             if len(sentence.text) > settings.max_sentence_chars:
                 continue  # a run-on block (a table flattened into one line) is not one statement
-            actors = find_actors(sentence.text, language, settings, self.names, _begin(sentence.text))
-            duty = bearers(sentence.text, language, settings, actors, _begin(sentence.text))
+            begin = _begin(sentence.text)
+            actors = find_actors(sentence.text, language, settings, self.names, begin)
+            duty = bearers(sentence.text, language, settings, actors, begin)
             subject = _subject(sentence.text, actors, settings.clause_subject)
             # An item under a lead-in that does not start with an actor of its own is the lead's duty
             # ("1) Thành lập …", "5) Phối hợp với Tổ X …": X cooperates, the lead's actor acts).
@@ -133,8 +134,8 @@ class ProseReader:
         lead = ""
         for k, (start, end) in enumerate(clauses):
             part = _Sentence(sentence.text[start:end], sentence.start + start, language)
-            actors = find_actors(part.text, language, settings, self.names, _begin(part.text))
             begin = _begin(part.text)
+            actors = find_actors(part.text, language, settings, self.names, begin)
             duty = bearers(part.text, language, settings, actors, begin)
             holders = [a for a in role_holders(part.text, language, settings, actors)
                        if a.name not in {d.name for d in duty}]  # fmt: skip

@@ -182,8 +182,12 @@ def load_facts(index, settings: FactSettings, merged: bool = True) -> list[Fact]
     facts, vectors = read_stored(index)
     if not merged or not facts:
         return facts
+    return _merged(facts, vectors, settings)
+
+
+def _merged(facts: list[Fact], vectors: np.ndarray | None, settings: FactSettings) -> list[Fact]:
     return merge_facts(facts, vectors, settings.merge_min_similarity, settings.merge_min_similarity_same,
-                       settings.merge_min_duty_overlap_same)
+                       settings.merge_min_duty_overlap_same)  # fmt: skip
 
 
 def load_book(index, settings: FactSettings) -> FactBook:  # noqa: ANN001
@@ -191,8 +195,7 @@ def load_book(index, settings: FactSettings) -> FactBook:  # noqa: ANN001
     facts, vectors = read_stored(index)
     if not facts:
         return FactBook()
-    merged = merge_facts(facts, vectors, settings.merge_min_similarity, settings.merge_min_similarity_same,
-                       settings.merge_min_duty_overlap_same)
+    merged = _merged(facts, vectors, settings)
     first = {f.id: i for i, f in enumerate(facts)}
     merged_vectors = np.stack([vectors[first[f.id]] for f in merged])
     conflicts = find_conflicts(
