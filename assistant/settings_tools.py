@@ -65,6 +65,11 @@ class FactSettings(_Section):
         True, description="A sentence that opens with a clause set off by a comma ('Khi có thay đổi, UBND xã thông "
         "báo …', 'Mỗi tháng, Sở Du lịch kiểm tra …') has its subject right after that comma (subject_duty).",
     )
+    duty_heading_words: int = Field(
+        3, ge=0, description="Most words (a number, 'Điều 2') before a heading's duty noun ('Nhiệm vụ của Ban Điều phối "
+        "du lịch', 'Mục 5. Trách nhiệm của Sở Du lịch'): under such a heading, list items without a subject of "
+        "their own are that body's duties.",
+    )
     plain_verb_duty: list[str] = Field(
         default_factory=lambda: ["vi"], description="Languages whose verbs do not mark tense, where an instruction "
         "is a plain statement: a sentence that starts with a body and goes on with a verb gives it a duty, unless "

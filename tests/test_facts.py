@@ -170,6 +170,24 @@ def test_two_names_joined_by_a_conjunction_are_two_actors():
 @pytest.mark.parametrize(
     ("text", "names"),
     [
+        # Two bodies under one head: the office of both, with the level they share or without one.
+        ("Văn phòng HĐND và UBND xã phải lập dự toán.", ["Văn phòng HĐND và UBND xã"]),
+        ("Văn phòng HĐND và UBND lập dự toán chi tiết.", ["Văn phòng HĐND và UBND"]),
+        # A body with its own name before the conjunction stays apart.
+        ("Sở Du lịch và UBND cấp xã phải lập dự toán.", ["Sở Du lịch", "UBND cấp xã"]),
+        ("Văn phòng UBND tỉnh và UBND cấp xã phải lập dự toán.", ["Văn phòng UBND tỉnh", "UBND cấp xã"]),
+        # An abbreviation is a whole name: a level or a collective may follow it, a verb may not.
+        ("Sở Du lịch và UBND phải lập dự toán.", ["Sở Du lịch", "UBND"]),
+        ("Từ ngày 02/6/2027, UBND các xã, phường báo cáo hằng ngày.", ["UBND các xã, phường"]),
+    ],
+)
+def test_a_name_joins_two_bodies_only_under_one_head(text: str, names: list[str]):
+    assert [a.name for a in find_actors(text, "vi", SETTINGS)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
         ("UBND tỉnh là cơ quan thường trực của Ban Điều phối.", ["UBND tỉnh", "Ban Điều phối"]),
         ("UBND cấp xã là đầu mối tiếp nhận.", ["UBND cấp xã"]),
         ("UBND xã Hồ Sen phải gửi báo cáo.", ["UBND xã Hồ Sen"]),
@@ -288,6 +306,25 @@ def test_a_subject_after_an_opening_clause_bears_the_duty():
     assert [f.actor for f in facts_of(clauses, "vi", "responsibility")] == ["UBND cấp xã", "Ban Điều phối"]
 
 
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        # A lowercase head after a condition names the subject up to its modal.
+        ("Trường hợp mất kết nối quá 02 giờ, đơn vị quản lý điểm du lịch phải thông báo cho Sở Du lịch.",
+         ["đơn vị quản lý điểm du lịch"]),
+        ("Khi kết thúc mùa du lịch, cơ quan được giao theo dõi có trách nhiệm lập báo cáo.",
+         ["cơ quan được giao theo dõi"]),
+        # A list that runs over a condition's comma is cut there: the names after it are the subject.
+        ("Khi bàn giao hồ sơ cho Trung tâm Lưu trữ, UBND cấp xã và Trung tâm Lưu trữ lập biên bản.",
+         ["UBND cấp xã", "Trung tâm Lưu trữ"]),
+        # Without a condition, a comma between two names is a list's ("giúp lãnh đạo, công chức …"): no subject.
+        ("Sổ tay này giúp lãnh đạo, công chức ở hai cấp tra cứu việc phải làm.", []),
+    ],
+)
+def test_the_subject_after_a_condition_or_time_clause_bears_the_duty(text: str, actors: list[str]):
+    assert [f.actor for f in facts_of(text, "vi", "responsibility")] == actors
+
+
 def test_a_name_the_document_defines_with_an_abbreviation_is_found_whole_and_by_its_abbreviation():
     glossary = chunk("Chữ viết tắt:\n– TTDVDL: Trung tâm Dịch vụ du lịch\n– HTQLLT: Hệ thống quản lý lưu trú", "vi")
     body = [
@@ -304,6 +341,11 @@ def test_a_name_the_document_defines_with_an_abbreviation_is_found_whole_and_by_
     plain = extract_facts(chunks, FactSettings(defined_names=False))
     plain_actors = [f.actor for f in plain if f.kind == "responsibility"]
     assert "BĐP 05" not in plain_actors and "Trung tâm Dịch vụ" in plain_actors  # cut at its first lowercase word
+    # The bracket may say that it defines ("sau đây viết tắt là …").
+    worded = [chunk("Đưa ki-ốt về Trung tâm Dịch vụ du lịch (sau đây viết tắt là TTDVDL) cấp xã.", "vi"),
+              chunk("Khi ki-ốt bị lỗi, TTDVDL báo ngay cho Sở Du lịch.", "vi").model_copy(update={"id": "c1"})]
+    worded[1].meta.chunk_index = 1
+    assert [f.actor for f in extract_facts(worded, SETTINGS) if f.kind == "responsibility"] == ["TTDVDL"]
 
 
 def test_a_common_noun_names_a_body_only_as_the_subject():
@@ -547,6 +589,25 @@ def test_the_items_under_a_lead_in_are_the_duties_of_the_actor_it_starts_with():
     assert not any(actor.startswith("Tổ công nghệ") for actor, _, _ in duties)
     assert all(f.verified for f in facts_of(text, "vi", "responsibility")), "the actor is in the lead-in"
     assert len([d for d in duties if d[1] == "- "]) == 1, "the list after a plain paragraph has no actor"
+
+
+def test_the_items_under_a_duty_heading_are_the_duties_of_the_bodies_it_names():
+    # A heading line ("5.2. Trách nhiệm của …") states nothing itself; its items are the body's duties.
+    text = ("5.2. Trách nhiệm của Sở Du lịch\n– Ban hành hướng dẫn kỹ thuật trước ngày 30/9/2027;\n"
+            "– Tổng hợp tiến độ, báo cáo Ban Điều phối vào ngày 25 của tháng cuối mỗi quý.\nPhần III\n– Bố trí kinh phí.")
+    duties = facts_of(text, "vi", "responsibility")
+    assert [(f.actor, f.text[:10]) for f in duties] == [("Sở Du lịch", "– Ban hành"), ("Sở Du lịch", "– Tổng hợp")]
+    assert all(f.verified and f.evidence[0].lead == "5.2. Trách nhiệm của Sở Du lịch" for f in duties)
+    # A section's own heading (a DOCX article) leads its items; an item may start with one of the parties it lists.
+    items = ("1. Giúp Chủ tịch UBND tỉnh theo dõi các điểm du lịch.\n"
+             "2. Các thành viên thực hiện nhiệm vụ theo lĩnh vực được phân công.")
+    section = "Điều 2. Nhiệm vụ của Ban Điều phối và các thành viên"
+    facts = extract_facts([chunk(items, "vi", section=section)], SETTINGS)
+    assert [(f.actor, f.text[:2]) for f in facts if f.kind == "responsibility"] == [
+        ("Ban Điều phối", "1."), ("Các thành viên", "2.")]
+    # A section heading that names no one's duties lends no actor.
+    plain = extract_facts([chunk(items, "vi", section="Điều 2. Tổ chức thực hiện")], SETTINGS)
+    assert not {"Ban Điều phối", "Các thành viên"} & {f.actor for f in plain if f.kind == "responsibility"}
 
 
 def test_an_item_that_names_its_own_actor_keeps_it():

@@ -24,7 +24,8 @@ from assistant.settings import FactSettings
 # An abbreviation: two or more capitals (Đ too), optionally a number ("TCT 02", "BCĐ 389").
 _ABBREVIATION = r"[A-ZĐ][A-ZĐ&]{1,11}(?:[ -]\d{1,4})?"
 # "<phrase> (ABBR)" and, at a line's start, "ABBR: <phrase>" or "ABBR – <phrase>".
-_IN_BRACKETS = re.compile(rf"\(({_ABBREVIATION})\)")
+# The bracket may say so in words first ("(sau đây viết tắt là BĐP)", "(hereinafter CTB)"); the initials check decides.
+_IN_BRACKETS = re.compile(rf"\((?:[^()\n]{{0,40}}\s)?({_ABBREVIATION})\)")
 _LISTED = re.compile(rf"^[\s\-–—•+*]*({_ABBREVIATION})\s*[:–—]\s*([^\n;.()]+)", re.MULTILINE)
 
 

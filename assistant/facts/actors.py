@@ -51,6 +51,9 @@ def find_actors(
             found.append(_extend(text, seq, first, last, language, settings))
     if begin is not None:
         found += _subject_head(text, seq, begin, language, settings)
+        opener = _condition_end(text, seq, begin, language) if settings.clause_subject else None
+        if opener is not None:  # "Khi …, cơ quan được giao …": the subject after a condition or time clause
+            found += _subject_head(text, seq, opener, language, settings)
     names = tuple(tuple(w.key(language) for w in lexicon.words(name)) for name in known)
     for first, last in lexicon.find(seq, names, language):
         found.append((first, _level_end(text, seq, last, language)))
@@ -92,7 +95,11 @@ def bearers(
     if begin is not None and settings.subject_duty:
         plain = language in settings.plain_verb_duty
         opener = after_opening_clause(text, begin) if settings.clause_subject else None
-        after = [chain for chain in chains if opener is not None and chain[0].start == opener]
+        # The names after the opening clause; a list that runs over its comma is cut there when the sentence
+        # opens with a condition or time ("Khi giao … cho đơn vị X, UBND xã …"), not in "giúp lãnh đạo, công chức …".
+        cut = _condition_end(text, seq, begin, language) is not None
+        after = [chain[i:] for chain in chains for i, actor in enumerate(chain)
+                 if opener is not None and actor.start == opener and (i == 0 or cut)]
         first, start = (after[0], opener) if after and chains[0][0].start > begin else (chains[0], begin)
         subject = _subject_duty(text, seq, first, duties, language, start, plain)
         if subject is not None:
@@ -116,6 +123,15 @@ def after_opening_clause(text: str, begin: int) -> int | None:
         return None
     rest = text[comma + 1 :]
     return comma + 1 + len(rest) - len(rest.lstrip())
+
+
+def _condition_end(text: str, seq: list[Word], begin: int, language: str) -> int | None:
+    """Where the subject may stand after a condition or time clause (``lexicon.yaml`` ``opening_clauses``:
+    "Khi …, ", "Nếu …, ", "If …, "); None when the sentence does not open with one."""
+    first = _word_at(seq, begin)
+    if not any(lexicon.match_at(seq, first, p, language) for p in lexicon.phrases("opening_clauses", language)):
+        return None
+    return after_opening_clause(text, begin)
 
 
 def _agent(text: str, seq: list[Word], chains: list[list[Actor]], language: str) -> list[Actor]:
@@ -245,32 +261,68 @@ def _starts_name(seq: list[Word], i: int, language: str) -> bool:
     return any(lexicon.match_at(seq, i, p, language) for p in heads)
 
 
+def _word_at(seq: list[Word], begin: int) -> int:
+    """The index of the first word at or after character ``begin`` (``len(seq)`` when none is)."""
+    return next((i for i, w in enumerate(seq) if w.start >= begin), len(seq))
+
+
 def _subject_head(text: str, seq: list[Word], begin: int, language: str, settings: FactSettings) -> list[tuple[int, int]]:
     """The name a ``subject_heads`` word starts at the sentence's first word (at ``begin``), if one does. A level
     names the body itself ("Cấp xã không thu phí …"): nothing after it is its name."""
-    first = next((i for i, w in enumerate(seq) if w.start >= begin), None)
-    if first is None:
+    first = _word_at(seq, begin)
+    if first == len(seq):
         return []
     lengths = [len(p) for p in lexicon.phrases("subject_heads", language) if lexicon.match_at(seq, first, p, language)]
     if not lengths:
-        return []
+        # A head followed by lowercase words ("đơn vị quản lý …", "công chức được giao …") names its subject up
+        # to a modal duty ("Đơn vị quản lý hệ thống nguồn phải …"), as a subject head does; without one, or
+        # before a capitalised name ("Chủ tịch UBND xã …"), the head's own rules name it.
+        heads = lexicon.phrases("actor_heads", language) + lexicon.phrases("collective_heads", language)
+        lengths = [len(p) for p in heads if lexicon.match_at(seq, first, p, language)]
+        last = first + max(lengths, default=0)
+        if not lengths or last >= len(seq) or not seq[last].text[:1].islower():
+            return []
+        modal = _up_to_modal(text, seq, first, last, language, settings, extend=False)
+        return [modal] if modal else []
     last = first + max(lengths)
     if _level_end(text, seq, first, language) == last:
         return [(first, last)]
     return [_up_to_modal(text, seq, first, last, language, settings)]
 
 
-def _up_to_modal(text: str, seq: list[Word], first: int, last: int, language: str, settings: FactSettings) -> tuple[int, int]:
+def _up_to_modal(
+    text: str, seq: list[Word], first: int, last: int, language: str, settings: FactSettings, extend: bool = True
+) -> tuple[int, int] | None:
     """A subject's name that a modal duty ends (``lexicon.yaml`` ``modal_duties``: "Cơ quan được giao cấp phép
     lưu trú có trách nhiệm …": the name runs over its verbs up to "có trách nhiệm"), within
-    ``actor_max_words`` and without punctuation; otherwise the name as :func:`_extend` grows it."""
+    ``actor_max_words`` and without punctuation; otherwise the name as :func:`_extend` grows it (None
+    without ``extend``)."""
     modals = lexicon.phrases("modal_duties", language)
     for end in range(last, min(len(seq), first + settings.actor_max_words + 1)):
         if _boundary(text, seq[end - 1], seq[end]):
             break
         if any(lexicon.match_at(seq, end, p, language) for p in modals):
             return first, end
-    return _extend(text, seq, first, last, language, settings)
+    return _extend(text, seq, first, last, language, settings) if extend else None
+
+
+def _abbreviation(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
+def _shared_level(text: str, seq: list[Word], first: int, joiner: int, language: str) -> bool:
+    """Two bodies under one head share the level after the second ("Văn phòng HĐND và UBND xã": the office of
+    both): the name before the joiner is a head and one body's name without a level, the name after it is a
+    body's name with its level right after, or both are abbreviations."""
+    heads = lexicon.phrases("actor_heads", language)
+    before = [p for p in heads if len(p) < joiner - first and lexicon.match_at(seq, joiner - len(p), p, language)]
+    after = [len(p) for p in heads if lexicon.match_at(seq, joiner + 1, p, language)]
+    if not (before and after):
+        return False
+    end = joiner + 1 + max(after)
+    # Two abbreviations under one head name one body with or without a level ("Văn phòng HĐND và UBND").
+    both = _abbreviation(seq[joiner - 1].text) and _abbreviation(seq[end - 1].text)
+    return both or _level_end(text, seq, end, language) > end
 
 
 def _level_end(text: str, seq: list[Word], end: int, language: str) -> int:
@@ -306,13 +358,19 @@ def _extend(
         next_capital = end + 1 < len(seq) and seq[end + 1].text[:1].isupper()
         if word.text[:1].isupper():
             end, capitalised, compound = end + 1, True, False
-        elif word.key(language) in joiners and next_capital and not _starts_name(seq, end + 1, language):
+        elif word.key(language) in joiners and next_capital and (
+            not _starts_name(seq, end + 1, language) or _shared_level(text, seq, first, end, language)
+        ):
             end += 1
         elif any(lexicon.match_at(seq, end, p, language) for p in stops) or (verbs and word.folded.endswith(verbs)):
             break  # a duty, request or role word, a conjunction, a clause or a verb ("… просит", "… подготовить")
         elif _level_end(text, seq, end, language) > end:
             # A level ends the lowercase part of a name ("UBND tỉnh là …" stops at "tỉnh"); a proper name may follow.
             end, closed, compound = _level_end(text, seq, end, language), True, True
+        elif _abbreviation(seq[end - 1].text) and not any(
+            lexicon.match_at(seq, end, p, language) for p in lexicon.phrases("collective_heads", language)
+        ):
+            break  # an abbreviation is a whole name but for its level ("UBND xã", "UBND các xã"; not "UBND lập …")
         elif language == "vi" and capitalised and not compound:
             end, compound = end + 1, True  # a capitalised name's second syllable ("Tư pháp", "Công an")
         elif not capitalised and not closed and end - last < settings.actor_lower_words and (

@@ -73,6 +73,7 @@ class _Lead:
 
     text: str
     actors: list[Actor]
+    parties: tuple[str, ...] = ()  # a duty heading's listed parties, as written ("các thành viên")
 
 
 class ProseReader:
@@ -88,20 +89,29 @@ class ProseReader:
         """Every deadline, target and responsibility stated by the sentences of one prose chunk."""
         settings, language = self.settings, chunk.meta.language
         facts: list[Fact] = []
+        section = self._duty_heading(chunk.meta.section or "", language)
         for start, end in sentence_spans(chunk.text):
             sentence = _Sentence(chunk.text[start:end], start, language)
             item = bool(_ITEM.match(sentence.text))
             if not item:
                 self.lead = None  # a sentence that is not a list item closes the list
+            heading = self._duty_heading(sentence.text, language)
+            if heading is not None:
+                self.lead = heading  # "5.2. Trách nhiệm của Sở Du lịch": the items after it are its duties
+                continue
             if len(sentence.text) > settings.max_sentence_chars:
                 continue  # a run-on block (a table flattened into one line) is not one statement
             begin = _begin(sentence.text)
-            actors = find_actors(sentence.text, language, settings, self.names, begin)
+            # An item may start with one of its heading's parties ("Các thành viên …" under "Trách nhiệm của
+            # Trưởng ban và các thành viên"): that party is its subject, even when no head word names it.
+            parties = (self.lead or section).parties if item and (self.lead or section) else ()
+            actors = find_actors(sentence.text, language, settings, self.names + parties, begin)
             duty = bearers(sentence.text, language, settings, actors, begin)
             subject = _subject(sentence.text, actors, settings.clause_subject)
             # An item under a lead-in that does not start with an actor of its own is the lead's duty
             # ("1) Thành lập …", "5) Phối hợp với Tổ X …": X cooperates, the lead's actor acts).
-            inherited = self.lead if item and not subject else None
+            lead = self.lead or section  # a list's lead-in, else its section's heading
+            inherited = lead if item and not subject else None
             if inherited is not None:
                 duty = []
             holders = [a for a in role_holders(sentence.text, language, settings, actors)
@@ -122,6 +132,21 @@ class ProseReader:
                 actors = subject or duty
                 self.lead = _Lead(sentence.text, actors) if actors else None
         return facts
+
+    def _duty_heading(self, text: str, language: str) -> _Lead | None:
+        """A heading that names whose duties follow ("Điều 2. Nhiệm vụ của Ban Điều phối du lịch", "5.2. Trách
+        nhiệm của Sở Du lịch": ``lexicon.yaml`` ``duty_headings`` within ``duty_heading_words`` of its start, no
+        closing punctuation), as the lead-in of the items under it; None for any other text."""
+        if not text.strip() or text.rstrip()[-1] in ".;:!?":
+            return None
+        seq = lexicon.words(text)
+        for first, last in lexicon.find(seq, lexicon.phrases("duty_headings", language), language):
+            if first > self.settings.duty_heading_words:
+                continue
+            after = seq[last - 1].end
+            actors = [a for a in find_actors(text, language, self.settings, self.names) if a.start >= after]
+            return _Lead(text, actors, _parties(text[after:], language)) if actors else None
+        return None
 
     def _clause_duties(self, chunk: Chunk, sentence: _Sentence, clauses: list[tuple[int, int]]) -> list[Fact]:
         """The duties of a sentence read clause by clause ("Sở Du lịch hướng dẫn …; chủ trì …; chỉ đạo …"): each
@@ -183,6 +208,24 @@ def _subject(text: str, actors: list[Actor], opening: bool = False) -> list[Acto
         return actors[:1]
     after = after_opening_clause(text, begin) if opening else None
     return [a for a in actors if a.start == after][:1]
+
+
+def _parties(text: str, language: str) -> tuple[str, ...]:
+    """The names a heading lists ("Trưởng ban, Phó Trưởng ban và các thành viên"), split at commas and
+    conjunctions, each as written."""
+    conjunctions = {p[0] for p in lexicon.phrases("conjunctions", language) if len(p) == 1}
+    parties: list[str] = []
+    current: list[lexicon.Word] = []
+    for word in lexicon.words(text):
+        if word.key(language) in conjunctions or (current and "," in text[current[-1].end : word.start]):
+            if current:
+                parties.append(text[current[0].start : current[-1].end])
+            current = [] if word.key(language) in conjunctions else [word]
+            continue
+        current.append(word)
+    if current:
+        parties.append(text[current[0].start : current[-1].end])
+    return tuple(parties)
 
 
 def _heading(text: str) -> bool:
