@@ -245,6 +245,10 @@ def test_sentence_split_keeps_markers_and_ordinals() -> None:
     assert parts == ["Es wird durchgeführt.", "100 % der Verfahren laufen online, siehe S. 12 und ст. 5."], (
         "a figure after a lowercase word opens a sentence; after an abbreviation it does not"
     )
+    parts = sentences("Liên hệ nhóm hỗ trợ của BĐP 05. Khi có thay đổi, UBND xã thông báo.\nPHẦN II. TỔ CHỨC")
+    assert parts == ["Liên hệ nhóm hỗ trợ của BĐP 05.", "Khi có thay đổi, UBND xã thông báo.", "PHẦN II. TỔ CHỨC"], (
+        "a body's code ends a sentence inside a line; at a line's start it heads it"
+    )
 
 
 def test_figure_keys_normalise_and_skip_years_and_small_numbers() -> None:

@@ -50,6 +50,14 @@ def _ends_a_word(text: str, start: int, end: int) -> bool:
     return len(word) >= 4 and word.isalpha() and word.islower()
 
 
+def _coded_name(text: str, line_start: int, end: int) -> bool:
+    """Whether ``text[line_start:end]`` ends with an abbreviation and its number inside a line ("… của BĐP
+    05"): a period after it ends a sentence. At a line's start the same shape heads it ("PHẦN II.")."""
+    words = text[line_start:end].split()
+    return len(words) >= 3 and len(words[-2]) >= 2 and words[-2].isalpha() and words[-2].isupper() and (
+        words[-1].isdigit())
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of ``text``; lines always end a sentence.
 
@@ -66,7 +74,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             if not rest.strip() or not rest[0].isspace():
                 continue
             first = rest.lstrip()[0]
-            if _ORDINAL.search(text[max(line_start, m.start() - ORDINAL_REACH) : m.end()]):
+            if _ORDINAL.search(text[max(line_start, m.start() - ORDINAL_REACH) : m.end()]) and not _coded_name(
+                text, line_start, m.start()
+            ):
                 continue  # "1. Juli", "30. Juni", "5.1. Giai đoạn", "PHẦN II. TỔ CHỨC": no sentence end
             if first.isupper() or first in _OPENERS or (first.isdigit() and _ends_a_word(text, line_start, m.start())):
                 start, end = _stripped(text, pos, m.end())
