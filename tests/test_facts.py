@@ -242,6 +242,8 @@ def test_whoever_is_given_a_role_bears_a_responsibility_named_with_the_person_be
         ("• Sở Du lịch: chủ trì thống kê lượt khách.", ["Sở Du lịch"]),
         # A lead-in's items are its duties (read elsewhere); the lead-in itself states none.
         ("Sở Du lịch:", []),
+        # A request's object stands near it (request_reach): "để phân công nhiệm vụ trong đơn vị" asks no unit.
+        ("Lãnh đạo Sở Du lịch đọc trước Phần II để phân công nhiệm vụ trong đơn vị.", ["Lãnh đạo Sở Du lịch"]),
         # A duty word in brackets after a name is a note: a list of recipients names no one's duty.
         ("- Sở Du lịch (để báo cáo);", []),
         # A common word that starts like a name, capitalised at the start of a sentence, is no body.

@@ -89,7 +89,7 @@ def bearers(
         if request_start in inside:
             continue
         for chain in chains:
-            if 0 <= chain[0].first - request_end <= settings.duty_reach:
+            if 0 <= chain[0].first - request_end <= settings.request_reach:
                 return chain
     duties = lexicon.find(seq, lexicon.phrases("obligation", language), language)
     if begin is not None and settings.subject_duty:
