@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from assistant.facts.abbreviations import defined_names
 from assistant.facts.actors import find_actors, role_holders
 from assistant.facts.extract import extract_facts
 from assistant.facts.merge import merge_facts
@@ -350,6 +351,11 @@ def test_a_name_the_document_defines_with_an_abbreviation_is_found_whole_and_by_
               chunk("Khi ki-ốt bị lỗi, TTDVDL báo ngay cho Sở Du lịch.", "vi").model_copy(update={"id": "c1"})]
     worded[1].meta.chunk_index = 1
     assert [f.actor for f in extract_facts(worded, SETTINGS) if f.kind == "responsibility"] == ["TTDVDL"]
+    # An abbreviation may carry its level ("BĐP tỉnh"); its capitals are the initials, the phrase ends at a comma.
+    listed = "Chữ viết tắt:\n– BĐP tỉnh: Ban Điều phối phát triển du lịch, văn hóa tỉnh Hồ Sen;\n– HTQL: Hệ thống quản lý"
+    assert defined_names([listed], "vi", SETTINGS) == ("Ban Điều phối phát triển du lịch", "BĐP tỉnh")
+    agent = chunk(f"{listed}\n\nChỉ tiêu năm 2027 do BĐP tỉnh xem xét, điều chỉnh khi sơ kết.", "vi")
+    assert [f.actor for f in extract_facts([agent], SETTINGS) if f.kind == "responsibility"] == ["BĐP tỉnh"]
 
 
 def test_a_common_noun_names_a_body_only_as_the_subject():

@@ -21,16 +21,17 @@ from assistant.facts.actors import find_actors
 from assistant.retrieval.text_norm import fold
 from assistant.settings import FactSettings
 
-# An abbreviation: two or more capitals (Đ too), optionally a number ("TCT 02", "BCĐ 389").
-_ABBREVIATION = r"[A-ZĐ][A-ZĐ&]{1,11}(?:[ -]\d{1,4})?"
+# An abbreviation: two or more capitals (Đ too), optionally a number ("TCT 02", "BCĐ 389") or one lowercase word,
+# a level ("BĐP tỉnh"); only the capitals are initials.
+_ABBREVIATION = r"[A-ZĐ][A-ZĐ&]{1,11}(?:[ -]\d{1,4}|\s[^\W\d_A-ZĐ]+)?"
 # "<phrase> (ABBR)" and, at a line's start, "ABBR: <phrase>" or "ABBR – <phrase>".
 # The bracket may say so in words first ("(sau đây viết tắt là BĐP)", "(hereinafter CTB)"); the initials check decides.
 _IN_BRACKETS = re.compile(rf"\((?:[^()\n]{{0,40}}\s)?({_ABBREVIATION})\)")
-_LISTED = re.compile(rf"^[\s\-–—•+*]*({_ABBREVIATION})\s*[:–—]\s*([^\n;.()]+)", re.MULTILINE)
+_LISTED = re.compile(rf"^[\s\-–—•+*]*({_ABBREVIATION})\s*[:–—]\s*([^\n;.(),]+)", re.MULTILINE)
 
 
 def _letters(abbreviation: str) -> str:
-    return fold("".join(ch for ch in abbreviation if ch.isalpha()))
+    return fold("".join(ch for ch in abbreviation if ch.isupper()))
 
 
 def _spelled(words: list[lexicon.Word], letters: str) -> bool:
