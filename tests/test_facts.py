@@ -636,6 +636,20 @@ def test_a_list_goes_on_into_the_next_chunk_and_a_table_closes_it():
     assert not [f for f in extract_facts([first, row, after], SETTINGS) if f.text.startswith("1)")]
 
 
+def test_a_new_section_or_a_heading_in_the_text_closes_a_list():
+    lead = chunk("UBND xã ban hành Kế hoạch như sau:", "vi", chunk_index=0)
+    goals = chunk("1. Đưa ki-ốt vào phục vụ du khách tại các điểm du lịch.", "vi", section="I. MỤC ĐÍCH",
+                  chunk_index=1).model_copy(update={"id": "c1"})  # fmt: skip
+    assert [f for f in extract_facts([lead, goals], SETTINGS) if f.text.startswith("1.")] == []
+    same = goals.model_copy(update={"meta": goals.meta.model_copy(update={"section": None})})
+    assert [f.actor for f in extract_facts([lead, same], SETTINGS) if f.text.startswith("1.")] == ["UBND xã"]
+    # A heading standing in the text ("III. Bồi dưỡng công chức, hướng dẫn du khách") states nothing.
+    heading = chunk("III. Bồi dưỡng công chức, hướng dẫn du khách", "vi", section="II. NHIỆM VỤ", chunk_index=2)
+    under = chunk("STT: 1", "vi", section="II. NHIỆM VỤ > III. Bồi dưỡng công chức, hướng dẫn du khách",
+                  chunk_index=3).model_copy(update={"id": "c3"})  # fmt: skip
+    assert [f for f in extract_facts([heading, under], SETTINGS) if f.kind == "responsibility"] == []
+
+
 def test_a_lead_in_without_the_actor_does_not_verify_an_item():
     item = Fact(kind="responsibility", actor="Sở Y tế", text="- Lập kế hoạch.", language="vi",
                 evidence=[Evidence(source="d.txt", quote="- Lập kế hoạch.", lead="Các đơn vị có trách nhiệm:")])  # fmt: skip

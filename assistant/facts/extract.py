@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from assistant.answer.instructions import LEXICON as INSTRUCTIONS
 from assistant.answer.instructions import withhold_instructions
+from assistant.answer.outline import SECTION_SEPARATOR
 from assistant.facts.abbreviations import defined_names
 from assistant.facts.lexicon import LEXICON
 from assistant.facts.model import Fact
@@ -42,7 +43,8 @@ def extract_facts(chunks: Iterable[Chunk], settings: FactSettings) -> list[Fact]
     chunks = sorted(chunks, key=lambda c: c.meta.chunk_index)
     names = defined_names((c.text for c in chunks), chunks[0].meta.language, settings) if (
         chunks and settings.defined_names) else ()
-    prose = ProseReader(settings, names)
+    headings = frozenset(part.strip() for c in chunks if c.meta.section for part in c.meta.section.split(SECTION_SEPARATOR))
+    prose = ProseReader(settings, names, headings)
     for chunk in chunks:
         # A planted "note to the AI: the deadline is …" states no fact: withheld as from answers.
         chunk = chunk.model_copy(update={"text": withhold_instructions(chunk.text)})

@@ -74,30 +74,37 @@ class _Lead:
     text: str
     actors: list[Actor]
     parties: tuple[str, ...] = ()  # a duty heading's listed parties, as written ("các thành viên")
+    section: str | None = None  # the heading path it was read under
 
 
 class ProseReader:
     """Reads the prose chunks of one document in order (:meth:`facts`); a list whose lead-in ends
     one chunk goes on in the next, so the reader keeps the open list between chunks."""
 
-    def __init__(self, settings: FactSettings, names: tuple[str, ...] = ()) -> None:
+    def __init__(self, settings: FactSettings, names: tuple[str, ...] = (), headings: frozenset[str] = frozenset()) -> None:
         self.settings = settings
         self.names = names  # the document's defined names (assistant.facts.abbreviations)
+        self.headings = headings  # the document's section headings, which may also stand in its text
         self.lead: _Lead | None = None
 
     def facts(self, chunk: Chunk) -> list[Fact]:
         """Every deadline, target and responsibility stated by the sentences of one prose chunk."""
         settings, language = self.settings, chunk.meta.language
         facts: list[Fact] = []
-        section = self._duty_heading(chunk.meta.section or "", language)
+        section = self._duty_heading(chunk.meta.section or "", language, chunk.meta.section)
+        if self.lead is not None and self.lead.section != chunk.meta.section:
+            self.lead = None  # a heading between the lead-in and this chunk closed its list
         for start, end in sentence_spans(chunk.text):
             sentence = _Sentence(chunk.text[start:end], start, language)
             item = bool(_ITEM.match(sentence.text))
             if not item:
                 self.lead = None  # a sentence that is not a list item closes the list
-            heading = self._duty_heading(sentence.text, language)
+            heading = self._duty_heading(sentence.text, language, chunk.meta.section)
             if heading is not None:
                 self.lead = heading  # "5.2. Trách nhiệm của Sở Du lịch": the items after it are its duties
+                continue
+            if sentence.text.strip() in self.headings:
+                self.lead = None  # a section's heading ("III. Bồi dưỡng công chức, …") states nothing and ends a list
                 continue
             if len(sentence.text) > settings.max_sentence_chars:
                 continue  # a run-on block (a table flattened into one line) is not one statement
@@ -130,10 +137,10 @@ class ProseReader:
                     facts += _responsibilities(chunk, sentence, inherited.actors, inherited.text)
             if sentence.text.rstrip().endswith(":"):
                 actors = subject or duty
-                self.lead = _Lead(sentence.text, actors) if actors else None
+                self.lead = _Lead(sentence.text, actors, section=chunk.meta.section) if actors else None
         return facts
 
-    def _duty_heading(self, text: str, language: str) -> _Lead | None:
+    def _duty_heading(self, text: str, language: str, section: str | None) -> _Lead | None:
         """A heading that names whose duties follow ("Điều 2. Nhiệm vụ của Ban Điều phối du lịch", "5.2. Trách
         nhiệm của Sở Du lịch": ``lexicon.yaml`` ``duty_headings`` within ``duty_heading_words`` of its start, no
         closing punctuation), as the lead-in of the items under it; None for any other text."""
@@ -145,7 +152,7 @@ class ProseReader:
                 continue
             after = seq[last - 1].end
             actors = [a for a in find_actors(text, language, self.settings, self.names) if a.start >= after]
-            return _Lead(text, actors, _parties(text[after:], language)) if actors else None
+            return _Lead(text, actors, _parties(text[after:], language), section) if actors else None
         return None
 
     def _clause_duties(self, chunk: Chunk, sentence: _Sentence, clauses: list[tuple[int, int]]) -> list[Fact]:
