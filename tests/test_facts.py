@@ -126,6 +126,10 @@ def test_the_unit_is_the_words_after_the_number_in_the_original_script():
             ["Центральний керівний комітет", "Постійне агентство"],
         ),
         ("pt", "Os ministérios e departamentos devem concluir a lista.", ["ministérios", "departamentos"]),
+        # A modal of need is a duty word too; a collective head matches its singular and plural.
+        ("pt", "Cada agência e unidade local precisa publicar o endereço.", ["agência", "unidade local"]),
+        ("es", "Cada unidad local tiene que publicar su sede.", ["unidad local"]),
+        ("en", "The units need to publish their addresses.", ["units"]),
     ],
 )
 def test_the_actors_named_before_a_duty_bear_it(language, text, actors):
