@@ -144,6 +144,20 @@ def test_what_is_not_layout_stays_data() -> None:
     assert [u.text for u in table_units(grid)] == ["Mã: 2; Số hồ sơ: 1; Số ngày: 3", "X. Hồ sơ giấy"]
 
 
+def test_a_note_under_a_table_is_its_own_text_not_a_row() -> None:
+    rows = [["Đơn vị", "Người đầu mối", "Điện thoại"], ["Sở Du lịch", "Lò Văn Hải", "0200 111 0101"],
+            ["UBND xã Hồ Sen", "", ""],  # a row whose other cells are empty stays a row
+            ["Ghi chú: số điện thoại trực cập nhật đến ngày 30/6/2027", "", ""]]  # fmt: skip
+    assert [u.text for u in table_units(Grid.of(rows))] == [
+        "Đơn vị: Sở Du lịch; Người đầu mối: Lò Văn Hải; Điện thoại: 0200 111 0101",
+        "Đơn vị: UBND xã Hồ Sen",
+        "Ghi chú: số điện thoại trực cập nhật đến ngày 30/6/2027",
+    ]
+    # Under a column of numbers, words are a note however short.
+    rows = [["STT", "Nhiệm vụ", "Thời hạn"], ["1", "Số hóa điểm đến", "30/6/2027"], ["Nguồn: Sở Du lịch", "", ""]]
+    assert [u.text for u in table_units(Grid.of(rows))][-1] == "Nguồn: Sở Du lịch"
+
+
 def test_a_later_row_wider_than_the_first_rows_keeps_its_cells() -> None:
     rows = [["Mã", "Nhiệm vụ", "Thời hạn"], *[[str(n), f"Việc {n}", "30/6/2027"] for n in range(1, 60)]]
     rows.append(["60", "Việc 60", "31/12/2027", "ghi chú thêm"])  # past the columns the first rows use

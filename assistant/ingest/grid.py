@@ -86,7 +86,11 @@ def table_units(grid: Grid, sheet: str | None = None, section: str | None = None
         start += 1
     units: list[Unit] = []
     group = None
+    notes = _notes(grid, start, header)
     for r in range(start, len(grid.rows)):
+        if r >= notes:  # a note under the table ("Ghi chú: …", a source line): its text, under no column's name
+            units.append(Unit(text=grid.distinct(r)[0], sheet=sheet, row=grid.numbers[r], section=section))
+            continue
         label = _group(grid, r)
         if label is not None:
             group = label
@@ -138,6 +142,22 @@ def _group(grid: Grid, r: int) -> str | None:
     if grid.width >= 3 and len(texts) == 2 and cells[0] == texts[0] and _GROUP_LABEL.match(texts[0]):
         return f"{texts[0].rstrip('.')}. {texts[1]}"
     return None
+
+
+def _notes(grid: Grid, start: int, header: Sequence[str]) -> int:
+    """The first of the rows that close the table as notes: one text each, longer than the header's names
+    together and than any value of its column above them, or words under a column of numbers (a sentence
+    under the list, not a row whose other cells are empty)."""
+    end = len(grid.rows)
+    width = len(" ".join(name for name in header if name))
+    while end - 1 > start and len(texts := grid.distinct(end - 1)) == 1:
+        column = next(c for c, text in enumerate(grid.rows[end - 1]) if text)
+        above = [grid.rows[r][column] for r in range(start, end - 1)]
+        numbered = all(value.isdigit() for value in above) and not texts[0].isdigit()
+        if not numbered and len(texts[0]) <= max(width, *map(len, above)):
+            break
+        end -= 1
+    return end
 
 
 def _last_filled(cells: Sequence[str]) -> int:
