@@ -118,6 +118,7 @@ EXTRA_SETS = {
     "dev-b": (REPO / "evals" / "glance_gold_b.json", REPO / "evals" / "fixtures" / "vi-docs-b"),
     "heldout-c": (REPO / "evals" / "glance_gold_c.json", REPO / "evals" / "fixtures" / "vi-docs-c"),
     "dev-d": (REPO / "evals" / "glance_gold_d.json", REPO / "evals" / "fixtures" / "vi-docs-d"),
+    "dev-e": (REPO / "evals" / "glance_gold_e.json", REPO / "evals" / "fixtures" / "vi-docs-e"),
 }
 
 
