@@ -424,6 +424,23 @@ def test_a_schedule_row_gives_its_start_and_end_and_the_body_that_leads_what_it_
     assert row_facts(chunk("Tên người đầu mối: Lò Văn Hải; Đơn vị: Sở Du lịch", "vi", "c.csv", row=3)) == []
 
 
+def test_a_roster_row_gives_the_person_its_task_dated_by_its_column_of_dates():
+    row = ("STT: 5; Họ và tên: Lò Văn Hải; Chức vụ: Kỹ sư hỗ trợ; Cơ quan, đơn vị: Trung tâm Dịch vụ du lịch; "
+           "Ngày trực: 14/9/2027 – 15/9/2027; Nhiệm vụ khi trực: Trực tại điểm du lịch Hồ Sen")
+    facts = row_facts(chunk(row, "vi", "lich-truc.csv", row=6))
+    assert [(f.kind, f.date, f.date_role, f.actor) for f in facts] == [
+        ("deadline", "2027-09-14", "from", "Trung tâm Dịch vụ du lịch"),
+        ("deadline", "2027-09-15", "by", "Trung tâm Dịch vụ du lịch"),
+        ("responsibility", "2027-09-15", "by", "Lò Văn Hải, Kỹ sư hỗ trợ"),
+    ]
+    # One date is by when; a contact row with neither task nor date assigns nothing.
+    one = row_facts(chunk(row.replace("14/9/2027 – 15/9/2027", "16/9/2027"), "vi", "lich-truc.csv", row=7))
+    assert [(f.kind, f.date, f.date_role) for f in one] == [("deadline", "2027-09-16", "by"),
+                                                           ("responsibility", "2027-09-16", "by")]
+    contact = "STT: 1; Họ và tên: Lò Thị Hoa; Chức vụ: Giám đốc; Cơ quan, đơn vị: Sở Du lịch; Điện thoại: 0200 111 0101"
+    assert row_facts(chunk(contact, "vi", "lich-truc.csv", row=2)) == []
+
+
 def test_a_second_body_whose_column_states_a_duty_answers_for_the_task_too():
     row = ("Mã: KN01; Nội dung: Kết nối dữ liệu lưu trú với LGSP; Cơ quan chủ trì: Sở Du lịch; Cơ quan phối hợp: "
            "Công an tỉnh; Hạn hoàn thành: 2027-10-31; Cơ quan kiểm tra, đánh giá: Văn phòng UBND tỉnh")

@@ -99,11 +99,12 @@ def find(seq: list[Word], table: tuple[tuple[str, ...], ...], language: str) -> 
 
 def header_role(header: str) -> str | None:
     """The role of a list column from its header: deadline, start, actor, partner, unit, person, position, role,
-    task, target or title (None when unclear).
+    task, target, title or when (None when unclear).
 
     Partner is tested before actor ("Cơ quan phối hợp" names cooperating bodies, not the lead)."""
     seq = words(header)
-    for role in ("partner", "unit", "person", "position", "role", "start", "deadline", "actor", "target", "task", "title"):
+    for role in ("partner", "unit", "person", "position", "role", "start", "deadline", "actor", "target", "task", "title",
+                 "when"):
         if any(match_at(seq, i, p, "") for p in column_phrases(role) for i in range(len(seq))):
             return role
     return None

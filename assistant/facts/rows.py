@@ -71,13 +71,22 @@ def row_facts(chunk: Chunk) -> list[Fact]:
     evidence = [evidence_of(chunk, chunk.text)]
     facts = []
     start = next((_date(v) for name, v in cells if roles[name] == "start" and _date(v)), None)
+    if deadline is None and start is None:  # only a column of dates ("Ngày trực: 14/9/2027 – 15/9/2027"): when
+        start, deadline = next((_span(v) for name, v in cells if roles[name] == "when" and _span(v)[1]), (None, None))
+        deadline = (None, deadline) if deadline else None
     if start:  # a start column ("Ngày bắt đầu", "Ngày khai giảng"): from when
         facts.append(Fact(kind="deadline", date=start, date_role="from", actor=actor, levels=levels, text=task,
                           language=language, evidence=evidence))  # fmt: skip
     if deadline:
         facts.append(Fact(kind="deadline", date=deadline[1], date_role="by", actor=actor, levels=levels, text=task,
                           language=language, evidence=evidence))  # fmt: skip
-    if actor:
+    person = next((v for name, v in cells if roles[name] == "person" and any(ch.isalpha() for ch in v)), None)
+    position = next((v for name, v in cells if roles[name] == "position" and any(ch.isalpha() for ch in v)), None)
+    if person:  # a row naming a person (a duty roster): the task is theirs, not their office's
+        facts.append(Fact(kind="responsibility", actor=f"{person}, {position}" if position else person, levels=levels,
+                          text=task, language=language, date=deadline[1] if deadline else None,
+                          date_role="by" if deadline else None, evidence=evidence))  # fmt: skip
+    elif actor:
         facts.append(Fact(kind="responsibility", actor=actor, levels=levels, text=task, language=language,
                           date=deadline[1] if deadline else None, date_role="by" if deadline else None,
                           evidence=evidence))  # fmt: skip
@@ -97,6 +106,15 @@ def row_facts(chunk: Chunk) -> list[Fact]:
             facts.append(Fact(kind="target", value=float(numbers[0].value), unit="%" if numbers[0].percent else unit,
                               actor=actor, levels=levels, text=task, language=language, evidence=evidence))  # fmt: skip
     return facts
+
+
+def _span(value: str) -> tuple[str | None, str | None]:
+    """A cell's one date as (None, date), or its range of two ("14/9/2027 – 15/9/2027") as (start, end)."""
+    mentions = [m for m in date_mentions(fold(value)) if not m.ambiguous and m.year]
+    if len(mentions) == 2:
+        first, last = (f"{m.year}-{m.key.removeprefix('date:')}" for m in mentions)
+        return first, last
+    return None, _date(value)
 
 
 def _states_duty(header: str, language: str | None) -> bool:
