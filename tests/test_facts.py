@@ -424,6 +424,13 @@ def test_a_schedule_row_gives_its_start_and_end_and_the_body_that_leads_what_it_
     assert row_facts(chunk("Tên người đầu mối: Lò Văn Hải; Đơn vị: Sở Du lịch", "vi", "c.csv", row=3)) == []
 
 
+def test_a_header_with_alternatives_reads_as_either():
+    row = "Bước: 1; Nội dung: Sao lưu dữ liệu; Người/bộ phận thực hiện: Trung tâm Dịch vụ du lịch; Thời điểm: Ngày N-5 (10/9/2027)"
+    facts = row_facts(chunk(row, "vi", "kich-ban.docx", row=2))
+    assert [(f.kind, f.date, f.actor) for f in facts] == [
+        ("deadline", "2027-09-10", "Trung tâm Dịch vụ du lịch"), ("responsibility", "2027-09-10", "Trung tâm Dịch vụ du lịch")]
+
+
 def test_a_roster_row_gives_the_person_its_task_dated_by_its_column_of_dates():
     row = ("STT: 5; Họ và tên: Lò Văn Hải; Chức vụ: Kỹ sư hỗ trợ; Cơ quan, đơn vị: Trung tâm Dịch vụ du lịch; "
            "Ngày trực: 14/9/2027 – 15/9/2027; Nhiệm vụ khi trực: Trực tại điểm du lịch Hồ Sen")
@@ -636,6 +643,11 @@ def test_the_items_under_a_duty_heading_are_the_duties_of_the_bodies_it_names():
     facts = extract_facts([chunk(items, "vi", section=section)], SETTINGS)
     assert [(f.actor, f.text[:2]) for f in facts if f.kind == "responsibility"] == [
         ("Ban Điều phối", "1."), ("Các thành viên", "2.")]
+    # The heading is the last of the section's path, and under it any sentence without a subject is the body's.
+    plain_text = "Thông báo công khai thời gian tạm dừng tiếp nhận hồ sơ trước ngày 30/9/2027."
+    nested = "VI. TỔ CHỨC THỰC HIỆN > 2. Trách nhiệm của Sở Du lịch"
+    facts = extract_facts([chunk(plain_text, "vi", section=nested)], SETTINGS)
+    assert [f.actor for f in facts if f.kind == "responsibility"] == ["Sở Du lịch"]
     # A section heading that names no one's duties lends no actor.
     plain = extract_facts([chunk(items, "vi", section="Điều 2. Tổ chức thực hiện")], SETTINGS)
     assert not {"Ban Điều phối", "Các thành viên"} & {f.actor for f in plain if f.kind == "responsibility"}

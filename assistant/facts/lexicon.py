@@ -102,10 +102,13 @@ def header_role(header: str) -> str | None:
     task, target, title or when (None when unclear).
 
     Partner is tested before actor ("Cơ quan phối hợp" names cooperating bodies, not the lead)."""
-    seq = words(header)
+    readings = [words(header)]
+    if "/" in header:  # "Người/bộ phận thực hiện": "Người thực hiện" or "bộ phận thực hiện"
+        before, after = (words(part) for part in header.split("/", 1))
+        readings += [before + after[k:] for k in range(1, len(after))]
     for role in ("partner", "unit", "person", "position", "role", "start", "deadline", "actor", "target", "task", "title",
                  "when"):
-        if any(match_at(seq, i, p, "") for p in column_phrases(role) for i in range(len(seq))):
+        if any(match_at(seq, i, p, "") for seq in readings for p in column_phrases(role) for i in range(len(seq))):
             return role
     return None
 

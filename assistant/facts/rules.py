@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answer.outline import SECTION_SEPARATOR
 from assistant.answer.text import sentence_spans
 from assistant.facts import lexicon
 from assistant.facts.actors import Actor, after_opening_clause, bearers, find_actors, role_holders
@@ -91,7 +92,9 @@ class ProseReader:
         """Every deadline, target and responsibility stated by the sentences of one prose chunk."""
         settings, language = self.settings, chunk.meta.language
         facts: list[Fact] = []
-        section = self._duty_heading(chunk.meta.section or "", language, chunk.meta.section)
+        # The section's own heading, the last of its path ("VI. TỔ CHỨC THỰC HIỆN > 1. Trách nhiệm của Sở Du lịch").
+        title = (chunk.meta.section or "").split(SECTION_SEPARATOR)[-1]
+        section = self._duty_heading(title, language, chunk.meta.section)
         if self.lead is not None and self.lead.section != chunk.meta.section:
             self.lead = None  # a heading between the lead-in and this chunk closed its list
         for start, end in sentence_spans(chunk.text):
@@ -111,14 +114,16 @@ class ProseReader:
             begin = _begin(sentence.text)
             # An item may start with one of its heading's parties ("Các thành viên …" under "Trách nhiệm của
             # Trưởng ban và các thành viên"): that party is its subject, even when no head word names it.
-            parties = (self.lead or section).parties if item and (self.lead or section) else ()
+            # Under a list's lead-in its items, under a duty heading of the section every sentence, may lean on it.
+            lead = self.lead if item else None
+            lead = lead or section
+            parties = lead.parties if lead else ()
             actors = find_actors(sentence.text, language, settings, self.names + parties, begin)
             duty = bearers(sentence.text, language, settings, actors, begin)
             subject = _subject(sentence.text, actors, settings.clause_subject)
             # An item under a lead-in that does not start with an actor of its own is the lead's duty
             # ("1) Thành lập …", "5) Phối hợp với Tổ X …": X cooperates, the lead's actor acts).
-            lead = self.lead or section  # a list's lead-in, else its section's heading
-            inherited = lead if item and not subject else None
+            inherited = lead if lead and not subject else None
             if inherited is not None:
                 duty = []
             holders = [a for a in role_holders(sentence.text, language, settings, actors)
