@@ -648,6 +648,10 @@ def test_the_items_under_a_duty_heading_are_the_duties_of_the_bodies_it_names():
     nested = "VI. TỔ CHỨC THỰC HIỆN > 2. Trách nhiệm của Sở Du lịch"
     facts = extract_facts([chunk(plain_text, "vi", section=nested)], SETTINGS)
     assert [f.actor for f in facts if f.kind == "responsibility"] == ["Sở Du lịch"]
+    # Not a sentence that names its own bearer, nor a signature's lines.
+    own = "Đề nghị Sở Du lịch bố trí hướng dẫn viên theo lịch.\nTM. ỦY BAN NHÂN DÂN\n(Ký, ghi rõ họ tên, đóng dấu)"
+    facts = extract_facts([chunk(own, "vi", section=nested)], SETTINGS)
+    assert [f.actor for f in facts if f.kind == "responsibility"] == ["Sở Du lịch"]
     # A section heading that names no one's duties lends no actor.
     plain = extract_facts([chunk(items, "vi", section="Điều 2. Tổ chức thực hiện")], SETTINGS)
     assert not {"Ban Điều phối", "Các thành viên"} & {f.actor for f in plain if f.kind == "responsibility"}

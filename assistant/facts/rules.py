@@ -122,8 +122,11 @@ class ProseReader:
             duty = bearers(sentence.text, language, settings, actors, begin)
             subject = _subject(sentence.text, actors, settings.clause_subject)
             # An item under a lead-in that does not start with an actor of its own is the lead's duty
-            # ("1) Thành lập …", "5) Phối hợp với Tổ X …": X cooperates, the lead's actor acts).
-            inherited = lead if lead and not subject else None
+            # ("1) Thành lập …", "5) Phối hợp với Tổ X …": X cooperates, the lead's actor acts). Any other sentence
+            # under a duty heading is the body's when it names no bearer itself and reads as a statement (a letter
+            # first, a lowercase word: not a signature's "TM." or "(Ký, ghi rõ họ tên)").
+            statement = sentence.text[begin : begin + 1].isalpha() and any(ch.islower() for ch in sentence.text)
+            inherited = lead if lead and not subject and (item or (not duty and statement)) else None
             if inherited is not None:
                 duty = []
             holders = [a for a in role_holders(sentence.text, language, settings, actors)
