@@ -648,6 +648,10 @@ def test_the_items_under_a_duty_heading_are_the_duties_of_the_bodies_it_names():
     nested = "VI. TỔ CHỨC THỰC HIỆN > 2. Trách nhiệm của Sở Du lịch"
     facts = extract_facts([chunk(plain_text, "vi", section=nested)], SETTINGS)
     assert [f.actor for f in facts if f.kind == "responsibility"] == ["Sở Du lịch"]
+    # A section heading written as a lead-in leads its items too.
+    lead_in = extract_facts([chunk("1. Lập danh sách điểm du lịch trước ngày 31/10/2027.", "vi",
+                                   section="Điều 2. Ban Điều phối có nhiệm vụ:")], SETTINGS)  # fmt: skip
+    assert [f.actor for f in lead_in if f.kind == "responsibility"] == ["Ban Điều phối"]
     # Not a sentence that names its own bearer, nor a signature's lines.
     own = "Đề nghị Sở Du lịch bố trí hướng dẫn viên theo lịch.\nTM. ỦY BAN NHÂN DÂN\n(Ký, ghi rõ họ tên, đóng dấu)"
     facts = extract_facts([chunk(own, "vi", section=nested)], SETTINGS)
