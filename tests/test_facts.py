@@ -170,6 +170,9 @@ def test_a_sentence_without_a_duty_word_states_no_responsibility():
 def test_two_names_joined_by_a_conjunction_are_two_actors():
     names = [a.name for a in find_actors("Sở Tư pháp và Sở Nội vụ phối hợp.", "vi", SETTINGS)]
     assert names == ["Sở Tư pháp", "Sở Nội vụ"]
+    # "Trưởng", capitalised, heads an office holder's title as "Sở" heads a body's name.
+    names = [a.name for a in find_actors("Trưởng Công an xã, Trưởng phòng Du lịch và Sở Nội vụ phối hợp.", "vi", SETTINGS)]
+    assert names == ["Trưởng Công an xã", "Trưởng phòng Du lịch", "Sở Nội vụ"]
 
 
 @pytest.mark.parametrize(
