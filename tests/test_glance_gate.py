@@ -1,9 +1,9 @@
-"""The facts layer's rules on the four hand-written gold lists, held to floors.
+"""The facts layer's rules on the five hand-written gold lists, held to floors.
 
 Each gold list's documents are read and chunked as indexing does (no embedding model: the rules
 need none), their facts extracted and scored statement by statement as ``benchmarks/glance_bench.py``
 does. ``glance_gold.json`` (articles and corpus A) is split by document into dev and held out;
-``glance_gold_b.json`` (corpus B) and ``glance_gold_d.json`` (corpus D) are development lists;
+``glance_gold_b.json``, ``glance_gold_d.json`` and ``glance_gold_e.json`` (corpora B, D, E) are development lists;
 ``glance_gold_c.json`` (corpus C) is held out, and only its totals are read. Floors sit just below the figures recorded in docs/facts.md, so a
 rule that loses facts, or finds wrong ones, fails CI. Merging needs the embedding model and is left
 to the benchmark.
@@ -27,10 +27,11 @@ EVALS = REPO / "evals"
 sys.path.insert(0, str(REPO / "benchmarks"))
 from glance_bench import HELDOUT  # noqa: E402  (one list of held-out documents, the benchmark's)
 
-# list -> (precision at least, recall at least). Achieved (2026-12-07, headings and conditions round): main dev
-# 0.93 / 0.90, main held out 0.83 / 0.79, corpus B 0.92 / 0.94, corpus C 0.91 / 0.75, corpus D 0.94 / 0.93.
-FLOORS = {"main-dev": (0.91, 0.88), "main-heldout": (0.80, 0.76), "b": (0.90, 0.92), "c": (0.89, 0.73),
-          "d": (0.92, 0.91)}
+# list -> (precision at least, recall at least). Achieved (2026-12-07, headings, conditions and corpus E): main
+# dev 0.93 / 0.90, main held out 0.83 / 0.79, corpus B 0.92 / 0.94, corpus C 0.90 / 0.78, corpus D 0.94 / 0.93,
+# corpus E 0.92 / 0.90.
+FLOORS = {"main-dev": (0.91, 0.88), "main-heldout": (0.80, 0.76), "b": (0.90, 0.92), "c": (0.88, 0.76),
+          "d": (0.92, 0.91), "e": (0.90, 0.88)}
 
 
 def _facts(folders: list[Path]) -> list:
@@ -53,7 +54,7 @@ def scored() -> dict[str, tuple[float, float]]:
         facts = [f for f in main if f.evidence[0].source in documents and (f.evidence[0].source in HELDOUT) == held]
         result = score(facts, [g for g in gold if (g.source in HELDOUT) == held], lambda s: "all").overall
         out[name] = (result.precision, result.recall)
-    for name, folder in (("b", "vi-docs-b"), ("c", "vi-docs-c"), ("d", "vi-docs-d")):
+    for name, folder in (("b", "vi-docs-b"), ("c", "vi-docs-c"), ("d", "vi-docs-d"), ("e", "vi-docs-e")):
         gold, documents = load_gold(EVALS / f"glance_gold_{name}.json")
         facts = [f for f in _facts([EVALS / "fixtures" / folder]) if f.evidence[0].source in documents]
         result = score(facts, gold, lambda s: "all").overall
