@@ -47,7 +47,7 @@ class FactSettings(_Section):
     request_reach: int = Field(
         2, ge=0, description="Most words between a request verb and the names it asks ('yêu cầu các sở …', 'giao "
         "cho Sở Du lịch …'), for them to bear the duty. 2 on the development gold lists: 3 (duty_reach's value, "
-        "used before) gave a purpose clause's object the duty ('để phân công nhiệm vụ trong đơn vị'); 1 and 0 "
+        "used before) gave a purpose clause's object the duty ('… để phân công nhiệm vụ trong Ban Điều phối'); 1 and 0 "
         "lost names the articles ask.",
     )
     issuer_words: int = Field(

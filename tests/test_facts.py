@@ -250,8 +250,8 @@ def test_whoever_is_given_a_role_bears_a_responsibility_named_with_the_person_be
         ("• Sở Du lịch: chủ trì thống kê lượt khách.", ["Sở Du lịch"]),
         # A lead-in's items are its duties (read elsewhere); the lead-in itself states none.
         ("Sở Du lịch:", []),
-        # A request's object stands near it (request_reach): "để phân công nhiệm vụ trong đơn vị" asks no unit.
-        ("Lãnh đạo Sở Du lịch đọc trước Phần II để phân công nhiệm vụ trong đơn vị.", ["Lãnh đạo Sở Du lịch"]),
+        # A request's object stands near it (request_reach): "để phân công nhiệm vụ trong Ban Điều phối" asks no board.
+        ("Lãnh đạo Sở Du lịch đọc trước Phần II để phân công nhiệm vụ trong Ban Điều phối.", ["Lãnh đạo Sở Du lịch"]),
         # A duty word in brackets after a name is a note: a list of recipients names no one's duty.
         ("- Sở Du lịch (để báo cáo);", []),
         # A common word that starts like a name, capitalised at the start of a sentence, is no body.
@@ -330,7 +330,7 @@ def test_a_subject_after_an_opening_clause_bears_the_duty():
         ("Khi bàn giao hồ sơ cho Trung tâm Lưu trữ, UBND cấp xã và Trung tâm Lưu trữ lập biên bản.",
          ["UBND cấp xã", "Trung tâm Lưu trữ"]),
         # Without a condition, a comma between two names is a list's ("giúp lãnh đạo, công chức …"): no subject.
-        ("Sổ tay này giúp lãnh đạo, công chức ở hai cấp tra cứu việc phải làm.", []),
+        ("Sổ tay này giúp lãnh đạo, công chức ở các điểm du lịch tra cứu việc phải làm.", []),
     ],
 )
 def test_the_subject_after_a_condition_or_time_clause_bears_the_duty(text: str, actors: list[str]):

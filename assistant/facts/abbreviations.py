@@ -21,7 +21,7 @@ from assistant.facts.actors import find_actors
 from assistant.retrieval.text_norm import fold
 from assistant.settings import FactSettings
 
-# An abbreviation: two or more capitals (Đ too), optionally a number ("TCT 02", "BCĐ 389") or one lowercase word,
+# An abbreviation: two or more capitals (Đ too), optionally a number ("BĐP 05", "BCĐ 389") or one lowercase word,
 # a level ("BĐP tỉnh"); only the capitals are initials.
 _ABBREVIATION = r"[A-ZĐ][A-ZĐ&]{1,11}(?:[ -]\d{1,4}|\s[^\W\d_A-ZĐ]+)?"
 # "<phrase> (ABBR)" and, at a line's start, "ABBR: <phrase>" or "ABBR – <phrase>".

@@ -96,7 +96,7 @@ def bearers(
         plain = language in settings.plain_verb_duty
         opener = after_opening_clause(text, begin) if settings.clause_subject else None
         # The names after the opening clause; a list that runs over its comma is cut there when the sentence
-        # opens with a condition or time ("Khi giao … cho đơn vị X, UBND xã …"), not in "giúp lãnh đạo, công chức …".
+        # opens with a condition or time ("Khi bàn giao … cho Trung tâm Lưu trữ, UBND xã và …"), not in "giúp lãnh đạo, hướng dẫn viên …".
         cut = _condition_end(text, seq, begin, language) is not None
         after = [chain[i:] for chain in chains for i, actor in enumerate(chain)
                  if opener is not None and actor.start == opener and (i == 0 or cut)]
@@ -277,7 +277,7 @@ def _subject_head(text: str, seq: list[Word], begin: int, language: str, setting
     lengths = [len(p) for p in lexicon.phrases("subject_heads", language) if lexicon.match_at(seq, first, p, language)]
     if not lengths:
         # A head followed by lowercase words ("đơn vị quản lý …", "công chức được giao …") names its subject up
-        # to a modal duty ("Đơn vị quản lý hệ thống nguồn phải …"), as a subject head does; without one, or
+        # to a modal duty ("Đơn vị quản lý điểm du lịch phải …"), as a subject head does; without one, or
         # before a capitalised name ("Chủ tịch UBND xã …"), the head's own rules name it.
         heads = lexicon.phrases("actor_heads", language) + lexicon.phrases("collective_heads", language)
         lengths = [len(p) for p in heads if lexicon.match_at(seq, first, p, language)]

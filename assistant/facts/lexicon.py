@@ -103,7 +103,7 @@ def header_role(header: str) -> str | None:
 
     Partner is tested before actor ("Cơ quan phối hợp" names cooperating bodies, not the lead)."""
     readings = [words(header)]
-    if "/" in header:  # "Người/bộ phận thực hiện": "Người thực hiện" or "bộ phận thực hiện"
+    if "/" in header:  # "Người/đơn vị thực hiện": "Người thực hiện" or "đơn vị thực hiện"
         before, after = (words(part) for part in header.split("/", 1))
         readings += [before + after[k:] for k in range(1, len(after))]
     for role in ("partner", "unit", "person", "position", "role", "start", "deadline", "actor", "target", "task", "title",

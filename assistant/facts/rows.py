@@ -13,8 +13,8 @@ position and a role in the group: "Position: <title>; Role: <head, deputy, secre
 from __future__ import annotations
 
 from assistant.facts import lexicon
+from assistant.facts.figures import evidence_of, levels_of
 from assistant.facts.model import Fact
-from assistant.facts.rules import evidence_of, levels_of
 from assistant.ingest.tables import split_row
 from assistant.retrieval.keys import date_mentions, extract_keys, number_mentions, quarters
 from assistant.retrieval.text_norm import fold
@@ -71,7 +71,7 @@ def row_facts(chunk: Chunk) -> list[Fact]:
     evidence = [evidence_of(chunk, chunk.text)]
     facts = []
     start = next((_date(v) for name, v in cells if roles[name] == "start" and _date(v)), None)
-    if deadline is None and start is None:  # only a column of dates ("Ngày trực: 14/9/2027 – 15/9/2027"): when
+    if deadline is None and start is None:  # only a column of dates ("Ngày tổ chức: 14/9/2027 – 15/9/2027"): when
         start, deadline = next((_span(v) for name, v in cells if roles[name] == "when" and _span(v)[1]), (None, None))
         deadline = (None, deadline) if deadline else None
     if start:  # a start column ("Ngày bắt đầu", "Ngày khai giảng"): from when

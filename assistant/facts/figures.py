@@ -1,0 +1,197 @@
+"""Deadlines and targets of one sentence: dates with a role, quarters and months, numbers that set a goal.
+
+- a **deadline** is a date with a start or end cue before it (``language.date_roles``: "đến",
+  "until", "bis", "до", "até"…), unless it is a document's own date (a date right after a
+  document code: "Quyết định 88/QĐ-UBND ngày 03/5/2027", "Plan 02-KH/BCĐTW of 19 June"), or a quarter or
+  a month of a year with such a cue or in a sentence that gives a body a duty (:func:`periods`);
+- a **target** is a number (not a date, year, code or numbered reference) in a sentence that
+  sets a goal (``lexicon.yaml`` ``goal``), or a percentage.
+
+Also the two helpers every fact of a chunk uses: its evidence and the levels its text names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.facts import lexicon
+from assistant.facts.actors import Actor
+from assistant.facts.model import Evidence, Fact, Level
+from assistant.language import cue_before, date_roles
+from assistant.retrieval.keys import DateMention, code_spans, date_mentions, number_mentions, period_mentions
+from assistant.retrieval.text_norm import fold
+from assistant.settings import FactSettings
+from assistant.types import Chunk
+
+# A number right after a number sign is an identifier ("Resolution No. 57", "Nghị quyết số 57", "№ 2", "n.º 2").
+_NUMBER_SIGN = re.compile(r"(?i)(?:\bno|\bnr|\bso|\bn\.?[o°º]|#)\.?\s*$")
+# Groups of digits that make one identifier, not several quantities: a phone number ("0200 777 0300",
+# "+84 24 3823 1234"): groups after a country code, or after a group written with a leading zero and three
+# or more digits.
+_DIGIT_GROUPS = re.compile(r"(?<![\d,.])(?:\+\d{1,3}[ .-]?\d{1,3}|0\d{2,})(?:[ .-]\d{2,5}){1,3}(?![\d,])")
+# Punctuation that ends a target's unit.
+_PUNCT = re.compile(r"[,;:.!?()\[\]«»“”\"–—]")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    language: str
+
+
+def evidence_of(chunk: Chunk, quote: str) -> Evidence:
+    meta = chunk.meta
+    return Evidence(
+        source=meta.source, title=meta.title, language=meta.language, doc_type=meta.doc_type, chunk_id=chunk.id,
+        chunk_index=meta.chunk_index, file_hash=meta.file_hash, page=meta.page, section=meta.section, sheet=meta.sheet, row=meta.row, quote=quote,
+    )  # fmt: skip
+
+
+def levels_of(text: str, language: str) -> list[Level]:
+    seq = lexicon.words(text)
+    return [
+        level for level in ("central", "province", "commune")
+        if lexicon.find(seq, lexicon.level_phrases(level, language), language)
+    ]  # fmt: skip
+
+
+def deadlines(chunk: Chunk, sentence: Sentence, duty: list[Actor], settings: FactSettings) -> list[Fact]:
+    folded = fold(sentence.text)
+    roles = date_roles(sentence.text, window=settings.date_cue_window)
+    codes = code_spans(folded)
+    context_year = _years(folded)
+    facts = []
+    for mention in _dates(folded, sentence.language):
+        if mention.ambiguous or mention.key not in roles:
+            continue
+        if any(0 <= len(folded[end : mention.start].split()) <= settings.document_date_words for _, end in codes
+               if end <= mention.start):  # fmt: skip
+            continue  # the date of a cited document, not something due
+        year = mention.year or (context_year[0] if len(context_year) == 1 else None)
+        month_day = mention.key.removeprefix("date:")
+        date = f"{year}-{month_day}" if year else f"--{month_day}"
+        facts += [_deadline(chunk, sentence, date, role, duty) for role in sorted(roles[mention.key])]
+    return facts
+
+
+def _deadline(chunk: Chunk, sentence: Sentence, date: str, role: str, duty: list[Actor]) -> Fact:
+    """A deadline of ``sentence``: ``role`` "start" gives a start ("from"), any other an end ("by")."""
+    return Fact(
+        kind="deadline", date=date, date_role="from" if role == "start" else "by",
+        actor=duty[0].name if duty else None, levels=levels_of(sentence.text, sentence.language), text=sentence.text,
+        language=sentence.language, evidence=[evidence_of(chunk, sentence.text)],
+    )  # fmt: skip
+
+
+def periods(chunk: Chunk, sentence: Sentence, duty: list[Actor], settings: FactSettings) -> list[Fact]:
+    """Deadlines given by a quarter or a month with its year ("… hoàn thành trong quý 3 năm 2027", "tổ chức sơ
+    kết vào tháng 7/2027", "before Q3 2027"): a start after a start cue ("từ quý II/2027"), otherwise an
+    end, kept where a cue says so or the sentence gives a body a duty in that period. A cited document's
+    month ("Kế hoạch số 88/KH-UBND tháng 3/2027") is not something due."""
+    folded = fold(sentence.text)
+    codes = code_spans(folded)
+    facts = []
+    for mention in period_mentions(sentence.text):
+        start = mention.start
+        if mention.iso is None or any(
+            0 <= len(folded[end:start].split()) <= settings.document_date_words for _, end in codes if end <= start
+        ):
+            continue
+        role = cue_before(folded[:start], settings.period_cue_window)
+        if role is not None or duty:
+            facts.append(_deadline(chunk, sentence, mention.iso, role or "end", duty))
+    return facts
+
+
+def _dates(folded: str, language: str) -> list[DateMention]:
+    """The dates of a folded sentence. In a language whose dates are written with words of its own only
+    (``lexicon.yaml`` ``date_words``), a date spelt with another word is a false friend of folding: "02 máy
+    quét" (two scanners) folds to "02 may", which reads as the 2nd of May."""
+    own = {fold(" ".join(p)) for p in lexicon.phrases("date_words", language)}
+    mentions = date_mentions(folded)
+    if not own:
+        return mentions
+    return [m for m in mentions if set(re.findall(r"[^\W\d_]+", folded[m.start : m.match_end])) <= own]
+
+
+def _years(folded: str) -> list[str]:
+    return sorted({n.value for n in number_mentions(folded) if n.year})
+
+
+def targets(chunk: Chunk, sentence: Sentence, settings: FactSettings) -> list[Fact]:
+    folded, language = fold(sentence.text), sentence.language
+    seq = lexicon.words(sentence.text)
+    has_goal = bool(lexicon.find(seq, lexicon.phrases("goal", language), language))
+    codes = code_spans(folded) + [m.span() for m in _DIGIT_GROUPS.finditer(folded)]
+    facts = []
+    for number in number_mentions(folded, _dates(folded, language)):
+        if number.year or any(start <= number.start < end for start, end in codes):
+            continue
+        if _NUMBER_SIGN.search(folded[: number.start]):
+            continue
+        span = _locate(sentence.text, folded, number.start, number.end)
+        if span is None:
+            continue
+        minimum = _next_to(sentence.text, span, "minimum", language, before=True)
+        money = _next_to(sentence.text, span, "money_units", language, before=False)
+        if not (has_goal or number.percent or money):
+            continue
+        value = float(number.value)
+        padded = sentence.text[span[0] : span[1]].startswith("0") and span[1] - span[0] > 1
+        if value < settings.min_target_value and not (number.percent or minimum or padded):
+            continue  # "1", "2": list items, ordinals and counts of steps, not targets; "01 máy tính" is a count
+        if not number.percent and _not_a_quantity(sentence.text, *span, language):
+            continue
+        if _next_to(sentence.text, span, "not_target_before", language, before=True):
+            continue  # a cap ("không quá 40 học viên") or a count of parts ("gồm 06 nhóm")
+        unit = "%" if number.percent else _unit_after(sentence.text, span[1], settings.unit_words)
+        facts.append(Fact(
+            kind="target", value=value, unit=unit or None, levels=levels_of(sentence.text, sentence.language),
+            text=sentence.text, language=sentence.language, evidence=[evidence_of(chunk, sentence.text)],
+        ))  # fmt: skip
+    return facts
+
+
+def _locate(text: str, folded: str, number_start: int, number_end: int) -> tuple[int, int] | None:
+    """The span in ``text`` of a number found in its folded form (folding changes lengths: Cyrillic
+    is transliterated), as the same occurrence of the same digits."""
+    raw = folded[number_start:number_end].strip()
+    at = -1
+    for _ in range(folded[:number_start].count(raw) + 1):
+        at = text.find(raw, at + 1)
+        if at < 0:
+            return None
+    return at, at + len(raw)
+
+
+def _next_to(text: str, span: tuple[int, int], table: str, language: str, before: bool) -> bool:
+    """A phrase of the lexicon's ``table`` right before (or right after) the number at ``span``."""
+    if before:
+        words = lexicon.words(text[: span[0]])[-3:]
+        return any(lexicon.match_at(words, len(words) - len(p), p, language) for p in lexicon.phrases(table, language)
+                   if len(p) <= len(words))  # fmt: skip
+    words = lexicon.words(text[span[1] :])[:3]
+    return any(lexicon.match_at(words, 0, p, language) for p in lexicon.phrases(table, language))
+
+
+def _not_a_quantity(text: str, start: int, end: int, language: str) -> bool:
+    """An item number ("2) …"), a reference ("Chương 2", "раздел 2"), a name's number (after an acronym:
+    "BĐP 03", "Nhóm ABC 3") or a span of time ("10 ngày")."""
+    before, after = text[:start], text[end:]
+    if not before.strip(" •–-*") and after[:1] in (")", "."):
+        return True
+    last = lexicon.words(before)[-1:]
+    if last and len(last[0].text) >= 2 and last[0].text.isupper() and before.endswith(f"{last[0].text} "):
+        return True
+    return _next_to(text, (start, end), "reference_words", language, before=True) or _next_to(
+        text, (start, end), "duration_units", language, before=False
+    )
+
+
+def _unit_after(text: str, end: int, limit: int) -> str:
+    """Up to ``limit`` words after a number, stopping at punctuation ("982 online public services")."""
+    rest = text[end:]
+    stop = _PUNCT.search(rest)
+    return " ".join(w.text for w in lexicon.words(rest[: stop.start()] if stop else rest)[:limit])
