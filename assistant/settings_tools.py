@@ -73,8 +73,8 @@ class FactSettings(_Section):
     )
     duty_heading_words: int = Field(
         3, ge=0, description="Most words (a number, 'Điều 2') before a heading's duty noun ('Nhiệm vụ của Ban Điều phối "
-        "du lịch', 'Mục 5. Trách nhiệm của Sở Du lịch'): under such a heading, list items without a subject of "
-        "their own are that body's duties.",
+        "du lịch', 'Mục 5. Trách nhiệm của Sở Du lịch'): under such a heading, list items (and, under a section's "
+        "heading, statements) without a subject of their own are that body's duties.",
     )
     plain_verb_duty: list[str] = Field(
         default_factory=lambda: ["vi"], description="Languages whose verbs do not mark tense, where an instruction "

@@ -111,8 +111,9 @@ def bearers(
     for duty_start, _ in duties:
         for chain in chains:
             # A duty word in brackets after a name is a note ("Sở Du lịch (để báo cáo)" in a list of recipients).
-            note = "(" in text[seq[chain[-1].last - 1].end : seq[duty_start].start] if duty_start < len(seq) else False
-            if 0 <= duty_start - chain[-1].last <= settings.duty_reach and not note:
+            if 0 <= duty_start - chain[-1].last <= settings.duty_reach and "(" not in text[
+                seq[chain[-1].last - 1].end : seq[duty_start].start
+            ]:
                 return chain
     return []
 

@@ -16,7 +16,7 @@ from assistant.facts import lexicon
 from assistant.facts.figures import evidence_of, levels_of
 from assistant.facts.model import Fact
 from assistant.ingest.tables import split_row
-from assistant.retrieval.keys import date_mentions, extract_keys, number_mentions, quarters
+from assistant.retrieval.keys import DateMention, date_mentions, extract_keys, number_mentions, quarters
 from assistant.retrieval.text_norm import fold
 from assistant.types import Chunk
 
@@ -32,10 +32,7 @@ def _date(value: str) -> str | None:
     folded = fold(value)
     mentions = [m for m in date_mentions(folded) if not m.ambiguous]
     if mentions:
-        if len(mentions) > 1:
-            return None
-        month_day = mentions[0].key.removeprefix("date:")
-        return f"{mentions[0].year}-{month_day}" if mentions[0].year else f"--{month_day}"
+        return _day(mentions[0]) if len(mentions) == 1 else None
     named = quarters(folded)  # before months: the "3/2027" of "Q3/2027" is no March
     if len(named) == 1:
         quarter, year = next(iter(named))
@@ -53,8 +50,8 @@ def row_facts(chunk: Chunk) -> list[Fact]:
     cells = split_row(chunk.text)
     roles = {name: lexicon.header_role(name) for name, _ in cells}
     language = chunk.meta.language
-    deadline = next(((name, _date(v)) for name, v in cells if roles[name] == "deadline" and _date(v)), None)
-    actor = next((v for name, v in cells if roles[name] == "actor" and any(ch.isalpha() for ch in v)), None)
+    deadline = next((day for name, v in cells if roles[name] == "deadline" and (day := _date(v))), None)
+    actor = _cell(cells, roles, "actor")
     # The task is the wordiest column whose header names a task ("Tên thủ tục" over "Mã thủ tục"). A row
     # with none (a contact list: unit, person, phone) assigns nothing, whatever its other columns hold.
     tasks = [v for name, v in cells if roles[name] == "task"]
@@ -70,26 +67,22 @@ def row_facts(chunk: Chunk) -> list[Fact]:
     levels = levels_of(actor, language) if actor else []
     evidence = [evidence_of(chunk, chunk.text)]
     facts = []
-    start = next((_date(v) for name, v in cells if roles[name] == "start" and _date(v)), None)
+    start = next((day for name, v in cells if roles[name] == "start" and (day := _date(v))), None)
     if deadline is None and start is None:  # only a column of dates ("Ngày tổ chức: 14/9/2027 – 15/9/2027"): when
-        start, deadline = next((_span(v) for name, v in cells if roles[name] == "when" and _span(v)[1]), (None, None))
-        deadline = (None, deadline) if deadline else None
+        start, deadline = next((span for name, v in cells if roles[name] == "when" and (span := _span(v))[1]),
+                               (None, None))  # fmt: skip
     if start:  # a start column ("Ngày bắt đầu", "Ngày khai giảng"): from when
         facts.append(Fact(kind="deadline", date=start, date_role="from", actor=actor, levels=levels, text=task,
                           language=language, evidence=evidence))  # fmt: skip
     if deadline:
-        facts.append(Fact(kind="deadline", date=deadline[1], date_role="by", actor=actor, levels=levels, text=task,
+        facts.append(Fact(kind="deadline", date=deadline, date_role="by", actor=actor, levels=levels, text=task,
                           language=language, evidence=evidence))  # fmt: skip
-    person = next((v for name, v in cells if roles[name] == "person" and any(ch.isalpha() for ch in v)), None)
-    position = next((v for name, v in cells if roles[name] == "position" and any(ch.isalpha() for ch in v)), None)
-    if person:  # a row naming a person (a duty roster): the task is theirs, not their office's
-        facts.append(Fact(kind="responsibility", actor=f"{person}, {position}" if position else person, levels=levels,
-                          text=task, language=language, date=deadline[1] if deadline else None,
-                          date_role="by" if deadline else None, evidence=evidence))  # fmt: skip
-    elif actor:
-        facts.append(Fact(kind="responsibility", actor=actor, levels=levels, text=task, language=language,
-                          date=deadline[1] if deadline else None, date_role="by" if deadline else None,
-                          evidence=evidence))  # fmt: skip
+    # A row naming a person (a duty roster) gives the task to the person, not to the office they work in.
+    person = _cell(cells, roles, "person")
+    bearer = _holder(person, _cell(cells, roles, "position")) if person else actor
+    if bearer:
+        facts.append(Fact(kind="responsibility", actor=bearer, levels=levels, text=task, language=language,
+                          date=deadline, date_role="by" if deadline else None, evidence=evidence))  # fmt: skip
     # A second body whose column states a duty of its own ("Cơ quan kiểm tra") answers for the task too.
     for name, value in cells:
         if roles[name] == "actor" and value != actor and any(ch.isalpha() for ch in value) and _states_duty(name, language):
@@ -108,13 +101,28 @@ def row_facts(chunk: Chunk) -> list[Fact]:
     return facts
 
 
+def _cell(cells: list[tuple[str, str]], roles: dict[str, str | None], *wanted: str) -> str | None:
+    """The first value with a letter in a column of one of the ``wanted`` roles (not a blank form's "……")."""
+    return next((v for name, v in cells if roles[name] in wanted and any(ch.isalpha() for ch in v)), None)
+
+
+def _holder(person: str | None, position: str | None) -> str | None:
+    """Who holds a duty: the person named, with the position when the row gives one ("Lò Văn Hải, Giám đốc")."""
+    return ", ".join(part for part in (person, position) if part) or None
+
+
 def _span(value: str) -> tuple[str | None, str | None]:
     """A cell's one date as (None, date), or its range of two ("14/9/2027 – 15/9/2027") as (start, end)."""
     mentions = [m for m in date_mentions(fold(value)) if not m.ambiguous and m.year]
     if len(mentions) == 2:
-        first, last = (f"{m.year}-{m.key.removeprefix('date:')}" for m in mentions)
-        return first, last
+        return _day(mentions[0]), _day(mentions[1])
     return None, _date(value)
+
+
+def _day(mention: DateMention) -> str:
+    """A date mention as an ISO day, or "--MM-DD" without its year."""
+    month_day = mention.key.removeprefix("date:")
+    return f"{mention.year}-{month_day}" if mention.year else f"--{month_day}"
 
 
 def _states_duty(header: str, language: str | None) -> bool:
@@ -132,15 +140,14 @@ def _member_role(chunk: Chunk, cells: list[tuple[str, str]], roles: dict[str, st
     is the role. A blank form row ("……"), a row
     without a position, and plain membership (`plain_member`: no duty of its own) give nothing."""
     language = chunk.meta.language
-    position = next((v for name, v in cells if roles[name] == "position" and any(ch.isalpha() for ch in v)), None)
-    role = next((v for name, v in cells if roles[name] in ("role", "task") and any(ch.isalpha() for ch in v)), None)
+    position = _cell(cells, roles, "position")
+    role = _cell(cells, roles, "role", "task")
     if position is None or role is None:
         return []
     seq, lang = lexicon.words(role), language or ""
     if any(len(p) == len(seq) and lexicon.match_at(seq, 0, p, lang) for p in lexicon.phrases("plain_member", lang)):
         return []
-    person = next((v for name, v in cells if roles[name] == "person" and any(ch.isalpha() for ch in v)), None)
-    holder = f"{person}, {position}" if person else position  # a filled-in table names the member too
+    holder = _holder(_cell(cells, roles, "person"), position)  # a filled-in table names the member too
     return [Fact(kind="responsibility", actor=holder, levels=levels_of(position, language), text=role,
                  language=language, evidence=[evidence_of(chunk, chunk.text)])]  # fmt: skip
 

@@ -55,7 +55,7 @@ class ProseReader:
         facts: list[Fact] = []
         # The section's own heading, the last of its path ("VI. TỔ CHỨC THỰC HIỆN > 1. Trách nhiệm của Sở Du lịch").
         title = (chunk.meta.section or "").split(SECTION_SEPARATOR)[-1]
-        section = self._duty_heading(title, language, chunk.meta.section) or self._lead_in(title, language, chunk)
+        section = self._duty_heading(title, language, chunk.meta.section) or self._lead_in(title, language, chunk.meta.section)
         if self.lead is not None and self.lead.section != chunk.meta.section:
             self.lead = None  # a heading between the lead-in and this chunk closed its list
         for start, end in sentence_spans(chunk.text):
@@ -76,8 +76,7 @@ class ProseReader:
             # An item may start with one of its heading's parties ("Các thành viên …" under "Trách nhiệm của
             # Trưởng ban và các thành viên"): that party is its subject, even when no head word names it.
             # Under a list's lead-in its items, under a duty heading of the section every sentence, may lean on it.
-            lead = self.lead if item else None
-            lead = lead or section
+            lead = (self.lead if item else None) or section
             parties = lead.parties if lead else ()
             actors = find_actors(sentence.text, language, settings, self.names + parties, begin)
             duty = bearers(sentence.text, language, settings, actors, begin)
@@ -109,7 +108,7 @@ class ProseReader:
                 self.lead = _Lead(sentence.text, actors, section=chunk.meta.section) if actors else None
         return facts
 
-    def _lead_in(self, title: str, language: str, chunk: Chunk) -> _Lead | None:
+    def _lead_in(self, title: str, language: str, section: str | None) -> _Lead | None:
         """A section heading written as a lead-in ("Điều 2. Ban Điều phối có nhiệm vụ:"): its subject or the
         bearers of its duty word are whose duties the section's items are; None for any other heading."""
         if not title.rstrip().endswith(":"):
@@ -117,7 +116,7 @@ class ProseReader:
         begin = _begin(title)
         actors = find_actors(title, language, self.settings, self.names, begin)
         bearing = _subject(title, actors, self.settings.clause_subject) or bearers(title, language, self.settings, actors, begin)
-        return _Lead(title, bearing, section=chunk.meta.section) if bearing else None
+        return _Lead(title, bearing, section=section) if bearing else None
 
     def _duty_heading(self, text: str, language: str, section: str | None) -> _Lead | None:
         """A heading that names whose duties follow ("Điều 2. Nhiệm vụ của Ban Điều phối du lịch", "5.2. Trách
