@@ -187,6 +187,10 @@ def test_two_names_joined_by_a_conjunction_are_two_actors():
         # An abbreviation is a whole name: a level or a collective may follow it, a verb may not.
         ("Sở Du lịch và UBND phải lập dự toán.", ["Sở Du lịch", "UBND"]),
         ("Từ ngày 02/6/2027, UBND các xã, phường báo cáo hằng ngày.", ["UBND các xã, phường"]),
+        # A dash joins two capitalised halves of one name, not a name and what follows it.
+        ("Phòng Du lịch – Thể thao lập kế hoạch.", ["Phòng Du lịch – Thể thao"]),
+        ("Sở Du lịch – đơn vị đầu mối – lập kế hoạch.", ["Sở Du lịch", "đơn vị đầu mối"]),
+        ("Sở Du lịch – Sở Tài chính lập kế hoạch.", ["Sở Du lịch", "Sở Tài chính"]),
     ],
 )
 def test_a_name_joins_two_bodies_only_under_one_head(text: str, names: list[str]):
@@ -256,6 +260,12 @@ def test_whoever_is_given_a_role_bears_a_responsibility_named_with_the_person_be
         ("- Sở Du lịch (để báo cáo);", []),
         # A common word that starts like a name, capitalised at the start of a sentence, is no body.
         ("Báo cáo tháng gửi trước ngày 20 hằng tháng.", []),
+        ("Trường hợp mất kết nối, Trung tâm Du lịch tiếp nhận hồ sơ giấy.", ["Trung tâm Du lịch"]),
+        ("Hội nghị tổng kết do Sở Du lịch tổ chức.", ["Sở Du lịch"]),
+        # A commune's divisions and associations are bodies; a dash between two capitalised halves is inside a name.
+        ("Phòng Nông nghiệp chủ trì lập dự toán du lịch năm 2028.", ["Phòng Nông nghiệp"]),
+        ("Phòng Du lịch – Thể thao chủ trì tổ chức lễ hội.", ["Phòng Du lịch – Thể thao"]),
+        ("Hội Nông dân xã vận động hội viên làm homestay.", ["Hội Nông dân xã"]),
     ],
 )
 def test_a_sentence_that_starts_with_a_body_gives_it_the_duty(text: str, actors: list[str]):
@@ -596,6 +606,33 @@ def test_one_bodys_two_duties_in_two_documents_of_one_language_stay_two_facts():
     assert [f.sources for f in merged] == [["a.pdf", "c.docx"], ["b.docx"]]
     assert len(merge_facts(facts, alike, 0.3, 0.3)) == 1  # by the cosine alone, one fact
 
+
+def test_a_task_row_and_a_sentence_of_one_date_merge_only_when_they_name_the_same_task():
+    def deadline(text: str, source: str, row: int | None = None) -> Fact:
+        return verify(Fact(kind="deadline", date="2027-09-30", date_role="by", text=text, language="vi",
+                           evidence=[Evidence(source=source, language="vi", quote=text, row=row)])).with_id()  # fmt: skip
+
+    facts = [
+        deadline("Khảo sát điểm du lịch cộng đồng tại các xã vùng cao", "list.xlsx", row=3),
+        deadline("Sở Du lịch khảo sát các điểm du lịch cộng đồng ở xã vùng cao trước ngày 30/9/2027.", "a.pdf"),
+        deadline("Các xã gửi báo cáo số liệu lưu trú trước ngày 30/9/2027.", "b.docx"),
+        deadline("Ban Điều phối cập nhật bản đồ số của các xã trước ngày 30/9/2027.", "c.docx"),
+    ]
+    alike = np.ones((4, 4)) / 2  # the embedding model finds them all alike, as it does one topic's sentences
+    merged = merge_facts(facts, alike, 0.3, 0.3, min_task_overlap_same=0.3)
+    assert [f.sources for f in merged] == [["list.xlsx", "a.pdf"], ["b.docx"], ["c.docx"]]
+    assert len(merge_facts(facts, alike, 0.3, 0.3)) == 1  # by the cosine alone, one fact
+
+
+def test_task_words_weigh_the_words_every_statement_uses_least():
+    from assistant.facts.merge import TaskWords
+
+    facts = [_stated(text, f"{n}.pdf", "vi") for n, text in enumerate((
+        "Các xã gửi báo cáo lưu trú trước ngày 30/6/2027.", "Các xã cập nhật bản đồ số trước ngày 30/6/2027.",
+        "Các xã kiểm tra điểm du lịch trước ngày 30/6/2027.", "Sở Du lịch cập nhật bản đồ số."))]  # fmt: skip
+    words = TaskWords(facts)
+    assert words.overlap(1, 3) > 0.5  # "cập nhật bản đồ số": the task's own words
+    assert words.overlap(0, 2) < 0.2  # "các xã", "trước ngày": words of nearly every statement
 
 def test_a_sentence_repeated_in_overlapping_chunks_gives_its_facts_once():
     text = "Giai đoạn cấp bách kéo dài đến ngày 30/6/2025."

@@ -48,6 +48,15 @@ def test_focus_spans_the_chosen_sentences_of_one_passage_and_keeps_passage_order
     assert focused[0].context.text == f"{TARGET} Zwischensatz ohne Inhalt hier. {second}", "one verbatim run"
 
 
+def test_focus_keeps_the_lead_in_a_chosen_list_item_hangs_on() -> None:
+    lead, item = "1. Bis zum 31. Dezember 2027:", "b) 60 % der Gästehäuser melden Übernachtungen online;"
+    evidence = _evidence(f"{FILLER}\n{lead}\na) Alle Orte haben eine digitale Karte;\n{item}\n{AFTER}")
+    analysis = analyse("Bis zum 31. Dezember 2027: wie viel Prozent der Gästehäuser melden online?",
+                       [e.context for e in evidence], "de")  # fmt: skip
+    focused = focus_evidence(evidence, analysis.candidates, 1400)
+    assert focused[0].context.text.startswith(lead) and item in focused[0].context.text
+
+
 def test_focus_within_budget_trims_around_the_best_sentence() -> None:
     tail = ", ".join(f"Engpass {i} der Verwaltung" for i in range(20))
     sentence = f"Die Dringlichkeitsphase dauert bis zum 30. Juni 2025 und beseitigt {tail}."

@@ -92,3 +92,12 @@ def test_vietnamese_ordinals_have_their_numbers(text: str, value: int | None):
     from assistant.language import ordinal_value
 
     assert ordinal_value(text) == value
+
+
+def test_a_numbered_lead_in_is_a_heading_that_stays_body_text():
+    # Its items hang on it: "Đến ngày …" must be in their chunk and quotes, not only in the section path.
+    assert parse_heading("1. Đến ngày 31/12/2027:") == Heading(5, "1. Đến ngày 31/12/2027:", body=True)
+    lines = ["II. CHỈ TIÊU", "1. Đến ngày 31/12/2027:", "a) 100% điểm du lịch có bản đồ số;", "2. Đến hết quý II/2028:",
+             "a) 80% homestay đăng ký lưu trú trực tuyến."]  # fmt: skip
+    found = find_headings(lines)
+    assert [(h.level, h.body) if h else None for h in found] == [(4.5, False), (5, True), None, (5, True), None]

@@ -276,3 +276,20 @@ def test_a_passage_that_never_names_the_asked_body_cannot_answer() -> None:
     # A body named in lower case is a kind of body ("các sở"), worded many ways: not a name to look for.
     assert not any(c.set_aside for c in analyse("Các sở được giao chủ trì nhiệm vụ nào?", rows, "vi",
                                                 facts=FactSettings()).candidates)
+
+
+def test_a_list_item_says_what_it_says_under_its_lead_in() -> None:
+    text = ("1. Đến ngày 31/12/2027:\n\na) 100% điểm du lịch cộng đồng có bản đồ số;\n\n"
+            "b) Tỷ lệ homestay đăng ký lưu trú trực tuyến đạt tối thiểu 60%;\n\n"
+            "2. Đến hết quý II/2028:\n\na) Tỷ lệ homestay đăng ký lưu trú trực tuyến đạt tối thiểu 80%.")  # fmt: skip
+    plan = _ctx(text, source="ke-hoach.docx", title="Kế hoạch du lịch cộng đồng", section="II. CHỈ TIÊU")
+    answer = extractive_answer("Đến ngày 31/12/2027, tỷ lệ homestay đăng ký lưu trú trực tuyến phải đạt bao nhiêu?",
+                               [plan], "vi")  # fmt: skip
+    assert answer is not None
+    lines = answer.splitlines()[1:]
+    assert lines[:2] == ["- 1. Đến ngày 31/12/2027: [1]", "- b) Tỷ lệ homestay đăng ký lưu trú trực tuyến đạt tối thiểu 60%; [1]"]
+    best = analyse("Đến khi nào 100% điểm du lịch cộng đồng phải có bản đồ số?", [plan], "vi").candidates[0]
+    assert (best.text, best.lead) == ("a) 100% điểm du lịch cộng đồng có bản đồ số;", "1. Đến ngày 31/12/2027:")
+    # The sibling "2." closes the first lead-in: its item hangs on its own.
+    last = next(c for c in analyse("Tỷ lệ homestay đến hết quý II/2028?", [plan], "vi").candidates if "80%" in c.text)
+    assert last.lead == "2. Đến hết quý II/2028:"

@@ -1,6 +1,7 @@
 """Corpus E: the synthetic Vietnamese fixtures in ``evals/fixtures/vi-docs-e/`` (written by
-``evals/fixtures/make_fixtures_e.py``), scored by the gold list of facts ``evals/glance_gold_e.json``.
-Corpus E has no question set.
+``evals/fixtures/make_fixtures_e.py``), scored by the gold list of facts ``evals/glance_gold_e.json``, and asked by a small development question set,
+``evals/vi-docs-e-dev.jsonl`` (list items under a lead-in, a commune's divisions; written after the rules it
+checks, so a development set only).
 
 The gold list is checked here against the documents themselves, read the way its guidelines say (python-docx
 paragraphs and table cells, the csv module, the Markdown file as plain text): its shape, and that every quote is
@@ -200,3 +201,24 @@ def test_gold_facts_cover_every_document() -> None:
         for name in {place["source"] for place in f["stated_in"]}:
             per_document[name] += 1
     assert all(count >= 20 for count in per_document.values()), per_document
+
+
+QUESTIONS = [json.loads(line) for line in (ROOT / "evals" / "vi-docs-e-dev.jsonl").read_text().splitlines() if line]
+
+
+def test_every_answerable_question_is_answered_by_its_documents_and_no_near_miss_date_is_stated(
+    documents: dict[str, list[Document]],
+) -> None:
+    from assistant.retrieval.keys import asked_keys, extract_keys
+
+    texts = {name: "\n".join(d.page_content for d in docs) for name, docs in documents.items()}
+    for q in QUESTIONS:
+        if q["should_refuse"]:
+            continue
+        for fact in q["expected_facts"]:
+            assert any(re.search(fact, texts[name], re.IGNORECASE) for name in q["expected_sources"]), (q["id"], fact)
+    lines = [extract_keys(line) for text in texts.values() for line in text.splitlines()]
+    for q in QUESTIONS:  # a near miss that names a date or quarter names one no line states (with its year)
+        asked = {k for k in asked_keys(q["question"]) if k.startswith(("date:", "quarter:", "year:"))}
+        if q["should_refuse"] and asked:
+            assert not any(asked <= keys for keys in lines), (q["id"], asked)

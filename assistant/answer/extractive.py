@@ -45,7 +45,7 @@ from assistant.answer.signals import (
     word_surfaces,
 )
 from assistant.answer.subject import unnamed_passages
-from assistant.answer.text import keys_of, sentence_spans
+from assistant.answer.text import keys_of, lead_ins, quote_line, sentence_spans
 from assistant.ingest.tables import split_row
 from assistant.language import detect_language
 from assistant.retrieval.text_norm import fold, lexical_terms
@@ -71,6 +71,8 @@ class Candidate:
     same_language: bool = True  # the passage is in the question's language
     type_ok: bool = True  # it can supply the kind of answer asked for (a date, a number, a name)
     set_aside: str | None = None  # why its passage is not about what the question asks (then not type_ok)
+    lead: str | None = None  # a list item's lead-in ("Đến ngày 31/12/2027:"), quoted before it
+    lead_start: int | None = None  # where the lead-in starts in the passage
 
 
 def features(
@@ -199,11 +201,13 @@ def analyse(
     wanted = expected_types(question)
     q_keys = keys_of(question)
     sents: list[tuple[int, int, int, set[str]]] = []
+    leads: list[int | None] = []  # per sentence: the position in ``sents`` of the lead-in its list item hangs on
     passage_units: list[set[str]] = []
     for i, context in enumerate(contexts):
         spans = sentence_spans(context.text)
         units = [sentence_units(context.text[s:e]) for s, e in spans]
         passage_units.append(set().union(*units) if units else set())
+        leads += [None if k is None else len(sents) + k for k in lead_ins(context.text, spans)]
         sents += [(i, s, e, u) for (s, e), u in zip(spans, units)]
     if not sents:
         return Analysis([], "no passages")
@@ -266,7 +270,11 @@ def analyse(
         if len(text) < scoring.min_sentence_chars:
             continue
         same_language = contexts[i].language == language
-        own = owns[j]
+        own, lead, lead_text = owns[j], leads[j], None
+        if lead is not None:  # a list item says what it says under its lead-in ("Đến ngày 31/12/2027:" dates it)
+            own, units = own | owns[lead], units | sents[lead][3]
+            lead_text = contexts[i].text[sents[lead][1] : sents[lead][2]]
+        stated = f"{lead_text} {text}" if lead_text else text
         coverage = max(
             credit * _coverage(w, total, own if n == 0 else units, headers[i], own_passages[i] if n == 0 else passage_units[i], scoring)
             for n, ((w, credit), total) in enumerate(zip(weightings, totals))
@@ -276,12 +284,13 @@ def analyse(
         around = own.union(*(owns[k] for k in (j - 1, j + 1) if 0 <= k < len(sents) and sents[k][0] == i))
         type_ok = not wanted or (
             bool(around & focus or not focus)
-            and all(supplies(t, text, new_keys) for t in wanted)
-            and (wanted[0].name != "date" or date_near(text, concepts, q_keys, scoring.date_window))
+            and all(supplies(t, stated, new_keys) for t in wanted)
+            and (wanted[0].name != "date" or date_near(stated, concepts, q_keys, scoring.date_window))
         )
         cosine = None if cosines is None else float(cosines[j])
         wrong = set_aside.get(i) or _other_quarter(q_keys, units)
-        out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, same_language, type_ok and not wrong, wrong))
+        out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, same_language, type_ok and not wrong, wrong,
+                             lead_text, None if lead is None else sents[lead][1]))  # fmt: skip
     out = rescore(out, scoring)
     out.sort(key=lambda c: (-c.score, c.index, c.start))
     return Analysis(out)
@@ -365,9 +374,13 @@ def select_sentences(
 
 
 def compose(chosen: list[Candidate], language: str) -> str:
-    """The answer text: a localized lead-in, then one quoted sentence per line with its ``[n]``."""
+    """The answer text: a localized lead-in, then one quoted sentence per line with its ``[n]``; a list item
+    after the lead-in it hangs on (once), which states nothing alone and so is no claim to check."""
     lines = [localized(LEAD_INS, language)]
-    lines += [f"- {c.text} [{c.index + 1}]" for c in chosen]
+    for c in chosen:
+        if c.lead is not None and quote_line(c.lead, c.index + 1) not in lines:
+            lines.append(quote_line(c.lead, c.index + 1))
+        lines.append(quote_line(c.text, c.index + 1))
     return "\n".join(lines)
 
 

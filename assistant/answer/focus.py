@@ -57,7 +57,8 @@ def focus_evidence(
         mine = [c for c in chosen if c.index == i]
         if not mine:
             continue
-        start, end = min(c.start for c in mine), max(c.end for c in mine)
+        start = min(c.start if c.lead_start is None else c.lead_start for c in mine)  # a list item with its lead-in
+        end = max(c.end for c in mine)
         kept.append(replace(e, context=e.context.model_copy(update={"text": e.context.text[start:end]})))
         anchors.append(mine[0].text)
         weights.append(max(c.score for c in mine))

@@ -18,6 +18,7 @@ from assistant.answer.answer_types import expected_types
 from assistant.answer.constants import AGREE, DISAGREE, LEAD_INS, localized
 from assistant.answer.contexts import Evidence as ContextEvidence
 from assistant.answer.extractive import Candidate
+from assistant.answer.text import quote_line
 from assistant.facts.lexicon import question_role
 from assistant.facts.model import Evidence, Fact, FactKind
 from assistant.types import Context
@@ -72,20 +73,22 @@ def fact_answer(
     stating = next(e for e in fact.evidence if _states(e, context, best.text))
     if stating.lead and stating.lead not in context.text:  # a list item: its lead-in names who acts
         contexts.append(_context(stating.model_copy(update={"quote": stating.lead}), len(contexts) + 1))
-        lines.append(f"- {stating.lead} [{len(contexts)}]")
-    lines.append(f"- {best.text} [{best.index + 1}]")
+        lines.append(quote_line(stating.lead, len(contexts)))
+    elif best.lead:  # a list item: the lead-in it hangs on ("Đến ngày 31/12/2027:")
+        lines.append(quote_line(best.lead, best.index + 1))
+    lines.append(quote_line(best.text, best.index + 1))
     others = [e for e in fact.evidence if not _states(e, context, best.text)]
     others = list({e.source: e for e in reversed(others)}.values())[::-1]  # one quote per other document
     if others:
         lines.append(localized(AGREE, language).format(n=len(others)))
         for item in others:
             contexts.append(_context(item, len(contexts) + 1))
-            lines.append(f"- {item.quote} [{len(contexts)}]")
+            lines.append(quote_line(item.quote, len(contexts)))
     disagreeing = [c for c in conflicts.get(fact.id, []) if c.verified]
     for other in disagreeing[:1]:
         item = other.evidence[0]
         contexts.append(_context(item, len(contexts) + 1))
-        lines += [localized(DISAGREE, language), f"- {item.quote} [{len(contexts)}]"]
+        lines += [localized(DISAGREE, language), quote_line(item.quote, len(contexts))]
     return FactAnswer("\n".join(lines), fact, contexts, disagreeing)
 
 

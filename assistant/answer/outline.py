@@ -38,6 +38,7 @@ from assistant.answer.answer_types import ANSWER_TYPES, expected_types
 from assistant.answer.constants import LEAD_INS, localized
 from assistant.answer.contexts import Evidence
 from assistant.answer.row_count import numbered_rows
+from assistant.answer.text import quote_line
 from assistant.ingest.headings import ROMAN, is_caps_title
 from assistant.language import ORDINAL, ordinal_value
 from assistant.retrieval.text_norm import fold, lexical_terms
@@ -132,7 +133,7 @@ def with_quotes(found: OutlineAnswer, quotes: Sequence[tuple[str, Evidence]], la
     lines = [found.text, localized(LEAD_INS, language)]
     for sentence, passage in quotes:
         evidence.append(Evidence(passage.context.model_copy(update={"rank": len(evidence) + 1}), passage.page))
-        lines.append(f"- {sentence} [{len(evidence)}]")
+        lines.append(quote_line(sentence, len(evidence)))
     return OutlineAnswer("\n".join(lines), evidence, found.counts) if quotes else found
 
 
@@ -287,7 +288,7 @@ def _answer(chosen: list[tuple[str, list[Part]]], language: str, max_listed: int
                 lines.append("- …")
                 continue
             evidence.append(_evidence(part, len(evidence) + 1))
-            lines.append(f"- {part.line} [{len(evidence)}]")
+            lines.append(quote_line(part.line, len(evidence)))
     return OutlineAnswer("\n".join(lines), evidence, {label: len(parts) for label, parts in chosen})
 
 

@@ -2,6 +2,7 @@
 
 * :func:`sentence_spans` splits passages and answers into sentences, keeping
   offsets so a quote is always an exact substring of its passage;
+* :func:`lead_ins` says which list items hang on a lead-in ("Đến ngày 31/12/2027:");
 * :func:`figure_keys` gives the figures of a text (codes, dates, numbers) that
   must be backed by a cited passage, via :func:`assistant.retrieval.keys.extract_keys`;
 * :func:`small_numbers` / :func:`mentions_number` handle numbers up to ten, which
@@ -87,6 +88,47 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if end > start:
             spans.append((start, end))
     return spans
+
+
+#: A list item's mark: a dash or bullet, "1.", "2)", "(3)", "a)", "iv)".
+LIST_ITEM = re.compile(r"^\s*(?:[-–—•●▪◦+*](?=\s)|\(?(?:\d{1,2}|[^\W\d_]|[ivx]{1,4})[.)])\s*", re.IGNORECASE)
+
+
+_BULLET = re.compile(r"^[-–—•●▪◦+*]\s+")
+
+
+def quote_line(text: str, n: int) -> str:
+    """One quoted line of an answer: "- <text> [n]", without the bullet the text itself starts with
+    (a quote of "- Sở Du lịch tổng hợp …" is no "- - Sở Du lịch …"); the rest stays verbatim."""
+    return f"- {_BULLET.sub('', text)} [{n}]"
+
+
+def item_mark(sentence: str) -> str | None:
+    """The kind of a list item's mark ("bullet", "number" or "letter"), None for a sentence that is no item."""
+    mark = LIST_ITEM.match(sentence)
+    if mark is None:
+        return None
+    sign = mark.group().strip(" ().")
+    return "number" if sign[:1].isdigit() else "letter" if sign[:1].isalpha() else "bullet"
+
+
+def lead_ins(text: str, spans: list[tuple[int, int]]) -> list[int | None]:
+    """For each sentence of ``text`` (``spans``, from :func:`sentence_spans`), the position of the lead-in its
+    list item hangs on, or None: the last sentence before it ending in a colon, when every sentence between
+    them is an item too and none has the lead-in's own kind of mark ("2. …" after "1. Đến ngày 31/12/2027:"
+    is its sibling, not one of its items)."""
+    out: list[int | None] = []
+    lead: int | None = None
+    lead_mark: str | None = None
+    for k, (start, end) in enumerate(spans):
+        sentence = text[start:end]
+        mark = item_mark(sentence)
+        if mark is None or (lead_mark is not None and mark == lead_mark):
+            lead = None
+        out.append(lead)
+        if sentence.rstrip().endswith(":"):
+            lead, lead_mark = k, mark
+    return out
 
 
 def sentences(text: str) -> list[str]:

@@ -20,6 +20,7 @@ from assistant.answer.extractive import Candidate, select_sentences
 from assistant.answer.prompts import PromptSet
 from assistant.answer.refusal import is_refusal_output
 from assistant.answer.replies import stream_reply
+from assistant.answer.text import quote_line
 from assistant.answer.turn import Turn
 from assistant.language import language_name, written_in
 from assistant.settings import AnswerSettings
@@ -58,7 +59,7 @@ def translated_quotes(
         if not text or is_refusal_output(text) or not faithful_translation(candidate.text, text, settings.checks):
             turned_down(f"no faithful translation of: {candidate.text[:80]}")
             return None
-        lines.append(f"- {text} [{candidate.index + 1}]")
+        lines.append(quote_line(text, candidate.index + 1))
     if len(lines) == 1:
         turned_down("no sentence to translate")
         return None

@@ -20,6 +20,7 @@ from assistant.retrieval.text_norm import is_stop_word
 from assistant.settings import FactSettings
 
 _BOUNDARY = re.compile(r"[,;:.!?()\[\]«»“”\"–—]")
+_DASHES = ("-", "–", "—")
 _SEPARATOR = re.compile(r"^[\s,;]*$")
 
 
@@ -250,6 +251,14 @@ def _boundary(text: str, left: Word, right: Word) -> bool:
     return bool(_BOUNDARY.search(text[left.end : right.start]))
 
 
+def _dash_joins(text: str, seq: list[Word], i: int, language: str) -> bool:
+    """Within a capitalised name, a dash before a capitalised word ``i`` that starts no name of its own joins two
+    halves of the name: "Phòng Du lịch – Thể thao"; not "Sở Du lịch – đơn vị đầu mối …", "Sở A – Sở B"."""
+    if i == 0 or text[seq[i - 1].end : seq[i].start].strip() not in _DASHES:
+        return False
+    return seq[i].text[:1].isupper() and not _starts_name(seq, i, language)
+
+
 def _paired(text: str, seq: list[Word], i: int, language: str) -> int:
     """The length of a paired noun after a bare comma at word ``i`` ("các sở, ngành"), else 0."""
     if i == 0 or text[seq[i - 1].end : seq[i].start].strip() != "," or not seq[i].text[:1].islower():
@@ -354,6 +363,9 @@ def _extend(
         paired = _paired(text, seq, end, language)
         if paired:
             end, closed = end + paired, True  # "các sở, ngành": one name, then only a level may follow
+            continue
+        if capitalised and not closed and _dash_joins(text, seq, end, language):
+            end, compound = end + 1, False  # "Phòng Du lịch – Thể thao": one name in two halves
             continue
         if _boundary(text, seq[end - 1], seq[end]):
             break

@@ -4,13 +4,16 @@ Statements merge when they agree on what makes the fact (:attr:`Fact.key`: the d
 role, the number, or the actor) and say the same thing: their sentences are at least
 ``merge_min_similarity`` apart by the embedding model's passage vectors, which are
 cross-lingual ("the urgent phase ends 30 June 2025" in Ukrainian, German and Portuguese).
+Within one language the embedding model finds any two sentences of one topic alike, so there two
+statements must also speak of the same task: share enough of their rarer words (:class:`TaskWords`).
 Rows never merge with each other (each row of a list is its own fact), nor do two different
 sentences of one document giving one actor duties (a list of that actor's duties).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 
 import numpy as np
 
@@ -21,7 +24,7 @@ from assistant.retrieval.text_norm import bigrams, lexical_terms
 
 def merge_facts(
     facts: list[Fact], vectors: np.ndarray | None, min_similarity: float, min_similarity_same: float | None = None,
-    min_duty_overlap_same: float = 0.0,
+    min_duty_overlap_same: float = 0.0, min_task_overlap_same: float = 0.0,
 ) -> list[Fact]:
     """Merged facts, in the order of their first statement. ``vectors[i]`` is the unit vector of
     ``facts[i]``'s sentence (None: only identical sentences merge). ``min_similarity`` holds across
@@ -29,15 +32,20 @@ def merge_facts(
     about one subject are alike by their words alone, so they must be closer to say the same thing.
     Two responsibilities in one language (whose key is only their actor) must also share at least
     ``min_duty_overlap_same`` of their word pairs (:func:`word_pair_overlap`): one body's two duties in two
-    documents of one language are alike to the embedding model whatever they say.
+    documents of one language are alike to the embedding model whatever they say. Two deadlines or targets
+    in one language must share at least ``min_task_overlap_same`` of their words by rarity
+    (:meth:`TaskWords.overlap`): a task row and a guidebook sentence of the same date are alike to the
+    model when they speak of two tasks.
 
     Complete linkage: a statement joins a group only when it says the same as every statement
     already in it, so a chain of loosely similar sentences never becomes one fact."""
+    words = TaskWords(facts) if min_task_overlap_same > 0 else None
     clusters: list[list[int]] = []
     by_key: dict[str, list[int]] = defaultdict(list)  # key -> positions in ``clusters``
     for i, fact in enumerate(facts):
         for c in by_key[fact.key]:
             if all(_same(facts[j], fact, vectors, j, i, min_similarity, min_similarity_same, min_duty_overlap_same)
+                   and _same_task(facts[j], fact, words, j, i, min_task_overlap_same)
                    for j in clusters[c]):  # fmt: skip
                 clusters[c].append(i)
                 break
@@ -63,6 +71,34 @@ def _same(
         return False
     floor = min_same if min_same is not None and a.language == b.language else min_similarity
     return vectors is not None and float(vectors[i] @ vectors[j]) >= floor
+
+
+def _same_task(a: Fact, b: Fact, words: TaskWords | None, i: int, j: int, min_overlap: float) -> bool:
+    if words is None or a.kind == "responsibility" or a.language != b.language or a.text == b.text:
+        return True
+    return words.overlap(i, j) >= min_overlap
+
+
+class TaskWords:
+    """The words of each statement's text (folded, numbers aside), each weighted by how rare it is among
+    all the statements (its inverse document frequency): words every statement of a corpus uses ("xã",
+    "ngày", "100%") say little about which task two statements speak of, a task's own words say much.
+
+    Written here rather than taken from bm25s: the weights are needed for one pairwise share, not a ranking."""
+
+    def __init__(self, facts: list[Fact]) -> None:
+        self.terms = [frozenset(t for t in lexical_terms(f.text) if not t[0].isdigit()) for f in facts]
+        counts = Counter(t for terms in self.terms for t in terms)
+        self.weight = {t: math.log(len(facts) / n) for t, n in counts.items()}
+
+    def overlap(self, i: int, j: int) -> float:
+        """The weight of the words statements ``i`` and ``j`` share, as a share of the lighter one's words."""
+        a, b = self.terms[i], self.terms[j]
+        lighter = min(self._weight(a), self._weight(b))
+        return self._weight(a & b) / lighter if lighter > 0 else 0.0
+
+    def _weight(self, terms: frozenset[str]) -> float:
+        return sum(self.weight[t] for t in terms)
 
 
 def _combine(group: list[Fact]) -> Fact:

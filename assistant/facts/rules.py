@@ -13,11 +13,10 @@ mechanisms are dates, numbers, codes, word order and the document's structure.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from assistant.answer.outline import SECTION_SEPARATOR
-from assistant.answer.text import sentence_spans
+from assistant.answer.text import LIST_ITEM, sentence_spans
 from assistant.facts import lexicon
 from assistant.facts.actors import Actor, after_opening_clause, bearers, find_actors, role_holders
 from assistant.facts.figures import Sentence, deadlines, evidence_of, levels_of, periods, targets
@@ -26,7 +25,6 @@ from assistant.settings import FactSettings
 from assistant.types import Chunk
 
 # A list item: a bullet, or an item mark ("1.", "2)", "a)", "(b)", "iv.") at the start of a line.
-_ITEM = re.compile(r"^\s*(?:[-–—•●▪◦+*](?=\s)|\(?(?:\d{1,2}|[^\W\d_]|[ivx]{1,4})[.)])\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ class ProseReader:
             self.lead = None  # a heading between the lead-in and this chunk closed its list
         for start, end in sentence_spans(chunk.text):
             sentence = Sentence(chunk.text[start:end], start, language)
-            item = bool(_ITEM.match(sentence.text))
+            item = bool(LIST_ITEM.match(sentence.text))
             if not item:
                 self.lead = None  # a sentence that is not a list item closes the list
             heading = self._duty_heading(sentence.text, language, chunk.meta.section)
@@ -179,7 +177,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 
 def _begin(text: str) -> int:
     """Where a sentence's or list item's own words start: after its item mark and spaces."""
-    mark = _ITEM.match(text)
+    mark = LIST_ITEM.match(text)
     return mark.end() if mark is not None else len(text) - len(text.lstrip())
 
 

@@ -187,7 +187,7 @@ def load_facts(index, settings: FactSettings, merged: bool = True) -> list[Fact]
 
 def _merged(facts: list[Fact], vectors: np.ndarray | None, settings: FactSettings) -> list[Fact]:
     return merge_facts(facts, vectors, settings.merge_min_similarity, settings.merge_min_similarity_same,
-                       settings.merge_min_duty_overlap_same)  # fmt: skip
+                       settings.merge_min_duty_overlap_same, settings.merge_min_task_overlap_same)  # fmt: skip
 
 
 def load_book(index, settings: FactSettings) -> FactBook:  # noqa: ANN001

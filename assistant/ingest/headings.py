@@ -10,7 +10,8 @@ parts "I." and the items inside them "1.", "2." (a float keeps the documented le
 A keyword marker may carry body text on its line ("Điều 2. Tổ công tác có nhiệm vụ
 …"): the marker and the first sentence become the heading and the whole line stays
 body text. A numbered line is a heading only when it is a short title (no sentence
-inside, none ending it); numbered lines with no text between them are a list.
+inside, none ending it); numbered lines with no text between them are a list. A numbered
+title ending in a colon ("1. Đến ngày 31/12/2027:") leads in its items: it stays body text too.
 """
 
 from __future__ import annotations
@@ -139,7 +140,9 @@ def _numbered_heading(line: str) -> Heading | None:
         return None  # "1. Hoàn thành trước ngày 30/6/2025." is a sentence (a fact to keep in the text), not a title
     number = match.group("number")
     level = 5 + number.count(".") if number[0].isdigit() else ROMAN_LEVEL
-    return Heading(level, line)
+    # "1. Đến ngày 31/12/2027:" leads in the items below it: a heading that stays body text too, so its
+    # date or subject is in the items' chunk and quote, not only in their section path.
+    return Heading(level, line, body=rest.endswith(":"))
 
 
 def _is_title(line: str, rest: str) -> bool:
