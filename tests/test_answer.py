@@ -832,3 +832,21 @@ def test_a_half_translated_word_is_not_verified() -> None:
     # a word the passage itself spells that way is a faithful copy
     odd = "Кoмітет (with a Latin o) schválil plán."
     assert check_claim("Кoмітет schválil plán [1].", [odd], [set()]).verified
+
+
+@pytest.mark.parametrize(
+    ("text", "leads"),
+    [
+        # Items hang on the lead-in before them; a sibling of the lead-in (its own kind of mark) closes it.
+        ("1. Đến ngày 31/12/2027:\na) Bản đồ số;\nb) Lưu trú trực tuyến;\n2. Tổ chức lễ hội.", [None, 0, 0, None]),
+        # Two levels of bullets: "+" items under a "-" lead-in, the next "-" is its sibling.
+        ("- Sở Du lịch có nhiệm vụ:\n+ Chủ trì khảo sát;\n+ Cập nhật bản đồ;\n- Sở Tài chính bố trí kinh phí.",
+         [None, 0, 0, None]),
+        # A sentence that is no item ends the list; an en dash and a hyphen are one kind of mark.
+        ("Nơi nhận:\n- Sở Du lịch;\n– UBND các xã;\nLưu: VT.", [None, 0, 0, None]),
+    ],
+)
+def test_list_items_hang_on_their_lead_in(text: str, leads: list[int | None]) -> None:
+    from assistant.answer.text import lead_ins, sentence_spans
+
+    assert lead_ins(text, sentence_spans(text)) == leads

@@ -104,12 +104,13 @@ def quote_line(text: str, n: int) -> str:
 
 
 def item_mark(sentence: str) -> str | None:
-    """The kind of a list item's mark ("bullet", "number" or "letter"), None for a sentence that is no item."""
+    """The kind of a list item's mark: "number", "letter", or the bullet itself (any dash is "-": "- …" and
+    "+ …" are two levels of one list); None for a sentence that is no item."""
     mark = LIST_ITEM.match(sentence)
     if mark is None:
         return None
     sign = mark.group().strip(" ().")
-    return "number" if sign[:1].isdigit() else "letter" if sign[:1].isalpha() else "bullet"
+    return "number" if sign[:1].isdigit() else "letter" if sign[:1].isalpha() else "-" if sign in "-–—" else sign
 
 
 def lead_ins(text: str, spans: list[tuple[int, int]]) -> list[int | None]:
