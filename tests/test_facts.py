@@ -266,6 +266,9 @@ def test_whoever_is_given_a_role_bears_a_responsibility_named_with_the_person_be
         ("Phòng Nông nghiệp chủ trì lập dự toán du lịch năm 2028.", ["Phòng Nông nghiệp"]),
         ("Phòng Du lịch – Thể thao chủ trì tổ chức lễ hội.", ["Phòng Du lịch – Thể thao"]),
         ("Hội Nông dân xã vận động hội viên làm homestay.", ["Hội Nông dân xã"]),
+        # A subject up to its modal duty may run to a dozen syllables.
+        ("Cơ quan quản lý dữ liệu du lịch cộng đồng cấp tỉnh có trách nhiệm công bố số liệu hằng tháng.",
+         ["Cơ quan quản lý dữ liệu du lịch cộng đồng cấp tỉnh"]),
     ],
 )
 def test_a_sentence_that_starts_with_a_body_gives_it_the_duty(text: str, actors: list[str]):
