@@ -18,7 +18,7 @@ settings fitted on the development sets. A code, date, number or name of the que
 passage holds makes the answer a refusal (:func:`~assistant.answer.signals.missing_in_same_language`
 adds the checks that only passages in the question's language allow); so does a best score below
 ``min_support``, as when the only rows holding the question's words name a sibling item of a list
-(:mod:`assistant.answer.list_items`). Every number is a field of :class:`~assistant.settings.ScoringSettings`.
+(:mod:`assistant.answer.set_aside`). Every number is a field of :class:`~assistant.settings.ScoringSettings`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import numpy as np
 
 from assistant.answer.answer_types import expected_types, supplies
 from assistant.answer.constants import LEAD_INS, localized
-from assistant.answer.list_items import other_items
+from assistant.answer.set_aside import other_quarter, wrong_rows
 from assistant.answer.signals import (
     DEFAULT_SCORING,
     date_near,
@@ -46,9 +46,7 @@ from assistant.answer.signals import (
 )
 from assistant.answer.subject import unnamed_passages
 from assistant.answer.text import keys_of, lead_ins, quote_line, sentence_spans
-from assistant.ingest.tables import split_row
-from assistant.language import detect_language
-from assistant.retrieval.text_norm import fold, lexical_terms
+from assistant.retrieval.text_norm import fold
 from assistant.settings import ScoringSettings
 from assistant.settings_tools import FactSettings
 from assistant.types import Context
@@ -261,7 +259,7 @@ def analyse(
         units if c.language == language else units - false_friends(units, c.text, surfaces)
         for c, units in zip(contexts, passage_units)
     ]
-    set_aside = _wrong_rows(question, contexts, language, q_keys, scoring, wordings)
+    set_aside = wrong_rows(question, contexts, language, q_keys, scoring, wordings)
     if facts is not None and scoring.asked_body:  # how bodies' names are read: the facts settings
         set_aside = unnamed_passages(question, contexts, language, facts) | set_aside
     out = []
@@ -288,62 +286,12 @@ def analyse(
             and (wanted[0].name != "date" or date_near(stated, concepts, q_keys, scoring.date_window))
         )
         cosine = None if cosines is None else float(cosines[j])
-        wrong = set_aside.get(i) or _other_quarter(q_keys, units)
+        wrong = set_aside.get(i) or other_quarter(q_keys, units)
         out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, same_language, type_ok and not wrong, wrong,
                              lead_text, None if lead is None else sents[lead][1]))  # fmt: skip
     out = rescore(out, scoring)
     out.sort(key=lambda c: (-c.score, c.index, c.start))
     return Analysis(out)
-
-
-def _other_quarter(q_keys: set[str], units: set[str]) -> str | None:
-    """Why a sentence dated by other quarters than the one asked ("trong quý II/2027?" against "Thời hạn:
-    Quý III/2027") does not answer; None when the question names no quarter with its year, or the
-    sentence gives none, or gives the one asked (a date or month in it gives its quarter)."""
-    asked = {k for k in q_keys if k.startswith("quarter:") and "-" in k}
-    held = {u[2:] for u in units if u.startswith("k:quarter:") and "-" in u}
-    if asked and held and not asked & held:
-        return f"dated {', '.join(sorted(held))}, not {', '.join(sorted(asked))}"
-    return None
-
-
-def _wrong_rows(
-    question: str, contexts: list[Context], language: str, q_keys: set[str], scoring: ScoringSettings,
-    wordings: Sequence[str] = (),
-) -> dict[int, str]:
-    """Why each table row is not the row asked about: it names a sibling item ("Đăng ký xe ô tô" for
-    "đăng ký xe máy", :mod:`assistant.answer.list_items`), or its values hold none of the question's
-    words and keys (only its column names match, and every row has those).
-
-    Rows are read against the question's wordings in their own language: the question itself, and its
-    translations (``wordings``) for rows in another language. A row is set aside only when every such
-    wording sets it aside (a rough translation may name the item otherwise)."""
-    rows_by_language: dict[str, dict[int, Context]] = {}
-    for i, c in enumerate(contexts):
-        if c.row is not None and split_row(c.text):  # a list's title or group row has no columns to read
-            rows_by_language.setdefault(c.language, {})[i] = c
-    wrong: dict[int, str] = {}
-    for row_language, rows in rows_by_language.items():
-        texts = [question] if row_language == language else []
-        texts += [w for w in wordings if w.strip() and w != question and detect_language(w) == row_language]
-        verdicts = [_rows_not_asked(text, rows, q_keys, scoring) for text in texts]
-        for i in rows:
-            if verdicts and all(i in v for v in verdicts):
-                wrong[i] = verdicts[0][i]
-    return wrong
-
-
-def _rows_not_asked(text: str, rows: dict[int, Context], q_keys: set[str], scoring: ScoringSettings) -> dict[int, str]:
-    """:func:`_wrong_rows` for one wording in the rows' language."""
-    found = other_items(text, {i: c.text for i, c in rows.items()}, scoring.item_shared_words)
-    wrong = {i: f"names another list item: {why}" for i, why in found.items()}
-    # Words as written (folded, not sound keys: within one language "thủ" is no "Tư").
-    asked = {t for t in lexical_terms(text, use_phonetic=False) if not t.isdigit()}
-    for i, c in rows.items():
-        values = {t for _, value in split_row(c.text) for t in lexical_terms(value, use_phonetic=False)}
-        if i not in wrong and not values & asked and not keys_of(c.text) & q_keys:
-            wrong[i] = "the row holds none of the question's words beyond its column names"
-    return wrong
 
 
 def score_sentences(

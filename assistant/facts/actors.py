@@ -1,7 +1,7 @@
 """Who must act: names of bodies and office holders, and which of them a sentence gives a duty.
 
 A name starts at a head word (``lexicon.yaml`` ``actor_heads``, or ``proper_heads`` written
-with a capital) and grows over the words that continue it (:func:`_extend`). Names listed
+with a capital) and grows over the words that continue it (:func:`~assistant.facts.names.grow`). Names listed
 together ("A, B và C", "A, B та C") form a chain. The chain that bears a sentence's duty is
 the one right after a request verb ("yêu cầu", "просит", "solicitou"), else the one that ends
 at most ``duty_reach`` words before a duty word ("phải", "chủ trì", "must", "повинні").
@@ -15,12 +15,10 @@ from dataclasses import dataclass
 from assistant.answer.text import person_names
 from assistant.facts import lexicon
 from assistant.facts.lexicon import Word
+from assistant.facts.names import BOUNDARY, boundary, grow, level_end, request_phrases
 from assistant.retrieval.keys import code_spans
-from assistant.retrieval.text_norm import is_stop_word
 from assistant.settings import FactSettings
 
-_BOUNDARY = re.compile(r"[,;:.!?()\[\]«»“”\"–—]")
-_DASHES = ("-", "–", "—")
 _SEPARATOR = re.compile(r"^[\s,;]*$")
 
 
@@ -45,11 +43,11 @@ def find_actors(
     found: list[tuple[int, int]] = []
     heads = lexicon.phrases("actor_heads", language) + lexicon.phrases("collective_heads", language)
     for first, last in lexicon.find(seq, heads, language):
-        found.append(_extend(text, seq, first, last, language, settings))
+        found.append(grow(text, seq, first, last, language, settings))
     common = lexicon.phrases("not_names", language)
     for first, last in lexicon.find(seq, lexicon.phrases("proper_heads", language), language):
         if seq[first].text[:1].isupper() and not any(lexicon.match_at(seq, first, p, language) for p in common):
-            found.append(_extend(text, seq, first, last, language, settings))
+            found.append(grow(text, seq, first, last, language, settings))
     if begin is not None:
         found += _subject_head(text, seq, begin, language, settings)
         opener = _condition_end(text, seq, begin, language) if settings.clause_subject else None
@@ -57,7 +55,7 @@ def find_actors(
             found += _subject_head(text, seq, opener, language, settings)
     names = tuple(tuple(w.key(language) for w in lexicon.words(name)) for name in known)
     for first, last in lexicon.find(seq, names, language):
-        found.append((first, _level_end(text, seq, last, language)))
+        found.append((first, level_end(text, seq, last, language)))
     spans: list[tuple[int, int]] = []
     for first, last in sorted(found):
         if any(start <= seq[first].start < end for start, end in codes):
@@ -86,7 +84,7 @@ def bearers(
     # A request word inside a longer word is no request ("bàn giao cho Trung tâm …" hands over, "giao" asks).
     inside = {i for first, last in lexicon.find(seq, lexicon.phrases("not_requests", language), language)
               for i in range(first, last)}  # fmt: skip
-    for request_start, request_end in lexicon.find(seq, _requests(language), language):
+    for request_start, request_end in lexicon.find(seq, request_phrases(language), language):
         if request_start in inside:
             continue
         for chain in chains:
@@ -123,7 +121,7 @@ def after_opening_clause(text: str, begin: int) -> int | None:
     """Where a sentence's words go on after an opening clause set off by its first comma ("Khi …, ", "Mỗi
     tháng, ", "If …, "): the subject may stand there. None when no comma follows the opening words."""
     comma = text.find(",", begin)
-    if comma < 0 or _BOUNDARY.search(text[begin:comma]):
+    if comma < 0 or BOUNDARY.search(text[begin:comma]):
         return None
     rest = text[comma + 1 :]
     return comma + 1 + len(rest) - len(rest.lstrip())
@@ -146,7 +144,7 @@ def _agent(text: str, seq: list[Word], chains: list[list[Actor]], language: str)
     for chain in chains:
         first, after = chain[0].first, chain[-1].last
         marked = any(len(p) <= first and lexicon.match_at(seq, first - len(p), p, language) for p in marks)
-        if marked and after < len(seq) and not _boundary(text, seq[after - 1], seq[after]):
+        if marked and after < len(seq) and not boundary(text, seq[after - 1], seq[after]):
             return chain
     return []
 
@@ -182,7 +180,7 @@ def _subject_duty(
     gap = text[seq[after - 1].end : seq[after].start]
     if gap.strip() == ":" and seq[after].text[:1].islower():
         return chain  # "Sở Du lịch: chủ trì …; phối hợp …": the name, then its duties on the same line
-    if _boundary(text, seq[after - 1], seq[after]):
+    if boundary(text, seq[after - 1], seq[after]):
         return None
     if any(start == after for start, _ in duties):
         return chain
@@ -219,11 +217,6 @@ def role_holders(text: str, language: str, settings: FactSettings, actors: list[
     return holders
 
 
-def _requests(language: str) -> tuple[tuple[str, ...], ...]:
-    """Words after which the names listed bear the duty: request verbs and responsibility nouns."""
-    return lexicon.phrases("request", language) + lexicon.phrases("duty_nouns", language)
-
-
 def _chains(text: str, seq: list[Word], actors: list[Actor], language: str) -> list[list[Actor]]:
     """Actors listed together: only commas, semicolons, conjunctions and articles between them."""
     conjunctions = {p[0] for p in lexicon.phrases("conjunctions", language) + lexicon.phrases("determiners", language)
@@ -244,33 +237,6 @@ def _strip_words(gap: str, between: list[Word]) -> str:
     for word in between:
         gap = gap.replace(word.text, " ", 1)
     return gap
-
-
-def _boundary(text: str, left: Word, right: Word) -> bool:
-    """Punctuation between two words ends a name."""
-    return bool(_BOUNDARY.search(text[left.end : right.start]))
-
-
-def _dash_joins(text: str, seq: list[Word], i: int, language: str) -> bool:
-    """Within a capitalised name, a dash before a capitalised word ``i`` that starts no name of its own joins two
-    halves of the name: "Phòng Du lịch – Thể thao"; not "Sở Du lịch – đơn vị đầu mối …", "Sở A – Sở B"."""
-    if i == 0 or text[seq[i - 1].end : seq[i].start].strip() not in _DASHES:
-        return False
-    return seq[i].text[:1].isupper() and not _starts_name(seq, i, language)
-
-
-def _paired(text: str, seq: list[Word], i: int, language: str) -> int:
-    """The length of a paired noun after a bare comma at word ``i`` ("các sở, ngành"), else 0."""
-    if i == 0 or text[seq[i - 1].end : seq[i].start].strip() != "," or not seq[i].text[:1].islower():
-        return 0
-    return max((len(p) for p in lexicon.phrases("paired_nouns", language) if lexicon.match_at(seq, i, p, language)),
-               default=0)  # fmt: skip
-
-
-def _starts_name(seq: list[Word], i: int, language: str) -> bool:
-    """A head word at ``i``: "và Sở Nội vụ" starts a second name instead of continuing the first."""
-    heads = lexicon.phrases("actor_heads", language) + lexicon.phrases("proper_heads", language)
-    return any(lexicon.match_at(seq, i, p, language) for p in heads)
 
 
 def _word_at(seq: list[Word], begin: int) -> int:
@@ -297,7 +263,7 @@ def _subject_head(text: str, seq: list[Word], begin: int, language: str, setting
         modal = _up_to_modal(text, seq, first, last, language, settings, extend=False)
         return [modal] if modal else []
     last = first + max(lengths)
-    if _level_end(text, seq, first, language) == last:
+    if level_end(text, seq, first, language) == last:
         return [(first, last)]
     return [_up_to_modal(text, seq, first, last, language, settings)]
 
@@ -307,103 +273,14 @@ def _up_to_modal(
 ) -> tuple[int, int] | None:
     """A subject's name that a modal duty ends (``lexicon.yaml`` ``modal_duties``: "Cơ quan được giao cấp phép
     lưu trú có trách nhiệm …": the name runs over its verbs up to "có trách nhiệm"), within
-    ``actor_max_words`` and without punctuation; otherwise the name as :func:`_extend` grows it (None
+    ``actor_max_words`` and without punctuation; otherwise the name as :func:`~assistant.facts.names.grow` grows it (None
     without ``extend``)."""
     modals = lexicon.phrases("modal_duties", language)
     for end in range(last, min(len(seq), first + settings.actor_max_words + 1)):
-        if _boundary(text, seq[end - 1], seq[end]):
+        if boundary(text, seq[end - 1], seq[end]):
             break
         if any(lexicon.match_at(seq, end, p, language) for p in modals):
             return first, end
-    return _extend(text, seq, first, last, language, settings) if extend else None
+    return grow(text, seq, first, last, language, settings) if extend else None
 
 
-def _abbreviation(word: str) -> bool:
-    return len(word) > 1 and word.isupper()
-
-
-def _shared_level(text: str, seq: list[Word], first: int, joiner: int, language: str) -> bool:
-    """Two bodies under one head share the level after the second ("Văn phòng HĐND và UBND xã": the office of
-    both): the name before the joiner is a head and one body's name without a level, the name after it is a
-    body's name with its level right after, or both are abbreviations."""
-    heads = lexicon.phrases("actor_heads", language)
-    before = [p for p in heads if len(p) < joiner - first and lexicon.match_at(seq, joiner - len(p), p, language)]
-    after = [len(p) for p in heads if lexicon.match_at(seq, joiner + 1, p, language)]
-    if not (before and after):
-        return False
-    end = joiner + 1 + max(after)
-    # Two abbreviations under one head name one body with or without a level ("Văn phòng HĐND và UBND").
-    both = _abbreviation(seq[joiner - 1].text) and _abbreviation(seq[end - 1].text)
-    return both or _level_end(text, seq, end, language) > end
-
-
-def _level_end(text: str, seq: list[Word], end: int, language: str) -> int:
-    """Where a name ends with the level right after it ("cấp tỉnh", "provincial"), if any."""
-    if end < len(seq) and not _boundary(text, seq[end - 1], seq[end]):
-        for level in ("central", "province", "commune"):
-            matched = [p for p in lexicon.level_phrases(level, language) if lexicon.match_at(seq, end, p, language)]
-            if matched:
-                return end + max(len(p) for p in matched)
-    return end
-
-
-def _extend(
-    text: str, seq: list[Word], first: int, last: int, language: str, settings: FactSettings
-) -> tuple[int, int]:
-    """Grow a head into the whole name: its capitalised words and inner joiners ("Sở Khoa học và
-    Công nghệ", "Ministry of Public Security"), a few lowercase words after a lone head ("Tổ công
-    tác", "ministries of…"), adjectives before it in inflected languages, and a level ("cấp tỉnh")."""
-    joiners = {p[0] for p in lexicon.phrases("name_joiners", language) if len(p) == 1}
-    requests = _requests(language)
-    stops = (lexicon.phrases("obligation", language) + lexicon.phrases("conjunctions", language)
-             + lexicon.phrases("role_verbs", language) + requests + lexicon.phrases("clause_starts", language))  # fmt: skip
-    verbs = lexicon.endings(language, "infinitive_endings")
-    end, capitalised, compound, closed = last, False, False, False
-    while end < len(seq) and end - first < settings.actor_max_words:
-        paired = _paired(text, seq, end, language)
-        if paired:
-            end, closed = end + paired, True  # "các sở, ngành": one name, then only a level may follow
-            continue
-        if capitalised and not closed and _dash_joins(text, seq, end, language):
-            end, compound = end + 1, False  # "Phòng Du lịch – Thể thao": one name in two halves
-            continue
-        if _boundary(text, seq[end - 1], seq[end]):
-            break
-        word = seq[end]
-        next_capital = end + 1 < len(seq) and seq[end + 1].text[:1].isupper()
-        if word.text[:1].isupper():
-            end, capitalised, compound = end + 1, True, False
-        elif word.key(language) in joiners and next_capital and (
-            not _starts_name(seq, end + 1, language) or _shared_level(text, seq, first, end, language)
-        ):
-            end += 1
-        elif any(lexicon.match_at(seq, end, p, language) for p in stops) or (verbs and word.folded.endswith(verbs)):
-            break  # a duty, request or role word, a conjunction, a clause or a verb ("… просит", "… подготовить")
-        elif _level_end(text, seq, end, language) > end:
-            # A level ends the lowercase part of a name ("UBND tỉnh là …" stops at "tỉnh"); a proper name may follow.
-            end, closed, compound = _level_end(text, seq, end, language), True, True
-        elif _abbreviation(seq[end - 1].text) and not any(
-            lexicon.match_at(seq, end, p, language) for p in lexicon.phrases("collective_heads", language)
-        ):
-            break  # an abbreviation is a whole name but for its level ("UBND xã", "UBND các xã"; not "UBND lập …")
-        elif language == "vi" and capitalised and not compound:
-            end, compound = end + 1, True  # a capitalised name's second syllable ("Tư pháp", "Công an")
-        elif not capitalised and not closed and end - last < settings.actor_lower_words and (
-            language in ("vi", "en") or not is_stop_word(word.text)
-        ):  # an inflected name goes on in its own cases ("советам по туризму"), not over a preposition ("гідам за …")
-            end += 1
-        else:
-            break
-    end = _level_end(text, seq, min(end, len(seq)), language)
-    start = first
-    suffixes = lexicon.endings(language)
-    # A request's last word is no adjective of the name after it ("дал указание советам").
-    near = max(0, first - 3)
-    requested = {near + last - 1 for _, last in lexicon.find(seq[near:first], requests, language)}
-    while start > 0 and suffixes and first - start < 2 and not _boundary(text, seq[start - 1], seq[start]):
-        before = seq[start - 1].folded
-        if len(before) > 3 and before.endswith(suffixes) and start - 1 not in requested:
-            start -= 1
-        else:
-            break
-    return start, min(end, len(seq))
