@@ -90,11 +90,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_DASHES = "-–—"
+_BULLETS = f"{_DASHES}•●▪◦+*"
 #: A list item's mark: a dash or bullet, "1.", "2)", "(3)", "a)", "iv)".
-LIST_ITEM = re.compile(r"^\s*(?:[-–—•●▪◦+*](?=\s)|\(?(?:\d{1,2}|[^\W\d_]|[ivx]{1,4})[.)])\s*", re.IGNORECASE)
+LIST_ITEM = re.compile(rf"^\s*(?:[{_BULLETS}](?=\s)|\(?(?:\d{{1,2}}|[^\W\d_]|[ivx]{{1,4}})[.)])\s*", re.IGNORECASE)
 
 
-_BULLET = re.compile(r"^[-–—•●▪◦+*]\s+")
+_BULLET = re.compile(rf"^[{_BULLETS}]\s+")
 
 
 def quote_line(text: str, n: int) -> str:
@@ -110,7 +112,7 @@ def item_mark(sentence: str) -> str | None:
     if mark is None:
         return None
     sign = mark.group().strip(" ().")
-    return "number" if sign[:1].isdigit() else "letter" if sign[:1].isalpha() else "-" if sign in "-–—" else sign
+    return "number" if sign[:1].isdigit() else "letter" if sign[:1].isalpha() else "-" if sign in _DASHES else sign
 
 
 def lead_ins(text: str, spans: list[tuple[int, int]]) -> list[int | None]:

@@ -2,7 +2,7 @@
 
 - a **deadline** is a date with a start or end cue before it (``language.date_roles``: "đến",
   "until", "bis", "до", "até"…), unless it is a document's own date (a date right after a
-  document code: "Quyết định 88/QĐ-UBND ngày 03/5/2027", "Plan 02-KH/BCĐTW of 19 June"), or a quarter or
+  document code: "Quyết định 88/QĐ-UBND ngày 03/5/2027", "Plan 15-KH/BĐP of 19 June"), or a quarter or
   a month of a year with such a cue or in a sentence that gives a body a duty (:func:`periods`);
 - a **target** is a number (not a date, year, code or numbered reference) in a sentence that
   sets a goal (``lexicon.yaml`` ``goal``), or a percentage.
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from assistant.facts import lexicon
 from assistant.facts.actors import Actor
 from assistant.facts.model import Evidence, Fact, Level
+from assistant.facts.names import BOUNDARY
 from assistant.language import cue_before, date_roles
 from assistant.retrieval.keys import DateMention, code_spans, date_mentions, number_mentions, period_mentions
 from assistant.retrieval.text_norm import fold
@@ -30,8 +31,6 @@ _NUMBER_SIGN = re.compile(r"(?i)(?:\bno|\bnr|\bso|\bn\.?[o°º]|#)\.?\s*$")
 # "+84 24 3823 1234"): groups after a country code, or after a group written with a leading zero and three
 # or more digits.
 _DIGIT_GROUPS = re.compile(r"(?<![\d,.])(?:\+\d{1,3}[ .-]?\d{1,3}|0\d{2,})(?:[ .-]\d{2,5}){1,3}(?![\d,])")
-# Punctuation that ends a target's unit.
-_PUNCT = re.compile(r"[,;:.!?()\[\]«»“”\"–—]")
 
 
 @dataclass(frozen=True)
@@ -193,5 +192,5 @@ def _not_a_quantity(text: str, start: int, end: int, language: str) -> bool:
 def _unit_after(text: str, end: int, limit: int) -> str:
     """Up to ``limit`` words after a number, stopping at punctuation ("982 online public services")."""
     rest = text[end:]
-    stop = _PUNCT.search(rest)
+    stop = BOUNDARY.search(rest)  # punctuation ends a target's unit as it ends a name
     return " ".join(w.text for w in lexicon.words(rest[: stop.start()] if stop else rest)[:limit])
