@@ -33,7 +33,15 @@ sys.path.insert(0, str(REPO))
 
 from assistant.cli.common import settings_from  # noqa: E402
 from assistant.evaluation.corpus import corpus_overrides, sync_eval_index  # noqa: E402
-from assistant.evaluation.glance import GlanceScore, GoldStatement, load_gold, merge_pairs, score  # noqa: E402
+from assistant.evaluation.glance import (  # noqa: E402
+    DateScore,
+    GlanceScore,
+    GoldStatement,
+    load_gold,
+    merge_pairs,
+    score,
+    score_dates,
+)
 from assistant.facts.extract import extract_facts  # noqa: E402
 from assistant.facts.merge import merge_facts  # noqa: E402
 from assistant.facts.model import Fact  # noqa: E402
@@ -70,6 +78,15 @@ def _table(title: str, rows: dict[str, GlanceScore]) -> Table:
     for name, s in sorted(rows.items()):
         table.add_row(name, str(s.extracted), str(s.correct), f"{s.precision:.2f}", str(s.gold), str(s.found),
                       f"{s.recall:.2f}")  # fmt: skip
+    return table
+
+
+def _date_table(title: str, rows: dict[str, DateScore]) -> Table:
+    table = Table(title=title)
+    for column in ("kind", "gold dated", "date right", "no date", "gold undated", "date added"):
+        table.add_column(column, justify="right" if column != "kind" else "left")
+    for name, s in rows.items():
+        table.add_row(name, str(s.dated), str(s.right), str(s.missing), str(s.undated), str(s.added))
     return table
 
 
@@ -131,6 +148,8 @@ def report_split(name: str, statements: list[Fact], gold: list[GoldStatement], k
                               lambda s, k=kind: k).overall  # fmt: skip
     console.print(_table(f"{name}: statements per document type/language", dict(result.by_group)))
     console.print(_table(f"{name}: statements per kind", dict(by_kind)))
+    console.print(_date_table(f"{name}: dates of matched targets (by when) and responsibilities (related deadline)",
+                              score_dates(statements, gold)))  # fmt: skip
     if errors and name.startswith("dev"):  # held-out errors are never listed
         for g in result.missed:
             console.print(f"[yellow]missed[/yellow] {g.kind} {g.date or g.value or g.actor} {g.source}: {g.quote[:140]}")

@@ -7,6 +7,9 @@ same sheet and row), are of the same kind, and agree on what makes the fact: the
 role, the number, or the actor (sharing most of the gold actor's words, by word stem, as
 inflected languages change endings). Merging is scored on pairs of statements: two extracted
 statements in one merged fact should be two places of one gold fact.
+
+A target's date (by when) and a responsibility's related deadline are not part of the match; they
+are scored apart, on the matched statements (:func:`score_dates`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,24 @@ class GoldStatement:
     quote: str
     sheet: str | None = None
     row: int | None = None
+    by: str | None = None  # a target's date: by when it must be reached
+
+    @property
+    def related_date(self) -> str | None:
+        """The date a target or responsibility is bound to (its by-when, its related deadline); None for a deadline."""
+        return self.by if self.kind == "target" else self.date if self.kind == "responsibility" else None
+
+
+@dataclass
+class DateScore:
+    """The dates of matched targets and responsibilities against the gold's: how many the gold dates and
+    how many of those carry the gold's date or none, and how many the gold leaves undated yet carry one."""
+
+    dated: int = 0
+    right: int = 0
+    missing: int = 0
+    undated: int = 0
+    added: int = 0
 
 
 @dataclass
@@ -69,7 +90,7 @@ def load_gold(path: Path) -> tuple[list[GoldStatement], list[str]]:
         GoldStatement(
             fact_id=fact["id"], kind=fact["kind"], date=fact.get("date"), date_role=fact.get("date_role"),
             value=fact.get("value"), actor=fact.get("actor"), source=place["source"], quote=place["quote"],
-            sheet=place.get("sheet"), row=place.get("row"),
+            sheet=place.get("sheet"), row=place.get("row"), by=fact.get("by"),
         )
         for fact in data["facts"]
         for place in fact["stated_in"]
@@ -139,6 +160,27 @@ def score(extracted: list[Fact], gold: list[GoldStatement], group_of) -> GlanceR
         if not ok:
             result.missed.append(g)
     return result
+
+
+def score_dates(extracted: list[Fact], gold: list[GoldStatement]) -> dict[str, DateScore]:
+    """Per kind (target, responsibility), the dates of the extracted statements that match a gold one
+    (:func:`matches`): the gold's date, none, or one the gold does not give."""
+    scores = {"target": DateScore(), "responsibility": DateScore()}
+    for g in gold:
+        if g.kind not in scores:
+            continue
+        found = [f for f in extracted if matches(f, g)]
+        if not found:
+            continue
+        s = scores[g.kind]
+        if g.related_date:
+            s.dated += 1
+            s.right += any(same_date(f.date, g.related_date) for f in found)
+            s.missing += all(f.date is None for f in found)
+        else:
+            s.undated += 1
+            s.added += all(f.date is not None for f in found)
+    return scores
 
 
 def merge_pairs(merged: list[Fact], gold: list[GoldStatement], sources: set[str] | None = None) -> tuple[float, float]:

@@ -56,12 +56,28 @@ def levels_of(text: str, language: str) -> list[Level]:
     ]  # fmt: skip
 
 
-def deadlines(chunk: Chunk, sentence: Sentence, duty: list[Actor], settings: FactSettings) -> list[Fact]:
+@dataclass(frozen=True)
+class Time:
+    """A time a sentence states: where it starts in the folded sentence, as a fact's date, and the role its
+    cue gives it ("start" after a start cue, otherwise an end)."""
+
+    start: int
+    date: str
+    role: str = "end"
+
+    @property
+    def year_only(self) -> bool:
+        return len(self.date) == 4
+
+
+def dated(sentence: Sentence, settings: FactSettings) -> list[Time]:
+    """The dates of a sentence that something is due by or starts from (each with a start or end cue), not a
+    cited document's own date ("Quyết định 88/QĐ-UBND ngày 03/5/2027")."""
     folded = fold(sentence.text)
     roles = date_roles(sentence.text, window=settings.date_cue_window)
     codes = code_spans(folded)
     context_year = _years(folded)
-    facts = []
+    times = []
     for mention in _dates(folded, sentence.language):
         if mention.ambiguous or mention.key not in roles:
             continue
@@ -71,8 +87,12 @@ def deadlines(chunk: Chunk, sentence: Sentence, duty: list[Actor], settings: Fac
         year = mention.year or (context_year[0] if len(context_year) == 1 else None)
         month_day = mention.key.removeprefix("date:")
         date = f"{year}-{month_day}" if year else f"--{month_day}"
-        facts += [_deadline(chunk, sentence, date, role, duty) for role in sorted(roles[mention.key])]
-    return facts
+        times += [Time(mention.start, date, role) for role in sorted(roles[mention.key])]
+    return times
+
+
+def deadlines(chunk: Chunk, sentence: Sentence, duty: list[Actor], settings: FactSettings) -> list[Fact]:
+    return [_deadline(chunk, sentence, t.date, t.role, duty) for t in dated(sentence, settings)]
 
 
 def _deadline(chunk: Chunk, sentence: Sentence, date: str, role: str, duty: list[Actor]) -> Fact:
@@ -84,14 +104,15 @@ def _deadline(chunk: Chunk, sentence: Sentence, date: str, role: str, duty: list
     )  # fmt: skip
 
 
-def periods(chunk: Chunk, sentence: Sentence, duty: list[Actor], settings: FactSettings) -> list[Fact]:
-    """Deadlines given by a quarter or a month with its year ("… hoàn thành trong quý 3 năm 2027", "tổ chức sơ
-    kết vào tháng 7/2027", "before Q3 2027"): a start after a start cue ("từ quý II/2027"), otherwise an
-    end, kept where a cue says so or the sentence gives a body a duty in that period. A cited document's
-    month ("Kế hoạch số 88/KH-UBND tháng 3/2027") is not something due."""
+def period_times(sentence: Sentence, settings: FactSettings, uncued: bool) -> list[Time]:
+    """The quarters and months with their year that a sentence sets as a deadline ("… hoàn thành trong quý 3
+    năm 2027", "tổ chức sơ kết vào tháng 7/2027", "before Q3 2027"): a start after a start cue ("từ quý
+    II/2027"), otherwise an end, kept where a cue says so or ``uncued`` (the sentence gives a body a duty, or
+    sets a figure, in that period). A cited document's month ("Kế hoạch số 88/KH-UBND tháng 3/2027") is not
+    something due."""
     folded = fold(sentence.text)
     codes = code_spans(folded)
-    facts = []
+    times = []
     for mention in period_mentions(sentence.text):
         start = mention.start
         if mention.iso is None or any(
@@ -99,9 +120,63 @@ def periods(chunk: Chunk, sentence: Sentence, duty: list[Actor], settings: FactS
         ):
             continue
         role = cue_before(folded[:start], settings.period_cue_window)
-        if role is not None or duty:
-            facts.append(_deadline(chunk, sentence, mention.iso, role or "end", duty))
-    return facts
+        if role is not None or uncued:
+            times.append(Time(start, mention.iso, role or "end"))
+    return times
+
+
+def periods(chunk: Chunk, sentence: Sentence, duty: list[Actor], settings: FactSettings) -> list[Fact]:
+    """Deadlines given by a quarter or a month with its year (:func:`period_times`)."""
+    times = period_times(sentence, settings, uncued=bool(duty))
+    return [_deadline(chunk, sentence, t.date, t.role, duty) for t in times]
+
+
+def end_times(sentence: Sentence, settings: FactSettings) -> list[Time]:
+    """What a sentence's figures may be due by, in reading order: its end dates, the quarters and months it
+    names that are no start, and the years it names outside its dates and codes ("đạt 45% trong năm 2027")."""
+    folded = fold(sentence.text)
+    times = [t for t in dated(sentence, settings) + period_times(sentence, settings, uncued=True) if t.role != "start"]
+    mentions = _dates(folded, sentence.language)
+    codes = code_spans(folded)
+    for number in number_mentions(folded, mentions):
+        if not number.year or any(start <= number.start < end for start, end in codes):
+            continue
+        if any(d.year == int(number.value) and _YEAR_AFTER_DATE.fullmatch(folded[d.match_end : number.start])
+               for d in mentions if d.start <= number.start):  # fmt: skip
+            continue  # the year of a date ("30 de junho de 2027")
+        times.append(Time(number.start, number.value))
+    return sorted(times, key=lambda t: t.start)
+
+
+# What stands between a date's day and month and its year: punctuation and at most one word (" de ", " năm ").
+_YEAR_AFTER_DATE = re.compile(r"\W*(?:[^\W\d_]+\W+)?")
+
+
+def one_date(times: list[Time]) -> str | None:
+    """The date ``times`` name when they name one (years aside), else None: what a duty or a list's items
+    are due by."""
+    dates = {t.date for t in times if not t.year_only}
+    return dates.pop() if len(dates) == 1 else None
+
+
+def pair_times(positions: list[int], times: list[Time]) -> list[str | None]:
+    """For each figure at ``positions`` (folded offsets, in reading order), the time it is due by: the
+    sentence's one time when it names only one; as many figures as times pair in reading order ("45% trong
+    năm 2027 và 70% trong năm 2028"); otherwise the nearest time whose nearest figure it is in turn ("Tổng
+    kinh phí 920 triệu đồng, trong đó năm 2027 là 280 triệu đồng, năm 2028 là 640 triệu đồng": the total
+    gets none)."""
+    if not times or not positions:
+        return [None] * len(positions)
+    if len({t.date for t in times}) == 1:
+        return [times[0].date] * len(positions)
+    if len(times) == len(positions):
+        return [t.date for t in times]
+    out: list[str | None] = []
+    for p in positions:
+        nearest = min(times, key=lambda t: abs(t.start - p))
+        mutual = min(positions, key=lambda q: abs(nearest.start - q)) == p
+        out.append(nearest.date if mutual else None)
+    return out
 
 
 def _dates(folded: str, language: str) -> list[DateMention]:
@@ -119,12 +194,18 @@ def _years(folded: str) -> list[str]:
     return sorted({n.value for n in number_mentions(folded) if n.year})
 
 
-def targets(chunk: Chunk, sentence: Sentence, settings: FactSettings) -> list[Fact]:
+def targets(
+    chunk: Chunk, sentence: Sentence, settings: FactSettings, times: list[Time] | None = None,
+    lead_date: str | None = None, lead: str | None = None,
+) -> list[Fact]:
+    """The sentence's targets, each due by the time of ``times`` (:func:`end_times`) it pairs with
+    (:func:`pair_times`), else by ``lead_date``, the date of the list's ``lead`` (its lead-in, then quoted
+    with it) the sentence is an item of."""
     folded, language = fold(sentence.text), sentence.language
     seq = lexicon.words(sentence.text)
     has_goal = bool(lexicon.find(seq, lexicon.phrases("goal", language), language))
     codes = code_spans(folded) + [m.span() for m in _DIGIT_GROUPS.finditer(folded)]
-    facts = []
+    facts, positions = [], []
     for number in number_mentions(folded, _dates(folded, language)):
         if number.year or any(start <= number.start < end for start, end in codes):
             continue
@@ -150,7 +231,13 @@ def targets(chunk: Chunk, sentence: Sentence, settings: FactSettings) -> list[Fa
             kind="target", value=value, unit=unit or None, levels=levels_of(sentence.text, sentence.language),
             text=sentence.text, language=sentence.language, evidence=[evidence_of(chunk, sentence.text)],
         ))  # fmt: skip
-    return facts
+        positions.append(number.start)
+    dated_facts = []
+    for fact, date in zip(facts, pair_times(positions, times or []), strict=True):
+        if date is None and lead_date is not None:
+            date, fact = lead_date, fact.model_copy(update={"evidence": [fact.evidence[0].model_copy(update={"lead": lead})]})
+        dated_facts.append(fact.model_copy(update={"date": date, "date_role": "by" if date else None}))
+    return dated_facts
 
 
 def _locate(text: str, folded: str, number_start: int, number_end: int) -> tuple[int, int] | None:

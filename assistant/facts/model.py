@@ -57,7 +57,9 @@ class Fact(BaseModel):
     kind: FactKind
     date: str | None = Field(
         None, description="ISO date (YYYY-MM-DD); YYYY-MM when the source gives a month without a day "
-        "('Tháng 9/2027'), YYYY-Qn for a quarter ('Quý III/2027'); --MM-DD when no year is stated.",
+        "('Tháng 9/2027'), YYYY-Qn for a quarter ('Quý III/2027'); --MM-DD when no year is stated; YYYY for a "
+        "target due within a year ('đạt 45% trong năm 2027'). A deadline's date; the date a target is due by; "
+        "the deadline a responsibility is bound to.",
     )
     date_role: DateRole | None = Field(None, description="by: an end or deadline; from: a start.")
     value: float | None = Field(None, description="A target's number (100 for 100 %).")
@@ -77,11 +79,11 @@ class Fact(BaseModel):
 
     @property
     def key(self) -> str:
-        """What must agree for two statements to be one fact: the date and role, the value, or the actor."""
+        """What must agree for two statements to be one fact: the date and role, the value and its date, or the actor."""
         if self.kind == "deadline":
             return f"deadline|{self.date}|{self.date_role}"
-        if self.kind == "target":
-            return f"target|{self.value:g}" if self.value is not None else "target|"
+        if self.kind == "target":  # one figure due by two dates is two targets
+            return f"target|{self.value:g}|{self.date or ''}" if self.value is not None else "target|"
         return f"responsibility|{(self.actor or '').casefold()}"
 
     @property
@@ -100,6 +102,11 @@ class Fact(BaseModel):
         return self.model_copy(update={"id": hashlib.sha256(seed.encode()).hexdigest()[:20]})
 
 
+def is_year(value: str) -> bool:
+    """True for a year alone (``2027``), a target's date when its source gives only the year."""
+    return len(value) == 4 and value.isdigit()
+
+
 def is_month(value: str) -> bool:
     """True for an ISO month (``2027-09``), a fact's date when its source gives no day."""
     return len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit()
@@ -116,8 +123,10 @@ def quarter_of(value: str) -> tuple[int, int]:
 
 
 def last_day(value: str) -> date | None:
-    """The last day an ISO date, month or quarter names (``2027-09`` → 30 September 2027, ``2027-Q3`` → the
-    same); None for ``--MM-DD`` (no year) or a value that is none of them."""
+    """The last day an ISO date, month, quarter or year names (``2027-09`` → 30 September 2027, ``2027-Q3`` → the
+    same, ``2027`` → 31 December 2027); None for ``--MM-DD`` (no year) or a value that is none of them."""
+    if is_year(value):
+        return date(int(value), 12, 31)
     try:
         if is_month(value) or is_quarter(value):
             year = int(value[:4])

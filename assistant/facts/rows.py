@@ -3,9 +3,10 @@
 Rows reach the index rendered as ``"Header: value; …"`` (:func:`assistant.ingest.tables.render_row`).
 Each column gets a role from its header (``lexicon.yaml`` ``columns``). A row with a task column
 gives a deadline when its deadline column holds a date (or a month or quarter of a year), a
-responsibility when it names a lead agency, and a target when a target column (or a column stating a goal) holds a number. A row
+responsibility when it names a lead agency, and a target when a target column (or a column stating a goal) holds
+a number, the last two due by the row's deadline. A row
 with no task column gives targets only when its columns are years ("Chỉ tiêu: Tỷ lệ …; Năm 2025:
-85%; Năm 2026: 100%", a plan's table of figures by year): one per year with a number. Otherwise
+85%; Năm 2026: 100%", a plan's table of figures by year): one per year with a number, due by that year. Otherwise
 (a contact list: unit, person, phone) it assigns nothing, unless it is a member table's row (a
 position and a role in the group: "Position: <title>; Role: <head, deputy, secretary>").
 """
@@ -97,7 +98,8 @@ def row_facts(chunk: Chunk) -> list[Fact]:
         if len(numbers) == 1:
             unit = next((v for n, v in cells if roles[n] == "unit"), None)
             facts.append(Fact(kind="target", value=float(numbers[0].value), unit="%" if numbers[0].percent else unit,
-                              actor=actor, levels=levels, text=task, language=language, evidence=evidence))  # fmt: skip
+                              actor=actor, levels=levels, text=task, language=language, date=deadline,
+                              date_role="by" if deadline else None, evidence=evidence))  # fmt: skip
     return facts
 
 
@@ -153,7 +155,8 @@ def _member_role(chunk: Chunk, cells: list[tuple[str, str]], roles: dict[str, st
 
 
 def _by_year(chunk: Chunk, cells: list[tuple[str, str]]) -> list[Fact]:
-    """Targets of a row whose columns are years: what is measured is the wordiest cell outside them."""
+    """Targets of a row whose columns are years, each due by its column's year: what is measured is the
+    wordiest cell outside them."""
     years = [(name, value) for name, value in cells if any(m.year for m in number_mentions(fold(name)))]
     others = [value for name, value in cells if (name, value) not in years]
     label = max(others, key=lambda v: sum(ch.isalpha() for ch in v), default="")
@@ -163,7 +166,10 @@ def _by_year(chunk: Chunk, cells: list[tuple[str, str]]) -> list[Fact]:
     facts = []
     for name, value in years:
         numbers = [n for n in number_mentions(fold(value)) if not n.year]
+        named = {n.value for n in number_mentions(fold(name)) if n.year}
+        year = named.pop() if len(named) == 1 else None
         if len(numbers) == 1 and not any(ch.isalpha() for ch in value):
             facts.append(Fact(kind="target", value=float(numbers[0].value), unit="%" if numbers[0].percent else None,
-                              text=f"{label} ({name})", language=chunk.meta.language, evidence=evidence))  # fmt: skip
+                              text=f"{label} ({name})", language=chunk.meta.language, date=year,
+                              date_role="by" if year else None, evidence=evidence))  # fmt: skip
     return facts

@@ -7,19 +7,33 @@ with a colon and names its actor ("UBND cấp xã có trách nhiệm:", "Sở Du
 names whose duties follow ("Trách nhiệm của Sở Du lịch"): the items are that actor's duties, each quoting
 the item with the lead-in that names the actor (``Evidence.lead``).
 
+A target is due by the time its sentence names next to it (:func:`~assistant.facts.figures.pair_times`),
+and a duty by the one date its sentence names; otherwise both are due by the date of the lead-in they are
+items of ("1. Đến ngày 31/12/2027:" then "a) 100% văn bản … được ký số;"), which their evidence quotes.
+
 The vocabulary is general administrative language per language (``lexicon.yaml``); the
 mechanisms are dates, numbers, codes, word order and the document's structure.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.answer.outline import SECTION_SEPARATOR
-from assistant.answer.text import LIST_ITEM, sentence_spans
+from assistant.answer.text import LIST_ITEM, item_mark, sentence_spans
 from assistant.facts import lexicon
 from assistant.facts.actors import Actor, after_opening_clause, bearers, find_actors, role_holders
-from assistant.facts.figures import Sentence, deadlines, evidence_of, levels_of, periods, targets
+from assistant.facts.figures import (
+    Sentence,
+    deadlines,
+    end_times,
+    evidence_of,
+    levels_of,
+    one_date,
+    periods,
+    targets,
+)
 from assistant.facts.model import Fact
 from assistant.settings import FactSettings
 from assistant.types import Chunk
@@ -29,12 +43,14 @@ from assistant.types import Chunk
 
 @dataclass(frozen=True)
 class _Lead:
-    """An open list's lead-in: its sentence and the actors it names."""
+    """An open list's lead-in: its sentence, the actors it names and the date its items are due by."""
 
     text: str
     actors: list[Actor]
     parties: tuple[str, ...] = ()  # a duty heading's listed parties, as written ("các thành viên")
     section: str | None = None  # the heading path it was read under
+    date: str | None = None  # "1. Đến ngày 31/12/2027:": the date its items' targets and duties are due by
+    mark: str | None = None  # its own item mark's kind: an item with the same kind is its sibling, not its item
 
 
 class ProseReader:
@@ -59,14 +75,17 @@ class ProseReader:
         for start, end in sentence_spans(chunk.text):
             sentence = Sentence(chunk.text[start:end], start, language)
             item = bool(LIST_ITEM.match(sentence.text))
-            if not item:
-                self.lead = None  # a sentence that is not a list item closes the list
+            mark = item_mark(sentence.text)
+            if not item or (self.lead is not None and self.lead.mark is not None and mark == self.lead.mark):
+                self.lead = None  # a sentence that is not a list item, or a sibling of the lead-in, closes the list
             heading = self._duty_heading(sentence.text, language, chunk.meta.section)
             if heading is not None:
                 self.lead = heading  # "5.2. Trách nhiệm của Sở Du lịch": the items after it are its duties
                 continue
             if sentence.text.strip() in self.headings:
                 self.lead = None  # a section's heading ("III. Đào tạo hướng dẫn viên, …") states nothing and ends a list
+                if sentence.text.rstrip().endswith(":"):  # but a heading that leads in its items may date them
+                    facts += deadlines(chunk, sentence, [], settings)
                 continue
             if len(sentence.text) > settings.max_sentence_chars:
                 continue  # a run-on block (a table flattened into one line) is not one statement
@@ -74,8 +93,11 @@ class ProseReader:
             # An item may start with one of its heading's parties ("Các thành viên …" under "Trách nhiệm của
             # Trưởng ban và các thành viên"): that party is its subject, even when no head word names it.
             # Under a list's lead-in its items, under a duty heading of the section every sentence, may lean on it.
-            lead = (self.lead if item else None) or section
+            # "3. …" after the heading "2. Đến hết quý II/2027:" is that heading's sibling, not its item.
+            lead = (self.lead if item else None) or (section if section is None or section.mark is None
+                                                     or mark != section.mark else None)  # fmt: skip
             parties = lead.parties if lead else ()
+            times = end_times(sentence, settings)
             actors = find_actors(sentence.text, language, settings, self.names + parties, begin)
             duty = bearers(sentence.text, language, settings, actors, begin)
             subject = _subject(sentence.text, actors, settings.clause_subject)
@@ -84,37 +106,48 @@ class ProseReader:
             # under a duty heading is the body's when it names no bearer itself and reads as a statement (a letter
             # first, a lowercase word: not a signature's "TM." or "(Ký, ghi rõ họ tên)").
             statement = sentence.text[begin : begin + 1].isalpha() and any(ch.islower() for ch in sentence.text)
-            inherited = lead if lead and not subject and (item or (not duty and statement)) else None
+            inherited = lead if lead and lead.actors and not subject and (item or (not duty and statement)) else None
             if inherited is not None:
                 duty = []
             holders = [a for a in role_holders(sentence.text, language, settings, actors)
                        if a.name not in {d.name for d in duty}]  # fmt: skip
-            facts += deadlines(chunk, sentence, duty, settings)
+            # Its deadlines are the lead-in actor's when it names none of its own ("- Hoàn thành … trước ngày …").
+            acting = duty or (inherited.actors if inherited else [])
+            facts += deadlines(chunk, sentence, acting, settings)
             if settings.period_deadlines:
-                facts += periods(chunk, sentence, duty, settings)
+                facts += periods(chunk, sentence, acting, settings)
+            dated_lead = lead if lead and lead.date else None
             if not _heading(sentence.text):
-                facts += targets(chunk, sentence, settings)
+                facts += targets(chunk, sentence, settings, times, dated_lead.date if dated_lead else None,
+                                 dated_lead.text if dated_lead else None)  # fmt: skip
+                due = one_date(times)
                 clauses = _clauses(sentence.text) if settings.clause_duties and inherited is None else []
                 if len(clauses) > 1:
-                    facts += self._clause_duties(chunk, sentence, clauses)
+                    facts += self._clause_duties(chunk, sentence, clauses, dated_lead)
                 else:
-                    facts += _responsibilities(chunk, sentence, duty + holders)
+                    facts += _responsibilities(chunk, sentence, duty + holders, *_due(due, dated_lead))
                 if inherited is not None:
-                    facts += _responsibilities(chunk, sentence, inherited.actors, inherited.text)
+                    facts += _responsibilities(chunk, sentence, inherited.actors, inherited.text, due or inherited.date)
             if sentence.text.rstrip().endswith(":"):
-                actors = subject or duty
-                self.lead = _Lead(sentence.text, actors, section=chunk.meta.section) if actors else None
+                actors, date = subject or duty, one_date(times)
+                self.lead = _Lead(sentence.text, actors, section=chunk.meta.section, date=date, mark=mark) if (
+                    actors or date) else None
+            elif _title(sentence.text) and one_date(times):
+                # A title that dates what follows ("2.2. Chỉ tiêu đến ngày 31/12/2027", then "a) …", "b) …").
+                self.lead = _Lead(sentence.text, [], section=chunk.meta.section, date=one_date(times), mark=mark)
         return facts
 
     def _lead_in(self, title: str, language: str, section: str | None) -> _Lead | None:
-        """A section heading written as a lead-in ("Điều 2. Ban Điều phối có nhiệm vụ:"): its subject or the
-        bearers of its duty word are whose duties the section's items are; None for any other heading."""
+        """A section heading written as a lead-in ("Điều 2. Ban Điều phối có nhiệm vụ:", "1. Đến ngày
+        31/12/2027:"): its subject or the bearers of its duty word are whose duties the section's items are,
+        its one date what they are due by; None for any other heading."""
         if not title.rstrip().endswith(":"):
             return None
         begin = _begin(title)
         actors = find_actors(title, language, self.settings, self.names, begin)
         bearing = _subject(title, actors, self.settings.clause_subject) or bearers(title, language, self.settings, actors, begin)
-        return _Lead(title, bearing, section=section) if bearing else None
+        date = one_date(end_times(Sentence(title, 0, language), self.settings))
+        return _Lead(title, bearing, section=section, date=date, mark=item_mark(title)) if bearing or date else None
 
     def _duty_heading(self, text: str, language: str, section: str | None) -> _Lead | None:
         """A heading that names whose duties follow ("Điều 2. Nhiệm vụ của Ban Điều phối du lịch", "5.2. Trách
@@ -131,11 +164,14 @@ class ProseReader:
             return _Lead(text, actors, _parties(text[after:], language), section) if actors else None
         return None
 
-    def _clause_duties(self, chunk: Chunk, sentence: Sentence, clauses: list[tuple[int, int]]) -> list[Fact]:
+    def _clause_duties(
+        self, chunk: Chunk, sentence: Sentence, clauses: list[tuple[int, int]], dated_lead: _Lead | None,
+    ) -> list[Fact]:
         """The duties of a sentence read clause by clause ("Sở Du lịch hướng dẫn …; chủ trì …; chỉ đạo …"): each
         clause is one duty, of the bodies it names itself, or, when it goes on without a subject of its own
         (it starts in lower case), of the body the first clause starts with; its quote is the clause, with
-        the first clause as the lead-in that names the body."""
+        the first clause as the lead-in that names the body. Each is due by the one date its clause names,
+        else by its list's lead-in's."""
         settings, language = self.settings, sentence.language
         facts: list[Fact] = []
         first: list[Actor] = []
@@ -147,14 +183,15 @@ class ProseReader:
             duty = bearers(part.text, language, settings, actors, begin)
             holders = [a for a in role_holders(part.text, language, settings, actors)
                        if a.name not in {d.name for d in duty}]  # fmt: skip
+            own = one_date(end_times(part, settings))
             if k == 0:
                 first = duty if duty and duty[0].start <= begin else []  # the first clause's subject bears its duty
                 lead = part.text
             elif first and not _subject(part.text, actors, settings.clause_subject) and part.text.lstrip()[:1].islower():
-                facts += _responsibilities(chunk, part, first, lead)
-                facts += _responsibilities(chunk, part, holders)
+                facts += _responsibilities(chunk, part, first, lead, own)  # its lead-in is the first clause
+                facts += _responsibilities(chunk, part, holders, *_due(own, dated_lead))
                 continue
-            facts += _responsibilities(chunk, part, duty + holders)
+            facts += _responsibilities(chunk, part, duty + holders, *_due(own, dated_lead))
         return facts
 
 
@@ -211,18 +248,37 @@ def _parties(text: str, language: str) -> tuple[str, ...]:
     return tuple(parties)
 
 
+def _title(text: str) -> bool:
+    """A numbered line without closing punctuation ("2.2. Chỉ tiêu đến ngày 31/12/2027"): a title of what follows."""
+    return bool(_NUMBERED_TITLE.match(text)) and text.rstrip()[-1:] not in ".;:!?,"
+
+
+_NUMBERED_TITLE = re.compile(r"^\s*(?:\d{1,2}\.){1,3}\d{0,2}\s+\S")
+
+
 def _heading(text: str) -> bool:
     """A title or heading written in capitals ("TỔ CHỨC THỰC HIỆN"): it states nothing."""
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
 
 
-def _responsibilities(chunk: Chunk, sentence: Sentence, duty: list[Actor], lead: str | None = None) -> list[Fact]:
-    """One fact per actor; a list item's facts quote the item with the ``lead`` that names the actor."""
+def _due(date: str | None, dated_lead: _Lead | None) -> tuple[str | None, str | None]:
+    """``(lead, date)`` for :func:`_responsibilities`: the sentence's own date, else its list's lead-in and its date."""
+    if date or dated_lead is None:
+        return None, date
+    return dated_lead.text, dated_lead.date
+
+
+def _responsibilities(
+    chunk: Chunk, sentence: Sentence, duty: list[Actor], lead: str | None = None, date: str | None = None,
+) -> list[Fact]:
+    """One fact per actor, due by ``date`` when one is given; a list item's facts quote the item with the
+    ``lead`` that names the actor or dates the item."""
     return [
         Fact(
             kind="responsibility", actor=actor.name, levels=levels_of(actor.name, sentence.language)
             or levels_of(sentence.text, sentence.language), text=sentence.text, language=sentence.language,
+            date=date, date_role="by" if date else None,
             evidence=[evidence_of(chunk, sentence.text).model_copy(update={"lead": lead})],
         )
         for actor in duty

@@ -1,7 +1,8 @@
 """Is a fact what its quotes say? Its date, number and actor must occur in them.
 
-Every quote must hold the fact's day and month (and its year, when the quote states years; the month and
-year of a month, the quarter and year of a quarter),
+Every quote (with the lead-in of the list it is an item of) must hold the fact's day and month (and its
+year, when the quote states years; the month and year of a month, the quarter and year of a quarter, the
+year of a year),
 and its number; the actor, named verbatim in one language, must occur in at least one quote (or in
 the lead-in of the list the quote is an item of).
 A rendering (normalised wording from an LLM) is kept only when it holds the same date and
@@ -10,7 +11,7 @@ number, and the actor where the rendering's language is the actor's.
 
 from __future__ import annotations
 
-from assistant.facts.model import Fact, is_month, is_quarter, quarter_of
+from assistant.facts.model import Fact, is_month, is_quarter, is_year, quarter_of
 from assistant.reasons import code_of, reason
 from assistant.retrieval.keys import extract_keys, quarters
 from assistant.retrieval.text_norm import fold
@@ -23,6 +24,9 @@ def figure_problems(fact: Fact, text: str) -> list[str]:
     if fact.date and is_quarter(fact.date):
         if quarter_of(fact.date) not in quarters(fold(text)):
             problems.append(reason("quarter_absent", date=fact.date))
+    elif fact.date and is_year(fact.date):
+        if f"year:{fact.date}" not in keys:
+            problems.append(reason("year_absent", year=fact.date))
     elif fact.date and is_month(fact.date):
         if f"month:{fact.date[5:]}" not in keys or f"year:{fact.date[:4]}" not in keys:
             problems.append(reason("month_absent", date=fact.date))
@@ -44,7 +48,8 @@ def verify(fact: Fact) -> Fact:
     """The fact with ``verified`` and ``problems`` set from its evidence and renderings."""
     problems = []
     for evidence in fact.evidence:
-        problems += [reason("in_source", problem=p, source=evidence.source) for p in figure_problems(fact, evidence.quote)]
+        stated = f"{evidence.lead} {evidence.quote}" if evidence.lead else evidence.quote  # a list item's lead-in may date it
+        problems += [reason("in_source", problem=p, source=evidence.source) for p in figure_problems(fact, stated)]
     if fact.actor and not any(fold(fact.actor) in fold(f"{e.lead or ''} {e.quote}") for e in fact.evidence):
         problems.append(reason("actor_not_quoted", actor=repr(fact.actor)))
     renderings = {}
