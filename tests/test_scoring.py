@@ -159,6 +159,27 @@ def test_a_part_marked_by_a_letter_or_roman_numeral_the_passages_lack_is_refused
     assert analyse("Đơn vị loại B ba tháng liên tiếp được tặng gì?", [rating], "vi").refusal is None
 
 
+def test_a_sentence_naming_only_another_part_of_the_kind_asked_does_not_answer() -> None:
+    """The passages number the part asked ("Nhóm B" is a group of the grading) but the sentence that matches the
+    question's words names another one ("Nhóm A"): that sentence says nothing about the part asked."""
+    grading = _ctx("Nhóm A: từ 85 điểm trở lên; Nhóm B: từ 70 đến dưới 85 điểm; Nhóm C: dưới 70 điểm.")
+    reward = _ctx("Đơn vị xếp Nhóm A ba tháng liên tiếp được tặng Giấy khen của Ban Điều phối.", rank=2)
+    analysis = analyse("Đơn vị xếp Nhóm B ba tháng liên tiếp được khen thưởng thế nào?", [grading, reward], "vi")
+    assert [c.set_aside for c in analysis.candidates if "Giấy khen" in c.text] == ["names nhom A, not B"]
+    answer = extractive_answer("Đơn vị xếp Nhóm B ba tháng liên tiếp được khen thưởng thế nào?", [grading, reward], "vi")
+    assert answer is None or "Giấy khen" not in answer
+    answer = extractive_answer("Đơn vị xếp Nhóm A ba tháng liên tiếp được khen thưởng thế nào?", [grading, reward], "vi")
+    assert answer is not None and "Giấy khen" in answer
+    # "II" and "2" are one label; a sentence naming no part of that kind may answer in its own words.
+    phases = [_ctx("Giai đoạn 1 – Chuẩn bị kết thúc ngày 31/8/2027."),
+              _ctx("Giai đoạn 2 – Triển khai diện rộng kết thúc ngày 30/4/2028.", rank=2),
+              _ctx("Hội nghị tổng kết giai đoạn triển khai được tổ chức ngày 15/5/2028.", rank=3)]
+    wrong = {c.text[:13]: c.set_aside for c in analyse("Giai đoạn II kết thúc khi nào?", phases, "vi").candidates}
+    assert wrong == {"Giai đoạn 1 –": "names doan 1, not 2", "Giai đoạn 2 –": None, "Hội nghị tổng": None}
+    answer = extractive_answer("Giai đoạn II kết thúc khi nào?", phases, "vi")
+    assert answer is not None and "30/4/2028" in answer and "31/8/2027" not in answer
+
+
 def test_absent_words_say_nothing_across_languages() -> None:
     german = _ctx("Die Dringlichkeitsphase dauert bis zum 30. Juni 2025.", language="de")
     analysis = analyse("Giai đoạn cấp bách kéo dài đến ngày nào?", [german], "vi")

@@ -31,7 +31,7 @@ import numpy as np
 
 from assistant.answer.answer_types import expected_types, supplies
 from assistant.answer.constants import LEAD_INS, localized
-from assistant.answer.set_aside import other_quarter, wrong_rows
+from assistant.answer.set_aside import other_label, other_quarter, wrong_rows
 from assistant.answer.signals import (
     DEFAULT_SCORING,
     date_near,
@@ -46,6 +46,7 @@ from assistant.answer.signals import (
 )
 from assistant.answer.subject import unnamed_passages
 from assistant.answer.text import keys_of, lead_ins, quote_line, sentence_spans
+from assistant.language import detect_language
 from assistant.retrieval.text_norm import fold
 from assistant.settings import ScoringSettings
 from assistant.settings_tools import FactSettings
@@ -260,6 +261,8 @@ def analyse(
         for c, units in zip(contexts, passage_units)
     ]
     set_aside = wrong_rows(question, contexts, language, q_keys, scoring, wordings)
+    # The question's wording in each passage language (its translations read passages of theirs).
+    worded = {detect_language(w): w for w in reversed(wordings) if w.strip()} | {language: question}
     if facts is not None and scoring.asked_body:  # how bodies' names are read: the facts settings
         set_aside = unnamed_passages(question, contexts, language, facts) | set_aside
     out = []
@@ -286,7 +289,8 @@ def analyse(
             and (wanted[0].name != "date" or date_near(stated, concepts, q_keys, scoring.date_window))
         )
         cosine = None if cosines is None else float(cosines[j])
-        wrong = set_aside.get(i) or other_quarter(q_keys, units)
+        asked = worded.get(contexts[i].language)
+        wrong = set_aside.get(i) or other_quarter(q_keys, units) or (other_label(asked, stated) if asked else None)
         out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, same_language, type_ok and not wrong, wrong,
                              lead_text, None if lead is None else sents[lead][1]))  # fmt: skip
     out = rescore(out, scoring)

@@ -2,7 +2,8 @@
 
 * :func:`wrong_rows`: a table row about another item of its list ("Đăng ký xe ô tô" for "đăng ký xe máy",
   :mod:`assistant.answer.list_items`), or one whose values hold none of the question's words and keys;
-* :func:`other_quarter`: a sentence dated by another quarter than the one the question asks.
+* :func:`other_quarter`: a sentence dated by another quarter than the one the question asks;
+* :func:`other_label`: a sentence naming other parts of the kind the question names ("Loại A" for "loại B").
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.answer.list_items import other_items
+from assistant.answer.signals import labels
 from assistant.answer.text import keys_of
 from assistant.ingest.tables import split_row
 from assistant.language import detect_language
@@ -26,6 +28,19 @@ def other_quarter(q_keys: set[str], units: set[str]) -> str | None:
     held = {u[2:] for u in units if u.startswith("k:quarter:") and "-" in u}
     if asked and held and not asked & held:
         return f"dated {', '.join(sorted(held))}, not {', '.join(sorted(asked))}"
+    return None
+
+
+def other_label(question: str, sentence: str) -> str | None:
+    """Why a sentence that names only other parts of a kind the question names does not answer it: "Đơn vị
+    xếp Loại A …" for "Xã đạt loại B … thì sao?", "Giai đoạn 1 – …" for "giai đoạn 2". None when it names
+    the part asked, or no part of that kind (it may answer in other words). Parts are labelled by a letter,
+    a Roman numeral or a small number after the word that names their kind
+    (:func:`~assistant.answer.signals.labels`); read within one language (the caller's)."""
+    asked, held = labels(question), labels(sentence)
+    for kind, named in asked.items():
+        if held.get(kind) and not named & held[kind]:
+            return f"names {kind} {', '.join(sorted(held[kind]))}, not {', '.join(sorted(named))}"
     return None
 
 

@@ -159,13 +159,13 @@ def missing_in_same_language(question: str, language: str, contexts: list[Contex
     # A label counts only where the passages number that kind of part ("Điều 4" but no "Điều 5"); a
     # label they never number ("xã loại 1" where they say "xã đạt chuẩn") is the asker's own wording.
     # (Its number is still looked for: "hợp đồng 3 năm" reads the same way, and its 3 is a quantity.)
-    out += [f"k:{label} {n}" for label, n in _labelled_numbers(question)
+    out += [f"k:{label} {n}" for label, n in labelled_small_numbers(question)
             if f"k:num:{n}" not in out and re.search(rf"(?<!\w){re.escape(label)}\s+0*\d", folded)
             and not re.search(rf"(?<!\w){re.escape(label)}\s+0*{n}(?!\d)", folded)]
     # The same for parts marked by a letter or a Roman numeral ("Nhóm C" where the passages have only
     # "Nhóm A", "khách sạn hạng II" where they have "hạng III, hạng IV").
-    marked = _marks(text)
-    out += [f"k:{label} {mark}" for label, marks in _marks(question).items() for mark in sorted(marks)
+    marked = marks(text)
+    out += [f"k:{label} {mark}" for label, held in marks(question).items() for mark in sorted(held)
             if marked.get(label) and mark not in marked[label]]
     return out
 
@@ -174,12 +174,35 @@ def missing_in_same_language(question: str, language: str, contexts: list[Contex
 _MARK = re.compile(r"([^\W\d_]+)\s+([IVX]{1,4}|[A-Z])(?![\w.,]\w)(?!\w)")
 
 
-def _marks(text: str) -> dict[str, set[str]]:
-    """For each word (folded) that ``text`` follows with a letter or Roman numeral, the marks it takes."""
+def marks(text: str) -> dict[str, set[str]]:
+    """For each word (folded) that ``text`` follows with a letter or Roman numeral, the marks it takes (a
+    Roman numeral as digits: "Phụ lục IV" and "phụ lục 4" name one part)."""
     found: dict[str, set[str]] = {}
     for match in _MARK.finditer(text):
-        found.setdefault(fold(match.group(1)), set()).add(match.group(2))
+        found.setdefault(fold(match.group(1)), set()).add(_arabic(match.group(2)))
     return found
+
+
+def labels(text: str) -> dict[str, set[str]]:
+    """For each word (folded) that ``text`` follows with a label, its labels: marks (:func:`marks`) and small
+    numbers (:func:`labelled_small_numbers`) alike ("Giai đoạn II" and "giai đoạn 2" are one part). A
+    quarter is a date, no label."""
+    text = without_quarters(text)
+    found = marks(text)
+    for kind, number in labelled_small_numbers(text):
+        found.setdefault(kind, set()).add(str(number))
+    return found
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _arabic(mark: str) -> str:
+    """A Roman numeral as digits ("IV" → "4"); a letter that is none stays as it is."""
+    if len(mark) == 1 and mark not in _ROMAN:
+        return mark
+    values = [_ROMAN[ch] for ch in mark]
+    return str(sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)))
 
 
 # A phrase the asker quotes or puts in brackets: "thủ tục “Đăng ký tạm trú”", "residence registration
@@ -213,12 +236,12 @@ def missing_quoted(question: str, contexts: list[Context]) -> list[str]:
     return out
 
 
-def _labelled_numbers(question: str) -> list[tuple[str, int]]:
-    """Small numbers the question gives as labels, with the word before them: ("dieu", 5) for "Điều 5",
+def labelled_small_numbers(text: str) -> list[tuple[str, int]]:
+    """Small numbers a text gives as labels, with the word before them: ("dieu", 5) for "Điều 5",
     ("giai doan", 4) is read as ("doan", 4). Such a label names one part of a document."""
     return [
         (fold(m.group(1)), int(m.group(2)))
-        for m in re.finditer(r"([^\W\d_]+)\s+0*(\d{1,2})(?!\d)(?![.,/:-]\d|\s*%)", question)
+        for m in re.finditer(r"([^\W\d_]+)\s+0*(\d{1,2})(?!\d)(?![.,/:-]\d|\s*%)", text)
         if 1 <= int(m.group(2)) <= 10
     ]
 

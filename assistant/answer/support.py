@@ -31,10 +31,19 @@ claim's words can support; across languages nothing is then verified.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer.answer_types import is_yes_no
+from assistant.answer.conflicts import (
+    label_conflicts,
+    name_words,
+    other_actors,
+    row_conflicts,
+    share,
+    swapped,
+    year_conflicts,
+)
 from assistant.answer.extractive import Similarity
 from assistant.answer.figure_fit import misplaced_figures
 from assistant.answer.list_items import names_other_item
@@ -42,7 +51,6 @@ from assistant.answer.text import (
     capitalised_words,
     clock_times,
     figure_keys,
-    labelled_numbers,
     mentions_number,
     person_names,
     sentence_spans,
@@ -51,10 +59,8 @@ from assistant.answer.text import (
     time_stated,
 )
 from assistant.ingest.tables import split_row
-from assistant.language import date_roles, detect_language, negated, ordered_pairs, spelled_numbers
+from assistant.language import date_roles, detect_language, negated, spelled_numbers
 from assistant.reasons import reason
-from assistant.retrieval.keys import date_mentions
-from assistant.retrieval.text_norm import fold, lexical_terms
 from assistant.settings import FactSettings, SupportSettings
 from assistant.types import Context
 
@@ -92,41 +98,6 @@ def _quoted(claim: str, passage: str) -> bool:
     return _normal(body) in _normal(passage)
 
 
-def _year_conflicts(claim: str, sentence: str) -> list[str]:
-    """A date the claim and the sentence both give, with different years ("31/3/2025" against "2026-03-31")."""
-    there: dict[str, set[int]] = {}
-    for mention in date_mentions(fold(sentence)):
-        if mention.year is not None:
-            there.setdefault(mention.key, set()).add(mention.year)
-    return [
-        reason("other_year", date=mention.key.removeprefix("date:"), years="/".join(map(str, sorted(there[mention.key]))))
-        for mention in date_mentions(fold(claim))
-        if mention.year is not None and mention.key in there and mention.year not in there[mention.key]
-    ]
-
-
-def _row_conflicts(claim: str, row: str, is_body: Callable[[str], bool]) -> list[str]:
-    """A table row's value put in another column's place: the claim speaks of a column (the words only
-    its header has: "chủ trì"), lacks that column's value and holds another column's value that names a
-    body (``is_body``: "Sở Du lịch chủ trì" against "Cơ quan chủ trì: Sở Văn hóa; Cơ quan phối hợp: Sở Du
-    lịch"). A situation or a measure from another column ("Mở thêm cổng") is what the row says, not a rival."""
-    fields = split_row(row)
-    if len(fields) < 2:
-        return []
-    said = terms(claim)
-    headers = [terms(h) for h, _ in fields]
-    items = [[item for item in value.split("; ") if item[:1].isupper()] for _, value in fields]  # a cell may list several
-    reasons = []
-    for k, (header, value) in enumerate(fields):
-        own = headers[k] - set().union(*(h for j, h in enumerate(headers) if j != k))
-        if not own or not own <= said or not items[k] or any(terms(item) <= said for item in items[k]):
-            continue
-        rivals = [item for j in range(len(fields)) if j != k for item in items[j]
-                  if terms(item) and terms(item) <= said and is_body(item)]  # fmt: skip
-        reasons += [reason("row_column", value=value, header=header, rival=rival) for rival in rivals]
-    return reasons
-
-
 def _figures(text: str) -> set[str]:
     """The codes, dates, numbers and times of day (``time:16:30``) of ``text`` that a sentence must back."""
     times, plain = clock_times(text)
@@ -146,27 +117,6 @@ def _said_of(claim: str, sentence: str, language: str) -> str:
     return "; ".join(kept)
 
 
-def _share(part: set[str], whole: set[str]) -> float:
-    return len(part & whole) / len(part) if part else 0.0
-
-
-def _swapped(claim: str, sentence: str, language: str, words: int) -> list[str]:
-    """Ranges and contrasts whose two phrases the claim gives the other way round: "từ A đến B"
-    against "từ B đến A", "A, а не B" against "B, а не A" (each phrase closer to the other one)."""
-    reasons = []
-    for kind, a, b in ordered_pairs(claim, language, words):
-        ta, tb = terms(a), terms(b)
-        for other_kind, sa, sb in ordered_pairs(sentence, language, words):
-            sa_terms, sb_terms = terms(sa), terms(sb)
-            if other_kind != kind or not (ta and tb and sa_terms and sb_terms):
-                continue
-            crossed = min(_share(ta, sb_terms), _share(tb, sa_terms))
-            straight = max(_share(ta, sa_terms), _share(tb, sb_terms))
-            if crossed >= 0.5 and crossed > straight:
-                reasons.append(reason("turned_round", first=sa, second=sb))
-    return reasons
-
-
 def _backed(term: str, there: set[str], exact: bool, stem: int) -> bool:
     """``term`` is among ``there``; outside Vietnamese (which does not inflect), a term sharing its first
     ``stem`` letters will do ("плана" for "план")."""
@@ -182,59 +132,7 @@ def _question_words(question: str) -> list[str]:
 
 def _coverage(claim: str, sentence: str) -> float:
     wanted = terms(claim)
-    return _share(wanted, terms(sentence)) if wanted else 1.0
-
-
-def _name_words(name: str) -> list[str]:
-    """A name's words, folded, without function words ("Sở Văn hóa và Du lịch" → so, van, hoa, du, lich)."""
-    return lexical_terms(name, use_phonetic=False)
-
-
-def other_actors(asked: Sequence[str], named: Sequence[str], sentence: str) -> list[tuple[str, str]]:
-    """Each body of ``asked`` that a sentence naming the bodies ``named`` is not about, with the body of its
-    kind the sentence names instead: the sentence names none of the asked one's words after a shared head,
-    but another of its kind ("Sở Du lịch" asked, "Sở Giao thông" named). A sentence holding the asked name,
-    or one of its kind that shares a word after the head ("Ban Điều phối tỉnh", "Ban Điều phối dữ liệu
-    tỉnh"), or a shorter or longer form of it, is about that body."""
-    pairs = []
-    there = f" {' '.join(_name_words(sentence))} "
-    for name in asked:
-        words = _name_words(name)
-        if len(words) < 2 or f" {' '.join(words)} " in there:
-            continue
-        rivals, same = [], False
-        for other in named:
-            theirs = _name_words(other)
-            head = next((k for k, (a, b) in enumerate(zip(words, theirs)) if a != b), min(len(words), len(theirs)))
-            if head == 0:
-                continue  # another kind of body
-            rest, their_rest = set(words[head:]), set(theirs[head:])
-            if not rest or not their_rest or rest & their_rest:
-                same = True
-                break
-            rivals.append(other)
-        if rivals and not same:
-            pairs.append((name, rivals[0]))
-    return pairs
-
-
-def _label_conflicts(claim: str, sentence: str, near: Sequence[str]) -> list[str]:
-    """Numbers the claim writes after a word where the sentence writes only others after that word ("Nhóm 2"
-    against "Nhóm 1 …", "năm 2028" against "Trong năm 2027"), even when the claim's number occurs elsewhere
-    in the sentence ("hai tuyến"). A claim giving two numbers after one word ("năm 2027 …, năm 2028 …") joins
-    two facts and may take one from the ``near`` sentences, as for figures."""
-    there: dict[str, set[int]] = {}
-    for word, number in labelled_numbers(sentence):
-        there.setdefault(fold(word), set()).add(number)
-    said = list(dict.fromkeys(labelled_numbers(claim)))
-    joined = {fold(word) for word, _ in said if sum(fold(w) == fold(word) for w, _ in said) > 1}
-    nearby = {(fold(w), n) for text in near for w, n in labelled_numbers(text)} if joined else set()  # read on need
-    return [
-        reason("other_label", word=word, there="/".join(map(str, sorted(there[fold(word)]))), number=number)
-        for word, number in said
-        if fold(word) in there and number not in there[fold(word)]
-        and not (fold(word) in joined and (fold(word), number) in nearby)
-    ]
+    return share(wanted, terms(sentence)) if wanted else 1.0
 
 
 class SupportChecker:
@@ -320,17 +218,17 @@ class SupportChecker:
         counts -= small_numbers(question) | spelled_numbers(question)
         reasons += [reason("not_in_sentence", figures=n)
                     for n in sorted(counts) if not mentions_number(n, sentence)]  # fmt: skip
-        reasons += _year_conflicts(claim, sentence)
+        reasons += year_conflicts(claim, sentence)
         if same:
             reasons += [reason("misplaced_figure", figure=key.split(":")[1], rival=rival.split(":")[1])
                         for key, rival in misplaced_figures(claim, sentence)]  # fmt: skip
-            reasons += _row_conflicts(claim, sentence, lambda value: bool(self._bodies(value, claim_language)))
+            reasons += row_conflicts(claim, sentence, lambda value: bool(self._bodies(value, claim_language)))
             others = [t for k, (i, t) in enumerate(sentences) if i == index and k != best]
             if other := names_other_item(claim, sentence, others, settings.item_shared_words):
                 reasons.append(reason("other_item", item=other))
-            reasons += _swapped(claim, sentence, claim_language, settings.pair_words)
+            reasons += swapped(claim, sentence, claim_language, settings.pair_words)
             if settings.labelled_numbers:
-                reasons += _label_conflicts(claim, sentence, near)
+                reasons += label_conflicts(claim, sentence, near)
             if settings.sentence_actor:
                 reasons += self._sentence_actors(claim, sentence, claim_language)
         denies = negated(claim, claim_language)
@@ -379,8 +277,8 @@ class SupportChecker:
         """Within one language, a duty the sentence gives its own body, claimed for another body of that kind
         ("Sở Giao thông chủ trì …" against "Sở Du lịch: chủ trì …"). A body the claim names beside the
         sentence's own (a claim joining two duties) is no rival."""
-        said = f" {' '.join(_name_words(claim))} "
-        rivals = [name for name in self._bodies(sentence, language) if f" {' '.join(_name_words(name))} " not in said]
+        said = f" {' '.join(name_words(claim))} "
+        rivals = [name for name in self._bodies(sentence, language) if f" {' '.join(name_words(name))} " not in said]
         return [reason("sentence_actor", rival=rival, name=name)
                 for name, rival in other_actors(self._bodies(claim, language), rivals, sentence)]  # fmt: skip
 
