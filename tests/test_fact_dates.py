@@ -40,8 +40,12 @@ def of_kind(chunks: list[Chunk], kind: str) -> list[Fact]:
         ("vi", "Tổng kinh phí 920 triệu đồng, trong đó năm 2027 là 280 triệu đồng, năm 2028 là 640 triệu đồng.",
          [(920, None), (280, "2027"), (640, "2028")]),
         ("en", "By 30 June 2027, at least 95% of tourist sites must accept online payment.", [(95, "2027-06-30")]),
-        # A start is not what a figure is due by.
+        # A start is not what a figure is due by, nor is a year after a start cue.
         ("vi", "Từ ngày 01/7/2027, 100% hồ sơ được tiếp nhận trực tuyến.", [(100, None)]),
+        ("vi", "Từ năm 2027, mỗi năm Sở Du lịch kiểm tra đột xuất tối thiểu 10 khu du lịch.", [(10, None)]),
+        # A date says when within the year the sentence also names.
+        ("vi", ("Năm 2027 tổ chức ít nhất 05 lớp với tối thiểu 420 lượt hướng dẫn viên, từ ngày 08/9/2027 đến hết "
+               "ngày 28/11/2027."), [(5, "2027-11-28"), (420, "2027-11-28")]),
     ],
 )
 def test_a_target_is_due_by_the_time_its_sentence_names_next_to_it(language, text, dated):

@@ -133,7 +133,8 @@ def periods(chunk: Chunk, sentence: Sentence, duty: list[Actor], settings: FactS
 
 def end_times(sentence: Sentence, settings: FactSettings) -> list[Time]:
     """What a sentence's figures may be due by, in reading order: its end dates, the quarters and months it
-    names that are no start, and the years it names outside its dates and codes ("đạt 45% trong năm 2027")."""
+    names that are no start, and the years it names outside its dates and codes ("đạt 45% trong năm 2027"),
+    unless a start cue stands before the year or a date of the sentence falls in it."""
     folded = fold(sentence.text)
     times = [t for t in dated(sentence, settings) + period_times(sentence, settings, uncued=True) if t.role != "start"]
     mentions = _dates(folded, sentence.language)
@@ -144,6 +145,10 @@ def end_times(sentence: Sentence, settings: FactSettings) -> list[Time]:
         if any(d.year == int(number.value) and _YEAR_AFTER_DATE.fullmatch(folded[d.match_end : number.start])
                for d in mentions if d.start <= number.start):  # fmt: skip
             continue  # the year of a date ("30 de junho de 2027")
+        if cue_before(folded[: number.start], settings.period_cue_window) == "start":
+            continue  # "Từ năm 2027, mỗi năm …": a start, not what is due by
+        if any(not t.year_only and t.date.startswith(number.value) for t in times):
+            continue  # "Năm 2027 tổ chức … đến hết ngày 28/11/2027": the date says when within the year
         times.append(Time(number.start, number.value))
     return sorted(times, key=lambda t: t.start)
 
