@@ -103,6 +103,16 @@ def test_a_duty_is_due_by_the_one_date_of_its_sentence_clause_or_lead_in():
     assert [f.date for f in of_kind([chunk(two_dates)], "responsibility")] == [None]  # which one? none
 
 
+def test_a_clause_that_only_says_when_dates_the_duty_before_it():
+    text = "Sở Du lịch chủ trì, phối hợp với Sở Tài chính số hóa hồ sơ lữ hành; hoàn thành trong quý III/2027."
+    duties = of_kind([chunk(text)], "responsibility")
+    # One duty, not two: its quote runs from its clause to the end of the one that dates it.
+    assert [(f.actor, f.date, f.evidence[0].quote, f.verified) for f in duties] == [("Sở Du lịch", "2027-Q3", text, True)]
+    # A clause with a duty of its own keeps its own date; the first keeps none.
+    two = "Sở Du lịch chủ trì khảo sát các khu du lịch; báo cáo kết quả trước ngày 15/12/2027."
+    assert [f.date for f in of_kind([chunk(two)], "responsibility")] == [None, "2027-12-15"]
+
+
 def test_a_deadline_in_an_item_is_the_lead_in_actors_when_it_names_none():
     text = "Phòng Du lịch – Thể thao có trách nhiệm:\n- Hoàn thành báo cáo trước ngày 15/3/2027;"
     assert [(f.actor, f.date) for f in of_kind([chunk(text)], "deadline")] == [("Phòng Du lịch – Thể thao", "2027-03-15")]

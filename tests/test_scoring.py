@@ -180,6 +180,23 @@ def test_a_sentence_naming_only_another_part_of_the_kind_asked_does_not_answer()
     assert answer is not None and "30/4/2028" in answer and "31/8/2027" not in answer
 
 
+def test_a_figure_dated_by_another_year_than_the_one_asked_does_not_answer() -> None:
+    """A target set for 30/9/2027 (its lead-in dates it) is no answer to the figure asked for 2028; a sentence
+    naming the year asked, or no year, may answer; a question asking no figure is not read so."""
+    goals = [_ctx("Đến ngày 30/9/2027, phấn đấu đạt các chỉ tiêu sau:\n- trên 70% hồ sơ lữ hành được giải quyết "
+                  "có tái sử dụng dữ liệu đã số hóa."),
+             _ctx("Các chỉ tiêu năm 2028 sẽ được Ban Chỉ đạo xem xét khi sơ kết giai đoạn 2.", rank=2)]  # fmt: skip
+    question = "Chỉ tiêu năm 2028 về tỷ lệ hồ sơ lữ hành được giải quyết có tái sử dụng dữ liệu là bao nhiêu?"
+    analysis = analyse(question, goals, "vi")
+    item = next(c for c in analysis.candidates if "70%" in c.text)
+    assert item.set_aside == "dated 2027, not 2028" and not item.type_ok
+    assert extractive_answer(question, goals, "vi") is None or "70%" not in extractive_answer(question, goals, "vi")
+    asked_2027 = question.replace("2028", "2027")
+    assert not next(c for c in analyse(asked_2027, goals, "vi").candidates if "70%" in c.text).set_aside
+    budget = [_ctx("Kinh phí năm 2027 dự kiến 320 triệu đồng, năm 2028 dự kiến 450 triệu đồng.")]
+    assert not [c for c in analyse("Kinh phí năm 2028 dự kiến bao nhiêu?", budget, "vi").candidates if c.set_aside]
+
+
 def test_absent_words_say_nothing_across_languages() -> None:
     german = _ctx("Die Dringlichkeitsphase dauert bis zum 30. Juni 2025.", language="de")
     analysis = analyse("Giai đoạn cấp bách kéo dài đến ngày nào?", [german], "vi")

@@ -31,7 +31,7 @@ import numpy as np
 
 from assistant.answer.answer_types import expected_types, supplies
 from assistant.answer.constants import LEAD_INS, localized
-from assistant.answer.set_aside import other_label, other_quarter, wrong_rows
+from assistant.answer.set_aside import other_label, other_quarter, other_year, wrong_rows
 from assistant.answer.signals import (
     DEFAULT_SCORING,
     date_near,
@@ -290,7 +290,8 @@ def analyse(
         )
         cosine = None if cosines is None else float(cosines[j])
         asked = worded.get(contexts[i].language)
-        wrong = set_aside.get(i) or other_quarter(q_keys, units) or (other_label(asked, stated) if asked else None)
+        wrong = (set_aside.get(i) or other_quarter(q_keys, units) or other_year(q_keys, units, [t.name for t in wanted])
+                 or (other_label(asked, stated) if asked else None))  # fmt: skip
         out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, same_language, type_ok and not wrong, wrong,
                              lead_text, None if lead is None else sents[lead][1]))  # fmt: skip
     out = rescore(out, scoring)

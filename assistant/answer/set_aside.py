@@ -3,6 +3,7 @@
 * :func:`wrong_rows`: a table row about another item of its list ("Đăng ký xe ô tô" for "đăng ký xe máy",
   :mod:`assistant.answer.list_items`), or one whose values hold none of the question's words and keys;
 * :func:`other_quarter`: a sentence dated by another quarter than the one the question asks;
+* :func:`other_year`: a figure dated by another year than the one the question asks it for;
 * :func:`other_label`: a sentence naming other parts of the kind the question names ("Loại A" for "loại B").
 """
 
@@ -28,6 +29,21 @@ def other_quarter(q_keys: set[str], units: set[str]) -> str | None:
     held = {u[2:] for u in units if u.startswith("k:quarter:") and "-" in u}
     if asked and held and not asked & held:
         return f"dated {', '.join(sorted(held))}, not {', '.join(sorted(asked))}"
+    return None
+
+
+# Answer kinds that are a figure (:mod:`assistant.answer.answer_types`): a figure is set for a time.
+FIGURES = frozenset({"money", "percent", "count"})
+
+
+def other_year(q_keys: set[str], units: set[str], wanted: Sequence[str]) -> str | None:
+    """Why a sentence (with its lead-in) dated only by other years does not give the figure the question asks
+    for a year ("Chỉ tiêu năm 2028 … là bao nhiêu?" against "Đến ngày 30/9/2027, phấn đấu đạt …: trên 70% …");
+    None when the question asks no figure, names no year, or the sentence names no year or the one asked."""
+    asked = {k for k in q_keys if k.startswith("year:")}
+    held = {u[2:] for u in units if u.startswith("k:year:")}
+    if FIGURES & set(wanted) and asked and held and not asked & held:
+        return f"dated {', '.join(sorted(k[5:] for k in held))}, not {', '.join(sorted(k[5:] for k in asked))}"
     return None
 
 

@@ -171,7 +171,9 @@ class ProseReader:
         clause is one duty, of the bodies it names itself, or, when it goes on without a subject of its own
         (it starts in lower case), of the body the first clause starts with; its quote is the clause, with
         the first clause as the lead-in that names the body. Each is due by the one date its clause names,
-        else by its list's lead-in's."""
+        else by its list's lead-in's. A clause without a subject that only says when ("…; hoàn thành trong quý
+        III/2027": ``lexicon.yaml`` ``completion``) is no duty: it dates the undated duties of the clauses
+        before it, whose quotes then run to its end."""
         settings, language = self.settings, sentence.language
         facts: list[Fact] = []
         first: list[Actor] = []
@@ -184,6 +186,9 @@ class ProseReader:
             holders = [a for a in role_holders(part.text, language, settings, actors)
                        if a.name not in {d.name for d in duty}]  # fmt: skip
             own = one_date(end_times(part, settings))
+            if k > 0 and own and not _subject(part.text, actors, settings.clause_subject) and _completes(part.text, language):
+                facts = [_dated_through(chunk, sentence, f, own, end) for f in facts]
+                continue
             if k == 0:
                 first = duty if duty and duty[0].start <= begin else []  # the first clause's subject bears its duty
                 lead = part.text
@@ -193,6 +198,25 @@ class ProseReader:
                 continue
             facts += _responsibilities(chunk, part, duty + holders, *_due(own, dated_lead))
         return facts
+
+
+def _completes(text: str, language: str) -> bool:
+    """A clause that starts with a word of completion ("hoàn thành trước ngày …"): it says when, not what."""
+    words = lexicon.words(text[_begin(text) :])
+    return any(lexicon.match_at(words, 0, p, language) for p in lexicon.phrases("completion", language))
+
+
+def _dated_through(chunk: Chunk, sentence: Sentence, fact: Fact, date: str, end: int) -> Fact:
+    """``fact`` (a duty of an earlier clause of ``sentence``) due by ``date``, stated by the text from its own
+    clause to the end of the clause that gives the date (a verbatim part of the sentence); a dated one as it is."""
+    if fact.date is not None:
+        return fact
+    start = sentence.text.find(fact.text)
+    if start < 0:
+        return fact
+    quote = sentence.text[start:end]
+    evidence = evidence_of(chunk, quote).model_copy(update={"lead": fact.evidence[0].lead})
+    return fact.model_copy(update={"date": date, "date_role": "by", "text": quote, "evidence": [evidence]})
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
