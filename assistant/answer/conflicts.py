@@ -5,7 +5,7 @@ words and figures: each function returns the reasons (:mod:`assistant.reasons`) 
 * :func:`year_conflicts`: one date with two years;
 * :func:`row_conflicts`: a table row's value put in another column's place;
 * :func:`swapped`: a range or a contrast turned round;
-* :func:`label_conflicts`: another labelled part ("Nhóm 2" for "Nhóm 1", "Loại B" for "Loại A");
+* :func:`label_conflicts`: another labelled part ("Nhóm 2" for "Nhóm 1", "Hạng B" for "Hạng A");
 * :func:`other_actors`: another body of the kind the question asks about.
 """
 
@@ -129,7 +129,7 @@ def label_conflicts(claim: str, sentence: str, near: Sequence[str]) -> list[str]
         if fold(word) in there and number not in there[fold(word)]
         and not (fold(word) in joined and (fold(word), number) in nearby)
     ]
-    # The same for parts marked by a letter or a Roman numeral ("Loại B" against "Đơn vị xếp Loại A …").
+    # The same for parts marked by a letter or a Roman numeral ("Hạng B" against "Khu du lịch xếp Hạng A …").
     marked = marks(sentence)
     return conflicts + [
         reason("other_label", word=kind, there="/".join(sorted(marked[kind])), number=mark)

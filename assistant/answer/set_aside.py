@@ -4,7 +4,7 @@
   :mod:`assistant.answer.list_items`), or one whose values hold none of the question's words and keys;
 * :func:`other_quarter`: a sentence dated by another quarter than the one the question asks;
 * :func:`other_year`: a figure dated by another year than the one the question asks it for;
-* :func:`other_label`: a sentence naming other parts of the kind the question names ("Loại A" for "loại B").
+* :func:`other_label`: a sentence naming other parts of the kind the question names ("Hạng A" for "hạng B").
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ FIGURES = frozenset({"money", "percent", "count"})
 
 def other_year(q_keys: set[str], units: set[str], wanted: Sequence[str]) -> str | None:
     """Why a sentence (with its lead-in) dated only by other years does not give the figure the question asks
-    for a year ("Chỉ tiêu năm 2028 … là bao nhiêu?" against "Đến ngày 30/9/2027, phấn đấu đạt …: trên 70% …");
+    for a year ("Năm 2028 bao nhiêu phần trăm khách mua vé điện tử?" against "Đến ngày 31/10/2027: 65% khách …");
     None when the question asks no figure, names no year, or the sentence names no year or the one asked."""
     asked = {k for k in q_keys if k.startswith("year:")}
     held = {u[2:] for u in units if u.startswith("k:year:")}
@@ -48,8 +48,8 @@ def other_year(q_keys: set[str], units: set[str], wanted: Sequence[str]) -> str 
 
 
 def other_label(question: str, sentence: str) -> str | None:
-    """Why a sentence that names only other parts of a kind the question names does not answer it: "Đơn vị
-    xếp Loại A …" for "Xã đạt loại B … thì sao?", "Giai đoạn 1 – …" for "giai đoạn 2". None when it names
+    """Why a sentence that names only other parts of a kind the question names does not answer it: "Khu du
+    lịch xếp Hạng A …" for "Khu du lịch hạng B được thưởng gì?", "Giai đoạn 1 – …" for "giai đoạn 2". None when it names
     the part asked, or no part of that kind (it may answer in other words). Parts are labelled by a letter,
     a Roman numeral or a small number after the word that names their kind
     (:func:`~assistant.answer.signals.labels`); read within one language (the caller's)."""

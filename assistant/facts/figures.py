@@ -146,9 +146,9 @@ def end_times(sentence: Sentence, settings: FactSettings) -> list[Time]:
                for d in mentions if d.start <= number.start):  # fmt: skip
             continue  # the year of a date ("30 de junho de 2027")
         if cue_before(folded[: number.start], settings.period_cue_window) == "start":
-            continue  # "Từ năm 2027, mỗi năm …": a start, not what is due by
+            continue  # "Từ năm 2027, mỗi quý …": a start, not what is due by
         if any(not t.year_only and t.date.startswith(number.value) for t in times):
-            continue  # "Năm 2027 tổ chức … đến hết ngày 28/11/2027": the date says when within the year
+            continue  # "Năm 2027 mở … lớp, xong trước ngày 20/11/2027": the date says when within the year
         times.append(Time(number.start, number.value))
     return sorted(times, key=lambda t: t.start)
 
@@ -168,7 +168,7 @@ def pair_times(positions: list[int], times: list[Time]) -> list[str | None]:
     """For each figure at ``positions`` (folded offsets, in reading order), the time it is due by: the
     sentence's one time when it names only one; as many figures as times pair in reading order ("45% trong
     năm 2027 và 70% trong năm 2028"); otherwise the nearest time whose nearest figure it is in turn ("Tổng
-    kinh phí 920 triệu đồng, trong đó năm 2027 là 280 triệu đồng, năm 2028 là 640 triệu đồng": the total
+    kinh phí 700 triệu đồng, trong đó năm 2027 là 300 triệu đồng, năm 2028 là 400 triệu đồng": the total
     gets none)."""
     if not times or not positions:
         return [None] * len(positions)

@@ -32,8 +32,8 @@ class Evidence(BaseModel):
     row: int | None = None
     quote: str = Field(description="A verbatim substring of the chunk's text that states the fact.")
     lead: str | None = Field(
-        None, description="When the quote is a list item: the list's lead-in that names the actor (verbatim, same "
-        "document), e.g. 'UBND cấp xã có trách nhiệm:'.",
+        None, description="When the quote is a list item: the list's lead-in that names the actor or gives the date "
+        "(verbatim, same document), e.g. 'UBND cấp xã có trách nhiệm:', '1. Đến ngày 31/12/2027:'.",
     )
 
     @property

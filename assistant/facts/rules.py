@@ -9,7 +9,7 @@ the item with the lead-in that names the actor (``Evidence.lead``).
 
 A target is due by the time its sentence names next to it (:func:`~assistant.facts.figures.pair_times`),
 and a duty by the one date its sentence names; otherwise both are due by the date of the lead-in they are
-items of ("1. Đến ngày 31/12/2027:" then "a) 100% văn bản … được ký số;"), which their evidence quotes.
+items of ("1. Đến ngày 31/12/2027:" then "a) 100% vé tham quan … bán trực tuyến;"), which their evidence quotes.
 
 The vocabulary is general administrative language per language (``lexicon.yaml``); the
 mechanisms are dates, numbers, codes, word order and the document's structure.
@@ -17,7 +17,6 @@ mechanisms are dates, numbers, codes, word order and the document's structure.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from assistant.answer.outline import SECTION_SEPARATOR
@@ -35,6 +34,7 @@ from assistant.facts.figures import (
     targets,
 )
 from assistant.facts.model import Fact
+from assistant.ingest.headings import NUMBERED
 from assistant.settings import FactSettings
 from assistant.types import Chunk
 
@@ -133,7 +133,7 @@ class ProseReader:
                 self.lead = _Lead(sentence.text, actors, section=chunk.meta.section, date=date, mark=mark) if (
                     actors or date) else None
             elif _title(sentence.text) and one_date(times):
-                # A title that dates what follows ("2.2. Chỉ tiêu đến ngày 31/12/2027", then "a) …", "b) …").
+                # A title that dates what follows ("3.1. Chỉ tiêu du lịch đến ngày 31/12/2027", then "a) …", "b) …").
                 self.lead = _Lead(sentence.text, [], section=chunk.meta.section, date=one_date(times), mark=mark)
         return facts
 
@@ -273,11 +273,9 @@ def _parties(text: str, language: str) -> tuple[str, ...]:
 
 
 def _title(text: str) -> bool:
-    """A numbered line without closing punctuation ("2.2. Chỉ tiêu đến ngày 31/12/2027"): a title of what follows."""
-    return bool(_NUMBERED_TITLE.match(text)) and text.rstrip()[-1:] not in ".;:!?,"
-
-
-_NUMBERED_TITLE = re.compile(r"^\s*(?:\d{1,2}\.){1,3}\d{0,2}\s+\S")
+    """A numbered line without closing punctuation ("3.1. Chỉ tiêu du lịch đến ngày 31/12/2027"): a title of what
+    follows (numbered as the reader's headings are: :data:`assistant.ingest.headings.NUMBERED`)."""
+    return bool(NUMBERED.match(text.strip())) and text.rstrip()[-1:] not in ".;:!?,"
 
 
 def _heading(text: str) -> bool:
