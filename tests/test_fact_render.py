@@ -215,9 +215,15 @@ def test_glance_render_command_reports_kept_and_dropped(indexed, monkeypatch, tm
     none = runner.invoke(app, ["glance", "--render", "--llm", "none", "--format", "json"])
     assert none.exit_code == 0 and "0 asked" in none.stderr and "no language model" in none.stderr
 
+    # The deadline and the duty of one sentence are both due by its date: one statement, one prompt, one reply.
+    monkeypatch.setattr("assistant.models.llm.build_chat_model", lambda s, b=None: fake("Sở Tư pháp connects."))
+    dropped = runner.invoke(app, ["glance", "--render", "--render-lang", "en", "--llm", "local", "--format", "json"])
+    assert dropped.exit_code == 0, dropped.output
+    assert "2 asked, 0 kept, 2 dropped (failed checks: figures 2, verify 2)" in dropped.stderr  # the date left out
     en = "Sở Tư pháp (Department of Justice) must connect the civil status database by 30/11/2025."
-    monkeypatch.setattr("assistant.models.llm.build_chat_model", lambda s, b=None: fake(en, "Sở Tư pháp connects."))
+    monkeypatch.setenv("ASSISTANT_ANSWER__RENDERINGS_CACHE", str(tmp_path / "cli-renderings-2.sqlite"))
+    monkeypatch.setattr("assistant.models.llm.build_chat_model", lambda s, b=None: fake(en))
     done = runner.invoke(app, ["glance", "--render", "--render-lang", "en", "--llm", "local", "--format", "json"])
     assert done.exit_code == 0, done.output
-    assert "2 asked, 1 kept, 1 dropped (failed checks: figures 1)" in done.stderr  # the date left out
+    assert "2 asked, 2 kept, 0 dropped" in done.stderr
     assert en in done.stdout  # the JSON export holds the stored rendering
