@@ -86,6 +86,19 @@ def test_a_list_row_is_rendered_with_its_actor_and_deadline_from_the_other_colum
     assert render_facts([fact], renderer(en), languages=("en",)).facts[0].renderings == {"en": en}
 
 
+def test_an_item_due_by_its_lead_ins_year_or_date_is_rendered_with_that_year_or_date() -> None:
+    """A target dated by its list's lead-in states the date only there: the prompt adds it as written."""
+    lead = "Năm 2027:"
+    evidence = [Evidence(source="plan.docx", language="vi", quote="a) 45% vé bán trực tuyến;", lead=lead)]
+    fact = verify(Fact(kind="target", value=45, unit="%", date="2027", date_role="by",
+                       text="a) 45% vé bán trực tuyến;", language="vi", evidence=evidence)).with_id()  # fmt: skip
+    assert fact.verified and statement(fact) == "a) 45% vé bán trực tuyến; (2027)"
+    dated = fact.model_copy(update={"date": "2027-12-31"})
+    assert statement(dated) == "a) 45% vé bán trực tuyến; (31/12/2027)"
+    en = "45% of tickets are sold online by 2027."
+    assert render_facts([fact], renderer(en), languages=("en",)).facts[0].renderings == {"en": en}
+
+
 def test_without_a_model_or_with_a_broken_one_the_facts_are_unchanged_with_a_note() -> None:
     facts = [vi_deadline(), uk_target()]
     none = render_facts(facts, SourceRenderer(None, load_prompts()))

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from assistant.facts.model import Fact, is_month, is_quarter, quarter_of
+from assistant.facts.model import Fact, is_month, is_quarter, is_year, quarter_of
 from assistant.facts.verify import figure_problems, verify
 from assistant.reasons import parse, reason
 from assistant.retrieval.text_norm import fold
@@ -73,7 +73,9 @@ class RenderReport(BaseModel):
 
 def _date_text(date: str) -> str:
     """An ISO date as written for the model and the checks: 30/06/2025, 30/06 without a year, 09/2025 for
-    a month, Q3/2025 for a quarter."""
+    a month, Q3/2025 for a quarter, 2025 for a year."""
+    if is_year(date):
+        return date
     if is_month(date):
         return f"{date[5:]}/{date[:4]}"
     if is_quarter(date):
