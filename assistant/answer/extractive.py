@@ -37,6 +37,7 @@ from assistant.answer.signals import (
     date_near,
     false_friends,
     header_terms,
+    labels,
     missing_in_same_language,
     missing_quoted,
     question_units,
@@ -261,8 +262,10 @@ def analyse(
         for c, units in zip(contexts, passage_units)
     ]
     set_aside = wrong_rows(question, contexts, language, q_keys, scoring, wordings)
-    # The question's wording in each passage language (its translations read passages of theirs).
+    # The parts the question labels, read in each passage language (its translations read passages of theirs).
     worded = {detect_language(w): w for w in reversed(wordings) if w.strip()} | {language: question}
+    asked_labels = {lang: labels(w) for lang, w in worded.items()}
+    kinds = [t.name for t in wanted]
     if facts is not None and scoring.asked_body:  # how bodies' names are read: the facts settings
         set_aside = unnamed_passages(question, contexts, language, facts) | set_aside
     out = []
@@ -289,8 +292,8 @@ def analyse(
             and (wanted[0].name != "date" or date_near(stated, concepts, q_keys, scoring.date_window))
         )
         cosine = None if cosines is None else float(cosines[j])
-        asked = worded.get(contexts[i].language)
-        wrong = (set_aside.get(i) or other_quarter(q_keys, units) or other_year(q_keys, units, [t.name for t in wanted])
+        asked = asked_labels.get(contexts[i].language)
+        wrong = (set_aside.get(i) or other_quarter(q_keys, units) or other_year(q_keys, units, kinds)
                  or (other_label(asked, stated) if asked else None))  # fmt: skip
         out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, same_language, type_ok and not wrong, wrong,
                              lead_text, None if lead is None else sents[lead][1]))  # fmt: skip

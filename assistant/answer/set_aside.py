@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from assistant.answer.list_items import other_items
 from assistant.answer.signals import labels
@@ -26,10 +26,7 @@ def other_quarter(q_keys: set[str], units: set[str]) -> str | None:
     Quý III/2027") does not answer; None when the question names no quarter with its year, or the
     sentence gives none, or gives the one asked (a date or month in it gives its quarter)."""
     asked = {k for k in q_keys if k.startswith("quarter:") and "-" in k}
-    held = {u[2:] for u in units if u.startswith("k:quarter:") and "-" in u}
-    if asked and held and not asked & held:
-        return f"dated {', '.join(sorted(held))}, not {', '.join(sorted(asked))}"
-    return None
+    return _dated_otherwise(asked, {u[2:] for u in units if u.startswith("k:quarter:") and "-" in u})
 
 
 # Answer kinds that are a figure (:mod:`assistant.answer.answer_types`): a figure is set for a time.
@@ -40,20 +37,27 @@ def other_year(q_keys: set[str], units: set[str], wanted: Sequence[str]) -> str 
     """Why a sentence (with its lead-in) dated only by other years does not give the figure the question asks
     for a year ("Năm 2028 bao nhiêu phần trăm khách mua vé điện tử?" against "Đến ngày 31/10/2027: 65% khách …");
     None when the question asks no figure, names no year, or the sentence names no year or the one asked."""
-    asked = {k for k in q_keys if k.startswith("year:")}
-    held = {u[2:] for u in units if u.startswith("k:year:")}
-    if FIGURES & set(wanted) and asked and held and not asked & held:
-        return f"dated {', '.join(sorted(k[5:] for k in held))}, not {', '.join(sorted(k[5:] for k in asked))}"
+    if not FIGURES & set(wanted):
+        return None
+    asked = {k.removeprefix("year:") for k in q_keys if k.startswith("year:")}
+    return _dated_otherwise(asked, {u.removeprefix("k:year:") for u in units if u.startswith("k:year:")})
+
+
+def _dated_otherwise(asked: set[str], held: set[str]) -> str | None:
+    """Why a sentence dated by ``held`` (quarters, years) and by none of ``asked`` does not answer; None when
+    either is empty or they meet."""
+    if asked and held and not asked & held:
+        return f"dated {', '.join(sorted(held))}, not {', '.join(sorted(asked))}"
     return None
 
 
-def other_label(question: str, sentence: str) -> str | None:
+def other_label(asked: Mapping[str, set[str]], sentence: str) -> str | None:
     """Why a sentence that names only other parts of a kind the question names does not answer it: "Khu du
     lịch xếp Hạng A …" for "Khu du lịch hạng B được thưởng gì?", "Giai đoạn 1 – …" for "giai đoạn 2". None when it names
     the part asked, or no part of that kind (it may answer in other words). Parts are labelled by a letter,
-    a Roman numeral or a small number after the word that names their kind
-    (:func:`~assistant.answer.signals.labels`); read within one language (the caller's)."""
-    asked, held = labels(question), labels(sentence)
+    a Roman numeral or a small number after the word that names their kind; ``asked`` is the question's
+    (:func:`~assistant.answer.signals.labels`), read within one language (the caller's)."""
+    held = labels(sentence)
     for kind, named in asked.items():
         if held.get(kind) and not named & held[kind]:
             return f"names {kind} {', '.join(sorted(held[kind]))}, not {', '.join(sorted(named))}"

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.facts.model import Fact, last_day
+from assistant.facts.model import Fact, is_year, last_day
 from assistant.retrieval.text_norm import fold
 
 STEM = 5  # letters of a word compared (inflection changes endings)
@@ -125,7 +125,7 @@ def same_date(extracted: str | None, gold: str | None) -> bool:
     day when that day is the period's last (the gold lists write "quý IV/2025" as 2025-12-31)."""
     if not extracted or not gold:
         return False
-    if len(gold) == 4:  # a year only: "by the end of 2025"
+    if is_year(gold):  # a year only: "by the end of 2025"
         return extracted.startswith(gold)
     day = last_day(extracted)
     return extracted == gold or (day is not None and day.isoformat() == gold) or (

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from assistant.facts import lexicon
 from assistant.facts.actors import Actor
-from assistant.facts.model import Evidence, Fact, Level
+from assistant.facts.model import Evidence, Fact, Level, is_year
 from assistant.facts.names import BOUNDARY
 from assistant.language import cue_before, date_roles
 from assistant.retrieval.keys import DateMention, code_spans, date_mentions, number_mentions, period_mentions
@@ -64,10 +64,11 @@ class Time:
     start: int
     date: str
     role: str = "end"
+    cued: bool = True  # a quarter or month with no cue before it is due only where the sentence gives a duty
 
     @property
     def year_only(self) -> bool:
-        return len(self.date) == 4
+        return is_year(self.date)
 
 
 def dated(sentence: Sentence, settings: FactSettings) -> list[Time]:
@@ -91,8 +92,9 @@ def dated(sentence: Sentence, settings: FactSettings) -> list[Time]:
     return times
 
 
-def deadlines(chunk: Chunk, sentence: Sentence, duty: list[Actor], settings: FactSettings) -> list[Fact]:
-    return [_deadline(chunk, sentence, t.date, t.role, duty) for t in dated(sentence, settings)]
+def deadlines(chunk: Chunk, sentence: Sentence, duty: list[Actor], times: list[Time]) -> list[Fact]:
+    """The deadlines of ``sentence`` from its dates (:func:`dated`)."""
+    return [_deadline(chunk, sentence, t.date, t.role, duty) for t in times]
 
 
 def _deadline(chunk: Chunk, sentence: Sentence, date: str, role: str, duty: list[Actor]) -> Fact:
@@ -104,11 +106,10 @@ def _deadline(chunk: Chunk, sentence: Sentence, date: str, role: str, duty: list
     )  # fmt: skip
 
 
-def period_times(sentence: Sentence, settings: FactSettings, uncued: bool) -> list[Time]:
-    """The quarters and months with their year that a sentence sets as a deadline ("… hoàn thành trong quý 3
-    năm 2027", "tổ chức sơ kết vào tháng 7/2027", "before Q3 2027"): a start after a start cue ("từ quý
-    II/2027"), otherwise an end, kept where a cue says so or ``uncued`` (the sentence gives a body a duty, or
-    sets a figure, in that period). A cited document's month ("Kế hoạch số 88/KH-UBND tháng 3/2027") is not
+def period_times(sentence: Sentence, settings: FactSettings) -> list[Time]:
+    """The quarters and months with their year that a sentence names ("… hoàn thành trong quý 3 năm 2027", "tổ
+    chức sơ kết vào tháng 7/2027", "before Q3 2027"): a start after a start cue ("từ quý II/2027"), otherwise an
+    end; ``cued`` when a cue says so. A cited document's month ("Kế hoạch số 88/KH-UBND tháng 3/2027") is not
     something due."""
     folded = fold(sentence.text)
     codes = code_spans(folded)
@@ -120,23 +121,28 @@ def period_times(sentence: Sentence, settings: FactSettings, uncued: bool) -> li
         ):
             continue
         role = cue_before(folded[:start], settings.period_cue_window)
-        if role is not None or uncued:
-            times.append(Time(start, mention.iso, role or "end"))
+        times.append(Time(start, mention.iso, role or "end", cued=role is not None))
     return times
 
 
-def periods(chunk: Chunk, sentence: Sentence, duty: list[Actor], settings: FactSettings) -> list[Fact]:
-    """Deadlines given by a quarter or a month with its year (:func:`period_times`)."""
-    times = period_times(sentence, settings, uncued=bool(duty))
-    return [_deadline(chunk, sentence, t.date, t.role, duty) for t in times]
+def periods(chunk: Chunk, sentence: Sentence, duty: list[Actor], times: list[Time]) -> list[Fact]:
+    """Deadlines given by a quarter or a month with its year (:func:`period_times`), where a cue says so or the
+    sentence gives a body a duty in that period."""
+    return [_deadline(chunk, sentence, t.date, t.role, duty) for t in times if t.cued or duty]
 
 
-def end_times(sentence: Sentence, settings: FactSettings) -> list[Time]:
-    """What a sentence's figures may be due by, in reading order: its end dates, the quarters and months it
-    names that are no start, and the years it names outside its dates and codes ("đạt 45% trong năm 2027"),
-    unless a start cue stands before the year or a date of the sentence falls in it."""
+def times_of(sentence: Sentence, settings: FactSettings) -> tuple[list[Time], list[Time]]:
+    """A sentence's dates (:func:`dated`) and its quarters and months (:func:`period_times`), read once for its
+    deadlines and its figures."""
+    return dated(sentence, settings), period_times(sentence, settings)
+
+
+def end_times(sentence: Sentence, settings: FactSettings, stated: list[Time]) -> list[Time]:
+    """What a sentence's figures may be due by, in reading order: of the times it states (``stated``, from
+    :func:`times_of`) those that are no start, and the years it names outside its dates and codes ("đạt 45%
+    trong năm 2027"), unless a start cue stands before the year or a date of the sentence falls in it."""
     folded = fold(sentence.text)
-    times = [t for t in dated(sentence, settings) + period_times(sentence, settings, uncued=True) if t.role != "start"]
+    times = [t for t in stated if t.role != "start"]
     mentions = _dates(folded, sentence.language)
     codes = code_spans(folded)
     for number in number_mentions(folded, mentions):
@@ -162,6 +168,12 @@ def one_date(times: list[Time]) -> str | None:
     are due by."""
     dates = {t.date for t in times if not t.year_only}
     return dates.pop() if len(dates) == 1 else None
+
+
+def due_date(sentence: Sentence, settings: FactSettings) -> str | None:
+    """The one date a sentence (a clause, a lead-in) names that is no start (:func:`one_date`), else None."""
+    found, spans = times_of(sentence, settings)
+    return one_date(end_times(sentence, settings, found + spans))
 
 
 def pair_times(positions: list[int], times: list[Time]) -> list[str | None]:

@@ -25,13 +25,16 @@ from assistant.facts import lexicon
 from assistant.facts.actors import Actor, after_opening_clause, bearers, find_actors, role_holders
 from assistant.facts.figures import (
     Sentence,
+    dated,
     deadlines,
+    due_date,
     end_times,
     evidence_of,
     levels_of,
     one_date,
     periods,
     targets,
+    times_of,
 )
 from assistant.facts.model import Fact
 from assistant.ingest.headings import NUMBERED
@@ -85,7 +88,7 @@ class ProseReader:
             if sentence.text.strip() in self.headings:
                 self.lead = None  # a section's heading ("III. Đào tạo hướng dẫn viên, …") states nothing and ends a list
                 if sentence.text.rstrip().endswith(":"):  # but a heading that leads in its items may date them
-                    facts += deadlines(chunk, sentence, [], settings)
+                    facts += deadlines(chunk, sentence, [], dated(sentence, settings))
                 continue
             if len(sentence.text) > settings.max_sentence_chars:
                 continue  # a run-on block (a table flattened into one line) is not one statement
@@ -97,7 +100,9 @@ class ProseReader:
             lead = (self.lead if item else None) or (section if section is None or section.mark is None
                                                      or mark != section.mark else None)  # fmt: skip
             parties = lead.parties if lead else ()
-            times = end_times(sentence, settings)
+            found, spans = times_of(sentence, settings)
+            times = end_times(sentence, settings, found + spans)
+            due = one_date(times)  # the one date the sentence names: its duties', or its items' when it leads in
             actors = find_actors(sentence.text, language, settings, self.names + parties, begin)
             duty = bearers(sentence.text, language, settings, actors, begin)
             subject = _subject(sentence.text, actors, settings.clause_subject)
@@ -113,14 +118,13 @@ class ProseReader:
                        if a.name not in {d.name for d in duty}]  # fmt: skip
             # Its deadlines are the lead-in actor's when it names none of its own ("- Hoàn thành … trước ngày …").
             acting = duty or (inherited.actors if inherited else [])
-            facts += deadlines(chunk, sentence, acting, settings)
+            facts += deadlines(chunk, sentence, acting, found)
             if settings.period_deadlines:
-                facts += periods(chunk, sentence, acting, settings)
+                facts += periods(chunk, sentence, acting, spans)
             dated_lead = lead if lead and lead.date else None
             if not _heading(sentence.text):
                 facts += targets(chunk, sentence, settings, times, dated_lead.date if dated_lead else None,
                                  dated_lead.text if dated_lead else None)  # fmt: skip
-                due = one_date(times)
                 clauses = _clauses(sentence.text) if settings.clause_duties and inherited is None else []
                 if len(clauses) > 1:
                     facts += self._clause_duties(chunk, sentence, clauses, dated_lead)
@@ -129,12 +133,12 @@ class ProseReader:
                 if inherited is not None:
                     facts += _responsibilities(chunk, sentence, inherited.actors, inherited.text, due or inherited.date)
             if sentence.text.rstrip().endswith(":"):
-                actors, date = subject or duty, one_date(times)
-                self.lead = _Lead(sentence.text, actors, section=chunk.meta.section, date=date, mark=mark) if (
-                    actors or date) else None
-            elif _title(sentence.text) and one_date(times):
+                actors = subject or duty
+                self.lead = _Lead(sentence.text, actors, section=chunk.meta.section, date=due, mark=mark) if (
+                    actors or due) else None
+            elif _title(sentence.text) and due:
                 # A title that dates what follows ("3.1. Chỉ tiêu du lịch đến ngày 31/12/2027", then "a) …", "b) …").
-                self.lead = _Lead(sentence.text, [], section=chunk.meta.section, date=one_date(times), mark=mark)
+                self.lead = _Lead(sentence.text, [], section=chunk.meta.section, date=due, mark=mark)
         return facts
 
     def _lead_in(self, title: str, language: str, section: str | None) -> _Lead | None:
@@ -146,7 +150,7 @@ class ProseReader:
         begin = _begin(title)
         actors = find_actors(title, language, self.settings, self.names, begin)
         bearing = _subject(title, actors, self.settings.clause_subject) or bearers(title, language, self.settings, actors, begin)
-        date = one_date(end_times(Sentence(title, 0, language), self.settings))
+        date = due_date(Sentence(title, 0, language), self.settings)
         return _Lead(title, bearing, section=section, date=date, mark=item_mark(title)) if bearing or date else None
 
     def _duty_heading(self, text: str, language: str, section: str | None) -> _Lead | None:
@@ -185,7 +189,7 @@ class ProseReader:
             duty = bearers(part.text, language, settings, actors, begin)
             holders = [a for a in role_holders(part.text, language, settings, actors)
                        if a.name not in {d.name for d in duty}]  # fmt: skip
-            own = one_date(end_times(part, settings))
+            own = due_date(part, settings)
             if k > 0 and own and not _subject(part.text, actors, settings.clause_subject) and _completes(part.text, language):
                 facts = [_dated_through(chunk, sentence, f, own, end) for f in facts]
                 continue
