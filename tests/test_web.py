@@ -553,6 +553,25 @@ def test_build_app_constructs_without_loading_models(tmp_path: Path) -> None:
     assert "chat" in {d.get("api_name") for d in demo.config["dependencies"]}
 
 
+def test_each_switch_has_one_change_listener_and_its_handlers_run_in_a_chain() -> None:
+    """The page re-dispatches a change to every listener of a switch when one deferred call ends
+    (Gradio 6): several listeners on the language switch restarted one another without end."""
+    from collections import Counter
+
+    from assistant.web.app import build_app
+
+    config = build_app(load_settings()).config
+    listeners = Counter(tuple(target) for dep in config["dependencies"] for target in dep["targets"])
+    ids = {c["props"].get("elem_id"): c["id"] for c in config["components"]}
+    for switch in ("lang-switch", "backend"):
+        assert listeners[(ids[switch], "change")] == 1, switch
+    first = next(dep for dep in config["dependencies"] if (ids["lang-switch"], "change") in dep["targets"])
+    chain = [first]
+    while step := next((d for d in config["dependencies"] if d["trigger_after"] == chain[-1]["id"]), None):
+        chain.append(step)
+    assert len(chain) >= 4 and all(dep["trigger_mode"] == "always_last" for dep in chain)
+
+
 def test_server_uses_one_torch_thread_unless_configured(monkeypatch: pytest.MonkeyPatch) -> None:
     from assistant.web.services import serving_settings
 

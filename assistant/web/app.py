@@ -103,7 +103,8 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
             return {component: gr.update(**props) for component, props in merged.items()}
 
         relabelled = list(dict.fromkeys([*labels.components, *refreshed]))
-        controls.lang.change(relabel, inputs, relabelled, queue=False, api_name=False)
+        controls.on_change("lang", relabel, inputs, relabelled, queue=False)
+        controls.wire_changes()
     return demo
 
 

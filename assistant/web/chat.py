@@ -243,8 +243,7 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         box = gr.update(label=_comment_label(lang, turn)) if turn is not None else gr.update()
         return gr.update(value=redrawn, feedback_value=feedback_values(redrawn, done)), box
 
-    controls.lang.change(on_language, [chatbot, turns, target, controls.lang], [chatbot, comment], queue=False,
-                         api_name=False)  # fmt: skip
+    controls.on_change("lang", on_language, [chatbot, turns, target, controls.lang], [chatbot, comment], queue=False)
     build_source_reader(services, labels, turns, controls)
     return ChatTab(chatbot, question, turns)
 

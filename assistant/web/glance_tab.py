@@ -216,8 +216,7 @@ def build_glance_tab(services: Services, labels: Relabeler, controls: Controls, 
         trigger(load, [picked_state, controls.lang, *filters], loaded, api_name=False)
     gr.on([kinds.input, levels.input, actor.input, types.input, verified.input], view,
           [facts_state, picked_state, controls.lang, *filters], view_outputs, api_name=False)  # fmt: skip
-    controls.lang.change(relabel, [facts_state, picked_state, controls.lang, *filters], [types, *view_outputs],
-                         api_name=False)  # fmt: skip
+    controls.on_change("lang", relabel, [facts_state, picked_state, controls.lang, *filters], [types, *view_outputs])
     table.select(pick, [facts_state, shown_state, controls.lang], [picked_state, panel], api_name=False).then(
         None, js=SHOW_PANEL
     )

@@ -318,8 +318,7 @@ def build_quiz_tab(services: Services, labels: Relabeler, controls: Controls, ta
     discard.click(on_discard, [review_state, pick, controls.lang], changed, api_name=False, show_progress_on=[check])
     regenerate.click(on_regenerate, [review_state, pick, controls.lang], changed, api_name=False,
                      show_progress_on=[check])  # fmt: skip
-    controls.lang.change(relabel, [review_state, pick, controls.lang, doc_type, controls.backend],
-                         [status, documents, doc_type, polish, items_view, report_view, pick, export_note, form.key,
-                          form.lines],
-                         api_name=False)  # fmt: skip
-    controls.backend.change(polish_update, [controls.lang, controls.backend], [polish], queue=False, api_name=False)
+    controls.on_change("lang", relabel, [review_state, pick, controls.lang, doc_type, controls.backend],
+                       [status, documents, doc_type, polish, items_view, report_view, pick, export_note, form.key,
+                        form.lines])  # fmt: skip
+    controls.on_change("backend", polish_update, [controls.lang, controls.backend], [polish], queue=False)

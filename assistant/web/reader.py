@@ -73,6 +73,6 @@ def build_source_reader(services: Services, labels: Relabeler, turns: gr.State, 
         return rendering_html(lang, citation, language, rendering)
 
     turns.change(reader_choices, [turns, controls.lang], pick, queue=False, api_name=False)
-    controls.lang.change(reader_choices, [turns, controls.lang], pick, queue=False, api_name=False)
+    controls.on_change("lang", reader_choices, [turns, controls.lang], pick, queue=False)
     read.click(render, [pick, turns, controls.lang, controls.backend], shown, api_name=False,
                concurrency_id="answer")  # fmt: skip

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import gradio as gr
@@ -31,6 +32,29 @@ class Controls:
     doc_types: gr.CheckboxGroup
     languages: gr.CheckboxGroup
     versions: gr.Markdown
+    _on_change: dict[str, list[tuple[Callable[..., Any], dict[str, Any]]]] = field(
+        default_factory=lambda: {"lang": [], "backend": []}
+    )
+
+    def on_change(self, switch: str, fn: Callable[..., Any], inputs: Any, outputs: Any, **kwargs: Any) -> None:
+        """Run ``fn`` when the ``"lang"`` or ``"backend"`` switch changes (wired by :meth:`wire_changes`)."""
+        self._on_change[switch].append((fn, {"inputs": inputs, "outputs": outputs, "api_name": False, **kwargs}))
+
+    def wire_changes(self) -> None:
+        """One listener per switch: its handlers run one after another, in the order they were added.
+
+        Why not one ``.change`` listener per handler: Gradio 6's page runs a change that comes while the
+        listener's last call is still out ("always_last") once that call ends, by dispatching the
+        *switch's* change again, to every listener of the switch. With several listeners, each one that
+        ended re-ran the others: two quick language switches made the listeners restart one another
+        without end (tens of calls a second), and a question asked meanwhile was never run. A chain
+        (``.then``, each step "always_last" too) re-runs only its own next step.
+        """
+        for name, handlers in self._on_change.items():
+            listen = getattr(self, name).change
+            for fn, kwargs in handlers:
+                listen = listen(fn, trigger_mode="always_last", **kwargs).then
+            handlers.clear()
 
     @property
     def kwargs(self) -> dict[str, Any]:
@@ -107,7 +131,6 @@ def build_sidebar(services: Services, labels: Relabeler) -> Controls:
             label=t(lang0, "lang.label"),
             elem_id="lang-switch",
         )
-        labels.add(lang, label="lang.label")
         labels.add(gr.Markdown(t(lang0, "side.filters")), value="side.filters")
         documents = labels.add(
             gr.Dropdown(
@@ -155,7 +178,8 @@ def refresh_updates(services: Services, controls: Controls, lang: str, backend: 
 
 def wire_sidebar(services: Services, controls: Controls) -> None:
     """Versions follow the chosen backend; rewriting is offered only with a model to translate."""
-    controls.backend.change(
+    controls.on_change(
+        "backend",
         lambda lang, backend: (versions_text(services, normalize(lang), backend), gr.update(visible=backend != "none")),
-        [controls.lang, controls.backend], [controls.versions, controls.rewrite], queue=False, api_name=False,
+        [controls.lang, controls.backend], [controls.versions, controls.rewrite], queue=False,
     )  # fmt: skip

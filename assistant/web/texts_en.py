@@ -6,7 +6,7 @@ EN: dict[str, str] = {
     "app.title": "# Plan 02-KH/BCĐTW Assistant",
     "app.subtitle": "Ask in Vietnamese or English. Answers come only from the indexed documents, with numbered "
     "sources — click a source to see the original passage.",
-    "lang.label": "Interface language",
+    "lang.label": "Ngôn ngữ giao diện · Interface language",
     "tab.chat": "💬 Chat",
     "tab.corpus": "📚 Documents",
     "tab.feedback": "📝 Feedback",

@@ -4,7 +4,7 @@ VI: dict[str, str] = {
     "app.title": "# Trợ lý Kế hoạch 02-KH/BCĐTW",
     "app.subtitle": "Hỏi bằng tiếng Việt hoặc tiếng Anh. Câu trả lời chỉ dựa trên tài liệu đã lập chỉ mục, "
     "kèm nguồn được đánh số — bấm vào một nguồn để xem đoạn văn gốc.",
-    "lang.label": "Ngôn ngữ giao diện",
+    "lang.label": "Ngôn ngữ giao diện · Interface language",
     "tab.chat": "💬 Hỏi đáp",
     "tab.corpus": "📚 Tài liệu",
     "tab.feedback": "📝 Góp ý",

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,3 +119,9 @@ def screenshot_on_failure(request: pytest.FixtureRequest) -> Iterator[None]:
         page = request.getfixturevalue("page")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name}.png"), full_page=True)
+        # The stacks of this process's threads, in the report and beside the picture: an app served
+        # in-process (the scripted drafts tests) shows where a handler that never answered was waiting.
+        stacks = "\n".join(f"--- thread {ident}\n" + "".join(traceback.format_stack(frame))
+                           for ident, frame in sys._current_frames().items())  # fmt: skip
+        (ARTIFACTS / f"failed-{request.node.name}-threads.txt").write_text(stacks, encoding="utf-8")
+        print(stacks, file=sys.stderr)

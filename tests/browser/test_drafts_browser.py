@@ -144,6 +144,17 @@ def last_button(page, label: str):
     return page.locator("#chat .message-buttons-left").last.locator(f"button[aria-label='{label}']")
 
 
+def settles(page, calls: list[str], quiet_ms: int = 2_000, limit_s: float = 30.0) -> bool:
+    """True once ``quiet_ms`` pass without a new request (within ``limit_s``)."""
+    start = time.monotonic()
+    while time.monotonic() - start < limit_s:
+        before = len(calls)
+        page.wait_for_timeout(quiet_ms)
+        if len(calls) == before:
+            return True
+    return False
+
+
 def test_draft_is_muted_and_labelled_until_checked(page) -> None:
     ask(page, "Câu hỏi nháp?")
     draft = page.locator("#chat .p2-draft-text").last
@@ -231,3 +242,21 @@ def test_a_flagged_sentence_says_why_in_the_interface_language(page) -> None:
     assert "⚠" in text and title == "07-31 không có trong các đoạn được trích dẫn"
     shot(page, "05-flagged")
     page.wait_for_function(f"document.querySelectorAll('#chat .p2-footer').length > {answered}", timeout=TIMEOUT)
+
+
+def test_quick_language_switches_leave_the_page_answering(page) -> None:
+    """Two switches in a row, then a question: the switch's handlers settle and the question is answered.
+
+    With one change listener per handler, Gradio's page made them re-run one another without end
+    (tens of requests a second) and the question was never sent (see ``Controls.wire_changes``).
+    """
+    calls: list[str] = []
+    page.on("request", lambda request: calls.append(request.url) if "gradio_api" in request.url else None)
+    for _ in range(3):
+        answered = page.locator("#chat .p2-footer").count()
+        page.locator("#lang-switch label", has_text="English").click()
+        page.locator("#lang-switch label", has_text="Tiếng Việt").click()
+        ask(page, "Câu hỏi nháp?")
+        page.wait_for_function(f"document.querySelectorAll('#chat .p2-footer').length > {answered}", timeout=TIMEOUT)
+    assert settles(page, calls), "the page stops asking the server once the switches are done"
+    assert page.locator("#lang-switch input[value='vi']").is_checked()
