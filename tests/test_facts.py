@@ -790,6 +790,24 @@ def test_a_list_row_due_in_a_month_gives_a_deadline_on_that_months_last_day():
     assert _due_row("Thường xuyên", row=6) == []  # "as needed" is no date
 
 
+def test_a_target_due_by_a_date_goes_into_the_calendar_and_a_duty_does_not():
+    from icalendar import Calendar
+
+    from assistant.facts import export
+
+    said = "Đến ngày 31/12/2027, tỷ lệ hồ sơ trực tuyến đạt tối thiểu 80%; UBND tỉnh chỉ đạo thực hiện."
+    evidence = [Evidence(source="so-tay.pdf", quote=said, page=4)]
+    target = Fact(kind="target", text="tỷ lệ hồ sơ trực tuyến đạt tối thiểu 80%", value=80, unit="%",
+                  date="2027-12-31", evidence=evidence).with_id()  # fmt: skip
+    duty = Fact(kind="responsibility", text="chỉ đạo thực hiện", actor="UBND tỉnh", date="2027-12-31",
+                evidence=evidence).with_id()  # fmt: skip
+    undated = Fact(kind="target", text="100% văn bản", value=100, unit="%", evidence=evidence).with_id()
+    [event] = Calendar.from_ical(export.to_ics([target, duty, undated])).walk("VEVENT")
+    assert event.decoded("dtstart") == date(2027, 12, 31)
+    assert str(event["summary"]) == "[target] tỷ lệ hồ sơ trực tuyến đạt tối thiểu 80%"
+    assert "so-tay.pdf (p. 4)" in str(event["description"])
+
+
 @pytest.mark.parametrize("when", ["Quý III/2027", "quý 3 năm 2027", "Q3/2027"])
 def test_a_list_row_due_in_a_quarter_gives_a_deadline_on_that_quarters_last_day(when: str):
     from assistant.web.glance_view import show_date

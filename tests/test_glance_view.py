@@ -97,6 +97,26 @@ def test_the_figure_draws_starts_ends_and_phases_with_escaped_hover_text() -> No
     assert lanes == [VI[f"glance.level.{k}"] for k in ("central", "province", "commune", "none")]
 
 
+def test_a_target_due_by_a_date_is_a_marker_of_its_own_and_ends_no_phase() -> None:
+    said = "Từ ngày 1/7/2025, đến ngày 31/12/2025 đạt 80% hồ sơ trực tuyến."
+    due = fact("target", "đạt 80% hồ sơ trực tuyến", ev("so-tay.md", said), value=80, unit="%", date="2025-12-31",
+               levels=["central"])  # fmt: skip
+    yearly = fact("target", "đạt 90% văn bản ký số", ev("so-tay.md", "Năm 2027 đạt 90% văn bản ký số."), value=90,
+                  unit="%", date="2027")  # fmt: skip
+    start = fact("deadline", said, ev("so-tay.md", said), date="2025-07-01", date_role="from", levels=["central"])
+    data = timeline([start, due, yearly, TARGET])
+    assert {(m.fact_id, m.day, m.role) for m in data.markers} == {
+        (start.id, date(2025, 7, 1), "from"), (due.id, date(2025, 12, 31), "target"),
+        (yearly.id, date(2027, 12, 31), "target"),
+    }, "an undated target is in the table only; a year is due by its last day"  # fmt: skip
+    assert data.periods == [], "a target is no end of the phase its sentence starts"
+    figure = timeline_figure("en", [start, due, yearly])
+    targets = next(trace for trace in figure.data if trace.name == EN["glance.role.target"])
+    assert sorted(targets.x) == ["2025-12-31", "2027-12-31"] and targets.marker.symbol == "circle"
+    assert f"{EN['glance.role.target']}: 2025-12-31" in targets.hovertext[list(targets.customdata).index(due.id)]
+    assert "2 targets due by a date" in caption("en", [start, due, yearly, TARGET], 4)
+
+
 def test_hover_text_is_escaped() -> None:
     evil = fact("deadline", HOSTILE, ev("a.md", HOSTILE), date="2025-11-30", date_role="by", actor="<b>X</b>")
     [trace] = timeline_figure("vi", [evil]).data
@@ -178,7 +198,7 @@ def test_filters_choose_in_memory() -> None:
 
 def test_caption_counts_what_is_drawn_and_what_is_not() -> None:
     text = caption("vi", ALL, 10)
-    assert text.startswith("7 / 10 dòng.") and VI["glance.caption"].format(dated=4) in text
+    assert text.startswith("7 / 10 dòng.") and VI["glance.caption"].format(dated=4, targets="") in text
     assert VI["glance.caption_undated"].format(undated=1) in text
     assert EN["glance.caption_undated"].format(undated=1) not in caption("en", [URGENT], 1)
 

@@ -65,7 +65,8 @@ def write_xlsx(facts: list[Fact], path: Path) -> None:
 
 
 def to_ics(facts: list[Fact], product: str = "-//plan02-assistant//glance//EN") -> bytes:
-    """An iCalendar file with one all-day event per dated deadline, its sources in the description."""
+    """An iCalendar file with one all-day event per dated deadline and per target due by a date, its sources
+    in the description."""
     from icalendar import Calendar, Event
 
     calendar = Calendar()
@@ -80,7 +81,7 @@ def to_ics(facts: list[Fact], product: str = "-//plan02-assistant//glance//EN") 
         event.add("uid", f"{fact.id}@plan02-assistant")
         event.add("dtstamp", stamp)
         event.add("dtstart", day)
-        role = "from" if fact.date_role == "from" else "by"
+        role = fact.role
         summary = f"{fact.actor}: {fact.text}" if fact.actor else fact.text
         event.add("summary", f"[{role}] {summary}"[:250])
         sources = "\n".join(f"{e.source}{f' ({e.location})' if e.location else ''}: {e.quote}" for e in fact.evidence)

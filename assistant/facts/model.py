@@ -88,8 +88,14 @@ class Fact(BaseModel):
 
     @property
     def day(self) -> date | None:
-        """The calendar day a deadline falls on (a month's or quarter's last day for those), None without a year."""
-        return last_day(self.date) if self.kind == "deadline" and self.date else None
+        """The calendar day a deadline falls on or a target is due by (a month's, quarter's or year's last day
+        for those), None without a year. A responsibility's date is its sentence's deadline, a fact of its own."""
+        return last_day(self.date) if self.kind != "responsibility" and self.date else None
+
+    @property
+    def role(self) -> str:
+        """How a dated fact is drawn and exported: ``"by"`` (a deadline), ``"from"`` (a start) or ``"target"``."""
+        return "target" if self.kind == "target" else self.date_role or "by"
 
     @property
     def sources(self) -> list[str]:

@@ -28,10 +28,11 @@ DATE_FORMATS = {"vi": "%d/%m/%Y", "en": "%Y-%m-%d"}
 # Date ticks: days when the ticks are less than a month apart, else months.
 DAY_MS = 86_400_000
 TICK_FORMATS = {"vi": ("%d/%m/%Y", "%m/%Y"), "en": ("%d %b %Y", "%b %Y")}
-COLORS = {"by": "#b3261e", "from": "#1e6b34", "period": "rgba(31, 119, 180, 0.28)"}
+COLORS = {"by": "#b3261e", "from": "#1e6b34", "target": "#5b3f8c", "period": "rgba(31, 119, 180, 0.28)"}
 # Plotly's tools that mean nothing on a timeline (zoom, reset and "save as PNG" stay).
 MODEBAR_REMOVED = ["select2d", "lasso2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d"]
-SYMBOLS = {"by": "diamond", "from": "triangle-right"}
+ROLES = ("by", "from", "target")  # a day's label goes to its first marker in this order
+SYMBOLS = {"by": "diamond", "from": "triangle-right", "target": "circle"}
 
 
 # -- dates and wording ----------------------------------------------------------------------------
@@ -145,7 +146,10 @@ def caption(lang: str, facts: Sequence[Fact], total: int) -> str:
     """The line under the chart: how many rows are shown, what is drawn, and that yearless deadlines are not."""
     deadlines = [f for f in facts if f.kind == "deadline" and f.date]
     dated = sum(1 for f in deadlines if f.day)
-    text = t(lang, "glance.count", n=len(facts), total=total) + " " + t(lang, "glance.caption", dated=dated)
+    targets = sum(1 for f in facts if f.kind == "target" and f.day)
+    drawn = t(lang, "glance.caption_targets", targets=targets) if targets else ""
+    text = t(lang, "glance.count", n=len(facts), total=total) + " " + t(lang, "glance.caption", dated=dated,
+                                                                       targets=drawn)  # fmt: skip
     undated = len(deadlines) - dated
     return text + (t(lang, "glance.caption_undated", undated=undated) if undated else "")
 
@@ -157,7 +161,7 @@ def caption(lang: str, facts: Sequence[Fact], total: int) -> str:
 class Marker:
     fact_id: str
     day: date
-    role: str  # "by" or "from"
+    role: str  # "by", "from" or "target" (a figure due by that day)
     lane: str  # a level, or NO_LEVEL
 
 
@@ -191,13 +195,13 @@ def _sentences(fact: Fact) -> set[tuple[str, str]]:
 
 
 def timeline(facts: Sequence[Fact]) -> Timeline:
-    """Markers for dated deadlines (one per level lane), and periods: a start ("from") joined to the
-    nearest later end ("by") stated in the same sentence of the same document."""
+    """Markers for dated deadlines and targets (one per level lane), and periods: a start ("from") joined
+    to the nearest later deadline ("by") stated in the same sentence of the same document."""
     dated = [(f, day) for f in facts if (day := f.day) is not None]
     undated = [f.id for f in facts if f.kind == "deadline" and f.date and f.day is None]
-    markers = [Marker(f.id, day, f.date_role or "by", lane) for f, day in dated for lane in lanes_of(f)]
+    markers = [Marker(f.id, day, f.role, lane) for f, day in dated for lane in lanes_of(f)]
     periods = []
-    ends = sorted(((f, day) for f, day in dated if f.date_role != "from"), key=lambda pair: pair[1])
+    ends = sorted(((f, day) for f, day in dated if f.role == "by"), key=lambda pair: pair[1])
     for start, start_day in dated:
         if start.date_role != "from":
             continue
@@ -220,7 +224,7 @@ def label_places(markers: Sequence[Marker]) -> dict[Marker, str | None]:
     places: dict[Marker, str | None] = {}
     for lane in LANES:
         previous: Marker | None = None  # the last labelled marker of the lane
-        for marker in sorted((m for m in markers if m.lane == lane), key=lambda m: (m.day, m.role != "by")):
+        for marker in sorted((m for m in markers if m.lane == lane), key=lambda m: (m.day, ROLES.index(m.role))):
             if previous is not None and marker.day == previous.day:
                 places[marker] = None
                 continue
@@ -246,7 +250,7 @@ def hover_text(lang: str, fact: Fact) -> str:
     said, label = statement(lang, fact)
     said = _cut(said, HOVER_TEXT_CHARS) + (f" {label}" if label else "")
     text = "<br>".join(html.escape(line) for line in textwrap.wrap(said, HOVER_WIDTH))
-    role = t(lang, f"glance.role.{fact.date_role or 'by'}")
+    role = t(lang, f"glance.role.{fact.role}")
     lines = [f"<b>{html.escape(role)}: {html.escape(show_date(lang, fact.date or ''))}</b>", text]
     if fact.actor:
         lines.append(html.escape(t(lang, "glance.hover.actor", actor=fact.actor)))
@@ -256,7 +260,7 @@ def hover_text(lang: str, fact: Fact) -> str:
 
 
 def timeline_figure(lang: str, facts: Sequence[Fact]):  # noqa: ANN201 - a plotly Figure (imported lazily)
-    """The Plotly timeline: x the date, y the level lane; ◆ deadlines, ▶ start dates, bars for phases."""
+    """The Plotly timeline: x the date, y the level lane; ◆ deadlines, ▶ start dates, ● targets, bars for phases."""
     import plotly.graph_objects as go
 
     lang = normalize(lang)
@@ -275,7 +279,7 @@ def timeline_figure(lang: str, facts: Sequence[Fact]):  # noqa: ANN201 - a plotl
             line={"color": COLORS["period"], "width": 14},
         ))  # fmt: skip
     places = label_places(data.markers)
-    for role in ("by", "from"):
+    for role in ROLES:
         chosen = [m for m in data.markers if m.role == role]
         if not chosen:
             continue

@@ -173,6 +173,7 @@ EN: dict[str, str] = {
     "glance.level.none": "Level not stated",
     "glance.role.by": "Deadline",
     "glance.role.from": "Start",
+    "glance.role.target": "Target due by",
     "glance.period": "Phase",
     "glance.when.by": "by {date}",
     "glance.when.from": "from {date}",
@@ -190,7 +191,8 @@ EN: dict[str, str] = {
     "glance.machine": "(machine wording of the {language} source: its dates, numbers and actor were checked, "
     "its meaning was not)",
     "glance.count": "{n} of {total} rows.",
-    "glance.caption": "Chart: {dated} dated deadlines (◆ deadline, ▶ start date, bar: a phase).",
+    "glance.caption": "Chart: {dated} dated deadlines{targets} (◆ deadline, ▶ start date, ● target, bar: a phase).",
+    "glance.caption_targets": " and {targets} targets due by a date",
     "glance.caption_undated": " Deadlines without a year ({undated}) are in the table only, not on the chart.",
     "glance.empty": "No overview data yet: index the documents first (`assistant index`).",
     "glance.no_dates": "No deadline with a full date to draw.",

@@ -172,6 +172,7 @@ VI: dict[str, str] = {
     "glance.level.none": "Chưa rõ cấp",
     "glance.role.by": "Hạn chót",
     "glance.role.from": "Bắt đầu",
+    "glance.role.target": "Chỉ tiêu, hạn",
     "glance.period": "Giai đoạn",
     "glance.when.by": "đến {date}",
     "glance.when.from": "từ {date}",
@@ -188,7 +189,9 @@ VI: dict[str, str] = {
     "glance.col.verified": "✓/⚠",
     "glance.machine": "(máy diễn đạt lại từ nguồn {language}: đã đối chiếu ngày, số và chủ thể, chưa kiểm tra nghĩa)",
     "glance.count": "{n} / {total} dòng.",
-    "glance.caption": "Biểu đồ: {dated} thời hạn có ngày (◆ hạn chót, ▶ ngày bắt đầu, thanh ngang: giai đoạn).",
+    "glance.caption": "Biểu đồ: {dated} thời hạn có ngày{targets} (◆ hạn chót, ▶ ngày bắt đầu, ● chỉ tiêu, thanh "
+    "ngang: giai đoạn).",
+    "glance.caption_targets": " và {targets} chỉ tiêu có hạn",
     "glance.caption_undated": " {undated} thời hạn không ghi năm chỉ có trong bảng, không có trên biểu đồ.",
     "glance.empty": "Chưa có dữ liệu tổng quan: hãy lập chỉ mục tài liệu (`assistant index`).",
     "glance.no_dates": "Không có thời hạn nào có ngày cụ thể để vẽ.",
