@@ -115,7 +115,25 @@ def test_a_clause_that_only_says_when_dates_the_duty_before_it():
 
 def test_a_deadline_in_an_item_is_the_lead_in_actors_when_it_names_none():
     text = "Phòng Du lịch – Thể thao có trách nhiệm:\n- Hoàn thành báo cáo trước ngày 15/3/2027;"
-    assert [(f.actor, f.date) for f in of_kind([chunk(text)], "deadline")] == [("Phòng Du lịch – Thể thao", "2027-03-15")]
+    deadlines = of_kind([chunk(text)], "deadline")
+    assert [(f.actor, f.date) for f in deadlines] == [("Phòng Du lịch – Thể thao", "2027-03-15")]
+    # The lead-in that names the actor is quoted with the item, so the actor is checked against it.
+    [deadline] = deadlines
+    assert deadline.evidence[0].lead == "Phòng Du lịch – Thể thao có trách nhiệm:" and deadline.verified
+
+
+def test_an_item_whose_clauses_name_dates_of_their_own_is_one_duty_per_clause():
+    text = ("Tổ Kiểm tra có nhiệm vụ:\n- Khảo sát ít nhất 08 khu du lịch trước ngày 10/5/2027; lập báo cáo gửi Sở "
+            "Du lịch trước ngày 30/5/2027.")  # fmt: skip
+    duties = [f for f in of_kind([chunk(text)], "responsibility") if f.evidence[0].lead]
+    assert [(f.actor, f.date, f.evidence[0].quote, f.verified) for f in duties] == [
+        ("Tổ Kiểm tra", "2027-05-10", "- Khảo sát ít nhất 08 khu du lịch trước ngày 10/5/2027", True),
+        ("Tổ Kiểm tra", "2027-05-30", "lập báo cáo gửi Sở Du lịch trước ngày 30/5/2027.", True),
+    ]  # fmt: skip
+    # One date, or none in its clauses: the item stays one duty, due by that date or by none.
+    one = "Tổ Kiểm tra có nhiệm vụ:\n- Khảo sát các khu du lịch; lập báo cáo trước ngày 30/5/2027."
+    duties = [f for f in of_kind([chunk(one)], "responsibility") if f.evidence[0].lead]
+    assert [(f.date, f.text) for f in duties] == [("2027-05-30", one.split("\n")[1])]
 
 
 def test_a_rows_target_is_due_by_its_deadline_and_a_years_column_by_its_year():

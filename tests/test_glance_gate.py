@@ -39,8 +39,9 @@ FLOORS = {"main-dev": (0.91, 0.88), "main-heldout": (0.80, 0.76), "b": (0.90, 0.
 # for the lists whose documents were read while the rules were written. Achieved (2026-12-07, fourth round): main
 # dev 0.65 / 0.79, corpus B 0.93 / 0.91, corpus D 1.00 / 0.88, corpus E 0.96 / 0.93; held out (not held to a floor):
 # main 0.12 / none dated, corpus C 1.00 / 0.86. The main list's targets in the articles are due by the end of the
-# phase they stand under, which no sentence of theirs says.
-DATE_FLOORS = {"main-dev": (0.60, 0.75), "b": (0.88, 0.87), "d": (0.92, 0.82), "e": (0.92, 0.88)}
+# phase they stand under, which no sentence of theirs says. Sixth round: corpus D's duties 0.90 (an item's clauses
+# each due by their own date).
+DATE_FLOORS = {"main-dev": (0.60, 0.75), "b": (0.88, 0.87), "d": (0.92, 0.86), "e": (0.92, 0.88)}
 
 
 def _facts(folders: list[Path]) -> list:

@@ -92,17 +92,21 @@ def dated(sentence: Sentence, settings: FactSettings) -> list[Time]:
     return times
 
 
-def deadlines(chunk: Chunk, sentence: Sentence, duty: list[Actor], times: list[Time]) -> list[Fact]:
-    """The deadlines of ``sentence`` from its dates (:func:`dated`)."""
-    return [_deadline(chunk, sentence, t.date, t.role, duty) for t in times]
+def deadlines(
+    chunk: Chunk, sentence: Sentence, duty: list[Actor], times: list[Time], lead: str | None = None
+) -> list[Fact]:
+    """The deadlines of ``sentence`` from its dates (:func:`dated`); ``lead``: the list's lead-in that names
+    ``duty`` when the sentence is an item that does not."""
+    return [_deadline(chunk, sentence, t.date, t.role, duty, lead) for t in times]
 
 
-def _deadline(chunk: Chunk, sentence: Sentence, date: str, role: str, duty: list[Actor]) -> Fact:
+def _deadline(chunk: Chunk, sentence: Sentence, date: str, role: str, duty: list[Actor], lead: str | None) -> Fact:
     """A deadline of ``sentence``: ``role`` "start" gives a start ("from"), any other an end ("by")."""
+    evidence = evidence_of(chunk, sentence.text)
     return Fact(
         kind="deadline", date=date, date_role="from" if role == "start" else "by",
         actor=duty[0].name if duty else None, levels=levels_of(sentence.text, sentence.language), text=sentence.text,
-        language=sentence.language, evidence=[evidence_of(chunk, sentence.text)],
+        language=sentence.language, evidence=[evidence.model_copy(update={"lead": lead}) if lead else evidence],
     )  # fmt: skip
 
 
@@ -125,10 +129,12 @@ def period_times(sentence: Sentence, settings: FactSettings) -> list[Time]:
     return times
 
 
-def periods(chunk: Chunk, sentence: Sentence, duty: list[Actor], times: list[Time]) -> list[Fact]:
+def periods(
+    chunk: Chunk, sentence: Sentence, duty: list[Actor], times: list[Time], lead: str | None = None
+) -> list[Fact]:
     """Deadlines given by a quarter or a month with its year (:func:`period_times`), where a cue says so or the
-    sentence gives a body a duty in that period."""
-    return [_deadline(chunk, sentence, t.date, t.role, duty) for t in times if t.cued or duty]
+    sentence gives a body a duty in that period (``lead`` as for :func:`deadlines`)."""
+    return [_deadline(chunk, sentence, t.date, t.role, duty, lead) for t in times if t.cued or duty]
 
 
 def times_of(sentence: Sentence, settings: FactSettings) -> tuple[list[Time], list[Time]]:

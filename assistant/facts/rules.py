@@ -118,20 +118,26 @@ class ProseReader:
                        if a.name not in {d.name for d in duty}]  # fmt: skip
             # Its deadlines are the lead-in actor's when it names none of its own ("- Hoàn thành … trước ngày …").
             acting = duty or (inherited.actors if inherited else [])
-            facts += deadlines(chunk, sentence, acting, found)
+            named_by = inherited.text if inherited and not duty else None  # the lead-in that names who acts
+            facts += deadlines(chunk, sentence, acting, found, named_by)
             if settings.period_deadlines:
-                facts += periods(chunk, sentence, acting, spans)
+                facts += periods(chunk, sentence, acting, spans, named_by)
             dated_lead = lead if lead and lead.date else None
             if not _heading(sentence.text):
                 facts += targets(chunk, sentence, settings, times, dated_lead.date if dated_lead else None,
                                  dated_lead.text if dated_lead else None)  # fmt: skip
-                clauses = _clauses(sentence.text) if settings.clause_duties and inherited is None else []
-                if len(clauses) > 1:
-                    facts += self._clause_duties(chunk, sentence, clauses, dated_lead)
+                clauses = _clauses(sentence.text) if settings.clause_duties else []
+                # An item of its lead-in's actor is one duty, due by its one date; when its clauses name dates of
+                # their own ("Kiểm tra … trước ngày 15/12/2025; báo cáo … trước ngày 25/12/2025"), it is read
+                # clause by clause, each duty due by its own clause's date.
+                split = inherited is None or (due is None and _dated_clauses(sentence, clauses, settings) > 1)
+                if len(clauses) > 1 and split:
+                    facts += self._clause_duties(chunk, sentence, clauses, dated_lead, inherited)
                 else:
                     facts += _responsibilities(chunk, sentence, duty + holders, *_due(due, dated_lead))
-                if inherited is not None:
-                    facts += _responsibilities(chunk, sentence, inherited.actors, inherited.text, due or inherited.date)
+                    if inherited is not None:
+                        facts += _responsibilities(chunk, sentence, inherited.actors, inherited.text,
+                                                   due or inherited.date)  # fmt: skip
             if sentence.text.rstrip().endswith(":"):
                 actors = subject or duty
                 self.lead = _Lead(sentence.text, actors, section=chunk.meta.section, date=due, mark=mark) if (
@@ -170,6 +176,7 @@ class ProseReader:
 
     def _clause_duties(
         self, chunk: Chunk, sentence: Sentence, clauses: list[tuple[int, int]], dated_lead: _Lead | None,
+        inherited: _Lead | None = None,
     ) -> list[Fact]:
         """The duties of a sentence read clause by clause ("Sở Du lịch hướng dẫn …; chủ trì …; chỉ đạo …"): each
         clause is one duty, of the bodies it names itself, or, when it goes on without a subject of its own
@@ -177,11 +184,12 @@ class ProseReader:
         the first clause as the lead-in that names the body. Each is due by the one date its clause names,
         else by its list's lead-in's. A clause without a subject that only says when ("…; hoàn thành trong quý
         III/2027": ``lexicon.yaml`` ``completion``) is no duty: it dates the undated duties of the clauses
-        before it, whose quotes then run to its end."""
+        before it, whose quotes then run to its end. In an item that leans on its list's lead-in (``inherited``)
+        every clause without a subject of its own is the lead-in actor's duty, quoted with that lead-in."""
         settings, language = self.settings, sentence.language
         facts: list[Fact] = []
-        first: list[Actor] = []
-        lead = ""
+        first: list[Actor] = list(inherited.actors) if inherited else []
+        lead = inherited.text if inherited else ""
         for k, (start, end) in enumerate(clauses):
             part = Sentence(sentence.text[start:end], sentence.start + start, language)
             begin = _begin(part.text)
@@ -193,15 +201,25 @@ class ProseReader:
             if k > 0 and own and not _subject(part.text, actors, settings.clause_subject) and _completes(part.text, language):
                 facts = [_dated_through(chunk, sentence, f, own, end) for f in facts]
                 continue
-            if k == 0:
+            if k == 0 and inherited is None:
                 first = duty if duty and duty[0].start <= begin else []  # the first clause's subject bears its duty
                 lead = part.text
-            elif first and not _subject(part.text, actors, settings.clause_subject) and part.text.lstrip()[:1].islower():
-                facts += _responsibilities(chunk, part, first, lead, own)  # its lead-in is the first clause
+            elif first and not _subject(part.text, actors, settings.clause_subject) and (
+                    inherited is not None or part.text.lstrip()[:1].islower()):  # fmt: skip
+                # its lead-in is the first clause, or the list's lead-in that names the actor
+                facts += _responsibilities(chunk, part, first, lead, own or (inherited.date if inherited else None))
                 facts += _responsibilities(chunk, part, holders, *_due(own, dated_lead))
                 continue
             facts += _responsibilities(chunk, part, duty + holders, *_due(own, dated_lead))
         return facts
+
+
+def _dated_clauses(sentence: Sentence, clauses: list[tuple[int, int]], settings: FactSettings) -> int:
+    """How many of ``sentence``'s clauses name one date of their own."""
+    return sum(
+        1 for start, end in clauses
+        if due_date(Sentence(sentence.text[start:end], sentence.start + start, sentence.language), settings)
+    )  # fmt: skip
 
 
 def _completes(text: str, language: str) -> bool:
