@@ -120,3 +120,20 @@ def test_a_year_joined_to_a_word_or_a_month_is_a_year(text: str, year: str) -> N
     assert f"year:{year}" in extract_keys(text)
     # A legal document's year belongs to its code.
     assert not any(k.startswith("year:") for k in extract_keys("Nghị định 27/2031/NĐ-CP"))
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("Mỗi quầy có 02 máy quét và 01 máy tính.", {"num:2", "num:1"}),  # two scanners and a computer
+        ("Sàn thương mại điện tử 2025", {"year:2025"}),  # commerce, not May 2025
+        ("by 2 May 2025", {"date:05-02", "month:05", "quarter:2", "quarter:2025-2", "year:2025"}),
+        ("le 1er février", {"date:02-01", "month:02", "quarter:1"}),
+        ("am 5. März", {"date:03-05", "month:03", "quarter:1"}),
+        ("até 5 de março", {"date:03-05", "month:03", "quarter:1"}),
+        ("le 3 août", {"date:08-03", "month:08", "quarter:3"}),
+        ("до 26 травня", {"date:05-26", "month:05", "quarter:2"}),
+    ],
+)
+def test_a_word_that_folds_to_a_month_name_is_one_only_when_written_as_a_month(text: str, keys: set[str]) -> None:
+    assert extract_keys(text) == keys

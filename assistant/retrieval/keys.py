@@ -9,7 +9,9 @@ that holds a document number or a count.
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from assistant.retrieval.text_norm import fold
@@ -246,10 +248,34 @@ def _blank(folded: str, spans: list[tuple[int, int]]) -> str:
 
 def named_quarters(text: str) -> tuple[list[QuarterMention], str]:
     """The quarters ``text`` names, and its folded form with them blanked out (their numerals are no month,
-    count or label)."""
+    count or label), as are the words that fold to a month's name but are written as no month is."""
     folded = fold(text)
     named = quarter_mentions(folded, text)
-    return named, _blank(folded, [(q.start, q.end) for q in named])
+    return named, _blank(folded, [(q.start, q.end) for q in named] + _false_months(text, folded))
+
+
+# Marks that month names carry in the languages read here ("février", "décembre", "août", "März", "março"):
+# an acute on e, a circumflex on u, a diaeresis, a cedilla. A Latin word with any other mark is no month name.
+_MONTH_MARKS = {("e", "\u0301"), ("u", "\u0302")}
+_ANY_BASE_MARKS = {"\u0308", "\u0327"}
+
+
+def _false_months(text: str, folded: str) -> list[tuple[int, int]]:
+    """The spans of words that fold to a month's name but carry a mark no month name carries: "02 máy quét" (two
+    scanners) folds to "02 may quet", "thương mại 2025" to "... mai 2025". Only when folding kept ``text``'s
+    length, so that its spans are the folded text's (Cyrillic is transliterated into longer strings)."""
+    if len(text) != len(folded):
+        return []
+    spans = []
+    for word in re.finditer(r"[^\W\d_]+", text):
+        if _month(folded[word.start() : word.end()]) is None:
+            continue
+        decomposed = unicodedata.normalize("NFD", word.group().lower())
+        marks = {(base, mark) for base, mark in itertools.pairwise(decomposed)
+                 if unicodedata.combining(mark) and base.isascii()}  # fmt: skip
+        if any(pair not in _MONTH_MARKS and pair[1] not in _ANY_BASE_MARKS for pair in marks):
+            spans.append(word.span())
+    return spans
 
 
 @dataclass(frozen=True)
