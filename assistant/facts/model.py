@@ -89,7 +89,8 @@ class Fact(BaseModel):
     @property
     def day(self) -> date | None:
         """The calendar day a deadline falls on or a target is due by (a month's, quarter's or year's last day
-        for those), None without a year. A responsibility's date is its sentence's deadline, a fact of its own."""
+        for those), None without a year. None for a responsibility: the deadline that dates it is nearly always a
+        deadline fact of its own (the same sentence or row), on the timeline and in the calendar already."""
         return last_day(self.date) if self.kind != "responsibility" and self.date else None
 
     @property
