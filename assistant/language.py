@@ -276,7 +276,7 @@ def date_roles(text: str, window: int = 4) -> dict[str, set[str]]:
     "hạn 2025-09-30": end); the second date of "01/5 – 31/8" is an end and the first a start.
     Dates with no cue are left out. Keys as :func:`~assistant.retrieval.keys.extract_keys` gives."""
     # Imported here: the assistant.retrieval package imports this module.
-    from assistant.retrieval.keys import date_mentions
+    from assistant.retrieval.dates import date_mentions
     from assistant.retrieval.text_norm import fold
 
     folded = fold(text)

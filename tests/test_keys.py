@@ -101,7 +101,8 @@ def test_a_quarter_is_a_key_named_or_as_a_months_or_a_dates(text: str) -> None:
 
 def test_a_quarters_numerals_are_no_month_count_or_label_and_only_a_named_quarter_is_asked() -> None:
     from assistant.answer.text import small_numbers
-    from assistant.retrieval.keys import asked_keys, without_quarters
+    from assistant.retrieval.dates import without_quarters
+    from assistant.retrieval.keys import asked_keys
 
     assert "month:03" not in extract_keys("Q3/2027")  # no March
     assert "num:3" not in extract_keys("trong quý 3 năm 2027") and small_numbers("trong quý 3 năm 2027") == set()

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.answer.text import CLOCK_TIME, capitalised_words, keys_of, person_names
-from assistant.retrieval.keys import extract_keys, quarter_mentions
+from assistant.retrieval.dates import quarter_mentions
+from assistant.retrieval.keys import extract_keys
 from assistant.retrieval.text_norm import fold
 
 

@@ -18,7 +18,7 @@ from assistant.answer.text import labelled_numbers, terms
 from assistant.ingest.tables import split_row
 from assistant.language import ordered_pairs
 from assistant.reasons import reason
-from assistant.retrieval.keys import date_mentions
+from assistant.retrieval.dates import date_mentions
 from assistant.retrieval.text_norm import fold, lexical_terms
 
 

@@ -24,8 +24,8 @@ from assistant.answer.text import (
 )
 from assistant.ingest.tables import split_row
 from assistant.language import detect_language
+from assistant.retrieval.dates import without_quarters
 from assistant.retrieval.glossary import concept_forms, matched_concepts
-from assistant.retrieval.keys import without_quarters
 from assistant.retrieval.lexical import PREFIX_LENGTH
 from assistant.retrieval.text_norm import bigrams, fold, lexical_terms
 from assistant.settings import ScoringSettings

@@ -20,7 +20,8 @@ from assistant.types import Chunk
 # The files whose change changes the facts: stored facts made by other versions are rebuilt.
 _EXTRACTOR_FILES = ("extract.py", "rules.py", "figures.py", "actors.py", "names.py", "abbreviations.py", "rows.py",
                     "verify.py", "lexicon.py", "model.py")
-_READERS = (LEXICON.parents[1] / "retrieval" / "keys.py", LEXICON.parents[1] / "language.py")
+_READERS = (LEXICON.parents[1] / "retrieval" / "keys.py", LEXICON.parents[1] / "retrieval" / "dates.py",
+            LEXICON.parents[1] / "language.py")
 
 
 def extractor_version(settings: FactSettings) -> str:

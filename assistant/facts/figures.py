@@ -20,7 +20,8 @@ from assistant.facts.actors import Actor
 from assistant.facts.model import Evidence, Fact, Level, is_year
 from assistant.facts.names import BOUNDARY
 from assistant.language import cue_before, date_roles
-from assistant.retrieval.keys import DateMention, code_spans, date_mentions, number_mentions, period_mentions
+from assistant.retrieval.dates import DateMention, date_mentions, period_mentions
+from assistant.retrieval.keys import code_spans, number_mentions
 from assistant.retrieval.text_norm import fold
 from assistant.settings import FactSettings
 from assistant.types import Chunk

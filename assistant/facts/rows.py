@@ -17,7 +17,8 @@ from assistant.facts import lexicon
 from assistant.facts.figures import evidence_of, levels_of
 from assistant.facts.model import Fact
 from assistant.ingest.tables import split_row
-from assistant.retrieval.keys import DateMention, date_mentions, extract_keys, number_mentions, quarters
+from assistant.retrieval.dates import DateMention, date_mentions, quarters
+from assistant.retrieval.keys import extract_keys, number_mentions
 from assistant.retrieval.text_norm import fold
 from assistant.types import Chunk
 

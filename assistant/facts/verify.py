@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from assistant.facts.model import Fact, is_month, is_quarter, is_year, quarter_of
 from assistant.reasons import code_of, reason
-from assistant.retrieval.keys import extract_keys, quarters
+from assistant.retrieval.dates import quarters
+from assistant.retrieval.keys import extract_keys
 from assistant.retrieval.text_norm import fold
 
 

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.quiz.numbers import format_number
 from assistant.quiz.templates import Templates
-from assistant.retrieval.keys import PeriodMention, date_mentions, number_mentions, period_mentions
+from assistant.retrieval.dates import PeriodMention, date_mentions, period_mentions
+from assistant.retrieval.keys import number_mentions
 from assistant.retrieval.text_norm import fold
 
 # A period is a deadline given without its day: a month or a quarter of a year (a fact's date then).

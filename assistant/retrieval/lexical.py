@@ -184,11 +184,12 @@ def build_snapshot(chunks: list[Chunk], embeddings: np.ndarray | None, signature
 
 @cache
 def code_version() -> str:
-    """Hash of the code that decides a snapshot's content (tokenizer, keys, this module) and of bm25s's version."""
-    from assistant.retrieval import keys, text_norm
+    """Hash of the code that decides a snapshot's content (tokenizer, keys and the dates they read, this module)
+    and of bm25s's version."""
+    from assistant.retrieval import dates, keys, text_norm
 
     digest = hashlib.sha256(f"{SNAPSHOT_FORMAT}\x1f{PREFIX_LENGTH}\x1f{bm25s.__version__}".encode())
-    for module in (text_norm, keys):
+    for module in (text_norm, dates, keys):
         digest.update(Path(module.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
