@@ -140,6 +140,19 @@ def test_close_markers_put_their_labels_on_either_side() -> None:
     assert sorted(map(str, places.values())) == ["None", "bottom center", "top center", "top center"]
 
 
+def test_a_cluster_of_close_markers_labels_one_day_above_and_one_below_and_leaves_the_rest_to_hover() -> None:
+    cluster = [fact("deadline", f"việc {day}", ev("c.md", f"việc {day}"), date=f"2025-09-{day:02d}", date_role="by",
+                    levels=["commune"]) for day in (1, 3, 5, 8, 10)]  # fmt: skip
+    far = fact("deadline", "cuối năm", ev("c.md", "cuối năm"), date="2026-12-31", date_role="by", levels=["commune"])
+    data = timeline([*cluster, far])
+    places = {m.fact_id: p for m, p in label_places(data.markers).items()}
+    assert [places[f.id] for f in cluster] == ["top center", "bottom center", None, None, None]
+    assert places[far.id] == "top center"
+    figure = timeline_figure("vi", [*cluster, far])
+    [ends] = [trace for trace in figure.data if trace.name == VI["glance.role.by"]]
+    assert [text for text in ends.text if text] == ["01/09", "03/09", "31/12"], "no two labels written over each other"
+
+
 def test_one_phase_stated_twice_is_one_bar() -> None:
     again = fact("deadline", PHASE, ev("so-tay.md", PHASE), ev("de.txt", "x", "de"), date="2025-07-01",
                  date_role="from", levels=["central"])  # fmt: skip

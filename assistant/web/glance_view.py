@@ -32,6 +32,7 @@ COLORS = {"by": "#b3261e", "from": "#1e6b34", "target": "#5b3f8c", "period": "rg
 # Plotly's tools that mean nothing on a timeline (zoom, reset and "save as PNG" stay).
 MODEBAR_REMOVED = ["select2d", "lasso2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d"]
 ROLES = ("by", "from", "target")  # a day's label goes to its first marker in this order
+SIDES = ("top center", "bottom center")  # where a marker's date label goes, by preference
 SYMBOLS = {"by": "diamond", "from": "triangle-right", "target": "circle"}
 
 
@@ -216,21 +217,22 @@ def timeline(facts: Sequence[Fact]) -> Timeline:
 
 
 def label_places(markers: Sequence[Marker]) -> dict[Marker, str | None]:
-    """Where each marker's date label goes: above, or below when the label before it in its lane is
-    too close for two labels side by side (the end of one phase and the start of the next); None (no
-    label) when that label already names the same day."""
+    """Where each marker's date label goes: above, or below when the last label above is too close for two
+    labels side by side (the end of one phase and the start of the next); None (no label, the hover still
+    gives the date) when that day is labelled already or both sides are taken near it, as in a cluster of
+    deadlines a few days apart."""
     days = [m.day.toordinal() for m in markers]
     near = max(1, (max(days, default=0) - min(days, default=0)) // 12)
     places: dict[Marker, str | None] = {}
     for lane in LANES:
-        previous: Marker | None = None  # the last labelled marker of the lane
+        last: dict[str, date] = {}  # the day of the last label on each side of the lane
         for marker in sorted((m for m in markers if m.lane == lane), key=lambda m: (m.day, ROLES.index(m.role))):
-            if previous is not None and marker.day == previous.day:
+            free = [side for side in SIDES if side not in last or (marker.day - last[side]).days >= near]
+            if marker.day in last.values() or not free:
                 places[marker] = None
                 continue
-            close = previous is not None and (marker.day - previous.day).days < near
-            places[marker] = "bottom center" if close and places[previous] == "top center" else "top center"
-            previous = marker
+            places[marker] = free[0]
+            last[free[0]] = marker.day
     return places
 
 
