@@ -51,6 +51,16 @@ class CorpusSettings(_Section):
         description="Optional file in the corpus folder mapping concepts to their wording across languages "
         "(helps lexical search and the answer prompt; nothing depends on it; absent = no glossary).",
     )
+    examples: str = Field(
+        "examples.yaml",
+        description="Optional file in the corpus folder listing example questions the web chat offers (a YAML "
+        "list of strings; questions about one corpus belong with it; absent = no examples).",
+    )
+
+    @property
+    def sidecars(self) -> tuple[str, ...]:
+        """The files in the corpus folder that describe the corpus and are no documents of it."""
+        return self.manifest, self.glossary, self.examples
 
 
 class ChunkSettings(_Section):

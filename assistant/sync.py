@@ -61,11 +61,11 @@ class SyncReport(BaseModel):
         return not self.failed
 
 
-def scan_corpus(corpus_dir: Path, manifest_name: str, glossary_name: str = "glossary.yaml") -> dict[str, Path]:
+def scan_corpus(corpus_dir: Path, *sidecars: str) -> dict[str, Path]:
     """Every candidate file under the corpus folder, keyed by its relative path.
 
-    Hidden files and folders, the manifest, the glossary, and names starting with ``_`` or ``~$``
-    (editor lock files) are not documents.
+    Hidden files and folders, the ``sidecars`` (the manifest, the glossary, the example questions:
+    ``CorpusSettings.sidecars``), and names starting with ``_`` or ``~$`` (editor lock files) are not documents.
     """
     found: dict[str, Path] = {}
     if not corpus_dir.exists():
@@ -74,7 +74,7 @@ def scan_corpus(corpus_dir: Path, manifest_name: str, glossary_name: str = "glos
         rel = path.relative_to(corpus_dir)
         if not path.is_file() or any(part.startswith((".", "_", "~$")) for part in rel.parts):
             continue
-        if rel.as_posix() in (manifest_name, glossary_name):
+        if rel.as_posix() in sidecars:
             continue
         found[rel.as_posix()] = path
     return found
@@ -111,7 +111,7 @@ def sync_corpus(index: CorpusIndex, settings: Settings, progress: Progress | Non
     corpus = settings.corpus
     report = SyncReport()
     manifest = load_manifest(corpus.dir, corpus)
-    files = scan_corpus(corpus.dir, corpus.manifest, corpus.glossary)
+    files = scan_corpus(corpus.dir, *corpus.sidecars)
     records = index.file_records()
 
     for source in sorted(set(records) - set(files)):

@@ -661,3 +661,28 @@ def test_a_checked_sentence_takes_its_final_form_while_the_rest_stays_a_draft(
     assert "không câu nào của đoạn trích nói điều này (câu gần nhất: độ tương đồng 0.41 &lt; 0.80)" in flagged, (
         "the reason in the interface language")
     assert "p2-badge" not in flagged and "p2-sources" not in flagged, "no source list until the answer is checked"
+
+
+def test_example_questions_come_from_the_corpus_folder_and_are_no_document(tmp_path: Path, caplog) -> None:
+    from assistant.settings import CorpusSettings
+    from assistant.sync import scan_corpus
+    from assistant.web.chat import example_questions
+
+    corpus = CorpusSettings(dir=tmp_path)
+    assert example_questions(corpus) == []  # absent: the chat offers none
+    (tmp_path / "examples.yaml").write_text('- "Hạn chót nộp báo cáo quý là ngày nào?"\n- " Who leads? "\n', "utf-8")
+    (tmp_path / "note.txt").write_text("Một tài liệu.", "utf-8")
+    assert example_questions(corpus) == ["Hạn chót nộp báo cáo quý là ngày nào?", "Who leads?"]
+    assert list(scan_corpus(tmp_path, *corpus.sidecars)) == ["note.txt"]
+    (tmp_path / "examples.yaml").write_text("questions: [a", "utf-8")
+    assert example_questions(corpus) == [] and "examples.yaml" in caplog.text
+    (tmp_path / "examples.yaml").write_text("hỏi: một câu\n", "utf-8")
+    assert example_questions(corpus) == [] and "expected a list of questions" in caplog.text
+
+
+def test_the_shipped_corpus_offers_its_example_questions() -> None:
+    from assistant.settings import CorpusSettings
+    from assistant.web.chat import example_questions
+
+    questions = example_questions(CorpusSettings(dir=Path(__file__).resolve().parents[1] / "corpus"))
+    assert len(questions) == 4 and any("Kế hoạch 02" in q for q in questions)

@@ -34,7 +34,7 @@ def tutorial_chunks(
     manifest = load_manifest(corpus.dir, corpus)
     splitter = RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=overlap)
     chunks: list[Chunk] = []
-    for source, path in scan_corpus(corpus.dir, corpus.manifest, corpus.glossary).items():
+    for source, path in scan_corpus(corpus.dir, *corpus.sidecars).items():
         try:
             loaded = load_file(path, corpus.dir, corpus, manifest)
         except IngestError:

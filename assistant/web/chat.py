@@ -10,11 +10,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import gradio as gr
+import yaml
 
 from assistant.answer import DiscardEvent, DoneEvent, EvidenceEvent, SentenceEvent, TokenEvent
 from assistant.errors import AssistantError, IndexUnavailable
 from assistant.feedback import FeedbackError, FeedbackRecord, Write
 from assistant.retrieval import SearchFilters
+from assistant.settings import CorpusSettings
 from assistant.types import Answer, Context
 from assistant.web.i18n import normalize, t
 from assistant.web.labels import Relabeler
@@ -23,12 +25,6 @@ from assistant.web.services import Services
 from assistant.web.sidebar import Controls, search_filters
 from assistant.web.sources import final_message, md_text, question_markdown, streaming_message
 
-EXAMPLES = [
-    "Hội nghị tại tỉnh Bắc Giang có bao nhiêu xã, phường?",
-    "Giai đoạn cấp bách của Kế hoạch 02 kéo dài đến ngày nào?",
-    "When was Plan No. 02-KH/BCĐTW issued?",
-    "What must the two-tier local government achieve from 1 July 2025?",
-]
 STREAM_INTERVAL_S = 0.05  # at most this often a partial answer is sent to the browser
 log = logging.getLogger(__name__)
 
@@ -88,6 +84,24 @@ def stream_answer(
                 yield answer
 
 
+def example_questions(corpus: CorpusSettings) -> list[str]:
+    """The example questions the chat offers: the corpus folder's examples file (``corpus.examples``), since
+    questions about one corpus are data of that corpus; none when it is absent or unreadable (said in the log,
+    with the file's name: the chat works without them)."""
+    path = corpus.dir / corpus.examples
+    if not path.is_file():
+        return []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        log.warning("example questions not read from %s: %s", path, exc)
+        return []
+    if not isinstance(data, list) or not all(isinstance(q, str) and q.strip() for q in data):
+        log.warning("example questions not read from %s: expected a list of questions (strings)", path)
+        return []
+    return [q.strip() for q in data]
+
+
 def _user_message(question: str) -> dict[str, str]:
     return {"role": "user", "content": question_markdown(question)}
 
@@ -97,7 +111,7 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
     chatbot = labels.add(
         gr.Chatbot(
             label=t(lang0, "chat.label"), placeholder=t(lang0, "chat.placeholder"), height="62vh",
-            examples=[{"text": q} for q in EXAMPLES], sanitize_html=True, allow_tags=False, latex_delimiters=[],
+            examples=[{"text": q} for q in example_questions(services.settings.corpus)] or None, sanitize_html=True, allow_tags=False, latex_delimiters=[],
             buttons=["copy"], elem_id="chat", layout="bubble", feedback_value=[],
         ),
         label="chat.label", placeholder="chat.placeholder",
