@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         load_s = time.perf_counter() - t0
 
         chunks = []
-        for path in scan_corpus(settings.corpus.dir, settings.corpus.manifest).values():
+        for path in scan_corpus(settings.corpus.dir, *settings.corpus.sidecars).values():
             loaded = load_file(path, settings.corpus.dir, settings.corpus)
             chunks += split_documents(loaded.documents, settings.chunking)
         texts = [c.text for c in chunks]

@@ -81,7 +81,7 @@ def real_models() -> list[Model]:
     for root in SOURCES:
         corpus = settings.corpus.model_copy(update={"dir": root})
         manifest = load_manifest(root, corpus)
-        for rel, path in scan_corpus(root, corpus.manifest, corpus.glossary).items():
+        for rel, path in scan_corpus(root, *corpus.sidecars).items():
             loaded = load_file(path, root, corpus, manifest=manifest)
             by_source[f"{root.name}/{rel}"] += split_documents(loaded.documents, settings.chunking, file_hash="")
     models = []
