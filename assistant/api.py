@@ -241,7 +241,8 @@ class Assistant:
         with index_errors(self.settings.index):
             return search(self.index, query, k=k or self.settings.retrieval.k, filters=filters,
                           weights=self.settings.retrieval.fusion, variants=variants,
-                          named_passages=self.settings.retrieval.named_passages)
+                          named_passages=self.settings.retrieval.named_passages,
+                          part_passages=self.settings.retrieval.part_passages)
 
     def answerer(self, filters: SearchFilters | None = None, rewrite: bool | Literal["auto"] | None = None) -> Answerer:
         from assistant.answer import Answerer

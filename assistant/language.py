@@ -379,6 +379,11 @@ _VI_ORDINALS = {**_VI_NUMBERS, "nhất": 1, "tư": 4, "lăm": 5}
 ORDINAL = rf"thứ\s+(?:mười\s+)?(?:{'|'.join(_VI_ORDINALS)})"
 
 
+#: English ordinals before what they number ("the fourth step", "second phase").
+EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+               "ninth": 9, "tenth": 10}  # fmt: skip
+
+
 def ordinal_value(text: str) -> int | None:
     """The number of a Vietnamese ordinal ("thứ nhất" 1, "THỨ HAI" 2, "thứ mười lăm" 15), else None."""
     words = text.casefold().split()

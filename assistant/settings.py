@@ -140,6 +140,10 @@ class RetrievalSettings(_Section):
         2, ge=0, description="When a question names a document by the opening words of its title ('Theo mẫu biên "
         "bản, …'), this many of that document's best passages come first (retrieval/named.py; 0 = off).",
     )
+    part_passages: int = Field(
+        2, ge=0, description="When a question names a numbered part of a document ('Điều 3', 'Article 5', 'bước thứ "
+        "tư'), this many of the best passages heading that part come first (retrieval/parts.py; 0 = off).",
+    )
     fusion: FusionWeights = Field(default_factory=FusionWeights, description="Hybrid fusion weights.")
     rewrite: bool | Literal["auto"] = Field(
         "auto", description="Translate questions with the LLM and search every wording. true: each question, into "

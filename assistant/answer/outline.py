@@ -20,7 +20,7 @@ A list counts its rows the same way: "Danh sách có bao nhiêu điểm du lịc
 item column the asked words name, when its numbering column runs 1 to n (:mod:`assistant.answer.row_count`).
 
 The label is matched in the question's own words, folded ("mấy giai đoạn" finds "Giai đoạn 2 –"),
-or across languages by the names of each kind of part in ``part_names.yaml`` ("how many articles"
+or across languages by the names of each kind of part in ``retrieval/part_names.yaml`` ("how many articles"
 finds "Điều", "how many phases" finds "Giai đoạn").
 """
 
@@ -29,10 +29,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-
-import yaml
 
 from assistant.answer.answer_types import ANSWER_TYPES, expected_types
 from assistant.answer.constants import LEAD_INS, localized
@@ -40,7 +36,8 @@ from assistant.answer.contexts import Evidence
 from assistant.answer.row_count import numbered_rows
 from assistant.answer.text import quote_line
 from assistant.ingest.headings import ROMAN, is_caps_title
-from assistant.language import ORDINAL, ordinal_value
+from assistant.language import ORDINAL
+from assistant.retrieval.parts import SECTION_SEPARATOR, names, number_value, part_groups
 from assistant.retrieval.text_norm import fold, lexical_terms
 from assistant.types import Chunk, Context
 
@@ -56,16 +53,9 @@ _PART = re.compile(
     rf"(?P<label>[^\W\d_]+(?:\s+[^\W\d_]+){{0,2}}?)\s+(?P<number>\d{{1,2}}|{ROMAN}|(?i:{ORDINAL}))"
     r"(?=\s*(?:[:)–—-]|\.(?!\d)|$))"
 )
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
-PART_NAMES = Path(__file__).with_name("part_names.yaml")
-# A part name is matched inflected ("chapters", "главы", "этапов") when it has this many letters; shorter
-# names ("mục", "bước") match whole words only. An inflected word has at most _ENDING letters after the stem.
-_STEM = 4
-_ENDING = 3
 # Answer kinds a count question may also ask for (a date: "… and from when to when?"); any other
 # (a percentage, money, pages, a phone number …) means the count cue counts something else.
 _PLAIN_TYPES = ("count", "date", "person")
-SECTION_SEPARATOR = " > "  # how ingestion joins a chunk's heading path (assistant.ingest.word / text)
 
 # The lead-in of one counted series: where, how many, and the first and last number as written.
 OUTLINE: dict[str, str] = {
@@ -96,11 +86,6 @@ class OutlineAnswer:
     text: str
     evidence: list[Evidence]  # one passage per quoted line
     counts: dict[str, int]  # folded label -> number of parts
-
-
-def _roman(numeral: str) -> int:
-    values = [_ROMAN_VALUES[c] for c in numeral]
-    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
 
 def _cues(folded: str, language: str) -> list[re.Match[str]]:
@@ -153,7 +138,7 @@ def numbered_parts(chunks: Iterable[Chunk]) -> dict[str, list[Part]]:
             if _bare(line, match) and is_caps_title(title):
                 line = f"{line.strip()} {title}"  # "Chương I" over "QUY ĐỊNH CHUNG": one heading
             written = match.group("number")
-            number = int(written) if written.isdigit() else ordinal_value(written) or _roman(written)
+            number = number_value(written)
             label = re.sub(r"\s+", " ", match.group("label"))
             found.setdefault(fold(label), {}).setdefault(number, Part(label, number, written, line.strip(), chunk))
     return {label: [parts[n] for n in sorted(parts)] for label, parts in found.items()}
@@ -169,33 +154,13 @@ def complete(parts: Sequence[Part], min_parts: int) -> bool:
     return len(parts) >= min_parts and [p.number for p in parts] == list(range(1, len(parts) + 1))
 
 
-@cache
-def _part_groups() -> tuple[tuple[str, ...], ...]:
-    """The folded names of each kind of part (``part_names.yaml``)."""
-    return tuple(tuple(fold(name) for name in group) for group in yaml.safe_load(PART_NAMES.read_text(encoding="utf-8")))
-
-
-def _names(words: list[str], name: str) -> bool:
-    """The words start with ``name`` (folded), its last word inflected: the same stem (all but its last
-    letter, at least :data:`_STEM` letters) and at most :data:`_ENDING` letters more ("parts", "главы",
-    "этапов"; not "partners")."""
-    wanted = name.split()
-    if len(words) < len(wanted) or words[: len(wanted) - 1] != wanted[:-1]:
-        return False
-    last, word = wanted[-1], words[len(wanted) - 1]
-    if word == last:
-        return True
-    stem = last[: max(_STEM, len(last) - 1)]
-    return len(last) >= _STEM and word.startswith(stem) and len(word) <= len(stem) + _ENDING
-
-
 def _matches(asked: str, label: str) -> bool:
     """The asked words name the label: its own words, or a name of the same kind of part in any language
     ("how many phases" finds "Giai đoạn 1 – …")."""
     words = asked.split()
-    if _names(words, label):
+    if names(words, label):
         return True
-    return any(_names(words, name) for group in _part_groups() if label in group for name in group)
+    return any(names(words, name) for group in part_groups() if label in group for name in group)
 
 
 def outline_answer(

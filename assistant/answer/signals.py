@@ -27,6 +27,7 @@ from assistant.language import detect_language
 from assistant.retrieval.dates import without_quarters
 from assistant.retrieval.glossary import concept_forms, matched_concepts
 from assistant.retrieval.lexical import PREFIX_LENGTH
+from assistant.retrieval.parts import headed_parts, named_parts, part_mentions
 from assistant.retrieval.text_norm import bigrams, fold, lexical_terms
 from assistant.settings import ScoringSettings
 from assistant.types import Context
@@ -234,6 +235,21 @@ def missing_quoted(question: str, contexts: list[Context]) -> list[str]:
         if same and not any(re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", t) for t in texts):
             out.append(f"q:{phrase}")
     return out
+
+
+def missing_parts(question: str, contexts: list[Context]) -> list[str]:
+    """``k:…`` for each numbered part the question names ("Article 5", "Điều 5", "the fourth step":
+    :mod:`~assistant.retrieval.parts`) that no passage heads or names, in any language, where passages
+    head other parts of that kind ("Điều 1." to "Điều 4."): the documents number those parts, and not
+    this one. (Retrieval puts the passages heading a named part first, so they are here when it exists.)"""
+    asked = part_mentions(question)
+    if not asked:
+        return []
+    headed = set().union(*(headed_parts(c.text, c.section) for c in contexts))
+    named = set().union(*(named_parts(f"{c.section or ''}\n{c.text}") for c in contexts))
+    kinds = {kind for kind, _ in headed}
+    return [f"k:{mention}" for part, mention in asked.items()
+            if part[0] in kinds and part not in headed and part not in named]
 
 
 def labelled_small_numbers(text: str) -> list[tuple[str, int]]:

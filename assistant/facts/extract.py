@@ -7,13 +7,13 @@ from collections.abc import Iterable
 
 from assistant.answer.instructions import LEXICON as INSTRUCTIONS
 from assistant.answer.instructions import withhold_instructions
-from assistant.answer.outline import SECTION_SEPARATOR
 from assistant.facts.abbreviations import defined_names
 from assistant.facts.lexicon import LEXICON
 from assistant.facts.model import Fact
 from assistant.facts.rows import is_row, row_facts
 from assistant.facts.rules import ProseReader
 from assistant.facts.verify import verify
+from assistant.retrieval.parts import SECTION_SEPARATOR
 from assistant.settings import FactSettings
 from assistant.types import Chunk
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.answer.outline import SECTION_SEPARATOR
 from assistant.answer.text import LIST_ITEM, item_mark, sentence_spans
 from assistant.facts import lexicon
 from assistant.facts.actors import Actor, after_opening_clause, bearers, find_actors, role_holders
@@ -38,6 +37,7 @@ from assistant.facts.figures import (
 )
 from assistant.facts.model import Fact
 from assistant.ingest.headings import NUMBERED
+from assistant.retrieval.parts import SECTION_SEPARATOR
 from assistant.settings import FactSettings
 from assistant.types import Chunk
 

@@ -33,6 +33,7 @@ import numpy as np
 from assistant.index import _CHANGE_RECORD, CorpusIndex
 from assistant.retrieval.keys import extract_keys, key_weight
 from assistant.retrieval.named import title_heads
+from assistant.retrieval.parts import Part, part_index
 from assistant.retrieval.text_norm import bigrams, lexical_terms
 from assistant.types import Chunk, ChunkMeta
 
@@ -100,6 +101,7 @@ class Snapshot:
     _key_index: dict[str, np.ndarray] | None = field(default=None, repr=False)
     _columns: dict[str, np.ndarray] | None = field(default=None, repr=False)
     _title_heads: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
+    _parts: dict[Part, list[int]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         ids = self.chunks.ids() if isinstance(self.chunks, ChunkRows) else [c.id for c in self.chunks]
@@ -120,6 +122,23 @@ class Snapshot:
                 titles.setdefault(source, title or "")
             self._title_heads = title_heads(titles)
         return self._title_heads
+
+    def part_positions(self, parts: set[Part]) -> np.ndarray:
+        """Positions of the chunks that head one of ``parts`` (:mod:`~assistant.retrieval.parts`); the index of
+        every chunk's parts is built on the first call (a regular expression over each chunk's lines)."""
+        if self._parts is None:
+            if isinstance(self.chunks, ChunkRows):
+                pairs = ((row[1], row[2].get("section")) for row in self.chunks.rows)
+            else:
+                pairs = ((c.text, c.meta.section) for c in self.chunks)
+            self._parts = part_index(pairs)
+        return np.asarray(sorted({p for part in parts for p in self._parts.get(part, [])}), dtype=np.int64)
+
+    def kind_positions(self, kinds: set[str]) -> np.ndarray:
+        """Positions of the chunks that head a part of one of ``kinds`` (any number)."""
+        self.part_positions(set())
+        assert self._parts is not None
+        return self.part_positions({part for part in self._parts if part[0] in kinds})
 
     def bm25_scores(self, query_terms: list[str]) -> np.ndarray:
         """BM25 score of every chunk for the (deduplicated) query terms; zeros when none is known."""

@@ -31,6 +31,7 @@ from assistant.retrieval.glossary import expand
 from assistant.retrieval.keys import asked_keys, key_overlap
 from assistant.retrieval.lexical import PREFIX_LENGTH, Snapshot, snapshot_for
 from assistant.retrieval.named import named_sources
+from assistant.retrieval.parts import named_parts
 from assistant.retrieval.text_norm import bigrams, lexical_terms
 from assistant.types import SearchHit
 
@@ -180,13 +181,16 @@ def search(
     weights: FusionWeights = DEFAULT_WEIGHTS,
     variants: Sequence[str] = (),
     named_passages: int = 0,
+    part_passages: int = 0,
 ) -> list[SearchHit]:
     """Rank the passages of the index for ``query``, best first (hybrid dense + BM25 + keys).
 
     ``variants`` are other wordings of the same question, e.g. its translations from
     :class:`~assistant.retrieval.rewrite.QueryRewriter` (multi-query retrieval). When the query
-    names a document by its title (:mod:`assistant.retrieval.named`), that document's best
-    ``named_passages`` come first.
+    names a numbered part ("Điều 3", "Article 5": :mod:`assistant.retrieval.parts`), the best
+    ``part_passages`` of the chunks heading it come first (of the document the query names, when
+    that one has the part; the best one heading a part of its kind when none heads it). Otherwise, when it names a document by its title
+    (:mod:`assistant.retrieval.named`), that document's best ``named_passages`` come first.
     """
     snap = snapshot_for(index)
     if not len(snap):
@@ -196,11 +200,25 @@ def search(
     others = [compute_channels(index, snap, v, filters) for v in variants if v.strip() and v != query]
     hits = rank(snap, channels, k, weights, others)
     named = [] if named_passages <= 0 or (filters and filters.sources) else named_sources(query, snap.title_heads())
-    if named:
+    own = np.isin(snap.column("source")[channels.positions], named) if named else None
+    parts = named_parts(query) if part_passages > 0 else set()
+    heading = np.isin(channels.positions, snap.part_positions(parts)) if parts else None
+    if heading is not None and not heading.any():
+        # "Article 7" where the documents number articles 1 to 4: the nearest articles show what there is
+        # (and let the answer see that this one is not).
+        heading = np.isin(channels.positions, snap.kind_positions({kind for kind, _ in parts}))
+        part_passages = 1
+    if heading is not None and own is not None and (heading & own).any():
+        heading &= own  # "Điều 3 của quyết định mẫu": that document's article
+    # Every channel scores each chunk on its own, so a subset's share of them is its own ranking.
+    first: list[SearchHit] = []
+    if heading is not None and heading.any():
+        # The question names a part ("Điều 3", "Article 5"): the chunks heading it come first.
+        first = rank(snap, _subset(channels, heading), part_passages, weights)
+    elif own is not None:
         # The question names a document by its title ("Theo mẫu biên bản, …"): its best passages come first.
-        # Every channel scores each chunk on its own, so the document's share of them is its own ranking.
-        own = np.isin(snap.column("source")[channels.positions], named)
         first = rank(snap, _subset(channels, own), named_passages, weights)
+    if first:
         ids = {h.chunk.id for h in first}
         hits = [*first, *(h for h in hits if h.chunk.id not in ids)][:k]
         hits = [h.model_copy(update={"rank": n}) for n, h in enumerate(hits, start=1)]
