@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.extractive import analyse
-from assistant.answer.set_aside import outside_parts
+from assistant.answer.part_scope import PartScope
 from assistant.answer.signals import missing_parts
-from assistant.retrieval.parts import headed_parts, named_parts, part_index, part_layout, part_mentions
+from assistant.retrieval.parts import headed_parts, named_parts, part_index, part_layout
 from assistant.types import Context
 
 
@@ -92,11 +92,19 @@ def test_a_part_the_documents_number_otherwise_is_missing_in_any_language() -> N
 
 
 def test_a_sentence_in_another_part_of_the_kind_named_is_set_aside() -> None:
-    mentions = part_mentions("Ở bước thứ tư, phải lấy ý kiến ai?")
-    assert outside_parts(mentions, {("buoc", 5)}, "Trình Sở Nội vụ phê duyệt.") == "in buoc 5, not bước thứ tư"
-    assert outside_parts(mentions, {("buoc", 4)}, "Lấy ý kiến Công an tỉnh.") is None
-    assert outside_parts(mentions, {("buoc", 5)}, "Như ở Bước 4, lấy ý kiến Công an tỉnh.") is None  # it names it
-    assert outside_parts(mentions, set(), "Trình Sở Nội vụ phê duyệt.") is None  # in no known part
+    steps = _ctx("Các sở phải lấy ý kiến đơn vị chủ trì.\n" + STEPS)
+    scope = PartScope("Ở bước thứ tư, phải lấy ý kiến ai?", [steps, _ctx("Trình Sở Nội vụ phê duyệt.")])
+    def where(sentence: str, index: int = 0) -> str | None:
+        text = scope.contexts[index].text
+        start = text.index(sentence)
+        return scope.outside(index, start, start + len(sentence), sentence)
+
+    assert where("Trình phê duyệt.") == "in buoc 5, not bước thứ tư"
+    assert where("Lấy ý kiến Công an tỉnh") is None
+    assert where("Các sở phải lấy ý kiến đơn vị chủ trì.") == "before bước thứ tư"
+    # In no known part of the part's document: it may continue the part.
+    assert where("Trình Sở Nội vụ phê duyệt.", 1) is None
+    assert PartScope("Ai phê duyệt?", [steps]).outside(0, 0, 10, "Các sở") is None  # no part named
 
 
 def test_what_a_named_article_provides_is_quoted_from_that_article() -> None:

@@ -24,14 +24,15 @@ adds the checks that only passages in the question's language allow); so does a 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from assistant.answer.answer_types import expected_types, supplies
 from assistant.answer.constants import LEAD_INS, localized
-from assistant.answer.set_aside import other_label, other_quarter, other_year, outside_parts, wrong_rows
+from assistant.answer.part_scope import PartScope
+from assistant.answer.set_aside import other_label, other_quarter, other_year, wrong_rows
 from assistant.answer.signals import (
     DEFAULT_SCORING,
     date_near,
@@ -49,7 +50,6 @@ from assistant.answer.signals import (
 from assistant.answer.subject import unnamed_passages
 from assistant.answer.text import keys_of, lead_ins, quote_line, sentence_spans
 from assistant.language import detect_language
-from assistant.retrieval.parts import Part, part_layout, part_mentions
 from assistant.retrieval.text_norm import fold
 from assistant.settings import ScoringSettings
 from assistant.settings_tools import FactSettings
@@ -269,15 +269,7 @@ def analyse(
     worded = {detect_language(w): w for w in reversed(wordings) if w.strip()} | {language: question}
     asked_labels = {lang: labels(w) for lang, w in worded.items()}
     kinds = [t.name for t in wanted]
-    # A passage heading a part the question names ("Điều 3", its heading in the section path) holds the
-    # question's words for it, though its sentences do not repeat them.
-    mentions = part_mentions(question)
-    layouts = [part_layout(c.text, c.section, {kind for kind, _ in mentions}) if mentions else [] for c in contexts]
-    named = set().union(*(sentence_units(mention) for mention in mentions.values()))
-    # ... and so do its title and headings, where the question names the document ("Điều 3 của quyết định mẫu").
-    having = {c.source for c, layout in zip(contexts, layouts) if any(p in mentions for *_, p in layout)}
-    named = [named | sentence_units(f"{c.title or ''}\n{c.section or ''}") if c.source in having else named
-             for c in contexts]  # fmt: skip
+    parts = PartScope(question, contexts)  # a question naming "Điều 3" is answered within it
     if facts is not None and scoring.asked_body:  # how bodies' names are read: the facts settings
         set_aside = unnamed_passages(question, contexts, language, facts) | set_aside
     out = []
@@ -286,12 +278,8 @@ def analyse(
         if len(text) < scoring.min_sentence_chars:
             continue
         same_language = contexts[i].language == language
-        # A question naming a part ("Điều 3", "bước thứ tư") is answered within it, where passages have it: its
-        # sentences hold the question's words for the part, though they do not repeat its heading.
-        within = {p for a, b, p in layouts[i] if a < e and s < b}  # the parts of the asked kinds the sentence is in
-        inside = bool(within & set(mentions))
-        own, lead, lead_text = owns[j] | (named[i] if inside else set()), leads[j], None
-        units = units | (named[i] if inside else set())
+        credit = parts.credit(i, s, e)  # within the part named: its words, though the sentence does not repeat them
+        own, lead, lead_text, units = owns[j] | credit, leads[j], None, units | credit
         if lead is not None:  # a list item says what it says under its lead-in ("Đến ngày 31/12/2027:" dates it)
             own, units = own | owns[lead], units | sents[lead][3]
             lead_text = contexts[i].text[sents[lead][1] : sents[lead][2]]
@@ -312,20 +300,12 @@ def analyse(
         asked = asked_labels.get(contexts[i].language)
         wrong = (set_aside.get(i) or other_quarter(q_keys, units) or other_year(q_keys, units, kinds)
                  or (other_label(asked, stated) if asked else None)
-                 or outside_parts(mentions, within, stated, _elsewhere(contexts[i].source, having, layouts[i], mentions)))  # fmt: skip
+                 or parts.outside(i, s, e, stated))  # fmt: skip
         out.append(Candidate(i, s, e, text, 0.0, coverage, cosine, same_language, type_ok and not wrong, wrong,
                              lead_text, None if lead is None else sents[lead][1]))  # fmt: skip
     out = rescore(out, scoring)
     out.sort(key=lambda c: (-c.score, c.index, c.start))
     return Analysis(out)
-
-
-def _elsewhere(source: str, having: set[str], layout: list[tuple[int, int, Part]], mentions: Mapping[Part, str]) -> str | None:
-    """Where a passage's sentences in no known part stand, when that is not in the part a question names: in a
-    document without it (while another has it), or in a passage that has it further on."""
-    if having and source not in having:
-        return "in another document"
-    return "before" if any(part in mentions for *_, part in layout) else None
 
 
 def score_sentences(

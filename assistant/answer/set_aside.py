@@ -16,7 +16,6 @@ from assistant.answer.signals import labels
 from assistant.answer.text import keys_of
 from assistant.ingest.tables import split_row
 from assistant.language import detect_language
-from assistant.retrieval.parts import Part, named_parts
 from assistant.retrieval.text_norm import lexical_terms
 from assistant.settings import ScoringSettings
 from assistant.types import Context
@@ -63,21 +62,6 @@ def other_label(asked: Mapping[str, set[str]], sentence: str) -> str | None:
         if held.get(kind) and not named & held[kind]:
             return f"names {kind} {', '.join(sorted(held[kind]))}, not {', '.join(sorted(named))}"
     return None
-
-
-def outside_parts(mentions: Mapping[Part, str], within: set[Part], sentence: str, elsewhere: str | None = None) -> str | None:
-    """Why a sentence does not answer a question that names a numbered part ("Điều 3 quy định gì?", "Ở bước
-    thứ tư …"; ``mentions``: :func:`~assistant.retrieval.parts.part_mentions`): it stands in another part of
-    that kind (``within``: :func:`~assistant.retrieval.parts.part_layout`), or ``elsewhere`` says where it
-    stands instead (before the part in a passage that has it, in a document that does not have it), and it
-    does not name the part asked. A sentence of a document that has the part, in no known part (a chunk
-    continuing a part headed before it), may still answer."""
-    if within & set(mentions) or named_parts(sentence) & set(mentions):
-        return None
-    asked = ", ".join(mentions.values())
-    if within:
-        return f"in {', '.join(sorted(f'{kind} {n}' for kind, n in within))}, not {asked}"
-    return f"{elsewhere} than {asked}" if elsewhere else None
 
 
 def wrong_rows(
