@@ -135,6 +135,23 @@ def test_a_cue_followed_by_its_value_names_it_and_does_not_ask_for_it() -> None:
     assert answer is not None and "Sở Du lịch" in answer
 
 
+def test_an_items_code_is_answered_by_a_code_and_a_heading_without_one_does_not_answer() -> None:
+    codes = [t.name for q in ("Mã thủ tục đăng ký kết hôn là gì?", "Mã số của thủ tục đăng ký khai tử là gì?",
+                              "What is the code of the marriage registration procedure?") for t in expected_types(q)]
+    assert codes == ["item_code"] * 3
+    # A question that gives the code asks what it names; malware ("mã độc") is no code.
+    assert not expected_types("Mã 2.004423 là thủ tục gì?")
+    assert "item_code" not in [t.name for t in expected_types("Máy tính bị nhiễm mã độc thì báo ai?")]
+    heading = _ctx("– Phụ lục III. Danh mục thủ tục hành chính ưu tiên (tệp danh-muc-tthc.xlsx);")
+    rows = _list(("Mã TTHC", "Tên thủ tục hành chính", "Cơ quan chủ trì"), [
+        ("1.001193", "Đăng ký khai sinh", "Sở Tư pháp"), ("1.003583", "Cấp giấy xác nhận tình trạng hôn nhân", "Sở Tư pháp"),
+    ], "ds.xlsx", "Danh mục thủ tục ưu tiên", 3)  # fmt: skip
+    answer = extractive_answer("Mã thủ tục cấp giấy xác nhận tình trạng hôn nhân là gì?", [heading, *rows], "vi")
+    assert answer is not None and "1.003583" in answer
+    # No row of the list holds the procedure asked: the heading that names the list gives no code.
+    assert extractive_answer("Mã thủ tục đăng ký kết hôn trong danh mục thủ tục ưu tiên là gì?", [heading], "vi") is None
+
+
 def test_a_label_the_passages_never_number_is_the_askers_own_wording() -> None:
     row = _ctx("Tên thủ tục: Chuyển trường đối với học sinh trung học cơ sở; Cơ quan chủ trì: Sở Giáo dục; "
                "Thời hạn: 2026-01-15; Số bước: 2", row=5)  # fmt: skip

@@ -134,6 +134,22 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         ("code",),
     ),
     AnswerType(
+        # The code of an item of a list: a procedure's ("Mã thủ tục … là gì?"), an indicator's, a task's.
+        "item_code",
+        _words(
+            r"ma so",
+            r"ma (?:thu tuc|tthc|chi tieu|nhiem vu|ho so)",
+            r"(?:what|which)(?: is the)? (?:\w+ )?codes?",
+            r"codes? (?:of|for)",
+            r"kak\w+ (?:\w+ )?kod\w*",
+            r"welche\w* (?:\w+ )?(?:code|kennung)",
+        ),
+        None,
+        ("code",),
+        # A national procedure code ("1.001193") is read as a number; its six digits after the dot tell it apart.
+        instead_of_key=re.compile(r"(?<![\d.,])\d{1,2}\.\d{6}(?!\d)"),
+    ),
+    AnswerType(
         "percent",
         _words(
             r"ty le",
