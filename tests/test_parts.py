@@ -27,6 +27,7 @@ from assistant.types import Context
         ("Điều 3/2025 là văn bản nào?", set()),
         ("Trong phụ lục, 3 mẫu nào được ban hành?", set()),
         ("Какое распоряжение издала Канцелярия ЦК партии 26 июня?", set()),  # "партии" (party) is no "part"
+        ("What do the first two steps require?", set()),
     ],
 )
 def test_the_parts_a_question_names(question: str, parts: set[tuple[str, int]]) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from assistant.ingest.headings import ROMAN
-from assistant.language import EN_ORDINALS, ORDINAL, ordinal_value
+from assistant.language import EN_ORDINALS, ORDINAL, ordinal_value, spelled_numbers
 from assistant.retrieval.text_norm import fold
 
 PART_NAMES = Path(__file__).with_name("part_names.yaml")
@@ -131,6 +131,8 @@ def part_mentions(question: str) -> dict[Part, str]:
             found.setdefault((kind_named(before[-n:]), number_value(match.group("number"))),
                              question[start : match.end()])  # fmt: skip
     for match in _EN_ORDINAL.finditer(question):
+        if spelled_numbers(match.group(2), "en"):
+            continue  # "the first two steps" names no step
         kind = next((k for w in match.groups()[1:] if w and (k := kind_named([w]))), None)
         if kind is not None:
             found.setdefault((kind, EN_ORDINALS[match.group(1).lower()]), match.group(0))
