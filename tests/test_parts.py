@@ -149,3 +149,9 @@ def test_the_passages_heading_a_named_part_come_first(settings, make_index) -> N
         assert "kiêm nhiệm" in hits[0].chunk.text, question
         assert [h.rank for h in hits] == [1, 2, 3]
         assert not any("kiêm nhiệm" in h.chunk.text for h in search(index, question, k=1, part_passages=0))
+    # No chunk heads "Article 7": the best one heading an article comes first, and the answer sees there is none.
+    hits = search(index, "What does Article 7 of the template provide?", k=3, part_passages=2)
+    assert any(kind == "dieu" for kind, _ in headed_parts(hits[0].chunk.text, hits[0].chunk.meta.section))
+    contexts = [Context(rank=h.rank, source=h.chunk.meta.source, title="", text=h.chunk.text, score=h.score, language="vi",
+                        section=h.chunk.meta.section) for h in hits]  # fmt: skip
+    assert missing_parts("What does Article 7 of the template provide?", contexts) == ["k:Article 7"]

@@ -56,16 +56,21 @@ _OPENING = 30
 
 
 @cache
+def _written_groups() -> tuple[tuple[str, ...], ...]:
+    """The names of each kind of part as ``part_names.yaml`` writes them, one tuple per kind."""
+    return tuple(tuple(group) for group in yaml.safe_load(PART_NAMES.read_text(encoding="utf-8")))
+
+
+@cache
 def part_groups() -> tuple[tuple[str, ...], ...]:
     """The folded names of each kind of part (``part_names.yaml``), one tuple per kind."""
-    return tuple(tuple(fold(name) for name in group) for group in yaml.safe_load(PART_NAMES.read_text(encoding="utf-8")))
+    return tuple(tuple(fold(name) for name in group) for group in _written_groups())
 
 
 @cache
 def _kinds() -> dict[str, tuple[str, bool]]:
     """Each folded part name → its kind, and whether the name is written in Cyrillic."""
-    groups = yaml.safe_load(PART_NAMES.read_text(encoding="utf-8"))
-    return {fold(name): (fold(group[0]), _cyrillic(name)) for group in groups for name in group}
+    return {fold(name): (fold(group[0]), _cyrillic(name)) for group in _written_groups() for name in group}
 
 
 def _cyrillic(word: str) -> bool:

@@ -204,10 +204,10 @@ def search(
     parts = named_parts(query) if part_passages > 0 else set()
     heading = np.isin(channels.positions, snap.part_positions(parts)) if parts else None
     if heading is not None and not heading.any():
-        # "Article 7" where the documents number articles 1 to 4: the nearest articles show what there is
-        # (and let the answer see that this one is not).
+        # "Article 7" where the documents number articles 1 to 4: the nearest article shows what there is
+        # (and lets the answer see that this one is not).
         heading = np.isin(channels.positions, snap.kind_positions({kind for kind, _ in parts}))
-        part_passages = 1
+        part_passages = min(part_passages, 1)
     if heading is not None and own is not None and (heading & own).any():
         heading &= own  # "Điều 3 của quyết định mẫu": that document's article
     # Every channel scores each chunk on its own, so a subset's share of them is its own ranking.
