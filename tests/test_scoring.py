@@ -141,6 +141,8 @@ def test_an_items_code_is_answered_by_a_code_and_a_heading_without_one_does_not_
     assert codes == ["item_code"] * 3
     # A question that gives the code asks what it names; malware ("mã độc") is no code.
     assert not expected_types("Mã 2.004423 là thủ tục gì?")
+    assert not expected_types("Mã thủ tục 1.004873 là thủ tục gì?")
+    assert [t.name for t in expected_types("Mã số thử nghiệm XJ-4471 được cấp cho xã nào?")] != ["item_code"]
     assert "item_code" not in [t.name for t in expected_types("Máy tính bị nhiễm mã độc thì báo ai?")]
     heading = _ctx("– Phụ lục III. Danh mục thủ tục hành chính ưu tiên (tệp danh-muc-tthc.xlsx);")
     rows = _list(("Mã TTHC", "Tên thủ tục hành chính", "Cơ quan chủ trì"), [

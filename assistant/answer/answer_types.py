@@ -28,6 +28,9 @@ class AnswerType:
     key_kinds: tuple[str, ...] = ()
     min_names: int = 0  # person names (three capitalised short words: "Nguyen Van Gau") required
     instead_of_key: re.Pattern[str] | None = None  # evidence that stands in for a key of ``key_kinds``
+    # A question holding such a value anywhere asks about what it names ("Mã số thử nghiệm XJ-4471 được cấp cho
+    # xã nào?"), not for one.
+    given_anywhere: bool = False
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
@@ -147,7 +150,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         None,
         ("code",),
         # A national procedure code ("1.001193") is read as a number; its six digits after the dot tell it apart.
-        instead_of_key=re.compile(r"(?<![\d.,])\d{1,2}\.\d{6}(?!\d)"),
+        # Letters then digits ("XJ-4471", "B9", folded to lower case) are a code the keys do not all read.
+        instead_of_key=re.compile(r"(?<![\w.,])(?:\d{1,2}\.\d{6}|[a-z]{1,5}-?\d{1,6})(?!\w)"),
+        given_anywhere=True,
     ),
     AnswerType(
         "percent",
@@ -276,7 +281,10 @@ def _names_value(folded: str, end: int, kinds: tuple[str, ...]) -> bool:
 
 
 def _asks(answer_type: AnswerType, folded: str) -> bool:
-    """Whether a cue of ``answer_type`` asks for its kind (one cue not followed by a value of it will do)."""
+    """Whether a cue of ``answer_type`` asks for its kind (one cue not followed by a value of it will do; none,
+    for a kind ``given_anywhere``, when the question holds a value of it)."""
+    if answer_type.given_anywhere and supplies(answer_type, folded, keys_of(folded)):
+        return False
     return any(not _names_value(folded, m.end(), answer_type.key_kinds) for m in answer_type.cues.finditer(folded))
 
 
