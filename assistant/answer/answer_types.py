@@ -28,7 +28,7 @@ class AnswerType:
     key_kinds: tuple[str, ...] = ()
     min_names: int = 0  # person names (three capitalised short words: "Nguyen Van Gau") required
     instead_of_key: re.Pattern[str] | None = None  # evidence that stands in for a key of ``key_kinds``
-    # A question holding such a value anywhere asks about what it names ("Mã số thử nghiệm XJ-4471 được cấp cho
+    # A question holding such a value anywhere asks about what it names ("Mã số XJ-4471 cấp cho
     # xã nào?"), not for one.
     given_anywhere: bool = False
 

@@ -7,7 +7,7 @@ that has it, in *another document* than those that have it, or in no known part 
 part's document that shows no part of that kind may continue one headed in an earlier chunk).
 
 A sentence inside holds the question's words for the part and the document's title words, though it
-repeats neither ("Điều 3 của quyết định mẫu …": its sentences say what the article provides). A
+repeats neither (a question names "Điều 3" of a template; the article's sentences say what it provides). A
 sentence outside is set aside unless it names the part itself.
 """
 

@@ -27,7 +27,7 @@ from assistant.language import detect_language
 from assistant.retrieval.dates import without_quarters
 from assistant.retrieval.glossary import concept_forms, matched_concepts
 from assistant.retrieval.lexical import PREFIX_LENGTH
-from assistant.retrieval.parts import headed_parts, named_parts, part_mentions
+from assistant.retrieval.parts import headed_parts, named_parts, number_value, part_mentions
 from assistant.retrieval.text_norm import bigrams, fold, lexical_terms
 from assistant.settings import ScoringSettings
 from assistant.types import Context
@@ -195,15 +195,9 @@ def labels(text: str) -> dict[str, set[str]]:
     return found
 
 
-_ROMAN = {"I": 1, "V": 5, "X": 10}
-
-
 def _arabic(mark: str) -> str:
     """A Roman numeral as digits ("IV" → "4"); a letter that is none stays as it is."""
-    if len(mark) == 1 and mark not in _ROMAN:
-        return mark
-    values = [_ROMAN[ch] for ch in mark]
-    return str(sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)))
+    return mark if len(mark) == 1 and mark not in "IVX" else str(number_value(mark))
 
 
 # A phrase the asker quotes or puts in brackets: "thủ tục “Đăng ký tạm trú”", "residence registration

@@ -123,22 +123,25 @@ class Snapshot:
             self._title_heads = title_heads(titles)
         return self._title_heads
 
-    def part_positions(self, parts: set[Part]) -> np.ndarray:
-        """Positions of the chunks that head one of ``parts`` (:mod:`~assistant.retrieval.parts`); the index of
-        every chunk's parts is built on the first call (a regular expression over each chunk's lines)."""
+    def _part_index(self) -> dict[Part, list[int]]:
+        """Every part a chunk heads → those chunks' positions (:func:`~assistant.retrieval.parts.part_index`),
+        built on first use (a regular expression over each chunk's lines)."""
         if self._parts is None:
             if isinstance(self.chunks, ChunkRows):
                 pairs = ((row[1], row[2].get("section")) for row in self.chunks.rows)
             else:
                 pairs = ((c.text, c.meta.section) for c in self.chunks)
             self._parts = part_index(pairs)
-        return np.asarray(sorted({p for part in parts for p in self._parts.get(part, [])}), dtype=np.int64)
+        return self._parts
+
+    def part_positions(self, parts: set[Part]) -> np.ndarray:
+        """Positions of the chunks that head one of ``parts``."""
+        index = self._part_index()
+        return np.asarray(sorted({p for part in parts for p in index.get(part, [])}), dtype=np.int64)
 
     def kind_positions(self, kinds: set[str]) -> np.ndarray:
         """Positions of the chunks that head a part of one of ``kinds`` (any number)."""
-        self.part_positions(set())
-        assert self._parts is not None
-        return self.part_positions({part for part in self._parts if part[0] in kinds})
+        return self.part_positions({part for part in self._part_index() if part[0] in kinds})
 
     def bm25_scores(self, query_terms: list[str]) -> np.ndarray:
         """BM25 score of every chunk for the (deduplicated) query terms; zeros when none is known."""

@@ -1,12 +1,12 @@
 """Which numbered part of a document a question names, and which chunks are that part.
 
-"Điều 3 của quyết định mẫu quy định những gì?", "What does Article 5 provide?", "Ở bước thứ tư …",
+"Điều 3 quy định gì?", "What does Article 5 provide?", "Ở bước thứ tư …",
 "the second phase": a question that names a part asks what that part says. The part's passages
 seldom repeat its label (a DOCX article's heading is its chunk's section; its sentences say what
 the article provides), so neither the words nor the embedding find it.
 
 A chunk *heads* a part when its section path holds the part's heading or one of its lines starts
-one ("Điều 3. Chế độ làm việc", "5.1. Giai đoạn 2 – …", "PHẦN III. …", "Bước 4:"): a capitalised
+one ("Điều 3. …", "5.1. Giai đoạn 2 – …", "PHẦN III. …", "Bước 4:"): a capitalised
 part name, a number (Arabic, Roman in capitals, a Vietnamese ordinal), then a separator or the
 line's end, as ingestion reads headings ("Điều 4 của Quyết định …" is a reference, no heading).
 
@@ -51,7 +51,7 @@ _HEADING = re.compile(
     re.MULTILINE,
 )
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
-# A line that names a part within this many characters opens with it ("В главе 2 представлена …").
+# A line that names a part within this many characters opens with it ("In Chapter 2, the guide …").
 _OPENING = 30
 
 
@@ -93,7 +93,8 @@ def names(words: Sequence[str], name: str) -> bool:
 
 def kind_named(words: Sequence[str]) -> str | None:
     """The kind of part the ``words`` (as written) name, all of them, inflection allowed (:func:`names`), or
-    None. A name matches words of its own script only: Russian "партии" (a party) is no English "part"."""
+    None. A name matches words of its own script only: a Cyrillic word that folds to "parti…" is no English
+    "part"."""
     folded = [fold(w) for w in words]
     cyrillic = any(_cyrillic(w) for w in words)
     for name, (kind, script) in _kinds().items():
@@ -155,7 +156,7 @@ def headed_parts(text: str, section: str | None = None) -> set[Part]:
 def part_layout(text: str, section: str | None, kinds: set[str]) -> list[tuple[int, int, Part]]:
     """Where ``text`` (a chunk under ``section``) is a part of one of ``kinds``: all of it when its section
     path heads one (the deepest such heading); else from each line that heads one, or opens by naming one
-    ("В главе 2 представлена …", "In Step 4, …"), to the next such line of the same kind, or the end. Text
+    ("In Chapter 2, …", "In Step 4, …"), to the next such line of the same kind, or the end. Text
     before the first such line is in no known part (it may continue a part headed in an earlier chunk)."""
     headings = section.split(SECTION_SEPARATOR) if section else []
     for heading in reversed(headings):

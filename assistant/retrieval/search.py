@@ -203,18 +203,19 @@ def search(
     own = np.isin(snap.column("source")[channels.positions], named) if named else None
     parts = named_parts(query) if part_passages > 0 else set()
     heading = np.isin(channels.positions, snap.part_positions(parts)) if parts else None
+    heading_passages = part_passages
     if heading is not None and not heading.any():
         # "Article 7" where the documents number articles 1 to 4: the nearest article shows what there is
         # (and lets the answer see that this one is not).
         heading = np.isin(channels.positions, snap.kind_positions({kind for kind, _ in parts}))
-        part_passages = min(part_passages, 1)
+        heading_passages = min(part_passages, 1)
     if heading is not None and own is not None and (heading & own).any():
-        heading &= own  # "Điều 3 của quyết định mẫu": that document's article
+        heading &= own  # "Điều 3" of a document named by its title: that document's article
     # Every channel scores each chunk on its own, so a subset's share of them is its own ranking.
     first: list[SearchHit] = []
     if heading is not None and heading.any():
         # The question names a part ("Điều 3", "Article 5"): the chunks heading it come first.
-        first = rank(snap, _subset(channels, heading), part_passages, weights)
+        first = rank(snap, _subset(channels, heading), heading_passages, weights)
     elif own is not None:
         # The question names a document by its title ("Theo mẫu biên bản, …"): its best passages come first.
         first = rank(snap, _subset(channels, own), named_passages, weights)

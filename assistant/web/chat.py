@@ -111,7 +111,8 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
     chatbot = labels.add(
         gr.Chatbot(
             label=t(lang0, "chat.label"), placeholder=t(lang0, "chat.placeholder"), height="62vh",
-            examples=[{"text": q} for q in example_questions(services.settings.corpus)] or None, sanitize_html=True, allow_tags=False, latex_delimiters=[],
+            examples=[{"text": q} for q in example_questions(services.settings.corpus)] or None,
+            sanitize_html=True, allow_tags=False, latex_delimiters=[],
             buttons=["copy"], elem_id="chat", layout="bubble", feedback_value=[],
         ),
         label="chat.label", placeholder="chat.placeholder",
