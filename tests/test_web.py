@@ -249,6 +249,30 @@ def test_finished_answers_are_redrawn_in_the_new_interface_language() -> None:
     assert redraw_answers(messages[:1], turns, "en", {}) == messages[:1], "a turn no longer on screen is skipped"
 
 
+def test_a_language_switch_leaves_an_answer_being_written_alone() -> None:
+    """The page sends the chat as it last drew it; while an answer streams that is an older draft, and
+    drawing it back would put the stale draft over the answer (the answer's chain redraws it at its end)."""
+    from assistant.web.chat import answer_in_progress
+    from assistant.web.sources import is_streaming, streaming_message
+
+    shown = answer()
+    turns = [{"question": shown.question, "answer": shown.model_dump(mode="json"), "message_index": 1}]
+    finished = [{"role": "user", "content": "Bao nhiêu xã?"},
+                {"role": "assistant", "content": final_message("vi", shown, {})}]  # fmt: skip
+    draft = streaming_message("vi", [context()], "Có 58 ")
+    writing = [*finished, {"role": "user", "content": "Câu hỏi đang chờ"}, {"role": "assistant", "content": draft}]
+    assert answer_in_progress(writing, turns)
+    # as the page sends it back: the content as a list of parts
+    assert answer_in_progress([*writing[:-1], {"role": "assistant", "content": [{"type": "text", "text": draft}]}], turns)
+    assert answer_in_progress([*writing[:-1], {"role": "assistant", "content": streaming_message("vi", None, "")}], [])
+    assert not answer_in_progress(finished, turns), "a finished answer is redrawn"
+    assert not answer_in_progress(writing[:-1], turns), "a question waiting for its answer is not one"
+    errored = [*writing[:-1], {"role": "assistant", "content": "Không kết nối được chỉ mục."}]
+    assert not answer_in_progress(errored, turns), "an error ended the answer: the chat is redrawn"
+    refused = answer(text="Tài liệu không nêu.", refused=True, citations=[], contexts=[context()])
+    assert not is_streaming(final_message("vi", refused, {})) and not is_streaming(final_message("vi", shown, {}))
+
+
 # -- streaming: evidence, drafts, discards, the checked answer ------------------------------------
 
 
@@ -414,6 +438,12 @@ def test_votes_only_on_checked_answers_and_the_comment_box_follows(tmp_path: Pat
     chat_update, box = on_language(messages, done, 1, "en")
     assert chat_update["feedback_value"] == ["Dislike"] and "«Bao nhiêu xã?»" in box["label"]
     assert "what was wrong" in box["label"]
+    # a switch while the next answer is being written leaves the chat (and the comment box) alone
+    import gradio as gr
+
+    streaming = shown[0][1]["content"]  # the first answer's own first step
+    writing = [*messages, {"role": "user", "content": "Câu khác?"}, {"role": "assistant", "content": streaming}]
+    assert on_language(writing, done, 1, "en") == (gr.update(), gr.update())
 
     # the next question puts the comment box away (its own quick event ahead of the answer; the browser
     # test checks the wiring); pressing Enter on an empty question keeps a comment being written
@@ -570,6 +600,19 @@ def test_each_switch_has_one_change_listener_and_its_handlers_run_in_a_chain() -
     while step := next((d for d in config["dependencies"] if d["trigger_after"] == chain[-1]["id"]), None):
         chain.append(step)
     assert len(chain) >= 4 and all(dep["trigger_mode"] == "always_last" for dep in chain)
+
+
+def test_every_answer_ends_by_drawing_the_chat_in_the_chosen_language() -> None:
+    """A language switched while an answer was written left the chat alone; the answer's chain redraws it."""
+    from assistant.web.app import build_app
+
+    demo = build_app(load_settings())
+    names = {i: getattr(f.fn, "__name__", "") for i, f in demo.fns.items()}
+    answers = [dep for dep in demo.config["dependencies"] if names.get(dep["id"]) == "respond"]
+    assert len(answers) == 3  # Enter, the send button, an example question
+    for dep in answers:
+        after = [names.get(d["id"]) for d in demo.config["dependencies"] if d["trigger_after"] == dep["id"]]
+        assert after == ["on_language"]
 
 
 def test_server_uses_one_torch_thread_unless_configured(monkeypatch: pytest.MonkeyPatch) -> None:

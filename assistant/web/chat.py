@@ -23,7 +23,7 @@ from assistant.web.labels import Relabeler
 from assistant.web.reader import build_source_reader
 from assistant.web.services import Services
 from assistant.web.sidebar import Controls, search_filters
-from assistant.web.sources import final_message, md_text, question_markdown, streaming_message
+from assistant.web.sources import final_message, is_streaming, md_text, question_markdown, streaming_message
 
 STREAM_INTERVAL_S = 0.05  # at most this often a partial answer is sent to the browser
 log = logging.getLogger(__name__)
@@ -253,12 +253,19 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
 
     def on_language(messages: list, done: list[dict], index: int | None, lang: str) -> tuple:
         lang = normalize(lang)
+        if answer_in_progress(messages, done):
+            # The chat the page sent is older than the answer being streamed: drawn back, it would put a
+            # stale draft over the answer. The answer's own chain redraws the chat once it ends.
+            return gr.update(), gr.update()
         redrawn = redraw_answers(messages, done, lang, _doc_types(services))
         turn = next((tn for tn in done if tn["message_index"] == index), None)
         box = gr.update(label=_comment_label(lang, turn)) if turn is not None else gr.update()
         return gr.update(value=redrawn, feedback_value=feedback_values(redrawn, done)), box
 
     controls.on_change("lang", on_language, [chatbot, turns, target, controls.lang], [chatbot, comment], queue=False)
+    for event in (submit, click, example):  # a language chosen while the answer was written: drawn in it now
+        event.then(on_language, [chatbot, turns, target, controls.lang], [chatbot, comment], queue=False,
+                   api_name=False, show_progress="hidden")  # fmt: skip
     build_source_reader(services, labels, turns, controls)
     return ChatTab(chatbot, question, turns)
 
@@ -313,6 +320,15 @@ def _comment_label(lang: str, turn: dict) -> str:
 def _shorten(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def answer_in_progress(messages: list, done: list[dict]) -> bool:
+    """True while the chat's last message is an answer still being written (not a finished turn yet)."""
+    if not messages or messages[-1].get("role") != "assistant":
+        return False
+    return all(turn["message_index"] != len(messages) - 1 for turn in done) and is_streaming(
+        messages[-1].get("content")
+    )
 
 
 def redraw_answers(messages: list, done: list[dict], lang: str, doc_types: dict[str, str]) -> list:

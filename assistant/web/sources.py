@@ -267,6 +267,15 @@ def streaming_message(
     return evidence + ("\n\n" + retrying_block(lang) if retrying else "")
 
 
+def is_streaming(content: object) -> bool:
+    """True for a message :func:`streaming_message` drew (passages or a draft, and no footer yet): an
+    answer still being written. ``content`` is a message's text, or the list of parts the chat sends back."""
+    text = content if isinstance(content, str) else " ".join(
+        str(part.get("text", "")) if isinstance(part, dict) else str(part) for part in content or []
+    )
+    return "p2-evidence" in text and "p2-footer" not in text and "p2-refusal" not in text
+
+
 def final_message(lang: str, answer: Answer, doc_types: Mapping[str, str]) -> str:
     """The finished message: evidence (collapsed), answer, sources and footer; or the refusal
     sentence (kept in view) above the closest passages (collapsed)."""

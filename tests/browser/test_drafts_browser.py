@@ -260,3 +260,24 @@ def test_quick_language_switches_leave_the_page_answering(page) -> None:
         page.wait_for_function(f"document.querySelectorAll('#chat .p2-footer').length > {answered}", timeout=TIMEOUT)
     assert settles(page, calls), "the page stops asking the server once the switches are done"
     assert page.locator("#lang-switch input[value='vi']").is_checked()
+
+
+def test_a_language_chosen_while_the_answer_is_written_applies_to_it(page) -> None:
+    """The switch leaves the answer being written alone (drawing the page's older copy of the chat back
+    would put a stale draft over it); once the answer ends it is drawn in the language chosen."""
+    answered = page.locator("#chat .p2-footer").count()
+    ask(page, "Câu hỏi dài?")
+    page.locator("#chat .p2-draft-text").last.wait_for(state="visible", timeout=TIMEOUT)
+    page.locator("#lang-switch label", has_text="English").click()
+    page.wait_for_function(f"document.querySelectorAll('#chat .p2-footer').length > {answered}", timeout=TIMEOUT)
+    page.wait_for_function(
+        "() => { const m = [...document.querySelectorAll('#chat .p2-sources')].pop();"
+        " return m && m.innerText.includes('checked'); }", timeout=TIMEOUT)  # fmt: skip
+    last = page.locator("#chat .p2-sources").last.inner_text()
+    assert "đối chiếu" not in last and page.locator("#chat .p2-draft").count() == 0
+    shot(page, "07-language-during-answer")
+    page.locator("#lang-switch label", has_text="Tiếng Việt").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#chat .p2-sources')].pop().innerText.includes('đối chiếu')",
+        timeout=TIMEOUT,
+    )
