@@ -146,9 +146,9 @@ class Assistant:
     @cached_property
     def similarity(self) -> QuestionSimilarity:
         """The embedding model's question-sentence cosine over the index's stored sentence vectors."""
-        from assistant.sentence_vectors import QuestionSimilarity, SentenceVectors
+        from assistant.sentence_vectors import QuestionSimilarity
 
-        return QuestionSimilarity(self.index, SentenceVectors(self.index))
+        return QuestionSimilarity(self.index, self.index.sentences)
 
     @cached_property
     def chat_model(self) -> BaseChatModel | None:

@@ -14,6 +14,8 @@ import shutil
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import chromadb
 import chromadb.errors
@@ -26,6 +28,9 @@ from assistant.chroma_client import index_errors, open_client
 from assistant.errors import IndexError_, IndexFull
 from assistant.settings import IndexSettings, Settings
 from assistant.types import Chunk, ChunkMeta, SearchHit
+
+if TYPE_CHECKING:
+    from assistant.sentence_vectors import SentenceVectors
 
 # Question vectors kept per index: search and answer scoring embed the same question once.
 QUERY_VECTORS_KEPT = 64
@@ -115,6 +120,14 @@ class CorpusIndex:
             if self._embeddings is None:
                 self._embeddings = self._embeddings_factory()
         return self._embeddings
+
+    @cached_property
+    def sentences(self) -> SentenceVectors:
+        """The stored passage-sentence vectors of this index, with one in-memory cache shared by indexing,
+        search (:mod:`assistant.retrieval.search`) and answer scoring."""
+        from assistant.sentence_vectors import SentenceVectors  # sentence_vectors -> answer -> retrieval -> index
+
+        return SentenceVectors(self)
 
     def query_vector(self, query: str) -> np.ndarray:
         """The unit-length query embedding of ``query`` (query prompt); the last few are kept, since
@@ -213,8 +226,6 @@ class CorpusIndex:
 
     def add_chunks(self, chunks: list[Chunk]) -> None:
         """Embed and upsert chunks and their sentences (ids are stable, so re-adding never duplicates)."""
-        from assistant.sentence_vectors import SentenceVectors  # sentence_vectors -> answer -> retrieval -> index
-
         self.check_model()
         if chunks:
             # Embedded here rather than by the LangChain store: the vector is of the chunk with its
@@ -226,7 +237,7 @@ class CorpusIndex:
                 documents=[c.text for c in chunks],
                 metadatas=[c.meta.to_chroma() for c in chunks],
             )
-            SentenceVectors(self).add_chunks(chunks)
+            self.sentences.add_chunks(chunks)
             self.mark_changed()
 
     def delete_sentences(self, source: str) -> None:

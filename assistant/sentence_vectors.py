@@ -64,6 +64,18 @@ class SentenceVectors:
         with self._lock:
             return np.stack([self._memory[i] for i in ids])
 
+    def closest(self, chunks: Sequence[Chunk], query: np.ndarray) -> np.ndarray:
+        """Each chunk's highest sentence cosine to the unit ``query`` vector (-inf for a chunk without text)."""
+        items, owner = [], []
+        for n, chunk in enumerate(chunks):
+            for text in chunk_sentences(chunk):
+                items.append((chunk.meta.source, text))
+                owner.append(n)
+        best = np.full(len(chunks), -np.inf, dtype=np.float32)
+        if items:
+            np.maximum.at(best, np.asarray(owner), (self.vectors(items) @ query).astype(np.float32))
+        return best
+
     def _ensure(self, items: dict[str, tuple[str, str]]) -> int:
         """Load the stored vectors of ``items`` into memory; embed and store the rest."""
         with self._lock:

@@ -132,6 +132,14 @@ class FusionWeights(_Section):
     dense_floor_quantile: float = Field(
         0.0, description="Dense cosines are min-max scaled from this quantile of the candidates (0 = the minimum)."
     )
+    sentence: float = Field(
+        0.3, ge=0, le=1, description="Share of a chunk's dense score taken from its closest sentence (the stored "
+        "sentence vectors): a passage holding one answering sentence among others ranks by it, most of all across "
+        "languages. 0 = the chunk's own cosine only. Chosen on the development sets (docs/retrieval.md).",
+    )
+    sentence_pool: int = Field(
+        60, ge=0, description="How many chunks, best by their own cosine, have their sentences scored (`sentence`).",
+    )
 
 
 class RetrievalSettings(_Section):

@@ -50,15 +50,16 @@ def _relevant(question, chunk) -> bool:
     return from_source and question.facts_match(chunk.text)
 
 
-def prepare(index, questions, prefix: int):
-    """Snapshot with the given prefix length, channels and relevance mask per question."""
+def prepare(index, questions, prefix: int, weights: FusionWeights | None = None):
+    """Snapshot with the given prefix length, channels and relevance mask per question (``weights`` for the
+    dense channel's share from each chunk's closest sentence; the shipped one by default)."""
     lexical.PREFIX_LENGTH = prefix
     search_mod.PREFIX_LENGTH = prefix
     lexical._CACHE.clear()
     snap = lexical.snapshot_for(index)
     rows = []
     for q in questions:
-        ch = search_mod.compute_channels(index, snap, q.question, None)
+        ch = search_mod.compute_channels(index, snap, q.question, None, weights or FusionWeights())
         rel = np.array([_relevant(q, snap.chunks[p]) for p in ch.positions])
         rows.append((q, ch, rel))
     return snap, rows
@@ -142,27 +143,31 @@ def main(argv: list[str]) -> dict[str, Row]:
     default = FusionWeights()
     tuned_prefix = lexical.PREFIX_LENGTH
     configs = [
-        ("dense only (e5-small)", 0, FusionWeights(lexical=0, keys=0, glossary=0)),
-        ("+ lexical (BM25, whole words)", 0, FusionWeights(lexical=default.lexical, keys=0, glossary=0)),
-        (f"+ prefix-{tuned_prefix} stems", tuned_prefix, FusionWeights(lexical=default.lexical, keys=0, glossary=0)),
-        ("+ keys", tuned_prefix, FusionWeights(lexical=default.lexical, keys=default.keys, glossary=0)),
-        ("+ glossary (= shipped defaults)", tuned_prefix, default),
+        ("dense only (e5-small)", 0, FusionWeights(lexical=0, keys=0, glossary=0, sentence=0)),
+        ("+ lexical (BM25, whole words)", 0, FusionWeights(lexical=default.lexical, keys=0, glossary=0, sentence=0)),
+        (f"+ prefix-{tuned_prefix} stems", tuned_prefix,
+         FusionWeights(lexical=default.lexical, keys=0, glossary=0, sentence=0)),
+        ("+ keys", tuned_prefix, FusionWeights(lexical=default.lexical, keys=default.keys, glossary=0, sentence=0)),
+        ("+ glossary", tuned_prefix, default.model_copy(update={"sentence": 0})),
+        (f"+ closest sentence (share {default.sentence}; = shipped defaults)", tuned_prefix, default),
         ("+ MMR (lambda 0.7)", tuned_prefix, default.model_copy(update={"mmr_lambda": 0.7})),
-    ]
+    ]  # fmt: skip
     prepared = {}
     for name, prefix, w in configs:
-        if prefix not in prepared:
-            prepared[prefix] = prepare(index, questions, prefix)
-        snap, rows = prepared[prefix]
+        key = (prefix, w.sentence, w.sentence_pool)  # the channels depend on these; the rest is fusion
+        if key not in prepared:
+            prepared[key] = prepare(index, questions, prefix, w)
+        snap, rows = prepared[key]
         m, vi, en = metrics(snap, rows, w), metrics(snap, rows, w, {"vi"}), metrics(snap, rows, w, {"en"})
         _print_row(name, m, vi, en)
         results[name] = {**m, "vi@5": vi["hit@5"], "en@5": en["hit@5"]}
 
     if args.tune:
         for prefix in (0, 4, 5, 6, 7):
-            if prefix not in prepared:
-                prepared[prefix] = prepare(index, questions, prefix)
-            snap, rows = prepared[prefix]
+            key = (prefix, default.sentence, default.sentence_pool)
+            if key not in prepared:
+                prepared[key] = prepare(index, questions, prefix)
+            snap, rows = prepared[key]
             best = []
             grid = itertools.product((0.1, 0.2, 0.3, 0.5, 0.8), (0.0, 0.25, 0.5, 1.0), (0.0, 0.2, 0.4, 0.7),
                                      (0.0, 0.5, 0.8))

@@ -44,3 +44,30 @@ def test_an_english_query_meets_vietnamese_chunks_only_through_its_acronyms(inde
 def test_a_vietnamese_query_is_unchanged(index) -> None:
     scores = _unigrams(index, "Hồ sơ đất đai được số hóa khi nào?")
     assert scores["dat-dai.txt"] > 0.0
+
+
+def test_a_chunks_dense_score_takes_a_share_from_its_closest_sentence(index, monkeypatch) -> None:
+    """The dense channel mixes each pooled chunk's cosine with its closest stored sentence's (no embedding)."""
+    import numpy as np
+
+    from assistant.retrieval.fusion import DEFAULT_WEIGHTS
+
+    snap = snapshot_for(index)
+    query = "When is the daily report sent?"
+
+    def dense(**weights: float) -> np.ndarray:
+        return compute_channels(index, snap, query, None, DEFAULT_WEIGHTS.model_copy(update=weights)).dense
+
+    plain = dense(sentence=0.0)
+    calls: list[int] = []
+    cls = type(index.embeddings)
+    real = cls.embed_documents
+    monkeypatch.setattr(cls, "embed_documents", lambda self, texts: calls.append(len(texts)) or real(self, texts))
+    mixed = dense(sentence=0.4)
+    assert calls == [], "the sentences' vectors were stored at index time"
+    chunks = [snap.chunks[int(p)] for p in compute_channels(index, snap, query, None).positions]
+    closest = index.sentences.closest(chunks, index.query_vector(query))
+    assert np.allclose(mixed, 0.6 * plain + 0.4 * closest, atol=1e-5)
+    pooled = dense(sentence=0.4, sentence_pool=1)
+    top = int(np.argmax(plain))
+    assert np.isclose(pooled[top], mixed[top]) and np.allclose(np.delete(pooled, top), np.delete(plain, top))

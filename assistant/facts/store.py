@@ -59,8 +59,6 @@ def _chunking(record) -> str:  # noqa: ANN001 - a FileRecord
 
 def update_facts(index, settings: FactSettings, progress: Progress | None = None) -> FactsReport:  # noqa: ANN001
     """Bring the stored facts in line with the index's documents (see the module docstring)."""
-    from assistant.sentence_vectors import SentenceVectors
-
     started = time.perf_counter()
     collection = _collection(index)
     version = extractor_version(settings)
@@ -71,7 +69,7 @@ def update_facts(index, settings: FactSettings, progress: Progress | None = None
         collection.delete(where={"source": source})
         report.removed.append(source)
     todo = [s for s, r in sorted(records.items()) if stored.get(s) != (_chunking(r), version)]
-    sentences = SentenceVectors(index)
+    sentences = index.sentences
     for n, source in enumerate(todo, start=1):
         facts = extract_facts(index.all_chunks(where={"source": source}), settings)
         facts = _carry_renderings(facts, _stored_renderings(collection, source))

@@ -2,7 +2,8 @@
 
 Three channels score every chunk that passes the filters:
 
-* **dense** – e5 cosine between the query and the stored chunk embeddings;
+* **dense** – e5 cosine between the query and the stored chunk embeddings, mixed with the cosine of
+  the chunk's closest sentence (``FusionWeights.sentence``; see :func:`sentence_dense`);
 * **lexical** – BM25 over folded, transliterated, prefix-cut tokens of the query,
   plus (down-weighted) the glossary's wording of the query's concepts in the corpus languages;
 * **keys** – exact document codes, dates and numbers shared by query and chunk.
@@ -26,6 +27,7 @@ from assistant.retrieval.fusion import (
     fuse,
     lexical_raw,
     mmr,
+    top_order,
 )
 from assistant.retrieval.glossary import expand
 from assistant.retrieval.keys import asked_keys, key_overlap
@@ -85,7 +87,33 @@ class _Rows:
         return self.embeddings[self.positions[index]]
 
 
-def compute_channels(index: CorpusIndex, snap: Snapshot, query: str, filters: SearchFilters | None) -> Channels:
+def sentence_dense(
+    index: CorpusIndex, snap: Snapshot, positions: np.ndarray, dense: np.ndarray, query: str, weights: FusionWeights
+) -> np.ndarray:
+    """``dense`` with the best ``weights.sentence_pool`` chunks' cosines mixed with their closest sentence's.
+
+    A chunk's vector averages every topic of the chunk; a question matches one sentence of it. Across
+    languages most of all, a row or paragraph holding the answer among others scored below a chunk about the
+    question's topic as a whole. The sentences' vectors are the ones stored at index time for answer scoring
+    (``CorpusIndex.sentences``), so this costs a lookup, not an embedding.
+    """
+    share = weights.sentence
+    if share <= 0 or weights.sentence_pool <= 0 or not len(dense):
+        return dense
+    pool = np.asarray(top_order(dense, weights.sentence_pool), dtype=int)
+    chunks = [snap.chunks[int(positions[i])] for i in pool]
+    best = np.full(len(dense), -np.inf, dtype=np.float32)
+    best[pool] = index.sentences.closest(chunks, index.query_vector(query))
+    mixed = dense.astype(np.float32, copy=True)
+    scored = np.isfinite(best)
+    mixed[scored] = (1.0 - share) * mixed[scored] + share * best[scored]
+    return mixed
+
+
+def compute_channels(
+    index: CorpusIndex, snap: Snapshot, query: str, filters: SearchFilters | None,
+    weights: FusionWeights = DEFAULT_WEIGHTS,
+) -> Channels:  # fmt: skip
     """Score every chunk passing ``filters`` in the three channels."""
     positions = _positions(snap, filters)
     terms = lexical_terms(query, prefix=PREFIX_LENGTH)
@@ -106,6 +134,7 @@ def compute_channels(index: CorpusIndex, snap: Snapshot, query: str, filters: Se
             if hit.chunk.id in snap.position:
                 dense_all[snap.position[hit.chunk.id]] = hit.score
         dense = dense_all[positions]
+    dense = sentence_dense(index, snap, positions, dense, query, weights)
 
     bm25 = snap.bm25_scores(terms)[positions]
     vietnamese = is_vietnamese(query)
@@ -196,8 +225,8 @@ def search(
     if not len(snap):
         return []
     index.check_model()
-    channels = compute_channels(index, snap, query, filters)
-    others = [compute_channels(index, snap, v, filters) for v in variants if v.strip() and v != query]
+    channels = compute_channels(index, snap, query, filters, weights)
+    others = [compute_channels(index, snap, v, filters, weights) for v in variants if v.strip() and v != query]
     hits = rank(snap, channels, k, weights, others)
     named = [] if named_passages <= 0 or (filters and filters.sources) else named_sources(query, snap.title_heads())
     own = np.isin(snap.column("source")[channels.positions], named) if named else None
