@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from assistant.language import is_vietnamese
 from assistant.retrieval.text_norm import fold
 
 # Month names (folded, transliterated) in the corpus and question languages; prefixes suffice after a day,
@@ -219,15 +220,26 @@ _MONTH_MARKS = {("e", "\u0301"), ("u", "\u0302")}
 _ANY_BASE_MARKS = {"\u0308", "\u0327"}
 
 
+# Month names that are Vietnamese words as written, without a mark: "mai" (tomorrow, "ngày mai 15 giờ"; a given
+# name, "Nguyễn Thị Mai") and "may" (luck). In a Vietnamese text they are those words.
+_VIETNAMESE_WORDS = frozenset({"mai", "may"})
+
+
 def _false_months(text: str, folded: str) -> list[tuple[int, int]]:
     """The spans of words that fold to a month's name but carry a mark no month name carries: "02 máy quét" (two
-    scanners) folds to "02 may quet", "thương mại 2025" to "... mai 2025". Only when folding kept ``text``'s
-    length, so that its spans are the folded text's (Cyrillic is transliterated into longer strings)."""
+    scanners) folds to "02 may quet", "thương mại 2025" to "... mai 2025"; and in a Vietnamese text, the month
+    names that are Vietnamese words as written ("ngày mai 15 giờ" is tomorrow at 15:00, not 15 May). Only when
+    folding kept ``text``'s length, so that its spans are the folded text's (Cyrillic is transliterated into
+    longer strings)."""
     if len(text) != len(folded):
         return []
+    vietnamese = is_vietnamese(text)
     spans = []
     for word in re.finditer(r"[^\W\d_]+", text):
         if _month(folded[word.start() : word.end()]) is None:
+            continue
+        if vietnamese and word.group().lower() in _VIETNAMESE_WORDS:
+            spans.append(word.span())
             continue
         decomposed = unicodedata.normalize("NFD", word.group().lower())
         marks = {(base, mark) for base, mark in itertools.pairwise(decomposed)

@@ -206,12 +206,14 @@ def build_snapshot(chunks: list[Chunk], embeddings: np.ndarray | None, signature
 
 @cache
 def code_version() -> str:
-    """Hash of the code that decides a snapshot's content (tokenizer, keys and the dates they read, this module)
+    """Hash of the code that decides a snapshot's content (tokenizer, keys, the dates they read and the language
+    test those use, this module)
     and of bm25s's version."""
+    from assistant import language
     from assistant.retrieval import dates, keys, text_norm
 
     digest = hashlib.sha256(f"{SNAPSHOT_FORMAT}\x1f{PREFIX_LENGTH}\x1f{bm25s.__version__}".encode())
-    for module in (text_norm, dates, keys):
+    for module in (text_norm, dates, keys, language):
         digest.update(Path(module.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
