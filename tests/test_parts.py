@@ -155,3 +155,18 @@ def test_the_passages_heading_a_named_part_come_first(settings, make_index) -> N
     contexts = [Context(rank=h.rank, source=h.chunk.meta.source, title="", text=h.chunk.text, score=h.score, language="vi",
                         section=h.chunk.meta.section) for h in hits]  # fmt: skip
     assert missing_parts("What does Article 7 of the template provide?", contexts) == ["k:Article 7"]
+
+
+def test_a_named_parts_sentences_are_quoted_in_the_order_it_states_them() -> None:
+    from assistant.answer.extractive import Candidate, extractive_answer
+
+    text = "Tổ công tác làm việc theo chế độ kiêm nhiệm. Tổ công tác họp định kỳ mỗi tuần một lần."
+    contexts = [_ctx(text, "Điều 3. Chế độ làm việc của Tổ công tác")]
+    first, second = text.split(". ", 1)
+    # best first, as scored: the second sentence of the article scored higher
+    scored = [Candidate(0, len(first) + 2, len(text), second, 0.9), Candidate(0, 0, len(first) + 1, first + ".", 0.8)]
+    answer = extractive_answer("Điều 3 của quyết định mẫu quy định những gì?", contexts, "vi", candidates=scored)
+    assert answer.index("kiêm nhiệm") < answer.index("họp định kỳ")
+    # a question naming no part keeps the best sentence first
+    answer = extractive_answer("Tổ công tác họp khi nào?", contexts, "vi", candidates=scored)
+    assert answer.index("họp định kỳ") < answer.index("kiêm nhiệm")

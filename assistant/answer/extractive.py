@@ -50,6 +50,7 @@ from assistant.answer.signals import (
 from assistant.answer.subject import unnamed_passages
 from assistant.answer.text import keys_of, lead_ins, quote_line, sentence_spans
 from assistant.language import detect_language
+from assistant.retrieval.parts import named_parts
 from assistant.retrieval.text_norm import fold
 from assistant.settings import ScoringSettings
 from assistant.settings_tools import FactSettings
@@ -363,4 +364,6 @@ def extractive_answer(
     if candidates is None:
         candidates = score_sentences(question, contexts, language, scoring, similarity)
     chosen = select_sentences(candidates, min_score, scoring)
+    if named_parts(question):  # a part's provisions ("Điều 3 quy định gì?") are quoted in the order it states them
+        chosen.sort(key=lambda c: (c.index, c.start))
     return compose(chosen, language) if chosen else None
