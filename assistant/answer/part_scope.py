@@ -1,4 +1,4 @@
-"""A question that names a numbered part ("Điều 3 quy định gì?", "Ở bước thứ tư …") is answered within it.
+"""A question that names a numbered part ("Điều 3 quy định gì?", "ở bước thứ hai …") is answered within it.
 
 Retrieval puts the passages heading the part first (:mod:`assistant.retrieval.parts`); here each
 passage sentence is placed: *inside* the part (a chunk under its heading, or the lines from its heading

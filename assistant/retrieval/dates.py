@@ -233,11 +233,13 @@ def _false_months(text: str, folded: str) -> list[tuple[int, int]]:
     longer strings)."""
     if len(text) != len(folded):
         return []
-    vietnamese = is_vietnamese(text)
+    vietnamese: bool | None = None  # read once, at the first word that folds to a month's name
     spans = []
     for word in re.finditer(r"[^\W\d_]+", text):
         if _month(folded[word.start() : word.end()]) is None:
             continue
+        if vietnamese is None:
+            vietnamese = is_vietnamese(text)
         if vietnamese and word.group().lower() in _VIETNAMESE_WORDS:
             spans.append(word.span())
             continue

@@ -1,6 +1,6 @@
 """Which numbered part of a document a question names, and which chunks are that part.
 
-"Điều 3 quy định gì?", "What does Article 5 provide?", "Ở bước thứ tư …",
+"Điều 3 quy định gì?", "What does Article 5 provide?", "ở bước thứ hai …",
 "the second phase": a question that names a part asks what that part says. The part's passages
 seldom repeat its label (a DOCX article's heading is its chunk's section; its sentences say what
 the article provides), so neither the words nor the embedding find it.

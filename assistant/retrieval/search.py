@@ -101,12 +101,10 @@ def sentence_dense(
     if share <= 0 or weights.sentence_pool <= 0 or not len(dense):
         return dense
     pool = np.asarray(top_order(dense, weights.sentence_pool), dtype=int)
-    chunks = [snap.chunks[int(positions[i])] for i in pool]
-    best = np.full(len(dense), -np.inf, dtype=np.float32)
-    best[pool] = index.sentences.closest(chunks, index.query_vector(query))
+    closest = index.sentences.closest([snap.chunks[int(positions[i])] for i in pool], index.query_vector(query))
+    scored = np.isfinite(closest)  # a chunk without a sentence keeps its own cosine
     mixed = dense.astype(np.float32, copy=True)
-    scored = np.isfinite(best)
-    mixed[scored] = (1.0 - share) * mixed[scored] + share * best[scored]
+    mixed[pool[scored]] = (1.0 - share) * mixed[pool[scored]] + share * closest[scored]
     return mixed
 
 
