@@ -405,6 +405,7 @@ def test_votes_only_on_checked_answers_and_the_comment_box_follows(tmp_path: Pat
     from assistant.answer import DoneEvent
     from assistant.web import chat
     from assistant.web.app import build_app
+    from assistant.web.chat_feedback import UNDONE
 
     monkeypatch.setattr(chat, "STREAM_INTERVAL_S", 0.0)
     services = scripted_services(tmp_path, *drafted("Có 58 ", "xã"), DoneEvent(answer()))
@@ -425,7 +426,7 @@ def test_votes_only_on_checked_answers_and_the_comment_box_follows(tmp_path: Pat
     drafting = next(m for m in shown if len(m) == 2 and "p2-draft" in m[1]["content"])
     target, row, status, _, votes = on_like(drafting, [], "vi", like(1, False), request)
     assert "chưa viết và kiểm tra xong" in status and target == row == {"__type__": "update"}
-    assert votes["feedback_value"] == [chat.UNDONE] and services.feedback.count() == 0
+    assert votes["feedback_value"] == [UNDONE] and services.feedback.count() == 0
 
     # the same vote on the checked answer: saved, shown, and the comment box names the question
     target, row, status, box, votes = on_like(messages, done, "vi", like(1, False), request)
@@ -458,7 +459,7 @@ def test_votes_only_on_checked_answers_and_the_comment_box_follows(tmp_path: Pat
 
 
 def test_feedback_values_follow_assistant_messages() -> None:
-    from assistant.web.chat import UNDONE, _undo_vote, feedback_values
+    from assistant.web.chat_feedback import UNDONE, _undo_vote, feedback_values
 
     messages = [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"},
                 {"role": "user", "content": "c"}, {"role": "assistant", "content": "d"}]  # fmt: skip

@@ -14,16 +14,16 @@ import yaml
 
 from assistant.answer import DiscardEvent, DoneEvent, EvidenceEvent, SentenceEvent, TokenEvent
 from assistant.errors import AssistantError, IndexUnavailable
-from assistant.feedback import FeedbackError, FeedbackRecord, Write
 from assistant.retrieval import SearchFilters
 from assistant.settings import CorpusSettings
 from assistant.types import Answer, Context
+from assistant.web.chat_feedback import build_feedback_box, comment_label, feedback_values, wire_feedback
 from assistant.web.i18n import normalize, t
 from assistant.web.labels import Relabeler
 from assistant.web.reader import build_source_reader
 from assistant.web.services import Services
 from assistant.web.sidebar import Controls, search_filters
-from assistant.web.sources import final_message, is_streaming, md_text, question_markdown, streaming_message
+from assistant.web.sources import final_message, is_streaming, question_markdown, streaming_message
 
 STREAM_INTERVAL_S = 0.05  # at most this often a partial answer is sent to the browser
 log = logging.getLogger(__name__)
@@ -117,15 +117,7 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         ),
         label="chat.label", placeholder="chat.placeholder",
     )  # fmt: skip
-    # The comment box sits right under the chat, names the question whose answer it is about,
-    # and is put away when a new question is asked.
-    with gr.Row(visible=False, elem_id="feedback-row") as feedback_row:
-        comment = gr.Textbox(label=t(lang0, "feedback.prompt_down", question=""), scale=6, lines=2,
-                             elem_id="feedback-comment")  # fmt: skip
-        comment_send = labels.add(
-            gr.Button(t(lang0, "feedback.send"), scale=1, elem_id="feedback-send"), value="feedback.send"
-        )
-    feedback_status = gr.Markdown(elem_id="feedback-status")
+    box = build_feedback_box(labels, lang0)
     with gr.Row(equal_height=True):
         question = labels.add(
             gr.Textbox(label=t(lang0, "chat.input_label"), placeholder=t(lang0, "chat.input"), show_label=False,
@@ -137,7 +129,6 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
         )
         new = labels.add(gr.Button(t(lang0, "chat.new"), scale=2, elem_id="new-chat"), value="chat.new")
     turns = gr.State([])  # one dict per answered question: question, answer, message index, feedback id, rating
-    target = gr.State(None)  # the turn (its message index) the comment box belongs to
 
     def put_away(question: str) -> tuple:
         """A new question puts the comment box away (its text, its target, the status), at once.
@@ -180,76 +171,27 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
     inputs = dict(question=question, messages=chatbot, turns=turns, **controls.kwargs)
     answer = {"fn": respond, "inputs_kwargs": inputs, "outputs": [question, chatbot, turns], "concurrency_id": "answer",
               "concurrency_limit": services.answer_slots}  # fmt: skip
-    away = {"fn": put_away, "inputs": question, "outputs": [feedback_row, comment, target, feedback_status],
+    away = {"fn": put_away, "inputs": question, "outputs": [box.row, box.comment, box.target, box.status],
             "queue": False, "api_name": False, "show_progress": "hidden"}  # fmt: skip
     submit = question.submit(**away).then(**answer, api_name="chat")
     click = send.click(**away).then(**answer, api_name=False)
-    example = chatbot.example_select(_example_text, None, question, queue=False, api_name=False).then(**away).then(
-        **answer, api_name=False
+    example = (
+        chatbot.example_select(_example_text, None, question, queue=False, api_name=False)
+        .then(**away)
+        .then(**answer, api_name=False)
     )
     new.click(
         lambda: (gr.update(value=[], feedback_value=[]), [], "", None, gr.update(visible=False), ""), None,
-        [chatbot, turns, question, target, feedback_row, feedback_status],
+        [chatbot, turns, question, box.target, box.row, box.status],
         cancels=[submit, click, example], queue=False, api_name=False,
     )  # fmt: skip
     chatbot.clear(  # the chat's own 🗑 button: forget the answers it showed
         lambda: (gr.update(feedback_value=[]), [], None, gr.update(visible=False), ""), None,
-        [chatbot, turns, target, feedback_row, feedback_status],
+        [chatbot, turns, box.target, box.row, box.status],
         cancels=[submit, click, example], queue=False, api_name=False,
     )  # fmt: skip
 
-    def on_like(messages: list, done: list[dict], lang: str, data: gr.LikeData, request: gr.Request) -> tuple:
-        """Save the vote on a finished answer; any other vote is refused, said so, and undone on screen."""
-        lang, index = normalize(lang), _index(data.index)
-        turn = next((tn for tn in done if tn["message_index"] == index), None)
-        if turn is None:  # still being written and checked (or not an answer): nothing is saved
-            return (
-                gr.update(),
-                gr.update(),
-                t(lang, "feedback.not_ready"),
-                gr.update(),
-                _undo_vote(messages, done, index),
-            )
-        rating = {True: "up", False: "down"}.get(data.liked)  # "" when a vote is taken back
-        try:
-            write = _vote(services, turn, rating, request)
-        except FeedbackError as exc:
-            status = t(lang, "feedback.error", error=md_text(exc))
-            return None, gr.update(visible=False), status, gr.update(), _undo_vote(messages, done, index)
-        if write is not None and write.queued:  # the database is down: kept locally, sent once it is back
-            status = t(lang, "feedback.queued")
-        else:
-            status = t(lang, f"feedback.saved_{rating}") if rating else t(lang, "feedback.removed")
-        box = gr.update(label=_comment_label(lang, turn), value="")
-        votes = gr.update(feedback_value=feedback_values(messages, done))
-        return index if turn["feedback_id"] else None, gr.update(visible=bool(rating)), status, box, votes
-
-    chatbot.like(
-        on_like, [chatbot, turns, controls.lang], [target, feedback_row, feedback_status, comment, chatbot],
-        queue=False, api_name=False, show_progress="hidden",
-    ).then(  # a refused vote was shown undone with a placeholder: now the saved votes again
-        lambda messages, done: gr.update(feedback_value=feedback_values(messages, done)), [chatbot, turns], chatbot,
-        queue=False, api_name=False, show_progress="hidden",
-    )  # fmt: skip
-
-    def on_comment(text: str, index: int | None, done: list[dict], lang: str) -> tuple:
-        lang = normalize(lang)
-        turn = next((tn for tn in done if tn["message_index"] == index), None) if index is not None else None
-        try:
-            write = (
-                services.feedback.set_comment(turn["feedback_id"], text or "")
-                if turn is not None and turn["feedback_id"]
-                else None
-            )
-        except FeedbackError as exc:
-            return gr.update(), t(lang, "feedback.error", error=md_text(exc)), gr.update()
-        if write is None or not write.found:
-            return gr.update(), t(lang, "feedback.no_answer"), gr.update()
-        return "", t(lang, "feedback.comment_queued" if write.queued else "feedback.comment_saved"), gr.update(visible=False)
-
-    for trigger in (comment_send.click, comment.submit):
-        trigger(on_comment, [comment, target, turns, controls.lang], [comment, feedback_status, feedback_row],
-                queue=False, api_name=False)  # fmt: skip
+    wire_feedback(services, box, chatbot, turns, controls)
 
     def on_language(messages: list, done: list[dict], index: int | None, lang: str) -> tuple:
         lang = normalize(lang)
@@ -259,12 +201,14 @@ def build_chat_tab(services: Services, labels: Relabeler, controls: Controls) ->
             return gr.update(), gr.update()
         redrawn = redraw_answers(messages, done, lang, _doc_types(services))
         turn = next((tn for tn in done if tn["message_index"] == index), None)
-        box = gr.update(label=_comment_label(lang, turn)) if turn is not None else gr.update()
-        return gr.update(value=redrawn, feedback_value=feedback_values(redrawn, done)), box
+        label = gr.update(label=comment_label(lang, turn)) if turn is not None else gr.update()
+        return gr.update(value=redrawn, feedback_value=feedback_values(redrawn, done)), label
 
-    controls.on_change("lang", on_language, [chatbot, turns, target, controls.lang], [chatbot, comment], queue=False)
+    controls.on_change(
+        "lang", on_language, [chatbot, turns, box.target, controls.lang], [chatbot, box.comment], queue=False
+    )
     for event in (submit, click, example):  # a language chosen while the answer was written: drawn in it now
-        event.then(on_language, [chatbot, turns, target, controls.lang], [chatbot, comment], queue=False,
+        event.then(on_language, [chatbot, turns, box.target, controls.lang], [chatbot, box.comment], queue=False,
                    api_name=False, show_progress="hidden")  # fmt: skip
     build_source_reader(services, labels, turns, controls)
     return ChatTab(chatbot, question, turns)
@@ -279,47 +223,6 @@ def error_message(lang: str, exc: AssistantError) -> str:
         log.warning("question not answered: %s", exc)
         return t(lang, "chat.index_unavailable")
     return t(lang, "chat.error", error=exc)
-
-
-def feedback_values(messages: list, done: list[dict]) -> list[str | None]:
-    """The chat's ``feedback_value``: per assistant message, "Like"/"Dislike" as saved, else None.
-
-    Sent with each vote and each redraw in another language, so that a vote stays drawn."""
-    ratings = {turn["message_index"]: turn.get("rating") for turn in done}
-    return [
-        {"up": "Like", "down": "Dislike"}.get(ratings.get(index) or "")
-        for index, message in enumerate(messages or [])
-        if _role(message) == "assistant"
-    ]
-
-
-UNDONE = "-"  # a feedback value that is neither "Like" nor "Dislike": both thumbs drawn unselected
-
-
-def _undo_vote(messages: list, done: list[dict], index: int) -> dict:
-    """A chat update drawing message ``index`` unvoted.
-
-    Gradio's thumbs keep the clicked state on the page until ``feedback_value`` *changes* for that
-    message, so the placeholder :data:`UNDONE` is sent first and the saved votes right after it."""
-    values = feedback_values(messages, done)
-    position = sum(1 for message in list(messages or [])[:index] if _role(message) == "assistant")
-    if position < len(values):
-        values[position] = UNDONE
-    return gr.update(feedback_value=values)
-
-
-def _role(message: object) -> str | None:
-    return message.get("role") if isinstance(message, dict) else getattr(message, "role", None)
-
-
-def _comment_label(lang: str, turn: dict) -> str:
-    """The comment box's label: which answer (by its question) the comment is about."""
-    return t(lang, f"feedback.prompt_{turn.get('rating') or 'down'}", question=_shorten(turn["question"]))
-
-
-def _shorten(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def answer_in_progress(messages: list, done: list[dict]) -> bool:
@@ -347,10 +250,6 @@ def _example_text(data: gr.SelectData) -> str:
     return data.value["text"] if isinstance(data.value, dict) else str(data.value)
 
 
-def _index(index: int | tuple[int, int] | list[int]) -> int:
-    return index if isinstance(index, int) else index[0]
-
-
 def _doc_types(services: Services) -> dict[str, str]:
     return {source: record.doc_type for source, record in services.documents().items()}
 
@@ -366,26 +265,3 @@ def _turn(services: Services, backend: str, answer: Answer, message_index: int, 
         "corpus_version": str(services.corpus_version()),
         "user": getattr(request, "username", None),
     }
-
-
-def _vote(services: Services, turn: dict, rating: str | None, request: gr.Request) -> Write | None:
-    """Save (or take back, as a removed row) the vote on ``turn``; returns what became of it (None: nothing
-    to take back)."""
-    answer = Answer.model_validate(turn["answer"])
-    if rating is None:
-        write = services.feedback.delete(turn["feedback_id"]) if turn["feedback_id"] else None
-        turn["feedback_id"], turn["rating"] = None, None
-        return write
-    record = FeedbackRecord(
-        rating=rating, question=answer.question, answer=answer.answer, language=answer.language,
-        refused=answer.refused, citations=answer.citations, backend=answer.mode, model=turn["model"],
-        embedding_model=services.embedding_model, corpus_version=turn["corpus_version"],
-        user=getattr(request, "username", None) or turn.get("user"),
-        **({"id": turn["feedback_id"]} if turn["feedback_id"] else {}),
-    )  # fmt: skip
-    if turn["feedback_id"]:
-        previous = services.feedback.get(turn["feedback_id"])
-        record = record.model_copy(update={"comment": previous.comment if previous else ""})
-    write = services.feedback.save(record)
-    turn["feedback_id"], turn["rating"] = write.id, rating
-    return write
