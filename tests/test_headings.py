@@ -101,3 +101,18 @@ def test_a_numbered_lead_in_is_a_heading_that_stays_body_text():
              "a) 80% homestay đăng ký lưu trú trực tuyến."]  # fmt: skip
     found = find_headings(lines)
     assert [(h.level, h.body) if h else None for h in found] == [(4.5, False), (5, True), None, (5, True), None]
+
+
+def test_a_title_in_capitals_that_opens_a_table_is_a_top_level_section():
+    """The list attached after a decision's signature is no part of its last article; a signature
+    line in capitals with its note in parentheses opens nothing, and neither does a table with no title."""
+    from assistant.ingest.headings import TABLE_LINE
+
+    lines = ["Điều 1. Thành lập", TABLE_LINE, "Điều 4. Hiệu lực", "Quyết định có hiệu lực.", "CHỦ TỊCH",
+             "(Chữ ký số)", "DANH SÁCH THÀNH VIÊN", "(Kèm theo Quyết định số 12/QĐ-UBND)", TABLE_LINE,
+             "Ghi chú: thay đổi do Trưởng ban quyết định.", "BẢNG CHỈ TIÊU", TABLE_LINE]  # fmt: skip
+    found = find_headings(lines)
+    assert [h.level if h else None for h in found] == [4, None, 4, None, None, None, 1, None, None, None, 1, None]
+    assert found[6] == Heading(1, "DANH SÁCH THÀNH VIÊN")
+    # a title in capitals followed by text (a chapter's title, a document's name) is no table's title
+    assert find_headings(["QUYẾT ĐỊNH", "Về việc thành lập Tổ công tác", TABLE_LINE])[0] is None

@@ -735,3 +735,23 @@ def test_a_pdf_table_of_figures_split_over_two_pages_keeps_its_header_on_both(co
         (3, 4, "Chỉ tiêu: Số cơ sở dữ liệu chuyên ngành được kết nối; Năm 2025: 12; Năm 2026: 21"),
         (3, 5, "Chỉ tiêu: Số xã có Tổ công nghệ số cộng đồng; Năm 2025: 68; Năm 2026: 68"),
     ]
+
+
+def test_a_docx_list_attached_after_the_signature_is_its_own_section(corpus, settings):
+    import docx
+
+    document = docx.Document()
+    for text in ("QUYẾT ĐỊNH:", "Điều 1. Thành lập Ban Chỉ đạo.", "Điều 2. Quyết định có hiệu lực từ ngày ký.",
+                 "Nơi nhận:", "- Lưu: VT.", "CHỦ TỊCH", "(Chữ ký số)", "DANH SÁCH THÀNH VIÊN BAN CHỈ ĐẠO",
+                 "(Kèm theo Quyết định số 12/QĐ-UBND)"):  # fmt: skip
+        document.add_paragraph(text)
+    table = document.add_table(rows=3, cols=2)
+    for row, values in zip(table.rows, (("STT", "Họ và tên"), ("1", "Ông Lê Văn An"), ("2", "Bà Trần Thị Bình"))):
+        for cell, value in zip(row.cells, values):
+            cell.text = value
+    document.save(corpus / "qd.docx")
+    sections = {d.page_content: d.metadata["section"] for d in load(corpus / "qd.docx", corpus, settings).documents}
+    assert sections["STT: 1; Họ và tên: Ông Lê Văn An"] == "DANH SÁCH THÀNH VIÊN BAN CHỈ ĐẠO"
+    assert sections["(Kèm theo Quyết định số 12/QĐ-UBND)"] == "DANH SÁCH THÀNH VIÊN BAN CHỈ ĐẠO"
+    signed = next(text for text in sections if "CHỦ TỊCH" in text)
+    assert sections[signed].startswith("Điều 2.")  # the signature stays where it was

@@ -12,6 +12,9 @@ A keyword marker may carry body text on its line ("Điều 2. Tổ công tác c�
 body text. A numbered line is a heading only when it is a short title (no sentence
 inside, none ending it); numbered lines with no text between them are a list. A numbered
 title ending in a colon ("1. Đến ngày 31/12/2027:") leads in its items: it stays body text too.
+A line in capitals that opens a table (the table, or one line in parentheses and then the table,
+follows it) titles a section of its own at the top level: the list attached to a decision after its
+signature is no part of its last article.
 """
 
 from __future__ import annotations
@@ -44,6 +47,10 @@ KEYWORD = re.compile(
 NUMBERED = re.compile(rf"^(?P<number>\d{{1,2}}(?:\.\d{{1,2}})*|{ROMAN})\.\s+(?P<rest>\S.*)$")
 #: A title in capitals is at most this long ("MỤC ĐÍCH, YÊU CẦU"); a longer line in capitals is text.
 MAX_CAPS_TITLE = 80
+#: The line a table stands for among a document's lines (see :func:`find_headings`).
+TABLE_LINE = "[table]"
+#: A table's title in capitals opens a section at this level, the top one.
+TABLE_TITLE_LEVEL = 1
 #: Sentence punctuation followed by more text: a title has none of it.
 _SENTENCE_END = re.compile(r"[.?!;](?=\s+\S)")
 
@@ -71,7 +78,8 @@ def find_headings(lines: Sequence[str | Heading]) -> list[Heading | None]:
     A heading needs something after it before the next heading of the same or a higher
     level; otherwise its text would be in no unit and no section path (it is then kept
     as body text). Numbered lines directly following one another at one level are a list.
-    An item given as a :class:`Heading` is a heading already (e.g. by its DOCX style).
+    An item given as a :class:`Heading` is a heading already (e.g. by its DOCX style). A table is
+    given as :data:`TABLE_LINE`.
     """
     found = [line if isinstance(line, Heading) else parse_heading(line) for line in lines]
     filled = [i for i, line in enumerate(lines) if isinstance(line, Heading) or line.strip()]
@@ -87,7 +95,28 @@ def find_headings(lines: Sequence[str | Heading]) -> list[Heading | None]:
         if (empty and not heading.body) or listed:
             result[i] = None
     _join_titles(lines, filled, result)
+    _table_titles(lines, filled, result)
     return result
+
+
+def _table_titles(lines: Sequence[str | Heading], filled: list[int], result: list[Heading | None]) -> None:
+    """A line in capitals followed by a table, or by one line in parentheses and then a table, is the
+    table's title ("DANH SÁCH THÀNH VIÊN …" / "(Kèm theo Quyết định số …)" / the member table): it opens
+    a top-level section. A title inside a part would close the part too, which costs less than the list
+    attached after a decision's signature being filed under its last article."""
+    for position, i in enumerate(filled):
+        line = lines[i]
+        if result[i] is not None or isinstance(line, Heading) or line == TABLE_LINE or not is_caps_title(line):
+            continue
+        following = [lines[j] for j in filled[position + 1 : position + 3]]
+        if following[:1] == [TABLE_LINE] or (
+            len(following) == 2 and _parenthesised(following[0]) and following[1] == TABLE_LINE
+        ):
+            result[i] = Heading(TABLE_TITLE_LEVEL, line.strip())
+
+
+def _parenthesised(line: str | Heading) -> bool:
+    return isinstance(line, str) and line.strip().startswith("(") and line.strip().endswith(")")
 
 
 def _join_titles(lines: Sequence[str | Heading], filled: list[int], result: list[Heading | None]) -> None:

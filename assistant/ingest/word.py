@@ -24,7 +24,7 @@ from lxml.etree import LxmlError
 from assistant.errors import IngestError
 from assistant.ingest.base import TOC_LINE, TOC_MIN_LINES, Hints, Parsed, Unit, short_cause, tidy
 from assistant.ingest.grid import Grid, NoHeader, table_units
-from assistant.ingest.headings import Heading, find_headings
+from assistant.ingest.headings import TABLE_LINE, Heading, find_headings
 from assistant.ingest.tables import is_ole_file
 
 #: Paragraph style names that open a section, with the level in group 1 ("Title" is 0).
@@ -109,7 +109,7 @@ def _plain_headings(blocks: list[object], entries: dict[int, str]) -> list[Headi
     lines: list[str | Heading] = []
     for n, block in enumerate(blocks):
         if not isinstance(block, Paragraph) or n in entries:
-            lines.append("[table]" if isinstance(block, Table) else "")
+            lines.append(TABLE_LINE if isinstance(block, Table) else "")
             continue
         level = heading_level(block)
         lines.append(Heading(level, block.text) if level is not None else tidy(block.text))
