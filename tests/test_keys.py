@@ -130,6 +130,7 @@ def test_a_year_joined_to_a_word_or_a_month_is_a_year(text: str, year: str) -> N
         ("Sàn thương mại điện tử 2025", {"year:2025"}),  # commerce, not May 2025
         # "mai" and "may" are Vietnamese words as written: tomorrow, a given name, luck
         ("Báo cáo gửi trước ngày mai 15 giờ.", {"num:15"}),  # tomorrow at 15:00, not 15 May
+        ("Bao cao gui truoc ngay mai 15 gio.", {"num:15"}),  # typed without marks: read as no language
         ("Bà Nguyễn Thị Mai 15 năm công tác tại xã.", {"num:15"}),
         ("Chúc may mắn 2 lần trong năm.", {"num:2"}),
         ("Am 15. Mai 2025.", {"date:05-15", "month:05", "quarter:2", "quarter:2025-2", "year:2025"}),

@@ -223,13 +223,15 @@ _ANY_BASE_MARKS = {"\u0308", "\u0327"}
 # Month names that are Vietnamese words as written, without a mark: "mai" (tomorrow, "ngày mai 15 giờ"; a given
 # name, "Nguyễn Thị Mai") and "may" (luck). In a Vietnamese text they are those words.
 _VIETNAMESE_WORDS = frozenset({"mai", "may"})
+#: "ngày mai" (tomorrow) as folded, and as typed without marks, where the text may not read as Vietnamese.
+_TOMORROW = "ngay mai"
 
 
 def _false_months(text: str, folded: str) -> list[tuple[int, int]]:
     """The spans of words that fold to a month's name but carry a mark no month name carries: "02 máy quét" (two
     scanners) folds to "02 may quet", "thương mại 2025" to "... mai 2025"; and in a Vietnamese text, the month
-    names that are Vietnamese words as written ("ngày mai 15 giờ" is tomorrow at 15:00, not 15 May). Only when
-    folding kept ``text``'s length, so that its spans are the folded text's (Cyrillic is transliterated into
+    names that are Vietnamese words as written ("ngày mai 15 giờ" is tomorrow at 15:00, not 15 May), and "ngay
+    mai" typed without marks in any text. Only when folding kept ``text``'s length, so that its spans are the folded text's (Cyrillic is transliterated into
     longer strings)."""
     if len(text) != len(folded):
         return []
@@ -240,7 +242,8 @@ def _false_months(text: str, folded: str) -> list[tuple[int, int]]:
             continue
         if vietnamese is None:
             vietnamese = is_vietnamese(text)
-        if vietnamese and word.group().lower() in _VIETNAMESE_WORDS:
+        lower, previous = word.group().lower(), folded[: word.start()].split()[-1:]
+        if (vietnamese and lower in _VIETNAMESE_WORDS) or " ".join([*previous, lower]) == _TOMORROW:
             spans.append(word.span())
             continue
         decomposed = unicodedata.normalize("NFD", word.group().lower())
