@@ -26,6 +26,7 @@ from assistant.ingest.base import TOC_LINE, TOC_MIN_LINES, Hints, Parsed, Unit, 
 from assistant.ingest.grid import Grid, NoHeader, table_units
 from assistant.ingest.headings import TABLE_LINE, Heading, find_headings
 from assistant.ingest.tables import is_ole_file
+from assistant.ingest.word_xml import unwrap_hidden_content
 
 #: Paragraph style names that open a section, with the level in group 1 ("Title" is 0).
 HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift|tiêu đề)\s*([1-9])$", re.IGNORECASE)
@@ -55,6 +56,7 @@ def read_docx(path: Path) -> Parsed:
 
 def _read_docx(path: Path) -> Parsed:
     document = docx.Document(str(path))
+    unwrap_hidden_content(document.element.body)  # content controls, tracked insertions, text boxes
     blocks = list(document.iter_inner_content())
     core_title = (document.core_properties.title or "").strip()
     entries = contents_entries(blocks)
