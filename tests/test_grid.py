@@ -163,3 +163,16 @@ def test_a_later_row_wider_than_the_first_rows_keeps_its_cells() -> None:
     rows.append(["60", "Việc 60", "31/12/2027", "ghi chú thêm"])  # past the columns the first rows use
     units = table_units(Grid.of(rows))
     assert units[-1].text == "Mã: 60; Nhiệm vụ: Việc 60; Thời hạn: 31/12/2027; Column D: ghi chú thêm"
+
+
+def test_an_xlsx_number_in_a_percent_format_reads_as_printed(tmp_path: Path) -> None:
+    """A target of 80 % is stored as 0.8 and shown "80%": the row says 80%, as the sheet shows it."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Chỉ tiêu", "Năm 2026", "Năm 2027", "Ghi chú"])
+    sheet.append(["Hồ sơ trực tuyến toàn trình", 0.8, 0.955, 0.8])
+    sheet["B2"].number_format, sheet["C2"].number_format = "0%", '0.0%;[Red]-0.0%'
+    sheet["D2"].number_format = '0.0" %"'  # a quoted per cent sign is a literal: the number is not scaled
+    workbook.save(tmp_path / "chi-tieu.xlsx")
+    (row,) = read_xlsx(tmp_path / "chi-tieu.xlsx").units
+    assert row.text == "Chỉ tiêu: Hồ sơ trực tuyến toàn trình; Năm 2026: 80%; Năm 2027: 95.5%; Ghi chú: 0.8"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 import zlib
 from collections import Counter
@@ -85,17 +86,35 @@ def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
 
 
 def _sheet_grid(ws: Any) -> Grid:
-    """The sheet's cells, every merged range filled with its first cell's value, and where a merge runs on
-    from the left."""
-    rows = [list(row) for row in ws.iter_rows(values_only=True)]
+    """The sheet's cells (:func:`printed`), every merged range filled with its first cell's value, and where a
+    merge runs on from the left."""
+    rows = [[printed(cell) for cell in row] for row in ws.iter_rows()]
     spans = [[False] * len(row) for row in rows]
     for merged in ws.merged_cells.ranges:
-        value = ws.cell(merged.min_row, merged.min_col).value
+        value = printed(ws.cell(merged.min_row, merged.min_col))
         for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
             for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
                 rows[r][c] = value
                 spans[r][c] = c > merged.min_col - 1
     return Grid.of(rows, spans)
+
+
+#: A number format's decimals before its percent sign: "0%" has none, "0.0%" one, "#,##0.00%" two.
+_PERCENT_FORMAT = re.compile(r"(?:\.(0+))?%")
+
+
+def printed(cell: Any) -> object:
+    """A cell's value as the sheet shows it where the stored value says something else: a number in a
+    percent format is that many per cent (0.8 shown "80%" is 80%, not 0.8). openpyxl gives the stored
+    value and the format apart and renders neither; other values go to :func:`~assistant.ingest.tables.cell_text`."""
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        section = str(cell.number_format or "").split(";")[0]
+        match = _PERCENT_FORMAT.search(re.sub(r'"[^"]*"|\\.', "", section))  # quoted text and escapes are literal
+        if match:
+            decimals = len(match.group(1) or "")
+            return f"{value * 100:.{decimals}f}%"
+    return value
 
 
 def read_csv(text: str, path: Path) -> Parsed:
