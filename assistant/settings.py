@@ -35,6 +35,22 @@ from assistant.settings_tools import FactSettings, QuizSettings  # noqa: F401 - 
 PRESETS_DIR = Path(__file__).parent / "presets"
 
 
+class TCVN3Settings(_Section):
+    """When a text with no font name (PDF, TXT, CSV, XLSX) is Vietnamese stored in the TCVN3 legacy
+    encoding (:mod:`assistant.ingest.tcvn3`; a DOCX is read by its fonts). Set by reading, not tuned on
+    any question set: the sample articles share 0 of 82, 15 of 286 and 1 of 75 such words."""
+
+    min_words: int = Field(5, ge=1, description="At least this many words holding a TCVN3 code point.")
+    min_share: float = Field(
+        0.8, gt=0, le=1, description="Of those words, at least this share read as Vietnamese syllables once recoded."
+    )
+    min_density: float = Field(
+        0.15, ge=0, le=1,
+        description="Those words are at least this share of all words (a few Vietnamese names typed in Unicode "
+        "without a Vietnamese-only letter, in a text of another language, are no TCVN3 text).",
+    )  # fmt: skip
+
+
 class CorpusSettings(_Section):
     dir: Path = Field(Path("corpus"), description="Folder holding the documents to index.")
     manifest: str = Field(
@@ -46,6 +62,9 @@ class CorpusSettings(_Section):
         "(a zip bomb) is skipped with a reason before any reader opens it; uploads over it are refused.",
     )
     min_chars: int = Field(20, description="A text with fewer characters than this is reported as empty.")
+    tcvn3: TCVN3Settings = Field(
+        default_factory=TCVN3Settings, description="Reading Vietnamese typed in the legacy TCVN3 (.VnTime) encoding."
+    )
     glossary: str = Field(
         "glossary.yaml",
         description="Optional file in the corpus folder mapping concepts to their wording across languages "

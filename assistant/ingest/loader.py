@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +13,12 @@ from langchain_core.documents import Document
 from assistant.errors import IngestError
 from assistant.ingest.archive import check_archive
 from assistant.ingest.base import SAVE_AS, SUPPORTED_EXTENSIONS, LoadedFile, Parsed, Unit, relative_source
-from assistant.ingest.encoding import decode_bytes
+from assistant.ingest.encoding import decode_bytes, normalize_text
 from assistant.ingest.markup import read_html
 from assistant.ingest.metadata import load_manifest, resolve_metadata
 from assistant.ingest.pdf import read_pdf
 from assistant.ingest.sheets import read_csv, read_xlsx
+from assistant.ingest.tcvn3 import TCVN3_WARNING, from_tcvn3, looks_like_tcvn3
 from assistant.ingest.text import read_markdown, read_plain
 from assistant.ingest.word import read_docx
 from assistant.settings import CorpusSettings
@@ -59,7 +61,7 @@ def load_file(
         manifest = load_manifest(Path(corpus_dir), settings)
     entry = manifest.get(source, {})
 
-    parsed = _read(path, suffix, entry.get("site"), settings)
+    parsed = _recode_tcvn3(_read(path, suffix, entry.get("site"), settings), settings)
     units = [_normalise(u) for u in parsed.units]
     units = [u for u in units if u.text]
     chars = sum(len(u.text) for u in units)
@@ -105,10 +107,30 @@ def _read(path: Path, suffix: str, site: str | None, settings: CorpusSettings) -
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(path, f"cannot read file: {exc.strerror or exc}") from exc
-    text, _encoding = decode_bytes(data, path, html=suffix in (".html", ".htm"))
+    text, encoding = decode_bytes(data, path, html=suffix in (".html", ".htm"))
+    if not encoding.startswith("utf"):
+        # TCVN3's code points are bytes read as Latin-1; a detector picks any single-byte code page for them.
+        legacy = normalize_text(data.decode("latin-1"))
+        text = legacy if looks_like_tcvn3(legacy, settings.tcvn3) else text
     if suffix == ".csv":
         return read_csv(text, path)
     return TEXT_READERS[suffix](text, site)
+
+
+def _recode_tcvn3(parsed: Parsed, settings: CorpusSettings) -> Parsed:
+    """A text stored in the TCVN3 legacy encoding, in Unicode, said in a warning (a DOCX's TCVN3 runs are
+    recoded by their font before this; its headings are read after). A PDF's headings were read before:
+    "§iÒu 1." is no "Điều 1." to the heading rules, so its pages keep no section path."""
+    text = "\n".join([*(u.text for u in parsed.units), *(u.section or "" for u in parsed.units)])
+    if not looks_like_tcvn3(text, settings.tcvn3):
+        return parsed
+    units = [
+        replace(u, text=from_tcvn3(u.text), section=from_tcvn3(u.section) if u.section else None,
+                sheet=from_tcvn3(u.sheet) if u.sheet else None)
+        for u in parsed.units
+    ]  # fmt: skip
+    hints = replace(parsed.hints, title=from_tcvn3(parsed.hints.title) if parsed.hints.title else None)
+    return Parsed(units=units, hints=hints, warnings=[*parsed.warnings, TCVN3_WARNING])
 
 
 def _normalise(unit: Unit) -> Unit:

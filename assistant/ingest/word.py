@@ -26,7 +26,8 @@ from assistant.ingest.base import TOC_LINE, TOC_MIN_LINES, Hints, Parsed, Unit, 
 from assistant.ingest.grid import Grid, NoHeader, table_units
 from assistant.ingest.headings import TABLE_LINE, Heading, find_headings
 from assistant.ingest.tables import is_ole_file
-from assistant.ingest.word_xml import unwrap_hidden_content
+from assistant.ingest.tcvn3 import TCVN3_WARNING
+from assistant.ingest.word_xml import recode_tcvn3_runs, unwrap_hidden_content
 
 #: Paragraph style names that open a section, with the level in group 1 ("Title" is 0).
 HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift|tiêu đề)\s*([1-9])$", re.IGNORECASE)
@@ -57,6 +58,7 @@ def read_docx(path: Path) -> Parsed:
 def _read_docx(path: Path) -> Parsed:
     document = docx.Document(str(path))
     unwrap_hidden_content(document.element.body)  # content controls, tracked insertions, text boxes
+    legacy_runs = recode_tcvn3_runs(document.element.body, document.styles.element)
     blocks = list(document.iter_inner_content())
     core_title = (document.core_properties.title or "").strip()
     entries = contents_entries(blocks)
@@ -70,7 +72,8 @@ def _read_docx(path: Path) -> Parsed:
             walker.table(block)
     walker.flush()
     title = core_title or walker.first_heading
-    return Parsed(units=walker.units, hints=Hints(title=title or None))
+    warnings = [f"{TCVN3_WARNING} ({legacy_runs} runs in TCVN3 fonts)"] if legacy_runs else []
+    return Parsed(units=walker.units, hints=Hints(title=title or None), warnings=warnings)
 
 
 def contents_entries(blocks: list[object]) -> dict[int, str]:

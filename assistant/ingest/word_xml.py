@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from assistant.ingest.tcvn3 import from_tcvn3, is_tcvn3_font
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 #: Wrappers whose children are the content: replaced by them.
@@ -61,3 +63,64 @@ def _lift_text_boxes(body: etree._Element) -> None:
             anchor.addnext(block)
             anchor = block
         box.getparent().remove(box)
+
+
+def recode_tcvn3_runs(body: etree._Element, styles: etree._Element | None) -> int:
+    """Recode the text of each run drawn in a TCVN3 font (:mod:`assistant.ingest.tcvn3`) to Unicode, in
+    place; returns how many runs were. A run's font is its own, else its character style's, else its
+    paragraph style's (or the default paragraph style's), else the document default, styles followed
+    up their "based on" chain; for each, the font of characters past ASCII (``w:hAnsi``), else ``w:ascii``."""
+    fonts = _StyleFonts(styles)
+    recoded = 0
+    for paragraph in body.iter(_PARAGRAPH):
+        style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+        paragraph_font = fonts.of(style.get(f"{_W}val") if style is not None else fonts.default_paragraph)
+        for run in paragraph.iter(f"{_W}r"):
+            properties = run.find(f"{_W}rPr")
+            own = _font(properties)
+            character = properties.find(f"{_W}rStyle") if properties is not None else None
+            font = own or (fonts.of(character.get(f"{_W}val")) if character is not None else None) or paragraph_font
+            legacy, capitals = is_tcvn3_font(font or fonts.document_default)
+            if not legacy:
+                continue
+            recoded += 1
+            for text in run.iter(f"{_W}t"):
+                text.text = from_tcvn3(text.text or "", capitals)
+    return recoded
+
+
+def _font(properties: etree._Element | None) -> str | None:
+    fonts = properties.find(f"{_W}rFonts") if properties is not None else None
+    if fonts is None:
+        return None
+    return fonts.get(f"{_W}hAnsi") or fonts.get(f"{_W}ascii")
+
+
+class _StyleFonts:
+    """The fonts the styles part gives: per style (up its chain), the default paragraph style, the default."""
+
+    def __init__(self, styles: etree._Element | None) -> None:
+        self.styles: dict[str, etree._Element] = {}
+        self.default_paragraph: str | None = None
+        self.document_default: str | None = None
+        if styles is None:
+            return
+        for style in styles.iter(f"{_W}style"):
+            style_id = style.get(f"{_W}styleId")
+            if style_id:
+                self.styles[style_id] = style
+                if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in ("1", "true"):
+                    self.default_paragraph = style_id
+        self.document_default = _font(styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr"))
+
+    def of(self, style_id: str | None) -> str | None:
+        seen: set[str] = set()
+        while style_id and style_id in self.styles and style_id not in seen:
+            seen.add(style_id)
+            style = self.styles[style_id]
+            font = _font(style.find(f"{_W}rPr"))
+            if font:
+                return font
+            based = style.find(f"{_W}basedOn")
+            style_id = based.get(f"{_W}val") if based is not None else None
+        return None
