@@ -27,6 +27,7 @@ from assistant.ingest.grid import Grid, NoHeader, table_units
 from assistant.ingest.headings import TABLE_LINE, Heading, find_headings
 from assistant.ingest.tables import is_ole_file
 from assistant.ingest.tcvn3 import TCVN3_WARNING
+from assistant.ingest.word_numbering import write_numbering_labels
 from assistant.ingest.word_xml import recode_tcvn3_runs, unwrap_hidden_content
 
 #: Paragraph style names that open a section, with the level in group 1 ("Title" is 0).
@@ -58,6 +59,7 @@ def read_docx(path: Path) -> Parsed:
 def _read_docx(path: Path) -> Parsed:
     document = docx.Document(str(path))
     unwrap_hidden_content(document.element.body)  # content controls, tracked insertions, text boxes
+    write_numbering_labels(document.element.body, document.part.numbering_part.element, document.styles.element)
     legacy_runs = recode_tcvn3_runs(document.element.body, document.styles.element)
     blocks = list(document.iter_inner_content())
     core_title = (document.core_properties.title or "").strip()
