@@ -118,9 +118,9 @@ def _read(path: Path, suffix: str, site: str | None, settings: CorpusSettings) -
 
 
 def _recode_tcvn3(parsed: Parsed, settings: CorpusSettings) -> Parsed:
-    """A text stored in the TCVN3 legacy encoding, in Unicode, said in a warning (a DOCX's TCVN3 runs are
-    recoded by their font before this; its headings are read after). A PDF's headings were read before:
-    "§iÒu 1." is no "Điều 1." to the heading rules, so its pages keep no section path."""
+    """A text stored in the TCVN3 legacy encoding, in Unicode, said in a warning. A DOCX's TCVN3 runs are
+    recoded by their font before its headings are read; a text file's headings ("§iÒu 1." is no "Điều 1."
+    to the heading rules) were read before this, so such a file keeps no section path."""
     text = "\n".join([*(u.text for u in parsed.units), *(u.section or "" for u in parsed.units)])
     if not looks_like_tcvn3(text, settings.tcvn3):
         return parsed
