@@ -62,10 +62,12 @@ def _load(path: Path):
 
 def test_a_text_file_stored_in_tcvn3_is_indexed_in_unicode_and_says_so(tmp_path: Path) -> None:
     path = tmp_path / "huong-dan.txt"
-    path.write_bytes(f"{STORED}\nC¸c x· hoµn thµnh chuyÓn ®æi sè tr­íc ngµy 31/12/2025.\n".encode("cp1252"))
+    stored = f"§iÒu 1. Ph¹m vi\n{STORED}\nC¸c x· hoµn thµnh chuyÓn ®æi sè tr­íc ngµy 31/12/2025.\n"
+    path.write_bytes(stored.encode("cp1252"))
     loaded = _load(path)
     text = "\n".join(d.page_content for d in loaded.documents)
     assert READ in text and "Các xã hoàn thành chuyển đổi số trước ngày 31/12/2025." in text
+    assert loaded.documents[0].metadata["section"] == "Điều 1. Phạm vi"  # recoded before its headings are read
     assert loaded.warnings == [TCVN3_WARNING]
 
 

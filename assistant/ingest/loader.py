@@ -112,15 +112,17 @@ def _read(path: Path, suffix: str, site: str | None, settings: CorpusSettings) -
         # TCVN3's code points are bytes read as Latin-1; a detector picks any single-byte code page for them.
         legacy = normalize_text(data.decode("latin-1"))
         text = legacy if looks_like_tcvn3(legacy, settings.tcvn3) else text
-    if suffix == ".csv":
-        return read_csv(text, path)
-    return TEXT_READERS[suffix](text, site)
+    recoded = looks_like_tcvn3(text, settings.tcvn3)  # before the reader, which reads headings in the text
+    text = from_tcvn3(text) if recoded else text
+    parsed = read_csv(text, path) if suffix == ".csv" else TEXT_READERS[suffix](text, site)
+    parsed.warnings.extend([TCVN3_WARNING] if recoded else [])
+    return parsed
 
 
 def _recode_tcvn3(parsed: Parsed, settings: CorpusSettings) -> Parsed:
-    """A text stored in the TCVN3 legacy encoding, in Unicode, said in a warning. A DOCX's TCVN3 runs are
-    recoded by their font before its headings are read; a text file's headings ("§iÒu 1." is no "Điều 1."
-    to the heading rules) were read before this, so such a file keeps no section path."""
+    """A PDF or XLSX stored in the TCVN3 legacy encoding, in Unicode, said in a warning (a text file is
+    recoded before its reader, a DOCX run by its font; a DOCX in TCVN3 fonts of other names is recoded
+    here, after its headings were read: "§iÒu 1." is no "Điều 1." to the heading rules)."""
     text = "\n".join([*(u.text for u in parsed.units), *(u.section or "" for u in parsed.units)])
     if not looks_like_tcvn3(text, settings.tcvn3):
         return parsed
