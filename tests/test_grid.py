@@ -176,3 +176,20 @@ def test_an_xlsx_number_in_a_percent_format_reads_as_printed(tmp_path: Path) -> 
     workbook.save(tmp_path / "chi-tieu.xlsx")
     (row,) = read_xlsx(tmp_path / "chi-tieu.xlsx").units
     assert row.text == "Chỉ tiêu: Hồ sơ trực tuyến toàn trình; Năm 2026: 80%; Năm 2027: 95.5%; Ghi chú: 0.8"
+
+
+def test_a_hidden_sheet_is_skipped_and_said_so(tmp_path: Path) -> None:
+    """The lists a drop-down offers live in a hidden sheet: the workbook's machinery, not its content."""
+    workbook = Workbook()
+    tasks = workbook.active
+    tasks.title = "Nhiệm vụ"
+    tasks.append(["Nhiệm vụ", "Cơ quan chủ trì"])
+    tasks.append(["Số hóa hồ sơ", "Sở Nội vụ"])
+    lists = workbook.create_sheet("DM")
+    lists.append(["Cơ quan"])
+    lists.append(["Sở Tài chính"])
+    lists.sheet_state = "hidden"
+    workbook.save(tmp_path / "nhiem-vu.xlsx")
+    parsed = read_xlsx(tmp_path / "nhiem-vu.xlsx")
+    assert [u.text for u in parsed.units] == ["Nhiệm vụ: Số hóa hồ sơ; Cơ quan chủ trì: Sở Nội vụ"]
+    assert parsed.warnings == ["sheet 'DM': hidden, skipped"]

@@ -31,8 +31,8 @@ XLSX_ERRORS: tuple[type[BaseException], ...] = (
 
 
 def read_xlsx(path: Path) -> Parsed:
-    """Every sheet, its merged cells filled (:mod:`assistant.ingest.grid`); headerless sheets are skipped with
-    a warning unless none is usable."""
+    """Every visible sheet, its merged cells filled (:mod:`assistant.ingest.grid`); hidden and headerless sheets
+    are skipped with a warning (a file with no usable sheet is an error)."""
     if is_ole_file(path):
         raise IngestError(path, "password-protected or legacy Excel file (save it as .xlsx)")
     try:
@@ -44,7 +44,10 @@ def read_xlsx(path: Path) -> Parsed:
     warnings: list[str] = []
     headerless: list[str] = []
     try:
-        sheets = [(ws.title, _sheet_grid(ws)) for ws in workbook.worksheets]
+        # A hidden sheet is the workbook's machinery (the lists a drop-down offers, lookups), not what it shows.
+        hidden = [ws.title for ws in workbook.worksheets if ws.sheet_state != "visible"]
+        warnings += [f"sheet '{name}': hidden, skipped" for name in hidden]
+        sheets = [(ws.title, _sheet_grid(ws)) for ws in workbook.worksheets if ws.sheet_state == "visible"]
     except XLSX_ERRORS as exc:
         raise IngestError(path, f"corrupt or unreadable XLSX: {short_cause(exc)}") from exc
     finally:
