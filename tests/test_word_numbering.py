@@ -103,3 +103,24 @@ def test_list_items_carry_the_labels_word_draws(units) -> None:
 )  # fmt: skip
 def test_numbers_are_formatted_as_word_formats_them(n: int, fmt: str, text: str) -> None:
     assert format_number(n, fmt) == text
+
+
+def test_a_document_without_numbering_definitions_reads_as_before(tmp_path: Path) -> None:
+    """python-docx's own ``numbering_part`` would try to create the missing part and fail."""
+    import re
+    import zipfile
+
+    document = docx.Document()
+    document.add_paragraph("Điều 1. Phạm vi")
+    document.add_paragraph("Quy chế áp dụng cho Tổ công tác.")
+    document.save(tmp_path / "full.docx")
+    with zipfile.ZipFile(tmp_path / "full.docx") as source, zipfile.ZipFile(tmp_path / "bare.docx", "w") as bare:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/numbering.xml":
+                continue
+            if item.filename == "word/_rels/document.xml.rels":
+                data = re.sub(rb"<Relationship [^>]*numbering[^>]*/>", b"", data)
+            bare.writestr(item, data)
+    (unit,) = read_docx(tmp_path / "bare.docx").units
+    assert (unit.section, unit.text) == ("Điều 1. Phạm vi", "Quy chế áp dụng cho Tổ công tác.")

@@ -14,8 +14,11 @@ import re
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import docx
+from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import OpcError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -59,7 +62,7 @@ def read_docx(path: Path) -> Parsed:
 def _read_docx(path: Path) -> Parsed:
     document = docx.Document(str(path))
     unwrap_hidden_content(document.element.body)  # content controls, tracked insertions, text boxes
-    write_numbering_labels(document.element.body, document.part.numbering_part.element, document.styles.element)
+    write_numbering_labels(document.element.body, _numbering(document), document.styles.element)
     legacy_runs = recode_tcvn3_runs(document.element.body, document.styles.element)
     blocks = list(document.iter_inner_content())
     core_title = (document.core_properties.title or "").strip()
@@ -76,6 +79,15 @@ def _read_docx(path: Path) -> Parsed:
     title = core_title or walker.first_heading
     warnings = [f"{TCVN3_WARNING} ({legacy_runs} runs in TCVN3 fonts)"] if legacy_runs else []
     return Parsed(units=walker.units, hints=Hints(title=title or None), warnings=warnings)
+
+
+def _numbering(document: DocxDocument) -> Any:
+    """The numbering definitions' root element, or None when the file has none (python-docx's own property
+    would try to create the part, which it cannot)."""
+    try:
+        return document.part.part_related_by(RT.NUMBERING).element
+    except KeyError:
+        return None
 
 
 def contents_entries(blocks: list[object]) -> dict[int, str]:
