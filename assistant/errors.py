@@ -42,6 +42,11 @@ class IndexUnavailable(IndexError_):
     app works again by itself once the server is back."""
 
 
+class IndexEmpty(IndexError_):
+    """The index holds no passage: nothing has been indexed into it yet. Measuring against it would
+    report every question as missed, which reads as a regression of everything."""
+
+
 class IndexCorrupt(IndexError_):
     """The embedded index folder is damaged; ``assistant index --rebuild`` rebuilds it from the corpus."""
 

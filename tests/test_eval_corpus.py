@@ -116,6 +116,19 @@ def test_corpus_without_documents_is_one_clear_error(tmp_path: Path, monkeypatch
     assert "nothing to evaluate on" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("command", [["eval-retrieval"], ["eval", "--llm", "none"]])
+def test_an_evaluation_over_an_empty_index_stops_and_says_why(isolated_dirs: Path, command: list[str]) -> None:
+    """Nothing indexed yet: every question would be a miss, which reads as a regression of everything."""
+    questions = isolated_dirs / "q.jsonl"
+    questions.write_text(json.dumps(QUESTIONS[1]) + "\n", encoding="utf-8")
+    out = isolated_dirs / "out"
+    result = runner.invoke(app, [command[0], str(questions), *command[1:], "-o", str(out / "r.jsonl")],
+                           env={"COLUMNS": "200"})  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "holds no passages: run `assistant index` first" in " ".join(result.output.split())
+    assert "Traceback" not in result.output and not (out / "r.jsonl" / "results.jsonl").exists()
+
+
 def test_a_second_run_on_the_same_folder_waits_for_the_first(tmp_path: Path) -> None:
     """Two runs share a folder's cached index: the second holds it only once the first lets go."""
     import threading

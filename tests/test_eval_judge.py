@@ -213,8 +213,11 @@ class FakeAssistant:
     """Just enough of Assistant for `assistant eval`: settings and ask()."""
 
     def __init__(self, settings: Any = None, backend: str | None = None) -> None:
+        from types import SimpleNamespace
+
         self.settings = settings
         self.backend = self.mode = backend or "none"
+        self.index = SimpleNamespace(count=lambda: 1)  # an index holding passages
 
     def ask(self, question: str) -> Answer:
         return answer_for(make_question("faithful-1").model_copy(update={"question": question}))

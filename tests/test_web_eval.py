@@ -320,3 +320,25 @@ def test_prune_runs_keeps_the_newest_run_folders_and_nothing_else_is_touched(tmp
     assert [p.name for p in removed] == names[:3]
     assert sorted(p.name for p in runs.iterdir()) == sorted([*names[3:], "notes", "README.txt"])
     assert prune_runs(runs, keep=0) == [] and len(list(runs.iterdir())) == 4, "0 keeps everything"
+
+
+def test_a_run_over_an_empty_index_says_to_add_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing indexed yet: the tab says so in the interface language instead of scoring every question 0."""
+    from types import SimpleNamespace
+
+    from assistant.web.app import build_app
+    from assistant.web.services import build_services
+
+    evals = tmp_path / "evals"
+    evals.mkdir()
+    (evals / "small.jsonl").write_bytes(SMALL_SET.read_bytes())
+    monkeypatch.setenv("ASSISTANT_WEB__EVALS_DIR", str(evals))
+    monkeypatch.setenv("ASSISTANT_WEB__EVAL_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setenv("ASSISTANT_WEB__ADMINS", '{"admin": "pw2"}')
+    settings = load_settings()
+    demo = build_app(settings, build_services(settings, drafts_path=tmp_path / "d.jsonl"))
+    on_run = next(f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "on_run")
+    shown = on_run("small.jsonl", None, None, "vi", "none", SimpleNamespace(username="admin"), progress=lambda *a, **k: None)
+    texts = " ".join(str(value) for value in shown.values())
+    assert "Chỉ mục chưa có tài liệu nào" in texts
+    assert not list((tmp_path / "runs").glob("*/results.jsonl"))

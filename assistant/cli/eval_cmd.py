@@ -66,7 +66,7 @@ def eval_retrieval(
     With --rewrite, latency includes the LLM rewrite (cached rewrites cost only the lookup).
     """
     from assistant import Assistant
-    from assistant.evaluation.corpus import corpus_overrides
+    from assistant.evaluation.corpus import corpus_overrides, require_passages
     from assistant.evaluation.questions import load_questions
     from assistant.evaluation.retrieval import evaluate_retrieval, write_results
 
@@ -75,6 +75,7 @@ def eval_retrieval(
         settings = settings_from(retrieval__rewrite=rewrite, **corpus_overrides(corpus))
         bot = Assistant(settings, backend=llm)
         _sync_eval_corpus(bot, corpus)
+        require_passages(bot.index, bot.settings)
         bot.search("warm-up", k=1)  # load the models before timing
         if bot.settings.retrieval.rewrite is True and bot.rewriter is None:
             console.print(f"[yellow]query rewriting needs an LLM ({bot.llm_notice or 'backend none'}); measuring without it[/yellow]")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from assistant.errors import IndexError_
+from assistant.errors import IndexEmpty, IndexError_
 from assistant.index import CorpusIndex
 from assistant.settings import DEFAULT_CACHE, Settings
 from assistant.sync import Progress, SyncReport, sync_corpus
@@ -78,6 +78,15 @@ def sync_eval_index(index: CorpusIndex, settings: Settings, progress: Progress |
     except IndexError_:
         index.reset()  # built with another embedding model: a cache, so re-embed
     return sync_corpus(index, settings, progress=progress)
+
+
+def require_passages(index: CorpusIndex, settings: Settings) -> None:
+    """Raise :class:`IndexEmpty` when ``index`` holds no passage (a run over it would score zero everywhere)."""
+    if index.count() == 0:
+        raise IndexEmpty(
+            f"the index in {settings.index.dir} holds no passages: run `assistant index` first, "
+            "or evaluate a folder of documents with --corpus DIR"
+        )
 
 
 def require_documents(report: SyncReport, corpus_dir: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.evaluation.compare import Comparison, compare, load_baseline, regressions
+from assistant.evaluation.corpus import require_passages
 from assistant.evaluation.judge import JudgeProgress, judge_run
 from assistant.evaluation.questions import Question
 from assistant.evaluation.report import write_reports
@@ -78,6 +79,7 @@ def evaluate_set(
     ``regressions`` lists the metrics that dropped by more than ``threshold``. ``corpus_dir`` names
     the folder ``bot`` was indexed from when it is not the configured corpus (see :func:`run_config`).
     """
+    require_passages(bot.index, bot.settings)
     config = run_config(bot)
     if corpus_dir is not None:  # only then: the configured corpus keeps the cache keys of earlier runs
         config["corpus_dir"] = str(Path(corpus_dir).resolve())

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 import gradio as gr
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, IndexEmpty
 from assistant.evaluation.compare import load_baseline
 from assistant.evaluation.session import evaluate_set
 from assistant.web.access import is_admin
@@ -167,6 +167,8 @@ def build_eval_tab(services: Services, labels: Relabeler, controls: Controls) ->
             shutil.copyfile(path, output / "questions.jsonl")  # the set as run, next to its results
             outcome = evaluate_set(cast(Any, _Slotted(services, bot)), questions, output, baseline, THRESHOLD, report,
                                    judge_reporter(progress, lang))  # fmt: skip
+        except IndexEmpty:
+            return {**hidden, status: status_html(t(lang, "eval.empty_index"))}
         except (AssistantError, OSError, ValueError) as exc:
             return {**hidden, status: status_html(t(lang, "eval.failed", error=exc))}
         return {

@@ -393,6 +393,7 @@ EN: dict[str, str] = {
     "eval.set_ok": "✓ {name}: {n} valid questions.",
     "eval.bad_baseline": "✗ Could not read the run to compare with, {name}: {error}",
     "eval.failed": "✗ The evaluation stopped: {error}",
+    "eval.empty_index": "✗ The index holds no documents yet: add documents in the Documents tab (or run `assistant index`), then run the evaluation.",
     "eval.done": "✓ Ran {n} questions of {name} ({backend}): {passed}/{n} passed ({rate}). Results saved in {folder}.",
     "eval.regression": "⚠️ Regression against {baseline}: {metrics} dropped by more than {threshold}.",
     "eval.no_regression": "✓ No metric dropped by more than {threshold} against {baseline}.",

@@ -389,6 +389,7 @@ VI: dict[str, str] = {
     "eval.set_ok": "✓ {name}: {n} câu hỏi hợp lệ.",
     "eval.bad_baseline": "✗ Không đọc được lần chạy để so sánh {name}: {error}",
     "eval.failed": "✗ Đánh giá dừng lại: {error}",
+    "eval.empty_index": "✗ Chỉ mục chưa có tài liệu nào: hãy thêm tài liệu ở thẻ Tài liệu (hoặc chạy `assistant index`) rồi chạy lại đánh giá.",
     "eval.done": "✓ Đã chạy {n} câu hỏi của {name} ({backend}): đạt {passed}/{n} ({rate}). Kết quả lưu ở {folder}.",
     "eval.regression": "⚠️ Chất lượng giảm so với {baseline}: {metrics} giảm hơn {threshold}.",
     "eval.no_regression": "✓ Không chỉ số nào giảm quá {threshold} so với {baseline}.",
