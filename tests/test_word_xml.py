@@ -90,3 +90,48 @@ def test_a_text_box_is_read_once_and_does_not_hide_the_heading_beside_it(loaded)
 def test_a_tables_rows_in_a_repeating_section_are_rows(loaded) -> None:
     rows = [d.page_content for d in loaded if d.metadata.get("row")]
     assert rows == ["STT: 1; Họ và tên: Bà Trần Thị Bình", "STT: 2; Họ và tên: Ông Phạm Văn Cường"]
+
+
+def _with_footnotes(path: Path) -> Path:
+    """A decision citing its legal basis in a footnote (python-docx writes no notes: the part is added)."""
+    import zipfile
+
+    document = docx.Document()
+    document.add_paragraph("Điều 1. Phạm vi")
+    body = document.element.body
+    cited = (f"<w:p {W}>{_run('Căn cứ Nghị định số 42/2022/NĐ-CP')}<w:r><w:footnoteReference w:id='1'/></w:r>"
+             f"{_run(' về dịch vụ công trực tuyến.')}</w:p>")  # fmt: skip
+    body.insert(len(body) - 1, parse_xml(cited))
+    document.add_paragraph("Điều 2. Hiệu lực")
+    document.add_paragraph("Quyết định có hiệu lực từ ngày ký.")
+    document.save(path.with_suffix(".tmp"))
+    notes = (
+        f"<w:footnotes {W}><w:footnote w:type='separator' w:id='-1'><w:p><w:r><w:separator/></w:r></w:p></w:footnote>"
+        f"<w:footnote w:id='1'><w:p><w:r><w:footnoteRef/></w:r>{_run(' Ngày 24/6/2022, do Chính phủ ban hành.')}</w:p>"
+        "</w:footnote></w:footnotes>"
+    )
+    rel = ('<Relationship Id="rId99" Target="footnotes.xml" '
+           'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"/>')  # fmt: skip
+    override = ('<Override PartName="/word/footnotes.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/>')  # fmt: skip
+    with zipfile.ZipFile(path.with_suffix(".tmp")) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", override.encode() + b"</Types>")
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+            target.writestr(item, data)
+        target.writestr("word/footnotes.xml", notes)
+    return path
+
+
+def test_a_footnote_follows_the_paragraph_citing_it(tmp_path: Path) -> None:
+    settings = CorpusSettings(dir=tmp_path)
+    path = _with_footnotes(tmp_path / "quyet-dinh.docx")
+    documents = load_file(path, tmp_path, settings, manifest=load_manifest(tmp_path, settings)).documents
+    assert [(d.metadata["section"], d.page_content) for d in documents] == [
+        ("Điều 1. Phạm vi", ("Căn cứ Nghị định số 42/2022/NĐ-CP về dịch vụ công trực tuyến.\n\n"
+                            "Ngày 24/6/2022, do Chính phủ ban hành.")),
+        ("Điều 2. Hiệu lực", "Quyết định có hiệu lực từ ngày ký."),
+    ]  # fmt: skip

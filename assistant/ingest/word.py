@@ -20,6 +20,7 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import OpcError
+from docx.oxml import parse_xml
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.etree import LxmlError
@@ -31,7 +32,7 @@ from assistant.ingest.headings import TABLE_LINE, Heading, find_headings
 from assistant.ingest.tables import is_ole_file
 from assistant.ingest.tcvn3 import TCVN3_WARNING
 from assistant.ingest.word_numbering import write_numbering_labels
-from assistant.ingest.word_xml import recode_tcvn3_runs, unwrap_hidden_content
+from assistant.ingest.word_xml import insert_notes, recode_tcvn3_runs, unwrap_hidden_content
 
 #: Paragraph style names that open a section, with the level in group 1 ("Title" is 0).
 HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift|tiêu đề)\s*([1-9])$", re.IGNORECASE)
@@ -62,7 +63,9 @@ def read_docx(path: Path) -> Parsed:
 def _read_docx(path: Path) -> Parsed:
     document = docx.Document(str(path))
     unwrap_hidden_content(document.element.body)  # content controls, tracked insertions, text boxes
-    write_numbering_labels(document.element.body, _numbering(document), document.styles.element)
+    write_numbering_labels(document.element.body, _part_root(document, RT.NUMBERING), document.styles.element)
+    notes = {"footnote": _part_root(document, RT.FOOTNOTES), "endnote": _part_root(document, RT.ENDNOTES)}
+    insert_notes(document.element.body, notes)  # after the numbering: a note is not a numbered paragraph
     legacy_runs = recode_tcvn3_runs(document.element.body, document.styles.element)
     blocks = list(document.iter_inner_content())
     core_title = (document.core_properties.title or "").strip()
@@ -81,13 +84,15 @@ def _read_docx(path: Path) -> Parsed:
     return Parsed(units=walker.units, hints=Hints(title=title or None), warnings=warnings)
 
 
-def _numbering(document: DocxDocument) -> Any:
-    """The numbering definitions' root element, or None when the file has none (python-docx's own property
-    would try to create the part, which it cannot)."""
+def _part_root(document: DocxDocument, relationship: str) -> Any:
+    """The root element of the document's part of this relationship (numbering, footnotes, endnotes), or None
+    when the file has none (python-docx's own ``numbering_part`` would try to create it, which it cannot;
+    it keeps notes as bytes)."""
     try:
-        return document.part.part_related_by(RT.NUMBERING).element
+        part = document.part.part_related_by(relationship)
     except KeyError:
         return None
+    return part.element if hasattr(part, "element") else parse_xml(part.blob)
 
 
 def contents_entries(blocks: list[object]) -> dict[int, str]:

@@ -9,15 +9,19 @@ one level deeper in several ordinary cases, and python-docx then reads none of i
 * **tracked insertions** (``w:ins``, ``w:moveTo``): a draft with its changes not yet accepted;
 * **simple fields, smart tags, custom XML** (``w:fldSimple``, ``w:smartTag``, ``w:customXml``);
 * **text boxes** (``w:txbxContent`` inside a drawing), often with a second copy for older readers
-  (``mc:Fallback``).
+  (``mc:Fallback``);
+* **footnotes and endnotes** (their own parts of the package): the legal basis a guidebook cites.
 
 :func:`unwrap_hidden_content` rewrites the loaded tree in memory (the file is not touched): each wrapper
-is replaced by its content, and each text box's paragraphs follow the paragraph holding the box, once.
+is replaced by its content, and each text box's paragraphs follow the paragraph holding the box, once;
+:func:`insert_notes` puts each note's paragraphs after the paragraph that refers to it.
 Deleted text (``w:del``, ``w:moveFrom``) stays where python-docx does not read it. No library does
 this for python-docx (docx2python reads the text, but not the styles and table grid the walk needs).
 """
 
 from __future__ import annotations
+
+from copy import deepcopy
 
 from lxml import etree
 
@@ -48,6 +52,28 @@ def unwrap_hidden_content(body: etree._Element) -> None:
         parent.remove(element)
         for offset, child in enumerate(children):
             parent.insert(position + offset, child)
+
+
+def insert_notes(body: etree._Element, notes: dict[str, etree._Element | None]) -> int:
+    """Copy each footnote's or endnote's paragraphs (``notes``: "footnote" and "endnote" to the root of their
+    part, or None) after the paragraph of ``body`` that refers to it, in the order referred to; returns how
+    many notes were placed. The separators Word keeps among the notes are no notes."""
+    placed = 0
+    for kind, root in notes.items():
+        if root is None:
+            continue
+        by_id = {note.get(f"{_W}id"): note for note in root.iter(f"{_W}{kind}")
+                 if note.get(f"{_W}type") in (None, "normal")}  # fmt: skip
+        for paragraph in list(body.iter(_PARAGRAPH)):
+            anchor = paragraph
+            for reference in paragraph.iter(f"{_W}{kind}Reference"):
+                note = by_id.get(reference.get(f"{_W}id"))
+                for block in [child for child in note if child.tag in (_PARAGRAPH, _TABLE)] if note is not None else []:
+                    copy = deepcopy(block)
+                    anchor.addnext(copy)
+                    anchor = copy
+                placed += note is not None
+    return placed
 
 
 def _lift_text_boxes(body: etree._Element) -> None:
