@@ -135,3 +135,25 @@ def test_a_footnote_follows_the_paragraph_citing_it(tmp_path: Path) -> None:
                             "Ngày 24/6/2022, do Chính phủ ban hành.")),
         ("Điều 2. Hiệu lực", "Quyết định có hiệu lực từ ngày ký."),
     ]  # fmt: skip
+
+
+def test_a_template_framed_in_one_cell_reads_as_if_unframed(tmp_path: Path) -> None:
+    """Forms are often drawn inside a one-cell table for the border: their articles, paragraphs and member
+    tables read as they would outside it, not as one table cell."""
+    document = docx.Document()
+    frame = document.add_table(rows=1, cols=1).cell(0, 0)
+    frame.paragraphs[0].text = "Điều 1. Thành lập Tổ công tác"
+    frame.add_paragraph("Tổ công tác gồm các thành viên sau:")
+    members = frame.add_table(rows=2, cols=2)
+    for cell, value in zip(members.rows[0].cells + members.rows[1].cells, ("STT", "Họ và tên", "1", "Ông Lê Văn An")):
+        cell.text = value
+    frame.add_paragraph("Điều 2. Hiệu lực")
+    frame.add_paragraph("Quyết định có hiệu lực từ ngày ký.")
+    document.save(tmp_path / "mau.docx")
+    settings = CorpusSettings(dir=tmp_path)
+    documents = load_file(tmp_path / "mau.docx", tmp_path, settings, manifest=load_manifest(tmp_path, settings)).documents
+    assert [(d.metadata["section"], d.page_content) for d in documents] == [
+        ("Điều 1. Thành lập Tổ công tác", "Tổ công tác gồm các thành viên sau:"),
+        ("Điều 1. Thành lập Tổ công tác", "STT: 1; Họ và tên: Ông Lê Văn An"),
+        ("Điều 2. Hiệu lực", "Quyết định có hiệu lực từ ngày ký."),
+    ]

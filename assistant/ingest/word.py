@@ -32,7 +32,7 @@ from assistant.ingest.headings import TABLE_LINE, Heading, find_headings
 from assistant.ingest.tables import is_ole_file
 from assistant.ingest.tcvn3 import TCVN3_WARNING
 from assistant.ingest.word_numbering import write_numbering_labels
-from assistant.ingest.word_xml import insert_notes, recode_tcvn3_runs, unwrap_hidden_content
+from assistant.ingest.word_xml import insert_notes, recode_tcvn3_runs, unwrap_frames, unwrap_hidden_content
 
 #: Paragraph style names that open a section, with the level in group 1 ("Title" is 0).
 HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift|tiêu đề)\s*([1-9])$", re.IGNORECASE)
@@ -63,6 +63,7 @@ def read_docx(path: Path) -> Parsed:
 def _read_docx(path: Path) -> Parsed:
     document = docx.Document(str(path))
     unwrap_hidden_content(document.element.body)  # content controls, tracked insertions, text boxes
+    unwrap_frames(document.element.body)  # a template laid out in one cell
     write_numbering_labels(document.element.body, _part_root(document, RT.NUMBERING), document.styles.element)
     notes = {"footnote": _part_root(document, RT.FOOTNOTES), "endnote": _part_root(document, RT.ENDNOTES)}
     insert_notes(document.element.body, notes)  # after the numbering: a note is not a numbered paragraph

@@ -54,6 +54,31 @@ def unwrap_hidden_content(body: etree._Element) -> None:
             parent.insert(position + offset, child)
 
 
+def unwrap_frames(body: etree._Element) -> int:
+    """A table of one cell drawn round the content (a form framed by a border, a whole template laid out in
+    one cell) is no table: its paragraphs and tables take its place, so that its headings and lists are
+    read as they are outside a frame (python-docx would give the cell's text as one run-on value). Frames
+    inside frames too; a cell of a real table is left alone. Returns how many frames were opened."""
+    opened = 0
+    while True:
+        frames = [table for table in body.iterchildren(_TABLE) if _single_cell(table) is not None]
+        if not frames:
+            return opened
+        for table in frames:
+            cell = _single_cell(table)
+            position = body.index(table)
+            body.remove(table)
+            for offset, block in enumerate([child for child in cell if child.tag in (_PARAGRAPH, _TABLE, _SDT)]):
+                body.insert(position + offset, block)
+            opened += 1
+
+
+def _single_cell(table: etree._Element) -> etree._Element | None:
+    rows = table.findall(f"{_W}tr")
+    cells = rows[0].findall(f"{_W}tc") if len(rows) == 1 else []
+    return cells[0] if len(cells) == 1 else None
+
+
 def insert_notes(body: etree._Element, notes: dict[str, etree._Element | None]) -> int:
     """Copy each footnote's or endnote's paragraphs (``notes``: "footnote" and "endnote" to the root of their
     part, or None) after the paragraph of ``body`` that refers to it, in the order referred to; returns how
