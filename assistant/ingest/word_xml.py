@@ -93,11 +93,13 @@ def insert_notes(body: etree._Element, notes: dict[str, etree._Element | None]) 
             anchor = paragraph
             for reference in paragraph.iter(f"{_W}{kind}Reference"):
                 note = by_id.get(reference.get(f"{_W}id"))
-                for block in [child for child in note if child.tag in (_PARAGRAPH, _TABLE)] if note is not None else []:
+                if note is None:
+                    continue
+                for block in [child for child in note if child.tag in (_PARAGRAPH, _TABLE)]:
                     copy = deepcopy(block)
                     anchor.addnext(copy)
                     anchor = copy
-                placed += note is not None
+                placed += 1
     return placed
 
 
