@@ -157,3 +157,25 @@ def test_a_template_framed_in_one_cell_reads_as_if_unframed(tmp_path: Path) -> N
         ("Điều 1. Thành lập Tổ công tác", "STT: 1; Họ và tên: Ông Lê Văn An"),
         ("Điều 2. Hiệu lực", "Quyết định có hiệu lực từ ngày ký."),
     ]
+
+
+def test_a_templates_own_heading_styles_are_headings_by_their_outline_level(tmp_path: Path) -> None:
+    """"Chuong" and "Muc" are headings to Word (its navigation pane lists them) by their outline level."""
+    document = docx.Document()
+    styles = document.styles.element
+    for style_id, level, based in (("Chuong", 0, None), ("Muc", 1, None), ("MucPhu", None, "Muc")):
+        outline = f"<w:pPr><w:outlineLvl w:val='{level}'/></w:pPr>" if level is not None else ""
+        base = f"<w:basedOn w:val='{based}'/>" if based else ""
+        styles.append(parse_xml(f"<w:style {W} w:type='paragraph' w:styleId='{style_id}'><w:name w:val='{style_id}'/>"
+                                f"{base}{outline}</w:style>"))  # fmt: skip
+    for text, style in (("Mục tiêu và phạm vi", "Chuong"), ("Mục tiêu chung", "Muc"), ("Hoàn thành năm 2026.", None),
+                        ("Phạm vi áp dụng", "MucPhu"), ("Áp dụng cho cấp xã.", None)):  # fmt: skip
+        document.add_paragraph(text, style=document.styles[style] if style else None)
+    document.save(tmp_path / "ke-hoach.docx")
+    settings = CorpusSettings(dir=tmp_path)
+    documents = load_file(tmp_path / "ke-hoach.docx", tmp_path, settings,
+                          manifest=load_manifest(tmp_path, settings)).documents  # fmt: skip
+    assert [(d.metadata["section"], d.page_content) for d in documents] == [
+        ("Mục tiêu và phạm vi > Mục tiêu chung", "Hoàn thành năm 2026."),
+        ("Mục tiêu và phạm vi > Phạm vi áp dụng", "Áp dụng cho cấp xã."),  # its level from the style it is based on
+    ]

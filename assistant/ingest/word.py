@@ -21,6 +21,7 @@ from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import OpcError
 from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.etree import LxmlError
@@ -119,13 +120,40 @@ def contents_entries(blocks: list[object]) -> dict[int, str]:
 
 
 def heading_level(paragraph: Paragraph) -> int | None:
-    """0 for the Title style, N for "Heading N", None for body text."""
+    """0 for the Title style, N for "Heading N", N + 1 for an outline level N (a template's own heading
+    styles, "Chuong" or "Dieu", are headings to Word by their outline level: its navigation pane lists
+    them), None for body text."""
     style = paragraph.style
     name = (style.name or "").strip() if style is not None else ""
     if name.casefold() in TITLE_STYLES:
         return 0
     match = HEADING_STYLE.match(name)
-    return int(match.group(1)) if match else None
+    if match:
+        return int(match.group(1))
+    outline = _outline_level(paragraph._p, style.element if style is not None else None)
+    return outline + 1 if outline is not None else None
+
+
+def _outline_level(paragraph: Any, style: Any) -> int | None:
+    """The paragraph's outline level (0–8), its own or its style's (up the "based on" chain); 9 and none are
+    body text."""
+    elements, seen = [paragraph], set()
+    while style is not None and id(style) not in seen:
+        seen.add(id(style))
+        elements.append(style)
+        based = style.find(qn("w:basedOn"))
+        style = _style_by_id(style, based.get(qn("w:val"))) if based is not None else None
+    for element in elements:
+        level = element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+        if level is not None:
+            value = level.get(qn("w:val"), "")
+            return int(value) if value.isdigit() and int(value) < 9 else None
+    return None
+
+
+def _style_by_id(style: Any, style_id: str | None) -> Any:
+    parent = style.getparent()
+    return next((s for s in parent.iterchildren(qn("w:style")) if s.get(qn("w:styleId")) == style_id), None)
 
 
 def _plain_headings(blocks: list[object], entries: dict[int, str]) -> list[Heading | None]:
