@@ -101,8 +101,8 @@ def find_headings(lines: Sequence[str | Heading]) -> list[Heading | None]:
 
 def _table_titles(lines: Sequence[str | Heading], filled: list[int], result: list[Heading | None]) -> None:
     """A line in capitals followed by a table, or by one line in parentheses and then a table, is the
-    table's title ("DANH SÁCH THÀNH VIÊN …" / "(Kèm theo Quyết định số …)" / the member table): it opens
-    a top-level section. A title inside a part would close the part too, which costs less than the list
+    table's title (a list's name in capitals, the document it is attached to in parentheses, the list):
+    it opens a top-level section. A title inside a part would close the part too, which costs less than the list
     attached after a decision's signature being filed under its last article."""
     for position, i in enumerate(filled):
         line = lines[i]
