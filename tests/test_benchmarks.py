@@ -57,3 +57,11 @@ def test_scale_bench_tiny(capsys, tmp_path, monkeypatch, embedding_settings):
         assert row["snapshot_loaded"] == "loaded", "the second process rebuilt the lexical snapshot"
         assert row["disk_mb"] > 0 and row["snapshot_mb"] > 0 and row["rss_peak_mb"] > row["rss_over_model_mb"] > 0
     assert out.exists() and out.with_suffix(".png").stat().st_size > 0
+
+
+def test_docx_bench_tiny(capsys):
+    rows = _load("docx_bench").main(["--paragraphs", "200"])
+    assert "read_docx" in capsys.readouterr().out
+    (row,) = rows
+    # 10 articles of 19 paragraphs each (their numbered items, controls and text) and 2 table rows
+    assert row["paragraphs"] == 200 and row["units"] == 12 and row["seconds"] > 0
