@@ -33,6 +33,7 @@ from assistant.ingest.headings import TABLE_LINE, Heading, find_headings
 from assistant.ingest.tables import is_ole_file
 from assistant.ingest.tcvn3 import TCVN3_WARNING
 from assistant.ingest.word_numbering import write_numbering_labels
+from assistant.ingest.word_styles import StyleChains
 from assistant.ingest.word_xml import insert_notes, recode_tcvn3_runs, unwrap_frames, unwrap_hidden_content
 
 #: Paragraph style names that open a section, with the level in group 1 ("Title" is 0).
@@ -106,6 +107,7 @@ class ParagraphStyles:
     def __init__(self) -> None:
         self._found: dict[str | None, Any] = {}
         self._outline: dict[str | None, int | None] = {}
+        self._chains: StyleChains | None = None
 
     def of(self, paragraph: Paragraph) -> Any:
         style_id = paragraph._p.style
@@ -115,25 +117,15 @@ class ParagraphStyles:
 
     def outline(self, paragraph: Paragraph) -> int | None:
         """The outline level the paragraph's style gives (its own or up its "based on" chain), or None."""
-        style_id = paragraph._p.style
-        if style_id not in self._outline:
-            style = self.of(paragraph)
-            element, seen, level = style.element if style is not None else None, set(), None
-            while element is not None and id(element) not in seen:
-                seen.add(id(element))
-                found = _outline_element(element)
-                if found is not None:
-                    level = _outline_value(found)
-                    break
-                based = element.find(qn("w:basedOn"))
-                element = _style_by_id(element, based.get(qn("w:val"))) if based is not None else None
-            self._outline[style_id] = level
-        return self._outline[style_id]
-
-
-def _style_by_id(style: Any, style_id: str | None) -> Any:
-    parent = style.getparent()
-    return next((s for s in parent.iterchildren(qn("w:style")) if s.get(qn("w:styleId")) == style_id), None)
+        style = self.of(paragraph)
+        if style is None:
+            return None
+        if style.style_id not in self._outline:
+            if self._chains is None:
+                self._chains = StyleChains(style.element.getparent())
+            found = self._chains.first(style.style_id, _outline_element)
+            self._outline[style.style_id] = _outline_value(found) if found is not None else None
+        return self._outline[style.style_id]
 
 
 def contents_entries(blocks: list[object], styles: ParagraphStyles | None = None) -> dict[int, str]:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from assistant.ingest.word_styles import StyleChains
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _VAL = f"{_W}val"
 _PLACEHOLDER = re.compile(r"%([1-9])")
@@ -48,12 +50,12 @@ def write_numbering_labels(
     if numbering is None:
         return 0
     lists = _Lists(numbering)
-    style_numbers = _style_numbers(styles)
+    chains = StyleChains(styles)
     counters: dict[str, list[int]] = {}
     started: set[str] = set()
     labelled = 0
     for paragraph in body.iter(f"{_W}p"):
-        num_id, ilvl = _paragraph_number(paragraph, style_numbers)
+        num_id, ilvl = _paragraph_number(paragraph, chains)
         found = lists.nums.get(num_id) if num_id else None
         if found is None or ilvl >= len(found.levels):
             continue
@@ -152,40 +154,22 @@ def _val(parent: etree._Element, name: str) -> str | None:
     return element.get(_VAL) if element is not None else None
 
 
-def _style_numbers(styles: etree._Element | None) -> dict[str, tuple[str | None, int]]:
-    """Each paragraph style's list and level, its own or up its "based on" chain."""
-    own: dict[str, tuple[str | None, int | None, str | None]] = {}
-    for style in styles.iter(f"{_W}style") if styles is not None else ():
-        num = style.find(f"{_W}pPr/{_W}numPr")
-        based = style.find(f"{_W}basedOn")
-        num_id = num.find(f"{_W}numId") if num is not None else None
-        ilvl = num.find(f"{_W}ilvl") if num is not None else None
-        own[style.get(f"{_W}styleId") or ""] = (
-            num_id.get(_VAL) if num_id is not None else None,
-            _int(ilvl.get(_VAL)) if ilvl is not None else None,
-            based.get(_VAL) if based is not None else None,
-        )
-    resolved: dict[str, tuple[str | None, int]] = {}
-    for style_id in own:
-        current, seen = style_id, set()
-        while current in own and current not in seen:
-            seen.add(current)
-            num_id, ilvl, based = own[current]
-            if num_id is not None:
-                resolved[style_id] = (num_id, ilvl or 0)
-                break
-            current = based
-    return resolved
+def _style_number(style: etree._Element) -> tuple[str, int] | None:
+    """The list and level a style numbers its paragraphs with, when it sets them itself."""
+    num = style.find(f"{_W}pPr/{_W}numPr")
+    num_id = num.find(f"{_W}numId") if num is not None else None
+    if num_id is None or num_id.get(_VAL) is None:
+        return None
+    ilvl = num.find(f"{_W}ilvl")
+    return num_id.get(_VAL), (_int(ilvl.get(_VAL)) if ilvl is not None else None) or 0
 
 
-def _paragraph_number(
-    paragraph: etree._Element, style_numbers: dict[str, tuple[str | None, int]]
-) -> tuple[str | None, int]:
+def _paragraph_number(paragraph: etree._Element, chains: StyleChains) -> tuple[str | None, int]:
     """The list (``numId``, "0" meaning none) and level a paragraph is numbered by: its own, else its style's."""
     properties = paragraph.find(f"{_W}pPr")
     num = properties.find(f"{_W}numPr") if properties is not None else None
     style = properties.find(f"{_W}pStyle") if properties is not None else None
-    inherited = style_numbers.get(style.get(_VAL), (None, 0)) if style is not None else (None, 0)
+    inherited = (chains.first(style.get(_VAL), _style_number) if style is not None else None) or (None, 0)
     num_id_el = num.find(f"{_W}numId") if num is not None else None
     ilvl_el = num.find(f"{_W}ilvl") if num is not None else None
     num_id = num_id_el.get(_VAL) if num_id_el is not None else inherited[0]

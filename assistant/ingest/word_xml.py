@@ -26,6 +26,7 @@ from copy import deepcopy
 from lxml import etree
 
 from assistant.ingest.tcvn3 import from_tcvn3, is_tcvn3_font
+from assistant.ingest.word_styles import StyleChains
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -44,14 +45,8 @@ def unwrap_hidden_content(body: etree._Element) -> None:
     _lift_text_boxes(body)
     for element in list(body.iter(_SDT, *WRAPPERS)):  # outer wrappers first; inner ones are moved, not lost
         content = element.find(_SDT_CONTENT) if element.tag == _SDT else element
-        children = [] if content is None else [child for child in content if child.tag != f"{_W}sdtPr"]
-        parent = element.getparent()
-        if parent is None:
-            continue
-        position = parent.index(element)
-        parent.remove(element)
-        for offset, child in enumerate(children):
-            parent.insert(position + offset, child)
+        if element.getparent() is not None:
+            _replace_with(element, [] if content is None else [c for c in content if c.tag != f"{_W}sdtPr"])
 
 
 def unwrap_frames(body: etree._Element) -> int:
@@ -65,12 +60,17 @@ def unwrap_frames(body: etree._Element) -> int:
         if not frames:
             return opened
         for table in frames:
-            cell = _single_cell(table)
-            position = body.index(table)
-            body.remove(table)
-            for offset, block in enumerate([child for child in cell if child.tag in (_PARAGRAPH, _TABLE, _SDT)]):
-                body.insert(position + offset, block)
+            _replace_with(table, [child for child in _single_cell(table) if child.tag in (_PARAGRAPH, _TABLE, _SDT)])
             opened += 1
+
+
+def _replace_with(element: etree._Element, children: list[etree._Element]) -> None:
+    """Put ``children`` (moved, in order) where ``element`` stood, and drop ``element``."""
+    parent = element.getparent()
+    position = parent.index(element)
+    parent.remove(element)
+    for offset, child in enumerate(children):
+        parent.insert(position + offset, child)
 
 
 def _single_cell(table: etree._Element) -> etree._Element | None:
@@ -123,17 +123,22 @@ def recode_tcvn3_runs(body: etree._Element, styles: etree._Element | None) -> in
     place; returns how many runs were. A run's font is its own, else its character style's, else its
     paragraph style's (or the default paragraph style's), else the document default, styles followed
     up their "based on" chain; for each, the font of characters past ASCII (``w:hAnsi``), else ``w:ascii``."""
-    fonts = _StyleFonts(styles)
+    chains = StyleChains(styles)
+    document_default = _font(chains.defaults.find(f"{_W}rPrDefault/{_W}rPr")) if chains.defaults is not None else None
+
+    def style_font(style_id: str | None) -> str | None:
+        return chains.first(style_id, lambda style: _font(style.find(f"{_W}rPr")))
+
     recoded = 0
     for paragraph in body.iter(_PARAGRAPH):
         style = paragraph.find(f"{_W}pPr/{_W}pStyle")
-        paragraph_font = fonts.of(style.get(f"{_W}val") if style is not None else fonts.default_paragraph)
+        paragraph_font = style_font(style.get(f"{_W}val") if style is not None else chains.default_paragraph)
         for run in paragraph.iter(f"{_W}r"):
             properties = run.find(f"{_W}rPr")
-            own = _font(properties)
             character = properties.find(f"{_W}rStyle") if properties is not None else None
-            font = own or (fonts.of(character.get(f"{_W}val")) if character is not None else None) or paragraph_font
-            legacy, capitals = is_tcvn3_font(font or fonts.document_default)
+            font = (_font(properties) or (style_font(character.get(f"{_W}val")) if character is not None else None)
+                    or paragraph_font)  # fmt: skip
+            legacy, capitals = is_tcvn3_font(font or document_default)
             if not legacy:
                 continue
             recoded += 1
@@ -147,33 +152,3 @@ def _font(properties: etree._Element | None) -> str | None:
     if fonts is None:
         return None
     return fonts.get(f"{_W}hAnsi") or fonts.get(f"{_W}ascii")
-
-
-class _StyleFonts:
-    """The fonts the styles part gives: per style (up its chain), the default paragraph style, the default."""
-
-    def __init__(self, styles: etree._Element | None) -> None:
-        self.styles: dict[str, etree._Element] = {}
-        self.default_paragraph: str | None = None
-        self.document_default: str | None = None
-        if styles is None:
-            return
-        for style in styles.iter(f"{_W}style"):
-            style_id = style.get(f"{_W}styleId")
-            if style_id:
-                self.styles[style_id] = style
-                if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in ("1", "true"):
-                    self.default_paragraph = style_id
-        self.document_default = _font(styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr"))
-
-    def of(self, style_id: str | None) -> str | None:
-        seen: set[str] = set()
-        while style_id and style_id in self.styles and style_id not in seen:
-            seen.add(style_id)
-            style = self.styles[style_id]
-            font = _font(style.find(f"{_W}rPr"))
-            if font:
-                return font
-            based = style.find(f"{_W}basedOn")
-            style_id = based.get(f"{_W}val") if based is not None else None
-        return None
