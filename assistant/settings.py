@@ -35,19 +35,20 @@ from assistant.settings_tools import FactSettings, QuizSettings  # noqa: F401 - 
 PRESETS_DIR = Path(__file__).parent / "presets"
 
 
-class TCVN3Settings(_Section):
-    """When a text with no font name (PDF, TXT, CSV, XLSX) is Vietnamese stored in the TCVN3 legacy
-    encoding (:mod:`assistant.ingest.tcvn3`; a DOCX is read by its fonts). Set by reading, not tuned on
-    any question set: the sample articles share 0 of 82, 15 of 286 and 1 of 75 such words."""
+class LegacyEncodingSettings(_Section):
+    """When a text with no font name (PDF, TXT, CSV, XLSX) is Vietnamese stored in a legacy font encoding,
+    TCVN3 or VNI (:mod:`assistant.ingest.legacy_encodings`; a DOCX is read by its fonts). Set by reading,
+    not tuned on any question set: of the words the TCVN3 table changes, the sample articles' read as
+    syllables 0 of 82, 15 of 286 and 1 of 75; of those VNI changes, 0 of 13, 15 and 27."""
 
-    min_words: int = Field(5, ge=1, description="At least this many words holding a TCVN3 code point.")
+    min_words: int = Field(5, ge=1, description="At least this many words the encoding changes.")
     min_share: float = Field(
         0.8, gt=0, le=1, description="Of those words, at least this share read as Vietnamese syllables once recoded."
     )
     min_density: float = Field(
         0.15, ge=0, le=1,
         description="Those words are at least this share of all words (a few Vietnamese names typed in Unicode "
-        "without a Vietnamese-only letter, in a text of another language, are no TCVN3 text).",
+        "without a Vietnamese-only letter, in a text of another language, are no legacy text).",
     )  # fmt: skip
 
 
@@ -62,8 +63,9 @@ class CorpusSettings(_Section):
         "(a zip bomb) is skipped with a reason before any reader opens it; uploads over it are refused.",
     )
     min_chars: int = Field(20, description="A text with fewer characters than this is reported as empty.")
-    tcvn3: TCVN3Settings = Field(
-        default_factory=TCVN3Settings, description="Reading Vietnamese typed in the legacy TCVN3 (.VnTime) encoding."
+    legacy: LegacyEncodingSettings = Field(
+        default_factory=LegacyEncodingSettings,
+        description="Reading Vietnamese typed in a legacy font encoding, TCVN3 (.VnTime) or VNI (VNI-Times).",
     )
     glossary: str = Field(
         "glossary.yaml",

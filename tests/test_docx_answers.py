@@ -11,11 +11,11 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from assistant.ingest.tcvn3 import TCVN3
+from assistant.ingest.legacy_encodings import TCVN3_TABLE
 
 pytestmark = pytest.mark.slow
 W = nsdecls("w")
-_TO_TCVN3 = {unicode: code for code, unicode in TCVN3.items()}
+_TO_TCVN3 = {unicode: code for code, unicode in TCVN3_TABLE.items()}
 
 
 def tcvn3(text: str) -> str:

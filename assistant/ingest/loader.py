@@ -14,11 +14,11 @@ from assistant.errors import IngestError
 from assistant.ingest.archive import check_archive
 from assistant.ingest.base import SAVE_AS, SUPPORTED_EXTENSIONS, LoadedFile, Parsed, Unit, relative_source
 from assistant.ingest.encoding import decode_bytes, normalize_text
+from assistant.ingest.legacy_encodings import syllable_share, text_encoding
 from assistant.ingest.markup import read_html
 from assistant.ingest.metadata import load_manifest, resolve_metadata
 from assistant.ingest.pdf import read_pdf
 from assistant.ingest.sheets import read_csv, read_xlsx
-from assistant.ingest.tcvn3 import TCVN3_WARNING, from_tcvn3, looks_like_tcvn3
 from assistant.ingest.text import read_markdown, read_plain
 from assistant.ingest.word import read_docx
 from assistant.settings import CorpusSettings
@@ -61,7 +61,7 @@ def load_file(
         manifest = load_manifest(Path(corpus_dir), settings)
     entry = manifest.get(source, {})
 
-    parsed = _recode_tcvn3(_read(path, suffix, entry.get("site"), settings), settings)
+    parsed = _recode_legacy(_read(path, suffix, entry.get("site"), settings), settings)
     units = [_normalise(u) for u in parsed.units]
     units = [u for u in units if u.text]
     chars = sum(len(u.text) for u in units)
@@ -109,30 +109,36 @@ def _read(path: Path, suffix: str, site: str | None, settings: CorpusSettings) -
         raise IngestError(path, f"cannot read file: {exc.strerror or exc}") from exc
     text, encoding = decode_bytes(data, path, html=suffix in (".html", ".htm"))
     if not encoding.startswith("utf"):
-        # TCVN3's code points are bytes read as Latin-1; a detector picks any single-byte code page for them.
-        legacy = normalize_text(data.decode("latin-1"))
-        text = legacy if looks_like_tcvn3(legacy, settings.tcvn3) else text
-    recoded = looks_like_tcvn3(text, settings.tcvn3)  # before the reader, which reads headings in the text
-    text = from_tcvn3(text) if recoded else text
+        # A legacy encoding's code points are bytes read as Latin-1; a detector picks any single-byte code
+        # page. cp1258 also writes a letter and then its tone, so its Latin-1 reading may pass for VNI: the
+        # reading whose words are more often Vietnamese syllables wins.
+        latin = normalize_text(data.decode("latin-1"))
+        latin_legacy = text_encoding(latin, settings.legacy)
+        if latin_legacy and syllable_share(latin_legacy.read(latin, False)) > syllable_share(text):
+            text = latin
+    legacy = text_encoding(text, settings.legacy)  # before the reader, which reads headings in the text
+    text = legacy.read(text, False) if legacy else text
     parsed = read_csv(text, path) if suffix == ".csv" else TEXT_READERS[suffix](text, site)
-    parsed.warnings.extend([TCVN3_WARNING] if recoded else [])
+    parsed.warnings.extend([legacy.warning] if legacy else [])
     return parsed
 
 
-def _recode_tcvn3(parsed: Parsed, settings: CorpusSettings) -> Parsed:
-    """A PDF or XLSX stored in the TCVN3 legacy encoding, in Unicode, said in a warning (a text file is
-    recoded before its reader, a DOCX run by its font; a DOCX in TCVN3 fonts of other names is recoded
+def _recode_legacy(parsed: Parsed, settings: CorpusSettings) -> Parsed:
+    """A PDF or XLSX stored in a legacy encoding (TCVN3, VNI), in Unicode, said in a warning (a text file is
+    recoded before its reader, a DOCX run by its font; a DOCX in legacy fonts of other names is recoded
     here, after its headings were read: "§iÒu 1." is no "Điều 1." to the heading rules)."""
     text = "\n".join([*(u.text for u in parsed.units), *(u.section or "" for u in parsed.units)])
-    if not looks_like_tcvn3(text, settings.tcvn3):
+    legacy = text_encoding(text, settings.legacy)
+    if legacy is None:
         return parsed
-    units = [
-        replace(u, text=from_tcvn3(u.text), section=from_tcvn3(u.section) if u.section else None,
-                sheet=from_tcvn3(u.sheet) if u.sheet else None)
-        for u in parsed.units
-    ]  # fmt: skip
-    hints = replace(parsed.hints, title=from_tcvn3(parsed.hints.title) if parsed.hints.title else None)
-    return Parsed(units=units, hints=hints, warnings=[*parsed.warnings, TCVN3_WARNING])
+
+    def read(text: str | None) -> str | None:
+        return legacy.read(text, False) if text else text
+
+    units = [replace(u, text=legacy.read(u.text, False), section=read(u.section), sheet=read(u.sheet))
+             for u in parsed.units]  # fmt: skip
+    hints = replace(parsed.hints, title=read(parsed.hints.title))
+    return Parsed(units=units, hints=hints, warnings=[*parsed.warnings, legacy.warning])
 
 
 def _normalise(unit: Unit) -> Unit:

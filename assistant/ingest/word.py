@@ -31,10 +31,9 @@ from assistant.ingest.base import TOC_LINE, TOC_MIN_LINES, Hints, Parsed, Unit, 
 from assistant.ingest.grid import Grid, NoHeader, table_units
 from assistant.ingest.headings import TABLE_LINE, Heading, find_headings
 from assistant.ingest.tables import is_ole_file
-from assistant.ingest.tcvn3 import TCVN3_WARNING
 from assistant.ingest.word_numbering import write_numbering_labels
 from assistant.ingest.word_styles import StyleChains
-from assistant.ingest.word_xml import insert_notes, recode_tcvn3_runs, unwrap_frames, unwrap_hidden_content
+from assistant.ingest.word_xml import insert_notes, recode_legacy_runs, unwrap_frames, unwrap_hidden_content
 
 #: Paragraph style names that open a section, with the level in group 1 ("Title" is 0).
 HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift|tiêu đề)\s*([1-9])$", re.IGNORECASE)
@@ -69,7 +68,7 @@ def _read_docx(path: Path) -> Parsed:
     write_numbering_labels(document.element.body, _part_root(document, RT.NUMBERING), document.styles.element)
     notes = {"footnote": _part_root(document, RT.FOOTNOTES), "endnote": _part_root(document, RT.ENDNOTES)}
     insert_notes(document.element.body, notes)  # after the numbering: a note is not a numbered paragraph
-    legacy_runs = recode_tcvn3_runs(document.element.body, document.styles.element)
+    legacy_runs = recode_legacy_runs(document.element.body, document.styles.element)
     blocks = list(document.iter_inner_content())
     core_title = (document.core_properties.title or "").strip()
     styles = ParagraphStyles()
@@ -84,7 +83,7 @@ def _read_docx(path: Path) -> Parsed:
             walker.table(block)
     walker.flush()
     title = core_title or walker.first_heading
-    warnings = [f"{TCVN3_WARNING} ({legacy_runs} runs in TCVN3 fonts)"] if legacy_runs else []
+    warnings = [f"{encoding.warning} (runs in its fonts: {runs})" for encoding, runs in legacy_runs.items()]
     return Parsed(units=walker.units, hints=Hints(title=title or None), warnings=warnings)
 
 

@@ -21,11 +21,12 @@ this for python-docx (docx2python reads the text, but not the styles and table g
 
 from __future__ import annotations
 
+from collections import Counter
 from copy import deepcopy
 
 from lxml import etree
 
-from assistant.ingest.tcvn3 import from_tcvn3, is_tcvn3_font
+from assistant.ingest.legacy_encodings import LegacyEncoding, font_encoding
 from assistant.ingest.word_styles import StyleChains
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -118,9 +119,10 @@ def _lift_text_boxes(body: etree._Element) -> None:
         box.getparent().remove(box)
 
 
-def recode_tcvn3_runs(body: etree._Element, styles: etree._Element | None) -> int:
-    """Recode the text of each run drawn in a TCVN3 font (:mod:`assistant.ingest.tcvn3`) to Unicode, in
-    place; returns how many runs were. A run's font is its own, else its character style's, else its
+def recode_legacy_runs(body: etree._Element, styles: etree._Element | None) -> Counter[LegacyEncoding]:
+    """Recode the text of each run drawn in a legacy font, TCVN3 or VNI
+    (:mod:`assistant.ingest.legacy_encodings`), to Unicode, in place; returns how many runs of each
+    encoding were. A run's font is its own, else its character style's, else its
     paragraph style's (or the default paragraph style's), else the document default, styles followed
     up their "based on" chain; for each, the font of characters past ASCII (``w:hAnsi``), else ``w:ascii``."""
     chains = StyleChains(styles)
@@ -129,7 +131,7 @@ def recode_tcvn3_runs(body: etree._Element, styles: etree._Element | None) -> in
     def style_font(style_id: str | None) -> str | None:
         return chains.first(style_id, lambda style: _font(style.find(f"{_W}rPr")))
 
-    recoded = 0
+    recoded: Counter[LegacyEncoding] = Counter()
     for paragraph in body.iter(_PARAGRAPH):
         style = paragraph.find(f"{_W}pPr/{_W}pStyle")
         paragraph_font = style_font(style.get(f"{_W}val") if style is not None else chains.default_paragraph)
@@ -138,12 +140,12 @@ def recode_tcvn3_runs(body: etree._Element, styles: etree._Element | None) -> in
             character = properties.find(f"{_W}rStyle") if properties is not None else None
             font = (_font(properties) or (style_font(character.get(f"{_W}val")) if character is not None else None)
                     or paragraph_font)  # fmt: skip
-            legacy, capitals = is_tcvn3_font(font or document_default)
-            if not legacy:
+            legacy, capitals = font_encoding(font or document_default)
+            if legacy is None:
                 continue
-            recoded += 1
+            recoded[legacy] += 1
             for text in run.iter(f"{_W}t"):
-                text.text = from_tcvn3(text.text or "", capitals)
+                text.text = legacy.read(text.text or "", capitals)
     return recoded
 
 
