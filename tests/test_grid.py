@@ -4,13 +4,15 @@ in XLSX, DOCX and CSV alike. Every text is invented."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import docx
+import pytest
 from openpyxl import Workbook
 
 from assistant.ingest.grid import Grid, table_units
-from assistant.ingest.sheets import read_csv, read_xlsx
+from assistant.ingest.sheets import date_as_shown, read_csv, read_xlsx
 from assistant.ingest.word import read_docx
 
 TITLE = "DANH MỤC NHIỆM VỤ TRỌNG TÂM NĂM 2027"
@@ -176,6 +178,45 @@ def test_an_xlsx_number_in_a_percent_format_reads_as_printed(tmp_path: Path) -> 
     workbook.save(tmp_path / "chi-tieu.xlsx")
     (row,) = read_xlsx(tmp_path / "chi-tieu.xlsx").units
     assert row.text == "Chỉ tiêu: Hồ sơ trực tuyến toàn trình; Năm 2026: 80%; Năm 2027: 95.5%; Ghi chú: 0.8"
+
+
+def test_an_xlsx_date_reads_as_the_sheet_shows_it_where_it_cannot_be_misread(tmp_path: Path) -> None:
+    """A deadline stored as a date and shown "30/09/2025" is quoted "30/09/2025"; one a month-first or
+    a month-name format shows keeps the unambiguous ISO form."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Nhiệm vụ", "Hạn", "Họp", "Hạn (US)", "Hạn (chữ)", "Mặc định"])
+    sheet.append(["Số hóa hồ sơ", datetime(2025, 9, 30), datetime(2025, 9, 3, 16, 30), date(2025, 9, 3),
+                  date(2025, 9, 3), date(2025, 9, 3)])  # fmt: skip
+    sheet["B2"].number_format, sheet["C2"].number_format = "dd/mm/yyyy", "[$-42A]dd/mm/yyyy hh:mm"
+    sheet["D2"].number_format, sheet["E2"].number_format = "mm/dd/yyyy", "d mmmm yyyy"
+    sheet["F2"].number_format = "mm-dd-yy"  # Excel's built-in short date: the reader's own, day first here
+    workbook.save(tmp_path / "han.xlsx")
+    (row,) = read_xlsx(tmp_path / "han.xlsx").units
+    assert row.text == (
+        "Nhiệm vụ: Số hóa hồ sơ; Hạn: 30/09/2025; Họp: 03/09/2025 16:30; Hạn (US): 2025-09-03; "
+        "Hạn (chữ): 2025-09-03; Mặc định: 03/09/2025"
+    )
+
+
+@pytest.mark.parametrize(
+    ("number_format", "shown"),
+    [
+        ("d/m/yyyy", "3/9/2025"),
+        ("dd.mm.yy", "03.09.2025"),  # a year always has its four digits
+        ("yyyy-mm-dd", "2025-09-03"),
+        ('dd"/"mm"/"yyyy', "03/09/2025"),  # quoted and escaped separators are drawn as they are
+        ("dd\\/mm\\/yyyy hh:mm:ss", "03/09/2025 16:30:05"),
+        ('"Ngày "dd/mm/yyyy', "Ngày 03/09/2025"),
+        ("m/d/yy h:mm", "03/09/2025 16:30"),  # the built-in date and time: the reader's own
+        ("mm/dd/yyyy", None),  # a month before its day
+        ("dddd, dd/mm/yyyy", None),  # a weekday's name
+        ("dd/mm/yyyy h:mm AM/PM", None),  # a 12-hour clock
+        ("h:mm:ss", None),  # no date
+    ],
+)
+def test_a_date_format_is_drawn_when_it_is_numeric_and_day_first(number_format: str, shown: str | None) -> None:
+    assert date_as_shown(datetime(2025, 9, 3, 16, 30, 5), number_format) == shown
 
 
 def test_a_hidden_sheet_is_skipped_and_said_so(tmp_path: Path) -> None:

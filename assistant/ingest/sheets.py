@@ -9,6 +9,7 @@ import re
 import zipfile
 import zlib
 from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -104,20 +105,69 @@ def _sheet_grid(ws: Any) -> Grid:
 
 #: A number format's decimals before its percent sign: "0%" has none, "0.0%" one, "#,##0.00%" two.
 _PERCENT_FORMAT = re.compile(r"(?:\.(0+))?%")
+#: What a number format writes as it is, not as a field: quoted text, escaped characters, locale and colour
+#: tags ("[$-42A]", "[Red]"), padding and fill ("_)", "*-").
+_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|[_*].')
+#: A date format's pieces: quoted text, an escaped character, a tag (locale, colour), padding or fill, a
+#: field (years, months or minutes, days, hours, seconds, a 12-hour clock), any other character.
+_DATE_TOKEN = re.compile(
+    r'"(?P<quoted>[^"]*)"|\\(?P<escaped>.)|\[[^\]]*\]|[_*].|(?P<field>am/pm|a/p|y+|m+|d+|h+|s+)|(?P<other>.)',
+    re.IGNORECASE,
+)
+#: Excel's built-in short date formats draw the reader's own short date (openpyxl names them in US English);
+#: a Vietnamese reader's is day first.
+_LOCALE_DATES = {"mm-dd-yy": "dd/mm/yyyy", "m/d/yy h:mm": "dd/mm/yyyy hh:mm"}
 
 
 def printed(cell: Any) -> object:
     """A cell's value as the sheet shows it where the stored value says something else: a number in a
-    percent format is that many per cent (0.8 shown "80%" is 80%, not 0.8). openpyxl gives the stored
-    value and the format apart and renders neither; other values go to :func:`~assistant.ingest.tables.cell_text`."""
+    percent format is that many per cent (0.8 shown "80%" is 80%, not 0.8), a date in a day-first format
+    reads as shown ("30/09/2025", not 2025-09-30; :func:`date_as_shown`). openpyxl gives the stored value
+    and the format apart and renders neither; other values go to :func:`~assistant.ingest.tables.cell_text`."""
     value = cell.value
+    section = str(cell.number_format or "").split(";")[0]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        section = str(cell.number_format or "").split(";")[0]
-        match = _PERCENT_FORMAT.search(re.sub(r'"[^"]*"|\\.', "", section))  # quoted text and escapes are literal
+        match = _PERCENT_FORMAT.search(_LITERAL.sub("", section))  # quoted text and escapes are literal
         if match:
             decimals = len(match.group(1) or "")
             return f"{value * 100:.{decimals}f}%"
+    if isinstance(value, (datetime, date)):
+        return date_as_shown(value, section) or value
     return value
+
+
+def date_as_shown(value: date, number_format: str) -> str | None:
+    """``value`` drawn in a numeric date format that puts the day before the month or the year first
+    ("dd/mm/yyyy", "d.m.yyyy hh:mm", "yyyy-mm-dd"), or None for any other (month names, weekdays, a
+    12-hour clock, a month before its day), which then reads as ISO: a date shown "09/10/2025" by a
+    month-first format would read as 9 October everywhere in the answer path. A year always has its
+    four digits ("30/09/25" would be no date to the readers of dates)."""
+    layout = _LOCALE_DATES.get(number_format.strip().lower(), number_format)
+    pieces: list[str] = []  # the text drawn, a field's place holding its letters until filled in
+    fields: list[tuple[int, str]] = []  # (place in pieces, kind: y m d h s, or i for minutes)
+    for token in _DATE_TOKEN.finditer(layout):
+        field = (token.group("field") or "").lower()
+        if not field:
+            pieces.append(token.group("quoted") or token.group("escaped") or token.group("other") or "")
+            continue
+        kind = field[0]
+        if kind == "a" or (kind in "md" and len(field) > 2):
+            return None  # a 12-hour clock, a month's or a day's name
+        if kind == "m" and fields and fields[-1][1] == "h":
+            kind = "i"  # minutes, after the hours
+        if kind == "s" and fields and fields[-1][1] == "m":
+            fields[-1] = (fields[-1][0], "i")  # minutes, before the seconds
+        fields.append((len(pieces), kind))
+        pieces.append(field)
+    kinds = [kind for _, kind in fields]
+    if "d" not in kinds or "m" not in kinds or (kinds.index("m") < kinds.index("d") and kinds[0] != "y"):
+        return None
+    moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+    numbers = {"y": moment.year, "m": moment.month, "d": moment.day, "h": moment.hour, "i": moment.minute,
+               "s": moment.second}  # fmt: skip
+    for place, kind in fields:
+        pieces[place] = f"{numbers[kind]:0{4 if kind == 'y' else len(pieces[place])}d}"
+    return "".join(pieces).strip()
 
 
 def read_csv(text: str, path: Path) -> Parsed:
