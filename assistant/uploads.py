@@ -25,16 +25,21 @@ from pathlib import Path, PurePosixPath
 from assistant.errors import AssistantError, IngestError
 from assistant.ingest.archive import ZIP_ERRORS, check_archive
 from assistant.ingest.base import SAVE_AS, SUPPORTED_EXTENSIONS
+from assistant.ingest.tables import OLE_MAGIC
 
 #: What officials may upload (a subset of what the indexer reads; HTML is for crawled pages only).
-UPLOAD_EXTENSIONS: frozenset[str] = frozenset({".pdf", ".docx", ".xlsx", ".csv", ".md", ".txt"}) & SUPPORTED_EXTENSIONS
+UPLOAD_EXTENSIONS: frozenset[str] = (
+    frozenset({".pdf", ".docx", ".xlsx", ".xlsm", ".xls", ".csv", ".md", ".txt"}) & SUPPORTED_EXTENSIONS
+)
 MAX_NAME_CHARS = 120
 HEAD_BYTES = 4096
 _ZIP_MAGIC = b"PK\x03\x04"
-_MAGIC: dict[str, tuple[bytes, ...]] = {".pdf": (b"%PDF-",), ".docx": (_ZIP_MAGIC,), ".xlsx": (_ZIP_MAGIC,)}
+_MAGIC: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",), ".docx": (_ZIP_MAGIC,), ".xlsx": (_ZIP_MAGIC,), ".xlsm": (_ZIP_MAGIC,), ".xls": (OLE_MAGIC,),
+}  # fmt: skip
 _TEXT_EXTENSIONS = frozenset({".csv", ".md", ".txt"})
 #: The part every file of a ZIP-based type holds: another ZIP (a .zip, .jar or .apk) renamed is refused.
-_MAIN_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
+_MAIN_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml", ".xlsm": "xl/workbook.xml"}
 # A path separator or a control character: never in the bare file name a browser sends.
 _PATH_OR_CONTROL = re.compile(r"[/\\\x00-\x1f\x7f]")
 # Anything but letters, digits, marks, spaces and a few safe punctuation marks becomes "_".

@@ -158,6 +158,37 @@ def make_xlsx(folder: Path, name: str = "danh-sach-thu-tuc.xlsx", with_headerles
     return path
 
 
+def make_xls(folder: Path, name: str = "danh-muc-cu.xls") -> Path:
+    """A legacy Excel 97–2003 workbook, written by xlwt: sheet "Thủ tục" with a field merged down over two
+    procedures, deadlines as dates drawn dd/mm/yyyy, a target in a percent format; a hidden sheet "DM"."""
+    from datetime import date
+
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("Thủ tục")
+    deadline, percent = xlwt.easyxf(num_format_str="dd/mm/yyyy"), xlwt.easyxf(num_format_str="0%")
+    for column, title in enumerate(("STT", "Lĩnh vực", "Tên thủ tục", "Cơ quan chủ trì", "Thời hạn", "Tỷ lệ trực tuyến")):
+        sheet.write(0, column, title)
+    sheet.write_merge(1, 2, 1, 1, "Hộ tịch")
+    for row, (procedure, agency, day, share) in enumerate(
+        (("Đăng ký khai sinh", "Sở Tư pháp", date(2025, 9, 30), 0.8), ("Đăng ký khai tử", "Sở Tư pháp", date(2025, 10, 15), 1)),
+        start=1,
+    ):
+        sheet.write(row, 0, row)
+        sheet.write(row, 2, procedure)
+        sheet.write(row, 3, agency)
+        sheet.write(row, 4, day, deadline)
+        sheet.write(row, 5, share, percent)
+    lists = workbook.add_sheet("DM")
+    lists.write(0, 0, "Cơ quan")
+    lists.write(1, 0, "Sở Tài chính")
+    lists.visibility = 1
+    path = folder / name
+    workbook.save(str(path))
+    return path
+
+
 def make_headerless_xlsx(folder: Path, name: str = "so-lieu.xlsx") -> Path:
     """One sheet of numbers and dates only."""
     from datetime import date

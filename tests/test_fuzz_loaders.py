@@ -65,6 +65,7 @@ SEEDS: dict[str, tuple[str, ...]] = {
     ".pdf": ("vi-docs/so-tay-huong-dan.pdf",),
     ".docx": ("vi-docs/mau-quyet-dinh-to-cong-tac.docx", "vi-docs/mau-bao-cao-so-lieu-hang-ngay.docx"),
     ".xlsx": ("vi-docs/danh-muc-thu-tuc.xlsx", "gen:xlsx"),
+    ".xls": ("gen:xls",),
     ".csv": ("vi-docs/dau-moi-lien-he.csv", "gen:csv"),
     ".html": ("gen:html",),
     ".md": ("README.md", "gen:md"),
@@ -72,6 +73,7 @@ SEEDS: dict[str, tuple[str, ...]] = {
 }
 _GENERATORS = {
     "gen:xlsx": lambda folder: fx.make_xlsx(folder),
+    "gen:xls": lambda folder: fx.make_xls(folder),
     "gen:csv": lambda folder: fx.make_csv(folder),
     "gen:html": lambda folder: fx.make_html(folder),
     "gen:md": lambda folder: fx.make_markdown(folder),
@@ -331,6 +333,12 @@ def test_xlsx(sandbox: LoaderSandbox, fuzz_dirs: tuple[Path, Path], mutation) ->
 
 
 @budget(200)
+@given(mutation=mutations(".xls"))
+def test_xls(sandbox: LoaderSandbox, fuzz_dirs: tuple[Path, Path], mutation) -> None:
+    fuzz(sandbox, fuzz_dirs, ".xls", mutation)
+
+
+@budget(200)
 @given(mutation=mutations(".csv"))
 def test_csv(sandbox: LoaderSandbox, fuzz_dirs: tuple[Path, Path], mutation) -> None:
     fuzz(sandbox, fuzz_dirs, ".csv", mutation)
@@ -357,7 +365,8 @@ def test_txt(sandbox: LoaderSandbox, fuzz_dirs: tuple[Path, Path], mutation) -> 
     fuzz(sandbox, fuzz_dirs, ".txt", mutation)
 
 
-MAGIC = {".pdf": b"%PDF-1.7\n", ".docx": b"PK\x03\x04", ".xlsx": b"PK\x03\x04", ".html": b"<!DOCTYPE html><html>"}
+MAGIC = {".pdf": b"%PDF-1.7\n", ".docx": b"PK\x03\x04", ".xlsx": b"PK\x03\x04", ".html": b"<!DOCTYPE html><html>",
+         ".xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"}  # fmt: skip
 
 
 @budget(300)

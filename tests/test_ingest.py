@@ -269,7 +269,7 @@ def test_unsupported_extension(corpus, settings):
     assert all(ext in reason for ext in SUPPORTED_EXTENSIONS)
 
 
-@pytest.mark.parametrize(("name", "target"), [("mau-bao-cao.doc", ".docx"), ("danh-muc.xls", ".xlsx"),
+@pytest.mark.parametrize(("name", "target"), [("mau-bao-cao.doc", ".docx"), ("danh-muc.ods", ".xlsx"),
                                               ("ke-hoach.odt", ".docx")])
 def test_a_legacy_office_file_is_refused_with_the_format_to_save_it_as(corpus, settings, name, target):
     path = corpus / name
@@ -286,7 +286,9 @@ def test_missing_file_and_file_outside_corpus(corpus, settings, tmp_path):
 
 
 def test_supported_extensions():
-    assert SUPPORTED_EXTENSIONS == {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".csv"}
+    assert SUPPORTED_EXTENSIONS == {
+        ".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".xlsm", ".xls", ".csv"
+    }  # fmt: skip
 
 
 # --- PDF -----------------------------------------------------------------------------------
@@ -469,6 +471,37 @@ def test_xlsx_rows_are_header_aware_with_sheet_and_row(corpus, settings):
     meta = loaded.documents[0].metadata
     assert meta["doc_type"] == "list" and meta["title"] == "danh-sach-thu-tuc" and meta["date"] is None
     assert ChunkMeta(**meta).location == "Thủ tục, row 4"
+
+
+def test_a_legacy_xls_workbook_reads_as_an_xlsx_does(corpus, settings):
+    """Excel 97–2003 lists are still common in provincial offices: rows with their header, a field merged
+    down over two rows in each, dates and percentages as shown, the hidden sheet skipped."""
+    loaded = load(fx.make_xls(corpus), corpus, settings)
+    assert [d.page_content for d in loaded.documents] == [
+        ("STT: 1; Lĩnh vực: Hộ tịch; Tên thủ tục: Đăng ký khai sinh; Cơ quan chủ trì: Sở Tư pháp; Thời hạn: 30/09/2025; "
+         "Tỷ lệ trực tuyến: 80%"),
+        ("STT: 2; Lĩnh vực: Hộ tịch; Tên thủ tục: Đăng ký khai tử; Cơ quan chủ trì: Sở Tư pháp; Thời hạn: 15/10/2025; "
+         "Tỷ lệ trực tuyến: 100%"),
+    ]
+    assert loaded.warnings == ["sheet 'DM': hidden, skipped"]
+    meta = loaded.documents[0].metadata
+    assert meta["doc_type"] == "list" and ChunkMeta(**meta).location == "Thủ tục, row 2"
+
+
+def test_a_damaged_or_misnamed_xls_is_refused_with_its_reason(corpus, settings):
+    good = fx.make_xls(corpus).read_bytes()
+    (corpus / "cat-ngang.xls").write_bytes(good[: len(good) // 3])
+    assert error_of(corpus / "cat-ngang.xls", corpus, settings).reason.startswith("corrupt or unreadable XLS: ")
+    xlsx = fx.make_xlsx(corpus)
+    assert error_of(xlsx.rename(corpus / "tai-ve.xls"), corpus, settings).reason == (
+        "an XLSX workbook named .xls (rename it .xlsx)"
+    )
+
+
+def test_an_xlsm_workbook_is_read_for_its_cells(corpus, settings):
+    path = fx.make_xlsx(corpus)
+    loaded = load(path.rename(path.with_suffix(".xlsm")), corpus, settings)
+    assert loaded.documents[0].page_content.startswith("Thủ tục: Đăng ký khai sinh; Cơ quan chủ trì: Bộ Tư pháp")
 
 
 def test_xlsx_single_sheet_without_header(corpus, settings):

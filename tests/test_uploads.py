@@ -58,7 +58,8 @@ def test_long_names_are_cut_keeping_the_extension() -> None:
 
 
 def test_accepts_each_allowed_type() -> None:
-    heads = {".pdf": PDF, ".docx": ZIP, ".xlsx": ZIP, ".csv": b"a,b\n1,2", ".md": TEXT, ".txt": TEXT}
+    heads = {".pdf": PDF, ".docx": ZIP, ".xlsx": ZIP, ".xlsm": ZIP, ".xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+             ".csv": b"a,b\n1,2", ".md": TEXT, ".txt": TEXT}  # fmt: skip
     assert set(heads) == UPLOAD_EXTENSIONS
     for ext, head in heads.items():
         assert check_upload(f"doc{ext}", 100, head, max_mb=1).safe_name == f"doc{ext}"
@@ -84,7 +85,7 @@ def test_rejections_name_the_rule(name: str, size: int, head: bytes, code: str) 
     assert info.value.code == code and info.value.filename == name
 
 
-@pytest.mark.parametrize(("name", "target"), [("Quyết định.doc", ".docx"), ("danh sach.XLS", ".xlsx"), ("mau.odt", ".docx")])
+@pytest.mark.parametrize(("name", "target"), [("Quyết định.doc", ".docx"), ("danh sach.ODS", ".xlsx"), ("mau.odt", ".docx")])
 def test_an_older_office_file_is_told_what_to_save_it_as(name: str, target: str) -> None:
     from assistant.web.corpus import rejection_text
 
@@ -94,6 +95,20 @@ def test_an_older_office_file_is_told_what_to_save_it_as(name: str, target: str)
     assert f"save it as {target} (File → Save as)" in rejection_text("en", info.value)
     assert f"lưu lại dưới dạng {target}" in rejection_text("vi", info.value)
     assert rejection_text("vi", info.value).startswith(f"✗ {name}")
+
+
+@pytest.mark.parametrize(("name", "head", "accepted"), [
+    ("danh sach.XLS", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", True),  # Excel 97-2003: read as it is
+    ("danh sach.xls", b"PK\x03\x04", False),  # not what the name says
+    ("bang tinh.xlsm", b"PK\x03\x04", True),  # a workbook with macros: its cells are read, its macros never run
+])  # fmt: skip
+def test_legacy_and_macro_workbooks_are_accepted_when_their_bytes_say_so(name: str, head: bytes, accepted: bool) -> None:
+    if accepted:
+        check_upload(name, 100, head, max_mb=1)
+    else:
+        with pytest.raises(UploadRejected) as info:
+            check_upload(name, 100, head, max_mb=1)
+        assert info.value.code == "bad_content"
 
 
 def test_too_large_reports_size_and_limit() -> None:

@@ -10,13 +10,13 @@ from langchain_core.documents import Document
 from pydantic import BaseModel, ConfigDict
 
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
-    {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".csv"}
+    {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".xlsm", ".xls", ".csv"}
 )
 
 #: Formats officials often keep, with the supported format to save them as (the office suite's "Save as").
 SAVE_AS: dict[str, str] = {
     ".doc": ".docx", ".dot": ".docx", ".rtf": ".docx", ".odt": ".docx",
-    ".xls": ".xlsx", ".xlsm": ".xlsx", ".ods": ".xlsx",
+    ".ods": ".xlsx",
 }  # fmt: skip
 
 #: The version of what the readers and the chunker make of a file. Bump it when a change alters the

@@ -18,7 +18,7 @@ from assistant.ingest.legacy_encodings import syllable_share, text_encoding
 from assistant.ingest.markup import read_html
 from assistant.ingest.metadata import load_manifest, resolve_metadata
 from assistant.ingest.pdf import read_pdf
-from assistant.ingest.sheets import read_csv, read_xlsx
+from assistant.ingest.sheets import read_csv, read_xls, read_xlsx
 from assistant.ingest.text import read_markdown, read_plain
 from assistant.ingest.word import read_docx
 from assistant.settings import CorpusSettings
@@ -38,9 +38,11 @@ FILE_READERS: dict[str, Callable[[Path], Parsed]] = {
     ".pdf": read_pdf,
     ".docx": read_docx,
     ".xlsx": read_xlsx,
+    ".xlsm": read_xlsx,  # a workbook with macros: openpyxl reads its cells (the macros are never run)
+    ".xls": read_xls,
 }
 #: ZIP-based formats, checked by :func:`check_archive` (zip bombs, damaged parts) before their reader opens them.
-ARCHIVES: dict[str, str] = {".docx": "DOCX", ".xlsx": "XLSX"}
+ARCHIVES: dict[str, str] = {".docx": "DOCX", ".xlsx": "XLSX", ".xlsm": "XLSX"}
 
 
 def load_file(

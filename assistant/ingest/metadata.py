@@ -33,7 +33,7 @@ DOC_TYPE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("article", ("article", "articles", "news", "tin-tuc", "bai-viet")),
 )
 #: Extensions whose files are lists when no path keyword says otherwise.
-LIST_EXTENSIONS = frozenset({".xlsx", ".csv"})
+LIST_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls", ".csv"})
 
 _DMY = re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
 _YMD = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")

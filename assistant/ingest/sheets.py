@@ -1,11 +1,12 @@
-"""Spreadsheet files: XLSX (every sheet, merged cells filled) and CSV (its dialect sniffed), read into
-table units by :mod:`assistant.ingest.grid`."""
+"""Spreadsheet files: XLSX and XLSM (openpyxl), legacy XLS (xlrd; every sheet, merged cells filled, values as
+shown) and CSV (its dialect sniffed), read into table units by :mod:`assistant.ingest.grid`."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+import struct
 import zipfile
 import zlib
 from collections import Counter
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
+import xlrd
 from lxml.etree import LxmlError
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -31,6 +33,13 @@ XLSX_ERRORS: tuple[type[BaseException], ...] = (
 )  # fmt: skip
 
 
+#: What xlrd raises on a damaged .xls besides its own XLRDError: errors of the binary records it unpacks.
+XLS_ERRORS: tuple[type[BaseException], ...] = (
+    xlrd.compdoc.CompDocError, struct.error, AssertionError, KeyError, ValueError, TypeError, IndexError,
+    OverflowError, UnicodeDecodeError, OSError, EOFError, RecursionError,
+)  # fmt: skip
+
+
 def read_xlsx(path: Path) -> Parsed:
     """Every visible sheet, its merged cells filled (:mod:`assistant.ingest.grid`); hidden and headerless sheets
     are skipped with a warning (a file with no usable sheet is an error)."""
@@ -41,9 +50,7 @@ def read_xlsx(path: Path) -> Parsed:
         workbook = load_workbook(path, data_only=True)
     except XLSX_ERRORS as exc:
         raise IngestError(path, f"corrupt or unreadable XLSX: {short_cause(exc)}") from exc
-    units: list[Unit] = []
     warnings: list[str] = []
-    headerless: list[str] = []
     try:
         # A hidden sheet is the workbook's machinery (the lists a drop-down offers, lookups), not what it shows.
         hidden = [ws.title for ws in workbook.worksheets if ws.sheet_state != "visible"]
@@ -53,6 +60,14 @@ def read_xlsx(path: Path) -> Parsed:
         raise IngestError(path, f"corrupt or unreadable XLSX: {short_cause(exc)}") from exc
     finally:
         workbook.close()
+    return _sheet_units(path, sheets, warnings)
+
+
+def _sheet_units(path: Path, sheets: list[tuple[str, Grid]], warnings: list[str]) -> Parsed:
+    """The table units of a workbook's visible sheets; headerless sheets are skipped with a warning (a
+    workbook with no usable sheet is an error)."""
+    units: list[Unit] = []
+    headerless: list[str] = []
     usable = 0
     for name, grid in sheets:
         try:
@@ -67,6 +82,55 @@ def read_xlsx(path: Path) -> Parsed:
         names = ", ".join(f"'{n}'" for n in headerless)
         raise IngestError(path, f"no header row in sheet{'s' if len(headerless) > 1 else ''} {names}")
     return Parsed(units=units, warnings=warnings)
+
+
+def read_xls(path: Path) -> Parsed:
+    """A legacy Excel 97–2003 workbook (.xls), read by xlrd as :func:`read_xlsx` reads an XLSX: every
+    visible sheet, merged cells filled, values as shown."""
+    with path.open("rb") as handle:
+        if handle.read(4) == b"PK\x03\x04":  # a renamed download; read as .xlsx it passes the ZIP checks first
+            raise IngestError(path, "an XLSX workbook named .xls (rename it .xlsx)")
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True)
+    except xlrd.XLRDError as exc:
+        cause = "password-protected (remove the password)" if "encrypt" in str(exc).lower() else short_cause(exc)
+        raise IngestError(path, f"corrupt or unreadable XLS: {cause}") from exc
+    except XLS_ERRORS as exc:
+        raise IngestError(path, f"corrupt or unreadable XLS: {short_cause(exc)}") from exc
+    try:
+        hidden = [sheet.name for sheet in book.sheets() if sheet.visibility]
+        sheets = [(sheet.name, _xls_grid(book, sheet)) for sheet in book.sheets() if not sheet.visibility]
+    except XLS_ERRORS as exc:
+        raise IngestError(path, f"corrupt or unreadable XLS: {short_cause(exc)}") from exc
+    finally:
+        book.release_resources()
+    return _sheet_units(path, sheets, [f"sheet '{name}': hidden, skipped" for name in hidden])
+
+
+def _xls_grid(book: Any, sheet: Any) -> Grid:
+    """An xlrd sheet's cells as shown (:func:`shown`, with the cell's number format), merged ranges filled."""
+
+    def value(row: int, column: int) -> object:
+        cell = sheet.cell(row, column)
+        if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+            return None
+        xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
+        number_format = book.format_map[xf.format_key].format_str if xf and xf.format_key in book.format_map else ""
+        if cell.ctype == xlrd.XL_CELL_DATE:
+            return shown(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode), number_format)
+        if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+            return bool(cell.value)
+        return shown(cell.value, number_format)
+
+    rows = [[value(r, c) for c in range(sheet.row_len(r))] for r in range(sheet.nrows)]
+    spans = [[False] * len(row) for row in rows]
+    for first_row, end_row, first_column, end_column in sheet.merged_cells:
+        merged = value(first_row, first_column)
+        for r in range(first_row, min(end_row, len(rows))):
+            for c in range(first_column, min(end_column, len(rows[r]))):
+                rows[r][c] = merged
+                spans[r][c] = c > first_column
+    return Grid.of(rows, spans)
 
 
 def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
@@ -120,12 +184,17 @@ _LOCALE_DATES = {"mm-dd-yy": "dd/mm/yyyy", "m/d/yy h:mm": "dd/mm/yyyy hh:mm"}
 
 
 def printed(cell: Any) -> object:
+    """An openpyxl cell's value as the sheet shows it (:func:`shown`)."""
+    return shown(cell.value, str(cell.number_format or ""))
+
+
+def shown(value: object, number_format: str) -> object:
     """A cell's value as the sheet shows it where the stored value says something else: a number in a
     percent format is that many per cent (0.8 shown "80%" is 80%, not 0.8), a date in a day-first format
-    reads as shown ("30/09/2025", not 2025-09-30; :func:`date_as_shown`). openpyxl gives the stored value
-    and the format apart and renders neither; other values go to :func:`~assistant.ingest.tables.cell_text`."""
-    value = cell.value
-    section = str(cell.number_format or "").split(";")[0]
+    reads as shown ("30/09/2025", not 2025-09-30; :func:`date_as_shown`). Spreadsheet libraries give the
+    stored value and the format apart and render neither; other values go to
+    :func:`~assistant.ingest.tables.cell_text`."""
+    section = number_format.split(";")[0]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         match = _PERCENT_FORMAT.search(_LITERAL.sub("", section))  # quoted text and escapes are literal
         if match:
