@@ -130,18 +130,25 @@ def _run(text: str, font: str | None = None) -> str:
     return f'<w:r>{fonts}<w:t xml:space="preserve">{text}</w:t></w:r>'
 
 
-def test_a_docx_run_in_a_tcvn3_font_is_recoded_and_its_heading_read(tmp_path: Path) -> None:
+def _load_docx(folder: Path, paragraphs: list[str], normal_font: str | None = None):
+    """A DOCX of these paragraphs (each its runs' XML), its Normal style in ``normal_font``, as loaded."""
     document = docx.Document()
-    normal = document.styles["Normal"].element  # the document's text is .VnTime unless a run says otherwise
-    normal.get_or_add_rPr().append(parse_xml(f'<w:rFonts {nsdecls("w")} w:ascii=".VnTime" w:hAnsi=".VnTime"/>'))
+    if normal_font:
+        fonts = f'<w:rFonts {nsdecls("w")} w:ascii="{normal_font}" w:hAnsi="{normal_font}"/>'
+        document.styles["Normal"].element.get_or_add_rPr().append(parse_xml(fonts))
     body = document.element.body
-    for xml in (
-        f"<w:p {nsdecls('w')}>{_run('§iÒu 1. Thµnh lËp Tæ c«ng t¸c', '.VnTimeH')}</w:p>",  # drawn in capitals
-        f"<w:p {nsdecls('w')}>{_run(STORED[TCVN3])}{_run(' Email: ®iÒu@example.vn', 'Arial')}</w:p>",
-    ):
-        body.insert(len(body) - 1, parse_xml(xml))
-    document.save(tmp_path / "mau.docx")
-    loaded = _load(tmp_path / "mau.docx")
+    for runs in paragraphs:
+        body.insert(len(body) - 1, parse_xml(f"<w:p {nsdecls('w')}>{runs}</w:p>"))
+    document.save(folder / "mau.docx")
+    return _load(folder / "mau.docx")
+
+
+def test_a_docx_run_in_a_tcvn3_font_is_recoded_and_its_heading_read(tmp_path: Path) -> None:
+    paragraphs = [
+        _run("§iÒu 1. Thµnh lËp Tæ c«ng t¸c", ".VnTimeH"),  # drawn in capitals
+        _run(STORED[TCVN3]) + _run(" Email: ®iÒu@example.vn", "Arial"),
+    ]
+    loaded = _load_docx(tmp_path, paragraphs, normal_font=".VnTime")  # .VnTime unless a run says otherwise
     (unit,) = loaded.documents
     assert unit.metadata["section"] == "ĐIỀU 1. THÀNH LẬP TỔ CÔNG TÁC"
     assert unit.page_content.startswith(READ)
@@ -151,16 +158,12 @@ def test_a_docx_run_in_a_tcvn3_font_is_recoded_and_its_heading_read(tmp_path: Pa
 
 def test_a_docx_mixing_vni_and_tcvn3_fonts_reads_each_run_in_its_own(tmp_path: Path) -> None:
     """Templates pasted together from older files carry both; a run's font says which table reads it."""
-    document = docx.Document()
-    body = document.element.body
-    for xml in (
-        f"<w:p {nsdecls('w')}>{_run('Ñieàu 1. Thaønh laäp Toå coâng taùc', 'VNI-Helve')}</w:p>",
-        f"<w:p {nsdecls('w')}>{_run(STORED[VNI], 'VNI-Times')}</w:p>",
-        f"<w:p {nsdecls('w')}>{_run(DEADLINE[TCVN3], '.VnTime')}{_run(' Email: ñieàu@example.vn', 'Arial')}</w:p>",
-    ):
-        body.insert(len(body) - 1, parse_xml(xml))
-    document.save(tmp_path / "mau.docx")
-    loaded = _load(tmp_path / "mau.docx")
+    paragraphs = [
+        _run("Ñieàu 1. Thaønh laäp Toå coâng taùc", "VNI-Helve"),
+        _run(STORED[VNI], "VNI-Times"),
+        _run(DEADLINE[TCVN3], ".VnTime") + _run(" Email: ñieàu@example.vn", "Arial"),
+    ]
+    loaded = _load_docx(tmp_path, paragraphs)
     (unit,) = loaded.documents
     assert unit.metadata["section"] == "Điều 1. Thành lập Tổ công tác"
     assert unit.page_content.startswith(READ)
