@@ -52,6 +52,26 @@ class LegacyEncodingSettings(_Section):
     )  # fmt: skip
 
 
+class OcrSettings(_Section):
+    """Scanned PDF pages read by OCR (:mod:`assistant.ingest.ocr`; Tesseract, installed by scripts/setup.sh)."""
+
+    enabled: bool = Field(True, description="Read the picture of a PDF page without a text layer by OCR.")
+    languages: str = Field(
+        "vie+eng", description="Tesseract's language models, joined by '+' (Debian's tesseract-ocr-vie for 'vie')."
+    )
+    page_timeout_s: float = Field(120.0, gt=0, description="A page whose OCR takes longer is skipped with a warning.")
+    page_segmentation: int = Field(
+        4, ge=0, le=13,
+        description="Tesseract's page segmentation mode: 4 reads one column of lines of any size; its default (3) "
+        "split a page of numbered articles into a column of numbers and one of text (benchmarks/ocr_bench.py: "
+        "0.29 of the lines read as written, against 1.00 with 4). A two-column heading block is then read "
+        "line by line across both columns.",
+    )  # fmt: skip
+    min_picture_px: int = Field(
+        300, ge=1, description="Pictures smaller than this on either side (logos, stamps, signatures) are not pages."
+    )
+
+
 class CorpusSettings(_Section):
     dir: Path = Field(Path("corpus"), description="Folder holding the documents to index.")
     manifest: str = Field(
@@ -67,6 +87,7 @@ class CorpusSettings(_Section):
         default_factory=LegacyEncodingSettings,
         description="Reading Vietnamese typed in a legacy font encoding, TCVN3 (.VnTime) or VNI (VNI-Times).",
     )
+    ocr: OcrSettings = Field(default_factory=OcrSettings, description="Reading scanned PDF pages by OCR.")
     glossary: str = Field(
         "glossary.yaml",
         description="Optional file in the corpus folder mapping concepts to their wording across languages "

@@ -29,6 +29,14 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+# Scanned PDF pages are read by Debian's Tesseract with its Vietnamese model (assistant/ingest/ocr.py); without
+# root the index reports such pages "no text layer (scanned?)" as before.
+if ! { command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie; } \
+   && [ "$(id -u)" = "0" ]; then
+  echo "==> installing tesseract-ocr with its Vietnamese model for scanned PDF pages"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null
+fi
+
 # Browser tests drive Debian's chromium (Playwright cannot download browsers here).
 if [ "$EXTRAS" = "test" ] && [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ]; then
   echo "==> installing chromium for the browser tests"

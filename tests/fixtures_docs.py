@@ -89,6 +89,35 @@ def make_scanned_pdf(folder: Path, font: Path, name: str = "scan.pdf") -> Path:
     return path
 
 
+#: The text of the scanned page of :func:`make_scan_of_text_pdf`: a decision's articles, a date, figures.
+SCANNED_LINES = (
+    "QUYẾT ĐỊNH",
+    "Điều 1. Thành lập Tổ công tác chuyển đổi số cấp xã.",
+    "Điều 2. Tổ công tác báo cáo kết quả trước ngày 15/10/2025.",
+    "Kinh phí thực hiện: 186,4 tỷ đồng; tỷ lệ hồ sơ trực tuyến đạt 80%.",
+)
+
+
+def make_scan_of_text_pdf(folder: Path, font: Path, name: str = "quyet-dinh-scan.pdf") -> Path:
+    """2 pages: one with a text layer; one that is only the picture of a page (a scan at 200 dpi, grey, of
+    :data:`SCANNED_LINES`), with a small stamp-sized picture beside it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    scan = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
+    draw, face = ImageDraw.Draw(scan), ImageFont.truetype(str(font), 28)
+    for number, line in enumerate(SCANNED_LINES):
+        draw.text((120, 150 + 60 * number), line, font=face, fill=0)
+    pdf = _pdf(font)
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "Chương 1. Mục tiêu\n" + VI_TEXT)
+    pdf.add_page()
+    pdf.image(scan, x=0, y=0, w=210, h=297)
+    pdf.image(Image.new("RGB", (120, 120), (200, 30, 30)), x=150, y=250, w=30)  # a stamp: no page
+    path = folder / name
+    pdf.output(str(path))
+    return path
+
+
 def make_encrypted_pdf(folder: Path, font: Path, name: str = "secret.pdf", user_password: str | None = "secret") -> Path:
     """An AES-encrypted PDF; with ``user_password=None`` it opens without a password."""
     from fpdf.enums import EncryptionMethod

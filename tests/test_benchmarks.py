@@ -65,3 +65,15 @@ def test_docx_bench_tiny(capsys):
     (row,) = rows
     # 10 articles of 19 paragraphs each (their numbered items, controls and text) and 2 table rows
     assert row["paragraphs"] == 200 and row["units"] == 12 and row["seconds"] > 0
+
+
+def test_ocr_bench_one_page(capsys):
+    """The real OCR path (Tesseract installed by scripts/setup.sh) over one scanned page of numbered articles."""
+    import os
+    import shutil
+
+    if shutil.which("tesseract") is None and os.geteuid() != 0:
+        pytest.skip("Tesseract not installed (scripts/setup.sh installs it as root)")
+    (row,) = _load("ocr_bench").main(["--pages", "1"])
+    assert "OCR of scanned pages" in capsys.readouterr().out
+    assert row["pages"] == 1 and row["lines_exact"] == 1.0  # every drawn line, letters, marks and figures

@@ -22,7 +22,7 @@ SAVE_AS: dict[str, str] = {
 #: The version of what the readers and the chunker make of a file. Bump it when a change alters the
 #: units or chunks of files already indexed (PDF re-flow, heading detection): the next sync then
 #: re-indexes every file, as it does after a manifest edit, instead of keeping the old chunks.
-INGEST_VERSION = "2026-12-07.16"
+INGEST_VERSION = "2026-12-08.1"
 
 #: Metadata keys every Document carries (ChunkMeta minus chunk_index and file_hash).
 METADATA_KEYS: tuple[str, ...] = (

@@ -17,6 +17,7 @@ from assistant.ingest.encoding import decode_bytes, normalize_text
 from assistant.ingest.legacy_encodings import syllable_share, text_encoding
 from assistant.ingest.markup import read_html
 from assistant.ingest.metadata import load_manifest, resolve_metadata
+from assistant.ingest.ocr import page_reader
 from assistant.ingest.pdf import read_pdf
 from assistant.ingest.sheets import read_csv, read_xls, read_xlsx
 from assistant.ingest.text import read_markdown, read_plain
@@ -35,7 +36,6 @@ TEXT_READERS: dict[str, Callable[[str, str | None], Parsed]] = {
 }
 #: Readers that open the file themselves: ``(path) -> Parsed``.
 FILE_READERS: dict[str, Callable[[Path], Parsed]] = {
-    ".pdf": read_pdf,
     ".docx": read_docx,
     ".xlsx": read_xlsx,
     ".xlsm": read_xlsx,  # a workbook with macros: openpyxl reads its cells (the macros are never run)
@@ -103,6 +103,8 @@ def _check_file(path: Path, suffix: str, settings: CorpusSettings) -> None:
 def _read(path: Path, suffix: str, site: str | None, settings: CorpusSettings) -> Parsed:
     if suffix in ARCHIVES:
         check_archive(path, settings.max_unzipped_mb, ARCHIVES[suffix])
+    if suffix == ".pdf":
+        return read_pdf(path, ocr=page_reader(settings.ocr))
     if suffix in FILE_READERS:
         return FILE_READERS[suffix](path)
     try:

@@ -15,13 +15,16 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from assistant.errors import IngestError
 from assistant.ingest.base import Hints, Parsed, Unit, short_cause, tidy, without_page_references
+from assistant.ingest.ocr import OcrFailed
 from assistant.ingest.pdf_tables import Table, find_tables
 from assistant.ingest.reflow import MAX_CARRIED_LINES, reflow, sentence_head, strip_page_furniture
 
@@ -32,11 +35,13 @@ READ_ERRORS: tuple[type[BaseException], ...] = (
     zlib.error, struct.error, RecursionError, OSError, NotImplementedError,
 )  # fmt: skip
 NO_TEXT = "no text layer (scanned?)"
+OCR_READ = "no text layer; read by OCR (check its figures against the scan)"
 ENCRYPTED = "encrypted PDF (password required)"
 
 
-def read_pdf(path: Path) -> Parsed:
-    """Pages with text become units (``page`` 1-based); pages without text become warnings."""
+def read_pdf(path: Path, ocr: Callable[[Any], str] | None = None) -> Parsed:
+    """Pages with text become units (``page`` 1-based); pages without text become warnings, unless
+    ``ocr`` (:func:`assistant.ingest.ocr.page_reader`) reads their picture, which is then said in one."""
     reader = _open(path)
     try:
         pages = list(reader.pages)
@@ -53,6 +58,8 @@ def read_pdf(path: Path) -> Parsed:
         except READ_ERRORS as exc:
             problems[number] = f"unreadable ({short_cause(exc)})"
             raw = ""
+        if ocr is not None and number not in problems and not _has_text(raw):
+            raw = _read_picture(ocr, page, number, problems)
         text = without_page_references(raw)
         if text != raw:
             contents.add(number)
@@ -77,11 +84,24 @@ def read_pdf(path: Path) -> Parsed:
             problems[number] = NO_TEXT
     warnings = [f"page {number}: {problems[number]}" for number in sorted(problems)]
     if not units:
-        raise IngestError(path, NO_TEXT if all(NO_TEXT in w for w in warnings) else _no_pages(warnings))
+        raise IngestError(path, _no_pages(warnings))
     # Without a title in the file, the first line names the document, unless it heads a table of contents.
     first = next((u for u in units if u.page not in contents), None) if units[0].page in contents else None
     title = _title(reader) or (first.text.split("\n")[0].strip() if first else None)
     return Parsed(units=units, hints=Hints(title=title), warnings=warnings)
+
+
+def _read_picture(ocr: Callable[[Any], str], page: Any, number: int, problems: dict[int, str]) -> str:
+    """The page's picture read by OCR ("" when it has none); a page read so, or one whose reading failed,
+    is said in ``problems``."""
+    try:
+        text = tidy(ocr(page))
+    except OcrFailed as exc:
+        problems[number] = f"{NO_TEXT}; {exc}"
+        return ""
+    if _has_text(text):
+        problems[number] = OCR_READ
+    return text
 
 
 def page_units(text: str, page: int, carry: Table | None = None) -> tuple[list[Unit], Table | None]:
@@ -137,4 +157,9 @@ def _title(reader: PdfReader) -> str | None:
 
 
 def _no_pages(warnings: list[str]) -> str:
+    """Why a PDF gave no unit: no text layer (and why OCR did not read it, when it tried), or its first
+    unreadable page."""
+    if all(NO_TEXT in w for w in warnings):
+        failed = [w.split(f"{NO_TEXT}; ", 1)[1] for w in warnings if f"{NO_TEXT}; " in w]
+        return f"{NO_TEXT}; {failed[0]}" if failed else NO_TEXT
     return f"corrupt or unreadable PDF: {warnings[0]}" if warnings else NO_TEXT

@@ -1,0 +1,68 @@
+"""Scanned PDF pages read by OCR: Tesseract (Debian's ``tesseract-ocr`` with its Vietnamese model,
+``tesseract-ocr-vie``; installed by ``scripts/setup.sh``) through pytesseract.
+
+Signed and stamped decisions and plans circulate as scans: a page of such a PDF has no text layer, only
+the picture of a page. :func:`page_reader` gives :func:`~assistant.ingest.pdf.read_pdf` a function that
+reads the largest picture of a page without text (pypdf extracts it as the file stores it, so no PDF
+renderer is needed). Its text then goes through the same re-flow as any page and keeps its page number.
+Without Tesseract, or with OCR off (``corpus.ocr.enabled``), such a page stays "no text layer (scanned?)".
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from PIL import Image, UnidentifiedImageError
+from pypdf.errors import PyPdfError
+
+from assistant.settings import OcrSettings
+
+#: What reading a page's pictures or running Tesseract on one raises: pypdf's errors and those of the
+#: image codecs (a filter pypdf does not decode, a damaged stream), PIL's, Tesseract's (a missing language
+#: model, a page past the time limit: RuntimeError).
+OCR_ERRORS: tuple[type[BaseException], ...] = (
+    PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, NotImplementedError, OSError,
+    zlib.error, struct.error, UnidentifiedImageError, Image.DecompressionBombError, RuntimeError,
+)  # fmt: skip
+
+
+#: The line of Tesseract's complaint that says what went wrong (its others say where it looked).
+_CAUSE = re.compile(r"Failed loading language '[^']*'|Could not initialize tesseract|Invalid resolution|Empty page")
+
+
+class OcrFailed(Exception):
+    """A page's pictures could not be read; the message says why (shown in the file's warnings)."""
+
+
+def page_reader(settings: OcrSettings) -> Callable[[Any], str] | None:
+    """A function reading a pypdf page's largest picture by OCR, or None when OCR is off or Tesseract is
+    not installed. The function raises :class:`OcrFailed`; it returns "" for a page without a picture."""
+    if not settings.enabled or shutil.which("tesseract") is None:
+        return None
+    import pytesseract  # with Tesseract present only: the wrapper is useless without it
+
+    def read(page: Any) -> str:
+        try:
+            pictures = [picture.image for picture in page.images]
+            pictures = [p for p in pictures if p is not None and min(p.size) >= settings.min_picture_px]
+            if not pictures:
+                return ""
+            largest = max(pictures, key=lambda p: p.size[0] * p.size[1])
+            return pytesseract.image_to_string(largest, lang=settings.languages, timeout=settings.page_timeout_s,
+                                               config=f"--psm {settings.page_segmentation}")  # fmt: skip
+        except pytesseract.TesseractError as exc:
+            raise OcrFailed(f"OCR failed: {_tesseract_cause(str(exc.message or exc))}") from exc
+        except OCR_ERRORS as exc:
+            raise OcrFailed(f"OCR failed: {type(exc).__name__}: {exc}"[:200]) from exc
+
+    return read
+
+
+def _tesseract_cause(message: str) -> str:
+    found = _CAUSE.search(message)
+    return found.group() if found else " ".join(message.split())[:160]
