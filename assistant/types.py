@@ -9,6 +9,20 @@ from pydantic import BaseModel, ConfigDict, Field
 DocType = Literal["guidebook", "template", "list", "article", "other"]
 
 
+def position(page: int | None, row: int | None, sheet: str | None, section: str | None, ocr: bool = False) -> str | None:
+    """A passage's position as citations show it: 'p. 3', 'p. 4, row 3' (a table row on a PDF page), 'p. 5 (OCR)'
+    (a scanned page read by OCR: its reader should check a figure against the scan), 'Sheet1, row 7', 'row 7'
+    or a section heading."""
+    if page is not None:
+        where = f"p. {page}, row {row}" if row is not None else f"p. {page}"
+        return f"{where} (OCR)" if ocr else where
+    if sheet is not None and row is not None:
+        return f"{sheet}, row {row}"
+    if row is not None:
+        return f"row {row}"
+    return section
+
+
 class ChunkMeta(BaseModel):
     """Metadata carried by every chunk, from loader to index to citation."""
 
@@ -25,20 +39,14 @@ class ChunkMeta(BaseModel):
     section: str | None = Field(default=None, description="Heading path, e.g. DOCX or Markdown section.")
     sheet: str | None = None
     row: int | None = Field(default=None, description="1-based spreadsheet row (the header is row 1).")
+    ocr: bool = Field(default=False, description="Read by OCR from a scanned page's picture: its figures may be misread.")
     chunk_index: int = 0
     file_hash: str = ""
 
     @property
     def location(self) -> str | None:
-        """Human-readable position: 'p. 3', 'p. 4, row 3' (a table row on a PDF page), 'Sheet1, row 7' or a
-        section heading."""
-        if self.page is not None:
-            return f"p. {self.page}, row {self.row}" if self.row is not None else f"p. {self.page}"
-        if self.sheet is not None and self.row is not None:
-            return f"{self.sheet}, row {self.row}"
-        if self.row is not None:
-            return f"row {self.row}"
-        return self.section
+        """Human-readable position (:func:`position`)."""
+        return position(self.page, self.row, self.sheet, self.section, self.ocr)
 
     def to_chroma(self) -> dict[str, str | int | float | bool]:
         """Chroma accepts only scalar, non-null metadata values."""

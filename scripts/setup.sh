@@ -31,10 +31,14 @@ fi
 
 # Scanned PDF pages are read by Debian's Tesseract with its Vietnamese model (assistant/ingest/ocr.py); without
 # root the index reports such pages "no text layer (scanned?)" as before.
-if ! { command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie; } \
-   && [ "$(id -u)" = "0" ]; then
-  echo "==> installing tesseract-ocr with its Vietnamese model for scanned PDF pages"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null
+if ! { command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie && command -v jbig2dec >/dev/null; }; then
+  if [ "$(id -u)" = "0" ]; then
+    echo "==> installing tesseract-ocr with its Vietnamese model for scanned PDF pages (and jbig2dec for JBIG2 scans)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-vie jbig2dec \
+      >/dev/null
+  else
+    echo "==> note: tesseract-ocr-vie and jbig2dec need root to install: scanned PDF pages will be reported, not read"
+  fi
 fi
 
 # Browser tests drive Debian's chromium (Playwright cannot download browsers here).

@@ -8,11 +8,14 @@ from pathlib import Path
 
 import fixtures_docs as fx
 import pytest
+from pypdf.errors import DependencyError
 
 from assistant.errors import IngestError
 from assistant.ingest import load_file, load_manifest
+from assistant.ingest.ocr import OcrFailed, page_reader
 from assistant.ingest.pdf import NO_TEXT, OCR_READ
 from assistant.settings import CorpusSettings, OcrSettings
+from assistant.types import ChunkMeta
 
 # scripts/setup.sh installs Tesseract where it can (as root, as CI runs): there a missing one fails.
 pytestmark = pytest.mark.skipif(
@@ -40,6 +43,9 @@ def test_a_scanned_page_is_read_by_ocr_keeps_its_page_and_says_so(tmp_path: Path
     for line in fx.SCANNED_LINES:  # every letter and mark, the date and the figures
         assert line in scanned
     assert loaded.warnings == [f"page 2: {OCR_READ}"]
+    # The passage says it was read by OCR wherever its position is shown (citations, facts).
+    assert [d.metadata["ocr"] for d in loaded.documents] == [False, True]
+    assert [ChunkMeta(**d.metadata).location for d in loaded.documents] == ["p. 1", "p. 2 (OCR)"]
 
 
 def test_with_ocr_off_a_scanned_page_is_reported_as_before(tmp_path: Path, font: Path) -> None:
@@ -53,6 +59,21 @@ def test_an_ocr_failure_names_its_cause_and_keeps_the_rest_of_the_file(tmp_path:
     assert [d.metadata["page"] for d in loaded.documents] == [1]
     (warning,) = loaded.warnings
     assert warning.startswith(f"page 2: {NO_TEXT}; OCR failed: ") and "xyz" in warning
+
+
+class _Page:
+    """A pypdf page whose pictures cannot be decoded (a JBIG2 scan without the jbig2dec program)."""
+
+    @property
+    def images(self):
+        raise DependencyError("jbig2dec binary is not available.")
+
+
+def test_a_picture_that_cannot_be_decoded_fails_the_page_with_its_cause() -> None:
+    read = page_reader(OcrSettings())
+    assert read is not None
+    with pytest.raises(OcrFailed, match="OCR failed: DependencyError: jbig2dec binary is not available."):
+        read(_Page())
 
 
 def test_a_pdf_of_pictures_that_are_no_pages_stays_without_text(tmp_path: Path, font: Path) -> None:
@@ -79,4 +100,4 @@ def test_a_question_is_answered_from_a_scanned_page_with_its_page(settings, make
     answer = Assistant(settings, backend="none").ask("Tổ công tác phải báo cáo kết quả trước ngày nào?")
     assert not answer.refused and "15/10/2025" in answer.answer
     cited = answer.citations[0]
-    assert cited.verified and cited.page == 2
+    assert cited.verified and cited.page == 2 and cited.location == "p. 2 (OCR)"

@@ -45,7 +45,7 @@ def evidence_of(chunk: Chunk, quote: str) -> Evidence:
     meta = chunk.meta
     return Evidence(
         source=meta.source, title=meta.title, language=meta.language, doc_type=meta.doc_type, chunk_id=chunk.id,
-        chunk_index=meta.chunk_index, file_hash=meta.file_hash, page=meta.page, section=meta.section, sheet=meta.sheet, row=meta.row, quote=quote,
+        chunk_index=meta.chunk_index, file_hash=meta.file_hash, page=meta.page, section=meta.section, sheet=meta.sheet, row=meta.row, ocr=meta.ocr, quote=quote,
     )  # fmt: skip
 
 

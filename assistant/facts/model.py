@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.types import position
+
 FactKind = Literal["deadline", "responsibility", "target"]
 Level = Literal["central", "province", "commune"]
 DateRole = Literal["by", "from"]
@@ -30,6 +32,7 @@ class Evidence(BaseModel):
     section: str | None = None
     sheet: str | None = None
     row: int | None = None
+    ocr: bool = Field(False, description="Stated on a scanned page read by OCR (as ChunkMeta.ocr).")
     quote: str = Field(description="A verbatim substring of the chunk's text that states the fact.")
     lead: str | None = Field(
         None, description="When the quote is a list item: the list's lead-in that names the actor or gives the date "
@@ -38,12 +41,8 @@ class Evidence(BaseModel):
 
     @property
     def location(self) -> str | None:
-        """'p. 3', 'p. 4, row 3', 'Sheet, row 7', 'row 7' or the section heading, as citations show positions."""
-        if self.page is not None:
-            return f"p. {self.page}, row {self.row}" if self.row is not None else f"p. {self.page}"
-        if self.row is not None:
-            return f"{self.sheet}, row {self.row}" if self.sheet else f"row {self.row}"
-        return self.section
+        """The position as citations show it (:func:`assistant.types.position`)."""
+        return position(self.page, self.row, self.sheet, self.section, self.ocr)
 
 
 class Fact(BaseModel):

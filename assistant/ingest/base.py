@@ -26,7 +26,7 @@ INGEST_VERSION = "2026-12-08.1"
 
 #: Metadata keys every Document carries (ChunkMeta minus chunk_index and file_hash).
 METADATA_KEYS: tuple[str, ...] = (
-    "source", "title", "url", "language", "doc_type", "site", "date", "page", "section", "sheet", "row",
+    "source", "title", "url", "language", "doc_type", "site", "date", "page", "section", "sheet", "row", "ocr",
 )  # fmt: skip
 
 
@@ -49,6 +49,8 @@ class Unit:
     section: str | None = None
     sheet: str | None = None
     row: int | None = None
+    #: Read by OCR from the picture of a scanned page (:mod:`assistant.ingest.ocr`), not from a text layer.
+    ocr: bool = False
 
 
 @dataclass

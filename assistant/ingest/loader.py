@@ -148,8 +148,8 @@ def _recode_legacy(parsed: Parsed, settings: CorpusSettings) -> Parsed:
 def _normalise(unit: Unit) -> Unit:
     text = unicodedata.normalize("NFC", unit.text).strip()
     section = unicodedata.normalize("NFC", unit.section) if unit.section else None
-    return Unit(text=text, page=unit.page, section=section, sheet=unit.sheet, row=unit.row)
+    return replace(unit, text=text, section=section)
 
 
 def _unit_metadata(meta: dict[str, Any], unit: Unit) -> dict[str, Any]:
-    return {**meta, "page": unit.page, "section": unit.section, "sheet": unit.sheet, "row": unit.row}
+    return {**meta, "page": unit.page, "section": unit.section, "sheet": unit.sheet, "row": unit.row, "ocr": unit.ocr}

@@ -18,15 +18,15 @@ from collections.abc import Callable
 from typing import Any
 
 from PIL import Image, UnidentifiedImageError
-from pypdf.errors import PyPdfError
+from pypdf.errors import DependencyError, PyPdfError
 
 from assistant.settings import OcrSettings
 
 #: What reading a page's pictures or running Tesseract on one raises: pypdf's errors and those of the
-#: image codecs (a filter pypdf does not decode, a damaged stream), PIL's, Tesseract's (a missing language
-#: model, a page past the time limit: RuntimeError).
+#: image codecs (a filter pypdf does not decode, a damaged stream; a JBIG2 scan without Debian's jbig2dec:
+#: DependencyError), PIL's, Tesseract's (a missing language model, a page past the time limit: RuntimeError).
 OCR_ERRORS: tuple[type[BaseException], ...] = (
-    PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, NotImplementedError, OSError,
+    PyPdfError, DependencyError, ValueError, KeyError, TypeError, AttributeError, IndexError, NotImplementedError, OSError,
     zlib.error, struct.error, UnidentifiedImageError, Image.DecompressionBombError, RuntimeError,
 )  # fmt: skip
 

@@ -16,6 +16,7 @@ import re
 import struct
 import zlib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,8 @@ def read_pdf(path: Path, ocr: Callable[[Any], str] | None = None) -> Parsed:
             if head:  # the page's last sentence ends on the next page: this page holds it whole too
                 lines = following.split("\n")
                 page, carry = page_units(text + "\n" + "\n".join(lines[:head]), number, previous)
-            units.extend(page)
+            read_by_ocr = problems.get(number) == OCR_READ
+            units.extend(replace(u, ocr=True) if read_by_ocr else u for u in page)
             continue
         carry = None
         if number not in problems:  # no letter or digit (or only a running header): images or marks
