@@ -89,6 +89,34 @@ def make_index(embeddings):
 
 
 @pytest.fixture
+def font() -> Path:
+    """DejaVu Sans (Vietnamese and Cyrillic glyphs) for the PDFs and scans the tests draw."""
+    from fixtures_docs import find_font
+
+    path = find_font()
+    if path is None:
+        pytest.skip("DejaVuSans.ttf not found (install fonts-dejavu-core or set ASSISTANT_TEST_FONT)")
+    return path
+
+
+@pytest.fixture
+def index_corpus(settings, make_index, monkeypatch, embeddings):
+    """Index the files in ``settings.corpus.dir`` with the real model and Chroma, as ``assistant index`` does;
+    returns the sync report and an extractive Assistant over the index."""
+
+    def run():
+        import assistant.models.embeddings as emb
+        from assistant import Assistant
+        from assistant.sync import sync_corpus
+
+        monkeypatch.setattr(emb, "build_embeddings", lambda s: embeddings)
+        report = sync_corpus(make_index(settings), settings)
+        return report, Assistant(settings, backend="none")
+
+    return run
+
+
+@pytest.fixture
 def sample_corpus(settings) -> Path:
     """A copy of the shipped sample corpus (five articles and the manifest) in the test's corpus dir."""
     shutil.copytree(SAMPLE_CORPUS, settings.corpus.dir, dirs_exist_ok=True)

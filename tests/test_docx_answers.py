@@ -55,17 +55,12 @@ def _template(path: Path) -> None:
 
 
 def test_a_tcvn3_template_with_numbered_articles_and_a_filled_field_answers_with_its_article(
-    settings, make_index, monkeypatch, embeddings
+    settings, index_corpus
 ) -> None:
-    import assistant.models.embeddings as emb
-    from assistant import Assistant
-    from assistant.sync import sync_corpus
-
     _template(settings.corpus.dir / "mau-quyet-dinh.docx")
-    monkeypatch.setattr(emb, "build_embeddings", lambda s: embeddings)
-    report = sync_corpus(make_index(settings), settings)
+    report, assistant = index_corpus()
     assert report.files_indexed == 1 and not report.failed
-    answer = Assistant(settings, backend="none").ask("Tổ công tác phải báo cáo kết quả trước ngày nào?")
+    answer = assistant.ask("Tổ công tác phải báo cáo kết quả trước ngày nào?")
     assert not answer.refused and "15/10/2025" in answer.answer
     cited = answer.citations[0]
     assert cited.verified and cited.location == "Điều 2. Nhiệm vụ của Tổ công tác"

@@ -77,14 +77,6 @@ def settings(corpus: Path) -> CorpusSettings:
 
 
 @pytest.fixture
-def font() -> Path:
-    path = fx.find_font()
-    if path is None:
-        pytest.skip("DejaVuSans.ttf not found (install fonts-dejavu-core or set ASSISTANT_TEST_FONT)")
-    return path
-
-
-@pytest.fixture
 def seeds(corpus: Path) -> dict[str, Path]:
     copied = fx.copy_seeds(corpus / "articles")
     if not copied:

@@ -23,14 +23,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def font() -> Path:
-    path = fx.find_font()
-    if path is None:
-        pytest.skip("DejaVuSans.ttf not found (install fonts-dejavu-core or set ASSISTANT_TEST_FONT)")
-    return path
-
-
 def _load(path: Path, ocr: OcrSettings | None = None):
     settings = CorpusSettings(dir=path.parent, ocr=ocr or OcrSettings())
     return load_file(path, path.parent, settings, manifest=load_manifest(path.parent, settings))
@@ -84,20 +76,12 @@ def test_a_pdf_of_pictures_that_are_no_pages_stays_without_text(tmp_path: Path, 
 
 
 @pytest.mark.slow
-def test_a_question_is_answered_from_a_scanned_page_with_its_page(settings, make_index, monkeypatch, embeddings) -> None:
+def test_a_question_is_answered_from_a_scanned_page_with_its_page(settings, index_corpus, font: Path) -> None:
     """The real path: a decision that exists only as a scan is indexed, retrieved and quoted, verified, at its page."""
-    import assistant.models.embeddings as emb
-    from assistant import Assistant
-    from assistant.sync import sync_corpus
-
-    font = fx.find_font()
-    if font is None:
-        pytest.skip("DejaVuSans.ttf not found")
     fx.make_scan_of_text_pdf(settings.corpus.dir, font)
-    monkeypatch.setattr(emb, "build_embeddings", lambda s: embeddings)
-    report = sync_corpus(make_index(settings), settings)
+    report, assistant = index_corpus()
     assert report.files_indexed == 1 and not report.failed
-    answer = Assistant(settings, backend="none").ask("Tổ công tác phải báo cáo kết quả trước ngày nào?")
+    answer = assistant.ask("Tổ công tác phải báo cáo kết quả trước ngày nào?")
     assert not answer.refused and "15/10/2025" in answer.answer
     cited = answer.citations[0]
     assert cited.verified and cited.page == 2 and cited.location == "p. 2 (OCR)"
