@@ -60,6 +60,10 @@ class OcrSettings(_Section):
         "vie+eng", description="Tesseract's language models, joined by '+' (Debian's tesseract-ocr-vie for 'vie')."
     )
     page_timeout_s: float = Field(120.0, gt=0, description="A page whose OCR takes longer is skipped with a warning.")
+    threads: int = Field(
+        1, ge=1, description="Tesseract's OpenMP threads (OMP_THREAD_LIMIT): on this 2-core machine one thread read a "
+        "page in 2.45 s, its default threads in 17.6 s (benchmarks/ocr_bench.py, 5 pages, idle machine).",
+    )
     page_segmentation: int = Field(
         4, ge=0, le=13,
         description="Tesseract's page segmentation mode: 4 reads one column of lines of any size; its default (3) "

@@ -53,6 +53,12 @@ def test_an_ocr_failure_names_its_cause_and_keeps_the_rest_of_the_file(tmp_path:
     assert warning.startswith(f"page 2: {NO_TEXT}; OCR failed: ") and "xyz" in warning
 
 
+def test_a_page_over_the_time_limit_fails_alone(tmp_path: Path, font: Path) -> None:
+    loaded = _load(fx.make_scan_of_text_pdf(tmp_path, font), OcrSettings(page_timeout_s=0.001))
+    assert [d.metadata["page"] for d in loaded.documents] == [1]
+    assert loaded.warnings == [f"page 2: {NO_TEXT}; OCR failed: over the 0.001 s limit of a page"]
+
+
 class _Page:
     """A pypdf page whose pictures cannot be decoded (a JBIG2 scan without the jbig2dec program)."""
 
